@@ -1,0 +1,20 @@
+//! Schema migrations, run by the service at start-up (`Migrator::up`).
+//!
+//! One file per change, named `mYYYYMMDD_HHMMSS_<verb>_<object>.rs`. Migrations never import the
+//! `entity` crate: a migration must keep meaning what it meant when it shipped, whatever the
+//! entities become later.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_places_and_accounts;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(
+            m20261123_000001_create_places_and_accounts::Migration,
+        )]
+    }
+}

@@ -1,0 +1,294 @@
+//! Sign-in, sign-out and staff accounts over HTTP.
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Object, OpenApi, payload::Json};
+
+use super::{BearerAuth, Caller, Role, password, rules, store};
+use crate::{
+    api::ApiTags,
+    error::{AppError, AppResult, ErrorKind},
+    places,
+    state::AppState,
+};
+
+pub struct AuthApi {
+    pub state: AppState,
+}
+
+#[derive(Object)]
+struct WeChatLogin {
+    /// The code from `wx.login()` in the mini program; single use, valid five minutes.
+    code: String,
+}
+
+#[derive(Object)]
+struct PasswordLogin {
+    username: String,
+    password: String,
+}
+
+#[derive(Object)]
+struct SessionView {
+    /// Send as `Authorization: Bearer <token>`.
+    token: String,
+    expires_at: DateTime<Utc>,
+    account: AccountView,
+    /// True when this sign-in created the account.
+    first_sign_in: bool,
+}
+
+#[derive(Object)]
+pub struct AccountView {
+    pub id: i64,
+    pub role: Role,
+    pub display_name: String,
+    /// A district clerk's district.
+    #[oai(skip_serializing_if_is_none)]
+    pub district_code: Option<String>,
+}
+
+impl From<&Caller> for AccountView {
+    fn from(caller: &Caller) -> Self {
+        Self {
+            id: caller.account_id,
+            role: caller.role,
+            display_name: caller.display_name.clone(),
+            district_code: caller.district_code.clone(),
+        }
+    }
+}
+
+#[derive(Object)]
+struct NewStaffAccount {
+    username: String,
+    password: String,
+    /// `operator`, `district_clerk` or `city_admin`.
+    role: Role,
+    display_name: String,
+    /// Required for a district clerk: the district they settle for.
+    district_code: Option<String>,
+}
+
+#[derive(Object)]
+struct StaffAccountView {
+    id: i64,
+    username: String,
+    role: Role,
+    display_name: String,
+    #[oai(skip_serializing_if_is_none)]
+    district_code: Option<String>,
+    active: bool,
+}
+
+#[OpenApi(tag = "ApiTags::Auth")]
+impl AuthApi {
+    /// Sign in from the mini program with a WeChat login code.
+    ///
+    /// Public. The service exchanges the code with WeChat (code2Session) and returns a session
+    /// token; the WeChat session key never leaves the server.
+    #[oai(path = "/auth/wechat", method = "post")]
+    async fn wechat_login(&self, body: Json<WeChatLogin>) -> AppResult<Json<SessionView>> {
+        let code = body.code.trim();
+        if code.is_empty() || code.len() > 128 {
+            return Err(AppError::invalid(
+                "code",
+                "WECHAT_CODE_INVALID",
+                "微信登录凭证无效，请重新进入小程序",
+            ));
+        }
+        let wechat_session = self.state.wechat.code_to_session(code).await?;
+        let now = self.state.clock.now();
+        let (account, created) =
+            store::find_or_create_wechat_account(&self.state.db, &wechat_session.openid, now)
+                .await?;
+        if !account.active {
+            return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
+        }
+        self.open_session(&account, created).await
+    }
+
+    /// Sign in as staff (operator, district clerk, city admin) with username and password.
+    ///
+    /// Public. Five wrong passwords in a row lock the account for 15 minutes.
+    #[oai(path = "/auth/login", method = "post")]
+    async fn password_login(&self, body: Json<PasswordLogin>) -> AppResult<Json<SessionView>> {
+        let wrong = || AppError::unauthenticated("LOGIN_FAILED", "用户名或密码不正确");
+        if body.username.trim().is_empty() {
+            return Err(AppError::invalid("username", "REQUIRED", "请输入用户名"));
+        }
+        if body.password.is_empty() {
+            return Err(AppError::invalid("password", "REQUIRED", "请输入密码"));
+        }
+        let now = self.state.clock.now();
+        let db = &self.state.db;
+        let Some(account) = store::find_by_username(db, body.username.trim()).await? else {
+            // Spend the same time as a real check, so timing does not reveal which names exist.
+            password::verify_blocking(body.password.clone(), DUMMY_HASH.to_string()).await;
+            return Err(wrong());
+        };
+        if rules::is_locked(account.locked_until, now) {
+            return Err(AppError::new(
+                ErrorKind::TooManyRequests,
+                "ACCOUNT_LOCKED",
+                "密码错误次数过多，请 15 分钟后再试",
+            ));
+        }
+        let stored = account.password_hash.clone().unwrap_or_default();
+        if !password::verify_blocking(body.password.clone(), stored).await {
+            store::record_failed_login(db, &account, now).await?;
+            return Err(wrong());
+        }
+        if !account.active {
+            return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
+        }
+        store::record_successful_login(db, &account).await?;
+        self.open_session(&account, false).await
+    }
+
+    /// Sign out: the token stops working at once.
+    ///
+    /// Roles: any signed-in account.
+    #[oai(path = "/auth/logout", method = "post")]
+    async fn logout(&self, auth: BearerAuth, req: &poem::Request) -> AppResult<Json<Done>> {
+        auth.any_role();
+        let token = bearer_token(req).unwrap_or_default();
+        store::revoke_session(&self.state.db, token, self.state.clock.now()).await?;
+        Ok(Json(Done { done: true }))
+    }
+
+    /// The signed-in account.
+    ///
+    /// Roles: any signed-in account.
+    #[oai(path = "/me", method = "get")]
+    async fn me(&self, auth: BearerAuth) -> Json<AccountView> {
+        Json(auth.any_role().into())
+    }
+
+    /// Create a staff account (operator, district clerk or city admin).
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/staff-accounts", method = "post")]
+    async fn create_staff(
+        &self,
+        auth: BearerAuth,
+        body: Json<NewStaffAccount>,
+    ) -> AppResult<Json<StaffAccountView>> {
+        auth.allow(&[Role::CityAdmin])?;
+        let body = body.0;
+        let username = body.username.trim();
+        rules::check_username(username)?;
+        rules::check_new_password(&body.password)?;
+        if !Role::STAFF.contains(&body.role) {
+            return Err(AppError::invalid(
+                "role",
+                "ROLE_NOT_STAFF",
+                "员工账号的角色只能是助餐点运营方、区结算员或市民政局",
+            ));
+        }
+        let display_name = body.display_name.trim();
+        if display_name.is_empty() || display_name.chars().count() > 32 {
+            return Err(AppError::invalid(
+                "display_name",
+                "DISPLAY_NAME_INVALID",
+                "姓名需为 1 到 32 个字",
+            ));
+        }
+        let district = match (body.role, body.district_code) {
+            (Role::DistrictClerk, Some(code)) => {
+                places::store::require_district(&self.state.db, &code).await?;
+                Some(code)
+            }
+            (Role::DistrictClerk, None) => {
+                return Err(AppError::invalid(
+                    "district_code",
+                    "REQUIRED",
+                    "区结算员账号需要指定所属区",
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(AppError::invalid(
+                    "district_code",
+                    "DISTRICT_NOT_ALLOWED",
+                    "只有区结算员账号属于某个区",
+                ));
+            }
+            (_, None) => None,
+        };
+        let hash = password::hash_blocking(body.password)
+            .await
+            .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?;
+        let account = store::new_account(body.role, display_name, self.state.clock.now())
+            .staff(username, hash, district)
+            .insert(&self.state.db)
+            .await
+            .map_err(|err| {
+                if store::is_unique_violation(&err) {
+                    AppError::conflict("USERNAME_TAKEN", "该用户名已被使用").with_field("username")
+                } else {
+                    err.into()
+                }
+            })?;
+        Ok(Json(staff_view(account)))
+    }
+
+    /// All staff accounts.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/staff-accounts", method = "get")]
+    async fn list_staff(&self, auth: BearerAuth) -> AppResult<Json<Vec<StaffAccountView>>> {
+        auth.allow(&[Role::CityAdmin])?;
+        let accounts = store::list_staff(&self.state.db).await?;
+        Ok(Json(accounts.into_iter().map(staff_view).collect()))
+    }
+}
+
+impl AuthApi {
+    async fn open_session(
+        &self,
+        account: &entity::account::Model,
+        first_sign_in: bool,
+    ) -> AppResult<Json<SessionView>> {
+        let caller = store::to_caller(account)?;
+        let (token, expires_at) = store::open_session(
+            &self.state.db,
+            account.id,
+            self.state.clock.now(),
+            self.state.config.session_ttl,
+        )
+        .await?;
+        Ok(Json(SessionView {
+            token,
+            expires_at,
+            account: (&caller).into(),
+            first_sign_in,
+        }))
+    }
+}
+
+#[derive(Object)]
+pub struct Done {
+    pub done: bool,
+}
+
+fn staff_view(account: entity::account::Model) -> StaffAccountView {
+    StaffAccountView {
+        id: account.id,
+        username: account.username.unwrap_or_default(),
+        role: Role::parse(&account.role).unwrap_or(Role::Operator),
+        display_name: account.display_name,
+        district_code: account.district_code,
+        active: account.active,
+    }
+}
+
+fn bearer_token(req: &poem::Request) -> Option<&str> {
+    req.headers()
+        .get(poem::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+}
+
+/// An argon2 hash of a random string nobody knows, verified against when a username does not
+/// exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$4hN3kGFXmQbQ3pWjIYyJwKQ5MTtb5X9qs0QdO2TZc5c";

@@ -1,0 +1,114 @@
+//! Who is calling: accounts, roles, sessions.
+//!
+//! Mini-program users (elders and family members) sign in with a WeChat login code; staff
+//! (meal-point operators, district clerks, the city's civil-affairs bureau) with a username and an
+//! argon2-hashed password. Both get an opaque bearer token; only its SHA-256 is stored, it expires,
+//! and logout revokes it. Every operation names the roles that may call it with
+//! [`BearerAuth::allow`], so the rule is visible where the endpoint is written.
+
+pub mod http;
+pub mod password;
+pub mod rules;
+pub mod store;
+
+use poem::Request;
+use poem_openapi::{Enum, SecurityScheme, auth::Bearer};
+
+use crate::{
+    error::{AppError, AppResult},
+    state::AppState,
+};
+
+/// The five kinds of people who use zhucan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum, serde::Serialize, serde::Deserialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 老年人: books and rates meals for themselves.
+    Elder,
+    /// 家属: acts for the elders linked to them.
+    Family,
+    /// 助餐点运营方: keeps the menus of their meal points and verifies pickups.
+    Operator,
+    /// 区结算员: settles subsidies for one district.
+    DistrictClerk,
+    /// 市民政局: sees everything, publishes policy, creates meal points and staff.
+    CityAdmin,
+}
+
+impl Role {
+    pub const STAFF: [Role; 3] = [Role::Operator, Role::DistrictClerk, Role::CityAdmin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Elder => "elder",
+            Role::Family => "family",
+            Role::Operator => "operator",
+            Role::DistrictClerk => "district_clerk",
+            Role::CityAdmin => "city_admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [
+            Role::Elder,
+            Role::Family,
+            Role::Operator,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Elder => "老年人",
+            Role::Family => "家属",
+            Role::Operator => "助餐点运营方",
+            Role::DistrictClerk => "区结算员",
+            Role::CityAdmin => "市民政局",
+        }
+    }
+}
+
+/// The signed-in account behind a request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub account_id: i64,
+    pub role: Role,
+    pub display_name: String,
+    /// The district a clerk works for; `None` for other roles.
+    pub district_code: Option<String>,
+}
+
+/// A bearer token from `POST /auth/wechat` or `POST /auth/login`.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", checker = "check_session")]
+pub struct BearerAuth(pub Caller);
+
+async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
+    let state = req
+        .data::<AppState>()
+        .ok_or_else(|| AppError::internal(std::io::Error::other("app state missing")))?;
+    Ok(store::caller_for_token(&state.db, &bearer.token, state.clock.now()).await?)
+}
+
+impl BearerAuth {
+    /// The roles that may call this endpoint; anyone else gets 403 `ROLE_FORBIDDEN`.
+    pub fn allow(&self, roles: &[Role]) -> AppResult<&Caller> {
+        if roles.contains(&self.0.role) {
+            Ok(&self.0)
+        } else {
+            Err(AppError::forbidden(
+                "ROLE_FORBIDDEN",
+                format!("{}账号无权进行此操作", self.0.role.label_zh()),
+            ))
+        }
+    }
+
+    /// Any signed-in account may call this endpoint.
+    pub fn any_role(&self) -> &Caller {
+        &self.0
+    }
+}

@@ -1,0 +1,233 @@
+//! Accounts and sessions in the database.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{account, session};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, sea_query::Expr,
+};
+
+use super::{
+    Caller, Role,
+    rules::{self, SessionState},
+};
+use crate::error::{AppError, AppResult};
+
+/// Resolves a bearer token to its caller, or says precisely why it cannot.
+pub async fn caller_for_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Caller> {
+    let found = session::Entity::find_by_id(rules::token_hash(token))
+        .one(db)
+        .await?;
+    let Some(session) = found else {
+        return Err(AppError::unauthenticated(
+            "TOKEN_INVALID",
+            "登录信息无效，请重新登录",
+        ));
+    };
+    match rules::session_state(session.expires_at, session.revoked_at, now) {
+        SessionState::Active => {}
+        SessionState::Expired => {
+            return Err(AppError::unauthenticated(
+                "TOKEN_EXPIRED",
+                "登录已过期，请重新登录",
+            ));
+        }
+        SessionState::Revoked => {
+            return Err(AppError::unauthenticated(
+                "TOKEN_REVOKED",
+                "您已退出登录，请重新登录",
+            ));
+        }
+    }
+    let account = account::Entity::find_by_id(session.account_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::unauthenticated("TOKEN_INVALID", "登录信息无效，请重新登录"))?;
+    if !account.active {
+        return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
+    }
+    to_caller(&account)
+}
+
+pub fn to_caller(account: &account::Model) -> AppResult<Caller> {
+    let role = Role::parse(&account.role).ok_or_else(|| {
+        AppError::internal(std::io::Error::other(format!(
+            "account {} has unknown role {}",
+            account.id, account.role
+        )))
+    })?;
+    Ok(Caller {
+        account_id: account.id,
+        role,
+        display_name: account.display_name.clone(),
+        district_code: account.district_code.clone(),
+    })
+}
+
+/// Opens a session and returns the bearer token (shown once, never stored).
+pub async fn open_session(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> AppResult<(String, DateTime<Utc>)> {
+    let token = rules::new_token();
+    let expires_at = now + ttl;
+    session::ActiveModel {
+        token_hash: Set(rules::token_hash(&token)),
+        account_id: Set(account_id),
+        created_at: Set(now),
+        expires_at: Set(expires_at),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok((token, expires_at))
+}
+
+pub async fn revoke_session(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(now))
+        .filter(session::Column::TokenHash.eq(rules::token_hash(token)))
+        .filter(session::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn find_by_username(
+    db: &impl ConnectionTrait,
+    username: &str,
+) -> AppResult<Option<account::Model>> {
+    Ok(account::Entity::find()
+        .filter(account::Column::Username.eq(username))
+        .one(db)
+        .await?)
+}
+
+/// The mini-program account of a WeChat user, created on first sign-in. A new user starts as a
+/// family member (家属); becoming an elder's own account is an explicit step reviewed by staff.
+pub async fn find_or_create_wechat_account(
+    db: &impl ConnectionTrait,
+    openid: &str,
+    now: DateTime<Utc>,
+) -> AppResult<(account::Model, bool)> {
+    let existing = account::Entity::find()
+        .filter(account::Column::WechatOpenid.eq(openid))
+        .one(db)
+        .await?;
+    if let Some(account) = existing {
+        return Ok((account, false));
+    }
+    let inserted = new_account(Role::Family, "微信用户", now)
+        .wechat(openid)
+        .insert(db)
+        .await;
+    match inserted {
+        Ok(account) => Ok((account, true)),
+        // Two first sign-ins of the same person at once: the other one created it.
+        Err(err) if is_unique_violation(&err) => {
+            let account = account::Entity::find()
+                .filter(account::Column::WechatOpenid.eq(openid))
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::internal(err))?;
+            Ok((account, false))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+/// Records a wrong password, locking the account when it reaches the limit.
+pub async fn record_failed_login(
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let mut active: account::ActiveModel = account.clone().into();
+    active.failed_logins = Set(account.failed_logins + 1);
+    if let Some(until) = rules::lock_after_failure(account.failed_logins, now) {
+        active.locked_until = Set(Some(until));
+        active.failed_logins = Set(0);
+    }
+    active.update(db).await?;
+    Ok(())
+}
+
+pub async fn record_successful_login(
+    db: &impl ConnectionTrait,
+    account: &account::Model,
+) -> AppResult<()> {
+    if account.failed_logins != 0 || account.locked_until.is_some() {
+        let mut active: account::ActiveModel = account.clone().into();
+        active.failed_logins = Set(0);
+        active.locked_until = Set(None);
+        active.update(db).await?;
+    }
+    Ok(())
+}
+
+pub async fn list_staff(db: &impl ConnectionTrait) -> AppResult<Vec<account::Model>> {
+    Ok(account::Entity::find()
+        .filter(account::Column::Username.is_not_null())
+        .order_by_asc(account::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A new account row with the fields every account has.
+pub fn new_account(role: Role, display_name: &str, now: DateTime<Utc>) -> NewAccount {
+    NewAccount(account::ActiveModel {
+        role: Set(role.as_str().to_string()),
+        display_name: Set(display_name.to_string()),
+        username: Set(None),
+        password_hash: Set(None),
+        wechat_openid: Set(None),
+        district_code: Set(None),
+        active: Set(true),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    })
+}
+
+pub struct NewAccount(account::ActiveModel);
+
+impl NewAccount {
+    pub fn wechat(mut self, openid: &str) -> Self {
+        self.0.wechat_openid = Set(Some(openid.to_string()));
+        self
+    }
+
+    pub fn staff(
+        mut self,
+        username: &str,
+        password_hash: String,
+        district: Option<String>,
+    ) -> Self {
+        self.0.username = Set(Some(username.to_string()));
+        self.0.password_hash = Set(Some(password_hash));
+        self.0.district_code = Set(district);
+        self
+    }
+
+    pub async fn insert(self, db: &impl ConnectionTrait) -> Result<account::Model, sea_orm::DbErr> {
+        self.0.insert(db).await
+    }
+}

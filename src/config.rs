@@ -1,0 +1,381 @@
+//! Configuration from environment variables, optionally preceded by a `KEY=VALUE` file named by
+//! `ZHUCAN_CONFIG` (real environment variables win over the file).
+//!
+//! Every setting has a safe default for a developer's machine, so `cargo run` needs none of them.
+//! A setting that is present but wrong stops start-up with a message that names it; production mode
+//! refuses the defaults that only make sense on a laptop (SQLite, in-process peak ordering, the fake
+//! WeChat server).
+
+use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
+
+/// `demo` runs with demo data and the fake WeChat server; `production` insists on the real parts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Demo,
+    Production,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub mode: Mode,
+    pub listen_addr: SocketAddr,
+    pub database_url: String,
+    pub database_pool_size: u32,
+    pub redis_url: Option<String>,
+    pub wechat: WeChatConfig,
+    pub session_ttl: chrono::Duration,
+    /// Seed demo data into an empty database (demo mode only).
+    pub seed_demo_data: bool,
+    /// Serve the browsable API docs at `/docs` (the page inlines 1.6 MB of JavaScript).
+    pub serve_docs: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct WeChatConfig {
+    /// `None` in demo mode means: start the bundled fake WeChat server and use it.
+    pub api_base: Option<String>,
+    pub app_id: String,
+    pub app_secret: Secret,
+}
+
+/// A string that never shows in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// The app id and secret the bundled fake WeChat server accepts.
+pub const FAKE_WECHAT_APP_ID: &str = "wx-zhucan-demo";
+pub const FAKE_WECHAT_APP_SECRET: &str = "fake-wechat-secret-for-demo-only";
+
+/// A setting that could not be used, with the name of the setting.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration {setting}: {problem}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub problem: String,
+}
+
+fn bad(setting: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        setting,
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment (and the optional `ZHUCAN_CONFIG` file).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let mut vars: HashMap<String, String> = HashMap::new();
+        if let Ok(path) = std::env::var("ZHUCAN_CONFIG") {
+            let entries = dotenvy::from_path_iter(PathBuf::from(&path))
+                .map_err(|e| bad("ZHUCAN_CONFIG", format!("cannot read {path}: {e}")))?;
+            for entry in entries {
+                let (key, value) =
+                    entry.map_err(|e| bad("ZHUCAN_CONFIG", format!("{path}: {e}")))?;
+                vars.insert(key, value);
+            }
+        }
+        vars.extend(std::env::vars());
+        Self::from_vars(&vars)
+    }
+
+    /// Builds a configuration from a map of settings; `from_env` and the tests both use it.
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+
+        let mode = match get("ZHUCAN_MODE").unwrap_or("demo") {
+            "demo" => Mode::Demo,
+            "production" => Mode::Production,
+            other => {
+                return Err(bad(
+                    "ZHUCAN_MODE",
+                    format!("`{other}` is neither `demo` nor `production`"),
+                ));
+            }
+        };
+        let listen_addr = get("ZHUCAN_ADDR")
+            .unwrap_or("127.0.0.1:8080")
+            .parse()
+            .map_err(|e| {
+                bad(
+                    "ZHUCAN_ADDR",
+                    format!("not a socket address like 127.0.0.1:8080 ({e})"),
+                )
+            })?;
+
+        let database_url = match get("DATABASE_URL") {
+            Some(url) => {
+                if !(url.starts_with("postgres://")
+                    || url.starts_with("postgresql://")
+                    || url.starts_with("sqlite:"))
+                {
+                    return Err(bad(
+                        "DATABASE_URL",
+                        "must start with postgres:// or sqlite: (e.g. postgres://127.0.0.1/test)",
+                    ));
+                }
+                url.to_string()
+            }
+            None => "sqlite://data/zhucan.db?mode=rwc".to_string(),
+        };
+        let database_pool_size =
+            parse_number(get("ZHUCAN_DB_POOL"), "ZHUCAN_DB_POOL", 10, 1..=200)?;
+
+        let redis_url = match get("REDIS_URL") {
+            Some(url) => {
+                redis::Client::open(url)
+                    .map_err(|e| bad("REDIS_URL", format!("not a Redis URL ({e})")))?;
+                Some(url.to_string())
+            }
+            None => None,
+        };
+
+        let session_minutes = parse_number(
+            get("ZHUCAN_SESSION_TTL_MINUTES"),
+            "ZHUCAN_SESSION_TTL_MINUTES",
+            7 * 24 * 60,
+            1..=90 * 24 * 60,
+        )?;
+
+        let api_base = match get("WECHAT_API_BASE") {
+            Some(base) => {
+                if !(base.starts_with("http://") || base.starts_with("https://")) {
+                    return Err(bad("WECHAT_API_BASE", "must be an http(s) URL"));
+                }
+                Some(base.trim_end_matches('/').to_string())
+            }
+            None => None,
+        };
+        let wechat = WeChatConfig {
+            api_base,
+            app_id: get("WECHAT_APPID")
+                .unwrap_or(FAKE_WECHAT_APP_ID)
+                .to_string(),
+            app_secret: Secret::new(get("WECHAT_SECRET").unwrap_or(FAKE_WECHAT_APP_SECRET)),
+        };
+
+        let seed_demo_data = parse_bool(
+            get("ZHUCAN_SEED_DEMO"),
+            "ZHUCAN_SEED_DEMO",
+            mode == Mode::Demo,
+        )?;
+        let serve_docs = parse_bool(get("ZHUCAN_DOCS"), "ZHUCAN_DOCS", true)?;
+
+        let config = Config {
+            mode,
+            listen_addr,
+            database_url,
+            database_pool_size,
+            redis_url,
+            wechat,
+            session_ttl: chrono::Duration::minutes(session_minutes),
+            seed_demo_data,
+            serve_docs,
+        };
+        if mode == Mode::Production {
+            config.check_production()?;
+        }
+        Ok(config)
+    }
+
+    /// Production must talk to the real WeChat with a real secret and keep its data in the real
+    /// engines; every laptop default is refused here, by name.
+    fn check_production(&self) -> Result<(), ConfigError> {
+        let base = self.wechat.api_base.as_deref().ok_or_else(|| {
+            bad(
+                "WECHAT_API_BASE",
+                "production needs the real WeChat API base, e.g. https://api.weixin.qq.com",
+            )
+        })?;
+        let host = base
+            .split("://")
+            .nth(1)
+            .unwrap_or_default()
+            .split(['/', ':'])
+            .next()
+            .unwrap_or_default();
+        if !base.starts_with("https://")
+            || host == "localhost"
+            || host.starts_with("127.")
+            || host == "[::1]"
+        {
+            return Err(bad(
+                "WECHAT_API_BASE",
+                format!(
+                    "`{base}` looks like the fake WeChat server; production needs https://api.weixin.qq.com"
+                ),
+            ));
+        }
+        if self.wechat.app_id == FAKE_WECHAT_APP_ID {
+            return Err(bad(
+                "WECHAT_APPID",
+                "production needs the mini program's real app id",
+            ));
+        }
+        if self.wechat.app_secret.expose() == FAKE_WECHAT_APP_SECRET {
+            return Err(bad(
+                "WECHAT_SECRET",
+                "production needs the mini program's real app secret",
+            ));
+        }
+        if !self.database_url.starts_with("postgres") {
+            return Err(bad(
+                "DATABASE_URL",
+                "production keeps its data in PostgreSQL (postgres://…)",
+            ));
+        }
+        if self.redis_url.is_none() {
+            return Err(bad(
+                "REDIS_URL",
+                "production takes the lunch peak through Redis (redis://…)",
+            ));
+        }
+        if self.seed_demo_data {
+            return Err(bad(
+                "ZHUCAN_SEED_DEMO",
+                "demo data is never seeded in production",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn parse_number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
+    raw: Option<&str>,
+    setting: &'static str,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, ConfigError> {
+    let Some(raw) = raw else { return Ok(default) };
+    let value: T = raw
+        .parse()
+        .map_err(|_| bad(setting, format!("`{raw}` is not a number")))?;
+    if !range.contains(&value) {
+        return Err(bad(
+            setting,
+            format!("{value} is outside {}..={}", range.start(), range.end()),
+        ));
+    }
+    Ok(value)
+}
+
+fn parse_bool(
+    raw: Option<&str>,
+    setting: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match raw {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(bad(setting, format!("`{other}` is not true/false"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_run_on_a_fresh_machine() {
+        let config = Config::from_vars(&vars(&[])).unwrap();
+        assert_eq!(config.mode, Mode::Demo);
+        assert_eq!(config.listen_addr.to_string(), "127.0.0.1:8080");
+        assert!(config.database_url.starts_with("sqlite://data/"));
+        assert!(config.redis_url.is_none());
+        assert!(config.wechat.api_base.is_none());
+        assert!(config.seed_demo_data);
+    }
+
+    #[test]
+    fn a_bad_setting_is_named() {
+        for (setting, value) in [
+            ("ZHUCAN_ADDR", "not-an-address"),
+            ("ZHUCAN_MODE", "staging"),
+            ("DATABASE_URL", "mysql://x"),
+            ("REDIS_URL", "http://not-redis"),
+            ("WECHAT_API_BASE", "ftp://x"),
+            ("ZHUCAN_SESSION_TTL_MINUTES", "0"),
+            ("ZHUCAN_DB_POOL", "many"),
+            ("ZHUCAN_SEED_DEMO", "maybe"),
+        ] {
+            let err = Config::from_vars(&vars(&[(setting, value)])).unwrap_err();
+            assert_eq!(err.setting, setting, "{value}");
+            assert!(err.to_string().contains(setting));
+        }
+    }
+
+    #[test]
+    fn production_refuses_the_fake_wechat_and_laptop_defaults() {
+        let real = [
+            ("ZHUCAN_MODE", "production"),
+            ("WECHAT_API_BASE", "https://api.weixin.qq.com"),
+            ("WECHAT_APPID", "wx1234567890"),
+            ("WECHAT_SECRET", "real-secret"),
+            ("DATABASE_URL", "postgres://db/zhucan"),
+            ("REDIS_URL", "redis://cache:6379"),
+        ];
+        assert!(Config::from_vars(&vars(&real)).is_ok());
+
+        let with = |setting: &str, value: &str| {
+            let mut v = vars(&real);
+            v.insert(setting.to_string(), value.to_string());
+            Config::from_vars(&v).unwrap_err().setting
+        };
+        assert_eq!(
+            with("WECHAT_API_BASE", "http://127.0.0.1:9000"),
+            "WECHAT_API_BASE"
+        );
+        assert_eq!(
+            with("WECHAT_API_BASE", "https://localhost:9000"),
+            "WECHAT_API_BASE"
+        );
+        assert_eq!(
+            with("WECHAT_SECRET", FAKE_WECHAT_APP_SECRET),
+            "WECHAT_SECRET"
+        );
+        assert_eq!(with("WECHAT_APPID", FAKE_WECHAT_APP_ID), "WECHAT_APPID");
+        assert_eq!(with("DATABASE_URL", "sqlite://x.db"), "DATABASE_URL");
+        assert_eq!(with("ZHUCAN_SEED_DEMO", "true"), "ZHUCAN_SEED_DEMO");
+
+        let mut no_base = vars(&real);
+        no_base.remove("WECHAT_API_BASE");
+        assert_eq!(
+            Config::from_vars(&no_base).unwrap_err().setting,
+            "WECHAT_API_BASE"
+        );
+        let mut no_redis = vars(&real);
+        no_redis.remove("REDIS_URL");
+        assert_eq!(
+            Config::from_vars(&no_redis).unwrap_err().setting,
+            "REDIS_URL"
+        );
+    }
+
+    #[test]
+    fn the_secret_never_prints() {
+        let config = Config::from_vars(&vars(&[("WECHAT_SECRET", "s3cr3t")])).unwrap();
+        assert!(!format!("{config:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,91 @@
+//! Demo data: what `cargo run` puts into an empty database so a newcomer sees a working city.
+//!
+//! Seeding happens once, on an empty database, in demo mode only (production refuses
+//! `ZHUCAN_SEED_DEMO`). Each domain adds its part here, in dependency order.
+
+pub mod changzhou;
+
+use crate::{
+    auth::{Role, password, store as accounts},
+    error::{AppError, AppResult},
+    places::{self, store as place_store},
+    state::AppState,
+};
+
+/// A staff account the demo creates, printed at start-up so people can sign in.
+#[derive(Clone, Debug)]
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub role: Role,
+    pub display_name: &'static str,
+    pub district_code: Option<&'static str>,
+}
+
+/// Every demo staff account has this password. Demo mode only.
+pub const DEMO_PASSWORD: &str = "zhucan-demo";
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        username: "admin",
+        role: Role::CityAdmin,
+        display_name: "常州市民政局",
+        district_code: None,
+    },
+    DemoAccount {
+        username: "clerk-tianning",
+        role: Role::DistrictClerk,
+        display_name: "天宁区结算员",
+        district_code: Some("320402"),
+    },
+    DemoAccount {
+        username: "clerk-zhonglou",
+        role: Role::DistrictClerk,
+        display_name: "钟楼区结算员",
+        district_code: Some("320404"),
+    },
+    DemoAccount {
+        username: "clerk-wujin",
+        role: Role::DistrictClerk,
+        display_name: "武进区结算员",
+        district_code: Some("320412"),
+    },
+    DemoAccount {
+        username: "operator-demo",
+        role: Role::Operator,
+        display_name: "助餐点运营员",
+        district_code: None,
+    },
+];
+
+/// Seeds the demo city into an empty database; does nothing if districts already exist.
+pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
+    let db = &state.db;
+    if place_store::count_districts(db).await? > 0 {
+        return Ok(false);
+    }
+    let districts = places::parse_districts_csv(places::CHANGZHOU_DISTRICTS_CSV)
+        .map_err(|e| AppError::internal(std::io::Error::other(e)))?;
+    place_store::insert_districts(db, places::CITY, &districts).await?;
+    let streets: Vec<(&str, &str)> = changzhou::STREETS
+        .iter()
+        .map(|s| (s.district_code, s.name))
+        .collect();
+    place_store::insert_streets(db, &streets).await?;
+
+    // One hash for every demo account: argon2 is deliberately slow, and these share a password.
+    let hash = password::hash_blocking(DEMO_PASSWORD.to_string())
+        .await
+        .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?;
+    let now = state.clock.now();
+    for account in DEMO_ACCOUNTS {
+        accounts::new_account(account.role, account.display_name, now)
+            .staff(
+                account.username,
+                hash.clone(),
+                account.district_code.map(str::to_string),
+            )
+            .insert(db)
+            .await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,328 @@
+//! The one error type of the HTTP layer, and the one place it becomes an HTTP response.
+//!
+//! Every failure reaches a client as `{"code": "...", "message": "...", "field": "..."}`: an HTTP
+//! status, a stable machine `code` the mini program can branch on, and a Chinese `message` it can
+//! show as is. Domain modules keep their own error enums (rules know nothing of HTTP) and convert
+//! into [`AppError`] with `From`; the framework's own errors (unknown route, bad JSON, wrong types,
+//! missing token) are turned into the same shape by [`into_error_response`], installed once on the
+//! whole app. Internal details (SQL, Redis, WeChat replies) are logged, never sent.
+
+use std::borrow::Cow;
+
+use poem::{IntoResponse, Response, error::ResponseError, http::StatusCode};
+use poem_openapi::{
+    ApiResponse, Object,
+    registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
+    types::Type,
+};
+
+/// What kind of failure, which fixes the HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 400: the request is malformed or a field is invalid; nothing was changed.
+    BadRequest,
+    /// 401: no valid session.
+    Unauthenticated,
+    /// 403: signed in, but this role or this person may not do it.
+    Forbidden,
+    /// 404: no such thing, or the caller may not know it exists.
+    NotFound,
+    /// 409: the request is valid but the current state refuses it (sold out, cutoff passed, …).
+    Conflict,
+    /// 429: too many attempts; try later.
+    TooManyRequests,
+    /// 502: WeChat (or another upstream) failed.
+    BadGateway,
+    /// 503: a dependency is down; nothing was half-done, retry later.
+    Unavailable,
+    /// 500: a bug or an unexpected failure; logged with its cause.
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict => StatusCode::CONFLICT,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::BadGateway => StatusCode::BAD_GATEWAY,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub message: Cow<'static, str>,
+    pub field: Option<Cow<'static, str>>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            kind,
+            code,
+            message: message.into(),
+            field: None,
+            source: None,
+        }
+    }
+
+    /// A field of the request is invalid; the response names it.
+    pub fn invalid(
+        field: impl Into<Cow<'static, str>>,
+        code: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(ErrorKind::BadRequest, code, message).with_field(field)
+    }
+
+    pub fn with_field(mut self, field: impl Into<Cow<'static, str>>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// Keeps the cause for the log (never for the client).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::NotFound, code, message)
+    }
+
+    pub fn forbidden(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::Forbidden, code, message)
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::Conflict, code, message)
+    }
+
+    pub fn unauthenticated(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(ErrorKind::Unauthenticated, code, message)
+    }
+
+    pub fn internal(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::new(
+            ErrorKind::Internal,
+            "INTERNAL",
+            "服务器开小差了，请稍后再试",
+        )
+        .with_source(source)
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.kind.status()
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code.to_string(),
+            message: self.message.to_string(),
+            field: self.field.as_ref().map(|f| f.to_string()),
+            detail: None,
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)?;
+        if let Some(source) = &self.source {
+            write!(f, " ({source})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AppError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as _)
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::internal(err)
+    }
+}
+
+impl ResponseError for AppError {
+    fn status(&self) -> StatusCode {
+        self.kind.status()
+    }
+
+    fn as_response(&self) -> Response {
+        if self.kind == ErrorKind::Internal {
+            tracing::error!(error = %self, "internal error");
+        } else if matches!(self.kind, ErrorKind::Unavailable | ErrorKind::BadGateway) {
+            tracing::warn!(error = %self, "dependency error");
+        }
+        json_error(self.status(), self.body())
+    }
+}
+
+/// The body of every error response.
+#[derive(Clone, Debug, Object, serde::Deserialize)]
+pub struct ErrorBody {
+    /// Stable machine code, e.g. `ORDER_CUTOFF_PASSED`.
+    pub code: String,
+    /// What happened, in Chinese, fit to show to an elder or a clerk.
+    pub message: String,
+    /// The request field at fault, when one is.
+    #[oai(skip_serializing_if_is_none)]
+    pub field: Option<String>,
+    /// Technical detail for developers (parse errors), never needed by people.
+    #[oai(skip_serializing_if_is_none)]
+    pub detail: Option<String>,
+}
+
+fn json_error(status: StatusCode, body: ErrorBody) -> Response {
+    let json = serde_json::json!({
+        "code": body.code,
+        "message": body.message,
+        "field": body.field,
+        "detail": body.detail,
+    });
+    let json = match json {
+        serde_json::Value::Object(mut map) => {
+            map.retain(|_, v| !v.is_null());
+            serde_json::Value::Object(map)
+        }
+        other => other,
+    };
+    poem::web::Json(json).with_status(status).into_response()
+}
+
+/// Lets operations declare `Result<Json<T>, AppError>` so the OpenAPI document lists the error
+/// responses with their body.
+impl ApiResponse for AppError {
+    fn meta() -> MetaResponses {
+        const STATUSES: [(u16, &str); 9] = [
+            (400, "Bad request or an invalid field (`field` names it)"),
+            (401, "Not signed in, or the session expired or was revoked"),
+            (403, "This role or this person may not do this"),
+            (404, "Not found (or not visible to the caller)"),
+            (409, "The current state refuses the request"),
+            (429, "Too many attempts"),
+            (500, "Unexpected failure"),
+            (502, "WeChat failed"),
+            (503, "A dependency is unavailable; nothing was changed"),
+        ];
+        MetaResponses {
+            responses: STATUSES
+                .iter()
+                .map(|(status, description)| MetaResponse {
+                    description,
+                    status: Some(*status),
+                    status_range: None,
+                    content: vec![MetaMediaType {
+                        content_type: "application/json; charset=utf-8",
+                        schema: ErrorBody::schema_ref(),
+                    }],
+                    headers: vec![],
+                })
+                .collect(),
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        ErrorBody::register(registry);
+    }
+}
+
+/// Turns any error that reaches the top of the app into the common JSON shape. Our own
+/// [`AppError`]s pass through; the framework's errors get a code and a Chinese message here.
+pub async fn into_error_response(err: poem::Error) -> Response {
+    if let Some(app) = err.downcast_ref::<AppError>() {
+        return app.as_response();
+    }
+    use poem_openapi::error::{
+        AuthorizationError, ContentTypeError, ParseParamError, ParsePathError,
+        ParseRequestPayloadError,
+    };
+    let status = err.status();
+    let (code, message, field, detail): (&str, String, Option<String>, Option<String>) =
+        if let Some(e) = err.downcast_ref::<ParseParamError>() {
+            (
+                "INVALID_PARAMETER",
+                format!("参数 {} 的格式不正确", e.name),
+                Some(e.name.to_string()),
+                Some(e.reason.clone()),
+            )
+        } else if let Some(e) = err.downcast_ref::<ParsePathError>() {
+            (
+                "INVALID_PARAMETER",
+                format!("路径参数 {} 的格式不正确", e.name),
+                Some(e.name.to_string()),
+                Some(e.reason.clone()),
+            )
+        } else if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
+            (
+                "INVALID_BODY",
+                "请求内容格式不正确，请检查各字段的类型".to_string(),
+                None,
+                Some(e.reason.clone()),
+            )
+        } else if let Some(e) = err.downcast_ref::<ContentTypeError>() {
+            (
+                "UNSUPPORTED_CONTENT_TYPE",
+                "请以 application/json 格式发送请求内容".to_string(),
+                None,
+                Some(e.to_string()),
+            )
+        } else if err.is::<AuthorizationError>() {
+            ("UNAUTHENTICATED", "请先登录".to_string(), None, None)
+        } else {
+            match status {
+                StatusCode::NOT_FOUND => {
+                    ("ROUTE_NOT_FOUND", "没有这个接口".to_string(), None, None)
+                }
+                StatusCode::METHOD_NOT_ALLOWED => (
+                    "METHOD_NOT_ALLOWED",
+                    "这个接口不支持该请求方法".to_string(),
+                    None,
+                    None,
+                ),
+                StatusCode::UNAUTHORIZED => ("UNAUTHENTICATED", "请先登录".to_string(), None, None),
+                StatusCode::PAYLOAD_TOO_LARGE => {
+                    ("PAYLOAD_TOO_LARGE", "请求内容过大".to_string(), None, None)
+                }
+                s if s.is_client_error() => (
+                    "BAD_REQUEST",
+                    "请求有误，请检查后重试".to_string(),
+                    None,
+                    Some(err.to_string()),
+                ),
+                _ => {
+                    tracing::error!(error = %err, "unhandled error");
+                    (
+                        "INTERNAL",
+                        "服务器开小差了，请稍后再试".to_string(),
+                        None,
+                        None,
+                    )
+                }
+            }
+        };
+    json_error(
+        status,
+        ErrorBody {
+            code: code.to_string(),
+            message,
+            field,
+            detail,
+        },
+    )
+}

@@ -1,0 +1,18 @@
+//! zhucan (助餐): the service behind a city's elderly meal-assistance programme.
+//!
+//! One folder per domain, each with its HTTP face (`http.rs`), its rules (plain functions over
+//! plain types, `rules.rs`) and its storage (`store.rs`). Cross-cutting pieces sit at the top:
+//! configuration, the one HTTP error type, the clock, the database connection and start-up.
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod places;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod wechat;

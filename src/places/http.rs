@@ -1,0 +1,67 @@
+//! The public place tree.
+
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+
+use super::store;
+use crate::{api::ApiTags, error::AppResult, state::AppState};
+
+pub struct PlacesApi {
+    pub state: AppState,
+}
+
+#[derive(Object)]
+struct DistrictView {
+    /// GB/T 2260 code, or a local code for a management zone (e.g. `CZ-ETDZ`).
+    code: String,
+    name: String,
+    kind: String,
+    city: String,
+}
+
+#[derive(Object)]
+struct StreetView {
+    id: i64,
+    district_code: String,
+    name: String,
+}
+
+#[OpenApi(tag = "ApiTags::Places")]
+impl PlacesApi {
+    /// The city's districts.
+    ///
+    /// Public.
+    #[oai(path = "/places/districts", method = "get")]
+    async fn districts(&self) -> AppResult<Json<Vec<DistrictView>>> {
+        let districts = store::list_districts(&self.state.db).await?;
+        Ok(Json(
+            districts
+                .into_iter()
+                .map(|d| DistrictView {
+                    code: d.code,
+                    name: d.name,
+                    kind: d.kind,
+                    city: d.city,
+                })
+                .collect(),
+        ))
+    }
+
+    /// The streets and towns (街道/镇) of one district.
+    ///
+    /// Public.
+    #[oai(path = "/places/districts/:code/streets", method = "get")]
+    async fn streets(&self, code: Path<String>) -> AppResult<Json<Vec<StreetView>>> {
+        store::require_district(&self.state.db, &code).await?;
+        let streets = store::list_streets(&self.state.db, &code).await?;
+        Ok(Json(
+            streets
+                .into_iter()
+                .map(|s| StreetView {
+                    id: s.id,
+                    district_code: s.district_code,
+                    name: s.name,
+                })
+                .collect(),
+        ))
+    }
+}

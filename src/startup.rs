@@ -1,0 +1,175 @@
+//! Building and running the application: connect, migrate, seed, bind, serve.
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use poem::{
+    Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+};
+
+use crate::{
+    api,
+    clock::Clock,
+    config::{Config, ConfigError, Mode},
+    db, demo,
+    state::AppState,
+    wechat::{WeChatClient, fake::FakeWeChat},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("DATABASE_URL: cannot open the database ({0})")]
+    Database(#[source] sea_orm::DbErr),
+    #[error("REDIS_URL: cannot reach Redis ({0})")]
+    Redis(#[source] redis::RedisError),
+    #[error("ZHUCAN_ADDR: cannot listen on {addr} ({source})")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot start the fake WeChat server ({0})")]
+    FakeWeChat(#[source] std::io::Error),
+    #[error("cannot build the WeChat client ({0})")]
+    WeChatClient(#[source] reqwest::Error),
+    #[error("demo data: {0}")]
+    Demo(String),
+}
+
+/// How tests (and only tests) bend the build: a clock they can move, a PostgreSQL schema of their
+/// own.
+#[derive(Clone)]
+pub struct BuildOptions {
+    pub clock: Clock,
+    pub db_schema: Option<String>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            clock: Clock::system(),
+            db_schema: None,
+        }
+    }
+}
+
+pub struct Application {
+    acceptor: TcpAcceptor,
+    local_addr: SocketAddr,
+    state: AppState,
+    fake_wechat: Option<FakeWeChat>,
+    demo_accounts: Vec<demo::DemoAccount>,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        Self::build_with(config, BuildOptions::default()).await
+    }
+
+    pub async fn build_with(config: Config, options: BuildOptions) -> Result<Self, StartupError> {
+        let db = db::connect(
+            &config.database_url,
+            config.database_pool_size,
+            options.db_schema.as_deref(),
+        )
+        .await
+        .map_err(StartupError::Database)?;
+
+        let redis = match &config.redis_url {
+            Some(url) => Some(connect_redis(url).await.map_err(StartupError::Redis)?),
+            None => None,
+        };
+
+        let (fake_wechat, api_base) = match (&config.wechat.api_base, config.mode) {
+            (Some(base), _) => (None, base.clone()),
+            (None, Mode::Demo) => {
+                let fake =
+                    FakeWeChat::new(&config.wechat.app_id, config.wechat.app_secret.expose());
+                let addr = fake
+                    .spawn("127.0.0.1:0")
+                    .await
+                    .map_err(StartupError::FakeWeChat)?;
+                (Some(fake), format!("http://{addr}"))
+            }
+            // `Config` already refuses production without a base URL.
+            (None, Mode::Production) => unreachable!("production config names WECHAT_API_BASE"),
+        };
+        let wechat =
+            WeChatClient::new(&config.wechat, api_base).map_err(StartupError::WeChatClient)?;
+
+        let state = AppState {
+            db,
+            redis,
+            wechat,
+            clock: options.clock,
+            config: Arc::new(config),
+        };
+
+        let demo_accounts = if state.config.seed_demo_data {
+            demo::seed_if_empty(&state)
+                .await
+                .map_err(|e| StartupError::Demo(e.to_string()))?;
+            demo::DEMO_ACCOUNTS.to_vec()
+        } else {
+            Vec::new()
+        };
+
+        let addr = state.config.listen_addr;
+        let acceptor = TcpListener::bind(addr)
+            .into_acceptor()
+            .await
+            .map_err(|source| StartupError::Listen { addr, source })?;
+        let local_addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .unwrap_or(addr);
+
+        Ok(Self {
+            acceptor,
+            local_addr,
+            state,
+            fake_wechat,
+            demo_accounts,
+        })
+    }
+
+    /// The bound address (the real port when `ZHUCAN_ADDR` asked for port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The in-process fake WeChat server, when demo mode started one.
+    pub fn fake_wechat(&self) -> Option<&FakeWeChat> {
+        self.fake_wechat.as_ref()
+    }
+
+    pub fn demo_accounts(&self) -> &[demo::DemoAccount] {
+        &self.demo_accounts
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(
+                api::app(self.state),
+                async {
+                    let _ = tokio::signal::ctrl_c().await;
+                },
+                Some(Duration::from_secs(10)),
+            )
+            .await
+    }
+}
+
+async fn connect_redis(url: &str) -> Result<redis::aio::ConnectionManager, redis::RedisError> {
+    let client = redis::Client::open(url)?;
+    let config = redis::aio::ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(2)))
+        .set_response_timeout(Some(Duration::from_secs(2)));
+    redis::aio::ConnectionManager::new_with_config(client, config).await
+}

@@ -1,0 +1,165 @@
+//! The client side of WeChat's server APIs.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::{
+    config::{Secret, WeChatConfig},
+    error::{AppError, ErrorKind},
+};
+
+#[derive(Clone)]
+pub struct WeChatClient {
+    http: reqwest::Client,
+    api_base: String,
+    app_id: String,
+    app_secret: Secret,
+}
+
+/// What code2Session tells us about the user. The session key is deliberately not kept: the
+/// service has no use for it and it must never reach a client.
+#[derive(Debug, Clone)]
+pub struct WeChatSession {
+    pub openid: String,
+    pub unionid: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WeChatError {
+    #[error("code2Session: invalid code (40029)")]
+    InvalidCode,
+    #[error("code2Session: rate limited (45011)")]
+    RateLimited,
+    #[error("code2Session: high-risk user blocked (40226)")]
+    HighRiskBlocked,
+    #[error("WeChat busy (-1)")]
+    Busy,
+    #[error("WeChat refused our credentials ({errcode}: {errmsg})")]
+    Misconfigured { errcode: i64, errmsg: String },
+    #[error("WeChat error {errcode}: {errmsg}")]
+    Other { errcode: i64, errmsg: String },
+    #[error("WeChat unreachable: {0}")]
+    Unreachable(#[from] reqwest::Error),
+    #[error("unexpected WeChat reply: {0}")]
+    BadReply(String),
+}
+
+impl From<WeChatError> for AppError {
+    fn from(err: WeChatError) -> Self {
+        let (kind, code, message) = match &err {
+            WeChatError::InvalidCode => (
+                ErrorKind::BadRequest,
+                "WECHAT_CODE_INVALID",
+                "微信登录凭证无效或已使用，请重新进入小程序",
+            ),
+            WeChatError::RateLimited => (
+                ErrorKind::TooManyRequests,
+                "WECHAT_RATE_LIMITED",
+                "登录太频繁，请稍后再试",
+            ),
+            WeChatError::HighRiskBlocked => (
+                ErrorKind::Forbidden,
+                "WECHAT_LOGIN_BLOCKED",
+                "微信判定该账号存在风险，暂时无法登录，请联系社区工作人员",
+            ),
+            WeChatError::Busy => (
+                ErrorKind::Unavailable,
+                "WECHAT_BUSY",
+                "微信服务繁忙，请稍后再试",
+            ),
+            WeChatError::Misconfigured { .. }
+            | WeChatError::Other { .. }
+            | WeChatError::BadReply(_) => (
+                ErrorKind::BadGateway,
+                "WECHAT_ERROR",
+                "微信登录暂时不可用，请稍后再试",
+            ),
+            WeChatError::Unreachable(_) => (
+                ErrorKind::BadGateway,
+                "WECHAT_UNREACHABLE",
+                "暂时连不上微信服务，请稍后再试",
+            ),
+        };
+        AppError::new(kind, code, message).with_source(err)
+    }
+}
+
+#[derive(Deserialize)]
+struct Code2SessionReply {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    openid: Option<String>,
+    unionid: Option<String>,
+}
+
+/// reqwest is built with `rustls-no-provider` so the binary carries one crypto library (ring,
+/// which sqlx already uses) instead of two; the provider must then be installed once per process
+/// before any client is built.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl WeChatClient {
+    pub fn new(config: &WeChatConfig, api_base: String) -> Result<Self, reqwest::Error> {
+        install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .timeout(Duration::from_secs(5))
+            .build()?;
+        Ok(Self {
+            http,
+            api_base,
+            app_id: config.app_id.clone(),
+            app_secret: config.app_secret.clone(),
+        })
+    }
+
+    pub fn api_base(&self) -> &str {
+        &self.api_base
+    }
+
+    /// Exchanges a `wx.login()` code for the user's openid (`GET /sns/jscode2session`).
+    pub async fn code_to_session(&self, js_code: &str) -> Result<WeChatSession, WeChatError> {
+        let response = self
+            .http
+            .get(format!("{}/sns/jscode2session", self.api_base))
+            .query(&[
+                ("appid", self.app_id.as_str()),
+                ("secret", self.app_secret.expose()),
+                ("js_code", js_code),
+                ("grant_type", "authorization_code"),
+            ])
+            .send()
+            .await?;
+        // WeChat answers this call with `Content-Type: text/plain`, so read text and parse it
+        // ourselves rather than trusting the header.
+        let body = response.text().await?;
+        let reply: Code2SessionReply =
+            serde_json::from_str(&body).map_err(|e| WeChatError::BadReply(e.to_string()))?;
+        match reply.errcode {
+            0 => reply
+                .openid
+                .filter(|openid| !openid.is_empty())
+                .map(|openid| WeChatSession {
+                    openid,
+                    unionid: reply.unionid,
+                })
+                .ok_or_else(|| WeChatError::BadReply("no openid".into())),
+            40029 | 40163 => Err(WeChatError::InvalidCode),
+            45011 => Err(WeChatError::RateLimited),
+            40226 => Err(WeChatError::HighRiskBlocked),
+            -1 => Err(WeChatError::Busy),
+            40013 | 40125 | 41002 | 41004 => Err(WeChatError::Misconfigured {
+                errcode: reply.errcode,
+                errmsg: reply.errmsg,
+            }),
+            errcode => Err(WeChatError::Other {
+                errcode,
+                errmsg: reply.errmsg,
+            }),
+        }
+    }
+}

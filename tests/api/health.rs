@@ -1,0 +1,35 @@
+use crate::helpers::{backend, spawn_app};
+
+#[tokio::test]
+async fn healthz_and_readyz_answer() {
+    let app = spawn_app().await;
+
+    let health = app.get("/healthz", None).await;
+    assert_eq!(health.assert_ok()["status"], "ok");
+
+    let ready = app.get("/readyz", None).await;
+    let body = ready.assert_ok();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["database"], "ok");
+    let expected_redis = if std::env::var("REDIS_URL").is_ok() {
+        "ok"
+    } else {
+        "not_configured"
+    };
+    assert_eq!(body["redis"], expected_redis, "backend {}", backend());
+}
+
+#[tokio::test]
+async fn the_docs_and_the_openapi_document_are_served() {
+    let app = spawn_app().await;
+
+    let spec = app.get("/api/openapi.json", None).await;
+    let spec = spec.assert_ok();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(spec["paths"]["/auth/wechat"]["post"].is_object());
+    assert_eq!(spec["servers"][0]["url"], "/api/v1");
+
+    let docs = app.http.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(docs.status(), 200);
+    assert!(docs.text().await.unwrap().contains("swagger"));
+}

@@ -1,0 +1,245 @@
+//! `spawn_app()`: a real server on a free port, with its own database, the fake WeChat server,
+//! and a clock the test can move.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+use zhucan::{
+    clock::Clock,
+    config::Config,
+    demo::DEMO_PASSWORD,
+    startup::{Application, BuildOptions},
+    state::AppState,
+    wechat::fake::FakeWeChat,
+};
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub state: AppState,
+    pub fake_wechat: FakeWeChat,
+    sqlite_file: Option<std::path::PathBuf>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(file) = &self.sqlite_file {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+}
+
+/// The moment every test starts at: a Monday morning in Shanghai (2026-11-23 09:00 +08:00).
+pub fn test_start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T09:00:00+08:00")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+pub fn backend() -> &'static str {
+    if std::env::var("DATABASE_URL").is_ok_and(|u| u.starts_with("postgres")) {
+        "postgres"
+    } else {
+        "sqlite"
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let mut vars: HashMap<String, String> = HashMap::new();
+    vars.insert("ZHUCAN_ADDR".into(), "127.0.0.1:0".into());
+    vars.insert("ZHUCAN_SEED_DEMO".into(), "true".into());
+    vars.insert("ZHUCAN_DOCS".into(), "true".into());
+    let mut options = BuildOptions {
+        clock: Clock::manual(test_start()),
+        db_schema: None,
+    };
+    let mut sqlite_file = None;
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if url.starts_with("postgres") => {
+            options.db_schema = Some(fresh_pg_schema(&url).await);
+            vars.insert("DATABASE_URL".into(), url);
+            vars.insert("ZHUCAN_DB_POOL".into(), "5".into());
+        }
+        _ => {
+            let dir = std::env::temp_dir().join("zhucan-tests");
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join(format!("{}.db", uuid::Uuid::new_v4().simple()));
+            vars.insert(
+                "DATABASE_URL".into(),
+                format!("sqlite://{}?mode=rwc", file.display()),
+            );
+            sqlite_file = Some(file);
+        }
+    }
+    if let Ok(url) = std::env::var("REDIS_URL") {
+        vars.insert("REDIS_URL".into(), url);
+    }
+    let config = Config::from_vars(&vars).expect("test configuration");
+    let app = Application::build_with(config, options)
+        .await
+        .expect("the app starts");
+    let base = format!("http://{}", app.local_addr());
+    let state = app.state().clone();
+    let fake_wechat = app
+        .fake_wechat()
+        .expect("demo mode runs the fake WeChat")
+        .clone();
+    tokio::spawn(app.run_until_stopped());
+    zhucan::wechat::client::install_crypto_provider();
+    TestApp {
+        base,
+        http: reqwest::Client::new(),
+        state,
+        fake_wechat,
+        sqlite_file,
+    }
+}
+
+/// A PostgreSQL schema for one test, so tests never see each other's rows. Schemas of runs more
+/// than a day old are swept on the first call (a crashed run cannot drop its own).
+async fn fresh_pg_schema(url: &str) -> String {
+    static SWEPT: OnceCell<()> = OnceCell::const_new();
+    let admin = Database::connect(url)
+        .await
+        .expect("PostgreSQL is reachable");
+    let now = Utc::now().timestamp();
+    SWEPT
+        .get_or_init(|| async {
+            let rows = admin
+                .query_all_raw(sea_orm::Statement::from_string(
+                    admin.get_database_backend(),
+                    "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'".to_string(),
+                ))
+                .await
+                .unwrap_or_default();
+            for row in rows {
+                let Ok(name) = row.try_get::<String>("", "nspname") else {
+                    continue;
+                };
+                let created: i64 = name
+                    .split('_')
+                    .nth(1)
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(i64::MAX);
+                if now - created > 24 * 3600 {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"))
+                        .await;
+                }
+            }
+        })
+        .await;
+    let schema = format!(
+        "t_{now}_{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    );
+    admin
+        .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+        .await
+        .expect("create test schema");
+    schema
+}
+
+/// A response: its status and JSON body (`Value::Null` when the body is not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts an error reply of the common shape and returns it for more checks.
+    #[track_caller]
+    pub fn assert_error(&self, status: u16, code: &str) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.body);
+        assert_eq!(self.body["code"], code, "body: {}", self.body);
+        let message = self.body["message"].as_str().unwrap_or_default();
+        assert!(
+            message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "the message is for people, in Chinese: {}",
+            self.body
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Value {
+        assert!(self.status.is_success(), "{} {}", self.status, self.body);
+        &self.body
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Signs in a demo staff account and returns its token.
+    pub async fn staff_token(&self, username: &str) -> String {
+        self.staff_login(username, DEMO_PASSWORD).await.assert_ok()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub async fn staff_login(&self, username: &str, password: &str) -> Reply {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({ "username": username, "password": password }),
+        )
+        .await
+    }
+
+    /// Signs in a mini-program user through the fake WeChat server; returns the token.
+    pub async fn wechat_token(&self, openid: &str) -> String {
+        let code = format!("dev.{openid}.{}", uuid::Uuid::new_v4().simple());
+        self.post("/api/v1/auth/wechat", None, json!({ "code": code }))
+            .await
+            .assert_ok()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    pub fn advance_clock(&self, by: Duration) {
+        self.state.clock.advance(by);
+    }
+}

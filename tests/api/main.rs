@@ -1,0 +1,12 @@
+//! The integration suite: one binary that drives the real HTTP API of a spawned server.
+//!
+//! It runs on SQLite and the in-process implementations by default, and on PostgreSQL and Redis
+//! when `DATABASE_URL` / `REDIS_URL` are set; every test gets a database (or schema) of its own,
+//! so the tests run in parallel.
+
+mod auth;
+mod errors;
+mod health;
+mod helpers;
+mod openapi;
+mod places;
