@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod money;
 pub mod places;
 pub mod startup;
 pub mod state;
