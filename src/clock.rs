@@ -3,12 +3,26 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Utc};
 
-/// Asia/Shanghai. China has kept UTC+8 without daylight saving since 1991, so a fixed offset is
-/// exact for every date this service will ever book.
-pub fn shanghai() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
+/// China Standard Time (UTC+8), the business time of every date and slot. China has observed no
+/// daylight-saving time since 1991, so this fixed offset is exact for every date the service
+/// handles; no time-zone database is needed.
+pub const SHANGHAI: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+/// The instant a Shanghai wall-clock time happens.
+pub fn shanghai_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
+    // A fixed offset has no gaps or repeated hours, so subtracting it is the whole conversion.
+    let offset = TimeDelta::seconds(i64::from(SHANGHAI.local_minus_utc()));
+    (local - offset).and_utc()
+}
+
+/// The business date in Changzhou at `now_utc`.
+pub fn shanghai_today(now_utc: DateTime<Utc>) -> NaiveDate {
+    now_utc.with_timezone(&SHANGHAI).date_naive()
 }
 
 #[derive(Clone)]
@@ -38,7 +52,7 @@ impl Clock {
 
     /// Today's business date in Shanghai.
     pub fn today(&self) -> NaiveDate {
-        self.now().with_timezone(&shanghai()).date_naive()
+        shanghai_today(self.now())
     }
 
     /// Moves a manual clock; a system clock cannot be moved and ignores this.

@@ -1,0 +1,3 @@
+//! Elders (老年人): identity, residence, eligibility categories and their families.
+
+pub mod id_card;

@@ -1,0 +1,3 @@
+//! Orders: booking a meal, the lunch-peak reservation contract, pickup and delivery.
+
+pub mod reservation;

@@ -1,0 +1,44 @@
+-- Give a cancelled order's portions and quota back, at most once per order id.
+--
+-- KEYS[1]  the meal point's "loaded" marker
+-- KEYS[2]  the released record of this order
+-- KEYS[3]  the elder's live-order count for this date and slot
+-- KEYS[3+i] portions left of the i-th offering of the order
+-- ARGV[1]  released record TTL, seconds
+-- ARGV[1+i] quantity of the i-th line
+--
+-- Replies: {'already_released'} | {'not_loaded'} | {'corrupt', key} | {'released'}
+
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return {'already_released'}
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {'not_loaded'}
+end
+
+-- Read everything first: a counter that is not a number must stop the script before any write.
+local live = redis.call('GET', KEYS[3])
+if live and not tonumber(live) then
+  return {'corrupt', KEYS[3]}
+end
+local lines = #KEYS - 3
+local known = {}
+for i = 1, lines do
+  local left = redis.call('GET', KEYS[3 + i])
+  if left and not tonumber(left) then
+    return {'corrupt', KEYS[3 + i]}
+  end
+  -- Only offerings the state knows get portions back, so a release never invents an offering.
+  known[i] = left ~= false
+end
+
+for i = 1, lines do
+  if known[i] then
+    redis.call('INCRBY', KEYS[3 + i], ARGV[1 + i])
+  end
+end
+if live and tonumber(live) > 0 then
+  redis.call('DECR', KEYS[3])
+end
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
+return {'released'}

@@ -1,0 +1,56 @@
+-- Reserve one booking, all or nothing. Redis runs a script alone, so nothing can slip in between
+-- the checks and the writes. Every key is passed in KEYS and shares the meal point's hash tag, so
+-- the script is valid on Redis Cluster.
+--
+-- KEYS[1]  the meal point's "loaded" marker
+-- KEYS[2]  the idempotency record (account, client key) -> first order id
+-- KEYS[3]  the elder's live-order count for this date and slot
+-- KEYS[3+i] portions left of the i-th offering, in request order
+-- ARGV[1]  order id           ARGV[2] idempotency record TTL, seconds
+-- ARGV[3]  quota limit        ARGV[4] when the live-order count expires, unix seconds
+-- ARGV[3+2i] offering id of the i-th line (only for the sold-out reply)
+-- ARGV[4+2i] quantity of the i-th line
+--
+-- Replies: {'duplicate', order_id} | {'not_loaded'} | {'quota_exceeded'}
+--        | {'sold_out', offering_id, left} | {'corrupt', key} | {'reserved'}
+
+local first_order = redis.call('GET', KEYS[2])
+if first_order then
+  return {'duplicate', first_order}
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {'not_loaded'}
+end
+
+local live = tonumber(redis.call('GET', KEYS[3]) or '0')
+if not live then
+  return {'corrupt', KEYS[3]}
+end
+if live >= tonumber(ARGV[3]) then
+  return {'quota_exceeded'}
+end
+
+-- Every offering is checked before any is touched, so a refusal leaves all counters as they were.
+-- A missing counter is an offering this meal point's state does not know: nothing to take.
+local lines = #KEYS - 3
+for i = 1, lines do
+  local raw = redis.call('GET', KEYS[3 + i]) or '0'
+  local left = tonumber(raw)
+  if not left then
+    return {'corrupt', KEYS[3 + i]}
+  end
+  if left < tonumber(ARGV[4 + 2 * i]) then
+    return {'sold_out', ARGV[3 + 2 * i], raw}
+  end
+end
+
+for i = 1, lines do
+  redis.call('DECRBY', KEYS[3 + i], ARGV[4 + 2 * i])
+end
+-- A count created here (the elder's first order for the slot) needs the expiry that load gives
+-- the counts it installs; an existing count keeps the one it has.
+if redis.call('INCR', KEYS[3]) == 1 then
+  redis.call('EXPIREAT', KEYS[3], ARGV[4])
+end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+return {'reserved'}
