@@ -3,5 +3,8 @@
 
 pub mod account;
 pub mod district;
+pub mod meal_order;
+pub mod order_event;
+pub mod order_item;
 pub mod session;
 pub mod street;

@@ -1,0 +1,20 @@
+use sea_orm::entity::prelude::*;
+
+/// One change of an order's state: from what, to what, by whom, when and why.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "order_event")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub order_id: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub actor_account_id: Option<i64>,
+    pub note: Option<String>,
+    pub at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

