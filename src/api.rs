@@ -10,7 +10,10 @@ use poem::{
 use poem_openapi::{OpenApiService, Tags};
 use serde_json::json;
 
-use crate::{auth::http::AuthApi, error, places::http::PlacesApi, state::AppState};
+use crate::{
+    auth::http::AuthApi, error, orders::http::OrdersApi, places::http::PlacesApi,
+    state::AppState,
+};
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -18,17 +21,22 @@ pub enum ApiTags {
     Auth,
     /// Districts and streets
     Places,
+    /// Booking, cancelling, pickup, delivery, no-shows
+    Orders,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
 
-pub fn openapi_service(state: &AppState) -> OpenApiService<(AuthApi, PlacesApi), ()> {
+pub fn openapi_service(state: &AppState) -> OpenApiService<(AuthApi, PlacesApi, OrdersApi), ()> {
     OpenApiService::new(
         (
             AuthApi {
                 state: state.clone(),
             },
             PlacesApi {
+                state: state.clone(),
+            },
+            OrdersApi {
                 state: state.clone(),
             },
         ),

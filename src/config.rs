@@ -22,8 +22,12 @@ pub struct Config {
     pub database_url: String,
     pub database_pool_size: u32,
     pub redis_url: Option<String>,
+    /// Prefix of every Redis key this installation writes (tests give each test its own).
+    pub redis_key_prefix: String,
     pub wechat: WeChatConfig,
     pub session_ttl: chrono::Duration,
+    /// How long after a slot closes an unserved order becomes a no-show.
+    pub no_show_grace: chrono::Duration,
     /// Seed demo data into an empty database (demo mode only).
     pub seed_demo_data: bool,
     /// Serve the browsable API docs at `/docs` (the page inlines 1.6 MB of JavaScript).
@@ -144,6 +148,20 @@ impl Config {
             None => None,
         };
 
+        let redis_key_prefix = get("ZHUCAN_REDIS_PREFIX").unwrap_or("zc:").to_string();
+        if redis_key_prefix.contains(['{', '}', ' ']) {
+            return Err(bad(
+                "ZHUCAN_REDIS_PREFIX",
+                "must not contain braces or spaces (braces would break the per-meal-point hash tag)",
+            ));
+        }
+        let no_show_grace_minutes = parse_number(
+            get("ZHUCAN_NO_SHOW_GRACE_MINUTES"),
+            "ZHUCAN_NO_SHOW_GRACE_MINUTES",
+            60,
+            0..=24 * 60,
+        )?;
+
         let session_minutes = parse_number(
             get("ZHUCAN_SESSION_TTL_MINUTES"),
             "ZHUCAN_SESSION_TTL_MINUTES",
@@ -181,8 +199,10 @@ impl Config {
             database_url,
             database_pool_size,
             redis_url,
+            redis_key_prefix,
             wechat,
             session_ttl: chrono::Duration::minutes(session_minutes),
+            no_show_grace: chrono::Duration::minutes(no_show_grace_minutes),
             seed_demo_data,
             serve_docs,
         };
@@ -319,6 +339,8 @@ mod tests {
             ("ZHUCAN_SESSION_TTL_MINUTES", "0"),
             ("ZHUCAN_DB_POOL", "many"),
             ("ZHUCAN_SEED_DEMO", "maybe"),
+            ("ZHUCAN_REDIS_PREFIX", "{bad}"),
+            ("ZHUCAN_NO_SHOW_GRACE_MINUTES", "-5"),
         ] {
             let err = Config::from_vars(&vars(&[(setting, value)])).unwrap_err();
             assert_eq!(err.setting, setting, "{value}");

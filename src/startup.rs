@@ -12,6 +12,7 @@ use crate::{
     clock::Clock,
     config::{Config, ConfigError, Mode},
     db, demo,
+    orders::{limiter::AttemptLimiter, writer::OrderWriter},
     state::AppState,
     wechat::{WeChatClient, fake::FakeWeChat},
 };
@@ -33,6 +34,8 @@ pub enum StartupError {
     FakeWeChat(#[source] std::io::Error),
     #[error("cannot build the WeChat client ({0})")]
     WeChatClient(#[source] reqwest::Error),
+    #[error("REDIS_URL: cannot set up peak ordering ({0})")]
+    Reservations(#[source] crate::orders::reservation::ReservationError),
     #[error("demo data: {0}")]
     Demo(String),
 }
@@ -98,10 +101,31 @@ impl Application {
         let wechat =
             WeChatClient::new(&config.wechat, api_base).map_err(StartupError::WeChatClient)?;
 
+        let reservations = crate::orders::reservation::connect(
+            config.redis_url.as_deref(),
+            crate::orders::reservation::RedisReservationsConfig {
+                key_prefix: config.redis_key_prefix.clone(),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(StartupError::Reservations)?;
+        let attempt_limiter = match &redis {
+            Some(conn) => AttemptLimiter::Redis {
+                conn: conn.clone(),
+                prefix: config.redis_key_prefix.clone(),
+            },
+            None => AttemptLimiter::in_process(),
+        };
+        let order_writer = OrderWriter::spawn(db.clone());
+
         let state = AppState {
             db,
             redis,
             wechat,
+            reservations,
+            order_writer,
+            attempt_limiter,
             clock: options.clock,
             config: Arc::new(config),
         };
@@ -114,6 +138,8 @@ impl Application {
         } else {
             Vec::new()
         };
+
+        crate::orders::service::spawn_no_show_sweeper(state.clone());
 
         let addr = state.config.listen_addr;
         let acceptor = TcpListener::bind(addr)

@@ -4,7 +4,12 @@ use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
 
-use crate::{clock::Clock, config::Config, wechat::WeChatClient};
+use crate::{
+    clock::Clock,
+    config::Config,
+    orders::{limiter::AttemptLimiter, reservation::SharedReservations, writer::OrderWriter},
+    wechat::WeChatClient,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,6 +17,12 @@ pub struct AppState {
     /// `None` without `REDIS_URL`: the in-process implementations serve instead.
     pub redis: Option<redis::aio::ConnectionManager>,
     pub wechat: WeChatClient,
+    /// The lunch-peak gate: Redis when configured, in-process otherwise.
+    pub reservations: SharedReservations,
+    /// Batches new orders into durable commits.
+    pub order_writer: OrderWriter,
+    /// Counts wrong pickup codes.
+    pub attempt_limiter: AttemptLimiter,
     pub clock: Clock,
     pub config: Arc<Config>,
 }

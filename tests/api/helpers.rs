@@ -77,6 +77,11 @@ pub async fn spawn_app() -> TestApp {
     }
     if let Ok(url) = std::env::var("REDIS_URL") {
         vars.insert("REDIS_URL".into(), url);
+        // Every test gets its own keys, so tests share one Redis and still run in parallel.
+        vars.insert(
+            "ZHUCAN_REDIS_PREFIX".into(),
+            format!("t:{}:", uuid::Uuid::new_v4().simple()),
+        );
     }
     let config = Config::from_vars(&vars).expect("test configuration");
     let app = Application::build_with(config, options)

@@ -1,0 +1,257 @@
+//! Orders in the database: reads, guarded state changes, and the snapshot a reservation store is
+//! rebuilt from.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use entity::{meal_order, offering, order_event, order_item};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
+};
+
+use super::{
+    reservation::{ElderQuota, IdempotencyRecord, MealPointSnapshot, OfferingPortions},
+    rules::OrderState,
+};
+use crate::error::{AppError, AppResult};
+
+/// How far back idempotency keys and cancellations are remembered in a rebuilt store; matches
+/// the Redis store's record lifetime.
+pub const REMEMBER_KEYS_FOR: Duration = Duration::days(3);
+
+pub async fn find_order(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> AppResult<Option<meal_order::Model>> {
+    Ok(meal_order::Entity::find_by_id(order_id.to_string())
+        .one(db)
+        .await?)
+}
+
+pub async fn require_order(db: &impl ConnectionTrait, order_id: &str) -> AppResult<meal_order::Model> {
+    find_order(db, order_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("ORDER_NOT_FOUND", "没有找到这个订单"))
+}
+
+pub async fn find_by_client_key(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    client_key: &str,
+) -> AppResult<Option<meal_order::Model>> {
+    Ok(meal_order::Entity::find()
+        .filter(meal_order::Column::AccountId.eq(account_id))
+        .filter(meal_order::Column::ClientKey.eq(client_key))
+        .one(db)
+        .await?)
+}
+
+pub async fn lines_of(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> AppResult<Vec<order_item::Model>> {
+    Ok(order_item::Entity::find()
+        .filter(order_item::Column::OrderId.eq(order_id))
+        .order_by_asc(order_item::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn history_of(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> AppResult<Vec<order_event::Model>> {
+    Ok(order_event::Entity::find()
+        .filter(order_event::Column::OrderId.eq(order_id))
+        .order_by_asc(order_event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The offerings a booking names, each with its dish's name.
+pub async fn offerings_with_dish_names(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<Vec<(offering::Model, String)>> {
+    let offerings = offering::Entity::find()
+        .filter(offering::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let dishes = entity::dish::Entity::find()
+        .filter(entity::dish::Column::Id.is_in(offerings.iter().map(|o| o.dish_id)))
+        .all(db)
+        .await?;
+    Ok(offerings
+        .into_iter()
+        .map(|offering| {
+            let name = dishes
+                .iter()
+                .find(|d| d.id == offering.dish_id)
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            (offering, name)
+        })
+        .collect())
+}
+
+/// How many meals this elder already has subsidised in a slot (any meal point): the policy's
+/// per-slot cap counts them.
+pub async fn subsidised_meals_in_slot(
+    db: &impl ConnectionTrait,
+    elder_id: i64,
+    date: NaiveDate,
+    slot: &str,
+) -> AppResult<u32> {
+    let orders = meal_order::Entity::find()
+        .filter(meal_order::Column::ElderId.eq(elder_id))
+        .filter(meal_order::Column::Date.eq(date))
+        .filter(meal_order::Column::Slot.eq(slot))
+        .filter(meal_order::Column::SubsidyFen.gt(0))
+        .filter(meal_order::Column::State.is_in([
+            OrderState::Booked.as_str(),
+            OrderState::OutForDelivery.as_str(),
+            OrderState::Served.as_str(),
+        ]))
+        .count(db)
+        .await?;
+    Ok(u32::try_from(orders).unwrap_or(u32::MAX))
+}
+
+/// Moves an order from `from` to `to` only if it is still in `from`, and records who did it.
+/// Returns false when the order had already moved (a racing cancel, a second scan): exactly one
+/// of two racing changes wins.
+pub async fn transition(
+    txn: &impl ConnectionTrait,
+    order_id: &str,
+    from: OrderState,
+    to: OrderState,
+    actor: Option<i64>,
+    note: Option<&str>,
+    now: DateTime<Utc>,
+    extra: impl FnOnce(&mut sea_orm::UpdateMany<meal_order::Entity>),
+) -> AppResult<bool> {
+    let mut update = meal_order::Entity::update_many()
+        .col_expr(meal_order::Column::State, Expr::value(to.as_str()))
+        .col_expr(meal_order::Column::UpdatedAt, Expr::value(now))
+        .filter(meal_order::Column::Id.eq(order_id))
+        .filter(meal_order::Column::State.eq(from.as_str()));
+    extra(&mut update);
+    let moved = update.exec(txn).await?.rows_affected == 1;
+    if moved {
+        order_event::Entity::insert(order_event::ActiveModel {
+            order_id: Set(order_id.to_string()),
+            from_state: Set(Some(from.as_str().to_string())),
+            to_state: Set(to.as_str().to_string()),
+            actor_account_id: Set(actor),
+            note: Set(note.map(str::to_string)),
+            at: Set(now),
+            ..Default::default()
+        })
+        .exec(txn)
+        .await?;
+    }
+    Ok(moved)
+}
+
+/// Gives a cancelled order's portions back to its offerings in the database.
+pub async fn return_portions(
+    txn: &impl ConnectionTrait,
+    lines: &[order_item::Model],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    for line in lines {
+        offering::Entity::update_many()
+            .col_expr(
+                offering::Column::Booked,
+                Expr::col(offering::Column::Booked).sub(line.quantity),
+            )
+            .col_expr(offering::Column::UpdatedAt, Expr::value(now))
+            .filter(offering::Column::Id.eq(line.offering_id))
+            .exec(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// What a reservation store needs to take bookings for a meal point again, read from the
+/// database (the truth): portions left of every offering from `today` on, every elder's orders
+/// per slot, recent idempotency keys and recent cancellations.
+pub async fn reservation_snapshot(
+    db: &impl ConnectionTrait,
+    meal_point_id: i64,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> AppResult<MealPointSnapshot> {
+    let offerings = offering::Entity::find()
+        .filter(offering::Column::MealPointId.eq(meal_point_id))
+        .filter(offering::Column::Date.gte(today))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| OfferingPortions {
+            offering_id: o.id,
+            date: o.date,
+            portions_left: i64::from((o.portions - o.booked).max(0)),
+        })
+        .collect();
+
+    let upcoming: Vec<(i64, NaiveDate, String, String)> = meal_order::Entity::find()
+        .select_only()
+        .column(meal_order::Column::ElderId)
+        .column(meal_order::Column::Date)
+        .column(meal_order::Column::Slot)
+        .column(meal_order::Column::State)
+        .filter(meal_order::Column::MealPointId.eq(meal_point_id))
+        .filter(meal_order::Column::Date.gte(today))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut counts: std::collections::BTreeMap<(i64, NaiveDate, String), u32> = Default::default();
+    for (elder_id, date, slot, state) in upcoming {
+        // The store counts every order it reserved until it is released by a cancellation.
+        if state != OrderState::Cancelled.as_str() {
+            *counts.entry((elder_id, date, slot)).or_default() += 1;
+        }
+    }
+    let quotas = counts
+        .into_iter()
+        .map(|((elder_id, date, slot), live_orders)| ElderQuota {
+            elder_id,
+            date,
+            slot,
+            live_orders,
+        })
+        .collect();
+
+    let recent: Vec<(String, i64, String, String)> = meal_order::Entity::find()
+        .select_only()
+        .column(meal_order::Column::Id)
+        .column(meal_order::Column::AccountId)
+        .column(meal_order::Column::ClientKey)
+        .column(meal_order::Column::State)
+        .filter(meal_order::Column::MealPointId.eq(meal_point_id))
+        .filter(meal_order::Column::CreatedAt.gte(now - REMEMBER_KEYS_FOR))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let released_orders = recent
+        .iter()
+        .filter(|(_, _, _, state)| state == OrderState::Cancelled.as_str())
+        .map(|(id, _, _, _)| id.clone())
+        .collect();
+    let idempotency = recent
+        .into_iter()
+        .map(|(order_id, account_id, client_key, _)| IdempotencyRecord {
+            account_id,
+            client_key,
+            order_id,
+        })
+        .collect();
+
+    Ok(MealPointSnapshot {
+        meal_point_id,
+        offerings,
+        quotas,
+        idempotency,
+        released_orders,
+    })
+}
