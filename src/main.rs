@@ -15,7 +15,6 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let base = format!("http://{}", app.local_addr());
     println!("zhucan is serving on {base}");
     println!("  API docs:      {base}/docs   (OpenAPI document: {base}/api/openapi.json)");
-    println!("  H5 page:       {base}/h5/");
     println!("  health:        {base}/healthz, {base}/readyz");
     if let Some(fake) = app.fake_wechat() {
         let _ = fake;
