@@ -358,10 +358,11 @@ impl SubsidyApi {
         auth.allow(&Role::STAFF)?;
         let request = PageRequest::from_query(page.0, page_size.0)?;
         let (rows, total) = store::list_policies(&self.state.db, request).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            items.push(self.view(row, false).await?);
-        }
+        let in_force_from = self.in_force_today().await?;
+        let items = rows
+            .into_iter()
+            .map(|row| self.view_with(row, false, in_force_from))
+            .collect::<AppResult<Vec<_>>>()?;
         Ok(Json(PolicyPage {
             items,
             total,
@@ -455,10 +456,24 @@ impl SubsidyApi {
 }
 
 impl SubsidyApi {
-    async fn view(&self, row: subsidy_policy::Model, with_source: bool) -> AppResult<PolicyView> {
-        let today = self.state.clock.today();
+    /// The effective date of the version in force today, if any.
+    async fn in_force_today(&self) -> AppResult<Option<NaiveDate>> {
         let live = store::live_dates(&self.state.db).await?;
-        let in_force_from = versions::in_force_on(&live, today);
+        Ok(versions::in_force_on(&live, self.state.clock.today()))
+    }
+
+    async fn view(&self, row: subsidy_policy::Model, with_source: bool) -> AppResult<PolicyView> {
+        let in_force_from = self.in_force_today().await?;
+        self.view_with(row, with_source, in_force_from)
+    }
+
+    fn view_with(
+        &self,
+        row: subsidy_policy::Model,
+        with_source: bool,
+        in_force_from: Option<NaiveDate>,
+    ) -> AppResult<PolicyView> {
+        let today = self.state.clock.today();
         let policy = store::parsed_policy(&row)?;
         Ok(PolicyView {
             status: versions::status(
