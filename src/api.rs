@@ -10,7 +10,14 @@ use poem::{
 use poem_openapi::{OpenApiService, Tags};
 use serde_json::json;
 
-use crate::{auth::http::AuthApi, error, places::http::PlacesApi, state::AppState};
+use crate::{
+    auth::http::AuthApi,
+    elders::http::{EldersApi, FamiliesApi},
+    error,
+    places::http::PlacesApi,
+    state::AppState,
+    subsidy::http::SubsidyApi,
+};
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -18,17 +25,34 @@ pub enum ApiTags {
     Auth,
     /// Districts and streets
     Places,
+    /// Elders: registration, review, eligibility categories
+    Elders,
+    /// Family members linked to elders
+    Families,
+    /// Subsidy policy versions and meal quotes
+    Subsidy,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
 
-pub fn openapi_service(state: &AppState) -> OpenApiService<(AuthApi, PlacesApi), ()> {
+type Apis = (AuthApi, PlacesApi, EldersApi, FamiliesApi, SubsidyApi);
+
+pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
         (
             AuthApi {
                 state: state.clone(),
             },
             PlacesApi {
+                state: state.clone(),
+            },
+            EldersApi {
+                state: state.clone(),
+            },
+            FamiliesApi {
+                state: state.clone(),
+            },
+            SubsidyApi {
                 state: state.clone(),
             },
         ),

@@ -33,6 +33,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 account.display_name
             );
         }
+        let openids: Vec<&str> = demo::elders::DEMO_WECHAT_USERS
+            .iter()
+            .map(|(openid, _)| *openid)
+            .collect();
+        println!(
+            "Demo WeChat users (code `dev.<openid>.<anything>`): {}",
+            openids.join(", ")
+        );
         println!(
             "Sign in: curl -s -X POST {base}/api/v1/auth/login -H 'Content-Type: application/json' \
              -d '{{\"username\":\"admin\",\"password\":\"{}\"}}'",

@@ -3,5 +3,9 @@
 
 pub mod account;
 pub mod district;
+pub mod elder;
+pub mod elder_category;
+pub mod family_link;
 pub mod session;
 pub mod street;
+pub mod subsidy_policy;

@@ -4,9 +4,13 @@
 //! `ZHUCAN_SEED_DEMO`). Each domain adds its part here, in dependency order.
 
 pub mod changzhou;
+pub mod elders;
+
+use sea_orm::TransactionTrait;
 
 use crate::{
     auth::{Role, password, store as accounts},
+    elders::vault::IdCardVault,
     error::{AppError, AppResult},
     places::{self, store as place_store},
     state::AppState,
@@ -87,5 +91,11 @@ pub async fn seed_if_empty(state: &AppState) -> AppResult<bool> {
             .insert(db)
             .await?;
     }
+
+    // One transaction: a single commit (fsync) for the elders, their families and the policy.
+    let txn = db.begin().await?;
+    let vault = IdCardVault::new(&state.config.data_key);
+    elders::seed(&txn, &vault, now, state.clock.today()).await?;
+    txn.commit().await?;
     Ok(true)
 }

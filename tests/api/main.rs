@@ -5,8 +5,10 @@
 //! so the tests run in parallel.
 
 mod auth;
+mod elders;
 mod errors;
 mod health;
 mod helpers;
 mod openapi;
 mod places;
+mod subsidy;
