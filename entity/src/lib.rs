@@ -2,6 +2,10 @@
 //! folders; these are only the rows they read and write.
 
 pub mod account;
+pub mod dish;
 pub mod district;
+pub mod meal_point;
+pub mod meal_point_operator;
+pub mod offering;
 pub mod session;
 pub mod street;

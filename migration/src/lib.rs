@@ -7,14 +7,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_places_and_accounts;
+mod m20261123_000002_create_meal_points_and_menus;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261123_000001_create_places_and_accounts::Migration,
-        )]
+        vec![
+            Box::new(m20261123_000001_create_places_and_accounts::Migration),
+            Box::new(m20261123_000002_create_meal_points_and_menus::Migration),
+        ]
     }
 }
