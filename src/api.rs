@@ -10,7 +10,10 @@ use poem::{
 use poem_openapi::{OpenApiService, Tags};
 use serde_json::json;
 
-use crate::{auth::http::AuthApi, error, places::http::PlacesApi, state::AppState};
+use crate::{
+    auth::http::AuthApi, error, meal_points::http::MealPointsApi, menus::http::MenusApi,
+    places::http::PlacesApi, state::AppState,
+};
 
 #[derive(Tags)]
 pub enum ApiTags {
@@ -18,17 +21,29 @@ pub enum ApiTags {
     Auth,
     /// Districts and streets
     Places,
+    /// Meal points (助餐点): directory, near search, profiles, operators, status
+    MealPoints,
+    /// Dishes, offerings and the menu of a meal point
+    Menus,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
 
-pub fn openapi_service(state: &AppState) -> OpenApiService<(AuthApi, PlacesApi), ()> {
+pub fn openapi_service(
+    state: &AppState,
+) -> OpenApiService<(AuthApi, PlacesApi, MealPointsApi, MenusApi), ()> {
     OpenApiService::new(
         (
             AuthApi {
                 state: state.clone(),
             },
             PlacesApi {
+                state: state.clone(),
+            },
+            MealPointsApi {
+                state: state.clone(),
+            },
+            MenusApi {
                 state: state.clone(),
             },
         ),
