@@ -8,5 +8,7 @@ mod auth;
 mod errors;
 mod health;
 mod helpers;
+mod meal_points;
+mod menus;
 mod openapi;
 mod places;
