@@ -5,6 +5,20 @@
 //! star grade); an operator keeps the profile, hours, modes and status of the meal points they are
 //! assigned to, never the labels or the district. Elders and families read the directory without
 //! signing in: a filtered list, a `near` search (the 15-minute circle) and each profile.
+//!
+//! Choices where the issue was silent:
+//! - The kind (central kitchen, canteen …) is the city's classification, like the district:
+//!   operators change neither (403 `CITY_ADMIN_ONLY_FIELD`). Labels have their own city-only
+//!   endpoint, and the profile edit refuses unknown fields, so a label sent there is refused,
+//!   never silently dropped.
+//! - `near`: radius 1..=5000 m, default 1000. `serves_today` = open that weekday, not paused or
+//!   closed today, and at least one offering today with portions left (cutoffs aside).
+//! - The list's `open_on` = open that weekday and not paused or closed that day; `slot` = has
+//!   hours for that slot; `dish_tag` = has an active dish with that tag.
+//! - Changing hours or booking times gives offerings from today on their new cutoff and
+//!   booking-opens date; offerings of a slot no longer served keep theirs (the operator
+//!   withdraws them).
+//! - An operator assigned twice stays assigned once; removing one not assigned is not an error.
 
 pub mod http;
 pub mod rules;

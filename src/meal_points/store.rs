@@ -496,7 +496,6 @@ fn takes_bookings_on_sql(date: NaiveDate) -> Condition {
     use meal_point::Column as C;
     Condition::any()
         .add(C::Status.eq(MealPointStatusKind::Open.code()))
-        .add(C::StatusFrom.is_null())
         .add(C::StatusFrom.gt(date))
         .add(
             Condition::all()

@@ -4,6 +4,20 @@
 //! by copying the week before; every offering gets its order cutoff and booking-opens date from
 //! the meal point's hours, lead time and booking window when it is published. Elders read a meal
 //! point's menu without signing in, grouped by day and slot, with the portions left.
+//!
+//! Choices where the issue was silent:
+//! - An offering may be published for today up to [`MENU_HORIZON_DAYS`] ahead, on an opening day,
+//!   for a slot the meal point serves, with an active dish of its own. A publish request is all
+//!   or nothing; a dish, date and slot published already is a 409 naming the draft.
+//! - Copying a week skips, and reports with a reason, what cannot be copied: already published,
+//!   dish withdrawn, date gone by, too far ahead, not an opening day, slot no longer served.
+//!   Copying from an empty week is a 409.
+//! - A dish's price is the default for new offerings only; a published offering keeps its price,
+//!   which can change only while nothing is booked. An offering with bookings cannot be deleted.
+//!   The database refuses `booked > portions` on its own (a CHECK), whatever the code does.
+//! - Dish names are unique within a meal point (409 `DISH_NAME_TAKEN`): two dishes with one name
+//!   could not be told apart on the menu. Withdrawn dishes stay on offerings already published.
+//! - The public menu defaults to today and the six days after, at most 14 days at once.
 
 pub mod http;
 pub mod rules;
