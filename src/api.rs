@@ -14,6 +14,8 @@ use crate::{
     auth::http::AuthApi,
     elders::http::{EldersApi, FamiliesApi},
     error,
+    meal_points::http::MealPointsApi,
+    menus::http::MenusApi,
     places::http::PlacesApi,
     state::AppState,
     subsidy::http::SubsidyApi,
@@ -25,6 +27,10 @@ pub enum ApiTags {
     Auth,
     /// Districts and streets
     Places,
+    /// Meal points (助餐点): directory, near search, profiles, operators, status
+    MealPoints,
+    /// Dishes, offerings and the menu of a meal point
+    Menus,
     /// Elders: registration, review, eligibility categories
     Elders,
     /// Family members linked to elders
@@ -35,7 +41,15 @@ pub enum ApiTags {
 
 pub const API_PREFIX: &str = "/api/v1";
 
-type Apis = (AuthApi, PlacesApi, EldersApi, FamiliesApi, SubsidyApi);
+type Apis = (
+    AuthApi,
+    PlacesApi,
+    MealPointsApi,
+    MenusApi,
+    EldersApi,
+    FamiliesApi,
+    SubsidyApi,
+);
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
@@ -44,6 +58,12 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             PlacesApi {
+                state: state.clone(),
+            },
+            MealPointsApi {
+                state: state.clone(),
+            },
+            MenusApi {
                 state: state.clone(),
             },
             EldersApi {

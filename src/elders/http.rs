@@ -28,7 +28,7 @@ use crate::{
     api::ApiTags,
     auth::{BearerAuth, Caller, Role},
     error::{AppError, AppResult},
-    paging::PageRequest,
+    pagination::PageRequest,
     state::AppState,
     subsidy::{Category, http::ApiCategory},
 };
@@ -412,7 +412,7 @@ impl EldersApi {
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<ElderPage>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
-        let request = PageRequest::from_query(page.0, page_size.0)?;
+        let request = PageRequest::new(page.0, page_size.0)?;
         let filter = ElderFilter {
             status: status.0,
             district_code: district_code.0,
@@ -866,7 +866,7 @@ impl FamiliesApi {
             Role::DistrictClerk,
             Role::CityAdmin,
         ])?;
-        let request = PageRequest::from_query(page.0, page_size.0)?;
+        let request = PageRequest::new(page.0, page_size.0)?;
         let filter = LinkFilter {
             elder_id: elder_id.0,
             status: status.0,

@@ -19,7 +19,7 @@ use super::{
 use crate::{
     auth::{Caller, Role, store::is_unique_violation},
     error::{AppError, AppResult},
-    paging::PageRequest,
+    pagination::PageRequest,
     places,
     subsidy::Category,
 };

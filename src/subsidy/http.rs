@@ -21,7 +21,7 @@ use crate::{
     elders,
     error::{AppError, AppResult, Problem},
     money::Yuan,
-    paging::PageRequest,
+    pagination::PageRequest,
     places,
     state::AppState,
 };
@@ -356,7 +356,7 @@ impl SubsidyApi {
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<PolicyPage>> {
         auth.allow(&Role::STAFF)?;
-        let request = PageRequest::from_query(page.0, page_size.0)?;
+        let request = PageRequest::new(page.0, page_size.0)?;
         let (rows, total) = store::list_policies(&self.state.db, request).await?;
         let in_force_from = self.in_force_today().await?;
         let items = rows

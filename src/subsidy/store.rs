@@ -14,7 +14,7 @@ use super::{
 use crate::{
     auth::store::is_unique_violation,
     error::{AppError, AppResult},
-    paging::PageRequest,
+    pagination::PageRequest,
 };
 
 /// The policy that applies to meals on `date`: the live version with the latest effective date

@@ -11,7 +11,7 @@ use tokio::sync::OnceCell;
 use zhucan::{
     clock::Clock,
     config::Config,
-    demo::DEMO_PASSWORD,
+    demo::{DEMO_PASSWORD, DemoScope},
     startup::{Application, BuildOptions},
     state::AppState,
     wechat::fake::FakeWeChat,
@@ -48,7 +48,19 @@ pub fn backend() -> &'static str {
     }
 }
 
+/// A server with the demo city's places and staff accounts (no meal points: most tests do not
+/// need them, and they are the bulk of the demo data).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(DemoScope::PlacesAndAccounts).await
+}
+
+/// A server with the whole demo city: also its 165 meal points, their dishes and a week of menus
+/// from the test's start, and `operator-demo` running two meal points near 南大街 in 钟楼区.
+pub async fn spawn_demo_city() -> TestApp {
+    spawn_app_with(DemoScope::Full).await
+}
+
+pub async fn spawn_app_with(demo_scope: DemoScope) -> TestApp {
     let mut vars: HashMap<String, String> = HashMap::new();
     vars.insert("ZHUCAN_ADDR".into(), "127.0.0.1:0".into());
     vars.insert("ZHUCAN_SEED_DEMO".into(), "true".into());
@@ -56,6 +68,7 @@ pub async fn spawn_app() -> TestApp {
     let mut options = BuildOptions {
         clock: Clock::manual(test_start()),
         db_schema: None,
+        demo_scope,
     };
     let mut sqlite_file = None;
     match std::env::var("DATABASE_URL") {
@@ -168,6 +181,14 @@ impl Reply {
         self
     }
 
+    /// Asserts an error reply that names the request field at fault.
+    #[track_caller]
+    pub fn assert_field_error(&self, status: u16, code: &str, field: &str) -> &Self {
+        self.assert_error(status, code);
+        assert_eq!(self.body["field"], field, "body: {}", self.body);
+        self
+    }
+
     #[track_caller]
     pub fn assert_ok(&self) -> &Value {
         assert!(self.status.is_success(), "{} {}", self.status, self.body);
@@ -209,6 +230,10 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
         self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::PUT, path, token, Some(body)).await
     }
 
     pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {

@@ -9,6 +9,8 @@ mod elders;
 mod errors;
 mod health;
 mod helpers;
+mod meal_points;
+mod menus;
 mod openapi;
 mod places;
 mod subsidy;
