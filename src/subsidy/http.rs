@@ -91,6 +91,16 @@ pub enum ApiSlot {
     Dinner,
 }
 
+impl From<Slot> for ApiSlot {
+    fn from(slot: Slot) -> Self {
+        match slot {
+            Slot::Breakfast => ApiSlot::Breakfast,
+            Slot::Lunch => ApiSlot::Lunch,
+            Slot::Dinner => ApiSlot::Dinner,
+        }
+    }
+}
+
 impl From<ApiSlot> for Slot {
     fn from(slot: ApiSlot) -> Self {
         match slot {
@@ -410,8 +420,11 @@ impl SubsidyApi {
     /// What a meal would cost this elder: gross, subsidy by funder level and funding district,
     /// the elder's share (自付), the policy version and the rules that fired.
     ///
-    /// Uses the policy in force on `date` (409 `NO_POLICY_IN_FORCE` if none) and the elder's age
-    /// on that date. `meal_point_district` is the district of the meal point serving the meal.
+    /// Give `offering` (a dish on a date and slot, as the menu lists it) and `mode`: the date,
+    /// slot, price and the meal point's district come from the offering. Or, to ask "what if",
+    /// give `meal_point_district`, `date`, `slot` and `gross` instead of `offering`. Uses the
+    /// policy in force on the meal's date (409 `NO_POLICY_IN_FORCE` if none) and the elder's age
+    /// on that date.
     ///
     /// Roles: elder, family, district_clerk, city_admin (the elder themselves, an approved
     /// family member, or a clerk of the elder's hukou or residence district).
@@ -421,11 +434,12 @@ impl SubsidyApi {
         &self,
         auth: BearerAuth,
         id: Path<i64>,
-        meal_point_district: Query<String>,
-        date: Query<NaiveDate>,
-        slot: Query<ApiSlot>,
         mode: Query<ApiServiceMode>,
-        gross: Query<Yuan>,
+        offering: Query<Option<i64>>,
+        meal_point_district: Query<Option<String>>,
+        date: Query<Option<NaiveDate>>,
+        slot: Query<Option<ApiSlot>>,
+        gross: Query<Option<Yuan>>,
     ) -> AppResult<Json<QuoteView>> {
         let caller = auth.allow(&[
             Role::Elder,
@@ -435,24 +449,70 @@ impl SubsidyApi {
         ])?;
         let db = &self.state.db;
         let (elder, _) = elders::store::require_elder_visible(db, caller, id.0).await?;
-        let district =
-            elders::store::check_district(db, "meal_point_district", &meal_point_district).await?;
-        // No orders exist yet to count against the per-slot cap; booking passes its own count.
+        let meal = match offering.0 {
+            Some(offering_id) => {
+                let offering = crate::menus::store::require_offering(db, offering_id).await?;
+                let meal_point =
+                    crate::meal_points::store::require_meal_point(db, offering.meal_point_id)
+                        .await?;
+                let slot = crate::menus::store::slot_of(&offering)?;
+                MealToQuote {
+                    district: meal_point.district_code,
+                    date: offering.date,
+                    slot: slot.into(),
+                    gross: Yuan::from_fen(offering.price_fen),
+                }
+            }
+            None => {
+                let required = |field: &'static str| {
+                    AppError::invalid(
+                        field,
+                        "REQUIRED",
+                        "请提供菜品（offering），或同时提供助餐点所在区、日期、餐次和价格",
+                    )
+                };
+                let district = meal_point_district
+                    .0
+                    .ok_or_else(|| required("meal_point_district"))?;
+                MealToQuote {
+                    district: elders::store::check_district(db, "meal_point_district", &district)
+                        .await?,
+                    date: date.0.ok_or_else(|| required("date"))?,
+                    slot: slot.0.ok_or_else(|| required("slot"))?,
+                    gross: gross.0.ok_or_else(|| required("gross"))?,
+                }
+            }
+        };
+        // Until orders exist there is nothing to count against the per-slot cap.
+        let already = 0;
         let quote = service::quote_for_elder(
             db,
             elder.id,
-            date.0,
-            slot.0.into(),
+            meal.date,
+            meal.slot.into(),
             mode.0.into(),
-            &district,
-            gross.0,
-            0,
+            &meal.district,
+            meal.gross,
+            already,
         )
         .await?;
         Ok(Json(quote_view(
-            elder.id, date.0, slot.0, mode.0, district, quote,
+            elder.id,
+            meal.date,
+            meal.slot,
+            mode.0,
+            meal.district,
+            quote,
         )))
     }
+}
+
+/// The meal a quote is for, from an offering or from what-if parameters.
+struct MealToQuote {
+    district: String,
+    date: NaiveDate,
+    slot: ApiSlot,
+    gross: Yuan,
 }
 
 impl SubsidyApi {

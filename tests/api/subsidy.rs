@@ -16,7 +16,7 @@ use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id_card_number, spawn_app};
+use crate::helpers::{TestApp, id_card_number, spawn_app, spawn_demo_city};
 
 const TIANNING: &str = "320402";
 const ZHONGLOU: &str = "320404";
@@ -694,4 +694,61 @@ async fn only_the_city_publishes_and_only_staff_read_policies() {
     app.delete("/api/v1/subsidy-policies/2026-01", Some(&clerk))
         .await
         .assert_error(403, "ROLE_FORBIDDEN");
+}
+
+/// The mini program's form: quote a dish on the menu (`offering`) in a service mode; the date,
+/// slot, price and district come from the offering.
+#[tokio::test]
+async fn a_quote_for_a_dish_on_the_menu_of_a_zhonglou_meal_point() {
+    let app = spawn_demo_city().await;
+    // Hukou 天宁, 85 on the meal date, eating lunch at a 钟楼 meal point.
+    let id = elder(&app, TIANNING, ZHONGLOU, "19410510", json!([])).await;
+    let operator = app.staff_token("operator-demo").await;
+    let meal_point = app.get("/api/v1/me/meal-points", Some(&operator)).await;
+    let meal_point_id = meal_point.assert_ok()["items"][0]["id"].as_i64().unwrap();
+    let menu = app
+        .get(
+            &format!("/api/v1/meal-points/{meal_point_id}/menu?from=2026-11-24&to=2026-11-24"),
+            None,
+        )
+        .await;
+    let lunch = menu.assert_ok()["days"][0]["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|slot| slot["slot"] == "lunch")
+        .cloned()
+        .expect("the demo menu has lunch tomorrow");
+    let dish = lunch["items"][0].clone();
+    let offering = dish["offering_id"].as_i64().unwrap();
+    let price: rust_decimal::Decimal = dish["price"].as_str().unwrap().parse().unwrap();
+
+    let admin = app.staff_token("admin").await;
+    let reply = quote(
+        &app,
+        &admin,
+        id,
+        &format!("offering={offering}&mode=pickup"),
+    )
+    .await;
+    let q = reply.assert_ok();
+    assert_eq!(q["gross"], dish["price"]);
+    assert_eq!(q["meal_date"], "2026-11-24");
+    assert_eq!(q["slot"], "lunch");
+    assert_eq!(q["meal_point_district_code"], ZHONGLOU);
+    if price >= rust_decimal::Decimal::new(500, 2) {
+        // district 2.00 + street (80+) 2.00, funded by 天宁; never more than the price.
+        let expected = price.min(rust_decimal::Decimal::new(400, 2));
+        assert_eq!(q["subsidy_total"], format!("{expected:.2}"));
+        assert_eq!(q["elder_share"], format!("{:.2}", price - expected));
+        assert_eq!(q["lines"][0]["funding_district_code"], TIANNING);
+    }
+
+    // Neither an offering nor the what-if fields: the missing field is named.
+    let incomplete = quote(&app, &admin, id, "mode=pickup").await;
+    incomplete.assert_error(400, "REQUIRED");
+    // An offering that does not exist.
+    quote(&app, &admin, id, "offering=999999&mode=pickup")
+        .await
+        .assert_error(404, "OFFERING_NOT_FOUND");
 }
