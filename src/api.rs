@@ -11,8 +11,15 @@ use poem_openapi::{OpenApiService, Tags};
 use serde_json::json;
 
 use crate::{
-    auth::http::AuthApi, error, orders::http::OrdersApi, places::http::PlacesApi,
+    auth::http::AuthApi,
+    elders::http::{EldersApi, FamiliesApi},
+    error,
+    meal_points::http::MealPointsApi,
+    menus::http::MenusApi,
+    orders::http::OrdersApi,
+    places::http::PlacesApi,
     state::AppState,
+    subsidy::http::SubsidyApi,
 };
 
 #[derive(Tags)]
@@ -21,19 +28,55 @@ pub enum ApiTags {
     Auth,
     /// Districts and streets
     Places,
+    /// Meal points (助餐点): directory, near search, profiles, operators, status
+    MealPoints,
+    /// Dishes, offerings and the menu of a meal point
+    Menus,
+    /// Elders: registration, review, eligibility categories
+    Elders,
+    /// Family members linked to elders
+    Families,
+    /// Subsidy policy versions and meal quotes
+    Subsidy,
     /// Booking, cancelling, pickup, delivery, no-shows
     Orders,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
 
-pub fn openapi_service(state: &AppState) -> OpenApiService<(AuthApi, PlacesApi, OrdersApi), ()> {
+type Apis = (
+    AuthApi,
+    PlacesApi,
+    MealPointsApi,
+    MenusApi,
+    EldersApi,
+    FamiliesApi,
+    SubsidyApi,
+    OrdersApi,
+);
+
+pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
     OpenApiService::new(
         (
             AuthApi {
                 state: state.clone(),
             },
             PlacesApi {
+                state: state.clone(),
+            },
+            MealPointsApi {
+                state: state.clone(),
+            },
+            MenusApi {
+                state: state.clone(),
+            },
+            EldersApi {
+                state: state.clone(),
+            },
+            FamiliesApi {
+                state: state.clone(),
+            },
+            SubsidyApi {
                 state: state.clone(),
             },
             OrdersApi {

@@ -32,6 +32,8 @@ pub struct Config {
     pub seed_demo_data: bool,
     /// Serve the browsable API docs at `/docs` (the page inlines 1.6 MB of JavaScript).
     pub serve_docs: bool,
+    /// Encrypts personal data at rest (ID-card numbers) and keys its look-up hashes.
+    pub data_key: DataKey,
 }
 
 #[derive(Clone, Debug)]
@@ -60,6 +62,36 @@ impl std::fmt::Debug for Secret {
         f.write_str("***")
     }
 }
+
+/// The 256-bit key that protects personal data at rest (`ZHUCAN_DATA_KEY`, 64 hex characters).
+/// Like [`Secret`], it never shows in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DataKey([u8; 32]);
+
+impl DataKey {
+    /// Reads 64 hex characters.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        let mut key = [0u8; 32];
+        hex::decode_to_slice(text, &mut key).ok()?;
+        Some(Self(key))
+    }
+
+    pub fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// DEMO ONLY, PUBLIC, NOT SECRET: the data key of demo mode when `ZHUCAN_DATA_KEY` is not set, so
+/// `cargo run` and the tests work without setup. Production refuses it (and refuses to start
+/// without a key of its own), since anything encrypted with a published key is in the clear.
+pub const DEMO_DATA_KEY_HEX: &str =
+    "64656d6f2d6f6e6c792d6b65792d7a687563616e2d6e6f742d612d7365637265";
 
 /// The app id and secret the bundled fake WeChat server accepts.
 pub const FAKE_WECHAT_APP_ID: &str = "wx-zhucan-demo";
@@ -193,6 +225,24 @@ impl Config {
         )?;
         let serve_docs = parse_bool(get("ZHUCAN_DOCS"), "ZHUCAN_DOCS", true)?;
 
+        let data_key = match (get("ZHUCAN_DATA_KEY"), mode) {
+            (Some(text), _) => DataKey::from_hex(text).ok_or_else(|| {
+                bad(
+                    "ZHUCAN_DATA_KEY",
+                    "must be 64 hex characters (a 256-bit key), e.g. from `openssl rand -hex 32`",
+                )
+            })?,
+            (None, Mode::Demo) => DataKey::from_hex(DEMO_DATA_KEY_HEX)
+                .ok_or_else(|| bad("ZHUCAN_DATA_KEY", "the built-in demo key is malformed"))?,
+            (None, Mode::Production) => {
+                return Err(bad(
+                    "ZHUCAN_DATA_KEY",
+                    "production needs its own 256-bit key (64 hex characters) to encrypt ID-card \
+                     numbers; keep it outside the database and never change it without re-encrypting",
+                ));
+            }
+        };
+
         let config = Config {
             mode,
             listen_addr,
@@ -205,6 +255,7 @@ impl Config {
             no_show_grace: chrono::Duration::minutes(no_show_grace_minutes),
             seed_demo_data,
             serve_docs,
+            data_key,
         };
         if mode == Mode::Production {
             config.check_production()?;
@@ -268,6 +319,12 @@ impl Config {
             return Err(bad(
                 "ZHUCAN_SEED_DEMO",
                 "demo data is never seeded in production",
+            ));
+        }
+        if Some(&self.data_key) == DataKey::from_hex(DEMO_DATA_KEY_HEX).as_ref() {
+            return Err(bad(
+                "ZHUCAN_DATA_KEY",
+                "the demo key is public; production needs a key of its own",
             ));
         }
         Ok(())
@@ -341,6 +398,8 @@ mod tests {
             ("ZHUCAN_SEED_DEMO", "maybe"),
             ("ZHUCAN_REDIS_PREFIX", "{bad}"),
             ("ZHUCAN_NO_SHOW_GRACE_MINUTES", "-5"),
+            ("ZHUCAN_DATA_KEY", "not-hex"),
+            ("ZHUCAN_DATA_KEY", "abcd"),
         ] {
             let err = Config::from_vars(&vars(&[(setting, value)])).unwrap_err();
             assert_eq!(err.setting, setting, "{value}");
@@ -357,6 +416,10 @@ mod tests {
             ("WECHAT_SECRET", "real-secret"),
             ("DATABASE_URL", "postgres://db/zhucan"),
             ("REDIS_URL", "redis://cache:6379"),
+            (
+                "ZHUCAN_DATA_KEY",
+                "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            ),
         ];
         assert!(Config::from_vars(&vars(&real)).is_ok());
 
@@ -387,6 +450,16 @@ mod tests {
             Config::from_vars(&no_base).unwrap_err().setting,
             "WECHAT_API_BASE"
         );
+        assert_eq!(
+            with("ZHUCAN_DATA_KEY", DEMO_DATA_KEY_HEX),
+            "ZHUCAN_DATA_KEY"
+        );
+        let mut no_key = vars(&real);
+        no_key.remove("ZHUCAN_DATA_KEY");
+        let err = Config::from_vars(&no_key).unwrap_err();
+        assert_eq!(err.setting, "ZHUCAN_DATA_KEY");
+        assert!(err.to_string().contains("ZHUCAN_DATA_KEY"));
+
         let mut no_redis = vars(&real);
         no_redis.remove("REDIS_URL");
         assert_eq!(
@@ -397,7 +470,30 @@ mod tests {
 
     #[test]
     fn the_secret_never_prints() {
-        let config = Config::from_vars(&vars(&[("WECHAT_SECRET", "s3cr3t")])).unwrap();
-        assert!(!format!("{config:?}").contains("s3cr3t"));
+        let key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        let config = Config::from_vars(&vars(&[
+            ("WECHAT_SECRET", "s3cr3t"),
+            ("ZHUCAN_DATA_KEY", key),
+        ]))
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("s3cr3t"));
+        assert!(!shown.contains("00112233"), "{shown}");
+        assert!(!shown.contains("[0, 17, 34"), "{shown}");
+    }
+
+    #[test]
+    fn demo_mode_has_a_data_key_and_accepts_its_own() {
+        let demo = Config::from_vars(&vars(&[])).unwrap();
+        assert_eq!(
+            Some(&demo.data_key),
+            DataKey::from_hex(DEMO_DATA_KEY_HEX).as_ref()
+        );
+        let key = "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100";
+        let own = Config::from_vars(&vars(&[("ZHUCAN_DATA_KEY", key)])).unwrap();
+        assert_eq!(own.data_key.expose()[0], 0xff);
+        // Upper-case hex is as good as lower-case.
+        let upper = Config::from_vars(&vars(&[("ZHUCAN_DATA_KEY", &key.to_uppercase())])).unwrap();
+        assert_eq!(upper.data_key, own.data_key);
     }
 }

@@ -61,6 +61,8 @@ pub struct AppError {
     pub code: &'static str,
     pub message: Cow<'static, str>,
     pub field: Option<Cow<'static, str>>,
+    /// Every problem, when a request has several (e.g. a policy file with many mistakes).
+    pub problems: Vec<Problem>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -73,6 +75,7 @@ impl AppError {
             code,
             message: message.into(),
             field: None,
+            problems: Vec::new(),
             source: None,
         }
     }
@@ -88,6 +91,12 @@ impl AppError {
 
     pub fn with_field(mut self, field: impl Into<Cow<'static, str>>) -> Self {
         self.field = Some(field.into());
+        self
+    }
+
+    /// Lists every problem found, so the client can fix them all in one pass.
+    pub fn with_problems(mut self, problems: Vec<Problem>) -> Self {
+        self.problems = problems;
         self
     }
 
@@ -132,6 +141,7 @@ impl AppError {
             message: self.message.to_string(),
             field: self.field.as_ref().map(|f| f.to_string()),
             detail: None,
+            problems: (!self.problems.is_empty()).then(|| self.problems.clone()),
         }
     }
 }
@@ -186,6 +196,26 @@ pub struct ErrorBody {
     /// Technical detail for developers (parse errors), never needed by people.
     #[oai(skip_serializing_if_is_none)]
     pub detail: Option<String>,
+    /// Every problem found, when there are several (a policy file, a batch); each names its place.
+    #[oai(skip_serializing_if_is_none)]
+    pub problems: Option<Vec<Problem>>,
+}
+
+/// One of several problems in a request.
+#[derive(Clone, Debug, Object, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    /// Which part of the input, e.g. `rule[3]` or `district 320402 rule[1]`.
+    pub location: String,
+    /// The key within that part, e.g. `amount`, when one key is at fault.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// `location.field`, e.g. `rule[3].amount`.
+    pub path: String,
+    /// Stable machine code, e.g. `POLICY_UNKNOWN_CATEGORY`.
+    pub code: String,
+    /// What is wrong, in Chinese, naming the place.
+    pub message: String,
 }
 
 fn json_error(status: StatusCode, body: ErrorBody) -> Response {
@@ -194,6 +224,7 @@ fn json_error(status: StatusCode, body: ErrorBody) -> Response {
         "message": body.message,
         "field": body.field,
         "detail": body.detail,
+        "problems": body.problems,
     });
     let json = match json {
         serde_json::Value::Object(mut map) => {
@@ -323,6 +354,7 @@ pub async fn into_error_response(err: poem::Error) -> Response {
             message,
             field,
             detail,
+            problems: None,
         },
     )
 }

@@ -16,6 +16,7 @@ pub mod meal_points;
 pub mod menus;
 pub mod money;
 pub mod orders;
+pub mod pagination;
 pub mod places;
 pub mod startup;
 pub mod state;

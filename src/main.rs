@@ -15,7 +15,6 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let base = format!("http://{}", app.local_addr());
     println!("zhucan is serving on {base}");
     println!("  API docs:      {base}/docs   (OpenAPI document: {base}/api/openapi.json)");
-    println!("  H5 page:       {base}/h5/");
     println!("  health:        {base}/healthz, {base}/readyz");
     if let Some(fake) = app.fake_wechat() {
         let _ = fake;
@@ -34,6 +33,14 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 account.display_name
             );
         }
+        let openids: Vec<&str> = demo::elders::DEMO_WECHAT_USERS
+            .iter()
+            .map(|(openid, _)| *openid)
+            .collect();
+        println!(
+            "Demo WeChat users (code `dev.<openid>.<anything>`): {}",
+            openids.join(", ")
+        );
         println!(
             "Sign in: curl -s -X POST {base}/api/v1/auth/login -H 'Content-Type: application/json' \
              -d '{{\"username\":\"admin\",\"password\":\"{}\"}}'",

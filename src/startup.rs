@@ -41,11 +41,12 @@ pub enum StartupError {
 }
 
 /// How tests (and only tests) bend the build: a clock they can move, a PostgreSQL schema of their
-/// own.
+/// own, how much demo data to seed.
 #[derive(Clone)]
 pub struct BuildOptions {
     pub clock: Clock,
     pub db_schema: Option<String>,
+    pub demo_scope: demo::DemoScope,
 }
 
 impl Default for BuildOptions {
@@ -53,6 +54,7 @@ impl Default for BuildOptions {
         Self {
             clock: Clock::system(),
             db_schema: None,
+            demo_scope: demo::DemoScope::Full,
         }
     }
 }
@@ -131,7 +133,7 @@ impl Application {
         };
 
         let demo_accounts = if state.config.seed_demo_data {
-            demo::seed_if_empty(&state)
+            demo::seed_if_empty(&state, options.demo_scope)
                 .await
                 .map_err(|e| StartupError::Demo(e.to_string()))?;
             demo::DEMO_ACCOUNTS.to_vec()

@@ -7,6 +7,8 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_places_and_accounts;
+mod m20261123_000002_create_meal_points_and_menus;
+mod m20261123_000003_create_elders_and_policies;
 mod m20261123_000004_create_orders;
 
 pub struct Migrator;
@@ -16,6 +18,8 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261123_000001_create_places_and_accounts::Migration),
+            Box::new(m20261123_000002_create_meal_points_and_menus::Migration),
+            Box::new(m20261123_000003_create_elders_and_policies::Migration),
             Box::new(m20261123_000004_create_orders::Migration),
         ]
     }

@@ -92,7 +92,8 @@ impl Options {
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
             fn num<T: std::str::FromStr>(name: &str, v: String) -> Result<T, String> {
-                v.parse().map_err(|_| format!("{name}: `{v}` is not a number"))
+                v.parse()
+                    .map_err(|_| format!("{name}: `{v}` is not a number"))
             }
             match arg.as_str() {
                 "--help" | "-h" => {
@@ -183,6 +184,8 @@ async fn run(o: Options) -> Result<bool, BoxError> {
         BuildOptions {
             clock: Clock::system(),
             db_schema: Some(schema.clone()),
+            // Districts, accounts and the subsidy policy; the benchmark makes its own meal points.
+            demo_scope: zhucan::demo::DemoScope::PlacesAndAccounts,
         },
     )
     .await?;
@@ -540,8 +543,7 @@ mod seed {
         }
 
         // Each elder books once at each meal point; demand per meal point = elders.
-        let per_meal_point =
-            ((o.dishes * o.portions) as f64 * o.demand).round().max(1.0) as usize;
+        let per_meal_point = ((o.dishes * o.portions) as f64 * o.demand).round().max(1.0) as usize;
         let mut elders = Vec::with_capacity(per_meal_point);
         for n in 0..per_meal_point {
             let created = post(
@@ -643,7 +645,12 @@ mod peak {
         }
     }
 
-    pub async fn drive(http: &reqwest::Client, base: &str, seed: &seed::Seed, o: &Options) -> Arc<Peak> {
+    pub async fn drive(
+        http: &reqwest::Client,
+        base: &str,
+        seed: &seed::Seed,
+        o: &Options,
+    ) -> Arc<Peak> {
         let peak = Arc::new(Peak::default());
         let limit = Arc::new(Semaphore::new(o.concurrency));
         // Every (elder, meal point) pair once, shuffled deterministically so meal points are
@@ -693,7 +700,11 @@ mod peak {
                     limit.clone(),
                 );
                 // Half the retries go out at once, half after a one-second client timeout.
-                let delay = if attempt == 1 && n % 2 == 0 { Duration::from_secs(1) } else { Duration::ZERO };
+                let delay = if attempt == 1 && n % 2 == 0 {
+                    Duration::from_secs(1)
+                } else {
+                    Duration::ZERO
+                };
                 tasks.push(tokio::spawn(async move {
                     if !delay.is_zero() {
                         tokio::time::sleep(delay).await;
@@ -760,7 +771,11 @@ mod verify {
         pub lost_acknowledged: u64,
     }
 
-    pub async fn verify(db: &DatabaseConnection, seed: &seed::Seed, peak: &peak::Peak) -> Result<Verdict, BoxError> {
+    pub async fn verify(
+        db: &DatabaseConnection,
+        seed: &seed::Seed,
+        peak: &peak::Peak,
+    ) -> Result<Verdict, BoxError> {
         let backend = db.get_database_backend();
         let offering_ids: Vec<String> = seed
             .meal_points

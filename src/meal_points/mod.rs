@@ -1,4 +1,124 @@
 //! Meal points (助餐点): the places elders eat or collect meals, their hours, service modes,
 //! status and the labels the city gives them.
+//!
+//! The city (city_admin) creates meal points, assigns operators and gives labels (示范助餐点,
+//! star grade); an operator keeps the profile, hours, modes and status of the meal points they are
+//! assigned to, never the labels or the district. Elders and families read the directory without
+//! signing in: a filtered list, a `near` search (the 15-minute circle) and each profile.
+//!
+//! Choices where the issue was silent:
+//! - The kind (central kitchen, canteen …) is the city's classification, like the district:
+//!   operators change neither (403 `CITY_ADMIN_ONLY_FIELD`). Labels have their own city-only
+//!   endpoint, and the profile edit refuses unknown fields, so a label sent there is refused,
+//!   never silently dropped.
+//! - `near`: radius 1..=5000 m, default 1000. `serves_today` = open that weekday, not paused or
+//!   closed today, and at least one offering today with portions left (cutoffs aside).
+//! - The list's `open_on` = open that weekday and not paused or closed that day; `slot` = has
+//!   hours for that slot; `dish_tag` = has an active dish with that tag.
+//! - Changing hours or booking times gives offerings from today on their new cutoff and
+//!   booking-opens date; offerings of a slot no longer served keep theirs (the operator
+//!   withdraws them).
+//! - An operator assigned twice stays assigned once; removing one not assigned is not an error.
 
+pub mod http;
 pub mod rules;
+pub mod store;
+
+use crate::{
+    error::{AppError, AppResult},
+    menus::rules::BookingPolicy,
+};
+use rules::{GeoPoint, MealPointKind, MealPointRuleError, OpeningDays, ServiceHours, ServiceModes};
+
+impl From<MealPointRuleError> for AppError {
+    fn from(err: MealPointRuleError) -> Self {
+        let error = AppError::new(
+            crate::error::ErrorKind::BadRequest,
+            err.code(),
+            err.message(),
+        );
+        match err.field() {
+            Some(field) => error.with_field(field),
+            None => error,
+        }
+    }
+}
+
+/// A meal point's profile, every part checked by the rules: what create and edit store.
+/// Labels and status have their own endpoints and types ([`rules::CityLabels`],
+/// [`rules::MealPointStatus`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MealPointProfile {
+    pub name: String,
+    pub kind: MealPointKind,
+    pub district_code: String,
+    pub street_id: i64,
+    pub address: String,
+    pub location: GeoPoint,
+    pub phone: String,
+    pub service_modes: ServiceModes,
+    pub opening_days: OpeningDays,
+    pub service_hours: ServiceHours,
+    pub booking_policy: BookingPolicy,
+    pub food_licence_no: String,
+    pub live_video_url: Option<String>,
+}
+
+pub const NAME_MAX_CHARS: usize = 64;
+pub const ADDRESS_MAX_CHARS: usize = 200;
+/// Two days: a kitchen that needs more notice than that plans by the week, not by lead time.
+pub const ORDER_LEAD_MINUTES_MAX: u32 = 2 * 24 * 60;
+/// Booking can open at most a month ahead; menus are published a week or two ahead.
+pub const BOOKING_DAYS_AHEAD_MAX: u32 = 31;
+/// A new meal point's lead time when none is given: two hours before the slot opens.
+pub const DEFAULT_ORDER_LEAD_MINUTES: u32 = 120;
+/// A new meal point's booking window when none is given: a week ahead.
+pub const DEFAULT_BOOKING_DAYS_AHEAD: u32 = 7;
+
+/// A trimmed, non-empty text of at most `max` characters.
+pub fn required_text(
+    raw: &str,
+    field: &'static str,
+    code: &'static str,
+    what: &str,
+    max: usize,
+) -> AppResult<String> {
+    let text = raw.trim();
+    let len = text.chars().count();
+    if len == 0 || len > max {
+        return Err(AppError::invalid(
+            field,
+            code,
+            format!("{what}须为 1 到 {max} 个字"),
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+/// Lead time and booking window, within bounds that catch typos (minutes typed as hours × 60…).
+pub fn booking_policy(lead_minutes: i64, days_ahead: i64) -> AppResult<BookingPolicy> {
+    let lead_minutes = u32::try_from(lead_minutes)
+        .ok()
+        .filter(|m| *m <= ORDER_LEAD_MINUTES_MAX)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "order_lead_minutes",
+                "ORDER_LEAD_OUT_OF_RANGE",
+                format!("预订截止提前量须在 0 到 {ORDER_LEAD_MINUTES_MAX} 分钟之间"),
+            )
+        })?;
+    let days_ahead = u32::try_from(days_ahead)
+        .ok()
+        .filter(|d| *d <= BOOKING_DAYS_AHEAD_MAX)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "booking_days_ahead",
+                "BOOKING_DAYS_AHEAD_OUT_OF_RANGE",
+                format!("提前开放预订的天数须在 0 到 {BOOKING_DAYS_AHEAD_MAX} 天之间"),
+            )
+        })?;
+    Ok(BookingPolicy {
+        lead_minutes,
+        days_ahead,
+    })
+}

@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::{
     rules::{self, OrderState},
     service::{self, Booked, BookingRequest},
-    store,
+    store::{self, StateChange},
 };
 use crate::{
     api::ApiTags,
@@ -194,7 +194,8 @@ const GUESSES_PER_MEAL_POINT: u32 = 30;
 const GUESS_WINDOW: StdDuration = StdDuration::from_secs(10 * 60);
 
 fn parse_slot(slot: &str) -> AppResult<Slot> {
-    Slot::parse(slot).ok_or_else(|| AppError::invalid("slot", "SLOT_INVALID", "餐次只能是早餐、午餐或晚餐"))
+    Slot::parse(slot)
+        .ok_or_else(|| AppError::invalid("slot", "SLOT_INVALID", "餐次只能是早餐、午餐或晚餐"))
 }
 
 #[OpenApi(tag = "ApiTags::Orders")]
@@ -220,13 +221,21 @@ impl OrdersApi {
             date: body.date,
             slot: parse_slot(&body.slot)?,
             mode,
-            lines: body.items.iter().map(|l| (l.offering_id, l.quantity)).collect(),
+            lines: body
+                .items
+                .iter()
+                .map(|l| (l.offering_id, l.quantity))
+                .collect(),
             client_key: body.client_key,
             delivery_address: body.delivery_address,
         };
         match service::book(&self.state, caller, request).await? {
-            Booked::Created(order) => Ok(BookingReply::Created(Json(self.view(order, false).await?))),
-            Booked::Repeated(order) => Ok(BookingReply::Repeated(Json(self.view(order, false).await?))),
+            Booked::Created(order) => {
+                Ok(BookingReply::Created(Json(self.view(order, false).await?)))
+            }
+            Booked::Repeated(order) => {
+                Ok(BookingReply::Repeated(Json(self.view(order, false).await?)))
+            }
         }
     }
 
@@ -251,7 +260,12 @@ impl OrdersApi {
         /// Only orders on or after this date.
         from: Query<Option<NaiveDate>>,
     ) -> AppResult<Json<Vec<OrderView>>> {
-        let caller = auth.allow(&[Role::Elder, Role::Family, Role::DistrictClerk, Role::CityAdmin])?;
+        let caller = auth.allow(&[
+            Role::Elder,
+            Role::Family,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
         crate::elders::store::require_elder_visible(&self.state.db, caller, *id).await?;
         let mut query = meal_order::Entity::find()
             .filter(meal_order::Column::ElderId.eq(*id))
@@ -283,9 +297,17 @@ impl OrdersApi {
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Elder, Role::Family, Role::Operator])?;
         let order = self.visible_order(caller, &id).await?;
-        let reason = body.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
+        let reason = body
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
         if reason.is_some_and(|r| r.chars().count() > 200) {
-            return Err(AppError::invalid("reason", "REASON_TOO_LONG", "原因请不超过 200 字"));
+            return Err(AppError::invalid(
+                "reason",
+                "REASON_TOO_LONG",
+                "原因请不超过 200 字",
+            ));
         }
         let cancelled = service::cancel(&self.state, caller, &order, reason).await?;
         Ok(Json(self.view(cancelled, false).await?))
@@ -332,8 +354,12 @@ impl OrdersApi {
             None
         };
         let Some(order) = found else {
-            limiter.record_failure(&operator_key, GUESS_WINDOW, now).await;
-            limiter.record_failure(&meal_point_key, GUESS_WINDOW, now).await;
+            limiter
+                .record_failure(&operator_key, GUESS_WINDOW, now)
+                .await;
+            limiter
+                .record_failure(&meal_point_key, GUESS_WINDOW, now)
+                .await;
             return Err(AppError::not_found(
                 "PICKUP_CODE_NOT_FOUND",
                 "取餐码不正确，或不是本助餐点今天的订单",
@@ -343,13 +369,19 @@ impl OrdersApi {
         match OrderState::parse(&order.state) {
             Some(OrderState::Booked) => {}
             Some(OrderState::Served) => {
-                return Err(AppError::conflict("PICKUP_ALREADY_USED", "该取餐码已核销过了"));
+                return Err(AppError::conflict(
+                    "PICKUP_ALREADY_USED",
+                    "该取餐码已核销过了",
+                ));
             }
             Some(OrderState::Cancelled) => {
                 return Err(AppError::conflict("ORDER_CANCELLED", "该订单已取消"));
             }
             Some(OrderState::OutForDelivery) => {
-                return Err(AppError::conflict("ORDER_OUT_FOR_DELIVERY", "该订单正在配送，请在送达时签收"));
+                return Err(AppError::conflict(
+                    "ORDER_OUT_FOR_DELIVERY",
+                    "该订单正在配送，请在送达时签收",
+                ));
             }
             _ => return Err(AppError::conflict("ORDER_STATE_CONFLICT", "该订单不能核销")),
         }
@@ -357,14 +389,27 @@ impl OrdersApi {
         let slot = parse_slot(&order.slot)?;
         let (opens, closes) = service::slot_hours(&meal_point, slot)?
             .ok_or_else(|| AppError::conflict("SLOT_NOT_SERVED", "该助餐点不供应这个餐次"))?;
-        rules::check_pickup_window(order.date, opens, closes, self.state.config.no_show_grace, now)?;
+        rules::check_pickup_window(
+            order.date,
+            opens,
+            closes,
+            self.state.config.no_show_grace,
+            now,
+        )?;
         let served = self
-            .move_order(caller, &order, OrderState::Booked, OrderState::Served, None, |u| {
-                u.col_expr(
-                    meal_order::Column::ServedAt,
-                    sea_orm::sea_query::Expr::value(Some(now)),
-                );
-            })
+            .move_order(
+                caller,
+                &order,
+                OrderState::Booked,
+                OrderState::Served,
+                None,
+                |u| {
+                    u.col_expr(
+                        meal_order::Column::ServedAt,
+                        sea_orm::sea_query::Expr::value(Some(now)),
+                    )
+                },
+            )
             .await?;
         Ok(Json(self.view(served, false).await?))
     }
@@ -402,14 +447,25 @@ impl OrdersApi {
     ///
     /// Roles: operator.
     #[oai(path = "/orders/:id/out-for-delivery", method = "post")]
-    async fn out_for_delivery(&self, auth: BearerAuth, id: Path<String>) -> AppResult<Json<OrderView>> {
+    async fn out_for_delivery(
+        &self,
+        auth: BearerAuth,
+        id: Path<String>,
+    ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Operator])?;
         let order = self.visible_order(caller, &id).await?;
         if order.mode != ServiceMode::Delivery.as_str() {
             return Err(AppError::conflict("NOT_A_DELIVERY", "这不是送餐订单"));
         }
         let moved = self
-            .move_order(caller, &order, OrderState::Booked, OrderState::OutForDelivery, None, |_| {})
+            .move_order(
+                caller,
+                &order,
+                OrderState::Booked,
+                OrderState::OutForDelivery,
+                None,
+                |u| u,
+            )
             .await?;
         Ok(Json(self.view(moved, false).await?))
     }
@@ -444,7 +500,7 @@ impl OrdersApi {
                     .col_expr(
                         meal_order::Column::ServedAt,
                         sea_orm::sea_query::Expr::value(Some(now)),
-                    );
+                    )
                 },
             )
             .await?;
@@ -466,7 +522,9 @@ impl OrdersApi {
         let caller = auth.allow(&[Role::Operator])?;
         meal_points::require_operator_of(&self.state.db, caller, *id).await?;
         let slot = parse_slot(&body.slot)?;
-        let marked = service::mark_no_shows(&self.state, Some(caller.account_id), *id, body.date, slot).await?;
+        let marked =
+            service::mark_no_shows(&self.state, Some(caller.account_id), *id, body.date, slot)
+                .await?;
         Ok(Json(NoShowsMarked { marked }))
     }
 
@@ -499,7 +557,9 @@ impl OrdersApi {
         for slot in Slot::ALL {
             let in_slot: Vec<&meal_order::Model> =
                 orders.iter().filter(|o| o.slot == slot.as_str()).collect();
-            let count = |state: OrderState| in_slot.iter().filter(|o| o.state == state.as_str()).count() as u32;
+            let count = |state: OrderState| {
+                in_slot.iter().filter(|o| o.state == state.as_str()).count() as u32
+            };
             let mut dishes: BTreeMap<String, i64> = BTreeMap::new();
             for order in in_slot.iter().filter(|o| {
                 OrderState::parse(&o.state).is_some_and(|s| s.is_live() || s == OrderState::Served)
@@ -516,7 +576,10 @@ impl OrdersApi {
                 slot_label: slot.label_zh().to_string(),
                 dishes: dishes
                     .into_iter()
-                    .map(|(dish_name, portions)| DishCount { dish_name, portions })
+                    .map(|(dish_name, portions)| DishCount {
+                        dish_name,
+                        portions,
+                    })
                     .collect(),
                 booked: count(OrderState::Booked),
                 out_for_delivery: count(OrderState::OutForDelivery),
@@ -538,7 +601,9 @@ impl OrdersApi {
     async fn visible_order(&self, caller: &Caller, order_id: &str) -> AppResult<meal_order::Model> {
         let db = &self.state.db;
         let not_found = || AppError::not_found("ORDER_NOT_FOUND", "没有找到这个订单");
-        let order = store::find_order(db, order_id).await?.ok_or_else(not_found)?;
+        let order = store::find_order(db, order_id)
+            .await?
+            .ok_or_else(not_found)?;
         let visible = match caller.role {
             Role::CityAdmin => true,
             Role::DistrictClerk => caller.district_code.as_deref().is_some_and(|d| {
@@ -563,10 +628,19 @@ impl OrdersApi {
         from: OrderState,
         to: OrderState,
         note: Option<&str>,
-        extra: impl FnOnce(&mut sea_orm::UpdateMany<meal_order::Entity>),
+        extra: impl FnOnce(
+            sea_orm::UpdateMany<meal_order::Entity>,
+        ) -> sea_orm::UpdateMany<meal_order::Entity>,
     ) -> AppResult<meal_order::Model> {
         let now = self.state.clock.now();
-        let moved = store::transition(&self.state.db, &order.id, from, to, Some(caller.account_id), note, now, extra).await?;
+        let change = StateChange {
+            from,
+            to,
+            actor: Some(caller.account_id),
+            note,
+            at: now,
+        };
+        let moved = store::transition(&self.state.db, &order.id, change, extra).await?;
         let latest = store::require_order(&self.state.db, &order.id).await?;
         if !moved {
             let current = OrderState::parse(&latest.state).unwrap_or(OrderState::Cancelled);

@@ -11,13 +11,16 @@ use std::{
 
 use chrono::{DateTime, Utc};
 
+/// Failures per key: when the current window started, and how many so far.
+type Windows = Arc<Mutex<HashMap<String, (DateTime<Utc>, u32)>>>;
+
 #[derive(Clone)]
 pub enum AttemptLimiter {
     Redis {
         conn: redis::aio::ConnectionManager,
         prefix: String,
     },
-    InProcess(Arc<Mutex<HashMap<String, (DateTime<Utc>, u32)>>>),
+    InProcess(Windows),
 }
 
 impl AttemptLimiter {

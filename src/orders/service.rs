@@ -20,7 +20,7 @@ use super::{
         ReserveRequest,
     },
     rules::{self, OrderRuleError, OrderState},
-    store,
+    store::{self, StateChange},
     writer::{NewLine, NewOrder, PersistError},
 };
 use crate::{
@@ -87,19 +87,36 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
     rules::validate_lines(&request.lines)?;
     let db = &state.db;
 
-    let elder = crate::elders::store::require_elder_visible(db, caller, request.elder_id).await?;
-    match caller.role {
-        Role::Elder | Role::Family => crate::elders::store::require_may_act_for(db, caller, &elder).await?,
-        Role::Operator => meal_points::require_operator_of(db, caller, request.meal_point_id).await?,
+    let elder = match caller.role {
+        Role::Elder | Role::Family => {
+            crate::elders::store::require_may_act_for(db, caller, request.elder_id).await?
+        }
+        // A phone or walk-in order: the meal point's operator books for an elder without a
+        // phone, at their own meal point only.
+        Role::Operator => {
+            meal_points::require_operator_of(db, caller, request.meal_point_id).await?;
+            entity::elder::Entity::find_by_id(request.elder_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人"))?
+        }
         _ => {
             return Err(AppError::forbidden(
                 "ROLE_FORBIDDEN",
                 "只有老人本人、家属或助餐点运营方可以订餐",
             ));
         }
+    };
+    if elder.status != "active" {
+        return Err(AppError::conflict(
+            "ELDER_NOT_ACTIVE",
+            "老人信息尚未审核通过，暂不能订餐",
+        ));
     }
 
-    if let Some(first) = store::find_by_client_key(db, caller.account_id, &request.client_key).await? {
+    if let Some(first) =
+        store::find_by_client_key(db, caller.account_id, &request.client_key).await?
+    {
         return Ok(Booked::Repeated(first));
     }
 
@@ -135,7 +152,8 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         .zip(&request.lines)
         .map(|(o, (_, quantity))| o.price_fen * i64::from(*quantity))
         .sum();
-    let already = store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot.as_str()).await?;
+    let already =
+        store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot.as_str()).await?;
     let quote = crate::subsidy::service::quote_for_elder(
         db,
         elder.id,
@@ -176,7 +194,10 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         ReserveOutcome::QuotaExceeded => {
             return Err(AppError::conflict(
                 "ELDER_ALREADY_BOOKED",
-                format!("该老人在这个助餐点已预订了{}，请勿重复预订", request.slot.label_zh()),
+                format!(
+                    "该老人在这个助餐点已预订了{}，请勿重复预订",
+                    request.slot.label_zh()
+                ),
             ));
         }
         ReserveOutcome::SoldOut { offering_id, left } => {
@@ -267,12 +288,15 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
             give_back(state, &order, &items).await;
             match err {
                 PersistError::IdempotencyKeyReused => {
-                    let first = store::find_by_client_key(db, caller.account_id, &request.client_key)
-                        .await?
-                        .ok_or_else(|| AppError::internal(err))?;
+                    let first =
+                        store::find_by_client_key(db, caller.account_id, &request.client_key)
+                            .await?
+                            .ok_or_else(|| AppError::internal(err))?;
                     Ok(Booked::Repeated(first))
                 }
-                PersistError::Oversold { .. } => Err(AppError::conflict("SOLD_OUT", "所选菜品已订完").with_field("items")),
+                PersistError::Oversold { .. } => {
+                    Err(AppError::conflict("SOLD_OUT", "所选菜品已订完").with_field("items"))
+                }
                 PersistError::WriterStopped => Err(AppError::new(
                     ErrorKind::Unavailable,
                     "BOOKING_UNAVAILABLE",
@@ -311,7 +335,11 @@ async fn load_offerings(
     let mut priced = Vec::with_capacity(ids.len());
     for id in ids {
         let Some((offering, dish_name)) = found.iter().find(|(o, _)| o.id == id) else {
-            return Err(AppError::invalid("items", "OFFERING_NOT_FOUND", "所选菜品不存在或已下架"));
+            return Err(AppError::invalid(
+                "items",
+                "OFFERING_NOT_FOUND",
+                "所选菜品不存在或已下架",
+            ));
         };
         if offering.meal_point_id != meal_point.id
             || offering.date != request.date
@@ -354,20 +382,36 @@ fn check_booking_window(now: DateTime<Utc>, offering: &offering::Model) -> AppRe
 
 /// Reserves, rebuilding the meal point's state from the database once if the store lost it.
 async fn reserve_loaded(state: &AppState, request: &ReserveRequest) -> AppResult<ReserveOutcome> {
-    let mut outcome = state.reservations.reserve(request).await.map_err(unavailable)?;
+    let mut outcome = state
+        .reservations
+        .reserve(request)
+        .await
+        .map_err(unavailable)?;
     if outcome == ReserveOutcome::NotLoaded {
         rebuild(state, request.meal_point_id).await?;
-        outcome = state.reservations.reserve(request).await.map_err(unavailable)?;
+        outcome = state
+            .reservations
+            .reserve(request)
+            .await
+            .map_err(unavailable)?;
     }
     Ok(outcome)
 }
 
 /// Loads a meal point's reservation state from the database (the first rebuilder wins).
 pub async fn rebuild(state: &AppState, meal_point_id: i64) -> AppResult<LoadOutcome> {
-    let snapshot =
-        store::reservation_snapshot(&state.db, meal_point_id, state.clock.today(), state.clock.now())
-            .await?;
-    state.reservations.load(&snapshot).await.map_err(unavailable)
+    let snapshot = store::reservation_snapshot(
+        &state.db,
+        meal_point_id,
+        state.clock.today(),
+        state.clock.now(),
+    )
+    .await?;
+    state
+        .reservations
+        .load(&snapshot)
+        .await
+        .map_err(unavailable)
 }
 
 /// A retry raced the first request: wait briefly for the first one's commit.
@@ -396,8 +440,12 @@ async fn give_back(state: &AppState, order: &meal_order::Model, items: &[BookedI
         items: items.to_vec(),
     };
     match state.reservations.release(&request).await {
-        Ok(ReleaseOutcome::Released | ReleaseOutcome::AlreadyReleased | ReleaseOutcome::NotLoaded) => {}
-        Err(err) => tracing::warn!(%err, order = %order.id, "reservation not given back; rebuild will correct it"),
+        Ok(
+            ReleaseOutcome::Released | ReleaseOutcome::AlreadyReleased | ReleaseOutcome::NotLoaded,
+        ) => {}
+        Err(err) => {
+            tracing::warn!(%err, order = %order.id, "reservation not given back; rebuild will correct it")
+        }
     }
 }
 
@@ -415,7 +463,15 @@ pub async fn cancel(
     let cutoff = earliest_cutoff(state, &lines).await?;
     let now = state.clock.now();
     rules::check_cancel(current, by_operator, reason, cutoff, now)?;
-    cancel_unchecked(state, Some(caller.account_id), order, &lines, reason.unwrap_or("本人取消"), now).await
+    cancel_unchecked(
+        state,
+        Some(caller.account_id),
+        order,
+        &lines,
+        reason.unwrap_or("本人取消"),
+        now,
+    )
+    .await
 }
 
 /// The cancellation itself, without the caller's cutoff rule (a meal point closing cancels its
@@ -433,16 +489,18 @@ pub async fn cancel_unchecked(
     let moved = store::transition(
         &txn,
         &order.id,
-        OrderState::Booked,
-        OrderState::Cancelled,
-        actor,
-        Some(reason),
-        now,
+        StateChange {
+            from: OrderState::Booked,
+            to: OrderState::Cancelled,
+            actor,
+            note: Some(reason),
+            at: now,
+        },
         |update| {
             update.col_expr(
                 meal_order::Column::CancelReason,
                 sea_orm::sea_query::Expr::value(reason_owned),
-            );
+            )
         },
     )
     .await?;
@@ -527,7 +585,14 @@ pub async fn mark_no_shows(
     let mut marked = 0;
     for order in unserved {
         let from = OrderState::parse(&order.state).unwrap_or(OrderState::Booked);
-        if store::transition(db, &order.id, from, OrderState::NoShow, actor, None, now, |_| {}).await? {
+        let change = StateChange {
+            from,
+            to: OrderState::NoShow,
+            actor,
+            note: None,
+            at: now,
+        };
+        if store::transition(db, &order.id, change, |u| u).await? {
             marked += 1;
         }
     }
@@ -553,7 +618,9 @@ pub async fn sweep_no_shows(state: &AppState) -> AppResult<u32> {
         .await?;
     let mut marked = 0;
     for (meal_point_id, date, slot) in slots {
-        let Some(slot) = Slot::parse(&slot) else { continue };
+        let Some(slot) = Slot::parse(&slot) else {
+            continue;
+        };
         match mark_no_shows(state, None, meal_point_id, date, slot).await {
             Ok(n) => marked += n,
             Err(err) if err.code == "SLOT_NOT_OVER" => {}
@@ -603,4 +670,44 @@ pub async fn cancel_for_closure(
         }
     }
     Ok(cancelled)
+}
+
+/// Tells the reservation store about offerings just published, so a meal point whose state is
+/// already loaded can sell them at once. A store that is not loaded reads them from the database
+/// when it is rebuilt. Should this fail, the database's guarded `booked` update still refuses to
+/// oversell; the store is only ever wrong towards selling less.
+pub async fn offerings_published(state: &AppState, offerings: &[offering::Model]) {
+    for offering in offerings {
+        let adjusted = state
+            .reservations
+            .adjust_portions(
+                offering.meal_point_id,
+                offering.id,
+                offering.date,
+                i64::from(offering.portions),
+            )
+            .await;
+        if let Err(err) = adjusted {
+            tracing::warn!(%err, offering = offering.id, "new offering not passed to the reservation store");
+        }
+    }
+}
+
+/// Tells the reservation store that an offering's portions changed by `delta`.
+pub async fn portions_changed(state: &AppState, offering: &offering::Model, delta: i32) {
+    if delta == 0 {
+        return;
+    }
+    let adjusted = state
+        .reservations
+        .adjust_portions(
+            offering.meal_point_id,
+            offering.id,
+            offering.date,
+            i64::from(delta),
+        )
+        .await;
+    if let Err(err) = adjusted {
+        tracing::warn!(%err, offering = offering.id, "portion change not passed to the reservation store");
+    }
 }

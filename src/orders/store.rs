@@ -4,8 +4,10 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{meal_order, offering, order_event, order_item};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait},
 };
 
 use super::{
@@ -27,7 +29,10 @@ pub async fn find_order(
         .await?)
 }
 
-pub async fn require_order(db: &impl ConnectionTrait, order_id: &str) -> AppResult<meal_order::Model> {
+pub async fn require_order(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> AppResult<meal_order::Model> {
     find_order(db, order_id)
         .await?
         .ok_or_else(|| AppError::not_found("ORDER_NOT_FOUND", "没有找到这个订单"))
@@ -116,34 +121,41 @@ pub async fn subsidised_meals_in_slot(
     Ok(u32::try_from(orders).unwrap_or(u32::MAX))
 }
 
-/// Moves an order from `from` to `to` only if it is still in `from`, and records who did it.
-/// Returns false when the order had already moved (a racing cancel, a second scan): exactly one
-/// of two racing changes wins.
+/// One change of an order's state, as the history records it.
+pub struct StateChange<'a> {
+    pub from: OrderState,
+    pub to: OrderState,
+    /// `None` when the system made the change.
+    pub actor: Option<i64>,
+    pub note: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// Applies `change` only if the order is still in `change.from`, and records it in the order's
+/// history. Returns false when the order had already moved (a racing cancel, a second scan):
+/// of two racing changes exactly one wins. `extra` adds columns to the same guarded update.
 pub async fn transition(
     txn: &impl ConnectionTrait,
     order_id: &str,
-    from: OrderState,
-    to: OrderState,
-    actor: Option<i64>,
-    note: Option<&str>,
-    now: DateTime<Utc>,
-    extra: impl FnOnce(&mut sea_orm::UpdateMany<meal_order::Entity>),
+    change: StateChange<'_>,
+    extra: impl FnOnce(
+        sea_orm::UpdateMany<meal_order::Entity>,
+    ) -> sea_orm::UpdateMany<meal_order::Entity>,
 ) -> AppResult<bool> {
-    let mut update = meal_order::Entity::update_many()
-        .col_expr(meal_order::Column::State, Expr::value(to.as_str()))
-        .col_expr(meal_order::Column::UpdatedAt, Expr::value(now))
+    let update = meal_order::Entity::update_many()
+        .col_expr(meal_order::Column::State, Expr::value(change.to.as_str()))
+        .col_expr(meal_order::Column::UpdatedAt, Expr::value(change.at))
         .filter(meal_order::Column::Id.eq(order_id))
-        .filter(meal_order::Column::State.eq(from.as_str()));
-    extra(&mut update);
-    let moved = update.exec(txn).await?.rows_affected == 1;
+        .filter(meal_order::Column::State.eq(change.from.as_str()));
+    let moved = extra(update).exec(txn).await?.rows_affected == 1;
     if moved {
         order_event::Entity::insert(order_event::ActiveModel {
             order_id: Set(order_id.to_string()),
-            from_state: Set(Some(from.as_str().to_string())),
-            to_state: Set(to.as_str().to_string()),
-            actor_account_id: Set(actor),
-            note: Set(note.map(str::to_string)),
-            at: Set(now),
+            from_state: Set(Some(change.from.as_str().to_string())),
+            to_state: Set(change.to.as_str().to_string()),
+            actor_account_id: Set(change.actor),
+            note: Set(change.note.map(str::to_string)),
+            at: Set(change.at),
             ..Default::default()
         })
         .exec(txn)
@@ -190,7 +202,7 @@ pub async fn reservation_snapshot(
         .map(|o| OfferingPortions {
             offering_id: o.id,
             date: o.date,
-            portions_left: i64::from((o.portions - o.booked).max(0)),
+            portions_left: i64::from(std::cmp::max(o.portions - o.booked, 0)),
         })
         .collect();
 

@@ -87,15 +87,23 @@
 //! [`code`](PolicyError::code) such as `POLICY_UNKNOWN_CATEGORY`, the place (`rule[3]`,
 //! `district 320402 rule[1]`), the field, and a Chinese message for the clerk.
 
+pub mod http;
 mod parse;
 mod policy;
 mod quote;
+pub mod service;
+pub mod store;
 mod terms;
+pub mod versions;
 
 pub use parse::{PolicyError, PolicyErrorKind, parse_policy};
 pub use policy::{DistrictStandard, Policy, Rule, RuleAmount};
 pub use quote::{FiredRule, LevelCut, NotSubsidised, Quote, QuoteInput, SubsidyLine, quote};
 pub use terms::{Category, CrossDistrictStandard, FunderLevel, ServiceMode, Slot};
+
+/// The example policy (a verbatim copy of `shared/data/subsidy-policy-example.toml`): the unit
+/// tests' reference and the demo city's policy.
+pub const EXAMPLE_POLICY_TOML: &str = include_str!("example-policy.toml");
 
 #[cfg(test)]
 mod tests;

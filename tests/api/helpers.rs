@@ -11,7 +11,7 @@ use tokio::sync::OnceCell;
 use zhucan::{
     clock::Clock,
     config::Config,
-    demo::DEMO_PASSWORD,
+    demo::{DEMO_PASSWORD, DemoScope},
     startup::{Application, BuildOptions},
     state::AppState,
     wechat::fake::FakeWeChat,
@@ -48,7 +48,19 @@ pub fn backend() -> &'static str {
     }
 }
 
+/// A server with the demo city's places and staff accounts (no meal points: most tests do not
+/// need them, and they are the bulk of the demo data).
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(DemoScope::PlacesAndAccounts).await
+}
+
+/// A server with the whole demo city: also its 165 meal points, their dishes and a week of menus
+/// from the test's start, and `operator-demo` running two meal points near 南大街 in 钟楼区.
+pub async fn spawn_demo_city() -> TestApp {
+    spawn_app_with(DemoScope::Full).await
+}
+
+pub async fn spawn_app_with(demo_scope: DemoScope) -> TestApp {
     let mut vars: HashMap<String, String> = HashMap::new();
     vars.insert("ZHUCAN_ADDR".into(), "127.0.0.1:0".into());
     vars.insert("ZHUCAN_SEED_DEMO".into(), "true".into());
@@ -56,6 +68,7 @@ pub async fn spawn_app() -> TestApp {
     let mut options = BuildOptions {
         clock: Clock::manual(test_start()),
         db_schema: None,
+        demo_scope,
     };
     let mut sqlite_file = None;
     match std::env::var("DATABASE_URL") {
@@ -173,6 +186,14 @@ impl Reply {
         self
     }
 
+    /// Asserts an error reply that names the request field at fault.
+    #[track_caller]
+    pub fn assert_field_error(&self, status: u16, code: &str, field: &str) -> &Self {
+        self.assert_error(status, code);
+        assert_eq!(self.body["field"], field, "body: {}", self.body);
+        self
+    }
+
     #[track_caller]
     pub fn assert_ok(&self) -> &Value {
         assert!(self.status.is_success(), "{} {}", self.status, self.body);
@@ -216,6 +237,18 @@ impl TestApp {
         self.request(Method::POST, path, token, Some(body)).await
     }
 
+    pub async fn put(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::PUT, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.request(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::DELETE, path, token, None).await
+    }
+
     /// Signs in a demo staff account and returns its token.
     pub async fn staff_token(&self, username: &str) -> String {
         self.staff_login(username, DEMO_PASSWORD).await.assert_ok()["token"]
@@ -244,7 +277,78 @@ impl TestApp {
             .to_string()
     }
 
+    /// The account id behind a token (`GET /me`).
+    pub async fn account_id(&self, token: &str) -> i64 {
+        self.get("/api/v1/me", Some(token)).await.assert_ok()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
     pub fn advance_clock(&self, by: Duration) {
         self.state.clock.advance(by);
+    }
+}
+
+/// A valid citizen ID number (GB 11643) from a region code, a birth date `YYYYMMDD` and a 3-digit
+/// order code (odd last digit: a man, even: a woman). The check character is computed here
+/// independently of the service: weights 2^(17-i) mod 11, check (12 - sum mod 11) mod 11.
+pub fn id_card_number(region: &str, birth: &str, order: &str) -> String {
+    let first17 = format!("{region}{birth}{order}");
+    assert_eq!(first17.len(), 17, "region 6 + birth 8 + order 3");
+    let sum: u32 = first17
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * (2u32.pow(17 - i as u32) % 11))
+        .sum();
+    let check = (12 - sum % 11) % 11;
+    let check = if check == 10 {
+        'X'
+    } else {
+        char::from_digit(check, 10).unwrap()
+    };
+    format!("{first17}{check}")
+}
+
+/// Everything the service logs, at every level that matters, from the first call on: for tests
+/// that check what the logs must never contain. One capture per test binary (a global
+/// subscriber), so it also holds the lines of tests running alongside.
+pub fn captured_logs() -> &'static CapturedLogs {
+    static LOGS: std::sync::OnceLock<CapturedLogs> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                "info,zhucan=trace,poem=trace,poem_openapi=trace,sea_orm=debug,sqlx=debug",
+            )
+            .with_ansi(false)
+            .with_writer(move || LogSink(sink.clone()))
+            .try_init();
+        CapturedLogs(buffer)
+    })
+}
+
+pub struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl CapturedLogs {
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+struct LogSink(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for LogSink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

@@ -5,8 +5,13 @@
 //! so the tests run in parallel.
 
 mod auth;
+mod elders;
 mod errors;
 mod health;
 mod helpers;
+mod meal_points;
+mod menus;
 mod openapi;
+mod orders;
 mod places;
+mod subsidy;

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// One eligibility category recorded on an elder, with who recorded it and, once removed, who
+/// removed it. Rows are never deleted, so the history stays.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "elder_category")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub elder_id: i64,
+    /// A category code such as `dibao` or `tekun_dispersed`.
+    pub category: String,
+    pub recorded_by: i64,
+    pub recorded_at: DateTimeUtc,
+    pub removed_by: Option<i64>,
+    pub removed_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,1061 @@
+//! Elders and family links over HTTP.
+//!
+//! No response ever carries an ID-card number in the clear: requests take it as [`IdCardText`]
+//! (which cannot be printed), views carry only `id_card_masked`.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{elder, elder_category, family_link};
+use poem_openapi::{
+    Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+    registry::{MetaSchema, MetaSchemaRef},
+    types::{MaybeUndefined, ParseError, ParseFromJSON, ParseResult, ToJSON, Type},
+};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+use serde_json::Value;
+
+use super::{
+    ElderStatus, LinkStatus,
+    id_card::IdCardNumber,
+    rules::{self, LinkParty},
+    store::{self, ElderChanges, ElderFilter, LinkFilter, NewElder},
+    vault::IdCardVault,
+};
+use crate::{
+    api::ApiTags,
+    auth::{BearerAuth, Caller, Role},
+    error::{AppError, AppResult},
+    pagination::PageRequest,
+    state::AppState,
+    subsidy::{Category, http::ApiCategory},
+};
+
+pub struct EldersApi {
+    pub state: AppState,
+}
+
+pub struct FamiliesApi {
+    pub state: AppState,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ID-card number on the way in
+// ---------------------------------------------------------------------------------------------
+
+/// An ID-card number as a client sends it. A type of its own so that it cannot leak: `Debug`
+/// shows `***`, a malformed value is refused without repeating it, and it is never written out.
+pub struct IdCardText(String);
+
+impl IdCardText {
+    /// Checks the number (GB 11643: length, region, birth date, check character); a bad one is
+    /// refused naming the field `id_card`, without repeating the digits.
+    pub fn parse(&self, today: NaiveDate) -> AppResult<IdCardNumber> {
+        IdCardNumber::parse_on(&self.0, today)
+            .map_err(|err| AppError::invalid("id_card", err.code(), err.message()))
+    }
+}
+
+impl std::fmt::Debug for IdCardText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdCardText(***)")
+    }
+}
+
+impl Type for IdCardText {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        "IdCardText".into()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        let mut schema = MetaSchema::new_with_format("string", "id-card");
+        schema.description = Some(
+            "居民身份证号码 (18 characters, GB 11643). Sent only in requests; responses show it masked.",
+        );
+        schema.example = Some(Value::String("11010519491231002X".into()));
+        MetaSchemaRef::Inline(Box::new(schema))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl ParseFromJSON for IdCardText {
+    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
+        match value {
+            Some(Value::String(text)) => Ok(Self(text)),
+            // Never echo the value: a number sent as a JSON number is still an ID-card number.
+            _ => Err(ParseError::custom(
+                "the ID-card number must be a string of 18 characters",
+            )),
+        }
+    }
+}
+
+impl ToJSON for IdCardText {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String("***".into()))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DTOs
+// ---------------------------------------------------------------------------------------------
+
+/// Male or female, read from the ID-card number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case", rename = "Sex")]
+pub enum ApiSex {
+    Male,
+    Female,
+}
+
+#[derive(Object)]
+struct NewElderRequest {
+    /// As on the ID card.
+    name: String,
+    id_card: IdCardText,
+    /// 户籍区: funds the district- and street-level subsidy.
+    hukou_district_code: String,
+    /// Where the elder lives.
+    residence_district_code: String,
+    /// The residence street or town (街道/镇), a street of the residence district.
+    residence_street_id: Option<i64>,
+    address: String,
+    phone: String,
+    /// Eligibility categories, recorded with the clerk's name and the time.
+    #[oai(default)]
+    categories: Vec<ApiCategory>,
+}
+
+#[derive(Object)]
+struct SelfRegistrationRequest {
+    /// As on the ID card.
+    name: String,
+    id_card: IdCardText,
+    hukou_district_code: String,
+    residence_district_code: String,
+    residence_street_id: Option<i64>,
+    address: String,
+    phone: String,
+}
+
+/// Changes to an elder record; fields left out stay as they are. The ID-card number cannot be
+/// changed (a wrong number means a wrong person: register the right one).
+#[derive(Object)]
+struct ElderPatch {
+    name: Option<String>,
+    hukou_district_code: Option<String>,
+    residence_district_code: Option<String>,
+    /// `null` clears the street.
+    residence_street_id: MaybeUndefined<i64>,
+    address: Option<String>,
+    phone: Option<String>,
+}
+
+#[derive(Object)]
+struct Rejection {
+    /// Shown to the person who asked, e.g. 户籍信息与身份证不符.
+    reason: String,
+}
+
+#[derive(Object)]
+struct CategoryRequest {
+    category: ApiCategory,
+}
+
+#[derive(Object)]
+struct IdCardLookup {
+    id_card: IdCardText,
+}
+
+#[derive(Object)]
+struct CategoryView {
+    category: ApiCategory,
+    /// e.g. 低保
+    label: String,
+    recorded_by: i64,
+    recorded_at: DateTime<Utc>,
+}
+
+#[derive(Object)]
+struct CategoryHistoryView {
+    category: ApiCategory,
+    label: String,
+    recorded_by: i64,
+    recorded_at: DateTime<Utc>,
+    #[oai(skip_serializing_if_is_none)]
+    removed_by: Option<i64>,
+    #[oai(skip_serializing_if_is_none)]
+    removed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Object)]
+struct ElderView {
+    id: i64,
+    name: String,
+    /// e.g. `3204**********1234`; the full number is never shown.
+    id_card_masked: String,
+    birth_date: NaiveDate,
+    /// Age in full years today.
+    age: u32,
+    sex: ApiSex,
+    hukou_district_code: String,
+    residence_district_code: String,
+    #[oai(skip_serializing_if_is_none)]
+    residence_street_id: Option<i64>,
+    address: String,
+    phone: String,
+    status: ElderStatus,
+    /// The clerk's reason when a self-registration was rejected.
+    #[oai(skip_serializing_if_is_none)]
+    review_note: Option<String>,
+    /// The elder signs in to the mini program themselves.
+    has_own_account: bool,
+    /// Current categories.
+    categories: Vec<CategoryView>,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Object)]
+struct ElderPage {
+    items: Vec<ElderView>,
+    total: u64,
+    page: u64,
+    page_size: u64,
+}
+
+/// How the signed-in account is related to an elder in `/me/elders`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case", rename = "ElderRelation")]
+pub enum ElderRelation {
+    /// The account is the elder's own.
+    Own,
+    /// An approved family link.
+    Family,
+}
+
+#[derive(Object)]
+struct MyElderView {
+    relation: ElderRelation,
+    /// The family link, for `family`.
+    #[oai(skip_serializing_if_is_none)]
+    link_id: Option<i64>,
+    #[oai(skip_serializing_if_is_none)]
+    relationship: Option<String>,
+    elder: ElderView,
+}
+
+#[derive(Object)]
+struct LinkRequest {
+    /// The elder's ID-card number and name, exactly as on the card.
+    id_card: IdCardText,
+    name: String,
+    /// How you are related (女儿, 儿子 …); optional.
+    relationship: Option<String>,
+}
+
+#[derive(Object)]
+struct LinkView {
+    id: i64,
+    elder_id: i64,
+    elder_name: String,
+    elder_id_card_masked: String,
+    family_account_id: i64,
+    family_display_name: String,
+    #[oai(skip_serializing_if_is_none)]
+    relationship: Option<String>,
+    status: LinkStatus,
+    requested_at: DateTime<Utc>,
+    #[oai(skip_serializing_if_is_none)]
+    decided_at: Option<DateTime<Utc>>,
+    /// The reason given when a request was rejected.
+    #[oai(skip_serializing_if_is_none)]
+    decision_note: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    unlinked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Object)]
+struct LinkPage {
+    items: Vec<LinkView>,
+    total: u64,
+    page: u64,
+    page_size: u64,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elders
+// ---------------------------------------------------------------------------------------------
+
+#[OpenApi(tag = "ApiTags::Elders")]
+impl EldersApi {
+    /// Register an elder (community staff; a district clerk stands in for them).
+    ///
+    /// The ID-card number is checked (18 characters, birth date, check character; a bad one is
+    /// refused naming the field `id_card`), birth date and sex are read from it, and it is
+    /// stored encrypted. A number already registered is refused with 409
+    /// `ELDER_ALREADY_REGISTERED`. A clerk registers elders whose hukou or residence district
+    /// is the clerk's own (人户分离 elders from either side).
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders", method = "post")]
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        body: Json<NewElderRequest>,
+    ) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let body = body.0;
+        let db = &self.state.db;
+        let today = self.state.clock.today();
+        let name = rules::check_name("name", &body.name)?;
+        let id_card = body.id_card.parse(today)?;
+        let (hukou, residence, street) = check_places(
+            db,
+            &body.hukou_district_code,
+            &body.residence_district_code,
+            body.residence_street_id,
+        )
+        .await?;
+        if !rules::clerk_may_place(caller, &hukou, &residence) {
+            return Err(district_forbidden());
+        }
+        let new = NewElder {
+            name,
+            id_card,
+            hukou_district_code: hukou,
+            residence_district_code: residence,
+            residence_street_id: street,
+            address: rules::check_address(&body.address)?,
+            phone: rules::check_phone(&body.phone)?,
+            status: ElderStatus::Active,
+            account_id: None,
+            created_by: caller.account_id,
+        };
+        let categories: Vec<Category> = body.categories.into_iter().map(Into::into).collect();
+        let now = self.state.clock.now();
+        let txn = db.begin().await?;
+        let elder = store::insert_elder(&txn, &self.vault(), new, &categories, now).await?;
+        txn.commit().await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// Register yourself as an elder from the mini program.
+    ///
+    /// The record waits for review (`pending_review`) by a clerk of the residence (or hukou)
+    /// district; once approved, this account becomes the elder's own account. A rejected
+    /// registration may be corrected and sent again with this same call.
+    ///
+    /// Roles: family.
+    #[oai(path = "/elders/self-registration", method = "post")]
+    async fn register_self(
+        &self,
+        auth: BearerAuth,
+        body: Json<SelfRegistrationRequest>,
+    ) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[Role::Family])?;
+        let body = body.0;
+        let db = &self.state.db;
+        let name = rules::check_name("name", &body.name)?;
+        let id_card = body.id_card.parse(self.state.clock.today())?;
+        let (hukou, residence, street) = check_places(
+            db,
+            &body.hukou_district_code,
+            &body.residence_district_code,
+            body.residence_street_id,
+        )
+        .await?;
+        let new = NewElder {
+            name,
+            id_card,
+            hukou_district_code: hukou,
+            residence_district_code: residence,
+            residence_street_id: street,
+            address: rules::check_address(&body.address)?,
+            phone: rules::check_phone(&body.phone)?,
+            status: ElderStatus::PendingReview,
+            account_id: Some(caller.account_id),
+            created_by: caller.account_id,
+        };
+        let txn = db.begin().await?;
+        let elder = store::register_self(&txn, &self.vault(), new, self.state.clock.now()).await?;
+        txn.commit().await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// Elders on the caller's books, newest first: a clerk's are those whose hukou or residence
+    /// district is the clerk's; the city admin sees all. `status=pending_review` is the review
+    /// queue of self-registrations.
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders", method = "get")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        status: Query<Option<ElderStatus>>,
+        district_code: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<ElderPage>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let request = PageRequest::new(page.0, page_size.0)?;
+        let filter = ElderFilter {
+            status: status.0,
+            district_code: district_code.0,
+        };
+        let db = &self.state.db;
+        let (elders, total) = store::list_elders(db, caller, &filter, request).await?;
+        Ok(Json(ElderPage {
+            items: self.elder_views(db, elders).await?,
+            total,
+            page: request.page,
+            page_size: request.page_size,
+        }))
+    }
+
+    /// Find an elder by ID-card number (in the body, so the number stays out of URLs and logs).
+    ///
+    /// 404 `ELDER_NOT_FOUND` when there is none or it is outside the clerk's districts.
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders/find-by-id-card", method = "post")]
+    async fn find_by_id_card(
+        &self,
+        auth: BearerAuth,
+        body: Json<IdCardLookup>,
+    ) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let id_card = body.0.id_card.parse(self.state.clock.today())?;
+        let found = store::find_by_id_card(db, &self.vault(), &id_card).await?;
+        let Some(elder) = found else {
+            return Err(AppError::not_found(
+                "ELDER_NOT_FOUND",
+                "没有找到这位老人的信息",
+            ));
+        };
+        let (elder, _) = store::require_elder_visible(db, caller, elder.id).await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// One elder's record.
+    ///
+    /// Visible to the elder themselves, an approved family member, a clerk of the elder's hukou
+    /// or residence district and the city admin; anyone else gets 404 `ELDER_NOT_FOUND`, as for
+    /// an elder that does not exist.
+    ///
+    /// Roles: elder, family, district_clerk, city_admin.
+    #[oai(path = "/elders/:id", method = "get")]
+    async fn get(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[
+            Role::Elder,
+            Role::Family,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
+        let db = &self.state.db;
+        let (elder, _) = store::require_elder_visible(db, caller, id.0).await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// Correct an elder's record (name, districts, street, address, phone).
+    ///
+    /// A clerk's change must leave the elder in one of the clerk's districts; moving an elder
+    /// wholly to other districts is for the city admin.
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders/:id", method = "patch")]
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<ElderPatch>,
+    ) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let body = body.0;
+        let db = &self.state.db;
+        let txn = db.begin().await?;
+        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
+        let hukou = match &body.hukou_district_code {
+            Some(code) => store::check_district(&txn, "hukou_district_code", code).await?,
+            None => elder.hukou_district_code.clone(),
+        };
+        let residence = match &body.residence_district_code {
+            Some(code) => store::check_district(&txn, "residence_district_code", code).await?,
+            None => elder.residence_district_code.clone(),
+        };
+        let street = match body.residence_street_id {
+            MaybeUndefined::Value(street) => Some(street),
+            MaybeUndefined::Null => None,
+            // A new residence district invalidates the old street unless a new one is sent.
+            MaybeUndefined::Undefined if residence != elder.residence_district_code => None,
+            MaybeUndefined::Undefined => elder.residence_street_id,
+        };
+        let street = store::check_street(&txn, street, &residence).await?;
+        if !rules::clerk_may_place(caller, &hukou, &residence) {
+            return Err(district_forbidden());
+        }
+        let changes = ElderChanges {
+            name: body
+                .name
+                .as_deref()
+                .map(|name| rules::check_name("name", name))
+                .transpose()?,
+            hukou_district_code: Some(hukou),
+            residence_district_code: Some(residence),
+            residence_street_id: Some(street),
+            address: body
+                .address
+                .as_deref()
+                .map(rules::check_address)
+                .transpose()?,
+            phone: body.phone.as_deref().map(rules::check_phone).transpose()?,
+        };
+        let elder = store::update_elder(
+            &txn,
+            elder,
+            changes,
+            caller.account_id,
+            self.state.clock.now(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// Approve a self-registration: the record becomes active and the registrant's account
+    /// becomes the elder's own (role `elder`).
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders/:id/approve", method = "post")]
+    async fn approve(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let txn = db.begin().await?;
+        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
+        let elder =
+            store::approve_elder(&txn, elder, caller.account_id, self.state.clock.now()).await?;
+        txn.commit().await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// Reject a self-registration with a reason the registrant sees. They may correct it and
+    /// register again.
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders/:id/reject", method = "post")]
+    async fn reject(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<Rejection>,
+    ) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let reason = rules::check_reason(&body.reason)?;
+        let db = &self.state.db;
+        let txn = db.begin().await?;
+        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
+        let elder = store::reject_elder(
+            &txn,
+            elder,
+            reason,
+            caller.account_id,
+            self.state.clock.now(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// Record an eligibility category on an elder (who and when are kept).
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders/:id/categories", method = "post")]
+    async fn add_category(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<CategoryRequest>,
+    ) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let txn = db.begin().await?;
+        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
+        store::add_category(
+            &txn,
+            elder.id,
+            body.0.category.into(),
+            caller.account_id,
+            self.state.clock.now(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// Remove an eligibility category; the record of it (who recorded and who removed it, and
+    /// when) stays in the history.
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders/:id/categories/:category", method = "delete")]
+    async fn remove_category(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        category: Path<ApiCategory>,
+    ) -> AppResult<Json<ElderView>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let txn = db.begin().await?;
+        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
+        store::remove_category(
+            &txn,
+            elder.id,
+            category.0.into(),
+            caller.account_id,
+            self.state.clock.now(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Json(self.elder_view(db, elder).await?))
+    }
+
+    /// Every category ever recorded on the elder, removed ones included, oldest first.
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/elders/:id/category-history", method = "get")]
+    async fn category_history(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> AppResult<Json<Vec<CategoryHistoryView>>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let elder = store::require_elder_manageable(db, caller, id.0).await?;
+        let rows = store::category_history(db, elder.id).await?;
+        Ok(Json(
+            rows.into_iter()
+                .filter_map(|row| {
+                    let category = Category::parse(&row.category)?;
+                    Some(CategoryHistoryView {
+                        category: category.into(),
+                        label: category.label_zh().to_string(),
+                        recorded_by: row.recorded_by,
+                        recorded_at: row.recorded_at,
+                        removed_by: row.removed_by,
+                        removed_at: row.removed_at,
+                    })
+                })
+                .collect(),
+        ))
+    }
+
+    /// The elders the signed-in account may act for: its own record (any status, so a
+    /// self-registrant sees the review result) and the elders it is an approved family member of.
+    ///
+    /// Roles: elder, family.
+    #[oai(path = "/me/elders", method = "get")]
+    async fn my_elders(&self, auth: BearerAuth) -> AppResult<Json<Vec<MyElderView>>> {
+        let caller = auth.allow(&[Role::Elder, Role::Family])?;
+        let db = &self.state.db;
+        let pairs = store::elders_of_account(db, caller.account_id).await?;
+        let (elders, links): (Vec<elder::Model>, Vec<Option<family_link::Model>>) =
+            pairs.into_iter().unzip();
+        let views = self.elder_views(db, elders).await?;
+        Ok(Json(
+            views
+                .into_iter()
+                .zip(links)
+                .map(|(elder, link)| MyElderView {
+                    relation: if link.is_some() {
+                        ElderRelation::Family
+                    } else {
+                        ElderRelation::Own
+                    },
+                    link_id: link.as_ref().map(|l| l.id),
+                    relationship: link.and_then(|l| l.relationship),
+                    elder,
+                })
+                .collect(),
+        ))
+    }
+}
+
+impl EldersApi {
+    fn vault(&self) -> IdCardVault {
+        IdCardVault::new(&self.state.config.data_key)
+    }
+
+    async fn elder_view(
+        &self,
+        db: &impl ConnectionTrait,
+        elder: elder::Model,
+    ) -> AppResult<ElderView> {
+        let categories = store::current_categories(db, elder.id).await?;
+        Ok(elder_view(elder, &categories, self.state.clock.today()))
+    }
+
+    async fn elder_views(
+        &self,
+        db: &impl ConnectionTrait,
+        elders: Vec<elder::Model>,
+    ) -> AppResult<Vec<ElderView>> {
+        let ids: Vec<i64> = elders.iter().map(|e| e.id).collect();
+        let mut categories = store::current_categories_of(db, &ids).await?;
+        let today = self.state.clock.today();
+        Ok(elders
+            .into_iter()
+            .map(|elder| {
+                let own = categories.remove(&elder.id).unwrap_or_default();
+                elder_view(elder, &own, today)
+            })
+            .collect())
+    }
+}
+
+fn district_forbidden() -> AppError {
+    AppError::forbidden(
+        "ELDER_DISTRICT_FORBIDDEN",
+        "只能登记或修改户籍区或居住区属于本区的老人",
+    )
+}
+
+/// Checks the districts and street a request names, each error naming its field.
+async fn check_places(
+    db: &impl ConnectionTrait,
+    hukou: &str,
+    residence: &str,
+    street: Option<i64>,
+) -> AppResult<(String, String, Option<i64>)> {
+    let hukou = store::check_district(db, "hukou_district_code", hukou).await?;
+    let residence = store::check_district(db, "residence_district_code", residence).await?;
+    let street = store::check_street(db, street, &residence).await?;
+    Ok((hukou, residence, street))
+}
+
+fn elder_view(
+    elder: elder::Model,
+    categories: &[elder_category::Model],
+    today: NaiveDate,
+) -> ElderView {
+    ElderView {
+        id: elder.id,
+        age: rules::age_on(elder.birth_date, today),
+        name: elder.name,
+        id_card_masked: elder.id_card_masked,
+        birth_date: elder.birth_date,
+        sex: if elder.sex == "male" {
+            ApiSex::Male
+        } else {
+            ApiSex::Female
+        },
+        hukou_district_code: elder.hukou_district_code,
+        residence_district_code: elder.residence_district_code,
+        residence_street_id: elder.residence_street_id,
+        address: elder.address,
+        phone: elder.phone,
+        status: ElderStatus::parse(&elder.status).unwrap_or(ElderStatus::PendingReview),
+        review_note: elder.review_note,
+        has_own_account: elder.account_id.is_some(),
+        categories: categories
+            .iter()
+            .filter_map(|row| {
+                let category = Category::parse(&row.category)?;
+                Some(CategoryView {
+                    category: category.into(),
+                    label: category.label_zh().to_string(),
+                    recorded_by: row.recorded_by,
+                    recorded_at: row.recorded_at,
+                })
+            })
+            .collect(),
+        created_at: elder.created_at,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Family links
+// ---------------------------------------------------------------------------------------------
+
+#[OpenApi(tag = "ApiTags::Families")]
+impl FamiliesApi {
+    /// Ask to link to an elder as a family member (家属), naming the elder by ID-card number and
+    /// name exactly as on the card.
+    ///
+    /// A number and name that do not match a registered elder get 404 `FAMILY_LINK_NO_MATCH`,
+    /// whether the number is unknown or the name is wrong: the answer never tells which. The
+    /// link waits for the elder (from their own account) or a clerk of the elder's district.
+    ///
+    /// Roles: family, elder.
+    #[oai(path = "/family-links", method = "post")]
+    async fn request(
+        &self,
+        auth: BearerAuth,
+        body: Json<LinkRequest>,
+    ) -> AppResult<Json<LinkView>> {
+        let caller = auth.allow(&[Role::Family, Role::Elder])?;
+        let body = body.0;
+        let db = &self.state.db;
+        let id_card = body.id_card.parse(self.state.clock.today())?;
+        let name = rules::check_name("name", &body.name)?;
+        let relationship = rules::check_relationship(body.relationship.as_deref())?;
+        let vault = IdCardVault::new(&self.state.config.data_key);
+        let found = store::find_by_id_card(db, &vault, &id_card).await?;
+        let elder = match found {
+            Some(elder)
+                if rules::names_match(&elder.name, &name)
+                    && elder.status == ElderStatus::Active.as_str() =>
+            {
+                elder
+            }
+            _ => {
+                return Err(AppError::not_found(
+                    "FAMILY_LINK_NO_MATCH",
+                    "没有找到身份证号与姓名相符的已登记老人，请核对后重试，或请老人先到社区登记",
+                ));
+            }
+        };
+        if elder.account_id == Some(caller.account_id) {
+            return Err(AppError::conflict(
+                "FAMILY_LINK_SELF",
+                "这是您本人的登记信息，无需关联",
+            ));
+        }
+        let link = store::insert_link(
+            db,
+            elder.id,
+            caller.account_id,
+            relationship,
+            self.state.clock.now(),
+        )
+        .await?;
+        Ok(Json(self.link_view(db, link).await?))
+    }
+
+    /// Family links the caller is a party to, newest first: a family member's own requests, the
+    /// links to an elder's own record, the links of elders in a clerk's districts, or all for the
+    /// city admin. `status=pending` is the queue to approve.
+    ///
+    /// Roles: family, elder, district_clerk, city_admin.
+    #[oai(path = "/family-links", method = "get")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        elder_id: Query<Option<i64>>,
+        status: Query<Option<LinkStatus>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<LinkPage>> {
+        let caller = auth.allow(&[
+            Role::Family,
+            Role::Elder,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
+        let request = PageRequest::new(page.0, page_size.0)?;
+        let filter = LinkFilter {
+            elder_id: elder_id.0,
+            status: status.0,
+        };
+        let db = &self.state.db;
+        let (links, total) = store::list_links(db, caller, &filter, request).await?;
+        Ok(Json(LinkPage {
+            items: self.link_views(db, links).await?,
+            total,
+            page: request.page,
+            page_size: request.page_size,
+        }))
+    }
+
+    /// Approve a pending link: from then on the family member may act for the elder.
+    ///
+    /// Roles: elder, district_clerk, city_admin (the elder from their own account, or a clerk of
+    /// the elder's hukou or residence district).
+    #[oai(path = "/family-links/:id/approve", method = "post")]
+    async fn approve(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<LinkView>> {
+        let caller = auth.allow(&[Role::Elder, Role::DistrictClerk, Role::CityAdmin])?;
+        self.decide(caller, id.0, LinkStatus::Approved, None).await
+    }
+
+    /// Reject a pending link, with a reason the family member sees.
+    ///
+    /// Roles: elder, district_clerk, city_admin.
+    #[oai(path = "/family-links/:id/reject", method = "post")]
+    async fn reject(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<Rejection>,
+    ) -> AppResult<Json<LinkView>> {
+        let caller = auth.allow(&[Role::Elder, Role::DistrictClerk, Role::CityAdmin])?;
+        let reason = rules::check_reason(&body.reason)?;
+        self.decide(caller, id.0, LinkStatus::Rejected, Some(reason))
+            .await
+    }
+
+    /// End a link (or withdraw a pending request), from either side: the family member, the
+    /// elder, or a clerk of the elder's district. The link stays in the history as `unlinked`.
+    ///
+    /// Roles: family, elder, district_clerk, city_admin.
+    #[oai(path = "/family-links/:id", method = "delete")]
+    async fn unlink(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<LinkView>> {
+        let caller = auth.allow(&[
+            Role::Family,
+            Role::Elder,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
+        let db = &self.state.db;
+        let (link, party) = self.link_for(db, caller, id.0).await?;
+        if !party.may_unlink() {
+            return Err(link_not_found());
+        }
+        let link = store::unlink(db, &link, caller.account_id, self.state.clock.now()).await?;
+        Ok(Json(self.link_view(db, link).await?))
+    }
+}
+
+fn link_not_found() -> AppError {
+    AppError::not_found("FAMILY_LINK_NOT_FOUND", "没有找到这条家属关联")
+}
+
+impl FamiliesApi {
+    /// The link and who the caller is to it; 404 for outsiders.
+    async fn link_for(
+        &self,
+        db: &impl ConnectionTrait,
+        caller: &Caller,
+        link_id: i64,
+    ) -> AppResult<(family_link::Model, LinkParty)> {
+        let link = store::find_link(db, link_id)
+            .await?
+            .ok_or_else(link_not_found)?;
+        let elders = store::elders_by_id(db, [link.elder_id]).await?;
+        let elder = elders.get(&link.elder_id).ok_or_else(link_not_found)?;
+        let party = rules::link_party(caller, link.family_account_id, store::scope_of(elder));
+        if party == LinkParty::Outsider {
+            return Err(link_not_found());
+        }
+        Ok((link, party))
+    }
+
+    async fn decide(
+        &self,
+        caller: &Caller,
+        link_id: i64,
+        decision: LinkStatus,
+        note: Option<String>,
+    ) -> AppResult<Json<LinkView>> {
+        let db = &self.state.db;
+        let (link, party) = self.link_for(db, caller, link_id).await?;
+        if !party.may_decide() {
+            return Err(AppError::forbidden(
+                "FAMILY_LINK_DECIDE_FORBIDDEN",
+                "关联申请需由老人本人或社区工作人员确认",
+            ));
+        }
+        let link = store::decide_link(
+            db,
+            &link,
+            decision,
+            note,
+            caller.account_id,
+            self.state.clock.now(),
+        )
+        .await?;
+        Ok(Json(self.link_view(db, link).await?))
+    }
+
+    async fn link_view(
+        &self,
+        db: &impl ConnectionTrait,
+        link: family_link::Model,
+    ) -> AppResult<LinkView> {
+        let mut views = self.link_views(db, vec![link]).await?;
+        views
+            .pop()
+            .ok_or_else(|| AppError::internal(std::io::Error::other("a link lost its elder")))
+    }
+
+    async fn link_views(
+        &self,
+        db: &impl ConnectionTrait,
+        links: Vec<family_link::Model>,
+    ) -> AppResult<Vec<LinkView>> {
+        let elders = store::elders_by_id(db, links.iter().map(|l| l.elder_id)).await?;
+        let names = store::account_names(db, links.iter().map(|l| l.family_account_id)).await?;
+        Ok(links
+            .into_iter()
+            .filter_map(|link| {
+                let elder = elders.get(&link.elder_id)?;
+                Some(LinkView {
+                    id: link.id,
+                    elder_id: link.elder_id,
+                    elder_name: elder.name.clone(),
+                    elder_id_card_masked: elder.id_card_masked.clone(),
+                    family_account_id: link.family_account_id,
+                    family_display_name: names
+                        .get(&link.family_account_id)
+                        .cloned()
+                        .unwrap_or_default(),
+                    relationship: link.relationship,
+                    status: LinkStatus::parse(&link.status).unwrap_or(LinkStatus::Pending),
+                    requested_at: link.requested_at,
+                    decided_at: link.decided_at,
+                    decision_note: link.decision_note,
+                    unlinked_at: link.unlinked_at,
+                })
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RAW: &str = "11010519491231002X";
+
+    #[test]
+    fn an_id_card_in_a_request_never_prints() {
+        let text = IdCardText(RAW.to_string());
+        assert_eq!(format!("{text:?}"), "IdCardText(***)");
+        assert_eq!(text.to_json(), Some(Value::String("***".into())));
+        let err = IdCardText::parse_from_json(Some(serde_json::json!(110105194912310021u64)))
+            .expect_err("a number is refused");
+        assert!(
+            !err.message().contains("110105194912310021"),
+            "{}",
+            err.message()
+        );
+    }
+
+    #[test]
+    fn a_bad_id_card_is_refused_naming_the_field_without_the_digits() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let err = IdCardText("110105194912310021".into())
+            .parse(today)
+            .unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("id_card"));
+        assert_eq!(err.code, "ID_CARD_CHECKSUM");
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains("110105194912310021"), "{text}");
+        }
+        let ok = IdCardText(RAW.into()).parse(today).unwrap();
+        assert_eq!(format!("{ok:?}"), "IdCardNumber(\"1101**********002X\")");
+    }
+}

@@ -1,0 +1,1020 @@
+//! Meal points over HTTP: the public directory (list, near search, profile), what the city
+//! admin does (create, labels, operators) and what an operator keeps (profile, hours, status).
+
+use chrono::{NaiveDate, NaiveTime};
+use entity::{account, district, meal_point, street};
+use poem_openapi::{
+    Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+    types::MaybeUndefined,
+};
+use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+
+use super::{
+    ADDRESS_MAX_CHARS, DEFAULT_BOOKING_DAYS_AHEAD, DEFAULT_ORDER_LEAD_MINUTES, MealPointProfile,
+    NAME_MAX_CHARS, booking_policy, required_text,
+    rules::{
+        CityLabels, GeoPoint, MealPointKind, MealPointStatus, MealPointStatusKind, OpeningDays,
+        ServiceHours, ServiceModes, SlotHours, StarGrade, normalize_food_licence_no,
+        normalize_live_video_url, normalize_phone,
+    },
+    store::{self, ListFilter},
+};
+use crate::{
+    api::ApiTags,
+    auth::{BearerAuth, Role},
+    error::{AppError, AppResult},
+    menus::{
+        self,
+        rules::{BookingPolicy, DishTag, MenuRuleError, OfferingDraft},
+    },
+    pagination::{Page, PageRequest},
+    state::AppState,
+    subsidy::{ServiceMode, Slot},
+};
+
+pub struct MealPointsApi {
+    pub state: AppState,
+}
+
+/// The near search's radius when none is given: the 15-minute walk (15分钟助餐服务圈).
+pub const NEAR_DEFAULT_RADIUS_M: u32 = 1000;
+/// The widest near search; beyond this, filter the list by district instead.
+pub const NEAR_MAX_RADIUS_M: u32 = 5000;
+
+// ---------------------------------------------------------------------------------------------
+// DTOs
+// ---------------------------------------------------------------------------------------------
+
+/// A machine code with its Chinese label, so the mini program shows labels without a table of
+/// its own.
+#[derive(Object, Clone, Debug, PartialEq, Eq)]
+pub struct CodeLabel {
+    pub code: String,
+    pub label: String,
+}
+
+impl CodeLabel {
+    pub fn new(code: &str, label: &str) -> Self {
+        Self {
+            code: code.to_owned(),
+            label: label.to_owned(),
+        }
+    }
+}
+
+/// The hours of one meal slot, times as `HH:MM` (Shanghai time).
+#[derive(Object, Clone, Debug)]
+pub struct SlotHoursInput {
+    /// `breakfast`, `lunch` or `dinner`.
+    pub slot: String,
+    /// e.g. `11:00`.
+    pub opens: String,
+    /// e.g. `12:30`; must be after `opens`.
+    pub closes: String,
+}
+
+#[derive(Object, Clone, Debug)]
+pub struct SlotHoursView {
+    pub slot: String,
+    /// 早餐, 午餐, 晚餐.
+    pub slot_label: String,
+    /// `HH:MM`, Shanghai time.
+    pub opens: String,
+    pub closes: String,
+}
+
+#[derive(Object)]
+struct NewMealPoint {
+    name: String,
+    /// `central_kitchen`, `community_canteen`, `neighbourhood_point`, `merchant_listed` or
+    /// `rural_mutual_aid` (see `GET /meal-point-kinds`).
+    kind: String,
+    district_code: String,
+    /// A street or town of that district (`GET /places/districts/{code}/streets`).
+    street_id: i64,
+    address: String,
+    /// GCJ-02 latitude, as WeChat's map picker returns it.
+    lat: f64,
+    /// GCJ-02 longitude.
+    lng: f64,
+    /// A mobile number or a landline with its area code (0519-88886666).
+    phone: String,
+    /// Any of `dine_in`, `pickup`, `delivery`.
+    service_modes: Vec<String>,
+    /// Metres; required with `delivery`, refused without it.
+    delivery_radius_m: Option<i64>,
+    /// ISO weekdays the meal point serves: 1 = Monday … 7 = Sunday.
+    opening_days: Vec<i64>,
+    /// One entry per slot served.
+    slot_hours: Vec<SlotHoursInput>,
+    /// Ordering closes this many minutes before a slot opens (default 120).
+    order_lead_minutes: Option<i64>,
+    /// Booking for a date opens this many days before it (default 7).
+    booking_days_ahead: Option<i64>,
+    /// 食品经营许可证编号: JY and 14 digits.
+    food_licence_no: String,
+    /// 明厨亮灶 live kitchen video, https.
+    live_video_url: Option<String>,
+    /// 示范助餐点 (default false).
+    demonstration: Option<bool>,
+    /// 1..=5.
+    star_grade: Option<i64>,
+}
+
+/// Changes to a meal point's profile; a field left out stays as it is. Labels are not here
+/// (`PUT /meal-points/{id}/labels`); an unknown field is refused.
+#[derive(Object)]
+#[oai(deny_unknown_fields)]
+struct MealPointChanges {
+    name: Option<String>,
+    /// city_admin only: the city classifies meal points.
+    kind: Option<String>,
+    /// city_admin only; `street_id` must then be a street of the new district.
+    district_code: Option<String>,
+    street_id: Option<i64>,
+    address: Option<String>,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    phone: Option<String>,
+    service_modes: Option<Vec<String>>,
+    /// `null` removes it (with delivery). Dropping `delivery` from `service_modes` drops it too.
+    delivery_radius_m: MaybeUndefined<i64>,
+    opening_days: Option<Vec<i64>>,
+    /// Replaces all slots. Offerings already published keep their cutoff only if their slot is
+    /// still served; others are rescheduled to the new hours.
+    slot_hours: Option<Vec<SlotHoursInput>>,
+    order_lead_minutes: Option<i64>,
+    booking_days_ahead: Option<i64>,
+    food_licence_no: Option<String>,
+    /// `null` removes the live video link.
+    live_video_url: MaybeUndefined<String>,
+}
+
+#[derive(Object)]
+struct LabelsInput {
+    /// 示范助餐点.
+    demonstration: bool,
+    /// 1..=5, or null for none.
+    star_grade: Option<i64>,
+}
+
+#[derive(Object)]
+struct StatusInput {
+    /// `open`, `paused` or `closed`.
+    status: String,
+    /// Required for paused and closed; shown to elders.
+    status_reason: Option<String>,
+    /// First day without bookings; required for paused and closed.
+    status_from: Option<NaiveDate>,
+    /// Last day without bookings (inclusive); none = until further notice.
+    status_until: Option<NaiveDate>,
+}
+
+#[derive(Object)]
+pub struct StatusView {
+    /// `open`, `paused` or `closed`.
+    pub code: String,
+    pub label: String,
+    #[oai(skip_serializing_if_is_none)]
+    pub reason: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub from: Option<NaiveDate>,
+    #[oai(skip_serializing_if_is_none)]
+    pub until: Option<NaiveDate>,
+}
+
+#[derive(Object)]
+pub struct LabelsView {
+    pub demonstration: bool,
+    #[oai(skip_serializing_if_is_none)]
+    pub star_grade: Option<u8>,
+    /// The badges to show, e.g. `["示范助餐点", "四星级"]`.
+    pub labels_zh: Vec<String>,
+}
+
+/// A meal point as lists show it.
+#[derive(Object)]
+pub struct MealPointSummary {
+    pub id: i64,
+    pub name: String,
+    pub kind: CodeLabel,
+    pub district_code: String,
+    pub street_id: i64,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub phone: String,
+    pub service_modes: Vec<CodeLabel>,
+    /// The slots served, in serving order.
+    pub slots: Vec<CodeLabel>,
+    pub status: StatusView,
+    pub labels: LabelsView,
+}
+
+#[derive(Object)]
+struct NearbyMealPoint {
+    #[oai(flatten)]
+    meal_point: MealPointSummary,
+    /// Great-circle distance from the searched point, in metres.
+    distance_m: u32,
+    /// Open today, not paused or closed today, and at least one offering today with portions
+    /// left.
+    serves_today: bool,
+}
+
+/// A meal point's full public profile.
+#[derive(Object)]
+struct MealPointView {
+    id: i64,
+    name: String,
+    kind: CodeLabel,
+    district_code: String,
+    district_name: String,
+    street_id: i64,
+    street_name: String,
+    address: String,
+    lat: f64,
+    lng: f64,
+    phone: String,
+    service_modes: Vec<CodeLabel>,
+    #[oai(skip_serializing_if_is_none)]
+    delivery_radius_m: Option<u32>,
+    /// ISO weekdays, 1 = Monday.
+    opening_days: Vec<u8>,
+    /// 每天, 周一至周五, 周一、周三、周五 …
+    opening_days_label: String,
+    slot_hours: Vec<SlotHoursView>,
+    order_lead_minutes: u32,
+    booking_days_ahead: u32,
+    food_licence_no: String,
+    status: StatusView,
+    /// Whether the status lets it take bookings today (opening days aside).
+    takes_bookings_today: bool,
+    labels: LabelsView,
+    /// 明厨亮灶: open in a web-view.
+    #[oai(skip_serializing_if_is_none)]
+    live_video_url: Option<String>,
+}
+
+#[derive(Object)]
+struct OperatorView {
+    account_id: i64,
+    display_name: String,
+    #[oai(skip_serializing_if_is_none)]
+    username: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API
+// ---------------------------------------------------------------------------------------------
+
+#[OpenApi(tag = "ApiTags::MealPoints")]
+impl MealPointsApi {
+    /// Create a meal point (open, with no operators yet).
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/meal-points", method = "post")]
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        body: Json<NewMealPoint>,
+    ) -> AppResult<Json<MealPointView>> {
+        auth.allow(&[Role::CityAdmin])?;
+        let body = body.0;
+        let db = &self.state.db;
+        let district =
+            crate::places::store::require_district(db, body.district_code.trim()).await?;
+        let street = require_street_in_district(db, body.street_id, &district.code).await?;
+        let profile = MealPointProfile {
+            name: meal_point_name(&body.name)?,
+            kind: MealPointKind::parse(body.kind.trim())?,
+            district_code: district.code,
+            street_id: street.id,
+            address: address(&body.address)?,
+            location: GeoPoint::new(body.lat, body.lng)?,
+            phone: normalize_phone(&body.phone)?,
+            service_modes: service_modes(&body.service_modes, body.delivery_radius_m)?,
+            opening_days: opening_days(&body.opening_days)?,
+            service_hours: service_hours(&body.slot_hours)?,
+            booking_policy: booking_policy(
+                body.order_lead_minutes
+                    .unwrap_or(i64::from(DEFAULT_ORDER_LEAD_MINUTES)),
+                body.booking_days_ahead
+                    .unwrap_or(i64::from(DEFAULT_BOOKING_DAYS_AHEAD)),
+            )?,
+            food_licence_no: normalize_food_licence_no(&body.food_licence_no)?,
+            live_video_url: normalize_live_video_url(body.live_video_url.as_deref())?,
+        };
+        check_booking_window(&profile)?;
+        let labels = CityLabels {
+            demonstration: body.demonstration.unwrap_or(false),
+            star_grade: body.star_grade.map(star_grade).transpose()?,
+        };
+        let model = store::insert_meal_point(db, &profile, labels, self.state.clock.now()).await?;
+        Ok(Json(self.view(model).await?))
+    }
+
+    /// The meal point directory, filtered, by id.
+    ///
+    /// Public. `open_on` keeps meal points open that weekday and not paused or closed that day;
+    /// `slot` keeps those serving that slot; `dish_tag` those with an active dish so tagged.
+    #[oai(path = "/meal-points", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        district_code: Query<Option<String>>,
+        kind: Query<Option<String>>,
+        /// `dine_in`, `pickup` or `delivery`.
+        mode: Query<Option<String>>,
+        open_on: Query<Option<NaiveDate>>,
+        /// `breakfast`, `lunch` or `dinner`.
+        slot: Query<Option<String>>,
+        demonstration: Query<Option<bool>>,
+        /// At least this star grade (1..=5).
+        min_star: Query<Option<i64>>,
+        /// A tag code from `GET /dish-tags`.
+        dish_tag: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<MealPointSummary>>> {
+        let page = PageRequest::new(page.0, page_size.0)?;
+        let db = &self.state.db;
+        if let Some(code) = &district_code.0 {
+            crate::places::store::require_district(db, code).await?;
+        }
+        let filter = ListFilter {
+            district_code: district_code.0,
+            kind: kind.0.as_deref().map(MealPointKind::parse).transpose()?,
+            mode: mode
+                .0
+                .as_deref()
+                .map(|m| service_mode(m, "mode"))
+                .transpose()?,
+            open_on: open_on.0,
+            slot: slot
+                .0
+                .as_deref()
+                .map(|s| slot_code(s, "slot"))
+                .transpose()?,
+            demonstration: demonstration.0,
+            min_star: min_star
+                .0
+                .map(|s| star_grade(s).map_err(|e| e.with_field("min_star")))
+                .transpose()?,
+            dish_tag: dish_tag
+                .0
+                .as_deref()
+                .map(|t| DishTag::parse(t).map_err(|e| AppError::from(e).with_field("dish_tag")))
+                .transpose()?,
+        };
+        let (models, total) = store::list(db, &filter, page).await?;
+        let items = models.iter().map(summary).collect::<AppResult<Vec<_>>>()?;
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// Meal points within a radius of a point, nearest first.
+    ///
+    /// Public. `lat`/`lng` in GCJ-02 (what `wx.getLocation({type: 'gcj02'})` returns);
+    /// `radius_m` defaults to 1000 (the 15-minute circle), at most 5000.
+    #[oai(path = "/meal-points/near", method = "get")]
+    async fn near(
+        &self,
+        lat: Query<f64>,
+        lng: Query<f64>,
+        radius_m: Query<Option<i64>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<NearbyMealPoint>>> {
+        let page = PageRequest::new(page.0, page_size.0)?;
+        let center = GeoPoint::new(lat.0, lng.0)?;
+        let radius = radius_m.0.unwrap_or(i64::from(NEAR_DEFAULT_RADIUS_M));
+        let radius = u32::try_from(radius)
+            .ok()
+            .filter(|r| (1..=NEAR_MAX_RADIUS_M).contains(r))
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "radius_m",
+                    "RADIUS_OUT_OF_RANGE",
+                    format!("搜索半径须在 1 到 {NEAR_MAX_RADIUS_M} 米之间"),
+                )
+            })?;
+        let db = &self.state.db;
+        let found = store::near(db, center, radius).await?;
+        let total = found.len() as u64;
+        let found = page.slice(found);
+        let today = self.state.clock.today();
+        let ids: Vec<i64> = found.iter().map(|(m, _)| m.id).collect();
+        let with_portions = menus::store::with_portions_left_on(db, &ids, today).await?;
+        let items = found
+            .into_iter()
+            .map(|(model, distance_m)| {
+                let serves_today = with_portions.contains(&model.id)
+                    && store::is_open_on(&model, today)
+                    && store::takes_bookings_on(&model, today);
+                Ok(NearbyMealPoint {
+                    meal_point: summary(&model)?,
+                    distance_m,
+                    serves_today,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// A meal point's public profile.
+    ///
+    /// Public.
+    #[oai(path = "/meal-points/:id", method = "get")]
+    async fn get(&self, id: Path<i64>) -> AppResult<Json<MealPointView>> {
+        let model = store::require_meal_point(&self.state.db, id.0).await?;
+        Ok(Json(self.view(model).await?))
+    }
+
+    /// Change a meal point's profile, hours, service modes or booking times.
+    ///
+    /// Roles: operator (their own meal points), city_admin. Only a city admin may change
+    /// `kind` or `district_code`; labels have their own endpoint. If hours or booking times
+    /// change, offerings from today on get their cutoff and booking-opens date again.
+    #[oai(path = "/meal-points/:id", method = "patch")]
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<MealPointChanges>,
+    ) -> AppResult<Json<MealPointView>> {
+        let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let model = store::require_meal_point(db, id.0).await?;
+        store::require_operator_of(db, caller, model.id).await?;
+        let body = body.0;
+        if caller.role != Role::CityAdmin {
+            for (field, given) in [
+                ("kind", body.kind.is_some()),
+                ("district_code", body.district_code.is_some()),
+            ] {
+                if given {
+                    return Err(AppError::forbidden(
+                        "CITY_ADMIN_ONLY_FIELD",
+                        "助餐点的类型和所属区由市民政局设定，运营方不能修改",
+                    )
+                    .with_field(field));
+                }
+            }
+        }
+
+        let current = store::profile_of(&model)?;
+        let district_code = match &body.district_code {
+            Some(code) => {
+                crate::places::store::require_district(db, code.trim())
+                    .await?
+                    .code
+            }
+            None => current.district_code.clone(),
+        };
+        let street_id = body.street_id.unwrap_or(current.street_id);
+        if body.district_code.is_some() || body.street_id.is_some() {
+            require_street_in_district(db, street_id, &district_code).await?;
+        }
+        let service_modes = match &body.service_modes {
+            Some(modes) => {
+                let radius = match body.delivery_radius_m {
+                    MaybeUndefined::Value(r) => Some(r),
+                    MaybeUndefined::Null => None,
+                    // Switching delivery off takes its radius with it.
+                    MaybeUndefined::Undefined => current
+                        .service_modes
+                        .delivery_radius_m()
+                        .map(i64::from)
+                        .filter(|_| modes.iter().any(|m| m.trim() == "delivery")),
+                };
+                service_modes(modes, radius)?
+            }
+            None => {
+                let modes: Vec<String> = current
+                    .service_modes
+                    .modes()
+                    .into_iter()
+                    .map(|m| m.as_str().to_owned())
+                    .collect();
+                let radius = match body.delivery_radius_m {
+                    MaybeUndefined::Value(r) => Some(r),
+                    MaybeUndefined::Null => None,
+                    MaybeUndefined::Undefined => {
+                        current.service_modes.delivery_radius_m().map(i64::from)
+                    }
+                };
+                service_modes(&modes, radius)?
+            }
+        };
+        let profile = MealPointProfile {
+            name: match &body.name {
+                Some(name) => meal_point_name(name)?,
+                None => current.name.clone(),
+            },
+            kind: match &body.kind {
+                Some(kind) => MealPointKind::parse(kind.trim())?,
+                None => current.kind,
+            },
+            district_code,
+            street_id,
+            address: match &body.address {
+                Some(text) => address(text)?,
+                None => current.address.clone(),
+            },
+            location: GeoPoint::new(
+                body.lat.unwrap_or(current.location.lat()),
+                body.lng.unwrap_or(current.location.lng()),
+            )?,
+            phone: match &body.phone {
+                Some(phone) => normalize_phone(phone)?,
+                None => current.phone.clone(),
+            },
+            service_modes,
+            opening_days: match &body.opening_days {
+                Some(days) => opening_days(days)?,
+                None => current.opening_days,
+            },
+            service_hours: match &body.slot_hours {
+                Some(hours) => service_hours(hours)?,
+                None => current.service_hours.clone(),
+            },
+            booking_policy: booking_policy(
+                body.order_lead_minutes
+                    .unwrap_or(i64::from(current.booking_policy.lead_minutes)),
+                body.booking_days_ahead
+                    .unwrap_or(i64::from(current.booking_policy.days_ahead)),
+            )?,
+            food_licence_no: match &body.food_licence_no {
+                Some(licence) => normalize_food_licence_no(licence)?,
+                None => current.food_licence_no.clone(),
+            },
+            live_video_url: match &body.live_video_url {
+                MaybeUndefined::Value(url) => normalize_live_video_url(Some(url))?,
+                MaybeUndefined::Null => None,
+                MaybeUndefined::Undefined => current.live_video_url.clone(),
+            },
+        };
+        check_booking_window(&profile)?;
+
+        let reschedule = profile.service_hours != current.service_hours
+            || profile.booking_policy != current.booking_policy;
+        let now = self.state.clock.now();
+        let txn = db.begin().await?;
+        let model = store::update_profile(&txn, model, &profile, now).await?;
+        if reschedule {
+            menus::store::reschedule_from(
+                &txn,
+                model.id,
+                &profile.service_hours,
+                profile.booking_policy,
+                self.state.clock.today(),
+                now,
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(Json(self.view(model).await?))
+    }
+
+    /// Set the labels only the city gives: 示范助餐点 and the star grade.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/meal-points/:id/labels", method = "put")]
+    async fn set_labels(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<LabelsInput>,
+    ) -> AppResult<Json<MealPointView>> {
+        auth.allow(&[Role::CityAdmin])?;
+        let db = &self.state.db;
+        let model = store::require_meal_point(db, id.0).await?;
+        let labels = CityLabels {
+            demonstration: body.demonstration,
+            star_grade: body.star_grade.map(star_grade).transpose()?,
+        };
+        let model = store::set_labels(db, model, labels, self.state.clock.now()).await?;
+        Ok(Json(self.view(model).await?))
+    }
+
+    /// Open, pause or close a meal point. A pause or closure stops bookings for the days it
+    /// covers (from `status_from` to `status_until`, inclusive) and no others.
+    ///
+    /// Roles: operator (their own meal points), city_admin.
+    #[oai(path = "/meal-points/:id/status", method = "put")]
+    async fn set_status(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<StatusInput>,
+    ) -> AppResult<Json<MealPointView>> {
+        let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let model = store::require_meal_point(db, id.0).await?;
+        store::require_operator_of(db, caller, model.id).await?;
+        let status = MealPointStatus::new(
+            MealPointStatusKind::parse(body.status.trim())?,
+            body.status_reason.as_deref(),
+            body.status_from,
+            body.status_until,
+        )?;
+        let model = store::set_status(db, model, &status, self.state.clock.now()).await?;
+        // Pausing or closing cancels the bookings of the days it covers, with its reason.
+        if let Some(suspension) = status.suspension() {
+            let reason = format!("助餐点暂停服务：{}", suspension.reason());
+            crate::orders::service::cancel_for_closure(
+                &self.state,
+                caller.account_id,
+                model.id,
+                |date| !store::takes_bookings_on(&model, date),
+                &reason,
+            )
+            .await?;
+        }
+        Ok(Json(self.view(model).await?))
+    }
+
+    /// The operators assigned to a meal point.
+    ///
+    /// Roles: operator (their own meal points), city_admin.
+    #[oai(path = "/meal-points/:id/operators", method = "get")]
+    async fn operators(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> AppResult<Json<Vec<OperatorView>>> {
+        let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let model = store::require_meal_point(db, id.0).await?;
+        store::require_operator_of(db, caller, model.id).await?;
+        self.operator_views(model.id).await
+    }
+
+    /// Assign an operator account to a meal point (assigning twice changes nothing). Returns
+    /// the meal point's operators.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/meal-points/:id/operators/:account_id", method = "post")]
+    async fn assign_operator(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        account_id: Path<i64>,
+    ) -> AppResult<Json<Vec<OperatorView>>> {
+        auth.allow(&[Role::CityAdmin])?;
+        let db = &self.state.db;
+        let model = store::require_meal_point(db, id.0).await?;
+        let account = account::Entity::find_by_id(account_id.0)
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                AppError::not_found("ACCOUNT_NOT_FOUND", "没有这个账号").with_field("account_id")
+            })?;
+        if account.role != Role::Operator.as_str() {
+            return Err(AppError::invalid(
+                "account_id",
+                "ACCOUNT_NOT_OPERATOR",
+                "只能指派助餐点运营方账号",
+            ));
+        }
+        store::assign_operator(db, model.id, account.id, self.state.clock.now()).await?;
+        self.operator_views(model.id).await
+    }
+
+    /// Remove an operator from a meal point (removing one not assigned changes nothing).
+    /// Returns the meal point's operators.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/meal-points/:id/operators/:account_id", method = "delete")]
+    async fn unassign_operator(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        account_id: Path<i64>,
+    ) -> AppResult<Json<Vec<OperatorView>>> {
+        auth.allow(&[Role::CityAdmin])?;
+        let db = &self.state.db;
+        let model = store::require_meal_point(db, id.0).await?;
+        store::unassign_operator(db, model.id, account_id.0).await?;
+        self.operator_views(model.id).await
+    }
+
+    /// The meal points the signed-in operator runs.
+    ///
+    /// Roles: operator.
+    #[oai(path = "/me/meal-points", method = "get")]
+    async fn mine(
+        &self,
+        auth: BearerAuth,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<MealPointSummary>>> {
+        let caller = auth.allow(&[Role::Operator])?;
+        let page = PageRequest::new(page.0, page_size.0)?;
+        let models = store::meal_points_of_operator(&self.state.db, caller.account_id).await?;
+        let total = models.len() as u64;
+        let items = page
+            .slice(models)
+            .iter()
+            .map(summary)
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// The kinds of meal point, with their Chinese names.
+    ///
+    /// Public.
+    #[oai(path = "/meal-point-kinds", method = "get")]
+    async fn kinds(&self) -> Json<Vec<CodeLabel>> {
+        Json(
+            MealPointKind::ALL
+                .into_iter()
+                .map(|k| CodeLabel::new(k.code(), k.label_zh()))
+                .collect(),
+        )
+    }
+}
+
+impl MealPointsApi {
+    async fn view(&self, model: meal_point::Model) -> AppResult<MealPointView> {
+        let db = &self.state.db;
+        let district_name = district::Entity::find_by_id(model.district_code.clone())
+            .one(db)
+            .await?
+            .map(|d| d.name)
+            .unwrap_or_default();
+        let street_name = street::Entity::find_by_id(model.street_id)
+            .one(db)
+            .await?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        let profile = store::profile_of(&model)?;
+        let today = self.state.clock.today();
+        Ok(MealPointView {
+            id: model.id,
+            name: profile.name,
+            kind: CodeLabel::new(profile.kind.code(), profile.kind.label_zh()),
+            district_code: profile.district_code,
+            district_name,
+            street_id: profile.street_id,
+            street_name,
+            address: profile.address,
+            lat: model.lat,
+            lng: model.lng,
+            phone: profile.phone,
+            service_modes: mode_labels(&profile.service_modes),
+            delivery_radius_m: profile.service_modes.delivery_radius_m(),
+            opening_days: profile.opening_days.iso_weekdays(),
+            opening_days_label: profile.opening_days.label_zh(),
+            slot_hours: slot_hours_views(&profile.service_hours),
+            order_lead_minutes: profile.booking_policy.lead_minutes,
+            booking_days_ahead: profile.booking_policy.days_ahead,
+            food_licence_no: profile.food_licence_no,
+            status: status_view(&store::status_of(&model)?),
+            takes_bookings_today: store::takes_bookings_on(&model, today),
+            labels: labels_view(store::labels_of(&model)),
+            live_video_url: profile.live_video_url,
+        })
+    }
+
+    async fn operator_views(&self, meal_point_id: i64) -> AppResult<Json<Vec<OperatorView>>> {
+        let accounts = store::operators_of(&self.state.db, meal_point_id).await?;
+        Ok(Json(
+            accounts
+                .into_iter()
+                .map(|a| OperatorView {
+                    account_id: a.id,
+                    display_name: a.display_name,
+                    username: a.username,
+                })
+                .collect(),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// From rows to views
+// ---------------------------------------------------------------------------------------------
+
+pub fn summary(model: &meal_point::Model) -> AppResult<MealPointSummary> {
+    let kind = store::kind_of(model)?;
+    let hours = store::service_hours_of(model)?;
+    Ok(MealPointSummary {
+        id: model.id,
+        name: model.name.clone(),
+        kind: CodeLabel::new(kind.code(), kind.label_zh()),
+        district_code: model.district_code.clone(),
+        street_id: model.street_id,
+        address: model.address.clone(),
+        lat: model.lat,
+        lng: model.lng,
+        phone: model.phone.clone(),
+        service_modes: mode_labels(&store::service_modes_of(model)?),
+        slots: hours
+            .slots()
+            .iter()
+            .map(|h| CodeLabel::new(h.slot.as_str(), h.slot.label_zh()))
+            .collect(),
+        status: status_view(&store::status_of(model)?),
+        labels: labels_view(store::labels_of(model)),
+    })
+}
+
+fn mode_labels(modes: &ServiceModes) -> Vec<CodeLabel> {
+    modes
+        .modes()
+        .into_iter()
+        .map(|m| CodeLabel::new(m.as_str(), m.label_zh()))
+        .collect()
+}
+
+fn hh_mm(time: NaiveTime) -> String {
+    time.format("%H:%M").to_string()
+}
+
+pub fn slot_hours_views(hours: &ServiceHours) -> Vec<SlotHoursView> {
+    hours
+        .slots()
+        .iter()
+        .map(|h| SlotHoursView {
+            slot: h.slot.as_str().to_owned(),
+            slot_label: h.slot.label_zh().to_owned(),
+            opens: hh_mm(h.opens),
+            closes: hh_mm(h.closes),
+        })
+        .collect()
+}
+
+fn status_view(status: &MealPointStatus) -> StatusView {
+    let kind = status.kind();
+    let suspension = status.suspension();
+    StatusView {
+        code: kind.code().to_owned(),
+        label: kind.label_zh().to_owned(),
+        reason: suspension.map(|s| s.reason().to_owned()),
+        from: suspension.map(|s| s.from_date()),
+        until: suspension.and_then(|s| s.until_date()),
+    }
+}
+
+fn labels_view(labels: CityLabels) -> LabelsView {
+    LabelsView {
+        demonstration: labels.demonstration,
+        star_grade: labels.star_grade.map(StarGrade::stars),
+        labels_zh: labels.labels_zh().into_iter().map(str::to_owned).collect(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// From request fields to the rules' types
+// ---------------------------------------------------------------------------------------------
+
+fn meal_point_name(raw: &str) -> AppResult<String> {
+    required_text(
+        raw,
+        "name",
+        "MEAL_POINT_NAME_INVALID",
+        "助餐点名称",
+        NAME_MAX_CHARS,
+    )
+}
+
+fn address(raw: &str) -> AppResult<String> {
+    required_text(raw, "address", "ADDRESS_INVALID", "地址", ADDRESS_MAX_CHARS)
+}
+
+/// The street, which must lie in `district_code`: 404 if there is no such street, 400 if it
+/// belongs to another district.
+async fn require_street_in_district(
+    db: &impl ConnectionTrait,
+    street_id: i64,
+    district_code: &str,
+) -> AppResult<street::Model> {
+    let street = street::Entity::find_by_id(street_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found("STREET_NOT_FOUND", format!("没有编号为 {street_id} 的街道"))
+                .with_field("street_id")
+        })?;
+    if street.district_code != district_code {
+        return Err(AppError::invalid(
+            "street_id",
+            "STREET_NOT_IN_DISTRICT",
+            format!("{}不属于所选的区", street.name),
+        ));
+    }
+    Ok(street)
+}
+
+pub fn slot_code(raw: &str, field: &'static str) -> AppResult<Slot> {
+    Slot::parse(raw.trim()).ok_or_else(|| {
+        AppError::invalid(
+            field,
+            "UNKNOWN_SLOT",
+            format!("未知的供餐时段：{raw}（应为 breakfast、lunch 或 dinner）"),
+        )
+    })
+}
+
+fn service_mode(raw: &str, field: &'static str) -> AppResult<ServiceMode> {
+    ServiceMode::parse(raw.trim()).ok_or_else(|| {
+        AppError::invalid(
+            field,
+            "UNKNOWN_SERVICE_MODE",
+            format!("未知的服务方式：{raw}（应为 dine_in、pickup 或 delivery）"),
+        )
+    })
+}
+
+fn service_modes(raw: &[String], delivery_radius_m: Option<i64>) -> AppResult<ServiceModes> {
+    let modes = raw
+        .iter()
+        .map(|m| service_mode(m, "service_modes"))
+        .collect::<AppResult<Vec<_>>>()?;
+    let radius = delivery_radius_m
+        .map(|r| {
+            u32::try_from(r).map_err(|_| {
+                AppError::invalid(
+                    "delivery_radius_m",
+                    "DELIVERY_RADIUS_OUT_OF_RANGE",
+                    format!("送餐半径须在 1 到 10000 米之间，收到 {r} 米"),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(ServiceModes::new(&modes, radius)?)
+}
+
+fn opening_days(raw: &[i64]) -> AppResult<OpeningDays> {
+    let days = raw
+        .iter()
+        .map(|&d| {
+            u8::try_from(d).map_err(|_| {
+                AppError::invalid(
+                    "opening_days",
+                    "INVALID_WEEKDAY",
+                    format!("营业日须为 1（周一）到 7（周日），收到 {d}"),
+                )
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(OpeningDays::from_iso_weekdays(&days)?)
+}
+
+fn service_hours(raw: &[SlotHoursInput]) -> AppResult<ServiceHours> {
+    let time = |text: &str| {
+        NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
+            AppError::invalid(
+                "slot_hours",
+                "INVALID_TIME",
+                format!("时间 {text} 格式不正确，应为 时:分，如 11:00"),
+            )
+        })
+    };
+    let hours = raw
+        .iter()
+        .map(|h| {
+            Ok(SlotHours {
+                slot: slot_code(&h.slot, "slot_hours")?,
+                opens: time(&h.opens)?,
+                closes: time(&h.closes)?,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok(ServiceHours::new(hours)?)
+}
+
+fn star_grade(raw: i64) -> AppResult<StarGrade> {
+    let stars = u8::try_from(raw).unwrap_or(0);
+    Ok(StarGrade::new(stars)?)
+}
+
+/// Refuses hours and booking times that would leave no moment to book some slot (a lead time
+/// longer than the booking window). The window is the same length on every date, so one date
+/// tells.
+fn check_booking_window(profile: &MealPointProfile) -> AppResult<()> {
+    check_window(&profile.service_hours, profile.booking_policy)
+}
+
+fn check_window(hours: &ServiceHours, policy: BookingPolicy) -> AppResult<()> {
+    let any_date = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
+    for h in hours.slots() {
+        OfferingDraft::new(0, rust_decimal::Decimal::ZERO, any_date, h.slot, 0, None)
+            .and_then(|draft| draft.schedule(h.opens, policy))
+            .map_err(|err| match err {
+                MenuRuleError::EmptyBookingWindow { .. } => AppError::invalid(
+                    "order_lead_minutes",
+                    "EMPTY_BOOKING_WINDOW",
+                    format!(
+                        "{}的预订截止时间早于开放预订时间，请减少截止提前量或增加提前开放天数",
+                        h.slot.label_zh()
+                    ),
+                ),
+                other => other.into(),
+            })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,652 @@
+//! Subsidy policies and quotes over HTTP: the city publishes policy versions; the mini program
+//! asks what a meal would cost an elder (补贴 / 自付) before booking.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::subsidy_policy;
+use poem_openapi::{
+    ApiRequest, Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::{Json, PlainText},
+};
+use sea_orm::TransactionTrait;
+
+use super::{
+    Category, CrossDistrictStandard, FunderLevel, NotSubsidised, PolicyError, Quote, ServiceMode,
+    Slot, parse_policy, service, store,
+    versions::{self, PolicyStatus},
+};
+use crate::{
+    api::ApiTags,
+    auth::{BearerAuth, Role},
+    elders,
+    error::{AppError, AppResult, Problem},
+    money::Yuan,
+    pagination::PageRequest,
+    places,
+    state::AppState,
+};
+
+pub struct SubsidyApi {
+    pub state: AppState,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The subsidy vocabulary on the wire (the same machine names as the policy file)
+// ---------------------------------------------------------------------------------------------
+
+/// An eligibility category: 特困分散供养, 特困集中供养, 低保, 低保边缘/低收入, 经济困难失能/半失能/失智,
+/// 计划生育特殊家庭, 重点优抚, 重度残疾, 独居/空巢.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case", rename = "Category")]
+pub enum ApiCategory {
+    TekunDispersed,
+    TekunCentralized,
+    Dibao,
+    DibaoEdge,
+    DisabledLowIncome,
+    SpecialFamily,
+    KeyEntitled,
+    SevereDisability,
+    LivingAlone,
+}
+
+impl From<ApiCategory> for Category {
+    fn from(category: ApiCategory) -> Self {
+        match category {
+            ApiCategory::TekunDispersed => Category::TekunDispersed,
+            ApiCategory::TekunCentralized => Category::TekunCentralized,
+            ApiCategory::Dibao => Category::Dibao,
+            ApiCategory::DibaoEdge => Category::DibaoEdge,
+            ApiCategory::DisabledLowIncome => Category::DisabledLowIncome,
+            ApiCategory::SpecialFamily => Category::SpecialFamily,
+            ApiCategory::KeyEntitled => Category::KeyEntitled,
+            ApiCategory::SevereDisability => Category::SevereDisability,
+            ApiCategory::LivingAlone => Category::LivingAlone,
+        }
+    }
+}
+
+impl From<Category> for ApiCategory {
+    fn from(category: Category) -> Self {
+        match category {
+            Category::TekunDispersed => ApiCategory::TekunDispersed,
+            Category::TekunCentralized => ApiCategory::TekunCentralized,
+            Category::Dibao => ApiCategory::Dibao,
+            Category::DibaoEdge => ApiCategory::DibaoEdge,
+            Category::DisabledLowIncome => ApiCategory::DisabledLowIncome,
+            Category::SpecialFamily => ApiCategory::SpecialFamily,
+            Category::KeyEntitled => ApiCategory::KeyEntitled,
+            Category::SevereDisability => ApiCategory::SevereDisability,
+            Category::LivingAlone => ApiCategory::LivingAlone,
+        }
+    }
+}
+
+/// A meal slot: 早餐, 午餐, 晚餐.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case", rename = "Slot")]
+pub enum ApiSlot {
+    Breakfast,
+    Lunch,
+    Dinner,
+}
+
+impl From<Slot> for ApiSlot {
+    fn from(slot: Slot) -> Self {
+        match slot {
+            Slot::Breakfast => ApiSlot::Breakfast,
+            Slot::Lunch => ApiSlot::Lunch,
+            Slot::Dinner => ApiSlot::Dinner,
+        }
+    }
+}
+
+impl From<ApiSlot> for Slot {
+    fn from(slot: ApiSlot) -> Self {
+        match slot {
+            ApiSlot::Breakfast => Slot::Breakfast,
+            ApiSlot::Lunch => Slot::Lunch,
+            ApiSlot::Dinner => Slot::Dinner,
+        }
+    }
+}
+
+/// How the elder gets the meal: 堂食, 自取, 送餐.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case", rename = "ServiceMode")]
+pub enum ApiServiceMode {
+    DineIn,
+    Pickup,
+    Delivery,
+}
+
+impl From<ApiServiceMode> for ServiceMode {
+    fn from(mode: ApiServiceMode) -> Self {
+        match mode {
+            ApiServiceMode::DineIn => ServiceMode::DineIn,
+            ApiServiceMode::Pickup => ServiceMode::Pickup,
+            ApiServiceMode::Delivery => ServiceMode::Delivery,
+        }
+    }
+}
+
+/// Who funds an amount: 市级, 区级, 街道级.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case", rename = "FunderLevel")]
+pub enum ApiFunderLevel {
+    City,
+    District,
+    Street,
+}
+
+impl From<FunderLevel> for ApiFunderLevel {
+    fn from(level: FunderLevel) -> Self {
+        match level {
+            FunderLevel::City => ApiFunderLevel::City,
+            FunderLevel::District => ApiFunderLevel::District,
+            FunderLevel::Street => ApiFunderLevel::Street,
+        }
+    }
+}
+
+/// Whose standard applies when an elder eats outside the hukou district: `hukou` (户籍地标准)
+/// or `service` (就餐地标准).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case", rename = "CrossDistrictStandard")]
+pub enum ApiCrossDistrictStandard {
+    Hukou,
+    Service,
+}
+
+impl From<CrossDistrictStandard> for ApiCrossDistrictStandard {
+    fn from(standard: CrossDistrictStandard) -> Self {
+        match standard {
+            CrossDistrictStandard::Hukou => ApiCrossDistrictStandard::Hukou,
+            CrossDistrictStandard::Service => ApiCrossDistrictStandard::Service,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DTOs
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Object)]
+struct PolicyText {
+    /// The policy file (TOML); the format is described in the project's docs (`src/subsidy/mod.rs`).
+    toml: String,
+}
+
+#[derive(ApiRequest)]
+enum PolicyUpload {
+    /// `{"toml": "..."}`
+    Json(Json<PolicyText>),
+    /// The TOML file itself, e.g. `curl --data-binary @policy.toml -H 'Content-Type: text/plain'`.
+    Text(PlainText<String>),
+}
+
+impl PolicyUpload {
+    fn into_text(self) -> String {
+        match self {
+            PolicyUpload::Json(body) => body.0.toml,
+            PolicyUpload::Text(text) => text.0,
+        }
+    }
+}
+
+#[derive(Object)]
+struct PolicyView {
+    version: String,
+    effective_from: NaiveDate,
+    status: PolicyStatus,
+    #[oai(skip_serializing_if_is_none)]
+    city: Option<String>,
+    cross_district_standard: ApiCrossDistrictStandard,
+    /// No subsidy below this gross price (the default standard's).
+    min_meal_price: Yuan,
+    /// Subsidised meals per elder, date and slot; absent means no cap.
+    #[oai(skip_serializing_if_is_none)]
+    max_subsidised_per_slot: Option<u32>,
+    /// Rules of the default standard.
+    rule_count: u32,
+    /// Districts with a standard of their own.
+    district_sections: Vec<String>,
+    published_by: i64,
+    published_at: DateTime<Utc>,
+    #[oai(skip_serializing_if_is_none)]
+    withdrawn_at: Option<DateTime<Utc>>,
+    /// The policy file as published (only when one version is asked for).
+    #[oai(skip_serializing_if_is_none)]
+    source: Option<String>,
+}
+
+#[derive(Object)]
+struct PolicyPage {
+    items: Vec<PolicyView>,
+    total: u64,
+    page: u64,
+    page_size: u64,
+}
+
+#[derive(Object)]
+struct QuoteLineView {
+    level: ApiFunderLevel,
+    /// 市级 / 区级 / 街道级
+    level_label: String,
+    /// The district whose budget pays (the elder's hukou district); absent for the city level.
+    #[oai(skip_serializing_if_is_none)]
+    funding_district_code: Option<String>,
+    amount: Yuan,
+}
+
+#[derive(Object)]
+struct FiredRuleView {
+    /// `rule[3]` or `district 320402 rule[1]`, numbered from 1 in file order.
+    rule_ref: String,
+    level: ApiFunderLevel,
+    /// Zero for a rule that lost to a larger one of its group.
+    amount: Yuan,
+    /// Why it applied, in Chinese.
+    note: String,
+}
+
+#[derive(Object)]
+struct LevelCutView {
+    level: ApiFunderLevel,
+    amount: Yuan,
+}
+
+#[derive(Object)]
+struct NotSubsidisedView {
+    /// `below_minimum_price`, `slot_cap_reached` or `no_rule_applies`.
+    code: String,
+    /// For the screen, e.g. 餐价未达到补贴起点.
+    label: String,
+}
+
+/// What one meal would cost the elder: 补贴 (subsidy) and 自付 (the elder's share).
+#[derive(Object)]
+struct QuoteView {
+    elder_id: i64,
+    meal_date: NaiveDate,
+    slot: ApiSlot,
+    mode: ApiServiceMode,
+    meal_point_district_code: String,
+    gross: Yuan,
+    subsidy_total: Yuan,
+    /// 自付: gross − subsidy, never below zero.
+    elder_share: Yuan,
+    /// One line per funder level with a non-zero amount (city, district, street).
+    lines: Vec<QuoteLineView>,
+    policy_version: String,
+    /// The district whose standard was applied.
+    standard_district: String,
+    /// Age in full years on the meal date (age bands use this, not today's age).
+    age_on_meal_date: u32,
+    /// The rules that applied, with notes in Chinese.
+    fired: Vec<FiredRuleView>,
+    /// Amounts taken off so the subsidy does not exceed the gross price.
+    capped_at_gross: Vec<LevelCutView>,
+    #[oai(skip_serializing_if_is_none)]
+    not_subsidised_reason: Option<NotSubsidisedView>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operations
+// ---------------------------------------------------------------------------------------------
+
+#[OpenApi(tag = "ApiTags::Subsidy")]
+impl SubsidyApi {
+    /// Publish a subsidy policy version.
+    ///
+    /// The body is the policy file (TOML), either as `text/plain` or as `{"toml": "..."}`.
+    /// A file with mistakes is refused with 400 `POLICY_INVALID`, listing every problem in
+    /// `problems` (each naming its rule, e.g. `rule[3].amount`). The effective date must be today
+    /// or later (never back-dated) and not the date of another live version; version names are
+    /// never reused. A version is never edited: publish a new one to supersede it.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/subsidy-policies", method = "post")]
+    async fn publish(&self, auth: BearerAuth, body: PolicyUpload) -> AppResult<Json<PolicyView>> {
+        let caller = auth.allow(&[Role::CityAdmin])?;
+        let db = &self.state.db;
+        let source = body.into_text();
+        let (policy, mut problems) = match parse_policy(&source) {
+            Ok(policy) => (Some(policy), Vec::new()),
+            Err(errors) => (None, errors.iter().map(problem).collect::<Vec<_>>()),
+        };
+        // District sections must name districts of this city, or they would never apply. Checked
+        // on the raw file so the clerk sees these with every other problem in one go.
+        for (number, code) in district_section_codes(&source) {
+            let location = format!("district {code}");
+            let already_reported = problems.iter().any(|p| {
+                p.field.as_deref() == Some("code")
+                    && (p.location == location || p.location == format!("district[{number}]"))
+            });
+            if already_reported || places::store::find_district(db, &code).await?.is_some() {
+                continue;
+            }
+            problems.push(Problem {
+                path: format!("{location}.code"),
+                location: location.clone(),
+                field: Some("code".to_string()),
+                code: "POLICY_UNKNOWN_DISTRICT".to_string(),
+                message: format!("{location}：本市没有编码为 {code} 的区，这一节永远不会生效"),
+            });
+        }
+        let policy = match policy {
+            Some(policy) if problems.is_empty() => policy,
+            _ => {
+                return Err(AppError::invalid(
+                    "toml",
+                    "POLICY_INVALID",
+                    format!("补贴政策有 {} 处问题，请逐条修改后重新上传", problems.len()),
+                )
+                .with_problems(problems));
+            }
+        };
+        let now = self.state.clock.now();
+        let today = self.state.clock.today();
+        let txn = db.begin().await?;
+        let row =
+            store::publish_policy(&txn, &policy, &source, caller.account_id, now, today).await?;
+        txn.commit().await?;
+        Ok(Json(self.view(row, false).await?))
+    }
+
+    /// Published policy versions, the latest effective date first, each with its status
+    /// (scheduled, in force, superseded, withdrawn).
+    ///
+    /// Roles: operator, district_clerk, city_admin.
+    #[oai(path = "/subsidy-policies", method = "get")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<PolicyPage>> {
+        auth.allow(&Role::STAFF)?;
+        let request = PageRequest::new(page.0, page_size.0)?;
+        let (rows, total) = store::list_policies(&self.state.db, request).await?;
+        let in_force_from = self.in_force_today().await?;
+        let items = rows
+            .into_iter()
+            .map(|row| self.view_with(row, false, in_force_from))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(Json(PolicyPage {
+            items,
+            total,
+            page: request.page,
+            page_size: request.page_size,
+        }))
+    }
+
+    /// One policy version, with the file as published.
+    ///
+    /// Roles: operator, district_clerk, city_admin.
+    #[oai(path = "/subsidy-policies/:version", method = "get")]
+    async fn get(&self, auth: BearerAuth, version: Path<String>) -> AppResult<Json<PolicyView>> {
+        auth.allow(&Role::STAFF)?;
+        let row = store::require_policy(&self.state.db, &version).await?;
+        Ok(Json(self.view(row, true).await?))
+    }
+
+    /// Withdraw a version that has not taken effect yet (409 `POLICY_IN_EFFECT` from its
+    /// effective date on). The version stays listed as withdrawn; its name is not reused.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/subsidy-policies/:version", method = "delete")]
+    async fn withdraw(
+        &self,
+        auth: BearerAuth,
+        version: Path<String>,
+    ) -> AppResult<Json<PolicyView>> {
+        let caller = auth.allow(&[Role::CityAdmin])?;
+        let db = &self.state.db;
+        let txn = db.begin().await?;
+        let row = store::require_policy(&txn, &version).await?;
+        let row = store::withdraw_policy(
+            &txn,
+            &row,
+            caller.account_id,
+            self.state.clock.now(),
+            self.state.clock.today(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Json(self.view(row, false).await?))
+    }
+
+    /// What a meal would cost this elder: gross, subsidy by funder level and funding district,
+    /// the elder's share (自付), the policy version and the rules that fired.
+    ///
+    /// Give `offering` (a dish on a date and slot, as the menu lists it) and `mode`: the date,
+    /// slot, price and the meal point's district come from the offering. Or, to ask "what if",
+    /// give `meal_point_district`, `date`, `slot` and `gross` instead of `offering`. Uses the
+    /// policy in force on the meal's date (409 `NO_POLICY_IN_FORCE` if none) and the elder's age
+    /// on that date.
+    ///
+    /// Roles: elder, family, district_clerk, city_admin (the elder themselves, an approved
+    /// family member, or a clerk of the elder's hukou or residence district).
+    #[oai(path = "/elders/:id/quote", method = "get")]
+    #[allow(clippy::too_many_arguments, reason = "one parameter per query field")]
+    async fn quote(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        mode: Query<ApiServiceMode>,
+        offering: Query<Option<i64>>,
+        meal_point_district: Query<Option<String>>,
+        date: Query<Option<NaiveDate>>,
+        slot: Query<Option<ApiSlot>>,
+        gross: Query<Option<Yuan>>,
+    ) -> AppResult<Json<QuoteView>> {
+        let caller = auth.allow(&[
+            Role::Elder,
+            Role::Family,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
+        let db = &self.state.db;
+        let (elder, _) = elders::store::require_elder_visible(db, caller, id.0).await?;
+        let meal = match offering.0 {
+            Some(offering_id) => {
+                let offering = crate::menus::store::require_offering(db, offering_id).await?;
+                let meal_point =
+                    crate::meal_points::store::require_meal_point(db, offering.meal_point_id)
+                        .await?;
+                let slot = crate::menus::store::slot_of(&offering)?;
+                MealToQuote {
+                    district: meal_point.district_code,
+                    date: offering.date,
+                    slot: slot.into(),
+                    gross: Yuan::from_fen(offering.price_fen),
+                }
+            }
+            None => {
+                let required = |field: &'static str| {
+                    AppError::invalid(
+                        field,
+                        "REQUIRED",
+                        "请提供菜品（offering），或同时提供助餐点所在区、日期、餐次和价格",
+                    )
+                };
+                let district = meal_point_district
+                    .0
+                    .ok_or_else(|| required("meal_point_district"))?;
+                MealToQuote {
+                    district: elders::store::check_district(db, "meal_point_district", &district)
+                        .await?,
+                    date: date.0.ok_or_else(|| required("date"))?,
+                    slot: slot.0.ok_or_else(|| required("slot"))?,
+                    gross: gross.0.ok_or_else(|| required("gross"))?,
+                }
+            }
+        };
+        let already = crate::orders::store::subsidised_meals_in_slot(
+            db,
+            elder.id,
+            meal.date,
+            Slot::from(meal.slot).as_str(),
+        )
+        .await?;
+        let quote = service::quote_for_elder(
+            db,
+            elder.id,
+            meal.date,
+            meal.slot.into(),
+            mode.0.into(),
+            &meal.district,
+            meal.gross,
+            already,
+        )
+        .await?;
+        Ok(Json(quote_view(
+            elder.id,
+            meal.date,
+            meal.slot,
+            mode.0,
+            meal.district,
+            quote,
+        )))
+    }
+}
+
+/// The meal a quote is for, from an offering or from what-if parameters.
+struct MealToQuote {
+    district: String,
+    date: NaiveDate,
+    slot: ApiSlot,
+    gross: Yuan,
+}
+
+impl SubsidyApi {
+    /// The effective date of the version in force today, if any.
+    async fn in_force_today(&self) -> AppResult<Option<NaiveDate>> {
+        let live = store::live_dates(&self.state.db).await?;
+        Ok(versions::in_force_on(&live, self.state.clock.today()))
+    }
+
+    async fn view(&self, row: subsidy_policy::Model, with_source: bool) -> AppResult<PolicyView> {
+        let in_force_from = self.in_force_today().await?;
+        self.view_with(row, with_source, in_force_from)
+    }
+
+    fn view_with(
+        &self,
+        row: subsidy_policy::Model,
+        with_source: bool,
+        in_force_from: Option<NaiveDate>,
+    ) -> AppResult<PolicyView> {
+        let today = self.state.clock.today();
+        let policy = store::parsed_policy(&row)?;
+        Ok(PolicyView {
+            status: versions::status(
+                row.effective_from,
+                row.withdrawn_at.is_some(),
+                in_force_from,
+                today,
+            ),
+            version: row.version,
+            effective_from: row.effective_from,
+            city: policy.city,
+            cross_district_standard: policy.cross_district_standard.into(),
+            min_meal_price: Yuan::new(policy.min_meal_price),
+            max_subsidised_per_slot: policy.max_subsidised_per_slot,
+            rule_count: u32::try_from(policy.rules.len()).unwrap_or(u32::MAX),
+            district_sections: policy.districts.into_iter().map(|d| d.code).collect(),
+            published_by: row.published_by,
+            published_at: row.published_at,
+            withdrawn_at: row.withdrawn_at,
+            source: with_source.then_some(row.source),
+        })
+    }
+}
+
+/// `(section number from 1, code)` of every `[[district]]` section that has a code, read from
+/// the raw TOML.
+fn district_section_codes(source: &str) -> Vec<(usize, String)> {
+    let Ok(table) = source.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    let Some(toml::Value::Array(sections)) = table.get("district") else {
+        return Vec::new();
+    };
+    sections
+        .iter()
+        .enumerate()
+        .filter_map(|(index, section)| {
+            let code = section.get("code")?.as_str()?;
+            Some((index + 1, code.to_string()))
+        })
+        .collect()
+}
+
+fn problem(error: &PolicyError) -> Problem {
+    Problem {
+        location: error.location.clone(),
+        field: error.field.clone(),
+        path: error.path(),
+        code: error.code().to_string(),
+        message: error.message.clone(),
+    }
+}
+
+fn quote_view(
+    elder_id: i64,
+    meal_date: NaiveDate,
+    slot: ApiSlot,
+    mode: ApiServiceMode,
+    meal_point_district_code: String,
+    quote: Quote,
+) -> QuoteView {
+    QuoteView {
+        elder_id,
+        meal_date,
+        slot,
+        mode,
+        meal_point_district_code,
+        gross: Yuan::new(quote.gross),
+        subsidy_total: Yuan::new(quote.subsidy_total),
+        elder_share: Yuan::new(quote.elder_share),
+        lines: quote
+            .lines
+            .into_iter()
+            .map(|line| QuoteLineView {
+                level: line.level.into(),
+                level_label: line.level.label_zh().to_string(),
+                funding_district_code: line.funding_district,
+                amount: Yuan::new(line.amount),
+            })
+            .collect(),
+        policy_version: quote.policy_version,
+        standard_district: quote.standard_district,
+        age_on_meal_date: quote.age_on_meal_date,
+        fired: quote
+            .fired
+            .into_iter()
+            .map(|fired| FiredRuleView {
+                rule_ref: fired.rule_ref,
+                level: fired.level.into(),
+                amount: Yuan::new(fired.amount),
+                note: fired.note_zh,
+            })
+            .collect(),
+        capped_at_gross: quote
+            .capped_at_gross
+            .into_iter()
+            .map(|cut| LevelCutView {
+                level: cut.level.into(),
+                amount: Yuan::new(cut.amount),
+            })
+            .collect(),
+        not_subsidised_reason: quote.not_subsidised_reason.map(not_subsidised_view),
+    }
+}
+
+fn not_subsidised_view(reason: NotSubsidised) -> NotSubsidisedView {
+    NotSubsidisedView {
+        code: reason.as_str().to_string(),
+        label: reason.label_zh().to_string(),
+    }
+}

@@ -1,0 +1,89 @@
+//! The quote for one elder's meal, from what is stored: the elder's birth date, categories and
+//! hukou district, and the policy in force on the meal's date.
+
+use chrono::NaiveDate;
+use entity::elder;
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::{Category, Quote, QuoteInput, ServiceMode, Slot, quote, store};
+use crate::{
+    elders::{self, ElderStatus},
+    error::{AppError, AppResult},
+    money::Yuan,
+};
+
+/// Quotes the subsidy for a meal of this elder. The caller has already checked that whoever
+/// asks may see the elder (`elders::store::require_elder_visible`).
+///
+/// `subsidised_meals_already_in_slot` counts the elder's live subsidised orders on that date and
+/// slot (the per-slot cap); this meal is not counted.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "each argument is one fact of the meal the booking code has at hand; a struct would only rename them"
+)]
+pub async fn quote_for_elder(
+    db: &impl ConnectionTrait,
+    elder_id: i64,
+    meal_date: NaiveDate,
+    slot: Slot,
+    mode: ServiceMode,
+    service_district_code: &str,
+    gross: Yuan,
+    subsidised_meals_already_in_slot: u32,
+) -> AppResult<Quote> {
+    check_gross(gross)?;
+    let elder = elder::Entity::find_by_id(elder_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人的信息"))?;
+    if elder.status != ElderStatus::Active.as_str() {
+        return Err(AppError::conflict(
+            "ELDER_NOT_ACTIVE",
+            "这位老人的登记还未审核通过，暂不能享受助餐补贴",
+        ));
+    }
+    let categories = elders::store::current_categories(db, elder.id)
+        .await?
+        .iter()
+        .map(|row| {
+            Category::parse(&row.category).ok_or_else(|| {
+                AppError::internal(std::io::Error::other(format!(
+                    "elder_category {} has unknown category {}",
+                    row.id, row.category
+                )))
+            })
+        })
+        .collect::<AppResult<Vec<Category>>>()?;
+    let policy = store::policy_in_force(db, meal_date)
+        .await?
+        .ok_or_else(|| {
+            AppError::conflict(
+                "NO_POLICY_IN_FORCE",
+                format!("{meal_date} 没有生效的助餐补贴政策，暂时无法计算补贴"),
+            )
+        })?;
+    let input = QuoteInput {
+        birth_date: elder.birth_date,
+        categories,
+        hukou_district: elder.hukou_district_code,
+        service_district: service_district_code.to_string(),
+        meal_date,
+        slot,
+        mode,
+        gross: gross.decimal(),
+        subsidised_meals_already_in_slot,
+    };
+    Ok(quote(&policy, &input))
+}
+
+/// A meal price: not negative, whole fen.
+pub fn check_gross(gross: Yuan) -> AppResult<()> {
+    if gross.is_negative() || !gross.has_at_most_two_decimals() {
+        return Err(AppError::invalid(
+            "gross",
+            "AMOUNT_INVALID",
+            "餐价需为不小于 0 的金额，最多两位小数（如 15.00）",
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Published subsidy policy versions in the database.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::subsidy_policy;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
+
+use super::{
+    Policy,
+    versions::{self, PublishRefusal},
+};
+use crate::{
+    auth::store::is_unique_violation,
+    error::{AppError, AppResult},
+    pagination::PageRequest,
+};
+
+/// The policy that applies to meals on `date`: the live version with the latest effective date
+/// on or before it. `None` before the first version.
+pub async fn policy_in_force(
+    db: &impl ConnectionTrait,
+    date: NaiveDate,
+) -> AppResult<Option<Policy>> {
+    let row = subsidy_policy::Entity::find()
+        .filter(subsidy_policy::Column::WithdrawnAt.is_null())
+        .filter(subsidy_policy::Column::EffectiveFrom.lte(date))
+        .order_by_desc(subsidy_policy::Column::EffectiveFrom)
+        .one(db)
+        .await?;
+    row.map(|row| parsed_policy(&row)).transpose()
+}
+
+/// The policy as it was understood when published.
+pub fn parsed_policy(row: &subsidy_policy::Model) -> AppResult<Policy> {
+    serde_json::from_str(&row.parsed).map_err(|err| {
+        AppError::internal(std::io::Error::other(format!(
+            "stored policy {} does not read back: {err}",
+            row.version
+        )))
+    })
+}
+
+pub async fn find_policy(
+    db: &impl ConnectionTrait,
+    version: &str,
+) -> AppResult<Option<subsidy_policy::Model>> {
+    Ok(subsidy_policy::Entity::find()
+        .filter(subsidy_policy::Column::Version.eq(version))
+        .one(db)
+        .await?)
+}
+
+pub async fn require_policy(
+    db: &impl ConnectionTrait,
+    version: &str,
+) -> AppResult<subsidy_policy::Model> {
+    find_policy(db, version).await?.ok_or_else(|| {
+        AppError::not_found(
+            "POLICY_NOT_FOUND",
+            format!("没有版本为 {version} 的补贴政策"),
+        )
+    })
+}
+
+/// Effective dates of the versions not withdrawn.
+pub async fn live_dates(db: &impl ConnectionTrait) -> AppResult<Vec<NaiveDate>> {
+    Ok(subsidy_policy::Entity::find()
+        .select_only()
+        .column(subsidy_policy::Column::EffectiveFrom)
+        .filter(subsidy_policy::Column::WithdrawnAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Every version, the latest effective date first.
+pub async fn list_policies(
+    db: &impl ConnectionTrait,
+    page: PageRequest,
+) -> AppResult<(Vec<subsidy_policy::Model>, u64)> {
+    let paginator = subsidy_policy::Entity::find()
+        .order_by_desc(subsidy_policy::Column::EffectiveFrom)
+        .order_by_desc(subsidy_policy::Column::Id)
+        .paginate(db, page.page_size);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.index()).await?;
+    Ok((items, total))
+}
+
+fn version_exists(version: &str) -> AppError {
+    AppError::conflict(
+        "POLICY_VERSION_EXISTS",
+        format!("版本号 {version} 已经用过（包括已撤回的版本），请换一个版本号"),
+    )
+    .with_field("version")
+}
+
+/// Publishes a validated policy: the version must be new, and the date today or later and not
+/// taken by another live version. Run it in a transaction with the checks.
+pub async fn publish_policy(
+    db: &impl ConnectionTrait,
+    policy: &Policy,
+    source: &str,
+    by: i64,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<subsidy_policy::Model> {
+    if find_policy(db, &policy.version).await?.is_some() {
+        return Err(version_exists(&policy.version));
+    }
+    let live = live_dates(db).await?;
+    match versions::check_publish(policy.effective_from, today, &live) {
+        Ok(()) => {}
+        Err(PublishRefusal::Backdated) => {
+            return Err(AppError::invalid(
+                "effective_from",
+                "POLICY_BACKDATED",
+                format!(
+                    "生效日期 {} 早于今天（{today}），政策不能追溯生效",
+                    policy.effective_from
+                ),
+            ));
+        }
+        Err(PublishRefusal::DateTaken) => return Err(date_taken(policy.effective_from)),
+    }
+    insert_policy(db, policy, source, by, now)
+        .await
+        .map_err(|err| {
+            if !is_unique_violation(&err) {
+                return err.into();
+            }
+            if err.to_string().contains("version") {
+                version_exists(&policy.version)
+            } else {
+                date_taken(policy.effective_from)
+            }
+        })
+}
+
+fn date_taken(date: NaiveDate) -> AppError {
+    AppError::conflict(
+        "POLICY_DATE_TAKEN",
+        format!("已有一个版本从 {date} 起生效；如要替换，请先撤回那个尚未生效的版本"),
+    )
+    .with_field("effective_from")
+}
+
+/// Stores a policy without the publishing checks (demo seeding; `publish_policy` checks first).
+pub async fn insert_policy(
+    db: &impl ConnectionTrait,
+    policy: &Policy,
+    source: &str,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<subsidy_policy::Model, sea_orm::DbErr> {
+    let parsed = serde_json::to_string(policy)
+        .map_err(|err| sea_orm::DbErr::Custom(format!("policy does not serialise: {err}")))?;
+    subsidy_policy::ActiveModel {
+        version: Set(policy.version.clone()),
+        effective_from: Set(policy.effective_from),
+        source: Set(source.to_string()),
+        parsed: Set(parsed),
+        published_by: Set(by),
+        published_at: Set(now),
+        withdrawn_by: Set(None),
+        withdrawn_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// Withdraws a version whose date has not come; the row stays, marked, and its version name is
+/// never used again.
+pub async fn withdraw_policy(
+    db: &impl ConnectionTrait,
+    row: &subsidy_policy::Model,
+    by: i64,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> AppResult<subsidy_policy::Model> {
+    if row.withdrawn_at.is_some() {
+        return Err(AppError::conflict(
+            "POLICY_ALREADY_WITHDRAWN",
+            format!("版本 {} 已经撤回", row.version),
+        ));
+    }
+    if !versions::may_withdraw(row.effective_from, today) {
+        return Err(AppError::conflict(
+            "POLICY_IN_EFFECT",
+            format!(
+                "版本 {} 已于 {} 生效，生效后的政策不能撤回或修改；请发布新版本取代它",
+                row.version, row.effective_from
+            ),
+        ));
+    }
+    subsidy_policy::Entity::update_many()
+        .col_expr(subsidy_policy::Column::WithdrawnBy, Expr::value(by))
+        .col_expr(subsidy_policy::Column::WithdrawnAt, Expr::value(now))
+        .filter(subsidy_policy::Column::Id.eq(row.id))
+        .filter(subsidy_policy::Column::WithdrawnAt.is_null())
+        .exec(db)
+        .await?;
+    require_policy(db, &row.version).await
+}

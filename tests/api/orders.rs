@@ -1,0 +1,744 @@
+//! Booking at the peak: the concurrency claims, and the order's life (cancel, pickup,
+//! no-show), through the real HTTP API on both backends.
+//!
+//! The clock starts at Monday 2026-11-23 09:00 in Shanghai. The demo meal points of
+//! `operator-demo` serve lunch 11:00–12:30 with a 90-minute lead, so today's lunch closes for
+//! booking at 09:30 and tomorrow's is open.
+
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, id_card_number, spawn_demo_city};
+
+const ZHONGLOU: &str = "320404";
+const TODAY: &str = "2026-11-23";
+const TOMORROW: &str = "2026-11-24";
+
+/// The test's own meal point (the first one `operator-demo` runs) and a fresh dish there.
+struct Kitchen {
+    operator: String,
+    meal_point_id: i64,
+}
+
+async fn kitchen(app: &TestApp) -> Kitchen {
+    let operator = app.staff_token("operator-demo").await;
+    let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
+    let meal_point_id = mine.assert_ok()["items"][0]["id"].as_i64().unwrap();
+    Kitchen {
+        operator,
+        meal_point_id,
+    }
+}
+
+impl Kitchen {
+    /// Publishes a new dish on `date`'s lunch with `portions`; returns the offering id.
+    async fn offering(&self, app: &TestApp, date: &str, portions: i64) -> i64 {
+        let dish = app
+            .post(
+                &format!("/api/v1/meal-points/{}/dishes", self.meal_point_id),
+                Some(&self.operator),
+                json!({
+                    "name": format!("测试套餐{}", &uuid::Uuid::new_v4().simple().to_string()[..6]),
+                    "price": "15.00",
+                    "tags": ["soft"],
+                }),
+            )
+            .await;
+        let dish_id = dish.assert_ok()["id"].as_i64().unwrap();
+        let published = app
+            .post(
+                &format!("/api/v1/meal-points/{}/offerings", self.meal_point_id),
+                Some(&self.operator),
+                json!({ "offerings": [{
+                    "dish_id": dish_id, "date": date, "slot": "lunch", "portions": portions,
+                }]}),
+            )
+            .await;
+        let body = published.assert_ok();
+        let offerings = body["offerings"].as_array().or(body.as_array()).unwrap();
+        offerings[0]["id"].as_i64().unwrap()
+    }
+
+    async fn portions_left(&self, app: &TestApp, date: &str, offering: i64) -> i64 {
+        let menu = app
+            .get(
+                &format!(
+                    "/api/v1/meal-points/{}/menu?from={date}&to={date}",
+                    self.meal_point_id
+                ),
+                None,
+            )
+            .await;
+        menu.assert_ok()["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|d| d["slots"].as_array().unwrap().clone())
+            .flat_map(|s| s["items"].as_array().unwrap().clone())
+            .find(|item| item["offering_id"] == offering)
+            .map(|item| item["portions_left"].as_i64().unwrap())
+            .expect("the offering is on the menu")
+    }
+
+    fn booking(&self, elder_id: i64, date: &str, offering: i64, key: &str) -> Value {
+        json!({
+            "elder_id": elder_id,
+            "meal_point_id": self.meal_point_id,
+            "date": date,
+            "slot": "lunch",
+            "mode": "pickup",
+            "items": [{ "offering_id": offering, "quantity": 1 }],
+            "client_key": key,
+        })
+    }
+}
+
+/// A 钟楼 elder registered by the admin; returns (id, ID number, name).
+async fn elder(app: &TestApp, n: u32) -> (i64, String, String) {
+    let admin = app.staff_token("admin").await;
+    let number = id_card_number(ZHONGLOU, "19450315", &format!("{:03}", 100 + n));
+    let name = format!("订餐老人{n}");
+    let reply = app
+        .post(
+            "/api/v1/elders",
+            Some(&admin),
+            json!({
+                "name": name,
+                "id_card": number,
+                "hukou_district_code": ZHONGLOU,
+                "residence_district_code": ZHONGLOU,
+                "address": format!("南大街{n}号"),
+                "phone": "13900000000",
+                "categories": [],
+            }),
+        )
+        .await;
+    (reply.assert_ok()["id"].as_i64().unwrap(), number, name)
+}
+
+/// A family member linked to the elder and approved by the admin; returns the token.
+async fn family_of(app: &TestApp, openid: &str, number: &str, name: &str) -> String {
+    let family = app.wechat_token(openid).await;
+    let link = app
+        .post(
+            "/api/v1/family-links",
+            Some(&family),
+            json!({ "id_card": number, "name": name, "relationship": "儿子" }),
+        )
+        .await;
+    let link_id = link.assert_ok()["id"].as_i64().unwrap();
+    let admin = app.staff_token("admin").await;
+    app.post(
+        &format!("/api/v1/family-links/{link_id}/approve"),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .assert_ok();
+    family
+}
+
+fn key() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[tokio::test]
+async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TOMORROW, 10).await;
+    let (elder_id, number, name) = elder(&app, 1).await;
+    let family = family_of(&app, "o-son-1", &number, &name).await;
+
+    let booked = app
+        .post(
+            "/api/v1/orders",
+            Some(&family),
+            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+        )
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
+    let order = booked.body.clone();
+    assert_eq!(order["state"], "booked");
+    assert_eq!(order["state_label"], "已预订");
+    // 81 on the meal date, 钟楼 hukou, lunch: district 2.00 + street 2.00 on a 15.00 meal.
+    assert_eq!(order["price"]["gross"], "15.00");
+    assert_eq!(order["price"]["subsidy"], "4.00");
+    assert_eq!(order["price"]["elder_share"], "11.00");
+    assert_eq!(order["price"]["funding_district_code"], ZHONGLOU);
+    let code = order["pickup_code"].as_str().unwrap();
+    assert!(code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()));
+    assert_eq!(
+        order["qr_payload"],
+        format!("ZC1:{}:{code}", order["id"].as_str().unwrap())
+    );
+    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 9);
+
+    // The order reads back with its history; a stranger cannot see it.
+    let id = order["id"].as_str().unwrap();
+    let read = app
+        .get(&format!("/api/v1/orders/{id}"), Some(&family))
+        .await;
+    assert_eq!(read.assert_ok()["history"][0]["to_state"], "booked");
+    let stranger = app.wechat_token("o-stranger").await;
+    app.get(&format!("/api/v1/orders/{id}"), Some(&stranger))
+        .await
+        .assert_error(404, "ORDER_NOT_FOUND");
+    // And nobody books for an elder they are not linked to.
+    app.post(
+        "/api/v1/orders",
+        Some(&stranger),
+        kitchen.booking(elder_id, TOMORROW, offering, &key()),
+    )
+    .await
+    .assert_error(404, "ELDER_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn three_times_oversubscription_sells_exactly_its_portions() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let portions = 5;
+    let offering = kitchen.offering(&app, TOMORROW, portions).await;
+    let mut elders = Vec::new();
+    for n in 0..(3 * portions as u32) {
+        elders.push(elder(&app, n).await.0);
+    }
+
+    let attempts = elders.iter().map(|&elder_id| {
+        let body = kitchen.booking(elder_id, TOMORROW, offering, &key());
+        let (app, operator) = (&app, kitchen.operator.clone());
+        async move { app.post("/api/v1/orders", Some(&operator), body).await }
+    });
+    let replies = futures_join_all(attempts).await;
+    let booked = replies.iter().filter(|r| r.status == 201).count();
+    let sold_out = replies
+        .iter()
+        .filter(|r| r.status == 409 && r.body["code"] == "SOLD_OUT")
+        .count();
+    assert_eq!(booked, portions as usize, "{replies:?}");
+    assert_eq!(sold_out, 2 * portions as usize);
+    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 0);
+}
+
+#[tokio::test]
+async fn retries_with_one_key_make_one_order() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TOMORROW, 10).await;
+    let (elder_id, number, name) = elder(&app, 1).await;
+    let family = family_of(&app, "o-daughter-1", &number, &name).await;
+    let body = kitchen.booking(elder_id, TOMORROW, offering, &key());
+
+    let replies = futures_join_all((0..12).map(|_| {
+        let (app, family, body) = (&app, family.clone(), body.clone());
+        async move { app.post("/api/v1/orders", Some(&family), body).await }
+    }))
+    .await;
+    let ids: std::collections::HashSet<String> = replies
+        .iter()
+        .map(|r| {
+            assert!(r.status == 201 || r.status == 200, "{r:?}");
+            r.body["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 1, "every retry gets the same order");
+    assert_eq!(replies.iter().filter(|r| r.status == 201).count(), 1);
+    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 9);
+    let orders = app
+        .get(&format!("/api/v1/elders/{elder_id}/orders"), Some(&family))
+        .await;
+    assert_eq!(orders.assert_ok().as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn two_family_members_booking_the_last_portion_for_one_elder_make_one_order() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TOMORROW, 1).await;
+    let (elder_id, number, name) = elder(&app, 1).await;
+    let son = family_of(&app, "o-son-2", &number, &name).await;
+    let daughter = family_of(&app, "o-daughter-2", &number, &name).await;
+
+    let (a, b) = tokio::join!(
+        app.post(
+            "/api/v1/orders",
+            Some(&son),
+            kitchen.booking(elder_id, TOMORROW, offering, &key())
+        ),
+        app.post(
+            "/api/v1/orders",
+            Some(&daughter),
+            kitchen.booking(elder_id, TOMORROW, offering, &key())
+        ),
+    );
+    let (won, lost) = if a.status == 201 { (a, b) } else { (b, a) };
+    assert_eq!(won.status, 201, "{won:?}");
+    assert_eq!(lost.status, 409, "{lost:?}");
+    assert!(
+        ["ELDER_ALREADY_BOOKED", "SOLD_OUT"].contains(&lost.body["code"].as_str().unwrap()),
+        "{lost:?}"
+    );
+    let orders = app
+        .get(&format!("/api/v1/elders/{elder_id}/orders"), Some(&son))
+        .await;
+    assert_eq!(orders.assert_ok().as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn cancelling_before_the_cutoff_gives_the_portion_back_exactly_once() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TOMORROW, 3).await;
+    let (elder_id, number, name) = elder(&app, 1).await;
+    let family = family_of(&app, "o-son-3", &number, &name).await;
+    let order = app
+        .post(
+            "/api/v1/orders",
+            Some(&family),
+            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+        )
+        .await;
+    let id = order.assert_ok()["id"].as_str().unwrap().to_string();
+    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 2);
+
+    let cancel = format!("/api/v1/orders/{id}/cancel");
+    let cancelled = app.post(&cancel, Some(&family), json!({})).await;
+    assert_eq!(cancelled.assert_ok()["state"], "cancelled");
+    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 3);
+    app.post(&cancel, Some(&family), json!({}))
+        .await
+        .assert_error(409, "ORDER_STATE_CONFLICT");
+    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 3);
+
+    // The slot is free again for the elder, and the portions really are back.
+    let again = app
+        .post(
+            "/api/v1/orders",
+            Some(&family),
+            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+        )
+        .await;
+    assert_eq!(again.status, 201, "{again:?}");
+}
+
+#[tokio::test]
+async fn after_the_cutoff_elders_can_neither_book_nor_cancel_but_the_operator_can_cancel_with_a_reason()
+ {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TODAY, 5).await;
+    let (elder_id, number, name) = elder(&app, 1).await;
+    let family = family_of(&app, "o-son-4", &number, &name).await;
+    let order = app
+        .post(
+            "/api/v1/orders",
+            Some(&family),
+            kitchen.booking(elder_id, TODAY, offering, &key()),
+        )
+        .await;
+    let id = order.assert_ok()["id"].as_str().unwrap().to_string();
+
+    app.advance_clock(Duration::minutes(45)); // 09:45, past the 09:30 cutoff
+    let (late_elder, _, _) = elder(&app, 2).await;
+    app.post(
+        "/api/v1/orders",
+        Some(&kitchen.operator),
+        kitchen.booking(late_elder, TODAY, offering, &key()),
+    )
+    .await
+    .assert_error(409, "ORDER_CUTOFF_PASSED");
+    let cancel = format!("/api/v1/orders/{id}/cancel");
+    app.post(&cancel, Some(&family), json!({}))
+        .await
+        .assert_error(409, "ORDER_CUTOFF_PASSED");
+    app.post(&cancel, Some(&kitchen.operator), json!({}))
+        .await
+        .assert_field_error(400, "REASON_REQUIRED", "reason");
+    let cancelled = app
+        .post(
+            &cancel,
+            Some(&kitchen.operator),
+            json!({ "reason": "厨房停电" }),
+        )
+        .await;
+    assert_eq!(cancelled.assert_ok()["cancel_reason"], "厨房停电");
+}
+
+#[tokio::test]
+async fn the_operator_verifies_a_pickup_once_and_wrong_codes_are_limited() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TODAY, 5).await;
+    let (elder_id, number, name) = elder(&app, 1).await;
+    let family = family_of(&app, "o-son-5", &number, &name).await;
+    let order = app
+        .post(
+            "/api/v1/orders",
+            Some(&family),
+            kitchen.booking(elder_id, TODAY, offering, &key()),
+        )
+        .await;
+    let order = order.assert_ok().clone();
+    let pickups = format!("/api/v1/meal-points/{}/pickups", kitchen.meal_point_id);
+
+    // Too early: the kitchen hands out meals from an hour before the slot opens (10:00).
+    app.post(
+        &pickups,
+        Some(&kitchen.operator),
+        json!({ "code": order["pickup_code"] }),
+    )
+    .await
+    .assert_error(409, "PICKUP_TOO_EARLY");
+    app.advance_clock(Duration::minutes(135)); // 11:15
+
+    // Only this meal point's operators.
+    let admin = app.staff_token("admin").await;
+    app.post(
+        &pickups,
+        Some(&admin),
+        json!({ "code": order["pickup_code"] }),
+    )
+    .await
+    .assert_error(403, "ROLE_FORBIDDEN");
+
+    // The scanned QR payload works as well as the typed code, and only once.
+    let served = app
+        .post(
+            &pickups,
+            Some(&kitchen.operator),
+            json!({ "code": order["qr_payload"] }),
+        )
+        .await;
+    assert_eq!(served.assert_ok()["state"], "served");
+    app.post(
+        &pickups,
+        Some(&kitchen.operator),
+        json!({ "code": order["pickup_code"] }),
+    )
+    .await
+    .assert_error(409, "PICKUP_ALREADY_USED");
+
+    // Guessing: ten wrong codes, then the operator must wait.
+    let wrong = if order["pickup_code"] == "000000" {
+        "000001"
+    } else {
+        "000000"
+    };
+    for _ in 0..10 {
+        app.post(&pickups, Some(&kitchen.operator), json!({ "code": wrong }))
+            .await
+            .assert_field_error(404, "PICKUP_CODE_NOT_FOUND", "code");
+    }
+    app.post(&pickups, Some(&kitchen.operator), json!({ "code": wrong }))
+        .await
+        .assert_error(429, "PICKUP_TOO_MANY_ATTEMPTS");
+}
+
+#[tokio::test]
+async fn a_cancel_racing_a_pickup_verification_ends_in_exactly_one_of_the_two() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TODAY, 10).await;
+    let mut orders = Vec::new();
+    for n in 0..4 {
+        let (elder_id, _, _) = elder(&app, n).await;
+        let order = app
+            .post(
+                "/api/v1/orders",
+                Some(&kitchen.operator),
+                kitchen.booking(elder_id, TODAY, offering, &key()),
+            )
+            .await;
+        orders.push(order.assert_ok().clone());
+    }
+    app.advance_clock(Duration::minutes(135)); // 11:15: pickup time, past the cutoff
+    let pickups = format!("/api/v1/meal-points/{}/pickups", kitchen.meal_point_id);
+    for order in orders {
+        let cancel = format!("/api/v1/orders/{}/cancel", order["id"].as_str().unwrap());
+        let (verified, cancelled) = tokio::join!(
+            app.post(
+                &pickups,
+                Some(&kitchen.operator),
+                json!({ "code": order["pickup_code"] })
+            ),
+            app.post(
+                &cancel,
+                Some(&kitchen.operator),
+                json!({ "reason": "老人临时有事" })
+            ),
+        );
+        assert!(
+            verified.status.is_success() != cancelled.status.is_success(),
+            "exactly one wins: {verified:?} / {cancelled:?}"
+        );
+        let read = app
+            .get(
+                &format!("/api/v1/orders/{}", order["id"].as_str().unwrap()),
+                Some(&kitchen.operator),
+            )
+            .await;
+        let state = read.assert_ok()["state"].as_str().unwrap().to_string();
+        let expected = if verified.status.is_success() {
+            "served"
+        } else {
+            "cancelled"
+        };
+        assert_eq!(state, expected);
+    }
+}
+
+#[tokio::test]
+async fn unserved_orders_become_no_shows_after_the_slot_and_the_day_view_counts_them() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TODAY, 5).await;
+    for n in 0..2 {
+        let (elder_id, _, _) = elder(&app, n).await;
+        app.post(
+            "/api/v1/orders",
+            Some(&kitchen.operator),
+            kitchen.booking(elder_id, TODAY, offering, &key()),
+        )
+        .await
+        .assert_ok();
+    }
+    let no_shows = format!("/api/v1/meal-points/{}/no-shows", kitchen.meal_point_id);
+    let slot = json!({ "date": TODAY, "slot": "lunch" });
+    app.post(&no_shows, Some(&kitchen.operator), slot.clone())
+        .await
+        .assert_error(409, "SLOT_NOT_OVER");
+    app.advance_clock(Duration::hours(5)); // 14:00: lunch ended 12:30, plus an hour's grace
+    let marked = app.post(&no_shows, Some(&kitchen.operator), slot).await;
+    assert_eq!(marked.assert_ok()["marked"], 2);
+
+    let day = app
+        .get(
+            &format!(
+                "/api/v1/meal-points/{}/day?date={TODAY}",
+                kitchen.meal_point_id
+            ),
+            Some(&kitchen.operator),
+        )
+        .await;
+    let lunch = day.assert_ok()["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["slot"] == "lunch")
+        .cloned()
+        .unwrap();
+    assert_eq!(lunch["no_show"], 2);
+    assert_eq!(lunch["booked"], 0);
+}
+
+#[tokio::test]
+async fn a_lost_reservation_state_is_rebuilt_from_the_database() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TOMORROW, 3).await;
+    let (first, _, _) = elder(&app, 1).await;
+    app.post(
+        "/api/v1/orders",
+        Some(&kitchen.operator),
+        kitchen.booking(first, TOMORROW, offering, &key()),
+    )
+    .await
+    .assert_ok();
+
+    // As if Redis restarted empty.
+    app.state
+        .reservations
+        .unload(kitchen.meal_point_id)
+        .await
+        .unwrap();
+
+    // The same elder is still booked for that slot, and only two portions remain.
+    app.post(
+        "/api/v1/orders",
+        Some(&kitchen.operator),
+        kitchen.booking(first, TOMORROW, offering, &key()),
+    )
+    .await
+    .assert_error(409, "ELDER_ALREADY_BOOKED");
+    for n in 2..4 {
+        let (elder_id, _, _) = elder(&app, n).await;
+        app.post(
+            "/api/v1/orders",
+            Some(&kitchen.operator),
+            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+        )
+        .await
+        .assert_ok();
+    }
+    let (late, _, _) = elder(&app, 9).await;
+    app.post(
+        "/api/v1/orders",
+        Some(&kitchen.operator),
+        kitchen.booking(late, TOMORROW, offering, &key()),
+    )
+    .await
+    .assert_error(409, "SOLD_OUT");
+}
+
+#[tokio::test]
+async fn bad_bookings_are_refused_with_the_field_named_and_change_nothing() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TOMORROW, 3).await;
+    let (elder_id, _, _) = elder(&app, 1).await;
+    let good = kitchen.booking(elder_id, TOMORROW, offering, &key());
+    for (field, value, code) in [
+        ("client_key", json!("x"), "IDEMPOTENCY_KEY_INVALID"),
+        ("items", json!([]), "ORDER_ITEMS_EMPTY"),
+        (
+            "items",
+            json!([{ "offering_id": offering, "quantity": 9 }]),
+            "ORDER_QUANTITY_INVALID",
+        ),
+        ("mode", json!("teleport"), "MODE_INVALID"),
+        ("slot", json!("supper"), "SLOT_INVALID"),
+        (
+            "items",
+            json!([{ "offering_id": 999_999, "quantity": 1 }]),
+            "OFFERING_NOT_FOUND",
+        ),
+    ] {
+        let mut body = good.clone();
+        body[field] = value;
+        let reply = app
+            .post("/api/v1/orders", Some(&kitchen.operator), body)
+            .await;
+        assert_eq!(reply.status, 400, "{field}: {reply:?}");
+        assert_eq!(reply.body["code"], code, "{reply:?}");
+    }
+    // A date the offering is not on.
+    let mut wrong_day = good.clone();
+    wrong_day["date"] = json!("2026-11-25");
+    app.post("/api/v1/orders", Some(&kitchen.operator), wrong_day)
+        .await
+        .assert_error(400, "OFFERING_MISMATCH");
+    // Clerks do not book.
+    let clerk = app.staff_token("clerk-zhonglou").await;
+    app.post("/api/v1/orders", Some(&clerk), good)
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 3);
+}
+
+/// Runs the futures concurrently on this task and collects their outputs in order.
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs = Vec::with_capacity(handles.len());
+    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all_done = true;
+        for (slot, result) in pending.iter_mut().zip(results.iter_mut()) {
+            if let Some(future) = slot {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(output) => {
+                        *result = Some(output);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all_done = false,
+                }
+            }
+        }
+        if all_done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs.extend(results.into_iter().flatten());
+    outputs
+}
+
+#[tokio::test]
+async fn dishes_published_and_portions_raised_after_the_first_booking_are_bookable() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let first = kitchen.offering(&app, TOMORROW, 1).await;
+    let (a, _, _) = elder(&app, 1).await;
+    // This booking loads the meal point's reservation state.
+    app.post(
+        "/api/v1/orders",
+        Some(&kitchen.operator),
+        kitchen.booking(a, TOMORROW, first, &key()),
+    )
+    .await
+    .assert_ok();
+
+    // A dish published afterwards sells at once.
+    let later = kitchen.offering(&app, TOMORROW, 2).await;
+    let (b, _, _) = elder(&app, 2).await;
+    let booked = app
+        .post(
+            "/api/v1/orders",
+            Some(&kitchen.operator),
+            kitchen.booking(b, TOMORROW, later, &key()),
+        )
+        .await;
+    assert_eq!(booked.status, 201, "{booked:?}");
+
+    // The first dish is sold out until the operator raises its portions.
+    let (c, _, _) = elder(&app, 3).await;
+    let body = kitchen.booking(c, TOMORROW, first, &key());
+    app.post("/api/v1/orders", Some(&kitchen.operator), body.clone())
+        .await
+        .assert_error(409, "SOLD_OUT");
+    app.patch(
+        &format!("/api/v1/offerings/{first}"),
+        Some(&kitchen.operator),
+        json!({ "portions": 2 }),
+    )
+    .await
+    .assert_ok();
+    let mut retry = body;
+    retry["client_key"] = json!(key());
+    let raised = app
+        .post("/api/v1/orders", Some(&kitchen.operator), retry)
+        .await;
+    assert_eq!(raised.status, 201, "{raised:?}");
+}
+
+#[tokio::test]
+async fn closing_a_meal_point_for_a_day_cancels_its_bookings_with_the_reason() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, TOMORROW, 5).await;
+    let (elder_id, number, name) = elder(&app, 1).await;
+    let family = family_of(&app, "o-son-6", &number, &name).await;
+    let order = app
+        .post(
+            "/api/v1/orders",
+            Some(&family),
+            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+        )
+        .await;
+    let id = order.assert_ok()["id"].as_str().unwrap().to_string();
+
+    app.put(
+        &format!("/api/v1/meal-points/{}/status", kitchen.meal_point_id),
+        Some(&kitchen.operator),
+        json!({
+            "status": "paused",
+            "status_reason": "厨房检修",
+            "status_from": TOMORROW,
+            "status_until": TOMORROW,
+        }),
+    )
+    .await
+    .assert_ok();
+    let read = app
+        .get(&format!("/api/v1/orders/{id}"), Some(&family))
+        .await;
+    let read = read.assert_ok();
+    assert_eq!(read["state"], "cancelled");
+    assert!(read["cancel_reason"].as_str().unwrap().contains("厨房检修"));
+    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 5);
+}

@@ -1,0 +1,754 @@
+//! Subsidy quotes and policy versions through the API. Expected figures are worked out by hand
+//! from `shared/data/subsidy-policy-example.toml` (the demo policy, version 2026-01):
+//!
+//! | rule | level | who | slots | amount |
+//! |---|---|---|---|---|
+//! | rule[1] | district | 60+ | lunch, dinner | 2.00 |
+//! | rule[2] | street | 60–79 | lunch, dinner | 1.00 |
+//! | rule[3] | street | 80+ | lunch, dinner | 2.00 |
+//! | rule[4] | district, group targeted | 特困分散 or 低保 | any | 3.00 |
+//! | rule[5] | district, group targeted | 失能低收入 or 计生特殊 | any | 2.00 |
+//! | rule[6] | district | 失能低收入, delivery | any | 3.00 |
+//!
+//! Minimum meal price 5.00, one subsidised meal per slot, hukou district's standard.
+
+use chrono::Duration;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, id_card_number, spawn_app, spawn_demo_city};
+
+const TIANNING: &str = "320402";
+const ZHONGLOU: &str = "320404";
+
+/// Registers an elder through the clerk of the hukou district (or the admin) and returns the id.
+async fn elder(app: &TestApp, hukou: &str, residence: &str, birth: &str, categories: Value) -> i64 {
+    let admin = app.staff_token("admin").await;
+    let reply = app
+        .post(
+            "/api/v1/elders",
+            Some(&admin),
+            json!({
+                "name": "测试老人",
+                "id_card": id_card_number(hukou, birth, "035"),
+                "hukou_district_code": hukou,
+                "residence_district_code": residence,
+                "address": "测试地址 1 号",
+                "phone": "13900000000",
+                "categories": categories,
+            }),
+        )
+        .await;
+    reply.assert_ok()["id"].as_i64().unwrap()
+}
+
+async fn quote(app: &TestApp, token: &str, elder_id: i64, query: &str) -> crate::helpers::Reply {
+    app.get(
+        &format!("/api/v1/elders/{elder_id}/quote?{query}"),
+        Some(token),
+    )
+    .await
+}
+
+/// `(level, funding district or null, amount)` of each line.
+fn lines(quote: &Value) -> Vec<(String, Value, String)> {
+    quote["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| {
+            (
+                line["level"].as_str().unwrap().to_string(),
+                line.get("funding_district_code")
+                    .cloned()
+                    .unwrap_or(Value::Null),
+                line["amount"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `(rule, amount)` of each fired rule.
+fn fired(quote: &Value) -> Vec<(String, String)> {
+    quote["fired"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| {
+            (
+                rule["rule_ref"].as_str().unwrap().to_string(),
+                rule["amount"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn line(level: &str, district: Option<&str>, amount: &str) -> (String, Value, String) {
+    (
+        level.to_string(),
+        district.map_or(Value::Null, |d| json!(d)),
+        amount.to_string(),
+    )
+}
+
+fn rule(reference: &str, amount: &str) -> (String, String) {
+    (reference.to_string(), amount.to_string())
+}
+
+#[tokio::test]
+async fn an_85_year_old_tianning_elder_eating_lunch_in_zhonglou() {
+    let app = spawn_app().await;
+    // Born 1941-05-10: 85 on the meal date. Hukou 天宁, lives in 钟楼.
+    let id = elder(&app, TIANNING, ZHONGLOU, "19410510", json!([])).await;
+    let clerk = app.staff_token("clerk-zhonglou").await;
+    let reply = quote(
+        &app,
+        &clerk,
+        id,
+        "meal_point_district=320404&date=2026-11-24&slot=lunch&mode=dine_in&gross=15.00",
+    )
+    .await;
+    let q = reply.assert_ok();
+    assert_eq!(q["gross"], "15.00");
+    // rule[1] district 2.00 + rule[3] street 2.00, both funded by 天宁 (the hukou district).
+    assert_eq!(q["subsidy_total"], "4.00");
+    assert_eq!(q["elder_share"], "11.00");
+    assert_eq!(
+        lines(q),
+        [
+            line("district", Some(TIANNING), "2.00"),
+            line("street", Some(TIANNING), "2.00"),
+        ]
+    );
+    assert_eq!(fired(q), [rule("rule[1]", "2.00"), rule("rule[3]", "2.00")]);
+    assert_eq!(q["policy_version"], "2026-01");
+    assert_eq!(q["standard_district"], TIANNING);
+    assert_eq!(q["meal_point_district_code"], ZHONGLOU);
+    assert_eq!(q["age_on_meal_date"], 85);
+    assert_eq!(q["lines"][0]["level_label"], "区级");
+    assert!(
+        q["fired"][1]["note"]
+            .as_str()
+            .unwrap()
+            .contains("80岁及以上")
+    );
+    assert!(q.get("not_subsidised_reason").is_none());
+}
+
+#[tokio::test]
+async fn a_72_year_old_dibao_elder() {
+    let app = spawn_app().await;
+    // Born 1954-03-03: 72 on the meal date. 钟楼 hukou and home, 低保.
+    let id = elder(&app, ZHONGLOU, ZHONGLOU, "19540303", json!(["dibao"])).await;
+    let clerk = app.staff_token("clerk-zhonglou").await;
+    let lunch = quote(
+        &app,
+        &clerk,
+        id,
+        "meal_point_district=320404&date=2026-11-24&slot=lunch&mode=dine_in&gross=15.00",
+    )
+    .await;
+    let q = lunch.assert_ok();
+    // district 2.00 (rule[1]) + street 1.00 (rule[2]) + targeted 3.00 (rule[4]) = 6.00.
+    assert_eq!(q["subsidy_total"], "6.00");
+    assert_eq!(q["elder_share"], "9.00");
+    assert_eq!(
+        lines(q),
+        [
+            line("district", Some(ZHONGLOU), "5.00"),
+            line("street", Some(ZHONGLOU), "1.00"),
+        ]
+    );
+    assert_eq!(
+        fired(q),
+        [
+            rule("rule[1]", "2.00"),
+            rule("rule[2]", "1.00"),
+            rule("rule[4]", "3.00"),
+        ]
+    );
+    assert_eq!(q["age_on_meal_date"], 72);
+
+    // Breakfast: the universal rules are lunch and dinner only; the targeted one still applies.
+    let breakfast = quote(
+        &app,
+        &clerk,
+        id,
+        "meal_point_district=320404&date=2026-11-24&slot=breakfast&mode=pickup&gross=6.50",
+    )
+    .await;
+    let q = breakfast.assert_ok();
+    assert_eq!(q["subsidy_total"], "3.00");
+    assert_eq!(q["elder_share"], "3.50");
+    assert_eq!(fired(q), [rule("rule[4]", "3.00")]);
+}
+
+#[tokio::test]
+async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
+    let app = spawn_app().await;
+    let id = elder(
+        &app,
+        ZHONGLOU,
+        ZHONGLOU,
+        "19540303",
+        json!(["dibao", "disabled_low_income"]),
+    )
+    .await;
+    let admin = app.staff_token("admin").await;
+    let delivered = quote(
+        &app,
+        &admin,
+        id,
+        "meal_point_district=320404&date=2026-11-24&slot=dinner&mode=delivery&gross=15.00",
+    )
+    .await;
+    let q = delivered.assert_ok();
+    // 2.00 + 1.00 + max(3.00, 2.00) + delivery 3.00 = 9.00; rule[5] is listed with 0.00.
+    assert_eq!(q["subsidy_total"], "9.00");
+    assert_eq!(q["elder_share"], "6.00");
+    assert_eq!(
+        fired(q),
+        [
+            rule("rule[1]", "2.00"),
+            rule("rule[2]", "1.00"),
+            rule("rule[4]", "3.00"),
+            rule("rule[5]", "0.00"),
+            rule("rule[6]", "3.00"),
+        ]
+    );
+    assert!(q["fired"][3]["note"].as_str().unwrap().contains("不叠加"));
+
+    // An 8.00 meal: 9.00 of rules is cut to 8.00, the street's 1.00 first; the elder pays 0.00.
+    let cheap = quote(
+        &app,
+        &admin,
+        id,
+        "meal_point_district=320404&date=2026-11-24&slot=dinner&mode=delivery&gross=8.00",
+    )
+    .await;
+    let q = cheap.assert_ok();
+    assert_eq!(q["subsidy_total"], "8.00");
+    assert_eq!(q["elder_share"], "0.00");
+    assert_eq!(lines(q), [line("district", Some(ZHONGLOU), "8.00")]);
+    assert_eq!(
+        q["capped_at_gross"],
+        json!([{ "level": "street", "amount": "1.00" }])
+    );
+
+    // Below the 5.00 minimum: nothing, and the reason in Chinese.
+    let below = quote(
+        &app,
+        &admin,
+        id,
+        "meal_point_district=320404&date=2026-11-24&slot=lunch&mode=dine_in&gross=4.50",
+    )
+    .await;
+    let q = below.assert_ok();
+    assert_eq!(q["subsidy_total"], "0.00");
+    assert_eq!(q["elder_share"], "4.50");
+    assert_eq!(q["lines"], json!([]));
+    assert_eq!(
+        q["not_subsidised_reason"],
+        json!({ "code": "below_minimum_price", "label": "餐价未达到补贴起点" })
+    );
+}
+
+#[tokio::test]
+async fn age_bands_use_the_age_on_the_meal_date() {
+    let app = spawn_app().await;
+    // Born 1946-11-30: 79 today (2026-11-23), 80 from 2026-11-30.
+    let id = elder(&app, TIANNING, TIANNING, "19461130", json!([])).await;
+    let clerk = app.staff_token("clerk-tianning").await;
+    let before = quote(
+        &app,
+        &clerk,
+        id,
+        "meal_point_district=320402&date=2026-11-27&slot=lunch&mode=dine_in&gross=12.00",
+    )
+    .await;
+    let q = before.assert_ok();
+    assert_eq!(q["age_on_meal_date"], 79);
+    assert_eq!(q["subsidy_total"], "3.00");
+    assert_eq!(fired(q), [rule("rule[1]", "2.00"), rule("rule[2]", "1.00")]);
+
+    let after = quote(
+        &app,
+        &clerk,
+        id,
+        "meal_point_district=320402&date=2026-12-01&slot=lunch&mode=dine_in&gross=12.00",
+    )
+    .await;
+    let q = after.assert_ok();
+    assert_eq!(q["age_on_meal_date"], 80);
+    assert_eq!(q["subsidy_total"], "4.00");
+    assert_eq!(q["elder_share"], "8.00");
+    assert_eq!(fired(q), [rule("rule[1]", "2.00"), rule("rule[3]", "2.00")]);
+
+    // Breakfast gets nothing under the example policy for an elder without categories.
+    let breakfast = quote(
+        &app,
+        &clerk,
+        id,
+        "meal_point_district=320402&date=2026-12-01&slot=breakfast&mode=dine_in&gross=6.00",
+    )
+    .await;
+    assert_eq!(
+        breakfast.assert_ok()["not_subsidised_reason"]["code"],
+        "no_rule_applies"
+    );
+}
+
+#[tokio::test]
+async fn the_elder_and_a_linked_family_member_get_quotes() {
+    let app = spawn_app().await;
+    // Demo: 吴国平 (钟楼, born 1953-02-14, 低保) signs in as demo-elder-2.
+    let elder_token = app.wechat_token("demo-elder-2").await;
+    let mine = app.get("/api/v1/me/elders", Some(&elder_token)).await;
+    let id = mine.assert_ok()[0]["elder"]["id"].as_i64().unwrap();
+    let query = "meal_point_district=320404&date=2026-11-24&slot=lunch&mode=dine_in&gross=15.00";
+    let own = quote(&app, &elder_token, id, query).await;
+    assert_eq!(own.assert_ok()["subsidy_total"], "6.00");
+    assert_eq!(own.body["elder_share"], "9.00");
+
+    // 钱敏 (demo-family-3) is family of 钱秀珍 (武进, born 1940-01-15, 86).
+    let family = app.wechat_token("demo-family-3").await;
+    let mine = app.get("/api/v1/me/elders", Some(&family)).await;
+    let qian = mine
+        .assert_ok()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["elder"]["name"] == "钱秀珍")
+        .unwrap()["elder"]["id"]
+        .as_i64()
+        .unwrap();
+    let for_mother = quote(
+        &app,
+        &family,
+        qian,
+        "meal_point_district=320412&date=2026-11-24&slot=dinner&mode=pickup&gross=12.00",
+    )
+    .await;
+    let q = for_mother.assert_ok();
+    assert_eq!(q["subsidy_total"], "4.00");
+    assert_eq!(q["elder_share"], "8.00");
+    // … but not for someone else's elder.
+    quote(&app, &family, id, query)
+        .await
+        .assert_error(404, "ELDER_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn bad_quote_parameters_are_named() {
+    let app = spawn_app().await;
+    let id = elder(&app, TIANNING, TIANNING, "19500505", json!([])).await;
+    let admin = app.staff_token("admin").await;
+    let cases = [
+        (
+            "meal_point_district=320402&date=2026-11-24&slot=brunch&mode=dine_in&gross=15.00",
+            "INVALID_PARAMETER",
+            "slot",
+        ),
+        (
+            "meal_point_district=320402&date=2026-11-24&slot=lunch&mode=takeaway&gross=15.00",
+            "INVALID_PARAMETER",
+            "mode",
+        ),
+        (
+            "meal_point_district=320402&date=2026-13-01&slot=lunch&mode=dine_in&gross=15.00",
+            "INVALID_PARAMETER",
+            "date",
+        ),
+        (
+            "meal_point_district=320402&date=2026-11-24&slot=lunch&mode=dine_in&gross=1.005",
+            "AMOUNT_INVALID",
+            "gross",
+        ),
+        (
+            "meal_point_district=320402&date=2026-11-24&slot=lunch&mode=dine_in&gross=-1.00",
+            "AMOUNT_INVALID",
+            "gross",
+        ),
+        (
+            "meal_point_district=999999&date=2026-11-24&slot=lunch&mode=dine_in&gross=15.00",
+            "DISTRICT_UNKNOWN",
+            "meal_point_district",
+        ),
+    ];
+    for (query, code, field) in cases {
+        let reply = quote(&app, &admin, id, query).await;
+        reply.assert_error(400, code);
+        assert_eq!(reply.body["field"], field, "{query}");
+    }
+    // Before the first policy: no policy in force.
+    quote(
+        &app,
+        &admin,
+        id,
+        "meal_point_district=320402&date=2025-12-31&slot=lunch&mode=dine_in&gross=15.00",
+    )
+    .await
+    .assert_error(409, "NO_POLICY_IN_FORCE");
+}
+
+const POLICY_2027: &str = r#"
+version = "2027-01"
+effective_from = "2027-01-01"
+cross_district_standard = "service"
+min_meal_price = "5.00"
+max_subsidised_per_slot = 1
+
+[[rule]]
+level = "district"
+age_min = 60
+slots = ["lunch", "dinner"]
+amount = "3.00"
+
+[[district]]
+code = "320404"
+name = "钟楼区"
+
+[[district.rule]]
+level = "district"
+age_min = 80
+slots = ["lunch"]
+amount = "4.50"
+
+[[district.rule]]
+level = "city"
+age_min = 60
+amount = "1.00"
+"#;
+
+#[tokio::test]
+async fn a_new_version_supersedes_from_its_effective_date() {
+    let app = spawn_app().await;
+    let id = elder(&app, TIANNING, ZHONGLOU, "19410510", json!([])).await;
+    let admin = app.staff_token("admin").await;
+
+    let published = app
+        .post(
+            "/api/v1/subsidy-policies",
+            Some(&admin),
+            json!({ "toml": POLICY_2027 }),
+        )
+        .await;
+    let p = published.assert_ok();
+    assert_eq!(p["version"], "2027-01");
+    assert_eq!(p["status"], "scheduled");
+    assert_eq!(p["cross_district_standard"], "service");
+    assert_eq!(p["district_sections"], json!([ZHONGLOU]));
+
+    let lunch_in_zhonglou = |date: &str| {
+        format!("meal_point_district=320404&date={date}&slot=lunch&mode=dine_in&gross=15.00")
+    };
+    // The last day of the old version.
+    let old = quote(&app, &admin, id, &lunch_in_zhonglou("2026-12-31")).await;
+    assert_eq!(old.assert_ok()["policy_version"], "2026-01");
+    assert_eq!(old.body["subsidy_total"], "4.00");
+
+    // From 2027-01-01: 钟楼's own standard (就餐地标准) applies to a 天宁 elder eating there;
+    // district money still comes from 天宁, the city's from the city.
+    let new = quote(&app, &admin, id, &lunch_in_zhonglou("2027-01-04")).await;
+    let q = new.assert_ok();
+    assert_eq!(q["policy_version"], "2027-01");
+    assert_eq!(q["standard_district"], ZHONGLOU);
+    assert_eq!(q["subsidy_total"], "5.50");
+    assert_eq!(q["elder_share"], "9.50");
+    assert_eq!(
+        lines(q),
+        [
+            line("city", None, "1.00"),
+            line("district", Some(TIANNING), "4.50"),
+        ]
+    );
+    assert_eq!(
+        fired(q),
+        [
+            rule("district 320404 rule[1]", "4.50"),
+            rule("district 320404 rule[2]", "1.00"),
+        ]
+    );
+    // Eating in 天宁 the same day: the default standard.
+    let at_home = quote(
+        &app,
+        &admin,
+        id,
+        "meal_point_district=320402&date=2027-01-04&slot=lunch&mode=dine_in&gross=15.00",
+    )
+    .await;
+    assert_eq!(at_home.assert_ok()["subsidy_total"], "3.00");
+
+    let list = app.get("/api/v1/subsidy-policies", Some(&admin)).await;
+    let statuses: Vec<(Value, Value)> = list.assert_ok()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["version"].clone(), p["status"].clone()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (json!("2027-01"), json!("scheduled")),
+            (json!("2026-01"), json!("in_force")),
+        ]
+    );
+
+    // Once 2027 comes, the new version is in force, the old one superseded, and neither can be
+    // withdrawn or edited.
+    app.advance_clock(Duration::days(40));
+    let admin = app.staff_token("admin").await;
+    let list = app.get("/api/v1/subsidy-policies", Some(&admin)).await;
+    assert_eq!(list.assert_ok()["items"][0]["status"], "in_force");
+    assert_eq!(list.body["items"][1]["status"], "superseded");
+    app.delete("/api/v1/subsidy-policies/2027-01", Some(&admin))
+        .await
+        .assert_error(409, "POLICY_IN_EFFECT");
+    let put = app
+        .request(
+            Method::PUT,
+            "/api/v1/subsidy-policies/2027-01",
+            Some(&admin),
+            Some(json!({ "toml": POLICY_2027 })),
+        )
+        .await;
+    assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
+    let detail = app
+        .get("/api/v1/subsidy-policies/2027-01", Some(&admin))
+        .await;
+    assert_eq!(detail.assert_ok()["source"], POLICY_2027);
+}
+
+#[tokio::test]
+async fn a_scheduled_version_may_be_withdrawn_and_dates_are_checked() {
+    let app = spawn_app().await;
+    let id = elder(&app, TIANNING, TIANNING, "19410510", json!([])).await;
+    let admin = app.staff_token("admin").await;
+    let text = POLICY_2027.replace("2027-01-01", "2027-07-01");
+
+    // The plain TOML file works as the body too.
+    let response = app
+        .http
+        .post(app.url("/api/v1/subsidy-policies"))
+        .bearer_auth(&admin)
+        .header("Content-Type", "text/plain; charset=utf-8")
+        .body(text.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let in_july = "meal_point_district=320402&date=2027-07-02&slot=lunch&mode=dine_in&gross=15.00";
+    let q = quote(&app, &admin, id, in_july).await;
+    assert_eq!(q.assert_ok()["policy_version"], "2027-01");
+
+    // Another live version on the same date, or a reused version name, is refused.
+    app.post(
+        "/api/v1/subsidy-policies",
+        Some(&admin),
+        json!({ "toml": text.replace("\"2027-01\"", "\"2027-07b\"") }),
+    )
+    .await
+    .assert_error(409, "POLICY_DATE_TAKEN");
+
+    let withdrawn = app
+        .delete("/api/v1/subsidy-policies/2027-01", Some(&admin))
+        .await;
+    assert_eq!(withdrawn.assert_ok()["status"], "withdrawn");
+    let q = quote(&app, &admin, id, in_july).await;
+    assert_eq!(q.assert_ok()["policy_version"], "2026-01");
+    app.delete("/api/v1/subsidy-policies/2027-01", Some(&admin))
+        .await
+        .assert_error(409, "POLICY_ALREADY_WITHDRAWN");
+
+    let reused = app
+        .post(
+            "/api/v1/subsidy-policies",
+            Some(&admin),
+            json!({ "toml": text }),
+        )
+        .await;
+    reused.assert_error(409, "POLICY_VERSION_EXISTS");
+
+    // Never back-dated; today is allowed.
+    let backdated = app
+        .post(
+            "/api/v1/subsidy-policies",
+            Some(&admin),
+            json!({ "toml": POLICY_2027
+                .replace("2027-01-01", "2026-11-22")
+                .replace("\"2027-01\"", "\"2026-11\"") }),
+        )
+        .await;
+    backdated.assert_error(400, "POLICY_BACKDATED");
+    assert_eq!(backdated.body["field"], "effective_from");
+    let today = app
+        .post(
+            "/api/v1/subsidy-policies",
+            Some(&admin),
+            json!({ "toml": POLICY_2027
+                .replace("2027-01-01", "2026-11-23")
+                .replace("\"2027-01\"", "\"2026-11\"") }),
+        )
+        .await;
+    assert_eq!(today.assert_ok()["status"], "in_force");
+    app.get("/api/v1/subsidy-policies/nope", Some(&admin))
+        .await
+        .assert_error(404, "POLICY_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn a_bad_policy_is_refused_with_every_problem_named() {
+    let app = spawn_app().await;
+    let admin = app.staff_token("admin").await;
+    let bad = r#"
+version = "2027-bad"
+effective_from = "2027-02-01"
+cross_district_standard = "hukou"
+
+[[rule]]
+level = "district"
+amount = "2.00"
+
+[[rule]]
+level = "district"
+categories = ["dibao", "poor"]
+amount = "3.00"
+
+[[rule]]
+level = "county"
+amount = 2.00
+
+[[district]]
+code = "320499"
+
+[[district.rule]]
+level = "street"
+amount = "1.00"
+"#;
+    let reply = app
+        .post(
+            "/api/v1/subsidy-policies",
+            Some(&admin),
+            json!({ "toml": bad }),
+        )
+        .await;
+    reply.assert_error(400, "POLICY_INVALID");
+    let problems = reply.body["problems"].as_array().unwrap();
+    let found: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p["path"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        ("rule[2].categories[2]", "POLICY_UNKNOWN_CATEGORY"),
+        ("rule[3].level", "POLICY_UNKNOWN_LEVEL"),
+        ("rule[3].amount", "POLICY_MONEY_NOT_STRING"),
+        ("district 320499.code", "POLICY_UNKNOWN_DISTRICT"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} in {found:?}");
+    }
+    assert_eq!(problems.len(), 4, "{found:?}");
+    let third = problems
+        .iter()
+        .find(|p| p["path"] == "rule[3].level")
+        .unwrap();
+    assert_eq!(third["location"], "rule[3]");
+    assert_eq!(third["field"], "level");
+    assert!(third["message"].as_str().unwrap().contains("第3条规则"));
+    assert!(reply.body["message"].as_str().unwrap().contains("4 处问题"));
+
+    // Nothing was stored.
+    let list = app.get("/api/v1/subsidy-policies", Some(&admin)).await;
+    assert_eq!(list.assert_ok()["total"], 1);
+
+    let broken = app
+        .post(
+            "/api/v1/subsidy-policies",
+            Some(&admin),
+            json!({ "toml": "version = " }),
+        )
+        .await;
+    broken.assert_error(400, "POLICY_INVALID");
+    assert_eq!(broken.body["problems"][0]["code"], "POLICY_SYNTAX");
+}
+
+#[tokio::test]
+async fn only_the_city_publishes_and_only_staff_read_policies() {
+    let app = spawn_app().await;
+    let clerk = app.staff_token("clerk-tianning").await;
+    app.post(
+        "/api/v1/subsidy-policies",
+        Some(&clerk),
+        json!({ "toml": POLICY_2027 }),
+    )
+    .await
+    .assert_error(403, "ROLE_FORBIDDEN");
+    let list = app.get("/api/v1/subsidy-policies", Some(&clerk)).await;
+    assert_eq!(list.assert_ok()["items"][0]["version"], "2026-01");
+    assert_eq!(list.body["items"][0]["min_meal_price"], "5.00");
+    assert_eq!(list.body["items"][0]["rule_count"], 6);
+    let family = app.wechat_token("demo-family-1").await;
+    app.get("/api/v1/subsidy-policies", Some(&family))
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+    app.delete("/api/v1/subsidy-policies/2026-01", Some(&clerk))
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+}
+
+/// The mini program's form: quote a dish on the menu (`offering`) in a service mode; the date,
+/// slot, price and district come from the offering.
+#[tokio::test]
+async fn a_quote_for_a_dish_on_the_menu_of_a_zhonglou_meal_point() {
+    let app = spawn_demo_city().await;
+    // Hukou 天宁, 85 on the meal date, eating lunch at a 钟楼 meal point.
+    let id = elder(&app, TIANNING, ZHONGLOU, "19410510", json!([])).await;
+    let operator = app.staff_token("operator-demo").await;
+    let meal_point = app.get("/api/v1/me/meal-points", Some(&operator)).await;
+    let meal_point_id = meal_point.assert_ok()["items"][0]["id"].as_i64().unwrap();
+    let menu = app
+        .get(
+            &format!("/api/v1/meal-points/{meal_point_id}/menu?from=2026-11-24&to=2026-11-24"),
+            None,
+        )
+        .await;
+    let lunch = menu.assert_ok()["days"][0]["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|slot| slot["slot"] == "lunch")
+        .cloned()
+        .expect("the demo menu has lunch tomorrow");
+    let dish = lunch["items"][0].clone();
+    let offering = dish["offering_id"].as_i64().unwrap();
+    let price: rust_decimal::Decimal = dish["price"].as_str().unwrap().parse().unwrap();
+
+    let admin = app.staff_token("admin").await;
+    let reply = quote(
+        &app,
+        &admin,
+        id,
+        &format!("offering={offering}&mode=pickup"),
+    )
+    .await;
+    let q = reply.assert_ok();
+    assert_eq!(q["gross"], dish["price"]);
+    assert_eq!(q["meal_date"], "2026-11-24");
+    assert_eq!(q["slot"], "lunch");
+    assert_eq!(q["meal_point_district_code"], ZHONGLOU);
+    if price >= rust_decimal::Decimal::new(500, 2) {
+        // district 2.00 + street (80+) 2.00, funded by 天宁; never more than the price.
+        let expected = price.min(rust_decimal::Decimal::new(400, 2));
+        assert_eq!(q["subsidy_total"], format!("{expected:.2}"));
+        assert_eq!(q["elder_share"], format!("{:.2}", price - expected));
+        assert_eq!(q["lines"][0]["funding_district_code"], TIANNING);
+    }
+
+    // Neither an offering nor the what-if fields: the missing field is named.
+    let incomplete = quote(&app, &admin, id, "mode=pickup").await;
+    incomplete.assert_error(400, "REQUIRED");
+    // An offering that does not exist.
+    quote(&app, &admin, id, "offering=999999&mode=pickup")
+        .await
+        .assert_error(404, "OFFERING_NOT_FOUND");
+}
