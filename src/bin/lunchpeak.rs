@@ -194,7 +194,7 @@ async fn run(o: Options) -> Result<bool, BoxError> {
     tokio::spawn(app.run_until_stopped());
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(o.concurrency)
-        .timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(30))
         .build()?;
 
     let seed = seed::seed(&http, &base, &o).await?;
@@ -247,19 +247,25 @@ async fn run(o: Options) -> Result<bool, BoxError> {
     let _ = admin_db
         .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
         .await;
-    let ok = verdict.oversold == 0
-        && verdict.duplicate_orders == 0
-        && verdict.lost_acknowledged == 0
-        && peak.accepted() > 0;
-    println!(
-        "{}",
-        if ok {
-            "lunchpeak: all correctness checks passed"
-        } else {
-            "lunchpeak: CORRECTNESS FAILURE"
-        }
-    );
-    Ok(ok)
+    let checks = [
+        ("no portion oversold", verdict.oversold == 0),
+        (
+            "one order per idempotency key",
+            verdict.duplicate_orders == 0,
+        ),
+        (
+            "every acknowledged order in the database",
+            verdict.lost_acknowledged == 0,
+        ),
+        ("bookings were accepted", peak.accepted() > 0),
+        ("no server errors", peak.count_5xx() == 0),
+    ];
+    for (check, ok) in &checks {
+        println!("lunchpeak: {} {check}", if *ok { "ok  " } else { "FAIL" });
+    }
+    let failed = checks.iter().filter(|(_, ok)| !ok).count();
+    println!("{} passed, {failed} failed", checks.len() - failed);
+    Ok(failed == 0)
 }
 
 fn round1(x: f64) -> f64 {
