@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{account, session};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 
 use super::{
@@ -19,10 +19,17 @@ pub async fn caller_for_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Caller> {
+    // One round trip for both rows: every authenticated request pays it, the lunch peak too.
+    let session_account = session::Entity::belongs_to(account::Entity)
+        .from(session::Column::AccountId)
+        .to(account::Column::Id)
+        .into();
     let found = session::Entity::find_by_id(rules::token_hash(token))
+        .select_also(account::Entity)
+        .join(JoinType::InnerJoin, session_account)
         .one(db)
         .await?;
-    let Some(session) = found else {
+    let Some((session, account)) = found else {
         return Err(AppError::unauthenticated(
             "TOKEN_INVALID",
             "登录信息无效，请重新登录",
@@ -43,9 +50,7 @@ pub async fn caller_for_token(
             ));
         }
     }
-    let account = account::Entity::find_by_id(session.account_id)
-        .one(db)
-        .await?
+    let account = account
         .ok_or_else(|| AppError::unauthenticated("TOKEN_INVALID", "登录信息无效，请重新登录"))?;
     if !account.active {
         return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));

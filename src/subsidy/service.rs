@@ -31,11 +31,39 @@ pub async fn quote_for_elder(
     gross: Yuan,
     subsidised_meals_already_in_slot: u32,
 ) -> AppResult<Quote> {
-    check_gross(gross)?;
     let elder = elder::Entity::find_by_id(elder_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人的信息"))?;
+    quote_for_elder_record(
+        db,
+        &elder,
+        meal_date,
+        slot,
+        mode,
+        service_district_code,
+        gross,
+        subsidised_meals_already_in_slot,
+    )
+    .await
+}
+
+/// [`quote_for_elder`] for an elder record the caller already holds.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the same facts as quote_for_elder, with the elder's record instead of its id"
+)]
+pub async fn quote_for_elder_record(
+    db: &impl ConnectionTrait,
+    elder: &elder::Model,
+    meal_date: NaiveDate,
+    slot: Slot,
+    mode: ServiceMode,
+    service_district_code: &str,
+    gross: Yuan,
+    subsidised_meals_already_in_slot: u32,
+) -> AppResult<Quote> {
+    check_gross(gross)?;
     if elder.status != ElderStatus::Active.as_str() {
         return Err(AppError::conflict(
             "ELDER_NOT_ACTIVE",
@@ -65,7 +93,7 @@ pub async fn quote_for_elder(
     let input = QuoteInput {
         birth_date: elder.birth_date,
         categories,
-        hukou_district: elder.hukou_district_code,
+        hukou_district: elder.hukou_district_code.clone(),
         service_district: service_district_code.to_string(),
         meal_date,
         slot,
