@@ -13,12 +13,13 @@ use super::{
 };
 use crate::error::{AppError, AppResult};
 
-/// Resolves a bearer token to its caller, or says precisely why it cannot.
+/// Resolves a bearer token to its caller and when the session ends, or says precisely why it
+/// cannot.
 pub async fn caller_for_token(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> AppResult<Caller> {
+) -> AppResult<(Caller, DateTime<Utc>)> {
     // One round trip for both rows: every authenticated request pays it, the lunch peak too.
     let session_account = session::Entity::belongs_to(account::Entity)
         .from(session::Column::AccountId)
@@ -55,7 +56,7 @@ pub async fn caller_for_token(
     if !account.active {
         return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
     }
-    to_caller(&account)
+    Ok((to_caller(&account)?, session.expires_at))
 }
 
 pub fn to_caller(account: &account::Model) -> AppResult<Caller> {

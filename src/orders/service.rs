@@ -191,8 +191,8 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         let already =
             store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot.as_str())
                 .await?;
-        crate::subsidy::service::quote_for_elder_record(
-            db,
+        crate::subsidy::service::quote_for_elder(
+            state,
             &elder,
             request.date,
             request.slot,
@@ -304,7 +304,11 @@ async fn acting_for(
             crate::elders::store::require_may_act_for(db, caller, request.elder_id).await?
         }
         Role::Operator => {
-            meal_points::require_operator_of(db, caller, request.meal_point_id).await?;
+            let assignment = (caller.account_id, request.meal_point_id);
+            if state.caches.operator_of.get(&assignment).is_none() {
+                meal_points::require_operator_of(db, caller, request.meal_point_id).await?;
+                state.caches.operator_of.insert(assignment, ());
+            }
             entity::elder::Entity::find_by_id(request.elder_id)
                 .one(db)
                 .await?
@@ -334,7 +338,17 @@ async fn bookable(
     request: &BookingRequest,
     now: DateTime<Utc>,
 ) -> AppResult<(meal_point::Model, Vec<PricedOffering>)> {
-    let meal_point = meal_points::require_meal_point(&state.db, request.meal_point_id).await?;
+    let meal_point = match state.caches.meal_points.get(&request.meal_point_id) {
+        Some(cached) => cached,
+        None => {
+            let found = meal_points::require_meal_point(&state.db, request.meal_point_id).await?;
+            state
+                .caches
+                .meal_points
+                .insert(request.meal_point_id, found.clone());
+            found
+        }
+    };
     if !meal_points::takes_bookings_on(&meal_point, request.date) {
         return Err(AppError::conflict(
             "MEAL_POINT_NOT_TAKING_BOOKINGS",
@@ -375,7 +389,16 @@ async fn load_offerings(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<PricedOffering>> {
     let ids: Vec<i64> = request.lines.iter().map(|(id, _)| *id).collect();
-    let found = store::offerings_with_dish_names(&state.db, &ids).await?;
+    let mut found: Vec<(offering::Model, String)> = ids
+        .iter()
+        .filter_map(|id| state.caches.offerings.get(id))
+        .collect();
+    if found.len() < ids.len() {
+        found = store::offerings_with_dish_names(&state.db, &ids).await?;
+        for entry in &found {
+            state.caches.offerings.insert(entry.0.id, entry.clone());
+        }
+    }
     let mut priced = Vec::with_capacity(ids.len());
     for id in ids {
         let Some((offering, dish_name)) = found.iter().find(|(o, _)| o.id == id) else {
