@@ -14,6 +14,7 @@ use crate::{
     auth::http::AuthApi,
     elders::http::{EldersApi, FamiliesApi},
     error,
+    feedback::http::FeedbackApi,
     meal_points::http::MealPointsApi,
     menus::http::MenusApi,
     orders::http::OrdersApi,
@@ -40,6 +41,8 @@ pub enum ApiTags {
     Subsidy,
     /// Booking, cancelling, pickup, delivery, no-shows
     Orders,
+    /// Ratings of served meals and complaints (评价与投诉)
+    Feedback,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -53,6 +56,7 @@ type Apis = (
     FamiliesApi,
     SubsidyApi,
     OrdersApi,
+    FeedbackApi,
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -80,6 +84,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             OrdersApi {
+                state: state.clone(),
+            },
+            FeedbackApi {
                 state: state.clone(),
             },
         ),

@@ -1,0 +1,386 @@
+//! Feedback through the real HTTP API: ratings of served orders and the meal point's aggregates,
+//! replies and hiding, complaints with deadlines that escalate by themselves, who sees which
+//! complaint, inspectors' visits and the supervisor view.
+//!
+//! Served orders come the way they do in life: the clock starts Monday 09:00, today's lunch at
+//! `operator-demo`'s meal point is still open for booking until 09:30; the family books, the clock
+//! moves to 11:15 and the operator verifies the pickup code.
+
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, id_card_number, spawn_demo_city};
+
+const ZHONGLOU: &str = "320404";
+const TODAY: &str = "2026-11-23";
+
+/// `operator-demo`'s first meal point, with a fresh dish on today's lunch.
+struct Kitchen {
+    operator: String,
+    meal_point_id: i64,
+    offering_id: i64,
+}
+
+async fn kitchen(app: &TestApp) -> Kitchen {
+    let operator = app.staff_token("operator-demo").await;
+    let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
+    let meal_point_id = mine.assert_ok()["items"][0]["id"].as_i64().unwrap();
+    let dish = app
+        .post(
+            &format!("/api/v1/meal-points/{meal_point_id}/dishes"),
+            Some(&operator),
+            json!({ "name": "评价测试套餐", "price": "15.00", "tags": ["soft"] }),
+        )
+        .await;
+    let dish_id = dish.assert_ok()["id"].as_i64().unwrap();
+    let published = app
+        .post(
+            &format!("/api/v1/meal-points/{meal_point_id}/offerings"),
+            Some(&operator),
+            json!({ "offerings": [{
+                "dish_id": dish_id, "date": TODAY, "slot": "lunch", "portions": 20,
+            }]}),
+        )
+        .await;
+    let body = published.assert_ok();
+    let offerings = body["offerings"].as_array().or(body.as_array()).unwrap();
+    Kitchen {
+        operator,
+        meal_point_id,
+        offering_id: offerings[0]["id"].as_i64().unwrap(),
+    }
+}
+
+/// A 钟楼 elder registered by the admin, with a family member linked and approved; returns the
+/// elder's id and the family member's token.
+async fn elder_with_family(app: &TestApp, n: u32) -> (i64, String) {
+    let admin = app.staff_token("admin").await;
+    let number = id_card_number(ZHONGLOU, "19450315", &format!("{:03}", 200 + n));
+    let name = format!("评价老人{n}");
+    let reply = app
+        .post(
+            "/api/v1/elders",
+            Some(&admin),
+            json!({
+                "name": name,
+                "id_card": number,
+                "hukou_district_code": ZHONGLOU,
+                "residence_district_code": ZHONGLOU,
+                "address": format!("南大街{n}号"),
+                "phone": "13900000000",
+                "categories": [],
+            }),
+        )
+        .await;
+    let elder_id = reply.assert_ok()["id"].as_i64().unwrap();
+    let family = app.wechat_token(&format!("o-feedback-family-{n}")).await;
+    let link = app
+        .post(
+            "/api/v1/family-links",
+            Some(&family),
+            json!({ "id_card": number, "name": name, "relationship": "女儿" }),
+        )
+        .await;
+    let link_id = link.assert_ok()["id"].as_i64().unwrap();
+    app.post(
+        &format!("/api/v1/family-links/{link_id}/approve"),
+        Some(&admin),
+        json!({}),
+    )
+    .await
+    .assert_ok();
+    (elder_id, family)
+}
+
+impl Kitchen {
+    /// Today's lunch booked by the family (before the 09:30 cutoff); returns the order.
+    async fn book(&self, app: &TestApp, elder_id: i64, family: &str) -> Value {
+        let booked = app
+            .post(
+                "/api/v1/orders",
+                Some(family),
+                json!({
+                    "elder_id": elder_id,
+                    "meal_point_id": self.meal_point_id,
+                    "date": TODAY,
+                    "slot": "lunch",
+                    "mode": "pickup",
+                    "items": [{ "offering_id": self.offering_id, "quantity": 1 }],
+                    "client_key": uuid::Uuid::now_v7().to_string(),
+                }),
+            )
+            .await;
+        assert_eq!(booked.status, 201, "{}", booked.body);
+        booked.body
+    }
+
+    /// Verifies the pickup (the clock must be within the pickup window).
+    async fn serve(&self, app: &TestApp, order: &Value) {
+        let served = app
+            .post(
+                &format!("/api/v1/meal-points/{}/pickups", self.meal_point_id),
+                Some(&self.operator),
+                json!({ "code": order["pickup_code"] }),
+            )
+            .await;
+        assert_eq!(served.assert_ok()["state"], "served");
+    }
+
+    async fn profile(&self, app: &TestApp) -> Value {
+        app.get(&format!("/api/v1/meal-points/{}", self.meal_point_id), None)
+            .await
+            .assert_ok()
+            .clone()
+    }
+}
+
+fn scores(overall: i64) -> Value {
+    json!({
+        "overall": overall, "taste": 5, "portion": 4, "hygiene": 5, "service": 3,
+        "comment": "红烧肉软烂，老人喜欢", "photos": ["https://img.example.cn/lunch.jpg"],
+    })
+}
+
+fn rating_path(order: &Value) -> String {
+    format!("/api/v1/orders/{}/rating", order["id"].as_str().unwrap())
+}
+
+/// Moves the clock from 09:00 to 11:15, inside today's lunch pickup window.
+fn to_lunch(app: &TestApp) {
+    app.advance_clock(Duration::minutes(135));
+}
+
+#[tokio::test]
+async fn a_served_order_is_rated_once_and_the_meal_points_aggregates_change() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let (elder_id, family) = elder_with_family(&app, 1).await;
+    let order = kitchen.book(&app, elder_id, &family).await;
+
+    // Not served yet: refused, and nothing is stored.
+    app.post(&rating_path(&order), Some(&family), scores(4))
+        .await
+        .assert_error(409, "ORDER_NOT_SERVED");
+    app.get(&rating_path(&order), Some(&family))
+        .await
+        .assert_error(404, "RATING_NOT_FOUND");
+
+    let before = kitchen.profile(&app).await["rating_summary"].clone();
+    to_lunch(&app);
+    kitchen.serve(&app, &order).await;
+
+    // A score out of range names the score.
+    let mut bad = scores(4);
+    bad["taste"] = json!(6);
+    app.post(&rating_path(&order), Some(&family), bad)
+        .await
+        .assert_field_error(400, "SCORE_INVALID", "taste");
+    let mut bad = scores(0);
+    bad["hygiene"] = json!(0);
+    app.post(&rating_path(&order), Some(&family), bad)
+        .await
+        .assert_field_error(400, "SCORE_INVALID", "overall");
+
+    let rated = app
+        .post(&rating_path(&order), Some(&family), scores(4))
+        .await;
+    assert_eq!(rated.status, 201, "{}", rated.body);
+    let rating = rated.body.clone();
+    assert_eq!(rating["order_id"], order["id"]);
+    assert_eq!(rating["meal_point_id"], kitchen.meal_point_id);
+    assert_eq!(
+        (rating["overall"].as_i64(), rating["taste"].as_i64()),
+        (Some(4), Some(5))
+    );
+    assert_eq!(rating["photos"][0], "https://img.example.cn/lunch.jpg");
+    assert_eq!(rating["reply"], Value::Null);
+    assert_eq!(rating["hidden"], false);
+
+    // A second rating of the same order is refused.
+    app.post(&rating_path(&order), Some(&family), scores(1))
+        .await
+        .assert_error(409, "ALREADY_RATED");
+
+    // The meal point's aggregates moved by exactly this rating.
+    let after = kitchen.profile(&app).await["rating_summary"].clone();
+    let count = |s: &Value| s["count"].as_u64().unwrap();
+    assert_eq!(count(&after), count(&before) + 1);
+    assert_eq!(
+        after["recent_count"].as_u64().unwrap(),
+        before["recent_count"].as_u64().unwrap() + 1
+    );
+    let fours = |s: &Value| s["distribution"][3].as_u64().unwrap();
+    assert_eq!(fours(&after), fours(&before) + 1);
+    assert_eq!(after["distribution"].as_array().unwrap().len(), 5);
+    assert!(after["overall"].as_f64().is_some());
+    let average = after["overall"].as_f64().unwrap();
+    assert_eq!((average * 10.0).round() / 10.0, average, "one decimal");
+
+    // The list items carry the same summary.
+    let list = app
+        .get(
+            &format!("/api/v1/meal-points?district_code={ZHONGLOU}&page_size=100"),
+            None,
+        )
+        .await;
+    let item = list.assert_ok()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == kitchen.meal_point_id)
+        .cloned()
+        .unwrap();
+    assert_eq!(item["rating_summary"], after);
+
+    // The family reads it back; the public list shows it; a stranger cannot reach the order.
+    let read = app.get(&rating_path(&order), Some(&family)).await;
+    assert_eq!(read.assert_ok()["id"], rating["id"]);
+    let public = app
+        .get(
+            &format!("/api/v1/meal-points/{}/ratings", kitchen.meal_point_id),
+            None,
+        )
+        .await;
+    assert_eq!(public.assert_ok()["items"][0]["id"], rating["id"]);
+    let stranger = app.wechat_token("o-feedback-stranger").await;
+    app.get(&rating_path(&order), Some(&stranger))
+        .await
+        .assert_error(404, "ORDER_NOT_FOUND");
+    app.post(&rating_path(&order), Some(&stranger), scores(1))
+        .await
+        .assert_error(404, "ORDER_NOT_FOUND");
+    // Staff do not rate.
+    app.post(&rating_path(&order), Some(&kitchen.operator), scores(5))
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+}
+
+#[tokio::test]
+async fn the_rating_window_closes_a_week_after_the_meal() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let (elder_id, family) = elder_with_family(&app, 2).await;
+    let order = kitchen.book(&app, elder_id, &family).await;
+    to_lunch(&app);
+    kitchen.serve(&app, &order).await;
+    app.advance_clock(Duration::days(7));
+    // A week later the session has expired too: sign in again.
+    let family = app.wechat_token("o-feedback-family-2").await;
+    app.post(&rating_path(&order), Some(&family), scores(2))
+        .await
+        .assert_error(409, "RATING_WINDOW_CLOSED");
+}
+
+#[tokio::test]
+async fn the_operator_replies_once_and_the_city_hides_a_rating_with_a_reason() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let (elder_id, family) = elder_with_family(&app, 3).await;
+    let order = kitchen.book(&app, elder_id, &family).await;
+    to_lunch(&app);
+    kitchen.serve(&app, &order).await;
+    let rating = app
+        .post(&rating_path(&order), Some(&family), scores(1))
+        .await;
+    let rating_id = rating.assert_ok()["id"].as_i64().unwrap();
+    let reply = format!("/api/v1/ratings/{rating_id}/reply");
+    let hide = format!("/api/v1/ratings/{rating_id}/hide");
+
+    // Only an operator of this meal point replies, once.
+    let admin = app.staff_token("admin").await;
+    app.post(
+        "/api/v1/staff-accounts",
+        Some(&admin),
+        json!({
+            "username": "operator-elsewhere", "password": "another-kitchen",
+            "role": "operator", "display_name": "别处运营员",
+        }),
+    )
+    .await
+    .assert_ok();
+    let elsewhere = app
+        .staff_login("operator-elsewhere", "another-kitchen")
+        .await
+        .assert_ok()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.post(&reply, Some(&elsewhere), json!({ "text": "不是我们家的" }))
+        .await
+        .assert_error(403, "NOT_YOUR_MEAL_POINT");
+    app.post(&reply, Some(&family), json!({ "text": "自己回复自己" }))
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+    app.post(&reply, Some(&kitchen.operator), json!({ "text": "  " }))
+        .await
+        .assert_field_error(400, "REPLY_INVALID", "text");
+    let replied = app
+        .post(
+            &reply,
+            Some(&kitchen.operator),
+            json!({ "text": "抱歉，明天起少放盐" }),
+        )
+        .await;
+    assert_eq!(replied.assert_ok()["reply"]["text"], "抱歉，明天起少放盐");
+    app.post(
+        &reply,
+        Some(&kitchen.operator),
+        json!({ "text": "再说一句" }),
+    )
+    .await
+    .assert_error(409, "ALREADY_REPLIED");
+    let read = app.get(&rating_path(&order), Some(&family)).await;
+    assert_eq!(read.assert_ok()["reply"]["text"], "抱歉，明天起少放盐");
+
+    // The city hides it with a reason; a clerk or the operator may not.
+    let before = kitchen.profile(&app).await["rating_summary"]["count"]
+        .as_u64()
+        .unwrap();
+    let clerk = app.staff_token("clerk-zhonglou").await;
+    for token in [&clerk, &kitchen.operator] {
+        app.post(&hide, Some(token), json!({ "reason": "含有辱骂内容" }))
+            .await
+            .assert_error(403, "ROLE_FORBIDDEN");
+    }
+    app.post(&hide, Some(&admin), json!({ "reason": "" }))
+        .await
+        .assert_field_error(400, "REASON_INVALID", "reason");
+    let hidden = app
+        .post(&hide, Some(&admin), json!({ "reason": "含有辱骂内容" }))
+        .await;
+    let hidden = hidden.assert_ok();
+    assert_eq!(hidden["hidden"], true);
+    assert_eq!(hidden["hidden_reason"], "含有辱骂内容");
+    // Never edited: the scores and the reply stay as they were.
+    assert_eq!(hidden["overall"], 1);
+    assert_eq!(hidden["reply"]["text"], "抱歉，明天起少放盐");
+    app.post(&hide, Some(&admin), json!({ "reason": "再隐藏一次" }))
+        .await
+        .assert_error(409, "ALREADY_HIDDEN");
+
+    // Out of the public list and the averages; the operator and the clerk still see it, marked.
+    let after = kitchen.profile(&app).await["rating_summary"]["count"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(after, before - 1);
+    let ratings = format!("/api/v1/meal-points/{}/ratings", kitchen.meal_point_id);
+    let ids = |reply: &crate::helpers::Reply| -> Vec<(i64, bool)> {
+        reply.assert_ok()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].as_i64().unwrap(), r["hidden"].as_bool().unwrap()))
+            .collect()
+    };
+    let public = ids(&app.get(&ratings, None).await);
+    assert!(!public.iter().any(|(id, _)| *id == rating_id));
+    let family_view = ids(&app.get(&ratings, Some(&family)).await);
+    assert!(!family_view.iter().any(|(id, _)| *id == rating_id));
+    for token in [&kitchen.operator, &clerk, &admin] {
+        let staff = ids(&app.get(&ratings, Some(token)).await);
+        assert!(staff.contains(&(rating_id, true)), "{staff:?}");
+    }
+    // The family still sees their own rating, marked hidden.
+    let own = app.get(&rating_path(&order), Some(&family)).await;
+    assert_eq!(own.assert_ok()["hidden"], true);
+}
