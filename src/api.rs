@@ -14,7 +14,7 @@ use crate::{
     auth::http::AuthApi,
     elders::http::{EldersApi, FamiliesApi},
     error,
-    feedback::http::FeedbackApi,
+    feedback::http::{FeedbackApi, FeedbackComplaintsApi},
     meal_points::http::MealPointsApi,
     menus::http::MenusApi,
     orders::http::OrdersApi,
@@ -57,6 +57,7 @@ type Apis = (
     SubsidyApi,
     OrdersApi,
     FeedbackApi,
+    FeedbackComplaintsApi,
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -87,6 +88,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             FeedbackApi {
+                state: state.clone(),
+            },
+            FeedbackComplaintsApi {
                 state: state.clone(),
             },
         ),

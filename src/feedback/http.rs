@@ -364,3 +364,632 @@ impl FeedbackApi {
         )))
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Complaint DTOs
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Object)]
+struct NewComplaintBody {
+    meal_point_id: i64,
+    /// The order complained about, if one; it must be at that meal point.
+    order_id: Option<String>,
+    /// The elder the complaint is for (staff taking it on someone's behalf, or a family member
+    /// for a linked elder). Taken from the order when one is given.
+    elder_id: Option<i64>,
+    /// `food_safety`, `hygiene`, `service_attitude`, `price`, `delivery` or `other`.
+    category: String,
+    /// What happened; at most 1000 characters.
+    text: String,
+}
+
+#[derive(Object)]
+struct NoteBody {
+    /// What was done or decided; required to resolve, at most 500 characters.
+    note: Option<String>,
+}
+
+/// One step of a complaint: who, when, what was said.
+#[derive(Object)]
+pub struct ComplaintStepView {
+    #[oai(skip_serializing_if_is_none)]
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub to_state_label: String,
+    /// None when the service made the step itself (a missed deadline).
+    pub actor_account_id: Option<i64>,
+    pub actor_role: Option<Role>,
+    /// The account's display name, or 系统 for the service.
+    pub actor_name: String,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Object)]
+pub struct ComplaintView {
+    pub id: i64,
+    pub meal_point_id: i64,
+    pub meal_point_name: String,
+    /// The meal point's district: whose clerk supervises the complaint.
+    pub district_code: String,
+    pub order_id: Option<String>,
+    pub elder_id: Option<i64>,
+    pub category: String,
+    pub category_label: String,
+    pub text: String,
+    /// `submitted`, `acknowledged`, `escalated`, `resolved` or `closed`.
+    pub state: String,
+    pub state_label: String,
+    /// Who made it: `elder`, `family`, or the staff role that took it on someone's behalf.
+    pub complainant_role: Role,
+    pub created_at: DateTime<Utc>,
+    /// Acknowledge by this time (per category, from submission).
+    pub ack_due_at: DateTime<Utc>,
+    /// Resolve by this time.
+    pub resolve_due_at: DateTime<Utc>,
+    /// Open and a deadline missed.
+    pub overdue: bool,
+    #[oai(skip_serializing_if_is_none)]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub escalated_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub resolved_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Every step, oldest first (on single reads and the complainant's own list).
+    #[oai(skip_serializing_if_is_empty)]
+    pub steps: Vec<ComplaintStepView>,
+}
+
+#[derive(ApiResponse)]
+enum ComplaintCreated {
+    /// Submitted.
+    #[oai(status = 201)]
+    Created(Json<ComplaintView>),
+}
+
+/// Builds the views of these complaints, with their steps if asked.
+pub async fn complaint_views(
+    state: &AppState,
+    complaints: Vec<entity::complaint::Model>,
+    with_steps: bool,
+) -> AppResult<Vec<ComplaintView>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let db = &state.db;
+    let now = state.clock.now();
+    let mut point_ids: Vec<i64> = complaints.iter().map(|c| c.meal_point_id).collect();
+    point_ids.sort_unstable();
+    point_ids.dedup();
+    let names: HashMap<i64, String> = entity::meal_point::Entity::find()
+        .select_only()
+        .column(entity::meal_point::Column::Id)
+        .column(entity::meal_point::Column::Name)
+        .filter(entity::meal_point::Column::Id.is_in(point_ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut views = Vec::with_capacity(complaints.len());
+    for c in complaints {
+        let complaint_state = rules::ComplaintState::parse(&c.state);
+        let category = rules::Category::parse(&c.category);
+        let steps = if with_steps {
+            let steps = store::steps_of(db, c.id).await?;
+            let actor_names = crate::elders::store::account_names(
+                db,
+                steps.iter().filter_map(|s| s.actor_account_id),
+            )
+            .await?;
+            steps
+                .into_iter()
+                .map(|s| {
+                    let to = rules::ComplaintState::parse(&s.to_state);
+                    ComplaintStepView {
+                        actor_name: match s.actor_account_id {
+                            Some(id) => actor_names.get(&id).cloned().unwrap_or_default(),
+                            None => "系统".to_string(),
+                        },
+                        from_state: s.from_state,
+                        to_state_label: to.map(|t| t.label_zh()).unwrap_or_default().to_string(),
+                        to_state: s.to_state,
+                        actor_account_id: s.actor_account_id,
+                        actor_role: s.actor_role.as_deref().and_then(Role::parse),
+                        note: s.note,
+                        at: s.at,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        views.push(ComplaintView {
+            id: c.id,
+            meal_point_name: names.get(&c.meal_point_id).cloned().unwrap_or_default(),
+            meal_point_id: c.meal_point_id,
+            district_code: c.district_code,
+            order_id: c.order_id,
+            elder_id: c.elder_id,
+            category_label: category
+                .map(|k| k.label_zh())
+                .unwrap_or_default()
+                .to_string(),
+            category: c.category,
+            text: c.text,
+            state_label: complaint_state
+                .map(|s| s.label_zh())
+                .unwrap_or_default()
+                .to_string(),
+            overdue: complaint_state.is_some_and(|s| {
+                rules::is_overdue(s, c.acknowledged_at, c.ack_due_at, c.resolve_due_at, now)
+            }),
+            state: c.state,
+            complainant_role: Role::parse(&c.complainant_role).unwrap_or(Role::Family),
+            created_at: c.created_at,
+            ack_due_at: c.ack_due_at,
+            resolve_due_at: c.resolve_due_at,
+            acknowledged_at: c.acknowledged_at,
+            escalated_at: c.escalated_at,
+            resolved_at: c.resolved_at,
+            closed_at: c.closed_at,
+            steps,
+        });
+    }
+    Ok(views)
+}
+
+/// How the caller stands towards a complaint, or `None` if they may not know it exists.
+async fn complaint_party(
+    db: &sea_orm::DatabaseConnection,
+    caller: &Caller,
+    complaint: &entity::complaint::Model,
+) -> AppResult<Option<rules::Party>> {
+    Ok(match caller.role {
+        Role::CityAdmin => Some(rules::Party::Supervisor),
+        Role::DistrictClerk => (caller.district_code.as_deref()
+            == Some(complaint.district_code.as_str()))
+        .then_some(rules::Party::Supervisor),
+        Role::Operator => {
+            meal_points::is_operator_of(db, caller.account_id, complaint.meal_point_id)
+                .await?
+                .then_some(rules::Party::Operator)
+        }
+        Role::Elder | Role::Family => {
+            let about_their_elder = match complaint.elder_id {
+                Some(elder_id) => {
+                    use sea_orm::EntityTrait;
+                    match entity::elder::Entity::find_by_id(elder_id).one(db).await? {
+                        Some(elder) => {
+                            crate::elders::store::may_act_for(db, caller, &elder).await?
+                        }
+                        None => false,
+                    }
+                }
+                None => false,
+            };
+            (complaint.complainant_account_id == caller.account_id || about_their_elder)
+                .then_some(rules::Party::Complainant)
+        }
+        Role::Inspector => None,
+    })
+}
+
+/// The complaint and how the caller stands towards it; 404 `COMPLAINT_NOT_FOUND` for anyone
+/// who may not know it exists.
+async fn visible_complaint(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<(entity::complaint::Model, rules::Party)> {
+    let complaint = store::require_complaint(&state.db, id).await?;
+    match complaint_party(&state.db, caller, &complaint).await? {
+        Some(party) => Ok((complaint, party)),
+        None => Err(store::complaint_not_found()),
+    }
+}
+
+#[OpenApi(tag = "ApiTags::Feedback")]
+impl FeedbackComplaintsApi {
+    /// Make a complaint about a meal point (and maybe one of its orders).
+    ///
+    /// An elder or family member for themselves or a linked elder; an operator (about their own
+    /// meal point), a district clerk (about a meal point of their district) or the city admin
+    /// on someone's behalf, e.g. taken by phone. The reply carries the deadlines: acknowledge and
+    /// resolve by (per category, food safety the shortest); a missed deadline escalates the
+    /// complaint to the district by itself.
+    ///
+    /// Roles: elder, family, operator, district_clerk, city_admin.
+    #[oai(path = "/complaints", method = "post")]
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        body: Json<NewComplaintBody>,
+    ) -> AppResult<ComplaintCreated> {
+        let caller = auth.allow(&[
+            Role::Elder,
+            Role::Family,
+            Role::Operator,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
+        let db = &self.state.db;
+        let body = body.0;
+        let category = rules::Category::parse_field(&body.category)?;
+        let text = rules::check_text(
+            "text",
+            "COMPLAINT_TEXT_INVALID",
+            "投诉内容",
+            &body.text,
+            rules::COMPLAINT_TEXT_MAX_CHARS,
+        )?;
+        let meal_point = meal_points::require_meal_point(db, body.meal_point_id)
+            .await
+            .map_err(|e| e.with_field("meal_point_id"))?;
+        match caller.role {
+            Role::Operator => meal_points::require_operator_of(db, caller, meal_point.id).await?,
+            Role::DistrictClerk
+                if caller.district_code.as_deref() != Some(&meal_point.district_code) =>
+            {
+                return Err(AppError::forbidden(
+                    "NOT_YOUR_DISTRICT",
+                    "只能代为登记本区助餐点的投诉",
+                ));
+            }
+            _ => {}
+        }
+        let order = match body
+            .order_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
+            Some(order_id) => {
+                let order = visible_order(db, caller, order_id)
+                    .await
+                    .map_err(|e| e.with_field("order_id"))?;
+                if order.meal_point_id != meal_point.id {
+                    return Err(AppError::invalid(
+                        "order_id",
+                        "ORDER_NOT_AT_MEAL_POINT",
+                        "这个订单不是在该助餐点下的",
+                    ));
+                }
+                Some(order)
+            }
+            None => None,
+        };
+        let elder_id = match (&order, body.elder_id) {
+            (Some(order), Some(elder_id)) if order.elder_id != elder_id => {
+                return Err(AppError::invalid(
+                    "elder_id",
+                    "ELDER_NOT_ON_ORDER",
+                    "这个订单不是这位老人的",
+                ));
+            }
+            (Some(order), _) => Some(order.elder_id),
+            (None, Some(elder_id)) => {
+                match caller.role {
+                    Role::Elder | Role::Family => {
+                        crate::elders::store::require_may_act_for(db, caller, elder_id).await?;
+                    }
+                    Role::DistrictClerk | Role::CityAdmin => {
+                        crate::elders::store::require_elder_visible(db, caller, elder_id).await?;
+                    }
+                    _ => {
+                        use sea_orm::EntityTrait;
+                        entity::elder::Entity::find_by_id(elder_id)
+                            .one(db)
+                            .await?
+                            .ok_or_else(|| {
+                                AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人的信息")
+                            })?;
+                    }
+                }
+                Some(elder_id)
+            }
+            // An elder complaining for themselves.
+            (None, None) if caller.role == Role::Elder => {
+                crate::elders::store::find_by_account(db, caller.account_id)
+                    .await?
+                    .map(|e| e.id)
+            }
+            (None, None) => None,
+        };
+        let now = self.state.clock.now();
+        let (ack_due, resolve_due) = self.state.config.complaint_deadlines.due(category, now);
+        let submitted = rules::ComplaintState::Submitted;
+        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        let complaint = store::insert_complaint(
+            &txn,
+            entity::complaint::ActiveModel {
+                meal_point_id: sea_orm::Set(meal_point.id),
+                district_code: sea_orm::Set(meal_point.district_code.clone()),
+                order_id: sea_orm::Set(order.as_ref().map(|o| o.id.clone())),
+                elder_id: sea_orm::Set(elder_id),
+                complainant_account_id: sea_orm::Set(caller.account_id),
+                complainant_role: sea_orm::Set(caller.role.as_str().to_string()),
+                category: sea_orm::Set(category.code().to_string()),
+                text: sea_orm::Set(text),
+                state: sea_orm::Set(submitted.as_str().to_string()),
+                ack_due_at: sea_orm::Set(ack_due),
+                resolve_due_at: sea_orm::Set(resolve_due),
+                acknowledged_at: sea_orm::Set(None),
+                escalated_at: sea_orm::Set(None),
+                resolved_at: sea_orm::Set(None),
+                closed_at: sea_orm::Set(None),
+                created_at: sea_orm::Set(now),
+                updated_at: sea_orm::Set(now),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let note = if matches!(caller.role, Role::Elder | Role::Family) {
+            "提交投诉"
+        } else {
+            "工作人员代为登记投诉"
+        };
+        store::insert_step(
+            &txn,
+            complaint.id,
+            None,
+            submitted,
+            store::Actor {
+                account_id: Some(caller.account_id),
+                role: Some(caller.role.as_str()),
+            },
+            note,
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        let view = complaint_views(&self.state, vec![complaint], true)
+            .await?
+            .pop()
+            .ok_or_else(store::complaint_not_found)?;
+        Ok(ComplaintCreated::Created(Json(view)))
+    }
+
+    /// One complaint with every step.
+    ///
+    /// Roles: elder, family (their own, or about an elder they act for), operator (their meal
+    /// points), district_clerk (their district), city_admin.
+    #[oai(path = "/complaints/:id", method = "get")]
+    async fn complaint(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ComplaintView>> {
+        let caller = auth.any_role();
+        super::service::sweep_escalations(&self.state).await?;
+        let (complaint, _) = visible_complaint(&self.state, caller, *id).await?;
+        let view = complaint_views(&self.state, vec![complaint], true)
+            .await?
+            .pop()
+            .ok_or_else(store::complaint_not_found)?;
+        Ok(Json(view))
+    }
+
+    /// The complaints the signed-in elder or family member made, or that were made for an elder
+    /// they act for, newest first, each with its steps (the progress).
+    ///
+    /// Roles: elder, family.
+    #[oai(path = "/me/complaints", method = "get")]
+    async fn mine(
+        &self,
+        auth: BearerAuth,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<ComplaintView>>> {
+        use sea_orm::{ColumnTrait, Condition};
+        let caller = auth.allow(&[Role::Elder, Role::Family])?;
+        let page = PageRequest::new(page.0, page_size.0)?;
+        super::service::sweep_escalations(&self.state).await?;
+        let elders: Vec<i64> =
+            crate::elders::store::elders_of_account(&self.state.db, caller.account_id)
+                .await?
+                .into_iter()
+                .map(|(elder, _)| elder.id)
+                .collect();
+        let condition = Condition::any()
+            .add(entity::complaint::Column::ComplainantAccountId.eq(caller.account_id))
+            .add(entity::complaint::Column::ElderId.is_in(elders));
+        let (items, total) = store::list_complaints(&self.state.db, condition, page).await?;
+        let items = complaint_views(&self.state, items, true).await?;
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// Complaints for staff, newest first: an operator sees their meal points', a district
+    /// clerk their district's, the city admin all.
+    ///
+    /// Roles: operator, district_clerk, city_admin.
+    #[oai(path = "/complaints", method = "get")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        /// `submitted`, `acknowledged`, `escalated`, `resolved` or `closed`.
+        state: Query<Option<String>>,
+        /// true: only overdue ones (open, a deadline missed); false: only the others.
+        overdue: Query<Option<bool>>,
+        meal_point_id: Query<Option<i64>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<ComplaintView>>> {
+        use sea_orm::{ColumnTrait, Condition};
+        let caller = auth.allow(&[Role::Operator, Role::DistrictClerk, Role::CityAdmin])?;
+        let page = PageRequest::new(page.0, page_size.0)?;
+        super::service::sweep_escalations(&self.state).await?;
+        let mut condition = staff_scope(&self.state, caller).await?.condition();
+        if let Some(code) = state.0.as_deref() {
+            let parsed = rules::ComplaintState::parse(code.trim()).ok_or_else(|| {
+                AppError::invalid(
+                    "state",
+                    "COMPLAINT_STATE_INVALID",
+                    "状态须为 submitted、acknowledged、escalated、resolved 或 closed",
+                )
+            })?;
+            condition = condition.add(entity::complaint::Column::State.eq(parsed.as_str()));
+        }
+        if let Some(overdue) = overdue.0 {
+            let overdue_condition = store::overdue_condition(self.state.clock.now());
+            condition = condition.add(if overdue {
+                overdue_condition
+            } else {
+                Condition::not(overdue_condition)
+            });
+        }
+        if let Some(meal_point_id) = meal_point_id.0 {
+            condition = condition.add(entity::complaint::Column::MealPointId.eq(meal_point_id));
+        }
+        let (items, total) = store::list_complaints(&self.state.db, condition, page).await?;
+        let items = complaint_views(&self.state, items, false).await?;
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// Acknowledge (受理) a submitted complaint.
+    ///
+    /// Roles: operator (their meal points), district_clerk (their district), city_admin.
+    #[oai(path = "/complaints/:id/acknowledge", method = "post")]
+    async fn acknowledge(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoteBody>,
+    ) -> AppResult<Json<ComplaintView>> {
+        self.act(&auth, *id, rules::Action::Acknowledge, body.0)
+            .await
+    }
+
+    /// Resolve an acknowledged complaint, saying what was done (`note` required). Once escalated,
+    /// only the district (clerk or city admin) resolves it.
+    ///
+    /// Roles: operator (their meal points), district_clerk (their district), city_admin.
+    #[oai(path = "/complaints/:id/resolve", method = "post")]
+    async fn resolve(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoteBody>,
+    ) -> AppResult<Json<ComplaintView>> {
+        self.act(&auth, *id, rules::Action::Resolve, body.0).await
+    }
+
+    /// Escalate an open complaint to the district (the service does this by itself when a
+    /// deadline passes). The complainant may escalate rather than wait.
+    ///
+    /// Roles: elder, family (their complaints), operator (their meal points), district_clerk
+    /// (their district), city_admin.
+    #[oai(path = "/complaints/:id/escalate", method = "post")]
+    async fn escalate(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoteBody>,
+    ) -> AppResult<Json<ComplaintView>> {
+        self.act(&auth, *id, rules::Action::Escalate, body.0).await
+    }
+
+    /// Close a complaint: the complainant, satisfied with the resolution, or the district
+    /// (clerk or city admin) with its conclusion on a resolved or escalated one.
+    ///
+    /// Roles: elder, family (their complaints), district_clerk (their district), city_admin.
+    #[oai(path = "/complaints/:id/close", method = "post")]
+    async fn close(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoteBody>,
+    ) -> AppResult<Json<ComplaintView>> {
+        self.act(&auth, *id, rules::Action::Close, body.0).await
+    }
+}
+
+pub struct FeedbackComplaintsApi {
+    pub state: AppState,
+}
+
+/// The complaints a staff member's lists cover.
+pub async fn staff_scope(state: &AppState, caller: &Caller) -> AppResult<store::ComplaintScope> {
+    Ok(match caller.role {
+        Role::Operator => store::ComplaintScope {
+            meal_point_ids: Some(
+                meal_points::meal_points_of_operator(&state.db, caller.account_id)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.id)
+                    .collect(),
+            ),
+            district_code: None,
+        },
+        Role::DistrictClerk => store::ComplaintScope {
+            meal_point_ids: None,
+            district_code: Some(caller.district_code.clone().unwrap_or_default()),
+        },
+        _ => store::ComplaintScope::default(),
+    })
+}
+
+impl FeedbackComplaintsApi {
+    async fn act(
+        &self,
+        auth: &BearerAuth,
+        id: i64,
+        action: rules::Action,
+        body: NoteBody,
+    ) -> AppResult<Json<ComplaintView>> {
+        let caller = auth.allow(&[
+            Role::Elder,
+            Role::Family,
+            Role::Operator,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
+        super::service::sweep_escalations(&self.state).await?;
+        let (complaint, party) = visible_complaint(&self.state, caller, id).await?;
+        let note = match body
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(note) => Some(rules::check_text(
+                "note",
+                "NOTE_INVALID",
+                "说明",
+                note,
+                rules::NOTE_MAX_CHARS,
+            )?),
+            None => None,
+        };
+        if action == rules::Action::Resolve && note.is_none() {
+            return Err(AppError::invalid("note", "NOTE_REQUIRED", "请说明处理结果"));
+        }
+        let from = rules::ComplaintState::parse(&complaint.state)
+            .ok_or_else(|| AppError::internal(std::io::Error::other("unknown complaint state")))?;
+        let to = rules::next_state(action, party, from)?;
+        let note = note.unwrap_or_else(|| action.label_zh().to_string());
+        let moved = store::transition(
+            &self.state.db,
+            complaint.id,
+            from,
+            to,
+            store::Actor {
+                account_id: Some(caller.account_id),
+                role: Some(caller.role.as_str()),
+            },
+            &note,
+            self.state.clock.now(),
+        )
+        .await?;
+        let latest = store::require_complaint(&self.state.db, complaint.id).await?;
+        if !moved {
+            let current = rules::ComplaintState::parse(&latest.state).unwrap_or(from);
+            return Err(rules::next_state(action, party, current)
+                .err()
+                .unwrap_or_else(|| {
+                    AppError::conflict("COMPLAINT_STATE_CONFLICT", "投诉状态已变化，请刷新后重试")
+                }));
+        }
+        let view = complaint_views(&self.state, vec![latest], true)
+            .await?
+            .pop()
+            .ok_or_else(store::complaint_not_found)?;
+        Ok(Json(view))
+    }
+}

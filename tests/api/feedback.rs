@@ -384,3 +384,347 @@ async fn the_operator_replies_once_and_the_city_hides_a_rating_with_a_reason() {
     let own = app.get(&rating_path(&order), Some(&family)).await;
     assert_eq!(own.assert_ok()["hidden"], true);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Complaints
+// ---------------------------------------------------------------------------------------------
+
+fn complaint(meal_point_id: i64, elder_id: Option<i64>, category: &str, text: &str) -> Value {
+    json!({
+        "meal_point_id": meal_point_id,
+        "elder_id": elder_id,
+        "category": category,
+        "text": text,
+    })
+}
+
+/// A meal point `operator-demo` does not run, in 天宁.
+async fn other_meal_point(app: &TestApp) -> i64 {
+    let list = app
+        .get("/api/v1/meal-points?district_code=320402&page_size=1", None)
+        .await;
+    list.assert_ok()["items"][0]["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn a_food_safety_complaint_escalates_by_itself_when_its_deadline_passes() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let (elder_id, family) = elder_with_family(&app, 4).await;
+    let made = app
+        .post(
+            "/api/v1/complaints",
+            Some(&family),
+            complaint(
+                kitchen.meal_point_id,
+                Some(elder_id),
+                "food_safety",
+                "午饭的鱼有异味，老人吃后肚子不舒服",
+            ),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let food = made.body.clone();
+    assert_eq!(food["state"], "submitted");
+    assert_eq!(food["category_label"], "食品安全");
+    assert_eq!(food["complainant_role"], "family");
+    assert_eq!(food["overdue"], false);
+    assert_eq!(food["steps"].as_array().unwrap().len(), 1);
+    // Food safety: a day to acknowledge, three to resolve (the defaults).
+    let at = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    assert_eq!(
+        at(&food["ack_due_at"]) - at(&food["created_at"]),
+        Duration::hours(24)
+    );
+    assert_eq!(
+        at(&food["resolve_due_at"]) - at(&food["created_at"]),
+        Duration::hours(72)
+    );
+    let other = app
+        .post(
+            "/api/v1/complaints",
+            Some(&family),
+            complaint(kitchen.meal_point_id, Some(elder_id), "price", "菜价涨了"),
+        )
+        .await;
+    let other = other.assert_ok().clone();
+    assert!(at(&other["ack_due_at"]) > at(&food["ack_due_at"]));
+
+    let food_path = format!("/api/v1/complaints/{}", food["id"]);
+    let other_path = format!("/api/v1/complaints/{}", other["id"]);
+    app.advance_clock(Duration::hours(23));
+    let read = app.get(&food_path, Some(&family)).await;
+    assert_eq!(read.assert_ok()["state"], "submitted");
+
+    // Past the deadline, nobody acts: the background sweep escalates it by itself …
+    app.advance_clock(Duration::hours(2));
+    // (The sweep also runs every minute in the background; whichever gets there first, the
+    // complaint moves once.)
+    let escalated = zhucan::feedback::service::sweep_escalations(&app.state)
+        .await
+        .unwrap();
+    assert!(escalated <= 1, "only the food-safety complaint is due");
+    let stored = {
+        use sea_orm::EntityTrait;
+        entity::complaint::Entity::find_by_id(food["id"].as_i64().unwrap())
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(stored.state, "escalated", "escalated before anyone read it");
+    let read = app.get(&food_path, Some(&family)).await;
+    let read = read.assert_ok();
+    assert_eq!(read["state"], "escalated");
+    assert_eq!(read["overdue"], true);
+    let last = read["steps"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["from_state"], "submitted");
+    assert_eq!(last["to_state"], "escalated");
+    assert_eq!(last["actor_account_id"], Value::Null);
+    assert_eq!(last["actor_name"], "系统");
+    assert!(last["note"].as_str().unwrap().contains("自动"));
+    let read = app.get(&other_path, Some(&family)).await;
+    assert_eq!(read.assert_ok()["state"], "submitted");
+
+    // … and so does every read, without the sweep: the price complaint after its three days.
+    app.advance_clock(Duration::hours(48));
+    let read = app.get(&other_path, Some(&family)).await;
+    assert_eq!(read.assert_ok()["state"], "escalated");
+
+    // The district clerk's overdue list has both; the operator may no longer resolve them.
+    let clerk = app.staff_token("clerk-zhonglou").await;
+    let overdue = app
+        .get("/api/v1/complaints?overdue=true", Some(&clerk))
+        .await;
+    let ids: Vec<i64> = overdue.assert_ok()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&food["id"].as_i64().unwrap()));
+    assert!(ids.contains(&other["id"].as_i64().unwrap()));
+    let operator = app.staff_token("operator-demo").await;
+    app.post(
+        &format!("{food_path}/resolve"),
+        Some(&operator),
+        json!({ "note": "已处理" }),
+    )
+    .await
+    .assert_error(403, "COMPLAINT_ACTION_FORBIDDEN");
+    let resolved = app
+        .post(
+            &format!("{food_path}/resolve"),
+            Some(&clerk),
+            json!({ "note": "区市场监管所已抽检留样，责令整改" }),
+        )
+        .await;
+    assert_eq!(resolved.assert_ok()["state"], "resolved");
+}
+
+#[tokio::test]
+async fn each_step_keeps_who_when_and_what_and_the_complainant_sees_progress() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let (elder_id, family) = elder_with_family(&app, 5).await;
+    let order = kitchen.book(&app, elder_id, &family).await;
+
+    // Bad input changes nothing.
+    app.post(
+        "/api/v1/complaints",
+        Some(&family),
+        complaint(kitchen.meal_point_id, None, "noise", "太吵"),
+    )
+    .await
+    .assert_field_error(400, "CATEGORY_INVALID", "category");
+    app.post(
+        "/api/v1/complaints",
+        Some(&family),
+        complaint(kitchen.meal_point_id, None, "other", "   "),
+    )
+    .await
+    .assert_field_error(400, "COMPLAINT_TEXT_INVALID", "text");
+    let elsewhere = other_meal_point(&app).await;
+    let mut wrong_point = complaint(elsewhere, None, "delivery", "送错了");
+    wrong_point["order_id"] = order["id"].clone();
+    app.post("/api/v1/complaints", Some(&family), wrong_point)
+        .await
+        .assert_field_error(400, "ORDER_NOT_AT_MEAL_POINT", "order_id");
+
+    let mut body = complaint(
+        kitchen.meal_point_id,
+        None,
+        "service_attitude",
+        "取餐时工作人员态度生硬",
+    );
+    body["order_id"] = order["id"].clone();
+    let made = app.post("/api/v1/complaints", Some(&family), body).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["id"].as_i64().unwrap();
+    assert_eq!(made.body["elder_id"], elder_id, "taken from the order");
+    let path = format!("/api/v1/complaints/{id}");
+
+    // The complainant cannot acknowledge; the operator can, once.
+    app.post(&format!("{path}/acknowledge"), Some(&family), json!({}))
+        .await
+        .assert_error(403, "COMPLAINT_ACTION_FORBIDDEN");
+    let ack = app
+        .post(
+            &format!("{path}/acknowledge"),
+            Some(&kitchen.operator),
+            json!({ "note": "已联系老人家属，正在核实" }),
+        )
+        .await;
+    assert_eq!(ack.assert_ok()["state"], "acknowledged");
+    app.post(
+        &format!("{path}/acknowledge"),
+        Some(&kitchen.operator),
+        json!({}),
+    )
+    .await
+    .assert_error(409, "COMPLAINT_STATE_CONFLICT");
+    app.post(
+        &format!("{path}/resolve"),
+        Some(&kitchen.operator),
+        json!({}),
+    )
+    .await
+    .assert_field_error(400, "NOTE_REQUIRED", "note");
+    app.advance_clock(Duration::hours(3));
+    let resolved = app
+        .post(
+            &format!("{path}/resolve"),
+            Some(&kitchen.operator),
+            json!({ "note": "已向老人当面道歉，并对员工进行培训" }),
+        )
+        .await;
+    assert_eq!(resolved.assert_ok()["state"], "resolved");
+    // The operator cannot close their own complaint; the complainant, satisfied, does.
+    app.post(&format!("{path}/close"), Some(&kitchen.operator), json!({}))
+        .await
+        .assert_error(403, "COMPLAINT_ACTION_FORBIDDEN");
+    let closed = app
+        .post(
+            &format!("{path}/close"),
+            Some(&family),
+            json!({ "note": "满意" }),
+        )
+        .await;
+    assert_eq!(closed.assert_ok()["state"], "closed");
+
+    // The complainant's own list shows the progress, step by step.
+    let mine = app.get("/api/v1/me/complaints", Some(&family)).await;
+    let mine = mine.assert_ok()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .cloned()
+        .expect("the complainant sees their complaint");
+    let steps = mine["steps"].as_array().unwrap();
+    let summary: Vec<(&str, &str, &str)> = steps
+        .iter()
+        .map(|s| {
+            (
+                s["to_state"].as_str().unwrap(),
+                s["actor_role"].as_str().unwrap(),
+                s["note"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("submitted", "family", "提交投诉"),
+            ("acknowledged", "operator", "已联系老人家属，正在核实"),
+            ("resolved", "operator", "已向老人当面道歉，并对员工进行培训"),
+            ("closed", "family", "满意"),
+        ]
+    );
+    assert_eq!(steps[1]["actor_name"], "助餐点运营员");
+    assert!(steps[2]["at"].as_str() > steps[1]["at"].as_str());
+    assert_eq!(mine["overdue"], false);
+}
+
+#[tokio::test]
+async fn operators_and_clerks_see_only_the_complaints_of_their_own_meal_points_and_district() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let elsewhere = other_meal_point(&app).await;
+    let family = app.wechat_token("o-feedback-complainer").await;
+    let theirs = app
+        .post(
+            "/api/v1/complaints",
+            Some(&family),
+            complaint(elsewhere, None, "hygiene", "餐桌很脏"),
+        )
+        .await;
+    let theirs = theirs.assert_ok()["id"].as_i64().unwrap();
+    let ours = app
+        .post(
+            "/api/v1/complaints",
+            Some(&kitchen.operator),
+            complaint(kitchen.meal_point_id, None, "other", "老人电话反映汤太咸"),
+        )
+        .await;
+    assert_eq!(ours.assert_ok()["complainant_role"], "operator");
+    let ours = ours.body["id"].as_i64().unwrap();
+
+    // The operator: not the other meal point's complaint, by id, in the list or to act on.
+    let path = format!("/api/v1/complaints/{theirs}");
+    app.get(&path, Some(&kitchen.operator))
+        .await
+        .assert_error(404, "COMPLAINT_NOT_FOUND");
+    app.post(
+        &format!("{path}/acknowledge"),
+        Some(&kitchen.operator),
+        json!({}),
+    )
+    .await
+    .assert_error(404, "COMPLAINT_NOT_FOUND");
+    let listed = |reply: crate::helpers::Reply| -> Vec<i64> {
+        reply.assert_ok()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_i64().unwrap())
+            .collect()
+    };
+    let operator_list = listed(app.get("/api/v1/complaints", Some(&kitchen.operator)).await);
+    assert!(operator_list.contains(&ours));
+    assert!(!operator_list.contains(&theirs));
+    // Nor may an operator file one about a meal point they do not run.
+    app.post(
+        "/api/v1/complaints",
+        Some(&kitchen.operator),
+        complaint(elsewhere, None, "other", "替别人登记"),
+    )
+    .await
+    .assert_error(403, "NOT_YOUR_MEAL_POINT");
+
+    // Clerks see their district's; the city admin all; another family member none of these.
+    let zhonglou = app.staff_token("clerk-zhonglou").await;
+    let tianning = app.staff_token("clerk-tianning").await;
+    let admin = app.staff_token("admin").await;
+    app.get(&path, Some(&zhonglou))
+        .await
+        .assert_error(404, "COMPLAINT_NOT_FOUND");
+    app.get(&path, Some(&tianning)).await.assert_ok();
+    let zhonglou_list = listed(app.get("/api/v1/complaints", Some(&zhonglou)).await);
+    assert!(zhonglou_list.contains(&ours) && !zhonglou_list.contains(&theirs));
+    let tianning_list = listed(app.get("/api/v1/complaints", Some(&tianning)).await);
+    assert!(tianning_list.contains(&theirs) && !tianning_list.contains(&ours));
+    let admin_list = listed(app.get("/api/v1/complaints", Some(&admin)).await);
+    assert!(admin_list.contains(&theirs) && admin_list.contains(&ours));
+    let stranger = app.wechat_token("o-feedback-someone-else").await;
+    app.get(&path, Some(&stranger))
+        .await
+        .assert_error(404, "COMPLAINT_NOT_FOUND");
+    app.get("/api/v1/complaints", Some(&family))
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+    assert_eq!(
+        listed(app.get("/api/v1/me/complaints", Some(&family)).await),
+        vec![theirs]
+    );
+}
