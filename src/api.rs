@@ -14,7 +14,10 @@ use crate::{
     auth::http::AuthApi,
     elders::http::{EldersApi, FamiliesApi},
     error,
-    feedback::http::{FeedbackApi, FeedbackComplaintsApi},
+    feedback::{
+        http::{FeedbackApi, FeedbackComplaintsApi},
+        supervision::SupervisionApi,
+    },
     meal_points::http::MealPointsApi,
     menus::http::MenusApi,
     orders::http::OrdersApi,
@@ -43,6 +46,8 @@ pub enum ApiTags {
     Orders,
     /// Ratings of served meals and complaints (评价与投诉)
     Feedback,
+    /// The supervisor view, inspectors and their visits (督查)
+    Supervision,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -58,6 +63,7 @@ type Apis = (
     OrdersApi,
     FeedbackApi,
     FeedbackComplaintsApi,
+    SupervisionApi,
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -91,6 +97,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             FeedbackComplaintsApi {
+                state: state.clone(),
+            },
+            SupervisionApi {
                 state: state.clone(),
             },
         ),

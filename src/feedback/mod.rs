@@ -18,3 +18,4 @@ pub mod http;
 pub mod rules;
 pub mod service;
 pub mod store;
+pub mod supervision;

@@ -728,3 +728,227 @@ async fn operators_and_clerks_see_only_the_complaints_of_their_own_meal_points_a
         vec![theirs]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Inspectors and the supervisor view
+// ---------------------------------------------------------------------------------------------
+
+fn visit(food_safety: i64, hygiene: i64, service: i64, sample_retained: bool) -> Value {
+    json!({
+        "date": TODAY,
+        "scores": { "food_safety": food_safety, "hygiene": hygiene, "service": service },
+        "notes": "后厨检查，查看留样柜",
+        "sample_retained": sample_retained,
+    })
+}
+
+#[tokio::test]
+async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal_points() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let mine = app
+        .get("/api/v1/me/meal-points", Some(&kitchen.operator))
+        .await;
+    let second = mine.assert_ok()["items"][1]["id"].as_i64().unwrap();
+    let admin = app.staff_token("admin").await;
+
+    // The city invites an inspector from the catering association.
+    let invited = app
+        .post(
+            "/api/v1/inspectors",
+            Some(&admin),
+            json!({
+                "username": "inspector-assoc", "display_name": "钱督查",
+                "organisation": "常州市餐饮行业协会", "password": "visit-them-all",
+            }),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    let clerk = app.staff_token("clerk-zhonglou").await;
+    app.post(
+        "/api/v1/inspectors",
+        Some(&clerk),
+        json!({
+            "username": "inspector-x", "display_name": "某人",
+            "organisation": "某协会", "password": "visit-them-all",
+        }),
+    )
+    .await
+    .assert_error(403, "ROLE_FORBIDDEN");
+    let inspector = app
+        .staff_login("inspector-assoc", "visit-them-all")
+        .await
+        .assert_ok()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.get("/api/v1/me", Some(&inspector)).await.assert_ok()["role"],
+        "inspector"
+    );
+
+    // Visits: a poor one without 留样 at the first meal point, a good one at the second.
+    let inspections = |id: i64| format!("/api/v1/meal-points/{id}/inspections");
+    let mut bad = visit(2, 9, 2, false);
+    app.post(
+        &inspections(kitchen.meal_point_id),
+        Some(&inspector),
+        bad.clone(),
+    )
+    .await
+    .assert_field_error(400, "SCORE_INVALID", "scores.hygiene");
+    bad["scores"]["hygiene"] = json!(2);
+    bad["date"] = json!("2026-11-30");
+    app.post(&inspections(kitchen.meal_point_id), Some(&inspector), bad)
+        .await
+        .assert_field_error(400, "INSPECTION_DATE_INVALID", "date");
+    app.post(
+        &inspections(kitchen.meal_point_id),
+        Some(&kitchen.operator),
+        visit(5, 5, 5, true),
+    )
+    .await
+    .assert_error(403, "ROLE_FORBIDDEN");
+    let poor = app
+        .post(
+            &inspections(kitchen.meal_point_id),
+            Some(&inspector),
+            visit(2, 2, 2, false),
+        )
+        .await;
+    assert_eq!(poor.status, 201, "{}", poor.body);
+    assert_eq!(poor.body["organisation"], "常州市餐饮行业协会");
+    assert_eq!(poor.body["sample_retained"], false);
+    app.post(&inspections(second), Some(&inspector), visit(5, 5, 5, true))
+        .await
+        .assert_ok();
+    // The operator reads their own visits; another district's clerk may not.
+    let own = app
+        .get(&inspections(kitchen.meal_point_id), Some(&kitchen.operator))
+        .await;
+    assert_eq!(own.assert_ok()["total"], 1);
+    let tianning = app.staff_token("clerk-tianning").await;
+    app.get(&inspections(kitchen.meal_point_id), Some(&tianning))
+        .await
+        .assert_error(403, "INSPECTIONS_FORBIDDEN");
+
+    // A food-safety complaint nobody acknowledges, past its deadline.
+    let family = app.wechat_token("o-feedback-supervised").await;
+    let made = app
+        .post(
+            "/api/v1/complaints",
+            Some(&family),
+            complaint(kitchen.meal_point_id, None, "food_safety", "饭菜是馊的"),
+        )
+        .await;
+    let complaint_id = made.assert_ok()["id"].as_i64().unwrap();
+    app.advance_clock(Duration::hours(25));
+
+    let overview = app
+        .get("/api/v1/supervision/overview?month=2026-11", Some(&clerk))
+        .await;
+    let overview = overview.assert_ok().clone();
+    assert_eq!(overview["month"], "2026-11");
+    assert_eq!(overview["district_code"], ZHONGLOU);
+    let overdue: Vec<i64> = overview["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert!(overdue.contains(&complaint_id), "{overview}");
+    assert_eq!(overview["overdue"][0]["state"], "escalated");
+    assert!(
+        overview["complaints_by_state"]["escalated"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    // The lowest-scored meal point comes first: the poor visit and the escalated complaint.
+    let points = overview["meal_points"].as_array().unwrap();
+    assert_eq!(
+        points[0]["meal_point_id"], kitchen.meal_point_id,
+        "{overview}"
+    );
+    assert_eq!(points[0]["complaint_count"], 1);
+    assert_eq!(points[0]["escalated_count"], 1);
+    assert_eq!(points[0]["inspection_count"], 1);
+    let score = |id: i64| {
+        points.iter().find(|p| p["meal_point_id"] == id).unwrap()["score"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(score(kitchen.meal_point_id) < score(second));
+    let scores: Vec<Option<f64>> = points.iter().map(|p| p["score"].as_f64()).collect();
+    let known: Vec<f64> = scores.iter().flatten().copied().collect();
+    assert!(
+        known.windows(2).all(|w| w[0] <= w[1]),
+        "lowest first: {scores:?}"
+    );
+    assert!(
+        scores
+            .iter()
+            .skip_while(|s| s.is_some())
+            .all(Option::is_none),
+        "unscored last: {scores:?}"
+    );
+    assert!(points.iter().all(|p| p["district_code"] == ZHONGLOU));
+    let visits = overview["recent_inspections"].as_array().unwrap();
+    assert_eq!(visits.len(), 2);
+    assert_eq!(visits[0]["inspector_name"], "钱督查");
+
+    // Another district's clerk sees neither; the city admin sees all; operators nothing.
+    let other = app
+        .get("/api/v1/supervision/overview", Some(&tianning))
+        .await;
+    let other = other.assert_ok();
+    assert!(
+        !other["overdue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == complaint_id)
+    );
+    assert!(
+        other["meal_points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["district_code"] == "320402")
+    );
+    app.get(
+        "/api/v1/supervision/overview?district_code=320404",
+        Some(&tianning),
+    )
+    .await
+    .assert_error(403, "NOT_YOUR_DISTRICT");
+    let city = app
+        .get("/api/v1/supervision/overview?limit=200", Some(&admin))
+        .await;
+    let city = city.assert_ok();
+    assert_eq!(city["district_code"], Value::Null);
+    assert!(
+        city["overdue"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == complaint_id)
+    );
+    assert_eq!(
+        city["meal_points"][0]["meal_point_id"],
+        kitchen.meal_point_id
+    );
+    app.get("/api/v1/supervision/overview", Some(&kitchen.operator))
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+    app.get("/api/v1/supervision/overview?month=2026-13", Some(&admin))
+        .await
+        .assert_field_error(400, "MONTH_INVALID", "month");
+    // Last month had none of this.
+    let october = app
+        .get("/api/v1/supervision/overview?month=2026-10", Some(&clerk))
+        .await;
+    let october = october.assert_ok();
+    assert_eq!(october["recent_inspections"].as_array().unwrap().len(), 0);
+    assert_eq!(october["complaints_by_state"]["total"], 0);
+}
