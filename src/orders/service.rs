@@ -339,7 +339,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
     }
 }
 
-fn level_fen(quote: &crate::subsidy::Quote, level: FunderLevel) -> i64 {
+pub fn level_fen(quote: &crate::subsidy::Quote, level: FunderLevel) -> i64 {
     quote
         .lines
         .iter()

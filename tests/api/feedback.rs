@@ -9,7 +9,7 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id_card_number, spawn_demo_city};
+use crate::helpers::{TestApp, id_card_number, spawn_demo_city, spawn_full_demo};
 
 const ZHONGLOU: &str = "320404";
 const TODAY: &str = "2026-11-23";
@@ -951,4 +951,62 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
     let october = october.assert_ok();
     assert_eq!(october["recent_inspections"].as_array().unwrap().len(), 0);
     assert_eq!(october["complaints_by_state"]["total"], 0);
+}
+
+#[tokio::test]
+async fn the_demo_city_shows_ratings_a_reply_an_unrated_meal_and_a_complaint() {
+    let app = spawn_full_demo().await;
+    let operator = app.staff_token("operator-demo").await;
+    let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
+    let items = mine.assert_ok()["items"].as_array().unwrap().clone();
+    let rated: u64 = items
+        .iter()
+        .map(|m| m["rating_summary"]["count"].as_u64().unwrap())
+        .sum();
+    assert!(rated >= 4, "{items:?}");
+    let mut replies = 0;
+    for item in &items {
+        let ratings = app
+            .get(&format!("/api/v1/meal-points/{}/ratings", item["id"]), None)
+            .await;
+        replies += ratings.assert_ok()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["reply"]["text"].is_string())
+            .count();
+    }
+    assert_eq!(replies, 1);
+    let complaints = app.get("/api/v1/complaints", Some(&operator)).await;
+    assert_eq!(complaints.assert_ok()["items"][0]["state"], "acknowledged");
+
+    // The demo family member sees the complaint's progress and has a served meal to rate.
+    let family = app.wechat_token("demo-family-2").await;
+    let own = app.get("/api/v1/me/complaints", Some(&family)).await;
+    assert_eq!(
+        own.assert_ok()["items"][0]["steps"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let elders = app.get("/api/v1/me/elders", Some(&family)).await;
+    let mut unrated = 0;
+    for elder in elders.assert_ok().as_array().unwrap_or(&Vec::new()) {
+        let id = elder["id"]
+            .as_i64()
+            .or(elder["elder"]["id"].as_i64())
+            .unwrap();
+        let orders = app
+            .get(&format!("/api/v1/elders/{id}/orders"), Some(&family))
+            .await;
+        for order in orders.assert_ok().as_array().unwrap() {
+            if order["state"] == "served"
+                && app.get(&rating_path(order), Some(&family)).await.status == 404
+            {
+                unrated += 1;
+            }
+        }
+    }
+    assert!(unrated >= 1);
 }
