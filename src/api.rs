@@ -18,6 +18,7 @@ use crate::{
     menus::http::MenusApi,
     orders::http::OrdersApi,
     places::http::PlacesApi,
+    settlement::http::SettlementApi,
     state::AppState,
     subsidy::http::SubsidyApi,
 };
@@ -40,6 +41,8 @@ pub enum ApiTags {
     Subsidy,
     /// Booking, cancelling, pickup, delivery, no-shows
     Orders,
+    /// Same-city subsidy settlement (同城共享结算): runs, statements, review, exports
+    Settlement,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -53,6 +56,7 @@ type Apis = (
     FamiliesApi,
     SubsidyApi,
     OrdersApi,
+    SettlementApi,
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -80,6 +84,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             OrdersApi {
+                state: state.clone(),
+            },
+            SettlementApi {
                 state: state.clone(),
             },
         ),
