@@ -188,7 +188,10 @@ async fn run(orders: u64, backend: &str, database_url: &str, schema: Option<Stri
 
     let mut timings = vec![("create the run (aggregate into lines)", create)];
     for (label, path) in [
-        ("read the matrix", format!("{base}/settlement-runs/{id}/matrix")),
+        (
+            "read the matrix",
+            format!("{base}/settlement-runs/{id}/matrix"),
+        ),
         (
             "read the net positions",
             format!("{base}/settlement-runs/{id}/net-positions"),
@@ -209,7 +212,11 @@ async fn run(orders: u64, backend: &str, database_url: &str, schema: Option<Stri
             .send()
             .await
             .expect("read");
-        assert!(response.status().is_success(), "{path}: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "{path}: {}",
+            response.status()
+        );
         response.bytes().await.expect("body");
         timings.push((label, started.elapsed()));
     }
@@ -239,7 +246,10 @@ async fn run(orders: u64, backend: &str, database_url: &str, schema: Option<Stri
         .unwrap_or_default();
     println!("{backend}: the run has {lines} lines (meal point × funding district)");
     for (label, took) in timings {
-        println!("{backend}: {label:<40} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        println!(
+            "{backend}: {label:<40} {:>8.1} ms",
+            took.as_secs_f64() * 1000.0
+        );
     }
     if let Some(peak) = peak_memory_mib() {
         println!("{backend}: peak resident memory of the process so far: {peak:.0} MiB");

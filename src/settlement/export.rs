@@ -372,9 +372,7 @@ pub fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
         for (c, cell) in row.iter().enumerate() {
             let c = c as u16;
             match cell {
-                Cell::Text(t) if is_total => {
-                    sheet.write_string_with_format(excel_row, c, t, &bold)
-                }
+                Cell::Text(t) if is_total => sheet.write_string_with_format(excel_row, c, t, &bold),
                 Cell::Text(t) => sheet.write_string(excel_row, c, t),
                 Cell::Count(n) if is_total => {
                     sheet.write_number_with_format(excel_row, c, *n as f64, &bold)

@@ -503,7 +503,11 @@ impl SettlementApi {
     ///
     /// Roles: city_admin, district_clerk (only pairs with their district).
     #[oai(path = "/settlement-runs/:id/net-positions", method = "get")]
-    async fn net_positions(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<NetPositions>> {
+    async fn net_positions(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> AppResult<Json<NetPositions>> {
         let (_, s) = self.statements(&auth, *id).await?;
         Ok(Json(NetPositions {
             positions: s
@@ -769,7 +773,11 @@ impl SettlementApi {
         Ok((run, s))
     }
 
-    async fn view(&self, caller: &Caller, run: entity::settlement_run::Model) -> AppResult<RunView> {
+    async fn view(
+        &self,
+        caller: &Caller,
+        run: entity::settlement_run::Model,
+    ) -> AppResult<RunView> {
         let db = &self.state.db;
         let viewer = viewer_of(caller);
         let reconciliation = store::reconciliation_of(db, &run).await?;

@@ -230,10 +230,7 @@ pub fn matrix(flows: &[Flow]) -> BTreeMap<(String, String), Figures> {
     let mut cells: BTreeMap<(String, String), Figures> = BTreeMap::new();
     for flow in flows {
         *cells
-            .entry((
-                flow.funding_district.clone(),
-                flow.service_district.clone(),
-            ))
+            .entry((flow.funding_district.clone(), flow.service_district.clone()))
             .or_default() += flow.figures;
     }
     cells
@@ -423,7 +420,11 @@ pub fn reconcile(
     }
     let amounts = [
         ("餐费", lines.gross_fen, served_orders.gross_fen),
-        ("个人自付", lines.elder_share_fen, served_orders.elder_share_fen),
+        (
+            "个人自付",
+            lines.elder_share_fen,
+            served_orders.elder_share_fen,
+        ),
         ("补贴", lines.subsidy_fen, served_orders.subsidy_fen),
         (
             "市级补贴",
@@ -643,7 +644,10 @@ pub fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
 }
 
 /// A review comment: required to dispute, at most 500 characters.
-pub fn check_comment(decision: Decision, comment: Option<&str>) -> Result<Option<String>, AppError> {
+pub fn check_comment(
+    decision: Decision,
+    comment: Option<&str>,
+) -> Result<Option<String>, AppError> {
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > 500) {
         return Err(AppError::invalid(
@@ -784,7 +788,10 @@ mod tests {
         let clerk = Viewer::District(TN.into());
         assert!(clerk.sees(TN, WJ));
         assert!(clerk.sees(LY, TN));
-        assert!(!clerk.sees(WJ, LY), "武进 ↔ 溧阳 is none of 天宁's business");
+        assert!(
+            !clerk.sees(WJ, LY),
+            "武进 ↔ 溧阳 is none of 天宁's business"
+        );
         assert!(!clerk.sees(LY, WJ));
         assert!(Viewer::City.sees(WJ, LY));
     }
@@ -792,15 +799,33 @@ mod tests {
     #[test]
     fn reconciliation_holds_only_to_the_fen() {
         let lines = figures(6, 900, 300, 150);
-        assert!(reconcile(lines, lines, Figures::default(), Figures::default(), Figures::default())
-            .reconciled());
+        assert!(
+            reconcile(
+                lines,
+                lines,
+                Figures::default(),
+                Figures::default(),
+                Figures::default()
+            )
+            .reconciled()
+        );
         let mut one_fen_off = lines;
         one_fen_off.subsidy_street_fen += 1;
         one_fen_off.subsidy_fen += 1;
         one_fen_off.elder_share_fen -= 1;
-        let r = reconcile(lines, one_fen_off, Figures::default(), Figures::default(), Figures::default());
+        let r = reconcile(
+            lines,
+            one_fen_off,
+            Figures::default(),
+            Figures::default(),
+            Figures::default(),
+        );
         assert!(!r.reconciled());
-        assert!(r.issues.iter().any(|i| i.contains("街道补贴")), "{:?}", r.issues);
+        assert!(
+            r.issues.iter().any(|i| i.contains("街道补贴")),
+            "{:?}",
+            r.issues
+        );
         assert!(check_reconciled(&r).is_err());
 
         let late = figures(1, 200, 100, 0);
@@ -812,8 +837,18 @@ mod tests {
 
         let mut broken = lines;
         broken.subsidy_city_fen += 5;
-        let r = reconcile(broken, broken, Figures::default(), Figures::default(), Figures::default());
-        assert!(r.issues.iter().any(|i| i.contains("三级")), "{:?}", r.issues);
+        let r = reconcile(
+            broken,
+            broken,
+            Figures::default(),
+            Figures::default(),
+            Figures::default(),
+        );
+        assert!(
+            r.issues.iter().any(|i| i.contains("三级")),
+            "{:?}",
+            r.issues
+        );
     }
 
     #[test]
@@ -861,7 +896,9 @@ mod tests {
         .unwrap_err();
         assert!(err.message.contains(WJ));
         assert_eq!(
-            check_comment(Decision::Disputed, Some("  ")).unwrap_err().code,
+            check_comment(Decision::Disputed, Some("  "))
+                .unwrap_err()
+                .code,
             "COMMENT_REQUIRED"
         );
         assert_eq!(check_comment(Decision::Confirmed, None).unwrap(), None);
@@ -870,7 +907,10 @@ mod tests {
     #[test]
     fn periods() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(month_period("2026-11").unwrap(), (d("2026-11-01"), d("2026-11-30")));
+        assert_eq!(
+            month_period("2026-11").unwrap(),
+            (d("2026-11-01"), d("2026-11-30"))
+        );
         assert_eq!(month_period("2024-02").unwrap().1, d("2024-02-29"));
         assert_eq!(month_period("2026-12").unwrap().1, d("2026-12-31"));
         assert!(month_period("2026-13").is_err());
@@ -885,7 +925,13 @@ mod tests {
         );
         assert!(check_period(d("2026-11-02"), d("2026-11-01")).is_err());
         assert!(check_period(d("2026-01-01"), d("2027-06-01")).is_err());
-        assert!(overlaps((d("2026-11-01"), d("2026-11-30")), (d("2026-11-30"), d("2026-12-31"))));
-        assert!(!overlaps((d("2026-11-01"), d("2026-11-30")), (d("2026-12-01"), d("2026-12-31"))));
+        assert!(overlaps(
+            (d("2026-11-01"), d("2026-11-30")),
+            (d("2026-11-30"), d("2026-12-31"))
+        ));
+        assert!(!overlaps(
+            (d("2026-11-01"), d("2026-11-30")),
+            (d("2026-12-01"), d("2026-12-31"))
+        ));
     }
 }

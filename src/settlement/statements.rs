@@ -160,5 +160,10 @@ pub async fn load(
 ) -> AppResult<Statements> {
     let lines = store::lines_of(db, run_id).await?;
     let adjustments = store::adjustments_of(db, run_id).await?;
-    Ok(build(&lines, &adjustments, viewer, district_names(db).await?))
+    Ok(build(
+        &lines,
+        &adjustments,
+        viewer,
+        district_names(db).await?,
+    ))
 }

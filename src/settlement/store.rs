@@ -13,9 +13,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QueryResult, Statement, Value,
 };
 
-use super::rules::{
-    self, AdjustmentKind, Decision, Figures, Flow, Reconciliation, RunState, Step,
-};
+use super::rules::{self, AdjustmentKind, Decision, Figures, Flow, Reconciliation, RunState, Step};
 use crate::{
     auth::Caller,
     error::{AppError, AppResult},
@@ -76,12 +74,15 @@ pub async fn served_totals(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Figures> {
-    let sql = format!(
-        "SELECT {SUMS} FROM meal_order WHERE state = 'served' AND date >= ? AND date <= ?"
-    );
+    let sql =
+        format!("SELECT {SUMS} FROM meal_order WHERE state = 'served' AND date >= ? AND date <= ?");
     one_figures(
         db,
-        statement(db.get_database_backend(), &sql, vec![from.into(), to.into()]),
+        statement(
+            db.get_database_backend(),
+            &sql,
+            vec![from.into(), to.into()],
+        ),
     )
     .await
 }
@@ -197,29 +198,45 @@ fn settled_order(row: &QueryResult) -> AppResult<SettledOrder> {
 
 /// Orders the run must carry as late-served adjustments: served, dated inside an earlier locked
 /// run's period, served after that run's lines were worked out (so not in them), and not carried
-/// by another run already.
+/// by another run already. One query per earlier locked run, each over that run's dates only
+/// (the `(state, date)` index), so the month being settled is never scanned for it.
 pub async fn late_served_due(
     db: &impl ConnectionTrait,
     run: &run::Model,
 ) -> AppResult<Vec<SettledOrder>> {
+    let earlier = run::Entity::find()
+        .filter(run::Column::State.eq(RunState::Locked.as_str()))
+        .filter(run::Column::PeriodTo.lt(run.period_from))
+        .order_by_asc(run::Column::PeriodFrom)
+        .all(db)
+        .await?;
     let sql = format!(
         "SELECT {ORDER_COLUMNS} FROM meal_order o \
-         JOIN settlement_run r ON o.date >= r.period_from AND o.date <= r.period_to \
          LEFT JOIN meal_point p ON p.id = o.meal_point_id \
-         WHERE r.state = 'locked' AND r.period_to < ? AND o.state = 'served' \
-           AND o.served_at > r.computed_at \
+         WHERE o.state = 'served' AND o.date >= ? AND o.date <= ? AND o.served_at > ? \
            AND NOT EXISTS (SELECT 1 FROM settlement_adjustment a \
                WHERE a.order_id = o.id AND a.kind = 'late_served' AND a.run_id <> ?) \
          ORDER BY o.date, o.id"
     );
-    let rows = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            &sql,
-            vec![run.period_from.into(), run.id.into()],
-        ))
-        .await?;
-    rows.iter().map(settled_order).collect()
+    let mut due = Vec::new();
+    for locked in earlier {
+        let rows = db
+            .query_all_raw(statement(
+                db.get_database_backend(),
+                &sql,
+                vec![
+                    locked.period_from.into(),
+                    locked.period_to.into(),
+                    locked.computed_at.into(),
+                    run.id.into(),
+                ],
+            ))
+            .await?;
+        for row in &rows {
+            due.push(settled_order(row)?);
+        }
+    }
+    Ok(due)
 }
 
 fn figures_total(orders: &[SettledOrder]) -> Figures {
@@ -323,7 +340,13 @@ pub async fn reconcile(db: &impl ConnectionTrait, run: &run::Model) -> AppResult
     let late = adjustment_totals(db, run.id, AdjustmentKind::LateServed).await?;
     let late_expected = figures_total(&late_served_due(db, run).await?);
     let invalid = adjustment_totals(db, run.id, AdjustmentKind::Invalid).await?;
-    Ok(rules::reconcile(lines, served, late, late_expected, invalid))
+    Ok(rules::reconcile(
+        lines,
+        served,
+        late,
+        late_expected,
+        invalid,
+    ))
 }
 
 /// The reconciliation to show: as checked at submission for a submitted or locked run (a
@@ -373,7 +396,10 @@ pub async fn set_state(
     extra: impl FnOnce(sea_orm::UpdateMany<run::Entity>) -> sea_orm::UpdateMany<run::Entity>,
 ) -> AppResult<()> {
     let update = run::Entity::update_many()
-        .col_expr(run::Column::State, sea_orm::sea_query::Expr::value(to.as_str()))
+        .col_expr(
+            run::Column::State,
+            sea_orm::sea_query::Expr::value(to.as_str()),
+        )
         .filter(run::Column::Id.eq(run_id))
         .filter(run::Column::State.eq(from.as_str()));
     let result = extra(update).exec(db).await?;
@@ -504,7 +530,10 @@ pub async fn record_review(
             review::Column::Decision,
             sea_orm::sea_query::Expr::value(decision.as_str()),
         )
-        .col_expr(review::Column::Comment, sea_orm::sea_query::Expr::value(comment))
+        .col_expr(
+            review::Column::Comment,
+            sea_orm::sea_query::Expr::value(comment),
+        )
         .col_expr(
             review::Column::AccountId,
             sea_orm::sea_query::Expr::value(Some(account_id)),

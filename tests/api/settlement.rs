@@ -54,7 +54,10 @@ impl City {
 
 async fn meal_point(app: &TestApp, admin: &str, district: &str, n: u32) -> i64 {
     let streets = app
-        .get(&format!("/api/v1/places/districts/{district}/streets"), None)
+        .get(
+            &format!("/api/v1/places/districts/{district}/streets"),
+            None,
+        )
         .await;
     let street = streets.assert_ok()[0]["id"].as_i64().unwrap();
     let body = json!({
@@ -255,15 +258,18 @@ fn net<'a>(positions: &'a Value, a: &str, b: &str) -> &'a Value {
 
 async fn create_month(app: &TestApp, token: &str, month: &str) -> Value {
     let created = app
-        .post("/api/v1/settlement-runs", Some(token), json!({ "month": month }))
+        .post(
+            "/api/v1/settlement-runs",
+            Some(token),
+            json!({ "month": month }),
+        )
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
     created.body
 }
 
 #[tokio::test]
-async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerks_see_their_part()
-{
+async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerks_see_their_part() {
     let app = spawn_app().await;
     let city = city(&app).await;
     let run = create_month(&app, &city.admin, "2026-11").await;
@@ -271,7 +277,10 @@ async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerk
     assert_eq!(run["state"], "draft");
     assert_eq!(run["period_from"], "2026-11-01");
     assert_eq!(run["period_to"], "2026-11-30");
-    assert_eq!(run["totals"]["meals"], 6, "six pickups served; deliveries not yet");
+    assert_eq!(
+        run["totals"]["meals"], 6,
+        "six pickups served; deliveries not yet"
+    );
     assert_eq!(run["totals"]["gross"], "90.00");
     assert_eq!(run["totals"]["subsidy"], "22.00");
     assert_eq!(run["totals"]["elder_paid"], "68.00");
@@ -345,7 +354,11 @@ async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerk
         .iter()
         .filter(|l| l["meal_point_id"] == city.tianning)
         .collect();
-    assert_eq!(at_tianning.len(), 3, "天宁's meal point served three districts");
+    assert_eq!(
+        at_tianning.len(),
+        3,
+        "天宁's meal point served three districts"
+    );
     assert_eq!(at_tianning[0]["meal_point_name"], "结算测试食堂1");
 
     // The 天宁 clerk: only their row and column, never 武进 ↔ 溧阳.
@@ -465,8 +478,7 @@ fn xlsx_part(bytes: &[u8], name: &str) -> String {
 }
 
 #[tokio::test]
-async fn a_run_that_does_not_reconcile_cannot_be_submitted_and_a_locked_run_refuses_every_change()
-{
+async fn a_run_that_does_not_reconcile_cannot_be_submitted_and_a_locked_run_refuses_every_change() {
     let app = spawn_app().await;
     let city = city(&app).await;
     let run = create_month(&app, &city.admin, "2026-11").await;
@@ -680,7 +692,10 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
     let next = create_month(&app, &city.admin, "2026-12").await;
     let next_id = next["id"].as_i64().unwrap();
     let next_base = format!("/api/v1/settlement-runs/{next_id}");
-    assert_eq!(next["totals"]["meals"], 1, "the late meal, nothing of December yet");
+    assert_eq!(
+        next["totals"]["meals"], 1,
+        "the late meal, nothing of December yet"
+    );
     assert_eq!(next["reconciliation"]["reconciled"], true, "{next}");
     let clerk_tianning = app.staff_token("clerk-tianning").await;
     let added = app
@@ -772,7 +787,10 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
     // Exports: Chinese headers, a totals row equal to the API's figures, in both formats.
     let csv = export(&app, &city.admin, id, "matrix", "csv").await;
     let rows: Vec<&str> = csv.lines().collect();
-    assert!(rows[0].starts_with("户籍区（出资区）＼就餐区,天宁区 餐数"), "{csv}");
+    assert!(
+        rows[0].starts_with("户籍区（出资区）＼就餐区,天宁区 餐数"),
+        "{csv}"
+    );
     let totals = rows.last().unwrap();
     assert!(totals.starts_with("合计,"), "{csv}");
     assert!(totals.ends_with(",7,26.00"), "{csv}");
@@ -780,9 +798,18 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
     assert!(csv.starts_with("本区,对方区,本区应付对方（元）"), "{csv}");
     assert!(csv.contains("天宁区,溧阳市,0.00,8.00,-8.00"), "{csv}");
     let csv = export(&app, &city.admin, id, "districts", "csv").await;
-    assert!(csv.contains("天宁区,4,16.00,2,1,12.00,3.00,9.00,0.00"), "{csv}");
+    assert!(
+        csv.contains("天宁区,4,16.00,2,1,12.00,3.00,9.00,0.00"),
+        "{csv}"
+    );
     let csv = export(&app, &city.admin, id, "meal_points", "csv").await;
-    assert!(csv.lines().last().unwrap().starts_with("合计,,,,7,105.00,79.00,26.00,0.00"), "{csv}");
+    assert!(
+        csv.lines()
+            .last()
+            .unwrap()
+            .starts_with("合计,,,,7,105.00,79.00,26.00,0.00"),
+        "{csv}"
+    );
 
     let (content_type, disposition, bytes) =
         export_bytes(&app, &city.admin, id, "matrix", "xlsx").await;
@@ -791,14 +818,18 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     );
     assert!(
-        disposition.starts_with("attachment; filename=\"settlement-") && disposition.ends_with(".xlsx\""),
+        disposition.starts_with("attachment; filename=\"settlement-")
+            && disposition.ends_with(".xlsx\""),
         "{disposition}"
     );
     let strings = xlsx_part(&bytes, "xl/sharedStrings.xml");
     assert!(strings.contains("户籍区（出资区）＼就餐区"), "{strings}");
     assert!(strings.contains("合计"));
     let sheet = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
-    assert!(sheet.contains("<v>26</v>"), "the total owed, 26.00: {sheet}");
+    assert!(
+        sheet.contains("<v>26</v>"),
+        "the total owed, 26.00: {sheet}"
+    );
     let workbook = xlsx_part(&bytes, "xl/workbook.xml");
     assert!(workbook.contains("区际结算矩阵"));
 
