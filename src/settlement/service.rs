@@ -37,6 +37,7 @@ pub async fn create_run(
     rules::check_period(from, to)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
+    store::serialise_run_creation(&txn).await?;
     if let Some(other) = store::overlapping_runs(&txn, from, to).await?.first() {
         return Err(AppError::conflict(
             "PERIOD_OVERLAPS",

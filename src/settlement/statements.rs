@@ -167,3 +167,60 @@ pub async fn load(
         district_names(db).await?,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(mp: i64, service: &str, funding: &str, meals: i64, owed: i64) -> line::Model {
+        line::Model {
+            id: mp,
+            run_id: 1,
+            meal_point_id: mp,
+            meal_point_name: format!("食堂{mp}"),
+            service_district_code: service.into(),
+            funding_district_code: funding.into(),
+            meals,
+            gross_fen: meals * 1500,
+            elder_share_fen: meals * 1500 - owed,
+            subsidy_fen: owed,
+            subsidy_city_fen: 0,
+            subsidy_district_fen: owed,
+            subsidy_street_fen: 0,
+        }
+    }
+
+    #[test]
+    fn a_clerk_gets_their_rows_cells_and_pairs_turned_their_way() {
+        let lines = [
+            line(1, "320402", "320412", 2, 800),
+            line(2, "320412", "320481", 1, 400),
+            line(3, "320481", "320402", 1, 300),
+        ];
+        let city = build(&lines, &[], &Viewer::City, HashMap::new());
+        assert_eq!(city.meal_points.len(), 3);
+        assert_eq!(city.net.len(), 3);
+        let clerk = build(
+            &lines,
+            &[],
+            &Viewer::District("320412".into()),
+            HashMap::new(),
+        );
+        assert_eq!(
+            clerk.districts.len(),
+            3,
+            "the matrix still names every district"
+        );
+        assert_eq!(clerk.meal_points.len(), 2);
+        assert_eq!(clerk.cells.len(), 2);
+        assert_eq!(clerk.district_positions.len(), 1);
+        assert!(clerk.net.iter().all(|p| p.a == "320412"));
+        let with_tianning = clerk.net.iter().find(|p| p.b == "320402").unwrap();
+        assert_eq!(with_tianning.net_fen(), 800, "武进 owes 天宁 8.00");
+        assert_eq!(
+            clerk.name("320412"),
+            "320412",
+            "a code without a name stays a code"
+        );
+    }
+}

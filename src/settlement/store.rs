@@ -587,6 +587,16 @@ pub async fn events_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<
         .await?)
 }
 
+/// Two runs created at once must not both pass the overlap check: on PostgreSQL a transaction
+/// advisory lock makes creations take turns (SQLite already lets one writer at a time).
+pub async fn serialise_run_creation(db: &impl ConnectionTrait) -> AppResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("SELECT pg_advisory_xact_lock(2026112305)")
+            .await?;
+    }
+    Ok(())
+}
+
 /// Runs whose period overlaps `from..=to`.
 pub async fn overlapping_runs(
     db: &impl ConnectionTrait,
