@@ -33,3 +33,43 @@ async fn the_docs_and_the_openapi_document_are_served() {
     assert_eq!(docs.status(), 200);
     assert!(docs.text().await.unwrap().contains("swagger"));
 }
+
+/// What `cargo run` seeds on a fresh database: everything, with last month's served lunches
+/// (a settlement matrix between districts) and the rated lunches at `operator-demo`'s points.
+#[tokio::test]
+async fn the_whole_demo_seeds_a_fresh_database() {
+    let app = crate::helpers::spawn_app_with(zhucan::demo::DemoScope::WithServedMonth).await;
+    let admin = app.staff_token("admin").await;
+
+    let run = app
+        .post(
+            "/api/v1/settlement-runs",
+            Some(&admin),
+            serde_json::json!({ "month": "2026-10" }),
+        )
+        .await;
+    assert_eq!(run.status, 201, "{}", run.body);
+    assert!(
+        run.body["totals"]["meals"].as_i64().unwrap() > 100,
+        "{}",
+        run.body
+    );
+    assert_eq!(
+        run.body["reconciliation"]["reconciled"], true,
+        "{}",
+        run.body
+    );
+    let id = run.body["id"].as_i64().unwrap();
+    let matrix = app
+        .get(
+            &format!("/api/v1/settlement-runs/{id}/matrix"),
+            Some(&admin),
+        )
+        .await;
+    assert!(matrix.assert_ok()["cells"].as_array().unwrap().len() > 7);
+
+    let operator = app.staff_token("operator-demo").await;
+    let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
+    let summary = &mine.assert_ok()["items"][0]["rating_summary"];
+    assert!(summary["count"].as_i64().unwrap() > 0, "{summary}");
+}
