@@ -18,7 +18,7 @@ export const SHOTS = path.join(here, 'screenshots')
 export function zhucanBinary() {
   if (process.env.ZHUCAN_BIN) return process.env.ZHUCAN_BIN
   const out = execFileSync('cargo', ['build', '--bin', 'zhucan', '--message-format=json'], {
-    cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ZHUCAN_SKIP_H5_BUILD: '1' }, maxBuffer: 64 * 1024 * 1024,
+    cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024,
   })
   for (const line of out.split('\n').reverse()) {
     if (!line.startsWith('{')) continue
