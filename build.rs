@@ -23,7 +23,8 @@ const INPUTS: &[&str] = &[
 
 fn main() {
     println!("cargo:rerun-if-env-changed=ZHUCAN_SKIP_H5_BUILD");
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let app = root.join("miniapp");
     for input in INPUTS {
         println!("cargo:rerun-if-changed=miniapp/{input}");
@@ -39,7 +40,9 @@ fn main() {
         return;
     }
     if let Err(problem) = build_h5(&app) {
-        println!("cargo:warning=the H5 page was not built ({problem}); /h5/ will say how to build it: cd miniapp && npm ci && npm run build:h5");
+        println!(
+            "cargo:warning=the H5 page was not built ({problem}); /h5/ will say how to build it: cd miniapp && npm ci && npm run build:h5"
+        );
     }
     if !index.is_file() {
         // Not built: look again on the next build. (Never list a file this script writes when it
@@ -55,7 +58,9 @@ fn build_h5(app: &Path) -> Result<(), String> {
         .output()
         .map_err(|_| "npm is not installed".to_string())?;
     if !app.join("node_modules/.package-lock.json").is_file() {
-        run(Command::new(npm).args(["ci", "--no-audit", "--no-fund"]).current_dir(app))?;
+        run(Command::new(npm)
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(app))?;
     }
     run(Command::new(npm).args(["run", "build:h5"]).current_dir(app))
 }
@@ -68,7 +73,10 @@ fn run(command: &mut Command) -> Result<(), String> {
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
-    Err(format!("{shown} failed: {}", tail.into_iter().rev().collect::<Vec<_>>().join(" / ")))
+    Err(format!(
+        "{shown} failed: {}",
+        tail.into_iter().rev().collect::<Vec<_>>().join(" / ")
+    ))
 }
 
 /// The built page is newer than every input file.
@@ -76,7 +84,9 @@ fn is_fresh(app: &Path, index: &Path) -> bool {
     let Some(built) = modified(index) else {
         return false;
     };
-    INPUTS.iter().all(|input| newest(&app.join(input)).is_none_or(|m| m <= built))
+    INPUTS
+        .iter()
+        .all(|input| newest(&app.join(input)).is_none_or(|m| m <= built))
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {

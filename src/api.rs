@@ -220,3 +220,44 @@ async fn readyz(state: Data<&AppState>) -> Response {
     };
     Json(body).with_status(status).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use poem::{Route, http::StatusCode, test::TestClient};
+
+    use super::h5_page;
+
+    fn scratch_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("zhucan-h5-{name}-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[tokio::test]
+    async fn an_unbuilt_h5_page_says_how_to_build_it() {
+        let dir = scratch_dir("missing");
+        let cli = TestClient::new(Route::new().nest("/h5", h5_page(dir.join("nothing-here"))));
+        let resp = cli.get("/h5/").send().await;
+        resp.assert_status(StatusCode::SERVICE_UNAVAILABLE);
+        let text = resp.0.into_body().into_string().await.unwrap();
+        assert!(text.contains("npm run build:h5"), "{text}");
+        assert!(text.contains("还没有构建"), "{text}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_built_h5_page_and_its_assets_are_served() {
+        let dir = scratch_dir("built");
+        std::fs::write(dir.join("index.html"), "<title>长者助餐</title>").unwrap();
+        std::fs::create_dir_all(dir.join("assets")).unwrap();
+        std::fs::write(dir.join("assets/app.js"), "console.log(1)").unwrap();
+        let cli = TestClient::new(Route::new().nest("/h5", h5_page(dir.clone())));
+        let index = cli.get("/h5/").send().await;
+        index.assert_status_is_ok();
+        index.assert_text("<title>长者助餐</title>").await;
+        let asset = cli.get("/h5/assets/app.js").send().await;
+        asset.assert_status_is_ok();
+        asset.assert_text("console.log(1)").await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

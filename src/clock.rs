@@ -93,8 +93,14 @@ mod tests {
         );
         let clock = Clock::starting_at(start);
         let first = clock.now();
-        assert!((first - start).num_seconds().abs() < 5, "{first} vs {start}");
-        assert_eq!(clock.today(), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        assert!(
+            (first - start).num_seconds().abs() < 5,
+            "{first} vs {start}"
+        );
+        assert_eq!(
+            clock.today(),
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+        );
         let later = clock.now();
         assert!(later >= first);
     }

@@ -423,9 +423,11 @@ mod tests {
 
     #[test]
     fn demo_mode_may_start_the_clock_elsewhere() {
-        let config =
-            Config::from_vars(&vars(&[("ZHUCAN_CLOCK_START", "2026-11-24T10:30:00+08:00")]))
-                .unwrap();
+        let config = Config::from_vars(&vars(&[(
+            "ZHUCAN_CLOCK_START",
+            "2026-11-24T10:30:00+08:00",
+        )]))
+        .unwrap();
         assert_eq!(
             config.clock_start.unwrap().to_rfc3339(),
             "2026-11-24T02:30:00+00:00"
