@@ -135,6 +135,7 @@ impl Application {
             attempt_limiter,
             clock: options.clock,
             config: Arc::new(config),
+            caches: Arc::new(crate::cache::HotCaches::default()),
         };
 
         let demo_accounts = if state.config.seed_demo_data {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 
 use crate::{
+    cache::HotCaches,
     clock::Clock,
     config::Config,
     orders::{limiter::AttemptLimiter, reservation::SharedReservations, writer::OrderWriter},
@@ -25,4 +26,6 @@ pub struct AppState {
     pub attempt_limiter: AttemptLimiter,
     pub clock: Clock,
     pub config: Arc<Config>,
+    /// Short-lived copies of what every booking reads (see `cache`).
+    pub caches: Arc<HotCaches>,
 }

@@ -153,6 +153,10 @@ impl AuthApi {
         auth.any_role();
         let token = bearer_token(req).unwrap_or_default();
         store::revoke_session(&self.state.db, token, self.state.clock.now()).await?;
+        self.state
+            .caches
+            .sessions
+            .remove(&super::rules::token_hash(token));
         Ok(Json(Done { done: true }))
     }
 

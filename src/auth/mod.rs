@@ -15,6 +15,7 @@ use poem::Request;
 use poem_openapi::{Enum, SecurityScheme, auth::Bearer};
 
 use crate::{
+    cache::CachedSession,
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -91,7 +92,22 @@ async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     let state = req
         .data::<AppState>()
         .ok_or_else(|| AppError::internal(std::io::Error::other("app state missing")))?;
-    Ok(store::caller_for_token(&state.db, &bearer.token, state.clock.now()).await?)
+    let now = state.clock.now();
+    let token_hash = rules::token_hash(&bearer.token);
+    if let Some(cached) = state.caches.sessions.get(&token_hash)
+        && now < cached.expires_at
+    {
+        return Ok(cached.caller);
+    }
+    let (caller, expires_at) = store::caller_for_token(&state.db, &bearer.token, now).await?;
+    state.caches.sessions.insert(
+        token_hash,
+        CachedSession {
+            caller: caller.clone(),
+            expires_at,
+        },
+    );
+    Ok(caller)
 }
 
 impl BearerAuth {

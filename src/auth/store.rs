@@ -3,8 +3,8 @@
 use chrono::{DateTime, Duration, Utc};
 use entity::{account, session};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 
 use super::{
@@ -13,16 +13,24 @@ use super::{
 };
 use crate::error::{AppError, AppResult};
 
-/// Resolves a bearer token to its caller, or says precisely why it cannot.
+/// Resolves a bearer token to its caller and when the session ends, or says precisely why it
+/// cannot.
 pub async fn caller_for_token(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> AppResult<Caller> {
+) -> AppResult<(Caller, DateTime<Utc>)> {
+    // One round trip for both rows: every authenticated request pays it, the lunch peak too.
+    let session_account = session::Entity::belongs_to(account::Entity)
+        .from(session::Column::AccountId)
+        .to(account::Column::Id)
+        .into();
     let found = session::Entity::find_by_id(rules::token_hash(token))
+        .select_also(account::Entity)
+        .join(JoinType::InnerJoin, session_account)
         .one(db)
         .await?;
-    let Some(session) = found else {
+    let Some((session, account)) = found else {
         return Err(AppError::unauthenticated(
             "TOKEN_INVALID",
             "登录信息无效，请重新登录",
@@ -43,14 +51,12 @@ pub async fn caller_for_token(
             ));
         }
     }
-    let account = account::Entity::find_by_id(session.account_id)
-        .one(db)
-        .await?
+    let account = account
         .ok_or_else(|| AppError::unauthenticated("TOKEN_INVALID", "登录信息无效，请重新登录"))?;
     if !account.active {
         return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
     }
-    to_caller(&account)
+    Ok((to_caller(&account)?, session.expires_at))
 }
 
 pub fn to_caller(account: &account::Model) -> AppResult<Caller> {

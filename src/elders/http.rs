@@ -550,6 +550,10 @@ impl EldersApi {
         let elder =
             store::approve_elder(&txn, elder, caller.account_id, self.state.clock.now()).await?;
         txn.commit().await?;
+        if let Some(account_id) = elder.account_id {
+            // The account is an elder's now; its sessions must say so.
+            self.state.caches.forget_sessions_of(account_id);
+        }
         Ok(Json(self.elder_view(db, elder).await?))
     }
 

@@ -575,6 +575,7 @@ impl MealPointsApi {
             .await?;
         }
         txn.commit().await?;
+        self.state.caches.forget_catalogue();
         Ok(Json(self.view(model).await?))
     }
 
@@ -596,6 +597,7 @@ impl MealPointsApi {
             star_grade: body.star_grade.map(star_grade).transpose()?,
         };
         let model = store::set_labels(db, model, labels, self.state.clock.now()).await?;
+        self.state.caches.forget_catalogue();
         Ok(Json(self.view(model).await?))
     }
 
@@ -621,6 +623,7 @@ impl MealPointsApi {
             body.status_until,
         )?;
         let model = store::set_status(db, model, &status, self.state.clock.now()).await?;
+        self.state.caches.forget_catalogue();
         // Pausing or closing cancels the bookings of the days it covers, with its reason.
         if let Some(suspension) = status.suspension() {
             let reason = format!("助餐点暂停服务：{}", suspension.reason());
@@ -680,6 +683,7 @@ impl MealPointsApi {
             ));
         }
         store::assign_operator(db, model.id, account.id, self.state.clock.now()).await?;
+        self.state.caches.forget_operators();
         self.operator_views(model.id).await
     }
 
@@ -698,6 +702,7 @@ impl MealPointsApi {
         let db = &self.state.db;
         let model = store::require_meal_point(db, id.0).await?;
         store::unassign_operator(db, model.id, account_id.0).await?;
+        self.state.caches.forget_operators();
         self.operator_views(model.id).await
     }
 

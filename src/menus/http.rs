@@ -304,6 +304,7 @@ impl MenusApi {
             active: body.active.unwrap_or(current.active),
         };
         let dish = store::update_dish(db, current, &record, self.state.clock.now()).await?;
+        self.state.caches.forget_catalogue();
         Ok(Json(dish_view(dish)))
     }
 
@@ -408,6 +409,7 @@ impl MenusApi {
         }
         let created = store::insert_offerings(&txn, model.id, &offerings, now).await?;
         txn.commit().await?;
+        self.state.caches.forget_catalogue();
         crate::orders::service::offerings_published(&self.state, &created).await;
         Ok(Json(
             created.iter().map(|o| offering_view(o, &dishes)).collect(),
@@ -448,6 +450,7 @@ impl MenusApi {
             offering = change.offering;
         }
         txn.commit().await?;
+        self.state.caches.forget_catalogue();
         crate::orders::service::portions_changed(&self.state, &offering, portions_delta).await;
         let dishes = store::dishes_by_id(db, [offering.dish_id]).await?;
         Ok(Json(offering_view(&offering, &dishes)))
@@ -463,6 +466,7 @@ impl MenusApi {
         let current = store::require_offering(db, id.0).await?;
         meal_points::store::require_operator_of(db, caller, current.meal_point_id).await?;
         store::delete_offering(db, &current).await?;
+        self.state.caches.forget_catalogue();
         Ok(Json(Done { done: true }))
     }
 
@@ -555,6 +559,7 @@ impl MenusApi {
         }
         let created = store::insert_offerings(&txn, model.id, &offerings, now).await?;
         txn.commit().await?;
+        self.state.caches.forget_catalogue();
         crate::orders::service::offerings_published(&self.state, &created).await;
         skipped.sort_by_key(|s| (s.date, slot_order(&s.slot), s.dish_id));
         Ok(Json(WeekCopy {

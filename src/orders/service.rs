@@ -86,54 +86,23 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
     rules::validate_client_key(&request.client_key)?;
     rules::validate_lines(&request.lines)?;
     let db = &state.db;
+    let elder = acting_for(state, caller, &request).await?;
 
-    let elder = match caller.role {
-        Role::Elder | Role::Family => {
-            crate::elders::store::require_may_act_for(db, caller, request.elder_id).await?
-        }
-        // A phone or walk-in order: the meal point's operator books for an elder without a
-        // phone, at their own meal point only.
-        Role::Operator => {
-            meal_points::require_operator_of(db, caller, request.meal_point_id).await?;
-            entity::elder::Entity::find_by_id(request.elder_id)
-                .one(db)
+    let now = state.clock.now();
+    let (meal_point, offerings) = match bookable(state, &request, now).await {
+        Ok(found) => found,
+        // A refusal here may answer a retry of a booking that went through (its cutoff has
+        // passed since, or the meal point paused): the first order is the answer then. Only a
+        // refusal pays this look-up; a retry that gets this far is caught by the reservation.
+        Err(refusal) => {
+            return match store::find_by_client_key(db, caller.account_id, &request.client_key)
                 .await?
-                .ok_or_else(|| AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人"))?
-        }
-        _ => {
-            return Err(AppError::forbidden(
-                "ROLE_FORBIDDEN",
-                "只有老人本人、家属或助餐点运营方可以订餐",
-            ));
+            {
+                Some(first) => Ok(Booked::Repeated(first)),
+                None => Err(refusal),
+            };
         }
     };
-    if elder.status != "active" {
-        return Err(AppError::conflict(
-            "ELDER_NOT_ACTIVE",
-            "老人信息尚未审核通过，暂不能订餐",
-        ));
-    }
-
-    if let Some(first) =
-        store::find_by_client_key(db, caller.account_id, &request.client_key).await?
-    {
-        return Ok(Booked::Repeated(first));
-    }
-
-    let meal_point = meal_points::require_meal_point(db, request.meal_point_id).await?;
-    if !meal_points::takes_bookings_on(&meal_point, request.date) {
-        return Err(AppError::conflict(
-            "MEAL_POINT_NOT_TAKING_BOOKINGS",
-            "该助餐点当天暂停服务，请选择其他日期或助餐点",
-        ));
-    }
-    if !meal_points::service_modes_of(&meal_point)?.offers(request.mode) {
-        return Err(AppError::invalid(
-            "mode",
-            "MODE_NOT_OFFERED",
-            format!("该助餐点不提供{}", request.mode.label_zh()),
-        ));
-    }
     let delivery_address = match request.mode {
         ServiceMode::Delivery => Some(
             request
@@ -144,28 +113,15 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         ),
         _ => None,
     };
-
-    let now = state.clock.now();
-    let offerings = load_offerings(state, &meal_point, &request, now).await?;
     let gross_fen: i64 = offerings
         .iter()
         .zip(&request.lines)
         .map(|(o, (_, quantity))| o.price_fen * i64::from(*quantity))
         .sum();
-    let already =
-        store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot.as_str()).await?;
-    let quote = crate::subsidy::service::quote_for_elder(
-        db,
-        elder.id,
-        request.date,
-        request.slot,
-        request.mode,
-        &meal_point.district_code,
-        Yuan::from_fen(gross_fen),
-        already,
-    )
-    .await?;
 
+    // The reservation comes before pricing: at the peak most requests are refused here (sold
+    // out, a repeat, the elder already booked), and a refusal should cost one round trip to the
+    // reservation store, not the subsidy engine's reads.
     let order_id = uuid::Uuid::now_v7().to_string();
     let items: Vec<BookedItem> = request
         .lines
@@ -222,6 +178,35 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
             )));
         }
     }
+    // From here on every refusal gives the reservation back, key included.
+    let abandon = |err: AppError| {
+        let reserve = &reserve;
+        async move {
+            abandon_reservation(state, reserve).await;
+            err
+        }
+    };
+
+    let priced = async {
+        let already =
+            store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot.as_str())
+                .await?;
+        crate::subsidy::service::quote_for_elder(
+            state,
+            &elder,
+            request.date,
+            request.slot,
+            request.mode,
+            &meal_point.district_code,
+            Yuan::from_fen(gross_fen),
+            already,
+        )
+        .await
+    };
+    let quote = match priced.await {
+        Ok(quote) => quote,
+        Err(err) => return Err(abandon(err).await),
+    };
 
     let mut order = meal_order::Model {
         id: order_id,
@@ -282,30 +267,103 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
             other => break other,
         }
     };
-    match persisted {
-        Ok(()) => Ok(Booked::Created(order)),
-        Err(err) => {
-            give_back(state, &order, &items).await;
-            match err {
-                PersistError::IdempotencyKeyReused => {
-                    let first =
-                        store::find_by_client_key(db, caller.account_id, &request.client_key)
-                            .await?
-                            .ok_or_else(|| AppError::internal(err))?;
-                    Ok(Booked::Repeated(first))
-                }
-                PersistError::Oversold { .. } => {
-                    Err(AppError::conflict("SOLD_OUT", "所选菜品已订完").with_field("items"))
-                }
-                PersistError::WriterStopped => Err(AppError::new(
-                    ErrorKind::Unavailable,
-                    "BOOKING_UNAVAILABLE",
-                    "系统正在重启，请稍后再试",
-                )),
-                other => Err(AppError::internal(other)),
-            }
+    let err = match persisted {
+        Ok(()) => return Ok(Booked::Created(order)),
+        Err(err) => err,
+    };
+    abandon_reservation(state, &reserve).await;
+    match err {
+        PersistError::IdempotencyKeyReused => {
+            let first = store::find_by_client_key(db, caller.account_id, &request.client_key)
+                .await?
+                .ok_or_else(|| AppError::internal(err))?;
+            Ok(Booked::Repeated(first))
         }
+        PersistError::Oversold { .. } => {
+            Err(AppError::conflict("SOLD_OUT", "所选菜品已订完").with_field("items"))
+        }
+        PersistError::WriterStopped => Err(AppError::new(
+            ErrorKind::Unavailable,
+            "BOOKING_UNAVAILABLE",
+            "系统正在重启，请稍后再试",
+        )),
+        other => Err(AppError::internal(other)),
     }
+}
+
+/// The elder the caller books for, if the caller may: the elder themselves, a linked family
+/// member, or, for a phone or walk-in order, an operator of the meal point.
+async fn acting_for(
+    state: &AppState,
+    caller: &Caller,
+    request: &BookingRequest,
+) -> AppResult<entity::elder::Model> {
+    let db = &state.db;
+    let elder = match caller.role {
+        Role::Elder | Role::Family => {
+            crate::elders::store::require_may_act_for(db, caller, request.elder_id).await?
+        }
+        Role::Operator => {
+            let assignment = (caller.account_id, request.meal_point_id);
+            if state.caches.operator_of.get(&assignment).is_none() {
+                meal_points::require_operator_of(db, caller, request.meal_point_id).await?;
+                state.caches.operator_of.insert(assignment, ());
+            }
+            entity::elder::Entity::find_by_id(request.elder_id)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人"))?
+        }
+        _ => {
+            return Err(AppError::forbidden(
+                "ROLE_FORBIDDEN",
+                "只有老人本人、家属或助餐点运营方可以订餐",
+            ));
+        }
+    };
+    if elder.status != "active" {
+        return Err(AppError::conflict(
+            "ELDER_NOT_ACTIVE",
+            "老人信息尚未审核通过，暂不能订餐",
+        ));
+    }
+    Ok(elder)
+}
+
+/// The meal point and the offerings, if this booking may be taken now: the meal point takes
+/// bookings that day in that mode, and every offering is its own, for that date and slot, with
+/// its booking window open.
+async fn bookable(
+    state: &AppState,
+    request: &BookingRequest,
+    now: DateTime<Utc>,
+) -> AppResult<(meal_point::Model, Vec<PricedOffering>)> {
+    let meal_point = match state.caches.meal_points.get(&request.meal_point_id) {
+        Some(cached) => cached,
+        None => {
+            let found = meal_points::require_meal_point(&state.db, request.meal_point_id).await?;
+            state
+                .caches
+                .meal_points
+                .insert(request.meal_point_id, found.clone());
+            found
+        }
+    };
+    if !meal_points::takes_bookings_on(&meal_point, request.date) {
+        return Err(AppError::conflict(
+            "MEAL_POINT_NOT_TAKING_BOOKINGS",
+            "该助餐点当天暂停服务，请选择其他日期或助餐点",
+        ));
+    }
+    if !meal_points::service_modes_of(&meal_point)?.offers(request.mode) {
+        return Err(AppError::invalid(
+            "mode",
+            "MODE_NOT_OFFERED",
+            format!("该助餐点不提供{}", request.mode.label_zh()),
+        ));
+    }
+    let offerings = load_offerings(state, &meal_point, request, now).await?;
+    Ok((meal_point, offerings))
 }
 
 fn level_fen(quote: &crate::subsidy::Quote, level: FunderLevel) -> i64 {
@@ -331,7 +389,16 @@ async fn load_offerings(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<PricedOffering>> {
     let ids: Vec<i64> = request.lines.iter().map(|(id, _)| *id).collect();
-    let found = store::offerings_with_dish_names(&state.db, &ids).await?;
+    let mut found: Vec<(offering::Model, String)> = ids
+        .iter()
+        .filter_map(|id| state.caches.offerings.get(id))
+        .collect();
+    if found.len() < ids.len() {
+        found = store::offerings_with_dish_names(&state.db, &ids).await?;
+        for entry in &found {
+            state.caches.offerings.insert(entry.0.id, entry.clone());
+        }
+    }
     let mut priced = Vec::with_capacity(ids.len());
     for id in ids {
         let Some((offering, dish_name)) = found.iter().find(|(o, _)| o.id == id) else {
@@ -428,8 +495,21 @@ async fn await_first_order(state: &AppState, order_id: &str) -> AppResult<meal_o
     ))
 }
 
-/// Returns a reservation that will not become an order. A failure here leaves portions taken in
-/// the store (never oversold, only undersold until the next rebuild), so it is logged, not raised.
+/// Returns a reservation that did not become an order, idempotency key included.
+async fn abandon_reservation(state: &AppState, reserved: &ReserveRequest) {
+    let request = ReleaseRequest {
+        meal_point_id: reserved.meal_point_id,
+        date: reserved.date,
+        slot: reserved.slot.clone(),
+        elder_id: reserved.elder_id,
+        order_id: reserved.order_id.clone(),
+        items: reserved.items.clone(),
+        forget_client_key: Some((reserved.account_id, reserved.client_key.clone())),
+    };
+    release_logged(state, &request).await;
+}
+
+/// Returns a cancelled order's portions and quota; its key keeps answering with the order.
 async fn give_back(state: &AppState, order: &meal_order::Model, items: &[BookedItem]) {
     let request = ReleaseRequest {
         meal_point_id: order.meal_point_id,
@@ -438,13 +518,20 @@ async fn give_back(state: &AppState, order: &meal_order::Model, items: &[BookedI
         elder_id: order.elder_id,
         order_id: order.id.clone(),
         items: items.to_vec(),
+        forget_client_key: None,
     };
-    match state.reservations.release(&request).await {
+    release_logged(state, &request).await;
+}
+
+/// A failed release leaves portions taken in the store (never oversold, only undersold until the
+/// next rebuild), so it is logged, not raised.
+async fn release_logged(state: &AppState, request: &ReleaseRequest) {
+    match state.reservations.release(request).await {
         Ok(
             ReleaseOutcome::Released | ReleaseOutcome::AlreadyReleased | ReleaseOutcome::NotLoaded,
         ) => {}
         Err(err) => {
-            tracing::warn!(%err, order = %order.id, "reservation not given back; rebuild will correct it")
+            tracing::warn!(%err, order = %request.order_id, "reservation not given back; rebuild will correct it")
         }
     }
 }

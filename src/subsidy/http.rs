@@ -351,6 +351,7 @@ impl SubsidyApi {
         let row =
             store::publish_policy(&txn, &policy, &source, caller.account_id, now, today).await?;
         txn.commit().await?;
+        self.state.caches.forget_policies();
         Ok(Json(self.view(row, false).await?))
     }
 
@@ -414,6 +415,7 @@ impl SubsidyApi {
         )
         .await?;
         txn.commit().await?;
+        self.state.caches.forget_policies();
         Ok(Json(self.view(row, false).await?))
     }
 
@@ -491,8 +493,8 @@ impl SubsidyApi {
         )
         .await?;
         let quote = service::quote_for_elder(
-            db,
-            elder.id,
+            &self.state,
+            &elder,
             meal.date,
             meal.slot.into(),
             mode.0.into(),

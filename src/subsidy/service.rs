@@ -3,13 +3,13 @@
 
 use chrono::NaiveDate;
 use entity::elder;
-use sea_orm::{ConnectionTrait, EntityTrait};
 
-use super::{Category, Quote, QuoteInput, ServiceMode, Slot, quote, store};
+use super::{Category, Policy, Quote, QuoteInput, ServiceMode, Slot, quote, store};
 use crate::{
     elders::{self, ElderStatus},
     error::{AppError, AppResult},
     money::Yuan,
+    state::AppState,
 };
 
 /// Quotes the subsidy for a meal of this elder. The caller has already checked that whoever
@@ -22,8 +22,8 @@ use crate::{
     reason = "each argument is one fact of the meal the booking code has at hand; a struct would only rename them"
 )]
 pub async fn quote_for_elder(
-    db: &impl ConnectionTrait,
-    elder_id: i64,
+    state: &AppState,
+    elder: &elder::Model,
     meal_date: NaiveDate,
     slot: Slot,
     mode: ServiceMode,
@@ -32,17 +32,13 @@ pub async fn quote_for_elder(
     subsidised_meals_already_in_slot: u32,
 ) -> AppResult<Quote> {
     check_gross(gross)?;
-    let elder = elder::Entity::find_by_id(elder_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人的信息"))?;
     if elder.status != ElderStatus::Active.as_str() {
         return Err(AppError::conflict(
             "ELDER_NOT_ACTIVE",
             "这位老人的登记还未审核通过，暂不能享受助餐补贴",
         ));
     }
-    let categories = elders::store::current_categories(db, elder.id)
+    let categories = elders::store::current_categories(&state.db, elder.id)
         .await?
         .iter()
         .map(|row| {
@@ -54,18 +50,16 @@ pub async fn quote_for_elder(
             })
         })
         .collect::<AppResult<Vec<Category>>>()?;
-    let policy = store::policy_in_force(db, meal_date)
-        .await?
-        .ok_or_else(|| {
-            AppError::conflict(
-                "NO_POLICY_IN_FORCE",
-                format!("{meal_date} 没有生效的助餐补贴政策，暂时无法计算补贴"),
-            )
-        })?;
+    let policy = policy_in_force(state, meal_date).await?.ok_or_else(|| {
+        AppError::conflict(
+            "NO_POLICY_IN_FORCE",
+            format!("{meal_date} 没有生效的助餐补贴政策，暂时无法计算补贴"),
+        )
+    })?;
     let input = QuoteInput {
         birth_date: elder.birth_date,
         categories,
-        hukou_district: elder.hukou_district_code,
+        hukou_district: elder.hukou_district_code.clone(),
         service_district: service_district_code.to_string(),
         meal_date,
         slot,
@@ -74,6 +68,16 @@ pub async fn quote_for_elder(
         subsidised_meals_already_in_slot,
     };
     Ok(quote(&policy, &input))
+}
+
+/// The policy in force on a date, from the hot cache when it is fresh (every booking asks).
+pub async fn policy_in_force(state: &AppState, date: NaiveDate) -> AppResult<Option<Policy>> {
+    if let Some(policy) = state.caches.policy_on.get(&date) {
+        return Ok(policy);
+    }
+    let policy = store::policy_in_force(&state.db, date).await?;
+    state.caches.policy_on.insert(date, policy.clone());
+    Ok(policy)
 }
 
 /// A meal price: not negative, whole fen.

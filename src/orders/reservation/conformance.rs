@@ -72,6 +72,8 @@ against_both_stores!(
     release_gives_portions_back_exactly_once,
     concurrent_releases_of_one_order_give_back_once,
     duplicate_after_release_still_returns_the_first_order,
+    an_abandoned_reservation_frees_its_key_for_a_retry,
+    abandoning_keeps_a_key_that_names_another_order,
     adjust_raises_lowers_and_refuses_below_zero,
     a_rebuild_restores_quotas_keys_and_releases,
     invalid_requests_are_refused,
@@ -182,6 +184,15 @@ fn release_of(reserved: &ReserveRequest) -> ReleaseRequest {
         elder_id: reserved.elder_id,
         order_id: reserved.order_id.clone(),
         items: reserved.items.clone(),
+        forget_client_key: None,
+    }
+}
+
+/// The release of a reservation that never became an order: its key is dropped too.
+fn abandon(reserved: &ReserveRequest) -> ReleaseRequest {
+    ReleaseRequest {
+        forget_client_key: Some((reserved.account_id, reserved.client_key.clone())),
+        ..release_of(reserved)
     }
 }
 
@@ -484,6 +495,47 @@ async fn duplicate_after_release_still_returns_the_first_order(store: SharedRese
         }
     );
     assert_eq!(left(&store, 101).await, Some(2));
+}
+
+async fn an_abandoned_reservation_frees_its_key_for_a_retry(store: SharedReservations) {
+    load(&store, snapshot(&[(101, 2)])).await;
+    let first = booking(1, 11, "k", &[(101, 1)]);
+    assert_eq!(reserve(&store, &first).await, ReserveOutcome::Reserved);
+    // Pricing or the database refused it after the reservation: no order exists.
+    assert_eq!(
+        store.release(&abandon(&first)).await,
+        Ok(ReleaseOutcome::Released)
+    );
+    assert_eq!(left(&store, 101).await, Some(2));
+    // The retry is booked afresh instead of waiting for an order that will never exist.
+    let retry = booking(1, 11, "k", &[(101, 1)]);
+    assert_eq!(reserve(&store, &retry).await, ReserveOutcome::Reserved);
+    assert_eq!(left(&store, 101).await, Some(1));
+    let another = booking(1, 11, "k", &[(101, 1)]);
+    assert_eq!(
+        reserve(&store, &another).await,
+        ReserveOutcome::Duplicate {
+            order_id: retry.order_id.clone()
+        }
+    );
+}
+
+async fn abandoning_keeps_a_key_that_names_another_order(store: SharedReservations) {
+    load(&store, snapshot(&[(101, 5)])).await;
+    let first = booking(1, 11, "k", &[(101, 1)]);
+    assert_eq!(reserve(&store, &first).await, ReserveOutcome::Reserved);
+    // A stray abandon for an order id the key does not name leaves the key alone.
+    let stray = ReleaseRequest {
+        order_id: new_order_id(),
+        ..abandon(&first)
+    };
+    assert_eq!(store.release(&stray).await, Ok(ReleaseOutcome::Released));
+    assert_eq!(
+        reserve(&store, &booking(1, 11, "k", &[(101, 1)])).await,
+        ReserveOutcome::Duplicate {
+            order_id: first.order_id.clone()
+        }
+    );
 }
 
 async fn adjust_raises_lowers_and_refuses_below_zero(store: SharedReservations) {

@@ -130,6 +130,11 @@ impl InProcessReservations {
             *live = live.saturating_sub(1);
         }
         state.released_orders.insert(request.order_id.clone());
+        if let Some(key_scope) = &request.forget_client_key
+            && state.first_order_of_key.get(key_scope) == Some(&request.order_id)
+        {
+            state.first_order_of_key.remove(key_scope);
+        }
         Ok(ReleaseOutcome::Released)
     }
 

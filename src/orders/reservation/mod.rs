@@ -165,6 +165,11 @@ pub struct ReleaseRequest {
     pub order_id: String,
     /// The order's lines as they were reserved.
     pub items: Vec<BookedItem>,
+    /// `Some((account, client key))` when the reservation never became an order (pricing or the
+    /// database refused it after the reservation step): the key's record is dropped too, if it
+    /// still names this order, so a retry is booked afresh instead of waiting for an order that
+    /// will never exist. `None` for a cancelled order, whose key must keep answering with it.
+    pub forget_client_key: Option<(i64, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

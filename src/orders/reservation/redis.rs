@@ -243,8 +243,17 @@ impl RedisReservations {
         invocation
             .key(keys.loaded())
             .key(keys.released(&request.order_id))
-            .key(keys.quota(request.elder_id, request.date, &request.slot))
-            .arg(self.record_ttl_seconds());
+            .key(keys.quota(request.elder_id, request.date, &request.slot));
+        match &request.forget_client_key {
+            Some((account_id, client_key)) => invocation
+                .key(keys.idempotency(*account_id, client_key))
+                .arg(self.record_ttl_seconds())
+                .arg(&request.order_id),
+            None => invocation
+                .key(keys.released(&request.order_id))
+                .arg(self.record_ttl_seconds())
+                .arg(""),
+        };
         for item in &request.items {
             invocation
                 .key(keys.portions_left(item.offering_id))

@@ -3,9 +3,12 @@
 -- KEYS[1]  the meal point's "loaded" marker
 -- KEYS[2]  the released record of this order
 -- KEYS[3]  the elder's live-order count for this date and slot
--- KEYS[3+i] portions left of the i-th offering of the order
+-- KEYS[4]  the idempotency record to drop if it names this order (a booking that never became an
+--          order), or the released record again when there is none to drop
+-- KEYS[4+i] portions left of the i-th offering of the order
 -- ARGV[1]  released record TTL, seconds
--- ARGV[1+i] quantity of the i-th line
+-- ARGV[2]  the order id, or '' to keep the idempotency record (a cancelled order)
+-- ARGV[2+i] quantity of the i-th line
 --
 -- Replies: {'already_released'} | {'not_loaded'} | {'corrupt', key} | {'released'}
 
@@ -21,12 +24,12 @@ local live = redis.call('GET', KEYS[3])
 if live and not tonumber(live) then
   return {'corrupt', KEYS[3]}
 end
-local lines = #KEYS - 3
+local lines = #KEYS - 4
 local known = {}
 for i = 1, lines do
-  local left = redis.call('GET', KEYS[3 + i])
+  local left = redis.call('GET', KEYS[4 + i])
   if left and not tonumber(left) then
-    return {'corrupt', KEYS[3 + i]}
+    return {'corrupt', KEYS[4 + i]}
   end
   -- Only offerings the state knows get portions back, so a release never invents an offering.
   known[i] = left ~= false
@@ -34,11 +37,14 @@ end
 
 for i = 1, lines do
   if known[i] then
-    redis.call('INCRBY', KEYS[3 + i], ARGV[1 + i])
+    redis.call('INCRBY', KEYS[4 + i], ARGV[2 + i])
   end
 end
 if live and tonumber(live) > 0 then
   redis.call('DECR', KEYS[3])
 end
 redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
+if ARGV[2] ~= '' and redis.call('GET', KEYS[4]) == ARGV[2] then
+  redis.call('DEL', KEYS[4])
+end
 return {'released'}

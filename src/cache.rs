@@ -1,0 +1,165 @@
+//! Short-lived in-process copies of what every booking reads and almost nothing writes: who a
+//! bearer token is, meal points, offerings, which operator runs which meal point, and the subsidy
+//! policy in force. At the 10:30 peak these reads were most of the database's work per booking,
+//! for rows that change a few times a day.
+//!
+//! Two rules keep them honest. A write made through this instance drops what it changed at once
+//! (the HTTP handler that wrote calls the `forget_*` method), so a client never sees its own change
+//! undone. A write made through another instance is seen here at most [`HOT_TTL`] later (a
+//! sign-out: [`SESSION_TTL`]). The booking never depends on a cached value for what must not be
+//! stale: portions and the elder's quota are decided by the reservation store, and the durable
+//! writer's guarded `booked` update refuses to oversell whatever the cache says.
+
+use std::{
+    collections::HashMap,
+    hash::Hash,
+    sync::{Mutex, PoisonError},
+    time::{Duration, Instant},
+};
+
+use chrono::NaiveDate;
+use entity::{meal_point, offering};
+
+use crate::{auth::Caller, subsidy::Policy};
+
+/// How long a meal point, an offering, an operator assignment or a policy is trusted.
+pub const HOT_TTL: Duration = Duration::from_secs(5);
+
+/// How long a session is trusted before it is read again (a sign-out on another instance takes
+/// effect within this time; one on this instance at once).
+pub const SESSION_TTL: Duration = Duration::from_secs(30);
+
+/// Entries kept at most per cache; past it the cache is emptied and fills again. A city's active
+/// sessions at the peak fit comfortably; the bound only stops a flood of bogus keys growing memory.
+const CAPACITY: usize = 200_000;
+
+/// A map whose entries expire `ttl` after they were stored.
+pub struct TtlCache<K, V> {
+    ttl: Duration,
+    entries: Mutex<HashMap<K, (Instant, V)>>,
+}
+
+impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<K, (Instant, V)>> {
+        // Every operation is a single map call, so a panic cannot leave an entry half written.
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn get(&self, key: &K) -> Option<V> {
+        let entries = self.entries();
+        let (stored_at, value) = entries.get(key)?;
+        (stored_at.elapsed() < self.ttl).then(|| value.clone())
+    }
+
+    pub fn insert(&self, key: K, value: V) {
+        let mut entries = self.entries();
+        if entries.len() >= CAPACITY {
+            entries.clear();
+        }
+        entries.insert(key, (Instant::now(), value));
+    }
+
+    pub fn remove(&self, key: &K) {
+        self.entries().remove(key);
+    }
+
+    pub fn clear(&self) {
+        self.entries().clear();
+    }
+
+    /// Drops every entry whose value fails `keep`.
+    pub fn retain(&self, keep: impl Fn(&V) -> bool) {
+        self.entries().retain(|_, (_, value)| keep(value));
+    }
+}
+
+/// A signed-in caller and when the session ends.
+#[derive(Clone)]
+pub struct CachedSession {
+    pub caller: Caller,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Every hot cache of one service instance.
+pub struct HotCaches {
+    /// By the token's SHA-256.
+    pub sessions: TtlCache<String, CachedSession>,
+    pub meal_points: TtlCache<i64, meal_point::Model>,
+    /// An offering with its dish's name.
+    pub offerings: TtlCache<i64, (offering::Model, String)>,
+    /// (operator account, meal point) pairs known to be assigned; refusals are not cached.
+    pub operator_of: TtlCache<(i64, i64), ()>,
+    /// The policy in force on a date (`None`: none is).
+    pub policy_on: TtlCache<NaiveDate, Option<Policy>>,
+}
+
+impl Default for HotCaches {
+    fn default() -> Self {
+        Self {
+            sessions: TtlCache::new(SESSION_TTL),
+            meal_points: TtlCache::new(HOT_TTL),
+            offerings: TtlCache::new(HOT_TTL),
+            operator_of: TtlCache::new(HOT_TTL),
+            policy_on: TtlCache::new(HOT_TTL),
+        }
+    }
+}
+
+impl HotCaches {
+    /// A meal point's profile, hours or status changed, or a dish or offering did (hours move
+    /// offerings' cutoffs, so both go).
+    pub fn forget_catalogue(&self) {
+        self.meal_points.clear();
+        self.offerings.clear();
+    }
+
+    /// An account's role changed (a self-registered elder was approved): its sessions are read
+    /// again on their next use.
+    pub fn forget_sessions_of(&self, account_id: i64) {
+        self.sessions
+            .retain(|session| session.caller.account_id != account_id);
+    }
+
+    /// An operator was assigned to or removed from a meal point.
+    pub fn forget_operators(&self) {
+        self.operator_of.clear();
+    }
+
+    /// A policy was published or withdrawn.
+    pub fn forget_policies(&self) {
+        self.policy_on.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_returned_until_it_expires() {
+        let cache = TtlCache::new(Duration::from_millis(30));
+        cache.insert(1, "饺子");
+        assert_eq!(cache.get(&1), Some("饺子"));
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(cache.get(&1), None);
+    }
+
+    #[test]
+    fn removed_and_cleared_entries_are_gone() {
+        let cache = TtlCache::new(Duration::from_secs(60));
+        cache.insert(1, 10);
+        cache.insert(2, 20);
+        cache.remove(&1);
+        assert_eq!(cache.get(&1), None);
+        assert_eq!(cache.get(&2), Some(20));
+        cache.clear();
+        assert_eq!(cache.get(&2), None);
+    }
+}
