@@ -77,6 +77,14 @@ test('elder screens', async (t) => {
   await check(t, 'orders', { url: '/pages/orders/orders', ready: `order-${orderId}` })
   await check(t, 'rate', { url: `/pages/rate/rate?id=${encodeURIComponent(orderId)}`, ready: 'submit-rating' })
   await check(t, 'complain', { url: `/pages/complain/complain?mp=${mp.id}&order=${encodeURIComponent(orderId)}`, ready: 'submit-complaint' })
+  // Cancelling asks in the page, with big buttons (no pop-up), then the order shows 已取消.
+  await check(t, 'order-cancel-confirm', {
+    url: `/pages/order/order?id=${encodeURIComponent(orderId)}`,
+    before: async (page) => page.getByTestId('cancel').click({ timeout: 20000 }),
+    ready: 'cancel-yes',
+  })
+  await b.page.getByTestId('cancel-yes').click()
+  await b.page.getByText('已取消').first().waitFor()
   await check(t, 'home-no-location', {
     before: async (page) => { await b.ctx.clearPermissions(); await page.goto(`${svc.base}/h5/#/pages/index/index`); await page.reload() },
     ready: 'pick-place',

@@ -160,6 +160,27 @@ describe('order', () => {
     expect(w.find('[data-testid="cancel"]').exists()).toBe(true)
   })
 
+  it('cancels after a confirmation in the page, not a pop-up', async () => {
+    asElder()
+    let cancelled = 0
+    answer({ 'GET /orders/01JORDER': ORDER, 'GET /meal-points/16': VIEW, 'POST /orders/01JORDER/cancel': () => { cancelled += 1; return { ...ORDER, state: 'cancelled', state_label: '已取消' } } })
+    const Page = (await import('../../src/pages/order/order.vue')).default
+    const w = mount(Page)
+    globalThis.__onLoad({ id: '01JORDER' })
+    globalThis.__onShow()
+    await settle()
+    await w.get('[data-testid="cancel"]').trigger('click')
+    expect(cancelled).toBe(0)
+    await w.get('[data-testid="cancel-no"]').trigger('click')
+    await w.get('[data-testid="cancel"]').trigger('click')
+    await w.get('[data-testid="cancel-yes"]').trigger('click')
+    await settle()
+    expect(cancelled).toBe(1)
+    expect(uni.showModal).not.toHaveBeenCalled()
+    expect(w.get('[data-testid="state"]').text()).toBe('已取消')
+    expect(w.find('[data-testid="pickup-code"]').exists()).toBe(false)
+  })
+
   it('offers to rate once served', async () => {
     asElder()
     answer({ 'GET /orders/01JORDER': { ...ORDER, state: 'served', state_label: '已用餐' }, 'GET /meal-points/16': VIEW })
