@@ -227,7 +227,11 @@ describe('complaint', () => {
   it('posts the category and text for the meal point and order', async () => {
     asElder()
     let body = null
-    answer({ 'POST /complaints': (o) => { body = o.data; return { __status: 201, body: { id: 9 } } } })
+    const listed = []
+    answer({
+      'POST /complaints': (o) => { body = o.data; listed.push({ id: 9, meal_point_name: '双桂坊', category_label: '卫生', state_label: '待受理', text: o.data.text, overdue: false, steps: [{ note: '已转助餐点处理' }] }); return { __status: 201, body: { id: 9 } } },
+      'GET /me/complaints': () => ({ items: listed, total: listed.length, page: 1, page_size: 20 }),
+    })
     const Page = (await import('../../src/pages/complain/complain.vue')).default
     const w = mount(Page)
     globalThis.__onLoad({ mp: '16', order: '01JORDER' })
@@ -238,6 +242,9 @@ describe('complaint', () => {
     await settle()
     expect(body).toEqual({ meal_point_id: 16, order_id: '01JORDER', category: 'hygiene', text: '桌子不干净' })
     expect(w.get('[data-testid="complained"]').text()).toContain('编号：9')
+    const mine = w.get('[data-testid="my-complaints"]').text()
+    expect(mine).toContain('待受理')
+    expect(mine).toContain('处理情况：已转助餐点处理')
   })
 })
 
