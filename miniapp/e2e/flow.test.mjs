@@ -1,7 +1,8 @@
 // The whole story in headless Chromium against the REAL service (demo data, fake WeChat, a fresh
 // SQLite database): an elder finds a meal point, books tomorrow's lunch, sees 补贴 / 自付 and the
 // pickup code; a family member books for an elder; the next day the operator verifies that code;
-// the elder rates the meal.
+// the operator delivers the family's order; the elder rates the meal, complains, and reads the
+// operator's reply.
 //
 // The service runs twice on the same database: first with its clock at 08:00 on D (demo menus are
 // published from D; D+1 lunch is open for booking), then restarted with its clock at 10:30 on
@@ -140,7 +141,8 @@ test('run 1: a family member switches to one of their elders and books for them'
     assert.match(await page.getByTestId('book-for').innerText(), new RegExp(name))
     await page.getByTestId(`bday-${TOMORROW}`).click()
     await page.getByTestId('bslot-lunch').click()
-    await page.getByTestId('mode-pickup').click()
+    // 送餐 to the elder's address.
+    await page.getByTestId('mode-delivery').click()
     await page.locator('[data-testid^="pick-"]').last().click()
     await page.getByTestId('quote').waitFor()
     await page.getByTestId('confirm').click()
@@ -153,7 +155,7 @@ test('run 1: a family member switches to one of their elders and books for them'
   }
 })
 
-test('run 2 (day D+1, 10:30): the operator verifies the elder\'s pickup code', async () => {
+test('run 2 (day D+1, 10:30): the operator delivers the family\'s order and verifies the elder\'s pickup code', async () => {
   await svc.stop()
   svc = await h.startService({ dbDir, clockStart: h.shanghai(TOMORROW, '10:30'), bin })
   const b = await h.browser()
@@ -172,12 +174,24 @@ test('run 2 (day D+1, 10:30): the operator verifies the elder\'s pickup code', a
     assert.match(lunch, /做 \d+ 份/)
     await h.shot(page, '06-operator-day')
 
+    // The family member's delivery: out for delivery, then delivered and signed for.
+    await page.getByTestId('to-deliveries').click()
+    const delivery = page.locator('[data-testid^="delivery-"]').first()
+    await delivery.waitFor({ timeout: 20000 })
+    const orderId = (await delivery.getAttribute('data-testid')).replace('delivery-', '')
+    await page.getByTestId(`go-${orderId}`).click()
+    await page.getByTestId(`signer-${orderId}`).locator('input').fill('李建国')
+    await h.shot(page, '07-deliveries')
+    await page.getByTestId(`done-${orderId}`).click()
+    await page.getByTestId(`delivery-${orderId}`).getByText('已用餐').waitFor()
+    await page.getByTestId('back').click()
+
     await page.getByTestId('to-verify').click()
     await page.getByTestId('code').locator('input').fill(found.code)
     await page.getByTestId('verify').click()
     await page.getByTestId('verified').waitFor()
     assert.match(await page.getByTestId('verified').innerText(), /核销成功/)
-    await h.shot(page, '07-verified')
+    await h.shot(page, '08-verified')
 
     // The same code again is refused with the API's Chinese message, not a status.
     await page.getByTestId('code').locator('input').fill(found.code)
@@ -214,7 +228,7 @@ test('run 2: the elder sees the meal served and rates it', async (t) => {
       await page.getByTestId(`score-${key}-5`).click()
     }
     await page.getByTestId('comment').locator('textarea').fill('饭菜软烂，很合口味')
-    await h.shot(page, '08-rate')
+    await h.shot(page, '09-rate')
     await page.getByTestId('submit-rating').click()
     await page.getByTestId('rated').waitFor()
 
@@ -259,7 +273,7 @@ test('run 2: the operator replies to the rating and the elder reads the reply', 
     await page.getByTestId(`reply-text-${ratingId}`).locator('textarea').fill('谢谢您的鼓励，我们会继续做好')
     await page.getByTestId(`reply-${ratingId}`).click()
     await page.getByTestId(`replied-${ratingId}`).waitFor()
-    await h.shot(page, '09-replied')
+    await h.shot(page, '10-replied')
     assert.deepEqual(op.errors, [])
   } finally {
     await op.close()
