@@ -18,6 +18,10 @@ use crate::{
     auth::http::AuthApi,
     elders::http::{EldersApi, FamiliesApi},
     error,
+    feedback::{
+        http::{FeedbackApi, FeedbackComplaintsApi},
+        supervision::SupervisionApi,
+    },
     meal_points::http::MealPointsApi,
     menus::http::MenusApi,
     orders::http::OrdersApi,
@@ -44,6 +48,10 @@ pub enum ApiTags {
     Subsidy,
     /// Booking, cancelling, pickup, delivery, no-shows
     Orders,
+    /// Ratings of served meals and complaints (评价与投诉)
+    Feedback,
+    /// The supervisor view, inspectors and their visits (督查)
+    Supervision,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -57,6 +65,9 @@ type Apis = (
     FamiliesApi,
     SubsidyApi,
     OrdersApi,
+    FeedbackApi,
+    FeedbackComplaintsApi,
+    SupervisionApi,
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -84,6 +95,15 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             OrdersApi {
+                state: state.clone(),
+            },
+            FeedbackApi {
+                state: state.clone(),
+            },
+            FeedbackComplaintsApi {
+                state: state.clone(),
+            },
+            SupervisionApi {
                 state: state.clone(),
             },
         ),

@@ -39,6 +39,14 @@ pub struct Config {
     /// Demo only: the service's clock starts at this instant and runs on from there, so a
     /// browser test can book tomorrow's lunch and then, restarted, serve it.
     pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// How long after an order is served it may be rated.
+    pub rating_window: chrono::Duration,
+    /// The rating summary's "recent" average covers this much time.
+    pub rating_recent_window: chrono::Duration,
+    /// Hours to acknowledge and to resolve a complaint, per category.
+    pub complaint_deadlines: crate::feedback::rules::Deadlines,
+    /// How often the background sweep escalates complaints past their deadline.
+    pub escalation_sweep_every: std::time::Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -268,6 +276,28 @@ impl Config {
             ),
             None => None,
         };
+        let rating_window_days = parse_number(
+            get("ZHUCAN_RATING_WINDOW_DAYS"),
+            "ZHUCAN_RATING_WINDOW_DAYS",
+            7,
+            1..=90,
+        )?;
+        let rating_recent_days = parse_number(
+            get("ZHUCAN_RATING_RECENT_DAYS"),
+            "ZHUCAN_RATING_RECENT_DAYS",
+            30,
+            1..=365,
+        )?;
+        let complaint_deadlines = crate::feedback::rules::Deadlines::with_overrides(
+            get("ZHUCAN_COMPLAINT_DEADLINES").unwrap_or_default(),
+        )
+        .map_err(|problem| bad("ZHUCAN_COMPLAINT_DEADLINES", problem))?;
+        let escalation_sweep_seconds = parse_number(
+            get("ZHUCAN_ESCALATION_SWEEP_SECONDS"),
+            "ZHUCAN_ESCALATION_SWEEP_SECONDS",
+            60u64,
+            1..=3600,
+        )?;
 
         let config = Config {
             mode,
@@ -284,6 +314,10 @@ impl Config {
             data_key,
             h5_dir,
             clock_start,
+            rating_window: chrono::Duration::days(rating_window_days),
+            rating_recent_window: chrono::Duration::days(rating_recent_days),
+            complaint_deadlines,
+            escalation_sweep_every: std::time::Duration::from_secs(escalation_sweep_seconds),
         };
         if mode == Mode::Production {
             config.check_production()?;
@@ -450,6 +484,9 @@ mod tests {
             ("ZHUCAN_DATA_KEY", "not-hex"),
             ("ZHUCAN_DATA_KEY", "abcd"),
             ("ZHUCAN_CLOCK_START", "tomorrow"),
+            ("ZHUCAN_RATING_WINDOW_DAYS", "0"),
+            ("ZHUCAN_COMPLAINT_DEADLINES", "food_safety=72/24"),
+            ("ZHUCAN_ESCALATION_SWEEP_SECONDS", "0"),
         ] {
             let err = Config::from_vars(&vars(&[(setting, value)])).unwrap_err();
             assert_eq!(err.setting, setting, "{value}");

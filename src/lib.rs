@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod elders;
 pub mod error;
+pub mod feedback;
 pub mod meal_points;
 pub mod menus;
 pub mod money;

@@ -148,6 +148,7 @@ impl Application {
         };
 
         crate::orders::service::spawn_no_show_sweeper(state.clone());
+        crate::feedback::service::spawn_escalation_sweeper(state.clone());
 
         let addr = state.config.listen_addr;
         let acceptor = TcpListener::bind(addr)

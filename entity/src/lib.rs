@@ -2,17 +2,22 @@
 //! folders; these are only the rows they read and write.
 
 pub mod account;
+pub mod complaint;
+pub mod complaint_step;
 pub mod dish;
 pub mod district;
 pub mod elder;
 pub mod elder_category;
 pub mod family_link;
+pub mod inspection;
+pub mod inspector;
 pub mod meal_order;
 pub mod meal_point;
 pub mod meal_point_operator;
 pub mod offering;
 pub mod order_event;
 pub mod order_item;
+pub mod rating;
 pub mod session;
 pub mod street;
 pub mod subsidy_policy;

@@ -20,7 +20,7 @@ use crate::{
     state::AppState,
 };
 
-/// The five kinds of people who use zhucan.
+/// The six kinds of people who use zhucan.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum, serde::Serialize, serde::Deserialize)]
 #[oai(rename_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
@@ -35,6 +35,9 @@ pub enum Role {
     DistrictClerk,
     /// 市民政局: sees everything, publishes policy, creates meal points and staff.
     CityAdmin,
+    /// 督查员 (评查员): invited from outside (an industry association, an expert, a citizens'
+    /// panel) by the city to record scored visits to meal points.
+    Inspector,
 }
 
 impl Role {
@@ -47,6 +50,7 @@ impl Role {
             Role::Operator => "operator",
             Role::DistrictClerk => "district_clerk",
             Role::CityAdmin => "city_admin",
+            Role::Inspector => "inspector",
         }
     }
 
@@ -57,6 +61,7 @@ impl Role {
             Role::Operator,
             Role::DistrictClerk,
             Role::CityAdmin,
+            Role::Inspector,
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
@@ -69,6 +74,7 @@ impl Role {
             Role::Operator => "助餐点运营方",
             Role::DistrictClerk => "区结算员",
             Role::CityAdmin => "市民政局",
+            Role::Inspector => "督查员",
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod changzhou;
 pub mod elders;
+pub mod feedback;
 pub mod meal_points;
 
 use sea_orm::TransactionTrait;
@@ -67,9 +68,13 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 /// build), so the integration tests seed them only where a test needs them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DemoScope {
-    /// Places, staff accounts, meal points with dishes and a week of menus.
+    /// Places, staff accounts, meal points with dishes and a week of menus, and a few days of
+    /// served, rated lunches and a complaint at `operator-demo`'s meal points.
     #[default]
     Full,
+    /// Everything but the served-order history, ratings and complaint: what most tests want,
+    /// so that the orders, ratings and complaints they count are their own.
+    CityWithoutHistory,
     /// Places and staff accounts only.
     PlacesAndAccounts,
 }
@@ -111,8 +116,13 @@ pub async fn seed_if_empty(state: &AppState, scope: DemoScope) -> AppResult<bool
     elders::seed(&txn, &vault, now, state.clock.today()).await?;
     txn.commit().await?;
 
-    if scope == DemoScope::Full {
+    if scope != DemoScope::PlacesAndAccounts {
         meal_points::seed(state).await?;
+    }
+    if scope == DemoScope::Full {
+        let txn = db.begin().await?;
+        feedback::seed(state, &txn).await?;
+        txn.commit().await?;
     }
     Ok(true)
 }

@@ -67,7 +67,7 @@ pub fn standing(caller: &Caller, elder: ElderScope<'_>, approved_family: bool) -
                 Standing::Stranger
             }
         }
-        Role::Operator => Standing::Stranger,
+        Role::Operator | Role::Inspector => Standing::Stranger,
         Role::Elder | Role::Family => {
             if elder.own_account_id == Some(caller.account_id) {
                 Standing::Own
@@ -206,7 +206,7 @@ impl LinkParty {
 
 pub fn link_party(caller: &Caller, family_account_id: i64, elder: ElderScope<'_>) -> LinkParty {
     match caller.role {
-        Role::CityAdmin | Role::DistrictClerk | Role::Operator => {
+        Role::CityAdmin | Role::DistrictClerk | Role::Operator | Role::Inspector => {
             if standing(caller, elder, false) == Standing::Staff {
                 LinkParty::Staff
             } else {

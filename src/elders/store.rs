@@ -796,7 +796,7 @@ pub async fn list_links(
             query = query.filter(family_link::Column::ElderId.in_subquery(in_district.to_owned()));
         }
         Role::CityAdmin => {}
-        Role::Operator => return Ok((Vec::new(), 0)),
+        Role::Operator | Role::Inspector => return Ok((Vec::new(), 0)),
     }
     if let Some(elder_id) = filter.elder_id {
         query = query.filter(family_link::Column::ElderId.eq(elder_id));

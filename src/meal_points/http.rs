@@ -25,6 +25,7 @@ use crate::{
     api::ApiTags,
     auth::{BearerAuth, Role},
     error::{AppError, AppResult},
+    feedback::http::{RatingSummaryView, rating_summaries},
     menus::{
         self,
         rules::{BookingPolicy, DishTag, MenuRuleError, OfferingDraft},
@@ -211,6 +212,9 @@ pub struct MealPointSummary {
     pub slots: Vec<CodeLabel>,
     pub status: StatusView,
     pub labels: LabelsView,
+    /// The elders' ratings at a glance (on the list, the near search and the operator's list).
+    #[oai(skip_serializing_if_is_none)]
+    pub rating_summary: Option<RatingSummaryView>,
 }
 
 #[derive(Object)]
@@ -256,6 +260,8 @@ struct MealPointView {
     /// 明厨亮灶: open in a web-view.
     #[oai(skip_serializing_if_is_none)]
     live_video_url: Option<String>,
+    /// The elders' ratings at a glance.
+    rating_summary: RatingSummaryView,
 }
 
 #[derive(Object)]
@@ -371,6 +377,7 @@ impl MealPointsApi {
         };
         let (models, total) = store::list(db, &filter, page).await?;
         let items = models.iter().map(summary).collect::<AppResult<Vec<_>>>()?;
+        let items = with_rating_summaries(&self.state, items).await?;
         Ok(Json(Page::new(items, total, page)))
     }
 
@@ -407,14 +414,17 @@ impl MealPointsApi {
         let today = self.state.clock.today();
         let ids: Vec<i64> = found.iter().map(|(m, _)| m.id).collect();
         let with_portions = menus::store::with_portions_left_on(db, &ids, today).await?;
+        let mut summaries = rating_summaries(&self.state, &ids).await?;
         let items = found
             .into_iter()
             .map(|(model, distance_m)| {
                 let serves_today = with_portions.contains(&model.id)
                     && store::is_open_on(&model, today)
                     && store::takes_bookings_on(&model, today);
+                let mut meal_point = summary(&model)?;
+                meal_point.rating_summary = summaries.remove(&model.id);
                 Ok(NearbyMealPoint {
-                    meal_point: summary(&model)?,
+                    meal_point,
                     distance_m,
                     serves_today,
                 })
@@ -725,6 +735,7 @@ impl MealPointsApi {
             .iter()
             .map(summary)
             .collect::<AppResult<Vec<_>>>()?;
+        let items = with_rating_summaries(&self.state, items).await?;
         Ok(Json(Page::new(items, total, page)))
     }
 
@@ -757,6 +768,10 @@ impl MealPointsApi {
             .unwrap_or_default();
         let profile = store::profile_of(&model)?;
         let today = self.state.clock.today();
+        let rating_summary = rating_summaries(&self.state, &[model.id])
+            .await?
+            .remove(&model.id)
+            .unwrap_or_else(|| rules_summary_empty().into());
         Ok(MealPointView {
             id: model.id,
             name: profile.name,
@@ -781,6 +796,7 @@ impl MealPointsApi {
             takes_bookings_today: store::takes_bookings_on(&model, today),
             labels: labels_view(store::labels_of(&model)),
             live_video_url: profile.live_video_url,
+            rating_summary,
         })
     }
 
@@ -824,7 +840,25 @@ pub fn summary(model: &meal_point::Model) -> AppResult<MealPointSummary> {
             .collect(),
         status: status_view(&store::status_of(model)?),
         labels: labels_view(store::labels_of(model)),
+        rating_summary: None,
     })
+}
+
+/// Fills in the rating summaries of a page of meal points (two grouped queries for the page).
+async fn with_rating_summaries(
+    state: &AppState,
+    mut items: Vec<MealPointSummary>,
+) -> AppResult<Vec<MealPointSummary>> {
+    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+    let mut summaries = rating_summaries(state, &ids).await?;
+    for item in &mut items {
+        item.rating_summary = summaries.remove(&item.id);
+    }
+    Ok(items)
+}
+
+fn rules_summary_empty() -> crate::feedback::rules::RatingSummary {
+    crate::feedback::rules::summarize(&Default::default())
 }
 
 fn mode_labels(modes: &ServiceModes) -> Vec<CodeLabel> {

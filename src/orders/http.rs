@@ -599,26 +599,7 @@ impl OrdersApi {
 impl OrdersApi {
     /// The order, if this caller may see it; otherwise 404 (its existence is not revealed).
     async fn visible_order(&self, caller: &Caller, order_id: &str) -> AppResult<meal_order::Model> {
-        let db = &self.state.db;
-        let not_found = || AppError::not_found("ORDER_NOT_FOUND", "没有找到这个订单");
-        let order = store::find_order(db, order_id)
-            .await?
-            .ok_or_else(not_found)?;
-        let visible = match caller.role {
-            Role::CityAdmin => true,
-            Role::DistrictClerk => caller.district_code.as_deref().is_some_and(|d| {
-                d == order.service_district_code || d == order.funding_district_code
-            }),
-            Role::Operator => meal_points::require_operator_of(db, caller, order.meal_point_id)
-                .await
-                .is_ok(),
-            Role::Elder | Role::Family => {
-                crate::elders::store::require_elder_visible(db, caller, order.elder_id)
-                    .await
-                    .is_ok()
-            }
-        };
-        if visible { Ok(order) } else { Err(not_found()) }
+        service::visible_order(&self.state.db, caller, order_id).await
     }
 
     async fn move_order(

@@ -60,6 +60,37 @@ fn unavailable(err: ReservationError) -> AppError {
     .with_source(err)
 }
 
+/// The order, if this caller may see it; otherwise 404 `ORDER_NOT_FOUND` (its existence is not
+/// revealed): the elder and linked family, the meal point's operators, a clerk of the service or
+/// funding district, the city admin.
+pub async fn visible_order(
+    db: &impl sea_orm::ConnectionTrait,
+    caller: &Caller,
+    order_id: &str,
+) -> AppResult<meal_order::Model> {
+    let not_found = || AppError::not_found("ORDER_NOT_FOUND", "没有找到这个订单");
+    let order = store::find_order(db, order_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let visible = match caller.role {
+        Role::CityAdmin => true,
+        Role::DistrictClerk => caller
+            .district_code
+            .as_deref()
+            .is_some_and(|d| d == order.service_district_code || d == order.funding_district_code),
+        Role::Operator => meal_points::require_operator_of(db, caller, order.meal_point_id)
+            .await
+            .is_ok(),
+        Role::Elder | Role::Family => {
+            crate::elders::store::require_elder_visible(db, caller, order.elder_id)
+                .await
+                .is_ok()
+        }
+        Role::Inspector => false,
+    };
+    if visible { Ok(order) } else { Err(not_found()) }
+}
+
 /// How many live orders an elder may hold per meal point, date and slot.
 pub const ORDERS_PER_SLOT: u32 = 1;
 
@@ -192,7 +223,8 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
             store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot.as_str())
                 .await?;
         crate::subsidy::service::quote_for_elder(
-            state,
+            db,
+            &state.caches,
             &elder,
             request.date,
             request.slot,
@@ -366,7 +398,7 @@ async fn bookable(
     Ok((meal_point, offerings))
 }
 
-fn level_fen(quote: &crate::subsidy::Quote, level: FunderLevel) -> i64 {
+pub fn level_fen(quote: &crate::subsidy::Quote, level: FunderLevel) -> i64 {
     quote
         .lines
         .iter()

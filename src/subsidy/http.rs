@@ -493,7 +493,8 @@ impl SubsidyApi {
         )
         .await?;
         let quote = service::quote_for_elder(
-            &self.state,
+            db,
+            &self.state.caches,
             &elder,
             meal.date,
             meal.slot.into(),

@@ -3,13 +3,14 @@
 
 use chrono::NaiveDate;
 use entity::elder;
+use sea_orm::ConnectionTrait;
 
 use super::{Category, Policy, Quote, QuoteInput, ServiceMode, Slot, quote, store};
 use crate::{
+    cache::HotCaches,
     elders::{self, ElderStatus},
     error::{AppError, AppResult},
     money::Yuan,
-    state::AppState,
 };
 
 /// Quotes the subsidy for a meal of this elder. The caller has already checked that whoever
@@ -22,7 +23,8 @@ use crate::{
     reason = "each argument is one fact of the meal the booking code has at hand; a struct would only rename them"
 )]
 pub async fn quote_for_elder(
-    state: &AppState,
+    db: &impl ConnectionTrait,
+    caches: &HotCaches,
     elder: &elder::Model,
     meal_date: NaiveDate,
     slot: Slot,
@@ -38,7 +40,7 @@ pub async fn quote_for_elder(
             "这位老人的登记还未审核通过，暂不能享受助餐补贴",
         ));
     }
-    let categories = elders::store::current_categories(&state.db, elder.id)
+    let categories = elders::store::current_categories(db, elder.id)
         .await?
         .iter()
         .map(|row| {
@@ -50,12 +52,14 @@ pub async fn quote_for_elder(
             })
         })
         .collect::<AppResult<Vec<Category>>>()?;
-    let policy = policy_in_force(state, meal_date).await?.ok_or_else(|| {
-        AppError::conflict(
-            "NO_POLICY_IN_FORCE",
-            format!("{meal_date} 没有生效的助餐补贴政策，暂时无法计算补贴"),
-        )
-    })?;
+    let policy = policy_in_force(db, caches, meal_date)
+        .await?
+        .ok_or_else(|| {
+            AppError::conflict(
+                "NO_POLICY_IN_FORCE",
+                format!("{meal_date} 没有生效的助餐补贴政策，暂时无法计算补贴"),
+            )
+        })?;
     let input = QuoteInput {
         birth_date: elder.birth_date,
         categories,
@@ -71,12 +75,16 @@ pub async fn quote_for_elder(
 }
 
 /// The policy in force on a date, from the hot cache when it is fresh (every booking asks).
-pub async fn policy_in_force(state: &AppState, date: NaiveDate) -> AppResult<Option<Policy>> {
-    if let Some(policy) = state.caches.policy_on.get(&date) {
+pub async fn policy_in_force(
+    db: &impl ConnectionTrait,
+    caches: &HotCaches,
+    date: NaiveDate,
+) -> AppResult<Option<Policy>> {
+    if let Some(policy) = caches.policy_on.get(&date) {
         return Ok(policy);
     }
-    let policy = store::policy_in_force(&state.db, date).await?;
-    state.caches.policy_on.insert(date, policy.clone());
+    let policy = store::policy_in_force(db, date).await?;
+    caches.policy_on.insert(date, policy.clone());
     Ok(policy)
 }
 

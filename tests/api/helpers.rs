@@ -56,7 +56,15 @@ pub async fn spawn_app() -> TestApp {
 
 /// A server with the whole demo city: also its 165 meal points, their dishes and a week of menus
 /// from the test's start, and `operator-demo` running two meal points near 南大街 in 钟楼区.
+/// Without the demo's served-order history, ratings and complaint, so what a test counts is its
+/// own.
 pub async fn spawn_demo_city() -> TestApp {
+    spawn_app_with(DemoScope::CityWithoutHistory).await
+}
+
+/// The demo city exactly as `cargo run` seeds it, history (served, rated lunches, a complaint)
+/// included.
+pub async fn spawn_full_demo() -> TestApp {
     spawn_app_with(DemoScope::Full).await
 }
 

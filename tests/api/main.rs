@@ -7,6 +7,7 @@
 mod auth;
 mod elders;
 mod errors;
+mod feedback;
 mod health;
 mod helpers;
 mod meal_points;

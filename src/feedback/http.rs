@@ -1,0 +1,996 @@
+//! Ratings and complaints over HTTP.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use entity::rating;
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+
+use super::{
+    rules::{self, RatingSummary},
+    store::{self, NewRating},
+};
+use crate::{
+    api::ApiTags,
+    auth::{BearerAuth, Caller, Role},
+    error::{AppError, AppResult},
+    meal_points::store as meal_points,
+    orders::{rules::OrderState, service::visible_order},
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+pub struct FeedbackApi {
+    pub state: AppState,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rating DTOs
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Object)]
+struct NewRatingBody {
+    /// 总体评分 1–5.
+    overall: i64,
+    /// 口味 1–5.
+    taste: i64,
+    /// 分量 1–5.
+    portion: i64,
+    /// 卫生 1–5.
+    hygiene: i64,
+    /// 服务 1–5.
+    service: i64,
+    /// At most 500 characters.
+    comment: Option<String>,
+    /// Up to nine photo URLs (upload first, then send the URLs).
+    photos: Option<Vec<String>>,
+}
+
+/// The operator's answer to a rating.
+#[derive(Object)]
+pub struct RatingReplyView {
+    pub text: String,
+    pub replied_at: DateTime<Utc>,
+}
+
+#[derive(Object)]
+pub struct RatingView {
+    pub id: i64,
+    pub order_id: String,
+    pub meal_point_id: i64,
+    pub overall: i32,
+    pub taste: i32,
+    pub portion: i32,
+    pub hygiene: i32,
+    pub service: i32,
+    pub comment: Option<String>,
+    pub photos: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    /// The operator's reply, or null.
+    pub reply: Option<RatingReplyView>,
+    /// Hidden by the city: left out of the public list and of every average.
+    pub hidden: bool,
+    /// Why the city hid it (shown to staff only).
+    #[oai(skip_serializing_if_is_none)]
+    pub hidden_reason: Option<String>,
+}
+
+#[derive(Object)]
+struct ReplyBody {
+    /// At most 500 characters.
+    text: String,
+}
+
+#[derive(Object)]
+struct HideBody {
+    /// Why the rating breaks the rules; kept with who hid it and when. At most 200 characters.
+    reason: String,
+}
+
+#[derive(ApiResponse)]
+enum RatingCreated {
+    /// Rated.
+    #[oai(status = 201)]
+    Created(Json<RatingView>),
+}
+
+/// A meal point's ratings at a glance. Averages have one decimal, null without ratings.
+#[derive(Object, Clone, Debug)]
+pub struct RatingSummaryView {
+    /// Visible ratings.
+    pub count: u64,
+    pub overall: Option<f64>,
+    pub taste: Option<f64>,
+    pub portion: Option<f64>,
+    pub hygiene: Option<f64>,
+    pub service: Option<f64>,
+    /// Ratings of the recent window (`ZHUCAN_RATING_RECENT_DAYS`, default 30 days).
+    pub recent_count: u64,
+    pub recent_overall: Option<f64>,
+    /// How many ratings gave overall 1, 2, 3, 4 and 5.
+    pub distribution: Vec<u64>,
+}
+
+impl From<RatingSummary> for RatingSummaryView {
+    fn from(s: RatingSummary) -> Self {
+        Self {
+            count: s.count,
+            overall: s.overall,
+            taste: s.taste,
+            portion: s.portion,
+            hygiene: s.hygiene,
+            service: s.service,
+            recent_count: s.recent_count,
+            recent_overall: s.recent_overall,
+            distribution: s.distribution.to_vec(),
+        }
+    }
+}
+
+/// The rating summaries of these meal points (every id gets one, empty without ratings).
+pub async fn rating_summaries(
+    state: &AppState,
+    meal_point_ids: &[i64],
+) -> AppResult<HashMap<i64, RatingSummaryView>> {
+    let since = state.clock.now() - state.config.rating_recent_window;
+    let totals = store::rating_totals(&state.db, meal_point_ids, since).await?;
+    Ok(totals
+        .into_iter()
+        .map(|(id, t)| (id, rules::summarize(&t).into()))
+        .collect())
+}
+
+pub fn rating_view(model: rating::Model, show_reason: bool) -> RatingView {
+    let photos = serde_json::from_str(&model.photos_json).unwrap_or_default();
+    let reply = match (model.reply_text, model.replied_at) {
+        (Some(text), Some(replied_at)) => Some(RatingReplyView { text, replied_at }),
+        _ => None,
+    };
+    RatingView {
+        id: model.id,
+        order_id: model.order_id,
+        meal_point_id: model.meal_point_id,
+        overall: model.overall,
+        taste: model.taste,
+        portion: model.portion,
+        hygiene: model.hygiene,
+        service: model.service,
+        comment: model.comment,
+        photos,
+        created_at: model.created_at,
+        reply,
+        hidden: model.hidden,
+        hidden_reason: model.hidden_reason.filter(|_| show_reason),
+    }
+}
+
+/// The caller behind an optional bearer token, for public endpoints that show staff more. A
+/// missing, expired or unknown token reads as the public.
+async fn optional_caller(state: &AppState, req: &poem::Request) -> Option<Caller> {
+    let token = req
+        .headers()
+        .get(poem::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?;
+    crate::auth::store::caller_for_token(&state.db, token.trim(), state.clock.now())
+        .await
+        .ok()
+        .map(|(caller, _expires_at)| caller)
+}
+
+/// Whether this caller sees a meal point's hidden ratings: its operators, a clerk of its
+/// district, the city admin.
+async fn sees_hidden_ratings(
+    state: &AppState,
+    caller: Option<&Caller>,
+    meal_point: &entity::meal_point::Model,
+) -> AppResult<bool> {
+    let Some(caller) = caller else {
+        return Ok(false);
+    };
+    Ok(match caller.role {
+        Role::CityAdmin => true,
+        Role::DistrictClerk => caller.district_code.as_deref() == Some(&meal_point.district_code),
+        Role::Operator => {
+            meal_points::is_operator_of(&state.db, caller.account_id, meal_point.id).await?
+        }
+        _ => false,
+    })
+}
+
+#[OpenApi(tag = "ApiTags::Feedback")]
+impl FeedbackApi {
+    /// Rate a served order: five scores 1–5, an optional comment and photos.
+    ///
+    /// Once per order, within `ZHUCAN_RATING_WINDOW_DAYS` (default 7) of the meal being served.
+    /// Errors: `ORDER_NOT_SERVED`, `ALREADY_RATED`, `RATING_WINDOW_CLOSED` (409), `SCORE_INVALID`
+    /// (400, `field` names the score).
+    ///
+    /// Roles: elder, family (for their own or a linked elder's order).
+    #[oai(path = "/orders/:id/rating", method = "post")]
+    async fn rate(
+        &self,
+        auth: BearerAuth,
+        id: Path<String>,
+        body: Json<NewRatingBody>,
+    ) -> AppResult<RatingCreated> {
+        let caller = auth.allow(&[Role::Elder, Role::Family])?;
+        let db = &self.state.db;
+        let order = visible_order(db, caller, &id).await?;
+        let body = body.0;
+        let scores = rules::check_scores(
+            body.overall,
+            body.taste,
+            body.portion,
+            body.hygiene,
+            body.service,
+        )?;
+        let comment = rules::check_comment(body.comment.as_deref())?;
+        let photos = rules::check_photos(body.photos.as_deref().unwrap_or_default())?;
+        let now = self.state.clock.now();
+        let already = store::rating_of_order(db, &order.id).await?.is_some();
+        rules::check_may_rate(
+            order.state == OrderState::Served.as_str(),
+            order.served_at,
+            already,
+            self.state.config.rating_window,
+            now,
+        )?;
+        let rating = store::insert_rating(
+            db,
+            NewRating {
+                order: &order,
+                account_id: caller.account_id,
+                scores,
+                comment,
+                photos,
+                now,
+            },
+        )
+        .await?;
+        Ok(RatingCreated::Created(Json(rating_view(rating, false))))
+    }
+
+    /// The rating of an order, or 404 `RATING_NOT_FOUND` while it has none.
+    ///
+    /// Roles: elder, family, operator, district_clerk, city_admin (whoever may see the order).
+    #[oai(path = "/orders/:id/rating", method = "get")]
+    async fn order_rating(
+        &self,
+        auth: BearerAuth,
+        id: Path<String>,
+    ) -> AppResult<Json<RatingView>> {
+        let caller = auth.any_role();
+        let order = visible_order(&self.state.db, caller, &id).await?;
+        let rating = store::rating_of_order(&self.state.db, &order.id)
+            .await?
+            .ok_or_else(store::rating_not_found)?;
+        let staff = Role::STAFF.contains(&caller.role);
+        Ok(Json(rating_view(rating, staff)))
+    }
+
+    /// A meal point's ratings, newest first.
+    ///
+    /// Public. Ratings the city hid are left out, except for the meal point's operators, a clerk
+    /// of its district and the city admin (send the token), who see them with `hidden: true`.
+    #[oai(path = "/meal-points/:id/ratings", method = "get")]
+    async fn meal_point_ratings(
+        &self,
+        req: &poem::Request,
+        id: Path<i64>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<RatingView>>> {
+        let page = PageRequest::new(page.0, page_size.0)?;
+        let meal_point = meal_points::require_meal_point(&self.state.db, *id).await?;
+        let caller = optional_caller(&self.state, req).await;
+        let staff = sees_hidden_ratings(&self.state, caller.as_ref(), &meal_point).await?;
+        let (items, total) =
+            store::ratings_of_meal_point(&self.state.db, meal_point.id, staff, page).await?;
+        let items = items.into_iter().map(|r| rating_view(r, staff)).collect();
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// Reply to a rating, once.
+    ///
+    /// Roles: operator (of the rated meal point).
+    #[oai(path = "/ratings/:id/reply", method = "post")]
+    async fn reply(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<ReplyBody>,
+    ) -> AppResult<Json<RatingView>> {
+        let caller = auth.allow(&[Role::Operator])?;
+        let db = &self.state.db;
+        let rating = store::require_rating(db, *id).await?;
+        meal_points::require_operator_of(db, caller, rating.meal_point_id).await?;
+        let text = rules::check_text("text", "REPLY_INVALID", "回复", &body.text, 500)?;
+        if !store::set_reply(
+            db,
+            rating.id,
+            &text,
+            caller.account_id,
+            self.state.clock.now(),
+        )
+        .await?
+        {
+            return Err(AppError::conflict(
+                "ALREADY_REPLIED",
+                "这条评价已经回复过了，每条评价只能回复一次",
+            ));
+        }
+        Ok(Json(rating_view(
+            store::require_rating(db, rating.id).await?,
+            true,
+        )))
+    }
+
+    /// Hide a rating that breaks the rules (abuse, personal data, advertising). It is never
+    /// edited or deleted: it leaves the public list and the averages, and who hid it, when and
+    /// why are kept.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/ratings/:id/hide", method = "post")]
+    async fn hide(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<HideBody>,
+    ) -> AppResult<Json<RatingView>> {
+        let caller = auth.allow(&[Role::CityAdmin])?;
+        let db = &self.state.db;
+        let rating = store::require_rating(db, *id).await?;
+        let reason = rules::check_text("reason", "REASON_INVALID", "隐藏原因", &body.reason, 200)?;
+        if !store::hide_rating(
+            db,
+            rating.id,
+            &reason,
+            caller.account_id,
+            self.state.clock.now(),
+        )
+        .await?
+        {
+            return Err(AppError::conflict("ALREADY_HIDDEN", "这条评价已经隐藏了"));
+        }
+        tracing::info!(rating = rating.id, by = caller.account_id, %reason, "rating hidden");
+        Ok(Json(rating_view(
+            store::require_rating(db, rating.id).await?,
+            true,
+        )))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Complaint DTOs
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Object)]
+struct NewComplaintBody {
+    meal_point_id: i64,
+    /// The order complained about, if one; it must be at that meal point.
+    order_id: Option<String>,
+    /// The elder the complaint is for (staff taking it on someone's behalf, or a family member
+    /// for a linked elder). Taken from the order when one is given.
+    elder_id: Option<i64>,
+    /// `food_safety`, `hygiene`, `service_attitude`, `price`, `delivery` or `other`.
+    category: String,
+    /// What happened; at most 1000 characters.
+    text: String,
+}
+
+#[derive(Object)]
+struct NoteBody {
+    /// What was done or decided; required to resolve, at most 500 characters.
+    note: Option<String>,
+}
+
+/// One step of a complaint: who, when, what was said.
+#[derive(Object)]
+pub struct ComplaintStepView {
+    #[oai(skip_serializing_if_is_none)]
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub to_state_label: String,
+    /// None when the service made the step itself (a missed deadline).
+    pub actor_account_id: Option<i64>,
+    pub actor_role: Option<Role>,
+    /// The account's display name, or 系统 for the service.
+    pub actor_name: String,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Object)]
+pub struct ComplaintView {
+    pub id: i64,
+    pub meal_point_id: i64,
+    pub meal_point_name: String,
+    /// The meal point's district: whose clerk supervises the complaint.
+    pub district_code: String,
+    pub order_id: Option<String>,
+    pub elder_id: Option<i64>,
+    pub category: String,
+    pub category_label: String,
+    pub text: String,
+    /// `submitted`, `acknowledged`, `escalated`, `resolved` or `closed`.
+    pub state: String,
+    pub state_label: String,
+    /// Who made it: `elder`, `family`, or the staff role that took it on someone's behalf.
+    pub complainant_role: Role,
+    pub created_at: DateTime<Utc>,
+    /// Acknowledge by this time (per category, from submission).
+    pub ack_due_at: DateTime<Utc>,
+    /// Resolve by this time.
+    pub resolve_due_at: DateTime<Utc>,
+    /// Open and a deadline missed.
+    pub overdue: bool,
+    #[oai(skip_serializing_if_is_none)]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub escalated_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub resolved_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Every step, oldest first (on single reads and the complainant's own list).
+    #[oai(skip_serializing_if_is_empty)]
+    pub steps: Vec<ComplaintStepView>,
+}
+
+#[derive(ApiResponse)]
+enum ComplaintCreated {
+    /// Submitted.
+    #[oai(status = 201)]
+    Created(Json<ComplaintView>),
+}
+
+/// Builds the views of these complaints, with their steps if asked.
+pub async fn complaint_views(
+    state: &AppState,
+    complaints: Vec<entity::complaint::Model>,
+    with_steps: bool,
+) -> AppResult<Vec<ComplaintView>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let db = &state.db;
+    let now = state.clock.now();
+    let mut point_ids: Vec<i64> = complaints.iter().map(|c| c.meal_point_id).collect();
+    point_ids.sort_unstable();
+    point_ids.dedup();
+    let names: HashMap<i64, String> = entity::meal_point::Entity::find()
+        .select_only()
+        .column(entity::meal_point::Column::Id)
+        .column(entity::meal_point::Column::Name)
+        .filter(entity::meal_point::Column::Id.is_in(point_ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut views = Vec::with_capacity(complaints.len());
+    for c in complaints {
+        let complaint_state = rules::ComplaintState::parse(&c.state);
+        let category = rules::Category::parse(&c.category);
+        let steps = if with_steps {
+            let steps = store::steps_of(db, c.id).await?;
+            let actor_names = crate::elders::store::account_names(
+                db,
+                steps.iter().filter_map(|s| s.actor_account_id),
+            )
+            .await?;
+            steps
+                .into_iter()
+                .map(|s| {
+                    let to = rules::ComplaintState::parse(&s.to_state);
+                    ComplaintStepView {
+                        actor_name: match s.actor_account_id {
+                            Some(id) => actor_names.get(&id).cloned().unwrap_or_default(),
+                            None => "系统".to_string(),
+                        },
+                        from_state: s.from_state,
+                        to_state_label: to.map(|t| t.label_zh()).unwrap_or_default().to_string(),
+                        to_state: s.to_state,
+                        actor_account_id: s.actor_account_id,
+                        actor_role: s.actor_role.as_deref().and_then(Role::parse),
+                        note: s.note,
+                        at: s.at,
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        views.push(ComplaintView {
+            id: c.id,
+            meal_point_name: names.get(&c.meal_point_id).cloned().unwrap_or_default(),
+            meal_point_id: c.meal_point_id,
+            district_code: c.district_code,
+            order_id: c.order_id,
+            elder_id: c.elder_id,
+            category_label: category
+                .map(|k| k.label_zh())
+                .unwrap_or_default()
+                .to_string(),
+            category: c.category,
+            text: c.text,
+            state_label: complaint_state
+                .map(|s| s.label_zh())
+                .unwrap_or_default()
+                .to_string(),
+            overdue: complaint_state.is_some_and(|s| {
+                rules::is_overdue(s, c.acknowledged_at, c.ack_due_at, c.resolve_due_at, now)
+            }),
+            state: c.state,
+            complainant_role: Role::parse(&c.complainant_role).unwrap_or(Role::Family),
+            created_at: c.created_at,
+            ack_due_at: c.ack_due_at,
+            resolve_due_at: c.resolve_due_at,
+            acknowledged_at: c.acknowledged_at,
+            escalated_at: c.escalated_at,
+            resolved_at: c.resolved_at,
+            closed_at: c.closed_at,
+            steps,
+        });
+    }
+    Ok(views)
+}
+
+/// How the caller stands towards a complaint, or `None` if they may not know it exists.
+async fn complaint_party(
+    db: &sea_orm::DatabaseConnection,
+    caller: &Caller,
+    complaint: &entity::complaint::Model,
+) -> AppResult<Option<rules::Party>> {
+    Ok(match caller.role {
+        Role::CityAdmin => Some(rules::Party::Supervisor),
+        Role::DistrictClerk => (caller.district_code.as_deref()
+            == Some(complaint.district_code.as_str()))
+        .then_some(rules::Party::Supervisor),
+        Role::Operator => {
+            meal_points::is_operator_of(db, caller.account_id, complaint.meal_point_id)
+                .await?
+                .then_some(rules::Party::Operator)
+        }
+        Role::Elder | Role::Family => {
+            let about_their_elder = match complaint.elder_id {
+                Some(elder_id) => {
+                    use sea_orm::EntityTrait;
+                    match entity::elder::Entity::find_by_id(elder_id).one(db).await? {
+                        Some(elder) => {
+                            crate::elders::store::may_act_for(db, caller, &elder).await?
+                        }
+                        None => false,
+                    }
+                }
+                None => false,
+            };
+            (complaint.complainant_account_id == caller.account_id || about_their_elder)
+                .then_some(rules::Party::Complainant)
+        }
+        Role::Inspector => None,
+    })
+}
+
+/// The complaint and how the caller stands towards it; 404 `COMPLAINT_NOT_FOUND` for anyone
+/// who may not know it exists.
+async fn visible_complaint(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<(entity::complaint::Model, rules::Party)> {
+    let complaint = store::require_complaint(&state.db, id).await?;
+    match complaint_party(&state.db, caller, &complaint).await? {
+        Some(party) => Ok((complaint, party)),
+        None => Err(store::complaint_not_found()),
+    }
+}
+
+#[OpenApi(tag = "ApiTags::Feedback")]
+impl FeedbackComplaintsApi {
+    /// Make a complaint about a meal point (and maybe one of its orders).
+    ///
+    /// An elder or family member for themselves or a linked elder; an operator (about their own
+    /// meal point), a district clerk (about a meal point of their district) or the city admin
+    /// on someone's behalf, e.g. taken by phone. The reply carries the deadlines: acknowledge and
+    /// resolve by (per category, food safety the shortest); a missed deadline escalates the
+    /// complaint to the district by itself.
+    ///
+    /// Roles: elder, family, operator, district_clerk, city_admin.
+    #[oai(path = "/complaints", method = "post")]
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        body: Json<NewComplaintBody>,
+    ) -> AppResult<ComplaintCreated> {
+        let caller = auth.allow(&[
+            Role::Elder,
+            Role::Family,
+            Role::Operator,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
+        let db = &self.state.db;
+        let body = body.0;
+        let category = rules::Category::parse_field(&body.category)?;
+        let text = rules::check_text(
+            "text",
+            "COMPLAINT_TEXT_INVALID",
+            "投诉内容",
+            &body.text,
+            rules::COMPLAINT_TEXT_MAX_CHARS,
+        )?;
+        let meal_point = meal_points::require_meal_point(db, body.meal_point_id)
+            .await
+            .map_err(|e| e.with_field("meal_point_id"))?;
+        match caller.role {
+            Role::Operator => meal_points::require_operator_of(db, caller, meal_point.id).await?,
+            Role::DistrictClerk
+                if caller.district_code.as_deref() != Some(&meal_point.district_code) =>
+            {
+                return Err(AppError::forbidden(
+                    "NOT_YOUR_DISTRICT",
+                    "只能代为登记本区助餐点的投诉",
+                ));
+            }
+            _ => {}
+        }
+        let order = match body
+            .order_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
+            Some(order_id) => {
+                let order = visible_order(db, caller, order_id)
+                    .await
+                    .map_err(|e| e.with_field("order_id"))?;
+                if order.meal_point_id != meal_point.id {
+                    return Err(AppError::invalid(
+                        "order_id",
+                        "ORDER_NOT_AT_MEAL_POINT",
+                        "这个订单不是在该助餐点下的",
+                    ));
+                }
+                Some(order)
+            }
+            None => None,
+        };
+        let elder_id = match (&order, body.elder_id) {
+            (Some(order), Some(elder_id)) if order.elder_id != elder_id => {
+                return Err(AppError::invalid(
+                    "elder_id",
+                    "ELDER_NOT_ON_ORDER",
+                    "这个订单不是这位老人的",
+                ));
+            }
+            (Some(order), _) => Some(order.elder_id),
+            (None, Some(elder_id)) => {
+                match caller.role {
+                    Role::Elder | Role::Family => {
+                        crate::elders::store::require_may_act_for(db, caller, elder_id).await?;
+                    }
+                    Role::DistrictClerk | Role::CityAdmin => {
+                        crate::elders::store::require_elder_visible(db, caller, elder_id).await?;
+                    }
+                    _ => {
+                        use sea_orm::EntityTrait;
+                        entity::elder::Entity::find_by_id(elder_id)
+                            .one(db)
+                            .await?
+                            .ok_or_else(|| {
+                                AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人的信息")
+                            })?;
+                    }
+                }
+                Some(elder_id)
+            }
+            // An elder complaining for themselves.
+            (None, None) if caller.role == Role::Elder => {
+                crate::elders::store::find_by_account(db, caller.account_id)
+                    .await?
+                    .map(|e| e.id)
+            }
+            (None, None) => None,
+        };
+        let now = self.state.clock.now();
+        let (ack_due, resolve_due) = self.state.config.complaint_deadlines.due(category, now);
+        let submitted = rules::ComplaintState::Submitted;
+        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        let complaint = store::insert_complaint(
+            &txn,
+            entity::complaint::ActiveModel {
+                meal_point_id: sea_orm::Set(meal_point.id),
+                district_code: sea_orm::Set(meal_point.district_code.clone()),
+                order_id: sea_orm::Set(order.as_ref().map(|o| o.id.clone())),
+                elder_id: sea_orm::Set(elder_id),
+                complainant_account_id: sea_orm::Set(caller.account_id),
+                complainant_role: sea_orm::Set(caller.role.as_str().to_string()),
+                category: sea_orm::Set(category.code().to_string()),
+                text: sea_orm::Set(text),
+                state: sea_orm::Set(submitted.as_str().to_string()),
+                ack_due_at: sea_orm::Set(ack_due),
+                resolve_due_at: sea_orm::Set(resolve_due),
+                acknowledged_at: sea_orm::Set(None),
+                escalated_at: sea_orm::Set(None),
+                resolved_at: sea_orm::Set(None),
+                closed_at: sea_orm::Set(None),
+                created_at: sea_orm::Set(now),
+                updated_at: sea_orm::Set(now),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let note = if matches!(caller.role, Role::Elder | Role::Family) {
+            "提交投诉"
+        } else {
+            "工作人员代为登记投诉"
+        };
+        store::insert_step(
+            &txn,
+            complaint.id,
+            None,
+            submitted,
+            store::Actor {
+                account_id: Some(caller.account_id),
+                role: Some(caller.role.as_str()),
+            },
+            note,
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        let view = complaint_views(&self.state, vec![complaint], true)
+            .await?
+            .pop()
+            .ok_or_else(store::complaint_not_found)?;
+        Ok(ComplaintCreated::Created(Json(view)))
+    }
+
+    /// One complaint with every step.
+    ///
+    /// Roles: elder, family (their own, or about an elder they act for), operator (their meal
+    /// points), district_clerk (their district), city_admin.
+    #[oai(path = "/complaints/:id", method = "get")]
+    async fn complaint(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ComplaintView>> {
+        let caller = auth.any_role();
+        super::service::sweep_escalations(&self.state).await?;
+        let (complaint, _) = visible_complaint(&self.state, caller, *id).await?;
+        let view = complaint_views(&self.state, vec![complaint], true)
+            .await?
+            .pop()
+            .ok_or_else(store::complaint_not_found)?;
+        Ok(Json(view))
+    }
+
+    /// The complaints the signed-in elder or family member made, or that were made for an elder
+    /// they act for, newest first, each with its steps (the progress).
+    ///
+    /// Roles: elder, family.
+    #[oai(path = "/me/complaints", method = "get")]
+    async fn mine(
+        &self,
+        auth: BearerAuth,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<ComplaintView>>> {
+        use sea_orm::{ColumnTrait, Condition};
+        let caller = auth.allow(&[Role::Elder, Role::Family])?;
+        let page = PageRequest::new(page.0, page_size.0)?;
+        super::service::sweep_escalations(&self.state).await?;
+        let elders: Vec<i64> =
+            crate::elders::store::elders_of_account(&self.state.db, caller.account_id)
+                .await?
+                .into_iter()
+                .map(|(elder, _)| elder.id)
+                .collect();
+        let condition = Condition::any()
+            .add(entity::complaint::Column::ComplainantAccountId.eq(caller.account_id))
+            .add(entity::complaint::Column::ElderId.is_in(elders));
+        let (items, total) = store::list_complaints(&self.state.db, condition, page).await?;
+        let items = complaint_views(&self.state, items, true).await?;
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// Complaints for staff, newest first: an operator sees their meal points', a district
+    /// clerk their district's, the city admin all.
+    ///
+    /// Roles: operator, district_clerk, city_admin.
+    #[oai(path = "/complaints", method = "get")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        /// `submitted`, `acknowledged`, `escalated`, `resolved` or `closed`.
+        state: Query<Option<String>>,
+        /// true: only overdue ones (open, a deadline missed); false: only the others.
+        overdue: Query<Option<bool>>,
+        meal_point_id: Query<Option<i64>>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<ComplaintView>>> {
+        use sea_orm::{ColumnTrait, Condition};
+        let caller = auth.allow(&[Role::Operator, Role::DistrictClerk, Role::CityAdmin])?;
+        let page = PageRequest::new(page.0, page_size.0)?;
+        super::service::sweep_escalations(&self.state).await?;
+        let mut condition = staff_scope(&self.state, caller).await?.condition();
+        if let Some(code) = state.0.as_deref() {
+            let parsed = rules::ComplaintState::parse(code.trim()).ok_or_else(|| {
+                AppError::invalid(
+                    "state",
+                    "COMPLAINT_STATE_INVALID",
+                    "状态须为 submitted、acknowledged、escalated、resolved 或 closed",
+                )
+            })?;
+            condition = condition.add(entity::complaint::Column::State.eq(parsed.as_str()));
+        }
+        if let Some(overdue) = overdue.0 {
+            let overdue_condition = store::overdue_condition(self.state.clock.now());
+            condition = condition.add(if overdue {
+                overdue_condition
+            } else {
+                Condition::not(overdue_condition)
+            });
+        }
+        if let Some(meal_point_id) = meal_point_id.0 {
+            condition = condition.add(entity::complaint::Column::MealPointId.eq(meal_point_id));
+        }
+        let (items, total) = store::list_complaints(&self.state.db, condition, page).await?;
+        let items = complaint_views(&self.state, items, false).await?;
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// Acknowledge (受理) a submitted complaint.
+    ///
+    /// Roles: operator (their meal points), district_clerk (their district), city_admin.
+    #[oai(path = "/complaints/:id/acknowledge", method = "post")]
+    async fn acknowledge(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoteBody>,
+    ) -> AppResult<Json<ComplaintView>> {
+        self.act(&auth, *id, rules::Action::Acknowledge, body.0)
+            .await
+    }
+
+    /// Resolve an acknowledged complaint, saying what was done (`note` required). Once escalated,
+    /// only the district (clerk or city admin) resolves it.
+    ///
+    /// Roles: operator (their meal points), district_clerk (their district), city_admin.
+    #[oai(path = "/complaints/:id/resolve", method = "post")]
+    async fn resolve(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoteBody>,
+    ) -> AppResult<Json<ComplaintView>> {
+        self.act(&auth, *id, rules::Action::Resolve, body.0).await
+    }
+
+    /// Escalate an open complaint to the district (the service does this by itself when a
+    /// deadline passes). The complainant may escalate rather than wait.
+    ///
+    /// Roles: elder, family (their complaints), operator (their meal points), district_clerk
+    /// (their district), city_admin.
+    #[oai(path = "/complaints/:id/escalate", method = "post")]
+    async fn escalate(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoteBody>,
+    ) -> AppResult<Json<ComplaintView>> {
+        self.act(&auth, *id, rules::Action::Escalate, body.0).await
+    }
+
+    /// Close a complaint: the complainant, satisfied with the resolution, or the district
+    /// (clerk or city admin) with its conclusion on a resolved or escalated one.
+    ///
+    /// Roles: elder, family (their complaints), district_clerk (their district), city_admin.
+    #[oai(path = "/complaints/:id/close", method = "post")]
+    async fn close(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NoteBody>,
+    ) -> AppResult<Json<ComplaintView>> {
+        self.act(&auth, *id, rules::Action::Close, body.0).await
+    }
+}
+
+pub struct FeedbackComplaintsApi {
+    pub state: AppState,
+}
+
+/// The complaints a staff member's lists cover.
+pub async fn staff_scope(state: &AppState, caller: &Caller) -> AppResult<store::ComplaintScope> {
+    Ok(match caller.role {
+        Role::Operator => store::ComplaintScope {
+            meal_point_ids: Some(
+                meal_points::meal_points_of_operator(&state.db, caller.account_id)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.id)
+                    .collect(),
+            ),
+            district_code: None,
+        },
+        Role::DistrictClerk => store::ComplaintScope {
+            meal_point_ids: None,
+            district_code: Some(caller.district_code.clone().unwrap_or_default()),
+        },
+        _ => store::ComplaintScope::default(),
+    })
+}
+
+impl FeedbackComplaintsApi {
+    async fn act(
+        &self,
+        auth: &BearerAuth,
+        id: i64,
+        action: rules::Action,
+        body: NoteBody,
+    ) -> AppResult<Json<ComplaintView>> {
+        let caller = auth.allow(&[
+            Role::Elder,
+            Role::Family,
+            Role::Operator,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+        ])?;
+        super::service::sweep_escalations(&self.state).await?;
+        let (complaint, party) = visible_complaint(&self.state, caller, id).await?;
+        let note = match body
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(note) => Some(rules::check_text(
+                "note",
+                "NOTE_INVALID",
+                "说明",
+                note,
+                rules::NOTE_MAX_CHARS,
+            )?),
+            None => None,
+        };
+        if action == rules::Action::Resolve && note.is_none() {
+            return Err(AppError::invalid("note", "NOTE_REQUIRED", "请说明处理结果"));
+        }
+        let from = rules::ComplaintState::parse(&complaint.state)
+            .ok_or_else(|| AppError::internal(std::io::Error::other("unknown complaint state")))?;
+        let to = rules::next_state(action, party, from)?;
+        let note = note.unwrap_or_else(|| action.label_zh().to_string());
+        let moved = store::transition(
+            &self.state.db,
+            complaint.id,
+            from,
+            to,
+            store::Actor {
+                account_id: Some(caller.account_id),
+                role: Some(caller.role.as_str()),
+            },
+            &note,
+            self.state.clock.now(),
+        )
+        .await?;
+        let latest = store::require_complaint(&self.state.db, complaint.id).await?;
+        if !moved {
+            let current = rules::ComplaintState::parse(&latest.state).unwrap_or(from);
+            return Err(rules::next_state(action, party, current)
+                .err()
+                .unwrap_or_else(|| {
+                    AppError::conflict("COMPLAINT_STATE_CONFLICT", "投诉状态已变化，请刷新后重试")
+                }));
+        }
+        let view = complaint_views(&self.state, vec![latest], true)
+            .await?
+            .pop()
+            .ok_or_else(store::complaint_not_found)?;
+        Ok(Json(view))
+    }
+}

@@ -1,0 +1,823 @@
+//! Feedback rules as plain functions: scores, who may rate when, the rating summary, complaint
+//! categories, states, steps and deadlines, and the monthly score of a meal point.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::error::{AppError, AppResult};
+
+// ---------------------------------------------------------------------------------------------
+// Ratings
+// ---------------------------------------------------------------------------------------------
+
+/// The five scores of a rating, each 1..=5.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Scores {
+    pub overall: u8,
+    pub taste: u8,
+    pub portion: u8,
+    pub hygiene: u8,
+    pub service: u8,
+}
+
+/// One score, 1..=5, or 400 `SCORE_INVALID` naming the score.
+pub fn check_score(field: &'static str, value: i64) -> AppResult<u8> {
+    match u8::try_from(value) {
+        Ok(score @ 1..=5) => Ok(score),
+        _ => Err(AppError::invalid(
+            field,
+            "SCORE_INVALID",
+            format!("评分须为 1 到 5 分（{field}）"),
+        )),
+    }
+}
+
+pub fn check_scores(
+    overall: i64,
+    taste: i64,
+    portion: i64,
+    hygiene: i64,
+    service: i64,
+) -> AppResult<Scores> {
+    Ok(Scores {
+        overall: check_score("overall", overall)?,
+        taste: check_score("taste", taste)?,
+        portion: check_score("portion", portion)?,
+        hygiene: check_score("hygiene", hygiene)?,
+        service: check_score("service", service)?,
+    })
+}
+
+pub const COMMENT_MAX_CHARS: usize = 500;
+pub const PHOTOS_MAX: usize = 9;
+pub const PHOTO_URL_MAX: usize = 500;
+
+/// A trimmed comment (empty = none), at most [`COMMENT_MAX_CHARS`].
+pub fn check_comment(comment: Option<&str>) -> AppResult<Option<String>> {
+    let Some(text) = comment.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > COMMENT_MAX_CHARS {
+        return Err(AppError::invalid(
+            "comment",
+            "COMMENT_TOO_LONG",
+            format!("评价内容请不超过 {COMMENT_MAX_CHARS} 字"),
+        ));
+    }
+    Ok(Some(text.to_string()))
+}
+
+/// At most nine photos, each an http(s) URL (the mini program uploads first, then sends URLs).
+pub fn check_photos(photos: &[String]) -> AppResult<Vec<String>> {
+    if photos.len() > PHOTOS_MAX {
+        return Err(AppError::invalid(
+            "photos",
+            "TOO_MANY_PHOTOS",
+            format!("最多上传 {PHOTOS_MAX} 张照片"),
+        ));
+    }
+    photos
+        .iter()
+        .map(|url| {
+            let url = url.trim();
+            let ok = (url.starts_with("https://") || url.starts_with("http://"))
+                && url.len() <= PHOTO_URL_MAX
+                && url.len() > "https://".len()
+                && !url.chars().any(|c| c.is_whitespace() || c.is_control());
+            if ok {
+                Ok(url.to_string())
+            } else {
+                Err(AppError::invalid(
+                    "photos",
+                    "PHOTO_URL_INVALID",
+                    "照片地址须为 http(s) 链接",
+                ))
+            }
+        })
+        .collect()
+}
+
+/// Whether an order may be rated now: served, not yet rated, and within the window after it was
+/// served. Checked in that order, so the reply names the first reason.
+pub fn check_may_rate(
+    served: bool,
+    served_at: Option<DateTime<Utc>>,
+    already_rated: bool,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if !served {
+        return Err(AppError::conflict(
+            "ORDER_NOT_SERVED",
+            "只有已取餐（已送达）的订单才能评价",
+        ));
+    }
+    if already_rated {
+        return Err(AppError::conflict(
+            "ALREADY_RATED",
+            "这个订单已经评价过了，每单只能评价一次",
+        ));
+    }
+    let closes = served_at.map(|at| at + window);
+    if closes.is_none_or(|closes| now >= closes) {
+        return Err(AppError::conflict(
+            "RATING_WINDOW_CLOSED",
+            format!("已超过评价期限（用餐后 {} 天内可评价）", window.num_days()),
+        ));
+    }
+    Ok(())
+}
+
+/// A reply or a reason: trimmed, 1..=`max` characters.
+pub fn check_text(
+    field: &'static str,
+    code: &'static str,
+    what: &str,
+    raw: &str,
+    max: usize,
+) -> AppResult<String> {
+    let text = raw.trim();
+    let length = text.chars().count();
+    if length == 0 || length > max {
+        return Err(AppError::invalid(
+            field,
+            code,
+            format!("{what}须为 1 到 {max} 个字"),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// What the database adds up for one meal point's visible ratings: per overall score (1..=5)
+/// the count and the sums of the other scores, and the count and overall sum of the recent ones.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RatingTotals {
+    /// `by_overall[k]` = ratings with overall score k + 1.
+    pub by_overall: [u64; 5],
+    pub taste_sum: i64,
+    pub portion_sum: i64,
+    pub hygiene_sum: i64,
+    pub service_sum: i64,
+    pub recent_count: u64,
+    pub recent_overall_sum: i64,
+}
+
+/// The public summary of a meal point's ratings. Averages have one decimal, `None` without
+/// ratings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RatingSummary {
+    pub count: u64,
+    pub overall: Option<f64>,
+    pub taste: Option<f64>,
+    pub portion: Option<f64>,
+    pub hygiene: Option<f64>,
+    pub service: Option<f64>,
+    pub recent_count: u64,
+    pub recent_overall: Option<f64>,
+    /// Ratings with overall 1, 2, 3, 4, 5.
+    pub distribution: [u64; 5],
+}
+
+/// Rounds to one decimal (averages are shown as 4.3, not money: a float is fine).
+pub fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+fn average(sum: i64, count: u64) -> Option<f64> {
+    (count > 0).then(|| round1(sum as f64 / count as f64))
+}
+
+pub fn summarize(totals: &RatingTotals) -> RatingSummary {
+    let count: u64 = totals.by_overall.iter().sum();
+    let overall_sum: i64 = totals
+        .by_overall
+        .iter()
+        .zip(1i64..)
+        .map(|(n, score)| *n as i64 * score)
+        .sum();
+    RatingSummary {
+        count,
+        overall: average(overall_sum, count),
+        taste: average(totals.taste_sum, count),
+        portion: average(totals.portion_sum, count),
+        hygiene: average(totals.hygiene_sum, count),
+        service: average(totals.service_sum, count),
+        recent_count: totals.recent_count,
+        recent_overall: average(totals.recent_overall_sum, totals.recent_count),
+        distribution: totals.by_overall,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Complaints
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    FoodSafety,
+    Hygiene,
+    ServiceAttitude,
+    Price,
+    Delivery,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 6] = [
+        Category::FoodSafety,
+        Category::Hygiene,
+        Category::ServiceAttitude,
+        Category::Price,
+        Category::Delivery,
+        Category::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Category::FoodSafety => "food_safety",
+            Category::Hygiene => "hygiene",
+            Category::ServiceAttitude => "service_attitude",
+            Category::Price => "price",
+            Category::Delivery => "delivery",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Category::FoodSafety => "食品安全",
+            Category::Hygiene => "卫生",
+            Category::ServiceAttitude => "服务态度",
+            Category::Price => "价格",
+            Category::Delivery => "配送",
+            Category::Other => "其他",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Category> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    pub fn parse_field(code: &str) -> AppResult<Category> {
+        Self::parse(code.trim()).ok_or_else(|| {
+            AppError::invalid(
+                "category",
+                "CATEGORY_INVALID",
+                "投诉类别须为 food_safety、hygiene、service_attitude、price、delivery 或 other",
+            )
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ComplaintState {
+    Submitted,
+    Acknowledged,
+    Escalated,
+    Resolved,
+    Closed,
+}
+
+impl ComplaintState {
+    pub const ALL: [ComplaintState; 5] = [
+        ComplaintState::Submitted,
+        ComplaintState::Acknowledged,
+        ComplaintState::Escalated,
+        ComplaintState::Resolved,
+        ComplaintState::Closed,
+    ];
+    /// Still waiting for someone to act.
+    pub const OPEN: [ComplaintState; 3] = [
+        ComplaintState::Submitted,
+        ComplaintState::Acknowledged,
+        ComplaintState::Escalated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ComplaintState::Submitted => "submitted",
+            ComplaintState::Acknowledged => "acknowledged",
+            ComplaintState::Escalated => "escalated",
+            ComplaintState::Resolved => "resolved",
+            ComplaintState::Closed => "closed",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ComplaintState::Submitted => "已提交",
+            ComplaintState::Acknowledged => "已受理",
+            ComplaintState::Escalated => "已转区民政部门",
+            ComplaintState::Resolved => "已处理",
+            ComplaintState::Closed => "已办结",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ComplaintState> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+}
+
+/// What someone does to a complaint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Acknowledge,
+    Resolve,
+    Escalate,
+    Close,
+}
+
+impl Action {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Action::Acknowledge => "受理",
+            Action::Resolve => "处理完毕",
+            Action::Escalate => "转交区民政部门",
+            Action::Close => "办结",
+        }
+    }
+}
+
+/// How the actor stands towards the complaint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Party {
+    /// Who made it, or the elder (or family) it was made for.
+    Complainant,
+    /// An operator of the meal point complained about.
+    Operator,
+    /// A clerk of the meal point's district, or the city admin: the supervisors.
+    Supervisor,
+}
+
+/// The step an action makes from `from`, if this party may take it:
+/// - acknowledge: submitted → acknowledged (operator, supervisor);
+/// - resolve: acknowledged → resolved (operator, supervisor), escalated → resolved (supervisor:
+///   once escalated the district owns it);
+/// - escalate: submitted or acknowledged → escalated (operator, supervisor, and the complainant,
+///   who may take it to the district rather than wait);
+/// - close: resolved → closed (complainant, satisfied; supervisor), escalated → closed
+///   (supervisor, with the district's conclusion).
+pub fn next_state(action: Action, party: Party, from: ComplaintState) -> AppResult<ComplaintState> {
+    use ComplaintState::*;
+    let step = match (action, from) {
+        (Action::Acknowledge, Submitted) => Some((Acknowledged, party != Party::Complainant)),
+        (Action::Resolve, Acknowledged) => Some((Resolved, party != Party::Complainant)),
+        (Action::Resolve, Escalated) => Some((Resolved, party == Party::Supervisor)),
+        (Action::Escalate, Submitted | Acknowledged) => Some((Escalated, true)),
+        (Action::Close, Resolved) => Some((Closed, party != Party::Operator)),
+        (Action::Close, Escalated) => Some((Closed, party == Party::Supervisor)),
+        _ => None,
+    };
+    match step {
+        Some((to, true)) => Ok(to),
+        Some((_, false)) => Err(AppError::forbidden(
+            "COMPLAINT_ACTION_FORBIDDEN",
+            format!("您不能对这条投诉进行“{}”", action.label_zh()),
+        )),
+        None => Err(AppError::conflict(
+            "COMPLAINT_STATE_CONFLICT",
+            format!(
+                "投诉当前为“{}”，不能进行“{}”",
+                from.label_zh(),
+                action.label_zh()
+            ),
+        )),
+    }
+}
+
+/// Hours to acknowledge and hours to resolve (both counted from submission), per category.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deadlines {
+    hours: [(u32, u32); 6],
+}
+
+impl Default for Deadlines {
+    /// Food safety the shortest: a day to acknowledge, three to resolve. Hygiene and delivery
+    /// (a missed meal) two days and five; the rest three days and a week.
+    fn default() -> Self {
+        Self {
+            hours: [
+                (24, 72),
+                (48, 120),
+                (72, 168),
+                (72, 168),
+                (48, 120),
+                (72, 168),
+            ],
+        }
+    }
+}
+
+impl Deadlines {
+    fn index(category: Category) -> usize {
+        Category::ALL
+            .iter()
+            .position(|c| *c == category)
+            .unwrap_or(5)
+    }
+
+    pub fn hours(&self, category: Category) -> (u32, u32) {
+        self.hours[Self::index(category)]
+    }
+
+    /// `(acknowledge by, resolve by)` for a complaint made at `created_at`.
+    pub fn due(
+        &self,
+        category: Category,
+        created_at: DateTime<Utc>,
+    ) -> (DateTime<Utc>, DateTime<Utc>) {
+        let (ack, resolve) = self.hours(category);
+        (
+            created_at + Duration::hours(i64::from(ack)),
+            created_at + Duration::hours(i64::from(resolve)),
+        )
+    }
+
+    /// The defaults with overrides like `food_safety=12/48,hygiene=24/96` (hours to acknowledge /
+    /// hours to resolve). Each must be 1..=720 hours and acknowledging no later than resolving.
+    pub fn with_overrides(spec: &str) -> Result<Self, String> {
+        let mut deadlines = Self::default();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let (code, hours) = part
+                .split_once('=')
+                .ok_or_else(|| format!("`{part}` is not category=ack_hours/resolve_hours"))?;
+            let category = Category::parse(code.trim())
+                .ok_or_else(|| format!("`{}` is not a complaint category", code.trim()))?;
+            let (ack, resolve) = hours
+                .split_once('/')
+                .ok_or_else(|| format!("`{part}` is not category=ack_hours/resolve_hours"))?;
+            let number = |text: &str| {
+                text.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|h| (1..=720).contains(h))
+                    .ok_or_else(|| format!("`{part}`: hours must be 1..=720"))
+            };
+            let (ack, resolve) = (number(ack)?, number(resolve)?);
+            if ack > resolve {
+                return Err(format!(
+                    "`{part}`: acknowledging cannot be due after resolving"
+                ));
+            }
+            deadlines.hours[Self::index(category)] = (ack, resolve);
+        }
+        Ok(deadlines)
+    }
+}
+
+/// Whether the service escalates the complaint by itself now: not acknowledged in time, or
+/// acknowledged but not resolved in time.
+pub fn escalation_due(
+    state: ComplaintState,
+    ack_due: DateTime<Utc>,
+    resolve_due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    match state {
+        ComplaintState::Submitted => now >= ack_due,
+        ComplaintState::Acknowledged => now >= resolve_due,
+        _ => false,
+    }
+}
+
+/// Overdue: still open and a deadline was missed (acknowledged late or not at all, or not
+/// resolved by the resolve deadline).
+pub fn is_overdue(
+    state: ComplaintState,
+    acknowledged_at: Option<DateTime<Utc>>,
+    ack_due: DateTime<Utc>,
+    resolve_due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    if !state.is_open() {
+        return false;
+    }
+    let ack_missed = match acknowledged_at {
+        Some(at) => at > ack_due,
+        None => now >= ack_due,
+    };
+    ack_missed || now >= resolve_due
+}
+
+pub const COMPLAINT_TEXT_MAX_CHARS: usize = 1000;
+pub const NOTE_MAX_CHARS: usize = 500;
+
+// ---------------------------------------------------------------------------------------------
+// Inspections and the monthly score
+// ---------------------------------------------------------------------------------------------
+
+/// One inspector's visit, as the monthly score reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VisitScores {
+    /// Every score given (food safety, hygiene, service, nutrition if given), each 1..=5.
+    pub scores: Vec<u8>,
+    pub sample_retained: bool,
+}
+
+/// What a meal point did in one month.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MonthFigures {
+    /// Visible ratings made in the month, and the sum of their overall scores.
+    pub rating_count: u64,
+    pub rating_overall_sum: i64,
+    pub visits: Vec<VisitScores>,
+    /// Complaints made in the month, and how many of them were escalated.
+    pub complaints: u64,
+    pub escalated: u64,
+}
+
+/// Points off per complaint made in the month, and more if it had to be escalated.
+pub const COMPLAINT_PENALTY: f64 = 5.0;
+pub const ESCALATION_PENALTY: f64 = 10.0;
+/// Points off a visit that found no 留样 (kept samples): a food-safety rule, not a matter of taste.
+pub const NO_SAMPLE_PENALTY: f64 = 20.0;
+/// How much the inspectors' visits weigh against the elders' ratings when there are both.
+pub const VISIT_WEIGHT: f64 = 0.4;
+
+/// A 1..=5 average on a 0..=100 scale.
+fn to_hundred(average: f64) -> f64 {
+    (average - 1.0) / 4.0 * 100.0
+}
+
+/// The month's score of a meal point, 0..=100 with one decimal, or `None` when nobody rated or
+/// inspected it that month (nothing to score; complaints alone do not make a score).
+///
+/// - ratings: the average overall score, 1..=5 mapped to 0..=100;
+/// - visits: each visit's average score mapped the same way, minus [`NO_SAMPLE_PENALTY`] without
+///   留样, then averaged over the visits;
+/// - both: ratings weigh 0.6, visits 0.4; one of them: that one alone;
+/// - minus [`COMPLAINT_PENALTY`] per complaint made in the month and [`ESCALATION_PENALTY`] more
+///   per escalated one; never below 0.
+pub fn monthly_score(figures: &MonthFigures) -> Option<f64> {
+    let ratings = (figures.rating_count > 0)
+        .then(|| to_hundred(figures.rating_overall_sum as f64 / figures.rating_count as f64));
+    let visit_scores: Vec<f64> = figures
+        .visits
+        .iter()
+        .filter(|v| !v.scores.is_empty())
+        .map(|v| {
+            let mean = v.scores.iter().map(|s| f64::from(*s)).sum::<f64>() / v.scores.len() as f64;
+            let penalty = if v.sample_retained {
+                0.0
+            } else {
+                NO_SAMPLE_PENALTY
+            };
+            (to_hundred(mean) - penalty).max(0.0)
+        })
+        .collect();
+    let visits = (!visit_scores.is_empty())
+        .then(|| visit_scores.iter().sum::<f64>() / visit_scores.len() as f64);
+    let base = match (ratings, visits) {
+        (Some(r), Some(v)) => r * (1.0 - VISIT_WEIGHT) + v * VISIT_WEIGHT,
+        (Some(r), None) => r,
+        (None, Some(v)) => v,
+        (None, None) => return None,
+    };
+    let penalty = figures.complaints as f64 * COMPLAINT_PENALTY
+        + figures.escalated as f64 * ESCALATION_PENALTY;
+    Some(round1((base - penalty).clamp(0.0, 100.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(hours: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap() + Duration::hours(hours)
+    }
+
+    #[test]
+    fn scores_are_one_to_five_and_the_bad_one_is_named() {
+        assert_eq!(check_scores(5, 4, 3, 2, 1).unwrap().portion, 3);
+        for (scores, field) in [
+            ((0, 3, 3, 3, 3), "overall"),
+            ((3, 6, 3, 3, 3), "taste"),
+            ((3, 3, -1, 3, 3), "portion"),
+            ((3, 3, 3, 300, 3), "hygiene"),
+            ((3, 3, 3, 3, 0), "service"),
+        ] {
+            let err = check_scores(scores.0, scores.1, scores.2, scores.3, scores.4).unwrap_err();
+            assert_eq!(err.code, "SCORE_INVALID");
+            assert_eq!(err.field.as_deref(), Some(field));
+        }
+    }
+
+    #[test]
+    fn only_served_orders_once_within_the_window() {
+        let week = Duration::days(7);
+        assert!(check_may_rate(true, Some(at(0)), false, week, at(24)).is_ok());
+        let code = |r: AppResult<()>| r.unwrap_err().code;
+        assert_eq!(
+            code(check_may_rate(false, None, false, week, at(1))),
+            "ORDER_NOT_SERVED"
+        );
+        assert_eq!(
+            code(check_may_rate(true, Some(at(0)), true, week, at(1))),
+            "ALREADY_RATED"
+        );
+        assert_eq!(
+            code(check_may_rate(true, Some(at(0)), false, week, at(7 * 24))),
+            "RATING_WINDOW_CLOSED"
+        );
+        assert!(check_may_rate(true, Some(at(0)), false, week, at(7 * 24 - 1)).is_ok());
+    }
+
+    #[test]
+    fn comments_and_photos() {
+        assert_eq!(check_comment(Some("  ")).unwrap(), None);
+        assert_eq!(
+            check_comment(Some(" 好吃 ")).unwrap().as_deref(),
+            Some("好吃")
+        );
+        assert!(check_comment(Some(&"字".repeat(501))).is_err());
+        assert!(check_photos(&["https://img.example.cn/a.jpg".into()]).is_ok());
+        assert_eq!(
+            check_photos(&["javascript:alert(1)".into()])
+                .unwrap_err()
+                .code,
+            "PHOTO_URL_INVALID"
+        );
+        assert_eq!(
+            check_photos(&vec!["https://x.cn/a.jpg".to_string(); 10])
+                .unwrap_err()
+                .code,
+            "TOO_MANY_PHOTOS"
+        );
+    }
+
+    #[test]
+    fn the_summary_averages_with_one_decimal_and_is_null_when_empty() {
+        let empty = summarize(&RatingTotals::default());
+        assert_eq!(empty.count, 0);
+        assert_eq!(empty.overall, None);
+        assert_eq!(empty.recent_overall, None);
+        // Three ratings: overall 5, 4, 4; taste 5+5+3.
+        let totals = RatingTotals {
+            by_overall: [0, 0, 0, 2, 1],
+            taste_sum: 13,
+            portion_sum: 12,
+            hygiene_sum: 15,
+            service_sum: 10,
+            recent_count: 1,
+            recent_overall_sum: 4,
+        };
+        let summary = summarize(&totals);
+        assert_eq!(summary.count, 3);
+        assert_eq!(summary.overall, Some(4.3));
+        assert_eq!(summary.taste, Some(4.3));
+        assert_eq!(summary.portion, Some(4.0));
+        assert_eq!(summary.hygiene, Some(5.0));
+        assert_eq!(summary.service, Some(3.3));
+        assert_eq!(summary.recent_overall, Some(4.0));
+        assert_eq!(summary.distribution, [0, 0, 0, 2, 1]);
+    }
+
+    #[test]
+    fn complaint_steps_follow_the_states_and_the_parties() {
+        use ComplaintState::*;
+        assert_eq!(
+            next_state(Action::Acknowledge, Party::Operator, Submitted).unwrap(),
+            Acknowledged
+        );
+        assert_eq!(
+            next_state(Action::Resolve, Party::Operator, Acknowledged).unwrap(),
+            Resolved
+        );
+        assert_eq!(
+            next_state(Action::Close, Party::Complainant, Resolved).unwrap(),
+            Closed
+        );
+        assert_eq!(
+            next_state(Action::Escalate, Party::Complainant, Acknowledged).unwrap(),
+            Escalated
+        );
+        assert_eq!(
+            next_state(Action::Resolve, Party::Supervisor, Escalated).unwrap(),
+            Resolved
+        );
+        assert_eq!(
+            next_state(Action::Close, Party::Supervisor, Escalated).unwrap(),
+            Closed
+        );
+        let code = |r: AppResult<ComplaintState>| r.unwrap_err().code;
+        assert_eq!(
+            code(next_state(
+                Action::Acknowledge,
+                Party::Complainant,
+                Submitted
+            )),
+            "COMPLAINT_ACTION_FORBIDDEN"
+        );
+        assert_eq!(
+            code(next_state(Action::Resolve, Party::Operator, Escalated)),
+            "COMPLAINT_ACTION_FORBIDDEN"
+        );
+        assert_eq!(
+            code(next_state(Action::Close, Party::Operator, Resolved)),
+            "COMPLAINT_ACTION_FORBIDDEN"
+        );
+        assert_eq!(
+            code(next_state(Action::Resolve, Party::Operator, Submitted)),
+            "COMPLAINT_STATE_CONFLICT"
+        );
+        assert_eq!(
+            code(next_state(Action::Acknowledge, Party::Supervisor, Closed)),
+            "COMPLAINT_STATE_CONFLICT"
+        );
+        assert_eq!(
+            code(next_state(Action::Escalate, Party::Supervisor, Escalated)),
+            "COMPLAINT_STATE_CONFLICT"
+        );
+    }
+
+    #[test]
+    fn food_safety_has_the_shortest_deadlines_and_overrides_are_checked() {
+        let defaults = Deadlines::default();
+        for category in Category::ALL {
+            let (ack, resolve) = defaults.hours(category);
+            assert!(ack <= resolve);
+            assert!(defaults.hours(Category::FoodSafety).0 <= ack);
+            assert!(defaults.hours(Category::FoodSafety).1 <= resolve);
+        }
+        assert_eq!(defaults.due(Category::FoodSafety, at(0)), (at(24), at(72)));
+        let custom = Deadlines::with_overrides("food_safety=12/48, price=24/240").unwrap();
+        assert_eq!(custom.hours(Category::FoodSafety), (12, 48));
+        assert_eq!(custom.hours(Category::Price), (24, 240));
+        assert_eq!(
+            custom.hours(Category::Hygiene),
+            defaults.hours(Category::Hygiene)
+        );
+        for bad in [
+            "food_safety=48/12",
+            "soup=1/2",
+            "hygiene=0/5",
+            "hygiene",
+            "hygiene=1-2",
+        ] {
+            assert!(Deadlines::with_overrides(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn escalation_and_overdue() {
+        use ComplaintState::*;
+        let (ack, resolve) = (at(24), at(72));
+        assert!(!escalation_due(Submitted, ack, resolve, at(23)));
+        assert!(escalation_due(Submitted, ack, resolve, at(24)));
+        assert!(!escalation_due(Acknowledged, ack, resolve, at(30)));
+        assert!(escalation_due(Acknowledged, ack, resolve, at(72)));
+        assert!(!escalation_due(Escalated, ack, resolve, at(100)));
+        assert!(!escalation_due(Resolved, ack, resolve, at(100)));
+
+        assert!(!is_overdue(Submitted, None, ack, resolve, at(1)));
+        assert!(is_overdue(Escalated, None, ack, resolve, at(25)));
+        assert!(!is_overdue(Acknowledged, Some(at(2)), ack, resolve, at(30)));
+        assert!(is_overdue(Acknowledged, Some(at(30)), ack, resolve, at(31)));
+        assert!(!is_overdue(Resolved, None, ack, resolve, at(100)));
+    }
+
+    #[test]
+    fn the_monthly_score() {
+        assert_eq!(monthly_score(&MonthFigures::default()), None);
+        let complaints_only = MonthFigures {
+            complaints: 2,
+            ..Default::default()
+        };
+        assert_eq!(monthly_score(&complaints_only), None);
+        // All fives: 100; all ones: 0; a 4.0 average: 75.
+        let ratings = |count, sum| MonthFigures {
+            rating_count: count,
+            rating_overall_sum: sum,
+            ..Default::default()
+        };
+        assert_eq!(monthly_score(&ratings(3, 15)), Some(100.0));
+        assert_eq!(monthly_score(&ratings(2, 2)), Some(0.0));
+        assert_eq!(monthly_score(&ratings(2, 8)), Some(75.0));
+        // A visit of all fours without 留样: 75 − 20 = 55; with ratings at 75: 0.6·75 + 0.4·55 = 67.
+        let mut figures = ratings(2, 8);
+        figures.visits.push(VisitScores {
+            scores: vec![4, 4, 4],
+            sample_retained: false,
+        });
+        assert_eq!(monthly_score(&figures), Some(67.0));
+        // One complaint, escalated: 67 − 5 − 10 = 52.
+        figures.complaints = 1;
+        figures.escalated = 1;
+        assert_eq!(monthly_score(&figures), Some(52.0));
+        // Never below zero.
+        figures.complaints = 30;
+        assert_eq!(monthly_score(&figures), Some(0.0));
+        // Visits alone.
+        let visits = MonthFigures {
+            visits: vec![VisitScores {
+                scores: vec![5, 5, 5, 5],
+                sample_retained: true,
+            }],
+            ..Default::default()
+        };
+        assert_eq!(monthly_score(&visits), Some(100.0));
+    }
+}

@@ -1,0 +1,631 @@
+//! The supervisor view, inspector accounts and their visits, over HTTP.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entity::{account, inspection, meal_point};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+
+use super::{
+    http::{ComplaintView, complaint_views, staff_scope},
+    rules::{self, ComplaintState, MonthFigures, VisitScores},
+    service, store,
+};
+use crate::{
+    api::ApiTags,
+    auth::{BearerAuth, Caller, Role, password, rules as auth_rules, store as accounts},
+    clock::shanghai_to_utc,
+    error::{AppError, AppResult},
+    meal_points::store as meal_points,
+    pagination::{Page, PageRequest},
+    state::AppState,
+};
+
+pub struct SupervisionApi {
+    pub state: AppState,
+}
+
+#[derive(Object)]
+struct NewInspector {
+    username: String,
+    display_name: String,
+    /// The association, university or panel they come from, e.g. 常州市餐饮行业协会.
+    organisation: String,
+    password: String,
+}
+
+#[derive(Object)]
+struct InspectorView {
+    id: i64,
+    username: String,
+    display_name: String,
+    organisation: String,
+    active: bool,
+}
+
+#[derive(ApiResponse)]
+enum InspectorCreated {
+    /// The inspector can sign in with `POST /auth/login`.
+    #[oai(status = 201)]
+    Created(Json<InspectorView>),
+}
+
+/// Scores 1–5.
+#[derive(Object)]
+struct InspectionScoresInput {
+    /// 食品安全.
+    food_safety: i64,
+    /// 环境卫生.
+    hygiene: i64,
+    /// 服务.
+    service: i64,
+    /// 膳食营养 (optional).
+    nutrition: Option<i64>,
+}
+
+#[derive(Object)]
+struct NewInspection {
+    /// The day of the visit; not in the future.
+    date: NaiveDate,
+    scores: InspectionScoresInput,
+    /// What was seen; at most 2000 characters.
+    notes: String,
+    /// 留样: a sample of each dish was kept, as food-safety rules require.
+    sample_retained: bool,
+}
+
+#[derive(Object)]
+struct InspectionScoresView {
+    food_safety: i32,
+    hygiene: i32,
+    service: i32,
+    nutrition: Option<i32>,
+}
+
+#[derive(Object)]
+pub struct InspectionView {
+    id: i64,
+    meal_point_id: i64,
+    meal_point_name: String,
+    inspector_account_id: i64,
+    inspector_name: String,
+    organisation: String,
+    date: NaiveDate,
+    scores: InspectionScoresView,
+    /// The mean of the scores given, one decimal.
+    average: f64,
+    notes: String,
+    sample_retained: bool,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(ApiResponse)]
+enum InspectionCreated {
+    /// Recorded.
+    #[oai(status = 201)]
+    Created(Json<InspectionView>),
+}
+
+/// Complaints made in the month, by their state now.
+#[derive(Object, Default)]
+struct ComplaintCounts {
+    submitted: u64,
+    acknowledged: u64,
+    escalated: u64,
+    resolved: u64,
+    closed: u64,
+    total: u64,
+}
+
+/// A meal point's month.
+#[derive(Object)]
+struct MealPointScore {
+    meal_point_id: i64,
+    name: String,
+    district_code: String,
+    /// 0–100, one decimal; null when nobody rated or inspected it this month.
+    score: Option<f64>,
+    rating_count: u64,
+    /// The month's average overall rating (1–5).
+    rating_average: Option<f64>,
+    inspection_count: u64,
+    /// The month's average inspection score (1–5).
+    inspection_average: Option<f64>,
+    complaint_count: u64,
+    escalated_count: u64,
+}
+
+#[derive(Object)]
+struct Overview {
+    /// `YYYY-MM`.
+    month: String,
+    /// The district covered; null for the whole city.
+    district_code: Option<String>,
+    complaints_by_state: ComplaintCounts,
+    /// Open complaints now (any month).
+    open_complaints: u64,
+    /// Open complaints that missed a deadline (any month), oldest first, at most 50.
+    overdue: Vec<ComplaintView>,
+    overdue_total: u64,
+    /// Meal points by the month's score, lowest first; those without a score last.
+    meal_points: Vec<MealPointScore>,
+    /// Inspectors' visits in the month, newest first, at most 20.
+    recent_inspections: Vec<InspectionView>,
+}
+
+/// The first day of a `YYYY-MM` month.
+fn parse_month(raw: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{}-01", raw.trim()), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid("month", "MONTH_INVALID", "月份格式应为 YYYY-MM，如 2026-11")
+    })
+}
+
+fn next_month(first: NaiveDate) -> NaiveDate {
+    let (year, month) = if first.month() == 12 {
+        (first.year() + 1, 1)
+    } else {
+        (first.year(), first.month() + 1)
+    };
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(first)
+}
+
+fn midnight(date: NaiveDate) -> DateTime<Utc> {
+    shanghai_to_utc(date.and_time(chrono::NaiveTime::MIN))
+}
+
+fn visit_scores(row: &inspection::Model) -> Vec<u8> {
+    [
+        Some(row.food_safety),
+        Some(row.hygiene),
+        Some(row.service),
+        row.nutrition,
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|s| u8::try_from(s).ok())
+    .collect()
+}
+
+fn mean(scores: &[u8]) -> Option<f64> {
+    (!scores.is_empty())
+        .then(|| scores.iter().map(|s| f64::from(*s)).sum::<f64>() / scores.len() as f64)
+}
+
+async fn inspection_views(
+    state: &AppState,
+    rows: Vec<inspection::Model>,
+) -> AppResult<Vec<InspectionView>> {
+    let db = &state.db;
+    let inspector_ids: Vec<i64> = rows.iter().map(|r| r.inspector_account_id).collect();
+    let names = crate::elders::store::account_names(db, inspector_ids.iter().copied()).await?;
+    let organisations = store::organisations(db, inspector_ids).await?;
+    let point_ids: Vec<i64> = rows.iter().map(|r| r.meal_point_id).collect();
+    let point_names: HashMap<i64, String> = meal_point::Entity::find()
+        .select_only()
+        .column(meal_point::Column::Id)
+        .column(meal_point::Column::Name)
+        .filter(meal_point::Column::Id.is_in(point_ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let average = mean(&visit_scores(&r))
+                .map(rules::round1)
+                .unwrap_or_default();
+            InspectionView {
+                id: r.id,
+                meal_point_id: r.meal_point_id,
+                meal_point_name: point_names
+                    .get(&r.meal_point_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                inspector_account_id: r.inspector_account_id,
+                inspector_name: names
+                    .get(&r.inspector_account_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                organisation: organisations
+                    .get(&r.inspector_account_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                date: r.date,
+                scores: InspectionScoresView {
+                    food_safety: r.food_safety,
+                    hygiene: r.hygiene,
+                    service: r.service,
+                    nutrition: r.nutrition,
+                },
+                average,
+                notes: r.notes,
+                sample_retained: r.sample_retained,
+                created_at: r.created_at,
+            }
+        })
+        .collect())
+}
+
+/// Whether the caller may read a meal point's inspections: its operators, a clerk of its
+/// district, the city admin, inspectors.
+async fn require_inspections_visible(
+    state: &AppState,
+    caller: &Caller,
+    meal_point: &meal_point::Model,
+) -> AppResult<()> {
+    let allowed = match caller.role {
+        Role::CityAdmin | Role::Inspector => true,
+        Role::DistrictClerk => caller.district_code.as_deref() == Some(&meal_point.district_code),
+        Role::Operator => {
+            meal_points::is_operator_of(&state.db, caller.account_id, meal_point.id).await?
+        }
+        Role::Elder | Role::Family => false,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "INSPECTIONS_FORBIDDEN",
+            "只有该助餐点的运营方、所在区和市民政局可以查看督查记录",
+        ))
+    }
+}
+
+#[OpenApi(tag = "ApiTags::Supervision")]
+impl SupervisionApi {
+    /// Invite an inspector (督查员) from outside: an industry association, an expert, a
+    /// citizens' panel. They sign in with the username and password and record scored visits.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/inspectors", method = "post")]
+    async fn create_inspector(
+        &self,
+        auth: BearerAuth,
+        body: Json<NewInspector>,
+    ) -> AppResult<InspectorCreated> {
+        let caller = auth.allow(&[Role::CityAdmin])?;
+        let body = body.0;
+        let username = body.username.trim().to_string();
+        auth_rules::check_username(&username)?;
+        auth_rules::check_new_password(&body.password)?;
+        let display_name = rules::check_text(
+            "display_name",
+            "DISPLAY_NAME_INVALID",
+            "姓名",
+            &body.display_name,
+            32,
+        )?;
+        let organisation = rules::check_text(
+            "organisation",
+            "ORGANISATION_INVALID",
+            "所在单位",
+            &body.organisation,
+            64,
+        )?;
+        let hash = password::hash_blocking(body.password)
+            .await
+            .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?;
+        let now = self.state.clock.now();
+        let txn = self.state.db.begin().await?;
+        let account = accounts::new_account(Role::Inspector, &display_name, now)
+            .staff(&username, hash, None)
+            .insert(&txn)
+            .await
+            .map_err(|err| {
+                if accounts::is_unique_violation(&err) {
+                    AppError::conflict("USERNAME_TAKEN", "该用户名已被使用").with_field("username")
+                } else {
+                    err.into()
+                }
+            })?;
+        let inspector =
+            store::insert_inspector(&txn, account.id, &organisation, caller.account_id, now)
+                .await?;
+        txn.commit().await?;
+        Ok(InspectorCreated::Created(Json(InspectorView {
+            id: account.id,
+            username,
+            display_name: account.display_name,
+            organisation: inspector.organisation,
+            active: account.active,
+        })))
+    }
+
+    /// The inspectors the city invited.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/inspectors", method = "get")]
+    async fn inspectors(&self, auth: BearerAuth) -> AppResult<Json<Vec<InspectorView>>> {
+        auth.allow(&[Role::CityAdmin])?;
+        let db = &self.state.db;
+        let rows = account::Entity::find()
+            .filter(account::Column::Role.eq(Role::Inspector.as_str()))
+            .order_by_asc(account::Column::Id)
+            .all(db)
+            .await?;
+        let organisations = store::organisations(db, rows.iter().map(|a| a.id)).await?;
+        Ok(Json(
+            rows.into_iter()
+                .map(|a| InspectorView {
+                    organisation: organisations.get(&a.id).cloned().unwrap_or_default(),
+                    id: a.id,
+                    username: a.username.unwrap_or_default(),
+                    display_name: a.display_name,
+                    active: a.active,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Record a scored visit to a meal point: scores 1–5, notes, and whether 留样 (kept samples)
+    /// were found.
+    ///
+    /// Roles: inspector.
+    #[oai(path = "/meal-points/:id/inspections", method = "post")]
+    async fn inspect(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NewInspection>,
+    ) -> AppResult<InspectionCreated> {
+        let caller = auth.allow(&[Role::Inspector])?;
+        let db = &self.state.db;
+        let meal_point = meal_points::require_meal_point(db, *id).await?;
+        let body = body.0;
+        let score = |field: &'static str, value: i64| rules::check_score(field, value);
+        let food_safety = score("scores.food_safety", body.scores.food_safety)?;
+        let hygiene = score("scores.hygiene", body.scores.hygiene)?;
+        let service = score("scores.service", body.scores.service)?;
+        let nutrition = body
+            .scores
+            .nutrition
+            .map(|n| score("scores.nutrition", n))
+            .transpose()?;
+        if body.date > self.state.clock.today() {
+            return Err(AppError::invalid(
+                "date",
+                "INSPECTION_DATE_INVALID",
+                "督查日期不能晚于今天",
+            ));
+        }
+        let notes = body.notes.trim().to_string();
+        if notes.chars().count() > 2000 {
+            return Err(AppError::invalid(
+                "notes",
+                "NOTES_TOO_LONG",
+                "督查记录请不超过 2000 字",
+            ));
+        }
+        let row = store::insert_inspection(
+            db,
+            inspection::ActiveModel {
+                meal_point_id: sea_orm::Set(meal_point.id),
+                inspector_account_id: sea_orm::Set(caller.account_id),
+                date: sea_orm::Set(body.date),
+                food_safety: sea_orm::Set(i32::from(food_safety)),
+                hygiene: sea_orm::Set(i32::from(hygiene)),
+                service: sea_orm::Set(i32::from(service)),
+                nutrition: sea_orm::Set(nutrition.map(i32::from)),
+                notes: sea_orm::Set(notes),
+                sample_retained: sea_orm::Set(body.sample_retained),
+                created_at: sea_orm::Set(self.state.clock.now()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let view = inspection_views(&self.state, vec![row])
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::internal(std::io::Error::other("inspection vanished")))?;
+        Ok(InspectionCreated::Created(Json(view)))
+    }
+
+    /// A meal point's inspection visits, newest first.
+    ///
+    /// Roles: operator (their meal points), district_clerk (their district), city_admin,
+    /// inspector.
+    #[oai(path = "/meal-points/:id/inspections", method = "get")]
+    async fn inspections(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        page: Query<Option<u64>>,
+        page_size: Query<Option<u64>>,
+    ) -> AppResult<Json<Page<InspectionView>>> {
+        let caller = auth.allow(&[
+            Role::Operator,
+            Role::DistrictClerk,
+            Role::CityAdmin,
+            Role::Inspector,
+        ])?;
+        let page = PageRequest::new(page.0, page_size.0)?;
+        let meal_point = meal_points::require_meal_point(&self.state.db, *id).await?;
+        require_inspections_visible(&self.state, caller, &meal_point).await?;
+        let (rows, total) =
+            store::inspections_of_meal_point(&self.state.db, meal_point.id, page).await?;
+        let items = inspection_views(&self.state, rows).await?;
+        Ok(Json(Page::new(items, total, page)))
+    }
+
+    /// The supervisor's month: complaints by state, the overdue ones, meal points by the month's
+    /// score (lowest first) and the inspectors' visits.
+    ///
+    /// A district clerk sees their district; the city admin the whole city, or one district with
+    /// `district_code`. `month` is `YYYY-MM` (default: this month). The score is explained in the
+    /// README ("Feedback").
+    ///
+    /// Roles: district_clerk, city_admin.
+    #[oai(path = "/supervision/overview", method = "get")]
+    async fn overview(
+        &self,
+        auth: BearerAuth,
+        month: Query<Option<String>>,
+        district_code: Query<Option<String>>,
+        /// How many meal points to list, lowest score first (default 20, at most 200).
+        limit: Query<Option<u64>>,
+    ) -> AppResult<Json<Overview>> {
+        let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
+        let db = &self.state.db;
+        let today = self.state.clock.today();
+        let first = match month.0.as_deref() {
+            Some(raw) => parse_month(raw)?,
+            None => today.with_day(1).unwrap_or(today),
+        };
+        let after = next_month(first);
+        let (from, to) = (midnight(first), midnight(after));
+        let limit = limit.0.unwrap_or(20);
+        if !(1..=200).contains(&limit) {
+            return Err(AppError::invalid(
+                "limit",
+                "LIMIT_INVALID",
+                "limit 须在 1 到 200 之间",
+            ));
+        }
+        let district = match (caller.role, district_code.0) {
+            (Role::CityAdmin, Some(code)) => Some(
+                crate::places::store::require_district(db, code.trim())
+                    .await?
+                    .code,
+            ),
+            (Role::CityAdmin, None) => None,
+            (_, Some(code)) if Some(code.trim()) != caller.district_code.as_deref() => {
+                return Err(AppError::forbidden(
+                    "NOT_YOUR_DISTRICT",
+                    "区结算员只能查看本区的督查情况",
+                ));
+            }
+            _ => caller.district_code.clone(),
+        };
+        service::sweep_escalations(&self.state).await?;
+        let now = self.state.clock.now();
+        let mut scope = staff_scope(&self.state, caller).await?;
+        scope.district_code = district.clone();
+
+        // Complaints: the month's by state, the open and overdue ones of any month.
+        let made = store::complaints_made_between(db, &scope, from, to).await?;
+        let mut counts = ComplaintCounts::default();
+        for (_, state, _) in &made {
+            counts.total += 1;
+            match ComplaintState::parse(state) {
+                Some(ComplaintState::Submitted) => counts.submitted += 1,
+                Some(ComplaintState::Acknowledged) => counts.acknowledged += 1,
+                Some(ComplaintState::Escalated) => counts.escalated += 1,
+                Some(ComplaintState::Resolved) => counts.resolved += 1,
+                Some(ComplaintState::Closed) => counts.closed += 1,
+                None => {}
+            }
+        }
+        let open: Vec<&str> = ComplaintState::OPEN.iter().map(|s| s.as_str()).collect();
+        let open_complaints = entity::complaint::Entity::find()
+            .filter(scope.condition())
+            .filter(entity::complaint::Column::State.is_in(open))
+            .count(db)
+            .await?;
+        let overdue_condition = Condition::all()
+            .add(scope.condition())
+            .add(store::overdue_condition(now));
+        let overdue_total = entity::complaint::Entity::find()
+            .filter(overdue_condition.clone())
+            .count(db)
+            .await?;
+        let overdue_rows = entity::complaint::Entity::find()
+            .filter(overdue_condition)
+            .order_by_asc(entity::complaint::Column::CreatedAt)
+            .order_by_asc(entity::complaint::Column::Id)
+            .limit(50)
+            .all(db)
+            .await?;
+        let overdue = complaint_views(&self.state, overdue_rows, false).await?;
+
+        // Meal points by the month's score.
+        let mut points = meal_point::Entity::find()
+            .select_only()
+            .column(meal_point::Column::Id)
+            .column(meal_point::Column::Name)
+            .column(meal_point::Column::DistrictCode);
+        if let Some(code) = &district {
+            points = points.filter(meal_point::Column::DistrictCode.eq(code.as_str()));
+        }
+        let points: Vec<(i64, String, String)> = points.into_tuple().all(db).await?;
+        let ids: Vec<i64> = points.iter().map(|p| p.0).collect();
+        let ratings = store::rating_month_totals(db, &ids, from, to).await?;
+        let last_day = after.pred_opt().unwrap_or(first);
+        let visits = store::inspections_between(db, &ids, first, last_day).await?;
+        let mut figures: HashMap<i64, MonthFigures> = HashMap::new();
+        for (id, (count, sum)) in ratings {
+            let f = figures.entry(id).or_default();
+            f.rating_count = count;
+            f.rating_overall_sum = sum;
+        }
+        for visit in &visits {
+            figures
+                .entry(visit.meal_point_id)
+                .or_default()
+                .visits
+                .push(VisitScores {
+                    scores: visit_scores(visit),
+                    sample_retained: visit.sample_retained,
+                });
+        }
+        for (id, _, escalated) in &made {
+            let f = figures.entry(*id).or_default();
+            f.complaints += 1;
+            f.escalated += u64::from(*escalated);
+        }
+        let mut scored: Vec<MealPointScore> = points
+            .into_iter()
+            .map(|(id, name, district_code)| {
+                let f = figures.remove(&id).unwrap_or_default();
+                let all_visit_scores: Vec<u8> =
+                    f.visits.iter().flat_map(|v| v.scores.clone()).collect();
+                MealPointScore {
+                    meal_point_id: id,
+                    name,
+                    district_code,
+                    score: rules::monthly_score(&f),
+                    rating_count: f.rating_count,
+                    rating_average: (f.rating_count > 0).then(|| {
+                        rules::round1(f.rating_overall_sum as f64 / f.rating_count as f64)
+                    }),
+                    inspection_count: f.visits.len() as u64,
+                    inspection_average: mean(&all_visit_scores).map(rules::round1),
+                    complaint_count: f.complaints,
+                    escalated_count: f.escalated,
+                }
+            })
+            .collect();
+        // Lowest score first; without a score last; ties by more complaints, then id.
+        scored.sort_by(|a, b| {
+            let key = |s: &MealPointScore| s.score.unwrap_or(f64::INFINITY);
+            key(a)
+                .total_cmp(&key(b))
+                .then(b.complaint_count.cmp(&a.complaint_count))
+                .then(a.meal_point_id.cmp(&b.meal_point_id))
+        });
+        scored.truncate(usize::try_from(limit).unwrap_or(20));
+
+        let recent = visits.into_iter().take(20).collect();
+        let recent_inspections = inspection_views(&self.state, recent).await?;
+
+        Ok(Json(Overview {
+            month: first.format("%Y-%m").to_string(),
+            district_code: district,
+            complaints_by_state: counts,
+            open_complaints,
+            overdue,
+            overdue_total,
+            meal_points: scored,
+            recent_inspections,
+        }))
+    }
+}
