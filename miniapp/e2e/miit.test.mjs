@@ -10,7 +10,7 @@ import { measure, LIMITS } from './miit.mjs'
 
 const D = '2026-11-23'
 const TOMORROW = h.addDays(D, 1)
-let svc, dbDir, b, mp, orderId
+let svc, dbDir, b, mp, orderId, servedId
 const report = {}
 
 before(async () => {
@@ -28,6 +28,9 @@ before(async () => {
     items: [{ offering_id: item.offering_id, quantity: 1 }], client_key: `miit-${Date.now()}`,
   }, elder.token)
   orderId = order.id
+  // A served order from the demo's meal history, when there is one (rated or to rate).
+  const history = await h.api(svc.base, 'GET', `/elders/${me.elder.id}/orders`, null, elder.token)
+  servedId = history.find((o) => o.state === 'served')?.id
   b = await h.browser({ geolocation: { latitude: mp.lat, longitude: mp.lng } })
 })
 
@@ -41,7 +44,11 @@ after(async () => {
 
 async function check(t, name, { url, ready, before: prepare } = {}) {
   const { page } = b
-  if (url) await page.goto(`${svc.base}/h5/#${url}`)
+  if (url) {
+    // A fresh load: uni's router may keep a page when only the hash's query changes.
+    await page.goto(`${svc.base}/h5/#${url}`)
+    await page.reload()
+  }
   if (prepare) await prepare(page)
   await page.getByTestId(ready).first().waitFor({ timeout: 20000 })
   await page.waitForTimeout(300)
@@ -74,6 +81,9 @@ test('elder screens', async (t) => {
     before: async (page) => { await page.locator('[data-testid^="pick-"]').first().click({ timeout: 20000 }) },
   })
   await check(t, 'order', { url: `/pages/order/order?id=${encodeURIComponent(orderId)}`, ready: 'pickup-code' })
+  if (servedId) {
+    await check(t, 'order-served', { url: `/pages/order/order?id=${encodeURIComponent(servedId)}`, ready: 'to-complain' })
+  }
   await check(t, 'orders', { url: '/pages/orders/orders', ready: `order-${orderId}` })
   await check(t, 'rate', { url: `/pages/rate/rate?id=${encodeURIComponent(orderId)}`, ready: 'submit-rating' })
   await check(t, 'complain', { url: `/pages/complain/complain?mp=${mp.id}&order=${encodeURIComponent(orderId)}`, ready: 'submit-complaint' })
