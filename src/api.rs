@@ -26,6 +26,7 @@ use crate::{
     menus::http::MenusApi,
     orders::http::OrdersApi,
     places::http::PlacesApi,
+    settlement::http::SettlementApi,
     state::AppState,
     subsidy::http::SubsidyApi,
 };
@@ -52,6 +53,8 @@ pub enum ApiTags {
     Feedback,
     /// The supervisor view, inspectors and their visits (督查)
     Supervision,
+    /// Same-city subsidy settlement (同城共享结算): runs, statements, review, exports
+    Settlement,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -68,6 +71,7 @@ type Apis = (
     FeedbackApi,
     FeedbackComplaintsApi,
     SupervisionApi,
+    SettlementApi,
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -104,6 +108,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 state: state.clone(),
             },
             SupervisionApi {
+                state: state.clone(),
+            },
+            SettlementApi {
                 state: state.clone(),
             },
         ),

@@ -20,6 +20,7 @@ pub mod money;
 pub mod orders;
 pub mod pagination;
 pub mod places;
+pub mod settlement;
 pub mod startup;
 pub mod state;
 pub mod subsidy;

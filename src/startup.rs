@@ -54,7 +54,7 @@ impl Default for BuildOptions {
         Self {
             clock: Clock::system(),
             db_schema: None,
-            demo_scope: demo::DemoScope::Full,
+            demo_scope: demo::DemoScope::WithServedMonth,
         }
     }
 }

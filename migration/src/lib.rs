@@ -10,6 +10,7 @@ mod m20261123_000001_create_places_and_accounts;
 mod m20261123_000002_create_meal_points_and_menus;
 mod m20261123_000003_create_elders_and_policies;
 mod m20261123_000004_create_orders;
+mod m20261123_000005_create_settlement;
 mod m20261123_000006_create_feedback;
 
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_create_meal_points_and_menus::Migration),
             Box::new(m20261123_000003_create_elders_and_policies::Migration),
             Box::new(m20261123_000004_create_orders::Migration),
+            Box::new(m20261123_000005_create_settlement::Migration),
             Box::new(m20261123_000006_create_feedback::Migration),
         ]
     }

@@ -142,7 +142,7 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
             let quote = crate::subsidy::service::quote_for_elder(
                 db,
                 &state.caches,
-                &elder,
+                elder,
                 date,
                 Slot::Lunch,
                 mode,

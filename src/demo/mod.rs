@@ -7,6 +7,7 @@ pub mod changzhou;
 pub mod elders;
 pub mod feedback;
 pub mod meal_points;
+pub mod served_month;
 
 use sea_orm::TransactionTrait;
 
@@ -65,12 +66,16 @@ pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
 
 /// How much of the demo city to seed. `cargo run` seeds all of it. Meal points with a week of
 /// menus take a few thousand rows (about 0.4 s on SQLite and 1 s on PostgreSQL in a debug
-/// build), so the integration tests seed them only where a test needs them.
+/// build), so the integration tests seed them only where a test needs them, and never the
+/// month of served orders (the settlement tests make their own, through the API).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DemoScope {
+    /// Everything in `Full`, and last month's served lunches of the demo elders, so a settlement
+    /// run shows a matrix between districts.
+    #[default]
+    WithServedMonth,
     /// Places, staff accounts, meal points with dishes and a week of menus, and a few days of
     /// served, rated lunches and a complaint at `operator-demo`'s meal points.
-    #[default]
     Full,
     /// Everything but the served-order history, ratings and complaint: what most tests want,
     /// so that the orders, ratings and complaints they count are their own.
@@ -119,10 +124,20 @@ pub async fn seed_if_empty(state: &AppState, scope: DemoScope) -> AppResult<bool
     if scope != DemoScope::PlacesAndAccounts {
         meal_points::seed(state).await?;
     }
-    if scope == DemoScope::Full {
+    if matches!(scope, DemoScope::Full | DemoScope::WithServedMonth) {
         let txn = db.begin().await?;
         feedback::seed(state, &txn).await?;
         txn.commit().await?;
+    }
+    if scope == DemoScope::WithServedMonth {
+        let fallback = accounts::find_by_username(db, meal_points::DEMO_OPERATOR_USERNAME)
+            .await?
+            .map(|a| a.id)
+            .unwrap_or_default();
+        let txn = db.begin().await?;
+        let served = served_month::seed(&txn, state.clock.today(), fallback).await?;
+        txn.commit().await?;
+        tracing::info!(served, "demo: last month's served lunches seeded");
     }
     Ok(true)
 }

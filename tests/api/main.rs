@@ -15,4 +15,5 @@ mod menus;
 mod openapi;
 mod orders;
 mod places;
+mod settlement;
 mod subsidy;

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// One step of a run's audit trail: who did what, when.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "settlement_event")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub run_id: i64,
+    pub action: String,
+    pub district_code: Option<String>,
+    pub other_district_code: Option<String>,
+    pub note: Option<String>,
+    pub actor_account_id: i64,
+    pub actor_role: String,
+    pub at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

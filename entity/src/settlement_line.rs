@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+/// One meal point's served meals of a run for elders of one funding district, frozen.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "settlement_line")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub run_id: i64,
+    pub meal_point_id: i64,
+    pub meal_point_name: String,
+    pub service_district_code: String,
+    pub funding_district_code: String,
+    pub meals: i64,
+    pub gross_fen: i64,
+    pub elder_share_fen: i64,
+    pub subsidy_fen: i64,
+    pub subsidy_city_fen: i64,
+    pub subsidy_district_fen: i64,
+    pub subsidy_street_fen: i64,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

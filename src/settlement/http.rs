@@ -1,0 +1,819 @@
+//! Settlement over HTTP: create and list runs, read a run's statements (scoped: a district clerk
+//! sees only what their district funds or serves), the review workflow, adjustments, the audit
+//! trail and the exports.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    param::{Path, Query},
+    payload::{Binary, Json},
+};
+
+use super::{
+    export::{self, FileFormat, Statement},
+    rules::{AdjustmentKind, Decision, Figures, Reconciliation, RunState, Viewer},
+    service::{self, viewer_of},
+    statements::{self, Statements},
+    store,
+};
+use crate::{
+    api::ApiTags,
+    auth::{BearerAuth, Caller, Role},
+    error::{AppError, AppResult},
+    money::Yuan,
+    state::AppState,
+};
+
+pub struct SettlementApi {
+    pub state: AppState,
+}
+
+const READERS: &[Role] = &[Role::CityAdmin, Role::DistrictClerk];
+
+#[derive(Object)]
+struct NewRun {
+    /// A calendar month, `2026-11`. Without `month`, `from` and `to`, the previous month.
+    month: Option<String>,
+    /// Any date range instead of a month (both ends included).
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+/// Meals and money: of a line, a cell, a district or a whole run.
+#[derive(Object)]
+struct FiguresView {
+    meals: i64,
+    /// 餐费
+    gross: Yuan,
+    /// 个人自付
+    elder_paid: Yuan,
+    /// 补贴合计
+    subsidy: Yuan,
+    /// 市级补贴 (paid by the city)
+    subsidy_city: Yuan,
+    /// 区级补贴 (paid by the funding district)
+    subsidy_district: Yuan,
+    /// 街道补贴 (paid by the funding district)
+    subsidy_street: Yuan,
+}
+
+impl From<Figures> for FiguresView {
+    fn from(f: Figures) -> Self {
+        FiguresView {
+            meals: f.meals,
+            gross: Yuan::from_fen(f.gross_fen),
+            elder_paid: Yuan::from_fen(f.elder_share_fen),
+            subsidy: Yuan::from_fen(f.subsidy_fen),
+            subsidy_city: Yuan::from_fen(f.subsidy_city_fen),
+            subsidy_district: Yuan::from_fen(f.subsidy_district_fen),
+            subsidy_street: Yuan::from_fen(f.subsidy_street_fen),
+        }
+    }
+}
+
+/// Whether the run's lines add up to the period's served orders, to the fen. The figures are
+/// city-wide, so only the city admin gets them; a clerk gets the verdict and the issues.
+#[derive(Object)]
+struct ReconciliationView {
+    reconciled: bool,
+    issues: Vec<String>,
+    /// Sum of the run's lines.
+    #[oai(skip_serializing_if_is_none)]
+    lines: Option<FiguresView>,
+    /// Sum of the period's served orders.
+    #[oai(skip_serializing_if_is_none)]
+    served_orders: Option<FiguresView>,
+    /// Late-served adjustments carried, and those the orders call for.
+    #[oai(skip_serializing_if_is_none)]
+    late_served: Option<FiguresView>,
+    #[oai(skip_serializing_if_is_none)]
+    late_served_expected: Option<FiguresView>,
+    /// Meals taken back as invalid.
+    #[oai(skip_serializing_if_is_none)]
+    invalid: Option<FiguresView>,
+    /// Lines plus adjustments: what the run settles.
+    #[oai(skip_serializing_if_is_none)]
+    total: Option<FiguresView>,
+}
+
+impl ReconciliationView {
+    fn of(r: Reconciliation, viewer: &Viewer) -> Self {
+        let city = *viewer == Viewer::City;
+        let show = |f: Figures| city.then(|| f.into());
+        ReconciliationView {
+            reconciled: r.reconciled(),
+            lines: show(r.lines),
+            served_orders: show(r.served_orders),
+            late_served: show(r.late_served),
+            late_served_expected: show(r.late_served_expected),
+            invalid: show(r.invalid),
+            total: show(r.total()),
+            issues: r.issues,
+        }
+    }
+}
+
+#[derive(Object)]
+struct ReviewView {
+    district_code: String,
+    district_name: String,
+    /// `pending`, `confirmed` or `disputed`.
+    decision: String,
+    decision_label: String,
+    /// Shown to the city and to the district itself.
+    #[oai(skip_serializing_if_is_none)]
+    comment: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    account_id: Option<i64>,
+    #[oai(skip_serializing_if_is_none)]
+    decided_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Object)]
+struct RunView {
+    id: i64,
+    period_from: NaiveDate,
+    period_to: NaiveDate,
+    /// `draft`, `submitted` or `locked`.
+    state: String,
+    state_label: String,
+    created_by: i64,
+    created_at: DateTime<Utc>,
+    /// When the lines were last worked out from the orders.
+    computed_at: DateTime<Utc>,
+    #[oai(skip_serializing_if_is_none)]
+    submitted_at: Option<DateTime<Utc>>,
+    #[oai(skip_serializing_if_is_none)]
+    locked_by: Option<i64>,
+    #[oai(skip_serializing_if_is_none)]
+    locked_at: Option<DateTime<Utc>>,
+    /// Lines plus adjustments, as far as the caller may see them.
+    totals: FiguresView,
+    /// For a draft, checked against the orders now; for a submitted or locked run, as checked
+    /// at submission.
+    reconciliation: ReconciliationView,
+    /// Each involved district's review (after submission).
+    reviews: Vec<ReviewView>,
+}
+
+#[derive(Object)]
+struct RunSummary {
+    id: i64,
+    period_from: NaiveDate,
+    period_to: NaiveDate,
+    state: String,
+    state_label: String,
+    created_at: DateTime<Utc>,
+    #[oai(skip_serializing_if_is_none)]
+    locked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Object)]
+struct MealPointLine {
+    meal_point_id: i64,
+    meal_point_name: String,
+    /// 就餐区: the meal point's district.
+    service_district_code: String,
+    service_district_name: String,
+    /// 户籍区: the elders' hukou district, which funds district and street subsidy.
+    funding_district_code: String,
+    funding_district_name: String,
+    /// Lines and adjustments together: what is due to the meal point.
+    figures: FiguresView,
+    /// Of which adjustments (late-served meals, meals taken back).
+    adjustments: FiguresView,
+}
+
+#[derive(Object)]
+struct MealPointStatement {
+    lines: Vec<MealPointLine>,
+    totals: FiguresView,
+}
+
+#[derive(Object)]
+struct DistrictLine {
+    district_code: String,
+    district_name: String,
+    /// Meals served by meal points in the district, any funder.
+    served: FiguresView,
+    /// Meals the district's own elders ate, anywhere.
+    funded: FiguresView,
+    /// Its own elders in its own meal points (the matrix's diagonal).
+    own: FiguresView,
+    /// Owed to it by other districts (their elders' district and street subsidy).
+    receivable: Yuan,
+    /// Owed by it to other districts.
+    payable: Yuan,
+    /// receivable − payable.
+    net: Yuan,
+    /// City-level subsidy of the meals served in the district, owed by the city.
+    receivable_from_city: Yuan,
+}
+
+#[derive(Object)]
+struct DistrictStatement {
+    districts: Vec<DistrictLine>,
+}
+
+#[derive(Object)]
+struct MatrixCell {
+    /// Row: the funding (hukou) district.
+    funding_district_code: String,
+    funding_district_name: String,
+    /// Column: the service district.
+    service_district_code: String,
+    service_district_name: String,
+    meals: i64,
+    /// What the funding district owes the service district: its district + street subsidy.
+    amount: Yuan,
+    /// City-level subsidy of these meals, owed by the city to the service district.
+    city_amount: Yuan,
+    /// All subsidy of these meals.
+    subsidy: Yuan,
+    gross: Yuan,
+}
+
+#[derive(Object)]
+struct DistrictName {
+    code: String,
+    name: String,
+}
+
+#[derive(Object)]
+struct Matrix {
+    /// Every district the run involves (rows and columns).
+    districts: Vec<DistrictName>,
+    /// Non-empty cells the caller may see.
+    cells: Vec<MatrixCell>,
+    total_meals: i64,
+    total_amount: Yuan,
+    total_city_amount: Yuan,
+}
+
+#[derive(Object)]
+struct NetPositionView {
+    district_code: String,
+    district_name: String,
+    counterpart_code: String,
+    counterpart_name: String,
+    /// What `district` owes the counterpart (the counterpart served its elders).
+    payable: Yuan,
+    meals_payable: i64,
+    /// What the counterpart owes `district`.
+    receivable: Yuan,
+    meals_receivable: i64,
+    /// payable − receivable: positive, `district` pays the counterpart that much.
+    net: Yuan,
+}
+
+#[derive(Object)]
+struct NetPositions {
+    /// Every pair of involved districts once; for a clerk, every pair with their district,
+    /// their district first.
+    positions: Vec<NetPositionView>,
+}
+
+#[derive(Object)]
+struct AdjustmentView {
+    id: i64,
+    order_id: String,
+    /// `late_served` (counted late) or `invalid` (taken back).
+    kind: String,
+    kind_label: String,
+    order_date: NaiveDate,
+    meal_point_id: i64,
+    meal_point_name: String,
+    service_district_code: String,
+    funding_district_code: String,
+    /// Signed: negative when taken back.
+    figures: FiguresView,
+    /// What the funding district owes for it (district + street subsidy, signed).
+    amount: Yuan,
+    reason: String,
+    author_account_id: i64,
+    created_at: DateTime<Utc>,
+}
+
+#[derive(Object)]
+struct NewAdjustment {
+    /// A served order already settled (in a locked run, or in this draft).
+    order_id: String,
+    /// Why the meal is invalid (e.g. 重复核销、非本人就餐).
+    reason: String,
+}
+
+#[derive(Object)]
+struct ReviewRequest {
+    /// Required to dispute.
+    comment: Option<String>,
+}
+
+#[derive(Object)]
+struct AuditEntry {
+    /// `created`, `recomputed`, `submit_refused`, `submitted`, `confirmed`, `disputed`,
+    /// `reopened`, `adjustment_added`, `approved_and_locked`.
+    action: String,
+    #[oai(skip_serializing_if_is_none)]
+    district_code: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    note: Option<String>,
+    actor_account_id: i64,
+    actor_role: String,
+    at: DateTime<Utc>,
+}
+
+#[derive(ApiResponse)]
+enum CreatedRun {
+    #[oai(status = 201)]
+    Created(Json<RunView>),
+}
+
+#[derive(ApiResponse)]
+enum ExportFile {
+    /// The statement as a file.
+    #[oai(status = 200)]
+    File(
+        Binary<Vec<u8>>,
+        /// `text/csv; charset=utf-8` or the XLSX media type.
+        #[oai(header = "Content-Type")]
+        String,
+        #[oai(header = "Content-Disposition")] String,
+    ),
+}
+
+#[OpenApi(tag = "ApiTags::Settlement")]
+impl SettlementApi {
+    /// Create a settlement run (draft) for a month or any date range, and work its lines out.
+    ///
+    /// Periods of runs never overlap: corrections to a settled period go into a later run as
+    /// adjustments, which the new run picks up by itself for orders served late.
+    ///
+    /// Roles: city_admin, district_clerk.
+    #[oai(path = "/settlement-runs", method = "post")]
+    async fn create(&self, auth: BearerAuth, body: Json<NewRun>) -> AppResult<CreatedRun> {
+        let caller = auth.allow(READERS)?;
+        let (from, to) = match (&body.month, body.from, body.to) {
+            (Some(month), None, None) => super::rules::month_period(month)?,
+            (None, Some(from), Some(to)) => (from, to),
+            (None, None, None) => super::rules::previous_month(self.state.clock.today()),
+            _ => {
+                return Err(AppError::invalid(
+                    "month",
+                    "PERIOD_REQUIRED",
+                    "请给出月份（month），或同时给出开始和结束日期（from、to）",
+                ));
+            }
+        };
+        let run = service::create_run(&self.state, caller, from, to).await?;
+        Ok(CreatedRun::Created(Json(self.view(caller, run).await?)))
+    }
+
+    /// Settlement runs, newest period first.
+    ///
+    /// Roles: city_admin, district_clerk.
+    #[oai(path = "/settlement-runs", method = "get")]
+    async fn list(&self, auth: BearerAuth) -> AppResult<Json<Vec<RunSummary>>> {
+        auth.allow(READERS)?;
+        let runs = store::list_runs(&self.state.db).await?;
+        Ok(Json(
+            runs.into_iter()
+                .map(|r| {
+                    let state = RunState::parse(&r.state);
+                    RunSummary {
+                        id: r.id,
+                        period_from: r.period_from,
+                        period_to: r.period_to,
+                        state_label: state.map(|s| s.label_zh()).unwrap_or_default().into(),
+                        state: r.state,
+                        created_at: r.created_at,
+                        locked_at: r.locked_at,
+                    }
+                })
+                .collect(),
+        ))
+    }
+
+    /// One run: its state, totals (scoped for clerks), reconciliation and the districts' reviews.
+    ///
+    /// Roles: city_admin, district_clerk.
+    #[oai(path = "/settlement-runs/:id", method = "get")]
+    async fn run(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<RunView>> {
+        let caller = auth.allow(READERS)?;
+        let run = store::require_run(&self.state.db, *id).await?;
+        Ok(Json(self.view(caller, run).await?))
+    }
+
+    /// Per meal point and funding district: meals served, gross, elder-paid, subsidy due by funder
+    /// level (adjustments included and shown apart).
+    ///
+    /// Roles: city_admin, district_clerk (only lines their district funds or serves).
+    #[oai(path = "/settlement-runs/:id/meal-points", method = "get")]
+    async fn meal_points(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> AppResult<Json<MealPointStatement>> {
+        let (_, s) = self.statements(&auth, *id).await?;
+        Ok(Json(MealPointStatement {
+            totals: s.meal_point_total().into(),
+            lines: s
+                .meal_points
+                .iter()
+                .map(|r| MealPointLine {
+                    meal_point_id: r.meal_point_id,
+                    meal_point_name: r.meal_point_name.clone(),
+                    service_district_name: s.name(&r.service_district),
+                    service_district_code: r.service_district.clone(),
+                    funding_district_name: s.name(&r.funding_district),
+                    funding_district_code: r.funding_district.clone(),
+                    figures: r.figures.into(),
+                    adjustments: r.adjustments.into(),
+                })
+                .collect(),
+        }))
+    }
+
+    /// Per district: what it served, what its elders ate, receivable, payable and net.
+    ///
+    /// Roles: city_admin, district_clerk (only their own district).
+    #[oai(path = "/settlement-runs/:id/districts", method = "get")]
+    async fn districts(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> AppResult<Json<DistrictStatement>> {
+        let (_, s) = self.statements(&auth, *id).await?;
+        Ok(Json(DistrictStatement {
+            districts: s
+                .district_positions
+                .iter()
+                .map(|p| DistrictLine {
+                    district_code: p.district.clone(),
+                    district_name: s.name(&p.district),
+                    served: p.served.into(),
+                    funded: p.funded.into(),
+                    own: p.own.into(),
+                    receivable: Yuan::from_fen(p.receivable_fen),
+                    payable: Yuan::from_fen(p.payable_fen),
+                    net: Yuan::from_fen(p.net_fen()),
+                    receivable_from_city: Yuan::from_fen(p.receivable_from_city_fen),
+                })
+                .collect(),
+        }))
+    }
+
+    /// The inter-district matrix: funding district × service district → meals and subsidy owed.
+    ///
+    /// Roles: city_admin, district_clerk (only their district's row and column).
+    #[oai(path = "/settlement-runs/:id/matrix", method = "get")]
+    async fn matrix(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<Matrix>> {
+        let (_, s) = self.statements(&auth, *id).await?;
+        let total = s.cell_total();
+        Ok(Json(Matrix {
+            districts: s
+                .districts
+                .iter()
+                .map(|d| DistrictName {
+                    code: d.clone(),
+                    name: s.name(d),
+                })
+                .collect(),
+            cells: s
+                .cells
+                .iter()
+                .map(|((funding, service), f)| MatrixCell {
+                    funding_district_name: s.name(funding),
+                    funding_district_code: funding.clone(),
+                    service_district_name: s.name(service),
+                    service_district_code: service.clone(),
+                    meals: f.meals,
+                    amount: Yuan::from_fen(f.owed_by_funding_district_fen()),
+                    city_amount: Yuan::from_fen(f.subsidy_city_fen),
+                    subsidy: Yuan::from_fen(f.subsidy_fen),
+                    gross: Yuan::from_fen(f.gross_fen),
+                })
+                .collect(),
+            total_meals: total.meals,
+            total_amount: Yuan::from_fen(total.owed_by_funding_district_fen()),
+            total_city_amount: Yuan::from_fen(total.subsidy_city_fen),
+        }))
+    }
+
+    /// Net positions between districts: what A owes B minus what B owes A.
+    ///
+    /// Roles: city_admin, district_clerk (only pairs with their district).
+    #[oai(path = "/settlement-runs/:id/net-positions", method = "get")]
+    async fn net_positions(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> AppResult<Json<NetPositions>> {
+        let (_, s) = self.statements(&auth, *id).await?;
+        Ok(Json(NetPositions {
+            positions: s
+                .net
+                .iter()
+                .map(|p| NetPositionView {
+                    district_code: p.a.clone(),
+                    district_name: s.name(&p.a),
+                    counterpart_code: p.b.clone(),
+                    counterpart_name: s.name(&p.b),
+                    payable: Yuan::from_fen(p.a_owes_b_fen),
+                    meals_payable: p.a_owes_b_meals,
+                    receivable: Yuan::from_fen(p.b_owes_a_fen),
+                    meals_receivable: p.b_owes_a_meals,
+                    net: Yuan::from_fen(p.net_fen()),
+                })
+                .collect(),
+        }))
+    }
+
+    /// The run's adjustment lines (late-served meals counted now, meals taken back).
+    ///
+    /// Roles: city_admin, district_clerk (only adjustments their district funds or serves).
+    #[oai(path = "/settlement-runs/:id/adjustments", method = "get")]
+    async fn adjustments(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+    ) -> AppResult<Json<Vec<AdjustmentView>>> {
+        let caller = auth.allow(READERS)?;
+        store::require_run(&self.state.db, *id).await?;
+        let viewer = viewer_of(caller);
+        Ok(Json(
+            store::adjustments_of(&self.state.db, *id)
+                .await?
+                .into_iter()
+                .filter(|a| viewer.sees(&a.funding_district_code, &a.service_district_code))
+                .map(adjustment_view)
+                .collect(),
+        ))
+    }
+
+    /// Take back a meal found invalid after it was settled: an adjustment line in this draft,
+    /// with the order, its amounts, the reason and the author.
+    ///
+    /// Roles: city_admin, district_clerk (for orders their district funds or serves).
+    #[oai(path = "/settlement-runs/:id/adjustments", method = "post")]
+    async fn add_adjustment(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<NewAdjustment>,
+    ) -> AppResult<Json<AdjustmentView>> {
+        let caller = auth.allow(READERS)?;
+        let created = service::add_invalid_adjustment(
+            &self.state,
+            caller,
+            *id,
+            body.order_id.trim(),
+            &body.reason,
+        )
+        .await?;
+        Ok(Json(adjustment_view(created)))
+    }
+
+    /// Work a draft's lines out again from the orders as they are now.
+    ///
+    /// Roles: city_admin, district_clerk.
+    #[oai(path = "/settlement-runs/:id/recompute", method = "post")]
+    async fn recompute(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<RunView>> {
+        let caller = auth.allow(READERS)?;
+        let run = service::recompute(&self.state, caller, *id).await?;
+        Ok(Json(self.view(caller, run).await?))
+    }
+
+    /// Submit a draft for the districts' review. Refused (`RUN_NOT_RECONCILED`) unless its lines
+    /// equal the period's served orders to the fen and it carries every late-served order due.
+    ///
+    /// Roles: city_admin, district_clerk.
+    #[oai(path = "/settlement-runs/:id/submit", method = "post")]
+    async fn submit(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<RunView>> {
+        let caller = auth.allow(READERS)?;
+        let run = service::submit(&self.state, caller, *id).await?;
+        Ok(Json(self.view(caller, run).await?))
+    }
+
+    /// Confirm the lines your district pays or serves.
+    ///
+    /// Roles: district_clerk.
+    #[oai(path = "/settlement-runs/:id/confirm", method = "post")]
+    async fn confirm(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<ReviewRequest>,
+    ) -> AppResult<Json<RunView>> {
+        let caller = auth.allow(&[Role::DistrictClerk])?;
+        service::review(
+            &self.state,
+            caller,
+            *id,
+            Decision::Confirmed,
+            body.comment.as_deref(),
+        )
+        .await?;
+        let run = store::require_run(&self.state.db, *id).await?;
+        Ok(Json(self.view(caller, run).await?))
+    }
+
+    /// Dispute the lines your district pays or serves, with a comment.
+    ///
+    /// Roles: district_clerk.
+    #[oai(path = "/settlement-runs/:id/dispute", method = "post")]
+    async fn dispute(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<ReviewRequest>,
+    ) -> AppResult<Json<RunView>> {
+        let caller = auth.allow(&[Role::DistrictClerk])?;
+        service::review(
+            &self.state,
+            caller,
+            *id,
+            Decision::Disputed,
+            body.comment.as_deref(),
+        )
+        .await?;
+        let run = store::require_run(&self.state.db, *id).await?;
+        Ok(Json(self.view(caller, run).await?))
+    }
+
+    /// Send a submitted run back to draft (e.g. after a dispute), to recompute or adjust it.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/settlement-runs/:id/reopen", method = "post")]
+    async fn reopen(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        body: Json<ReviewRequest>,
+    ) -> AppResult<Json<RunView>> {
+        let caller = auth.allow(&[Role::CityAdmin])?;
+        let run = service::reopen(&self.state, caller, *id, body.comment.as_deref()).await?;
+        Ok(Json(self.view(caller, run).await?))
+    }
+
+    /// Approve a run every involved district has confirmed, and lock it for ever.
+    ///
+    /// Roles: city_admin.
+    #[oai(path = "/settlement-runs/:id/approve", method = "post")]
+    async fn approve(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<RunView>> {
+        let caller = auth.allow(&[Role::CityAdmin])?;
+        let run = service::approve(&self.state, caller, *id).await?;
+        Ok(Json(self.view(caller, run).await?))
+    }
+
+    /// The run's audit trail: every step, who and when, oldest first.
+    ///
+    /// Roles: city_admin, district_clerk (steps about the whole run or their district).
+    #[oai(path = "/settlement-runs/:id/audit", method = "get")]
+    async fn audit(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<Vec<AuditEntry>>> {
+        let caller = auth.allow(READERS)?;
+        store::require_run(&self.state.db, *id).await?;
+        let viewer = viewer_of(caller);
+        Ok(Json(
+            store::events_of(&self.state.db, *id)
+                .await?
+                .into_iter()
+                .filter(|e| match (&e.district_code, &e.other_district_code) {
+                    (None, None) => true,
+                    (Some(a), None) | (None, Some(a)) => viewer.sees_district(a),
+                    (Some(a), Some(b)) => viewer.sees(a, b),
+                })
+                .map(|e| AuditEntry {
+                    action: e.action,
+                    district_code: e.district_code,
+                    note: e.note,
+                    actor_account_id: e.actor_account_id,
+                    actor_role: e.actor_role,
+                    at: e.at,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Export a statement as CSV (UTF-8 with BOM) or XLSX, with Chinese headers and a totals row.
+    ///
+    /// Roles: city_admin, district_clerk (the same scope as the statement's endpoint).
+    #[oai(path = "/settlement-runs/:id/export", method = "get")]
+    async fn export(
+        &self,
+        auth: BearerAuth,
+        id: Path<i64>,
+        /// `meal_points`, `districts`, `matrix` or `net`.
+        statement: Query<String>,
+        /// `csv` or `xlsx`.
+        format: Query<String>,
+    ) -> AppResult<ExportFile> {
+        let statement = Statement::parse(&statement).ok_or_else(|| {
+            AppError::invalid(
+                "statement",
+                "STATEMENT_INVALID",
+                "报表只能是 meal_points、districts、matrix 或 net",
+            )
+        })?;
+        let format = FileFormat::parse(&format).ok_or_else(|| {
+            AppError::invalid("format", "FORMAT_INVALID", "导出格式只能是 csv 或 xlsx")
+        })?;
+        let (run, s) = self.statements(&auth, *id).await?;
+        let table = export::table(statement, &s);
+        let bytes = match format {
+            FileFormat::Csv => export::to_csv(&table),
+            FileFormat::Xlsx => export::to_xlsx(&table)?,
+        };
+        let filename = format!(
+            "settlement-{}-{}-{}.{}",
+            run.id,
+            run.period_from.format("%Y%m%d"),
+            statement.as_str(),
+            format.extension()
+        );
+        Ok(ExportFile::File(
+            Binary(bytes),
+            format.content_type().to_string(),
+            format!("attachment; filename=\"{filename}\""),
+        ))
+    }
+}
+
+fn adjustment_view(a: entity::settlement_adjustment::Model) -> AdjustmentView {
+    let figures = store::adjustment_figures(&a);
+    AdjustmentView {
+        id: a.id,
+        kind_label: AdjustmentKind::parse(&a.kind)
+            .map(|k| k.label_zh())
+            .unwrap_or_default()
+            .into(),
+        kind: a.kind,
+        order_id: a.order_id,
+        order_date: a.order_date,
+        meal_point_id: a.meal_point_id,
+        meal_point_name: a.meal_point_name,
+        service_district_code: a.service_district_code,
+        funding_district_code: a.funding_district_code,
+        amount: Yuan::from_fen(figures.owed_by_funding_district_fen()),
+        figures: figures.into(),
+        reason: a.reason,
+        author_account_id: a.author_account_id,
+        created_at: a.created_at,
+    }
+}
+
+impl SettlementApi {
+    async fn statements(
+        &self,
+        auth: &BearerAuth,
+        run_id: i64,
+    ) -> AppResult<(entity::settlement_run::Model, Statements)> {
+        let caller = auth.allow(READERS)?;
+        let run = store::require_run(&self.state.db, run_id).await?;
+        let s = statements::load(&self.state.db, run.id, &viewer_of(caller)).await?;
+        Ok((run, s))
+    }
+
+    async fn view(
+        &self,
+        caller: &Caller,
+        run: entity::settlement_run::Model,
+    ) -> AppResult<RunView> {
+        let db = &self.state.db;
+        let viewer = viewer_of(caller);
+        let reconciliation = store::reconciliation_of(db, &run).await?;
+        let s = statements::load(db, run.id, &viewer).await?;
+        let reviews = store::reviews_of(db, run.id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let decision = Decision::parse(&r.decision).unwrap_or(Decision::Pending);
+                ReviewView {
+                    district_name: s.name(&r.district_code),
+                    comment: r.comment.filter(|_| viewer.sees_district(&r.district_code)),
+                    district_code: r.district_code,
+                    decision: decision.as_str().into(),
+                    decision_label: decision.label_zh().into(),
+                    account_id: r.account_id,
+                    decided_at: r.decided_at,
+                }
+            })
+            .collect();
+        let state = RunState::parse(&run.state);
+        Ok(RunView {
+            id: run.id,
+            period_from: run.period_from,
+            period_to: run.period_to,
+            state_label: state.map(|s| s.label_zh()).unwrap_or_default().into(),
+            state: run.state,
+            created_by: run.created_by,
+            created_at: run.created_at,
+            computed_at: run.computed_at,
+            submitted_at: run.submitted_at,
+            locked_by: run.locked_by,
+            locked_at: run.locked_at,
+            totals: s.meal_point_total().into(),
+            reconciliation: ReconciliationView::of(reconciliation, &viewer),
+            reviews,
+        })
+    }
+}

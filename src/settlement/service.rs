@@ -1,0 +1,363 @@
+//! The run's workflow: each step reads the run inside a transaction, checks the rules, changes
+//! it and writes the audit entry in the same commit.
+
+use chrono::NaiveDate;
+use entity::settlement_run as run;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
+
+use super::{
+    rules::{self, AdjustmentKind, Decision, RunState, Step, Viewer},
+    store::{self, Audit},
+};
+use crate::{
+    auth::Caller,
+    error::{AppError, AppResult},
+    state::AppState,
+};
+
+pub fn viewer_of(caller: &Caller) -> Viewer {
+    match (&caller.role, &caller.district_code) {
+        (crate::auth::Role::DistrictClerk, Some(d)) => Viewer::District(d.clone()),
+        (crate::auth::Role::DistrictClerk, None) => Viewer::District(String::new()),
+        _ => Viewer::City,
+    }
+}
+
+fn audit_note(text: impl Into<String>) -> Option<String> {
+    Some(text.into())
+}
+
+/// Creates a draft run for `from..=to` and works its lines out.
+pub async fn create_run(
+    state: &AppState,
+    caller: &Caller,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<run::Model> {
+    rules::check_period(from, to)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    store::serialise_run_creation(&txn).await?;
+    if let Some(other) = store::overlapping_runs(&txn, from, to).await?.first() {
+        return Err(AppError::conflict(
+            "PERIOD_OVERLAPS",
+            format!(
+                "与第 {} 期结算（{} 至 {}）的期间重叠；迟到的更正会作为调整计入下一期",
+                other.id, other.period_from, other.period_to
+            ),
+        ));
+    }
+    let created = run::ActiveModel {
+        period_from: Set(from),
+        period_to: Set(to),
+        state: Set(RunState::Draft.as_str().to_string()),
+        created_by: Set(caller.account_id),
+        created_at: Set(now),
+        computed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    store::compute_lines(&txn, &created).await?;
+    store::compute_late_served(&txn, &created, caller, now).await?;
+    store::audit(
+        &txn,
+        created.id,
+        caller,
+        Audit {
+            step: "created",
+            districts: (None, None),
+            note: audit_note(format!("结算期间 {from} 至 {to}")),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Works a draft's lines and late-served adjustments out again from the orders as they are now.
+pub async fn recompute(state: &AppState, caller: &Caller, run_id: i64) -> AppResult<run::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let (run, _) = store::lock_step(&txn, run_id, Step::Recompute).await?;
+    store::compute_lines(&txn, &run).await?;
+    store::compute_late_served(&txn, &run, caller, now).await?;
+    store::set_state(&txn, run.id, RunState::Draft, RunState::Draft, |u| {
+        u.col_expr(
+            run::Column::ComputedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+    })
+    .await?;
+    store::audit(
+        &txn,
+        run.id,
+        caller,
+        Audit {
+            step: Step::Recompute.as_str(),
+            districts: (None, None),
+            note: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    store::require_run(&state.db, run_id).await
+}
+
+/// Submits a draft for the districts' review, only if it reconciles with the orders now. A
+/// refusal is recorded in the audit trail too.
+pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult<run::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let (run, next) = store::lock_step(&txn, run_id, Step::Submit).await?;
+    let reconciliation = store::reconcile(&txn, &run).await?;
+    if let Err(refused) = rules::check_reconciled(&reconciliation) {
+        store::audit(
+            &txn,
+            run.id,
+            caller,
+            Audit {
+                step: "submit_refused",
+                districts: (None, None),
+                note: audit_note(reconciliation.issues.join("；")),
+            },
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(refused);
+    }
+    let json = serde_json::to_string(&reconciliation)
+        .map_err(|e| AppError::internal(std::io::Error::other(e)))?;
+    store::set_state(&txn, run.id, RunState::Draft, next, |u| {
+        u.col_expr(
+            run::Column::SubmittedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .col_expr(
+            run::Column::ReconciliationJson,
+            sea_orm::sea_query::Expr::value(Some(json)),
+        )
+    })
+    .await?;
+    let flows = store::flows_of(&txn, run.id).await?;
+    store::open_reviews(&txn, run.id, &rules::districts_involved(&flows)).await?;
+    store::audit(
+        &txn,
+        run.id,
+        caller,
+        Audit {
+            step: Step::Submit.as_str(),
+            districts: (None, None),
+            note: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    store::require_run(&state.db, run_id).await
+}
+
+/// A district clerk confirms or disputes the lines their district pays or serves.
+pub async fn review(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+    decision: Decision,
+    comment: Option<&str>,
+) -> AppResult<run::Model> {
+    let comment = rules::check_comment(decision, comment)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let (run, _) = store::lock_step(&txn, run_id, Step::Review).await?;
+    let involved: Vec<String> = store::reviews_of(&txn, run.id)
+        .await?
+        .into_iter()
+        .map(|r| r.district_code)
+        .collect();
+    let district = rules::may_review(caller.district_code.as_deref(), &involved)?;
+    store::record_review(
+        &txn,
+        run.id,
+        &district,
+        decision,
+        comment.clone(),
+        caller.account_id,
+        now,
+    )
+    .await?;
+    store::audit(
+        &txn,
+        run.id,
+        caller,
+        Audit {
+            step: decision.as_str(),
+            districts: (Some(&district), None),
+            note: comment,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(run)
+}
+
+/// The city sends a submitted run back to draft (after a dispute, to recompute or adjust).
+pub async fn reopen(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+    comment: Option<&str>,
+) -> AppResult<run::Model> {
+    let comment = rules::check_comment(Decision::Pending, comment)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let (run, next) = store::lock_step(&txn, run_id, Step::Reopen).await?;
+    store::set_state(&txn, run.id, RunState::Submitted, next, |u| {
+        u.col_expr(
+            run::Column::SubmittedAt,
+            sea_orm::sea_query::Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
+        )
+        .col_expr(
+            run::Column::ReconciliationJson,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+    })
+    .await?;
+    store::audit(
+        &txn,
+        run.id,
+        caller,
+        Audit {
+            step: Step::Reopen.as_str(),
+            districts: (None, None),
+            note: comment,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    store::require_run(&state.db, run_id).await
+}
+
+/// The city approves a run every involved district has confirmed, and locks it.
+pub async fn approve(state: &AppState, caller: &Caller, run_id: i64) -> AppResult<run::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let (run, next) = store::lock_step(&txn, run_id, Step::Approve).await?;
+    let reviews: Vec<(String, Decision)> = store::reviews_of(&txn, run.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.district_code,
+                Decision::parse(&r.decision).unwrap_or(Decision::Pending),
+            )
+        })
+        .collect();
+    rules::check_all_confirmed(&reviews)?;
+    store::set_state(&txn, run.id, RunState::Submitted, next, |u| {
+        u.col_expr(
+            run::Column::LockedBy,
+            sea_orm::sea_query::Expr::value(Some(caller.account_id)),
+        )
+        .col_expr(
+            run::Column::LockedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+    })
+    .await?;
+    store::audit(
+        &txn,
+        run.id,
+        caller,
+        Audit {
+            step: Step::Approve.as_str(),
+            districts: (None, None),
+            note: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    store::require_run(&state.db, run_id).await
+}
+
+/// Takes back a meal found invalid after it was settled, as an adjustment line of a draft.
+pub async fn add_invalid_adjustment(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+    order_id: &str,
+    reason: &str,
+) -> AppResult<entity::settlement_adjustment::Model> {
+    let reason = rules::check_reason(reason)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let (run, _) = store::lock_step(&txn, run_id, Step::AddAdjustment).await?;
+    let not_found = || {
+        AppError::not_found("ORDER_NOT_FOUND", "没有找到这个已核销的订单").with_field("order_id")
+    };
+    let (order, served_at) = store::served_order(&txn, order_id)
+        .await?
+        .ok_or_else(not_found)?;
+    if !viewer_of(caller).sees(&order.funding_district_code, &order.service_district_code) {
+        return Err(not_found());
+    }
+    let earlier = store::adjustments_for_order(&txn, order_id).await?;
+    if earlier
+        .iter()
+        .any(|a| a.kind == AdjustmentKind::Invalid.as_str())
+    {
+        return Err(AppError::conflict(
+            "ORDER_ALREADY_ADJUSTED",
+            "该订单已作为无效餐冲减过",
+        ));
+    }
+    // Only a meal that is (or is being) settled can be taken back: counted in this run's lines,
+    // in a locked run's lines, or carried late by a run.
+    let covering = store::run_covering(&txn, order.date).await?;
+    let in_lines = covering.as_ref().is_some_and(|c| {
+        c.id == run.id
+            || (c.state == RunState::Locked.as_str()
+                && served_at.is_some_and(|at| at <= c.computed_at))
+    });
+    let carried_late = earlier
+        .iter()
+        .any(|a| a.kind == AdjustmentKind::LateServed.as_str());
+    if !(in_lines || carried_late) {
+        return Err(AppError::conflict(
+            "ORDER_NOT_SETTLED",
+            "该订单尚未计入任何结算，无需冲减",
+        ));
+    }
+    let created = store::insert_adjustment(
+        &txn,
+        run.id,
+        &order,
+        AdjustmentKind::Invalid,
+        &reason,
+        caller.account_id,
+        now,
+    )
+    .await?;
+    store::audit(
+        &txn,
+        run.id,
+        caller,
+        Audit {
+            step: Step::AddAdjustment.as_str(),
+            districts: (
+                Some(&order.funding_district_code),
+                Some(&order.service_district_code),
+            ),
+            note: audit_note(format!("订单 {order_id} 冲减：{reason}")),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}

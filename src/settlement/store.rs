@@ -1,0 +1,630 @@
+//! Settlement storage. The heavy part, summing a month of served orders, is one `INSERT …
+//! SELECT … GROUP BY` in the database: the orders never come into memory, only the few hundred
+//! lines (meal point × funding district) do. Late-served orders are exceptions and few, so they
+//! are read as rows.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{
+    settlement_adjustment as adjustment, settlement_event as event, settlement_line as line,
+    settlement_review as review, settlement_run as run,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    QueryFilter, QueryOrder, QueryResult, Statement, Value,
+};
+
+use super::rules::{self, AdjustmentKind, Decision, Figures, Flow, Reconciliation, RunState, Step};
+use crate::{
+    auth::Caller,
+    error::{AppError, AppResult},
+};
+
+/// A raw statement written with `?` placeholders, numbered `$1, $2, …` for PostgreSQL.
+fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
+    let sql = if backend == DbBackend::Postgres {
+        let mut numbered = String::with_capacity(sql.len() + 8);
+        let mut n = 0;
+        for c in sql.chars() {
+            if c == '?' {
+                n += 1;
+                numbered.push_str(&format!("${n}"));
+            } else {
+                numbered.push(c);
+            }
+        }
+        numbered
+    } else {
+        sql.to_string()
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// The sums every figure query selects, as BIGINT on both backends (PostgreSQL's SUM(bigint) is
+/// numeric).
+const SUMS: &str = "COUNT(*) AS meals, \
+     CAST(COALESCE(SUM(gross_fen), 0) AS BIGINT) AS gross_fen, \
+     CAST(COALESCE(SUM(elder_share_fen), 0) AS BIGINT) AS elder_share_fen, \
+     CAST(COALESCE(SUM(subsidy_fen), 0) AS BIGINT) AS subsidy_fen, \
+     CAST(COALESCE(SUM(subsidy_city_fen), 0) AS BIGINT) AS subsidy_city_fen, \
+     CAST(COALESCE(SUM(subsidy_district_fen), 0) AS BIGINT) AS subsidy_district_fen, \
+     CAST(COALESCE(SUM(subsidy_street_fen), 0) AS BIGINT) AS subsidy_street_fen";
+
+fn figures_from(row: &QueryResult, meals_column: &str) -> AppResult<Figures> {
+    Ok(Figures {
+        meals: row.try_get("", meals_column)?,
+        gross_fen: row.try_get("", "gross_fen")?,
+        elder_share_fen: row.try_get("", "elder_share_fen")?,
+        subsidy_fen: row.try_get("", "subsidy_fen")?,
+        subsidy_city_fen: row.try_get("", "subsidy_city_fen")?,
+        subsidy_district_fen: row.try_get("", "subsidy_district_fen")?,
+        subsidy_street_fen: row.try_get("", "subsidy_street_fen")?,
+    })
+}
+
+async fn one_figures(db: &impl ConnectionTrait, stmt: Statement) -> AppResult<Figures> {
+    match db.query_one_raw(stmt).await? {
+        Some(row) => figures_from(&row, "meals"),
+        None => Ok(Figures::default()),
+    }
+}
+
+/// The period's served orders, summed afresh in the database.
+pub async fn served_totals(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Figures> {
+    let sql =
+        format!("SELECT {SUMS} FROM meal_order WHERE state = 'served' AND date >= ? AND date <= ?");
+    one_figures(
+        db,
+        statement(
+            db.get_database_backend(),
+            &sql,
+            vec![from.into(), to.into()],
+        ),
+    )
+    .await
+}
+
+/// The run's lines, summed.
+pub async fn line_totals(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Figures> {
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(meals), 0) AS BIGINT) AS meal_sum, \
+         {SUMS} FROM settlement_line WHERE run_id = ?"
+    );
+    match db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            &sql,
+            vec![run_id.into()],
+        ))
+        .await?
+    {
+        Some(row) => figures_from(&row, "meal_sum"),
+        None => Ok(Figures::default()),
+    }
+}
+
+/// The run's adjustments of one kind, summed.
+pub async fn adjustment_totals(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    kind: AdjustmentKind,
+) -> AppResult<Figures> {
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(meals), 0) AS BIGINT) AS meal_sum, \
+         {SUMS} FROM settlement_adjustment WHERE run_id = ? AND kind = ?"
+    );
+    match db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            &sql,
+            vec![run_id.into(), kind.as_str().into()],
+        ))
+        .await?
+    {
+        Some(row) => figures_from(&row, "meal_sum"),
+        None => Ok(Figures::default()),
+    }
+}
+
+/// Works the run's lines out from the orders: one line per meal point and funding district,
+/// summed in the database.
+pub async fn compute_lines(db: &impl ConnectionTrait, run: &run::Model) -> AppResult<()> {
+    let backend = db.get_database_backend();
+    db.execute_raw(statement(
+        backend,
+        "DELETE FROM settlement_line WHERE run_id = ?",
+        vec![run.id.into()],
+    ))
+    .await?;
+    db.execute_raw(statement(
+        backend,
+        "INSERT INTO settlement_line (run_id, meal_point_id, meal_point_name, \
+             service_district_code, funding_district_code, meals, gross_fen, elder_share_fen, \
+             subsidy_fen, subsidy_city_fen, subsidy_district_fen, subsidy_street_fen) \
+         SELECT ?, meal_point_id, '', service_district_code, funding_district_code, COUNT(*), \
+             SUM(gross_fen), SUM(elder_share_fen), SUM(subsidy_fen), SUM(subsidy_city_fen), \
+             SUM(subsidy_district_fen), SUM(subsidy_street_fen) \
+         FROM meal_order \
+         WHERE state = 'served' AND date >= ? AND date <= ? \
+         GROUP BY meal_point_id, service_district_code, funding_district_code",
+        vec![run.id.into(), run.period_from.into(), run.period_to.into()],
+    ))
+    .await?;
+    // Names after the grouping, over the few lines rather than joined into every order.
+    db.execute_raw(statement(
+        backend,
+        "UPDATE settlement_line SET meal_point_name = COALESCE(\
+             (SELECT name FROM meal_point WHERE meal_point.id = settlement_line.meal_point_id), '') \
+         WHERE run_id = ?",
+        vec![run.id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// An order the settlement reads: its frozen amounts and where it belongs.
+#[derive(Clone, Debug)]
+pub struct SettledOrder {
+    pub id: String,
+    pub date: NaiveDate,
+    pub meal_point_id: i64,
+    pub meal_point_name: String,
+    pub service_district_code: String,
+    pub funding_district_code: String,
+    pub figures: Figures,
+}
+
+const ORDER_COLUMNS: &str = "o.id AS order_id, o.date AS order_date, o.meal_point_id, \
+     COALESCE(p.name, '') AS meal_point_name, o.service_district_code, o.funding_district_code, \
+     1 AS meals, o.gross_fen, o.elder_share_fen, o.subsidy_fen, o.subsidy_city_fen, \
+     o.subsidy_district_fen, o.subsidy_street_fen";
+
+fn settled_order(row: &QueryResult) -> AppResult<SettledOrder> {
+    let mut figures = figures_from(row, "gross_fen")?;
+    figures.meals = 1;
+    Ok(SettledOrder {
+        id: row.try_get("", "order_id")?,
+        date: row.try_get("", "order_date")?,
+        meal_point_id: row.try_get("", "meal_point_id")?,
+        meal_point_name: row.try_get("", "meal_point_name")?,
+        service_district_code: row.try_get("", "service_district_code")?,
+        funding_district_code: row.try_get("", "funding_district_code")?,
+        figures,
+    })
+}
+
+/// Orders the run must carry as late-served adjustments: served, dated inside an earlier locked
+/// run's period, served after that run's lines were worked out (so not in them), and not carried
+/// by another run already. One query per earlier locked run, each over that run's dates only
+/// (the `(state, date)` index), so the month being settled is never scanned for it.
+pub async fn late_served_due(
+    db: &impl ConnectionTrait,
+    run: &run::Model,
+) -> AppResult<Vec<SettledOrder>> {
+    let earlier = run::Entity::find()
+        .filter(run::Column::State.eq(RunState::Locked.as_str()))
+        .filter(run::Column::PeriodTo.lt(run.period_from))
+        .order_by_asc(run::Column::PeriodFrom)
+        .all(db)
+        .await?;
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS} FROM meal_order o \
+         LEFT JOIN meal_point p ON p.id = o.meal_point_id \
+         WHERE o.state = 'served' AND o.date >= ? AND o.date <= ? AND o.served_at > ? \
+           AND NOT EXISTS (SELECT 1 FROM settlement_adjustment a \
+               WHERE a.order_id = o.id AND a.kind = 'late_served' AND a.run_id <> ?) \
+         ORDER BY o.date, o.id"
+    );
+    let mut due = Vec::new();
+    for locked in earlier {
+        let rows = db
+            .query_all_raw(statement(
+                db.get_database_backend(),
+                &sql,
+                vec![
+                    locked.period_from.into(),
+                    locked.period_to.into(),
+                    locked.computed_at.into(),
+                    run.id.into(),
+                ],
+            ))
+            .await?;
+        for row in &rows {
+            due.push(settled_order(row)?);
+        }
+    }
+    Ok(due)
+}
+
+fn figures_total(orders: &[SettledOrder]) -> Figures {
+    orders.iter().map(|o| o.figures).sum()
+}
+
+/// Replaces the run's late-served adjustments with those the orders call for now.
+pub async fn compute_late_served(
+    db: &impl ConnectionTrait,
+    run: &run::Model,
+    author: &Caller,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    adjustment::Entity::delete_many()
+        .filter(adjustment::Column::RunId.eq(run.id))
+        .filter(adjustment::Column::Kind.eq(AdjustmentKind::LateServed.as_str()))
+        .exec(db)
+        .await?;
+    for order in late_served_due(db, run).await? {
+        insert_adjustment(
+            db,
+            run.id,
+            &order,
+            AdjustmentKind::LateServed,
+            "核销晚于该日所属期结算计算，本期补记",
+            author.account_id,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn insert_adjustment(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    order: &SettledOrder,
+    kind: AdjustmentKind,
+    reason: &str,
+    author_account_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<adjustment::Model> {
+    let f = if kind.sign() < 0 {
+        order.figures.negated()
+    } else {
+        order.figures
+    };
+    Ok(adjustment::ActiveModel {
+        run_id: Set(run_id),
+        order_id: Set(order.id.clone()),
+        kind: Set(kind.as_str().to_string()),
+        order_date: Set(order.date),
+        meal_point_id: Set(order.meal_point_id),
+        meal_point_name: Set(order.meal_point_name.clone()),
+        service_district_code: Set(order.service_district_code.clone()),
+        funding_district_code: Set(order.funding_district_code.clone()),
+        meals: Set(f.meals),
+        gross_fen: Set(f.gross_fen),
+        elder_share_fen: Set(f.elder_share_fen),
+        subsidy_fen: Set(f.subsidy_fen),
+        subsidy_city_fen: Set(f.subsidy_city_fen),
+        subsidy_district_fen: Set(f.subsidy_district_fen),
+        subsidy_street_fen: Set(f.subsidy_street_fen),
+        reason: Set(reason.to_string()),
+        author_account_id: Set(author_account_id),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// One served order with its frozen amounts, if it exists and is served.
+pub async fn served_order(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> AppResult<Option<(SettledOrder, Option<DateTime<Utc>>)>> {
+    let sql = format!(
+        "SELECT {ORDER_COLUMNS}, o.served_at FROM meal_order o \
+         LEFT JOIN meal_point p ON p.id = o.meal_point_id \
+         WHERE o.id = ? AND o.state = 'served'"
+    );
+    let Some(row) = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            &sql,
+            vec![order_id.into()],
+        ))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let served_at: Option<DateTime<Utc>> = row.try_get("", "served_at")?;
+    Ok(Some((settled_order(&row)?, served_at)))
+}
+
+/// The reconciliation of a run as the orders stand now.
+pub async fn reconcile(db: &impl ConnectionTrait, run: &run::Model) -> AppResult<Reconciliation> {
+    let lines = line_totals(db, run.id).await?;
+    let served = served_totals(db, run.period_from, run.period_to).await?;
+    let late = adjustment_totals(db, run.id, AdjustmentKind::LateServed).await?;
+    let late_expected = figures_total(&late_served_due(db, run).await?);
+    let invalid = adjustment_totals(db, run.id, AdjustmentKind::Invalid).await?;
+    Ok(rules::reconcile(
+        lines,
+        served,
+        late,
+        late_expected,
+        invalid,
+    ))
+}
+
+/// The reconciliation to show: as checked at submission for a submitted or locked run (a
+/// locked run never changes), as the orders stand now for a draft.
+pub async fn reconciliation_of(
+    db: &impl ConnectionTrait,
+    run: &run::Model,
+) -> AppResult<Reconciliation> {
+    if RunState::parse(&run.state) != Some(RunState::Draft)
+        && let Some(json) = &run.reconciliation_json
+        && let Ok(stored) = serde_json::from_str::<Reconciliation>(json)
+    {
+        return Ok(stored);
+    }
+    reconcile(db, run).await
+}
+
+pub async fn find_run(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<run::Model>> {
+    Ok(run::Entity::find_by_id(id).one(db).await?)
+}
+
+pub async fn require_run(db: &impl ConnectionTrait, id: i64) -> AppResult<run::Model> {
+    find_run(db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("RUN_NOT_FOUND", "没有找到这期结算"))
+}
+
+/// Reads the run again inside a transaction and checks `step` may be taken now.
+pub async fn lock_step(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    step: Step,
+) -> AppResult<(run::Model, RunState)> {
+    let run = require_run(db, run_id).await?;
+    let state = RunState::parse(&run.state).unwrap_or(RunState::Locked);
+    let next = rules::next_state(state, step)?;
+    Ok((run, next))
+}
+
+/// Moves the run's state only if it is still `from` (compare and set), so two racing steps
+/// cannot both succeed.
+pub async fn set_state(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    from: RunState,
+    to: RunState,
+    extra: impl FnOnce(sea_orm::UpdateMany<run::Entity>) -> sea_orm::UpdateMany<run::Entity>,
+) -> AppResult<()> {
+    let update = run::Entity::update_many()
+        .col_expr(
+            run::Column::State,
+            sea_orm::sea_query::Expr::value(to.as_str()),
+        )
+        .filter(run::Column::Id.eq(run_id))
+        .filter(run::Column::State.eq(from.as_str()));
+    let result = extra(update).exec(db).await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::conflict(
+            "RUN_STATE_CHANGED",
+            "这期结算的状态刚刚被他人更改，请刷新后再试",
+        ))
+    }
+}
+
+pub async fn list_runs(db: &impl ConnectionTrait) -> AppResult<Vec<run::Model>> {
+    Ok(run::Entity::find()
+        .order_by_desc(run::Column::PeriodFrom)
+        .order_by_desc(run::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn lines_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<line::Model>> {
+    Ok(line::Entity::find()
+        .filter(line::Column::RunId.eq(run_id))
+        .order_by_asc(line::Column::ServiceDistrictCode)
+        .order_by_asc(line::Column::MealPointId)
+        .order_by_asc(line::Column::FundingDistrictCode)
+        .all(db)
+        .await?)
+}
+
+pub async fn adjustments_of(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+) -> AppResult<Vec<adjustment::Model>> {
+    Ok(adjustment::Entity::find()
+        .filter(adjustment::Column::RunId.eq(run_id))
+        .order_by_asc(adjustment::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub fn line_figures(l: &line::Model) -> Figures {
+    Figures {
+        meals: l.meals,
+        gross_fen: l.gross_fen,
+        elder_share_fen: l.elder_share_fen,
+        subsidy_fen: l.subsidy_fen,
+        subsidy_city_fen: l.subsidy_city_fen,
+        subsidy_district_fen: l.subsidy_district_fen,
+        subsidy_street_fen: l.subsidy_street_fen,
+    }
+}
+
+pub fn adjustment_figures(a: &adjustment::Model) -> Figures {
+    Figures {
+        meals: a.meals,
+        gross_fen: a.gross_fen,
+        elder_share_fen: a.elder_share_fen,
+        subsidy_fen: a.subsidy_fen,
+        subsidy_city_fen: a.subsidy_city_fen,
+        subsidy_district_fen: a.subsidy_district_fen,
+        subsidy_street_fen: a.subsidy_street_fen,
+    }
+}
+
+/// Every line and adjustment of the run as flows between districts.
+pub async fn flows_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<Flow>> {
+    let mut flows: Vec<Flow> = lines_of(db, run_id)
+        .await?
+        .iter()
+        .map(|l| Flow {
+            funding_district: l.funding_district_code.clone(),
+            service_district: l.service_district_code.clone(),
+            figures: line_figures(l),
+        })
+        .collect();
+    flows.extend(adjustments_of(db, run_id).await?.iter().map(|a| Flow {
+        funding_district: a.funding_district_code.clone(),
+        service_district: a.service_district_code.clone(),
+        figures: adjustment_figures(a),
+    }));
+    Ok(flows)
+}
+
+pub async fn reviews_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<review::Model>> {
+    Ok(review::Entity::find()
+        .filter(review::Column::RunId.eq(run_id))
+        .order_by_asc(review::Column::DistrictCode)
+        .all(db)
+        .await?)
+}
+
+/// Opens a pending review for every involved district (on submission).
+pub async fn open_reviews(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    districts: &[String],
+) -> AppResult<()> {
+    review::Entity::delete_many()
+        .filter(review::Column::RunId.eq(run_id))
+        .exec(db)
+        .await?;
+    for district in districts {
+        review::ActiveModel {
+            run_id: Set(run_id),
+            district_code: Set(district.clone()),
+            decision: Set(Decision::Pending.as_str().to_string()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn record_review(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    district: &str,
+    decision: Decision,
+    comment: Option<String>,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    review::Entity::update_many()
+        .col_expr(
+            review::Column::Decision,
+            sea_orm::sea_query::Expr::value(decision.as_str()),
+        )
+        .col_expr(
+            review::Column::Comment,
+            sea_orm::sea_query::Expr::value(comment),
+        )
+        .col_expr(
+            review::Column::AccountId,
+            sea_orm::sea_query::Expr::value(Some(account_id)),
+        )
+        .col_expr(
+            review::Column::DecidedAt,
+            sea_orm::sea_query::Expr::value(Some(now)),
+        )
+        .filter(review::Column::RunId.eq(run_id))
+        .filter(review::Column::DistrictCode.eq(district))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// One step of the audit trail.
+pub struct Audit<'a> {
+    pub step: &'a str,
+    pub districts: (Option<&'a str>, Option<&'a str>),
+    pub note: Option<String>,
+}
+
+pub async fn audit(
+    db: &impl ConnectionTrait,
+    run_id: i64,
+    caller: &Caller,
+    entry: Audit<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    event::ActiveModel {
+        run_id: Set(run_id),
+        action: Set(entry.step.to_string()),
+        district_code: Set(entry.districts.0.map(str::to_string)),
+        other_district_code: Set(entry.districts.1.map(str::to_string)),
+        note: Set(entry.note.map(|n| n.chars().take(500).collect())),
+        actor_account_id: Set(caller.account_id),
+        actor_role: Set(caller.role.as_str().to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn events_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<event::Model>> {
+    Ok(event::Entity::find()
+        .filter(event::Column::RunId.eq(run_id))
+        .order_by_asc(event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Two runs created at once must not both pass the overlap check: on PostgreSQL a transaction
+/// advisory lock makes creations take turns (SQLite already lets one writer at a time).
+pub async fn serialise_run_creation(db: &impl ConnectionTrait) -> AppResult<()> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("SELECT pg_advisory_xact_lock(2026112305)")
+            .await?;
+    }
+    Ok(())
+}
+
+/// Runs whose period overlaps `from..=to`.
+pub async fn overlapping_runs(
+    db: &impl ConnectionTrait,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<run::Model>> {
+    Ok(run::Entity::find()
+        .filter(run::Column::PeriodFrom.lte(to))
+        .filter(run::Column::PeriodTo.gte(from))
+        .all(db)
+        .await?)
+}
+
+/// The run whose period holds `date`, if any (periods never overlap).
+pub async fn run_covering(
+    db: &impl ConnectionTrait,
+    date: NaiveDate,
+) -> AppResult<Option<run::Model>> {
+    Ok(overlapping_runs(db, date, date).await?.into_iter().next())
+}
+
+/// Adjustments of `kind` for an order, in any run.
+pub async fn adjustments_for_order(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> AppResult<Vec<adjustment::Model>> {
+    Ok(adjustment::Entity::find()
+        .filter(adjustment::Column::OrderId.eq(order_id))
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,850 @@
+//! Same-city settlement through the HTTP API, on both backends: elders of three districts eat
+//! across districts, a run yields the matrix and net positions worked out by hand below, a run
+//! that does not reconcile cannot be submitted, a locked run refuses every change, late
+//! corrections appear as adjustments in the next run, a 天宁 clerk never sees 武进 ↔ 溧阳, and
+//! both export formats carry Chinese headers and totals equal to the API's.
+//!
+//! The city (all meals 15.00, lunch on Tuesday 2026-11-24; example policy, hukou standard):
+//! an elder of 70 gets district 2.00 + street 1.00 = 3.00, an elder of 81 gets 2.00 + 2.00 = 4.00,
+//! all of it owed by the elder's hukou district (no city-level rules in the example policy).
+//!
+//! | elder | hukou | age | eats at | owes |
+//! |---|---|---|---|---|
+//! | T1 | 天宁 | 70 | 武进 | 天宁 → 武进 3.00 |
+//! | T2 | 天宁 | 81 | 天宁 | diagonal 4.00 |
+//! | W1 | 武进 | 81 | 天宁 | 武进 → 天宁 4.00 |
+//! | W2 | 武进 | 81 | 溧阳 | 武进 → 溧阳 4.00 |
+//! | L1 | 溧阳 | 81 | 天宁 | 溧阳 → 天宁 4.00 |
+//! | L2 | 溧阳 | 70 | 武进 | 溧阳 → 武进 3.00 |
+//! | L3 | 溧阳 | 81 | 天宁, delivered | 溧阳 → 天宁 4.00 (signed after the draft) |
+//! | W3 | 武进 | 81 | 溧阳, delivered | 武进 → 溧阳 4.00 (signed after the lock) |
+//!
+//! Net positions with all but W3: 天宁–武进 3.00 − 4.00 = −1.00 (武进 pays 天宁 1.00);
+//! 天宁–溧阳 0 − 8.00 = −8.00; 武进–溧阳 4.00 − 3.00 = 1.00.
+
+use std::io::Read;
+
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, id_card_number, spawn_app};
+
+const TIANNING: &str = "320402";
+const ZHONGLOU: &str = "320404";
+const WUJIN: &str = "320412";
+const LIYANG: &str = "320481";
+const TOMORROW: &str = "2026-11-24";
+
+struct City {
+    admin: String,
+    operator: String,
+    /// Meal point per district.
+    tianning: i64,
+    wujin: i64,
+    liyang: i64,
+    /// Orders by elder label, with their ids.
+    orders: Vec<(&'static str, String)>,
+}
+
+impl City {
+    fn order(&self, label: &str) -> &str {
+        &self.orders.iter().find(|(l, _)| *l == label).unwrap().1
+    }
+}
+
+async fn meal_point(app: &TestApp, admin: &str, district: &str, n: u32) -> i64 {
+    let streets = app
+        .get(
+            &format!("/api/v1/places/districts/{district}/streets"),
+            None,
+        )
+        .await;
+    let street = streets.assert_ok()[0]["id"].as_i64().unwrap();
+    let body = json!({
+        "name": format!("结算测试食堂{n}"),
+        "kind": "community_canteen",
+        "district_code": district,
+        "street_id": street,
+        "address": format!("常州市结算路{n}号"),
+        "lat": 31.7768,
+        "lng": 119.9530,
+        "phone": "0519-8866 1234",
+        "service_modes": ["dine_in", "pickup", "delivery"],
+        "delivery_radius_m": 3000,
+        "opening_days": [1, 2, 3, 4, 5, 6, 7],
+        "slot_hours": [{ "slot": "lunch", "opens": "11:00", "closes": "12:30" }],
+        "food_licence_no": format!("JY2320{district}{n:04}"),
+    });
+    app.post("/api/v1/meal-points", Some(admin), body)
+        .await
+        .assert_ok()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn elder(app: &TestApp, admin: &str, hukou: &str, birth: &str, n: u32) -> i64 {
+    let reply = app
+        .post(
+            "/api/v1/elders",
+            Some(admin),
+            json!({
+                "name": format!("结算老人{n}"),
+                "id_card": id_card_number(hukou, birth, &format!("{:03}", 200 + n)),
+                "hukou_district_code": hukou,
+                "residence_district_code": hukou,
+                "address": format!("结算路{n}号"),
+                "phone": "13900000000",
+                "categories": [],
+            }),
+        )
+        .await;
+    reply.assert_ok()["id"].as_i64().unwrap()
+}
+
+async fn offering(app: &TestApp, operator: &str, meal_point_id: i64) -> i64 {
+    let dish = app
+        .post(
+            &format!("/api/v1/meal-points/{meal_point_id}/dishes"),
+            Some(operator),
+            json!({ "name": "结算套餐", "price": "15.00", "tags": ["soft"] }),
+        )
+        .await;
+    let dish_id = dish.assert_ok()["id"].as_i64().unwrap();
+    let published = app
+        .post(
+            &format!("/api/v1/meal-points/{meal_point_id}/offerings"),
+            Some(operator),
+            json!({ "offerings": [{
+                "dish_id": dish_id, "date": TOMORROW, "slot": "lunch", "portions": 20,
+            }]}),
+        )
+        .await;
+    let body = published.assert_ok();
+    let offerings = body["offerings"].as_array().or(body.as_array()).unwrap();
+    offerings[0]["id"].as_i64().unwrap()
+}
+
+/// Three meal points (天宁, 武进, 溧阳) run by `operator-demo`, eight elders booked for
+/// tomorrow's lunch as in the table above; the clock is then at tomorrow 11:15, the six pickups
+/// are verified and the two deliveries are on their way.
+async fn city(app: &TestApp) -> City {
+    let admin = app.staff_token("admin").await;
+    let operator = app.staff_token("operator-demo").await;
+    let operator_id = app.account_id(&operator).await;
+    let tianning = meal_point(app, &admin, TIANNING, 1).await;
+    let wujin = meal_point(app, &admin, WUJIN, 2).await;
+    let liyang = meal_point(app, &admin, LIYANG, 3).await;
+    let mut offerings = std::collections::HashMap::new();
+    for mp in [tianning, wujin, liyang] {
+        app.post(
+            &format!("/api/v1/meal-points/{mp}/operators/{operator_id}"),
+            Some(&admin),
+            json!({}),
+        )
+        .await
+        .assert_ok();
+        offerings.insert(mp, offering(app, &operator, mp).await);
+    }
+    let plan: [(&str, &str, &str, i64, &str); 8] = [
+        ("T1", TIANNING, "19560301", wujin, "pickup"),
+        ("T2", TIANNING, "19450301", tianning, "pickup"),
+        ("W1", WUJIN, "19450302", tianning, "pickup"),
+        ("W2", WUJIN, "19450303", liyang, "pickup"),
+        ("L1", LIYANG, "19450304", tianning, "pickup"),
+        ("L2", LIYANG, "19560305", wujin, "pickup"),
+        ("L3", LIYANG, "19450306", tianning, "delivery"),
+        ("W3", WUJIN, "19450307", liyang, "delivery"),
+    ];
+    let mut orders = Vec::new();
+    let mut codes = Vec::new();
+    for (n, (label, hukou, birth, mp, mode)) in plan.into_iter().enumerate() {
+        let elder_id = elder(app, &admin, hukou, birth, n as u32).await;
+        let booked = app
+            .post(
+                "/api/v1/orders",
+                Some(&operator),
+                json!({
+                    "elder_id": elder_id,
+                    "meal_point_id": mp,
+                    "date": TOMORROW,
+                    "slot": "lunch",
+                    "mode": mode,
+                    "items": [{ "offering_id": offerings[&mp], "quantity": 1 }],
+                    "client_key": uuid::Uuid::now_v7().to_string(),
+                }),
+            )
+            .await;
+        let order = booked.assert_ok();
+        orders.push((label, order["id"].as_str().unwrap().to_string()));
+        codes.push((mp, mode, order["pickup_code"].as_str().unwrap().to_string()));
+    }
+    app.advance_clock(Duration::hours(26) + Duration::minutes(15)); // Tuesday 11:15
+    for ((_, id), (mp, mode, code)) in orders.iter().zip(&codes) {
+        if *mode == "pickup" {
+            app.post(
+                &format!("/api/v1/meal-points/{mp}/pickups"),
+                Some(&operator),
+                json!({ "code": code }),
+            )
+            .await
+            .assert_ok();
+        } else {
+            app.post(
+                &format!("/api/v1/orders/{id}/out-for-delivery"),
+                Some(&operator),
+                json!({}),
+            )
+            .await
+            .assert_ok();
+        }
+    }
+    City {
+        admin,
+        operator,
+        tianning,
+        wujin,
+        liyang,
+        orders,
+    }
+}
+
+async fn deliver(app: &TestApp, city: &City, label: &str) {
+    app.post(
+        &format!("/api/v1/orders/{}/delivered", city.order(label)),
+        Some(&city.operator),
+        json!({ "signed_by": "王小明" }),
+    )
+    .await
+    .assert_ok();
+}
+
+async fn clerk(app: &TestApp, admin: &str, district: &str) -> String {
+    let username = format!("clerk-{district}");
+    app.post(
+        "/api/v1/staff-accounts",
+        Some(admin),
+        json!({
+            "username": username,
+            "password": "clerk-pass-1",
+            "role": "district_clerk",
+            "display_name": "结算员",
+            "district_code": district,
+        }),
+    )
+    .await
+    .assert_ok();
+    app.staff_login(&username, "clerk-pass-1").await.assert_ok()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn cell<'a>(matrix: &'a Value, funding: &str, service: &str) -> Option<&'a Value> {
+    matrix["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["funding_district_code"] == funding && c["service_district_code"] == service)
+}
+
+fn net<'a>(positions: &'a Value, a: &str, b: &str) -> &'a Value {
+    positions["positions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["district_code"] == a && p["counterpart_code"] == b)
+        .unwrap_or_else(|| panic!("no position {a}–{b} in {positions}"))
+}
+
+async fn create_month(app: &TestApp, token: &str, month: &str) -> Value {
+    let created = app
+        .post(
+            "/api/v1/settlement-runs",
+            Some(token),
+            json!({ "month": month }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    created.body
+}
+
+#[tokio::test]
+async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerks_see_their_part() {
+    let app = spawn_app().await;
+    let city = city(&app).await;
+    let run = create_month(&app, &city.admin, "2026-11").await;
+    let id = run["id"].as_i64().unwrap();
+    assert_eq!(run["state"], "draft");
+    assert_eq!(run["period_from"], "2026-11-01");
+    assert_eq!(run["period_to"], "2026-11-30");
+    assert_eq!(
+        run["totals"]["meals"], 6,
+        "six pickups served; deliveries not yet"
+    );
+    assert_eq!(run["totals"]["gross"], "90.00");
+    assert_eq!(run["totals"]["subsidy"], "22.00");
+    assert_eq!(run["totals"]["elder_paid"], "68.00");
+    assert_eq!(run["reconciliation"]["reconciled"], true, "{run}");
+    assert_eq!(run["reconciliation"]["served_orders"]["meals"], 6);
+
+    let base = format!("/api/v1/settlement-runs/{id}");
+    let matrix = app
+        .get(&format!("{base}/matrix"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(matrix["cells"].as_array().unwrap().len(), 6, "{matrix}");
+    for (funding, service, meals, amount) in [
+        (TIANNING, WUJIN, 1, "3.00"),
+        (TIANNING, TIANNING, 1, "4.00"),
+        (WUJIN, TIANNING, 1, "4.00"),
+        (WUJIN, LIYANG, 1, "4.00"),
+        (LIYANG, TIANNING, 1, "4.00"),
+        (LIYANG, WUJIN, 1, "3.00"),
+    ] {
+        let c = cell(&matrix, funding, service).unwrap();
+        assert_eq!(c["meals"], meals, "{c}");
+        assert_eq!(c["amount"], amount, "{c}");
+        assert_eq!(c["city_amount"], "0.00");
+    }
+    assert_eq!(matrix["total_meals"], 6);
+    assert_eq!(matrix["total_amount"], "22.00");
+
+    let positions = app
+        .get(&format!("{base}/net-positions"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(positions["positions"].as_array().unwrap().len(), 3);
+    let tn_wj = net(&positions, TIANNING, WUJIN);
+    assert_eq!(tn_wj["payable"], "3.00");
+    assert_eq!(tn_wj["receivable"], "4.00");
+    assert_eq!(tn_wj["net"], "-1.00", "武进 pays 天宁 1.00");
+    assert_eq!(net(&positions, TIANNING, LIYANG)["net"], "-4.00");
+    assert_eq!(net(&positions, WUJIN, LIYANG)["net"], "1.00");
+
+    let districts = app
+        .get(&format!("{base}/districts"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    let tianning = districts["districts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["district_code"] == TIANNING)
+        .unwrap();
+    assert_eq!(tianning["district_name"], "天宁区");
+    assert_eq!(tianning["served"]["meals"], 3);
+    assert_eq!(tianning["own"]["meals"], 1);
+    assert_eq!(tianning["receivable"], "8.00");
+    assert_eq!(tianning["payable"], "3.00");
+    assert_eq!(tianning["net"], "5.00");
+
+    let lines = app
+        .get(&format!("{base}/meal-points"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(lines["lines"].as_array().unwrap().len(), 6);
+    assert_eq!(lines["totals"]["subsidy"], "22.00");
+    let at_tianning: Vec<&Value> = lines["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["meal_point_id"] == city.tianning)
+        .collect();
+    assert_eq!(
+        at_tianning.len(),
+        3,
+        "天宁's meal point served three districts"
+    );
+    assert_eq!(at_tianning[0]["meal_point_name"], "结算测试食堂1");
+
+    // The 天宁 clerk: only their row and column, never 武进 ↔ 溧阳.
+    let clerk = app.staff_token("clerk-tianning").await;
+    let theirs = app
+        .get(&format!("{base}/matrix"), Some(&clerk))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(theirs["cells"].as_array().unwrap().len(), 4, "{theirs}");
+    assert!(cell(&theirs, WUJIN, LIYANG).is_none());
+    assert!(cell(&theirs, LIYANG, WUJIN).is_none());
+    assert_eq!(theirs["total_amount"], "15.00");
+    let their_lines = app
+        .get(&format!("{base}/meal-points"), Some(&clerk))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(their_lines["lines"].as_array().unwrap().len(), 4);
+    assert!(their_lines["lines"].as_array().unwrap().iter().all(|l| {
+        l["funding_district_code"] == TIANNING || l["service_district_code"] == TIANNING
+    }));
+    assert!(
+        !their_lines["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["meal_point_id"] == city.liyang),
+        "溧阳's meal point served only 武进's elder"
+    );
+    let their_net = app
+        .get(&format!("{base}/net-positions"), Some(&clerk))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(their_net["positions"].as_array().unwrap().len(), 2);
+    assert_eq!(net(&their_net, TIANNING, WUJIN)["net"], "-1.00");
+    assert_eq!(net(&their_net, TIANNING, LIYANG)["net"], "-4.00");
+    let their_districts = app
+        .get(&format!("{base}/districts"), Some(&clerk))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(their_districts["districts"].as_array().unwrap().len(), 1);
+    let their_run = app.get(&base, Some(&clerk)).await.assert_ok().clone();
+    assert_eq!(their_run["totals"]["meals"], 4);
+    assert!(
+        their_run["reconciliation"].get("lines").is_none(),
+        "city-wide figures are the city's"
+    );
+    // Seen from 武进, the same pair turns round.
+    let wujin_clerk = app.staff_token("clerk-wujin").await;
+    let from_wujin = app
+        .get(&format!("{base}/net-positions"), Some(&wujin_clerk))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(net(&from_wujin, WUJIN, TIANNING)["net"], "1.00");
+    // Exports read the same scope: no 武进 ↔ 溧阳 row in the 天宁 clerk's file.
+    let csv = export(&app, &clerk, id, "meal_points", "csv").await;
+    assert!(!csv.contains("结算测试食堂3"), "{csv}");
+    // Operators and elders see no settlement.
+    app.get(&base, Some(&city.operator))
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+    app.get("/api/v1/settlement-runs/9999", Some(&city.admin))
+        .await
+        .assert_error(404, "RUN_NOT_FOUND");
+    let _ = city.wujin;
+}
+
+async fn export(app: &TestApp, token: &str, id: i64, statement: &str, format: &str) -> String {
+    let (content_type, disposition, bytes) = export_bytes(app, token, id, statement, format).await;
+    assert_eq!(content_type, "text/csv; charset=utf-8");
+    assert!(disposition.contains(".csv"), "{disposition}");
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM for Excel");
+    String::from_utf8(bytes[3..].to_vec()).unwrap()
+}
+
+async fn export_bytes(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    statement: &str,
+    format: &str,
+) -> (String, String, Vec<u8>) {
+    let response = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/settlement-runs/{id}/export?statement={statement}&format={format}"
+        )))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let content_type = header("content-type");
+    let disposition = header("content-disposition");
+    let bytes = response.bytes().await.unwrap().to_vec();
+    (content_type, disposition, bytes)
+}
+
+/// The text of one part of an XLSX file (a zip of XML parts).
+fn xlsx_part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = archive.by_name(name).unwrap();
+    let mut text = String::new();
+    part.read_to_string(&mut text).unwrap();
+    text
+}
+
+#[tokio::test]
+async fn a_run_that_does_not_reconcile_cannot_be_submitted_and_a_locked_run_refuses_every_change() {
+    let app = spawn_app().await;
+    let city = city(&app).await;
+    let run = create_month(&app, &city.admin, "2026-11").await;
+    let id = run["id"].as_i64().unwrap();
+    let base = format!("/api/v1/settlement-runs/{id}");
+
+    // L3's meal is signed for after the draft was worked out: the lines miss a served order.
+    app.advance_clock(Duration::minutes(5));
+    deliver(&app, &city, "L3").await;
+    let stale = app.get(&base, Some(&city.admin)).await.assert_ok().clone();
+    assert_eq!(stale["reconciliation"]["reconciled"], false);
+    assert_eq!(stale["reconciliation"]["lines"]["meals"], 6);
+    assert_eq!(stale["reconciliation"]["served_orders"]["meals"], 7);
+    let refused = app
+        .post(&format!("{base}/submit"), Some(&city.admin), json!({}))
+        .await;
+    refused.assert_error(409, "RUN_NOT_RECONCILED");
+    assert!(
+        refused.body["message"].as_str().unwrap().contains("6 餐"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        app.get(&base, Some(&city.admin)).await.assert_ok()["state"],
+        "draft"
+    );
+    // Worked out again, it reconciles and goes to the districts.
+    let recomputed = app
+        .post(&format!("{base}/recompute"), Some(&city.admin), json!({}))
+        .await;
+    assert_eq!(recomputed.assert_ok()["totals"]["meals"], 7);
+    assert_eq!(recomputed.assert_ok()["reconciliation"]["reconciled"], true);
+    let tianning = app.staff_token("clerk-tianning").await;
+    let submitted = app
+        .post(&format!("{base}/submit"), Some(&tianning), json!({}))
+        .await;
+    let submitted = submitted.assert_ok();
+    assert_eq!(submitted["state"], "submitted");
+    let reviewing: Vec<&str> = submitted["reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["district_code"].as_str().unwrap())
+        .collect();
+    assert_eq!(reviewing, [TIANNING, WUJIN, LIYANG]);
+    let net_now = app
+        .get(&format!("{base}/net-positions"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(net(&net_now, TIANNING, LIYANG)["net"], "-8.00");
+
+    // Review: every involved district, and only those, must confirm before the city approves.
+    let wujin = app.staff_token("clerk-wujin").await;
+    let liyang = clerk(&app, &city.admin, LIYANG).await;
+    let zhonglou = app.staff_token("clerk-zhonglou").await;
+    app.post(&format!("{base}/approve"), Some(&city.admin), json!({}))
+        .await
+        .assert_error(409, "RUN_NOT_CONFIRMED");
+    app.post(&format!("{base}/confirm"), Some(&zhonglou), json!({}))
+        .await
+        .assert_error(403, "DISTRICT_NOT_INVOLVED");
+    app.post(&format!("{base}/approve"), Some(&tianning), json!({}))
+        .await
+        .assert_error(403, "ROLE_FORBIDDEN");
+    app.post(&format!("{base}/dispute"), Some(&wujin), json!({}))
+        .await
+        .assert_field_error(400, "COMMENT_REQUIRED", "comment");
+    app.post(&format!("{base}/confirm"), Some(&tianning), json!({}))
+        .await
+        .assert_ok();
+    app.post(
+        &format!("{base}/dispute"),
+        Some(&wujin),
+        json!({ "comment": "W2 在溧阳用餐是否属实？" }),
+    )
+    .await
+    .assert_ok();
+    app.post(&format!("{base}/confirm"), Some(&liyang), json!({}))
+        .await
+        .assert_ok();
+    let waiting = app
+        .post(&format!("{base}/approve"), Some(&city.admin), json!({}))
+        .await;
+    waiting.assert_error(409, "RUN_NOT_CONFIRMED");
+    assert!(waiting.body["message"].as_str().unwrap().contains(WUJIN));
+    // Adjusting needs a draft.
+    app.post(&format!("{base}/recompute"), Some(&city.admin), json!({}))
+        .await
+        .assert_error(409, "RUN_NOT_DRAFT");
+    app.post(
+        &format!("{base}/confirm"),
+        Some(&wujin),
+        json!({ "comment": "已核实" }),
+    )
+    .await
+    .assert_ok();
+    let locked = app
+        .post(&format!("{base}/approve"), Some(&city.admin), json!({}))
+        .await;
+    let locked = locked.assert_ok().clone();
+    assert_eq!(locked["state"], "locked");
+    assert!(locked["locked_at"].is_string());
+
+    // Locked: every change is refused, and nothing moves.
+    for (path, token, body) in [
+        ("recompute", &city.admin, json!({})),
+        ("submit", &city.admin, json!({})),
+        ("reopen", &city.admin, json!({})),
+        ("approve", &city.admin, json!({})),
+        ("confirm", &tianning, json!({})),
+        ("dispute", &wujin, json!({ "comment": "再看看" })),
+        (
+            "adjustments",
+            &city.admin,
+            json!({ "order_id": city.order("T1"), "reason": "非本人就餐" }),
+        ),
+    ] {
+        app.post(&format!("{base}/{path}"), Some(token), body)
+            .await
+            .assert_error(409, "RUN_LOCKED");
+    }
+    app.post(
+        "/api/v1/settlement-runs",
+        Some(&city.admin),
+        json!({ "from": "2026-11-20", "to": "2026-12-05" }),
+    )
+    .await
+    .assert_error(409, "PERIOD_OVERLAPS");
+    app.advance_clock(Duration::minutes(10));
+    deliver(&app, &city, "W3").await; // served after the lock
+    let after = app.get(&base, Some(&city.admin)).await.assert_ok().clone();
+    assert_eq!(after["totals"], locked["totals"]);
+    assert_eq!(after["reconciliation"]["reconciled"], true);
+    assert_eq!(after["state"], "locked");
+
+    // Every step is in the audit trail, with who and when.
+    let trail = app
+        .get(&format!("{base}/audit"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    let actions: Vec<&str> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "submit_refused",
+            "recomputed",
+            "submitted",
+            "confirmed",
+            "disputed",
+            "confirmed",
+            "confirmed",
+            "approved_and_locked"
+        ]
+    );
+    let dispute = &trail[5];
+    assert_eq!(dispute["district_code"], WUJIN);
+    assert_eq!(dispute["actor_role"], "district_clerk");
+    assert_eq!(dispute["note"], "W2 在溧阳用餐是否属实？");
+    assert!(dispute["at"].is_string());
+    // The 天宁 clerk sees whole-run steps and their own, not 武进's dispute.
+    let theirs = app
+        .get(&format!("{base}/audit"), Some(&tianning))
+        .await
+        .assert_ok()
+        .clone();
+    assert!(
+        theirs
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["district_code"].is_null() || e["district_code"] == TIANNING)
+    );
+}
+
+#[tokio::test]
+async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_match_the_api() {
+    let app = spawn_app().await;
+    let city = city(&app).await;
+    deliver(&app, &city, "L3").await;
+    let run = create_month(&app, &city.admin, "2026-11").await;
+    let id = run["id"].as_i64().unwrap();
+    let base = format!("/api/v1/settlement-runs/{id}");
+    app.post(&format!("{base}/submit"), Some(&city.admin), json!({}))
+        .await
+        .assert_ok();
+    for district in ["clerk-tianning", "clerk-wujin"] {
+        let token = app.staff_token(district).await;
+        app.post(&format!("{base}/confirm"), Some(&token), json!({}))
+            .await
+            .assert_ok();
+    }
+    let liyang = clerk(&app, &city.admin, LIYANG).await;
+    app.post(&format!("{base}/confirm"), Some(&liyang), json!({}))
+        .await
+        .assert_ok();
+    app.post(&format!("{base}/approve"), Some(&city.admin), json!({}))
+        .await
+        .assert_ok();
+
+    // W3 is signed for after November was locked; T1's meal is then found invalid.
+    app.advance_clock(Duration::minutes(10));
+    deliver(&app, &city, "W3").await;
+    let next = create_month(&app, &city.admin, "2026-12").await;
+    let next_id = next["id"].as_i64().unwrap();
+    let next_base = format!("/api/v1/settlement-runs/{next_id}");
+    assert_eq!(
+        next["totals"]["meals"], 1,
+        "the late meal, nothing of December yet"
+    );
+    assert_eq!(next["reconciliation"]["reconciled"], true, "{next}");
+    let clerk_tianning = app.staff_token("clerk-tianning").await;
+    let added = app
+        .post(
+            &format!("{next_base}/adjustments"),
+            Some(&clerk_tianning),
+            json!({ "order_id": city.order("T1"), "reason": "非本人就餐，代领" }),
+        )
+        .await;
+    let added = added.assert_ok().clone();
+    assert_eq!(added["kind"], "invalid");
+    assert_eq!(added["amount"], "-3.00");
+    assert_eq!(added["figures"]["meals"], -1);
+    assert_eq!(added["reason"], "非本人就餐，代领");
+    assert_eq!(
+        added["author_account_id"],
+        app.account_id(&clerk_tianning).await
+    );
+    // Once only; and never an order nobody settled, nor one the clerk may not see.
+    app.post(
+        &format!("{next_base}/adjustments"),
+        Some(&city.admin),
+        json!({ "order_id": city.order("T1"), "reason": "重复" }),
+    )
+    .await
+    .assert_error(409, "ORDER_ALREADY_ADJUSTED");
+    app.post(
+        &format!("{next_base}/adjustments"),
+        Some(&clerk_tianning),
+        json!({ "order_id": city.order("W2"), "reason": "非本区" }),
+    )
+    .await
+    .assert_error(404, "ORDER_NOT_FOUND");
+    app.post(
+        &format!("{next_base}/adjustments"),
+        Some(&city.admin),
+        json!({ "order_id": city.order("T2"), "reason": "  " }),
+    )
+    .await
+    .assert_field_error(400, "REASON_REQUIRED", "reason");
+
+    let adjustments = app
+        .get(&format!("{next_base}/adjustments"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    let adjustments = adjustments.as_array().unwrap();
+    assert_eq!(adjustments.len(), 2);
+    let late = adjustments
+        .iter()
+        .find(|a| a["kind"] == "late_served")
+        .unwrap();
+    assert_eq!(late["order_id"], city.order("W3"));
+    assert_eq!(late["order_date"], TOMORROW);
+    assert_eq!(late["amount"], "4.00");
+    assert_eq!(late["funding_district_code"], WUJIN);
+    assert_eq!(late["service_district_code"], LIYANG);
+    assert!(late["reason"].as_str().unwrap().contains("补记"));
+    // The 天宁 clerk sees the invalid meal (天宁 funds it), not 武进 ↔ 溧阳's late one.
+    let theirs = app
+        .get(&format!("{next_base}/adjustments"), Some(&clerk_tianning))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(theirs.as_array().unwrap().len(), 1);
+    assert_eq!(theirs[0]["kind"], "invalid");
+
+    // The adjustments move the next run's matrix; the locked run stays as it was.
+    let matrix = app
+        .get(&format!("{next_base}/matrix"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(cell(&matrix, WUJIN, LIYANG).unwrap()["amount"], "4.00");
+    assert_eq!(cell(&matrix, TIANNING, WUJIN).unwrap()["amount"], "-3.00");
+    assert_eq!(matrix["total_amount"], "1.00");
+    let old = app
+        .get(&format!("{base}/matrix"), Some(&city.admin))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(cell(&old, WUJIN, LIYANG).unwrap()["meals"], 1, "W2 only");
+    assert_eq!(old["total_amount"], "26.00");
+    let submitted = app
+        .post(&format!("{next_base}/submit"), Some(&city.admin), json!({}))
+        .await;
+    assert_eq!(submitted.assert_ok()["state"], "submitted");
+
+    // Exports: Chinese headers, a totals row equal to the API's figures, in both formats.
+    let csv = export(&app, &city.admin, id, "matrix", "csv").await;
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(
+        rows[0].starts_with("户籍区（出资区）＼就餐区,天宁区 餐数"),
+        "{csv}"
+    );
+    let totals = rows.last().unwrap();
+    assert!(totals.starts_with("合计,"), "{csv}");
+    assert!(totals.ends_with(",7,26.00"), "{csv}");
+    let csv = export(&app, &city.admin, id, "net", "csv").await;
+    assert!(csv.starts_with("本区,对方区,本区应付对方（元）"), "{csv}");
+    assert!(csv.contains("天宁区,溧阳市,0.00,8.00,-8.00"), "{csv}");
+    let csv = export(&app, &city.admin, id, "districts", "csv").await;
+    assert!(
+        csv.contains("天宁区,4,16.00,2,1,12.00,3.00,9.00,0.00"),
+        "{csv}"
+    );
+    let csv = export(&app, &city.admin, id, "meal_points", "csv").await;
+    assert!(
+        csv.lines()
+            .last()
+            .unwrap()
+            .starts_with("合计,,,,7,105.00,79.00,26.00,0.00"),
+        "{csv}"
+    );
+
+    let (content_type, disposition, bytes) =
+        export_bytes(&app, &city.admin, id, "matrix", "xlsx").await;
+    assert_eq!(
+        content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(
+        disposition.starts_with("attachment; filename=\"settlement-")
+            && disposition.ends_with(".xlsx\""),
+        "{disposition}"
+    );
+    let strings = xlsx_part(&bytes, "xl/sharedStrings.xml");
+    assert!(strings.contains("户籍区（出资区）＼就餐区"), "{strings}");
+    assert!(strings.contains("合计"));
+    let sheet = xlsx_part(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet.contains("<v>26</v>"),
+        "the total owed, 26.00: {sheet}"
+    );
+    let workbook = xlsx_part(&bytes, "xl/workbook.xml");
+    assert!(workbook.contains("区际结算矩阵"));
+
+    app.get(
+        &format!("/api/v1/settlement-runs/{id}/export?statement=everything&format=csv"),
+        Some(&city.admin),
+    )
+    .await
+    .assert_field_error(400, "STATEMENT_INVALID", "statement");
+    let list = app
+        .get("/api/v1/settlement-runs", Some(&clerk_tianning))
+        .await
+        .assert_ok()
+        .clone();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["id"], next_id, "newest period first");
+    let _ = (city.wujin, ZHONGLOU);
+}
