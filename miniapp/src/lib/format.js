@@ -37,6 +37,13 @@ export function dayLabel(date, today) {
   return text
 }
 
+/** `今天` / `明天` / `11月25日`, for a button. */
+export function shortDay(date, today) {
+  const label = dayLabel(date, today)
+  if (label.startsWith('今天') || label.startsWith('明天')) return label.slice(0, 2)
+  return label.split(' ')[0]
+}
+
 /** Today's date in Changzhou (UTC+8), as `YYYY-MM-DD`. */
 export function shanghaiToday(now = new Date()) {
   return new Date(now.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 10)

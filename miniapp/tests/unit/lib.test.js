@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import jsQR from 'jsqr'
-import { sumYuan, distance, dayLabel, pickupCode, shanghaiToday, newClientKey } from '../../src/lib/format.js'
+import { sumYuan, distance, dayLabel, shortDay, pickupCode, shanghaiToday, newClientKey } from '../../src/lib/format.js'
 import { qrMatrix, qrRuns } from '../../src/lib/qr.js'
 import { ratingBody, complaintBody } from '../../src/lib/rating.js'
 import { scale } from '../../src/store.js'
@@ -15,6 +15,8 @@ describe('format', () => {
     expect(distance(1840)).toBe('约 1.8 公里')
     expect(dayLabel('2026-11-24', '2026-11-23')).toBe('明天 11月24日 周二')
     expect(dayLabel('2026-11-23', '2026-11-23')).toBe('今天 11月23日 周一')
+    expect(shortDay('2026-11-24', '2026-11-23')).toBe('明天')
+    expect(shortDay('2026-11-26', '2026-11-23')).toBe('11月26日')
     expect(pickupCode('123456')).toBe('123 456')
     expect(shanghaiToday(new Date('2026-11-23T17:00:00Z'))).toBe('2026-11-24')
     expect(newClientKey()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/)
