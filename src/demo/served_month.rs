@@ -150,7 +150,7 @@ pub async fn seed(
             orders.push(meal_order::ActiveModel {
                 id: Set(id.clone()),
                 account_id: Set(account_id),
-                client_key: Set(format!("demo-history-{n}")),
+                client_key: Set(format!("demo-month-{n}")),
                 placed_by_role: Set(role.to_string()),
                 elder_id: Set(elder.id),
                 meal_point_id: Set(point.id),
