@@ -1,11 +1,15 @@
 //! The HTTP surface: every domain's API under `/api/v1`, the OpenAPI document, the docs UI,
 //! health checks, and the one error shape installed over all of it.
 
+use std::path::PathBuf;
+
 use poem::{
-    Endpoint, EndpointExt, IntoResponse, Response, Route, get, handler,
+    Endpoint, EndpointExt, IntoResponse, Response, Route,
+    endpoint::StaticFilesEndpoint,
+    get, handler,
     http::StatusCode,
     middleware::Tracing,
-    web::{Data, Json},
+    web::{Data, Html, Json, Redirect},
 };
 use poem_openapi::{OpenApiService, Tags};
 use serde_json::json;
@@ -130,12 +134,50 @@ pub fn app(state: AppState) -> impl Endpoint {
     if state.config.serve_docs {
         route = route.nest("/docs", service.swagger_ui());
     }
+    route = route
+        .at("/", get(to_h5))
+        .nest("/h5", h5_page(state.config.h5_dir.clone()));
     route
         .nest(API_PREFIX, service)
         .around(refuse_large_bodies)
         .with(Tracing)
         .data(state)
         .catch_all_error(error::into_error_response)
+}
+
+/// The mini program's H5 page, built by `npm run build:h5` in `miniapp/` (or by `build.rs` on
+/// `cargo run`). Not part of the API, so not in the OpenAPI document. Until it is built, `/h5/`
+/// answers a Chinese page saying how to build it.
+fn h5_page(dir: PathBuf) -> impl Endpoint {
+    let index = dir.join("index.html");
+    StaticFilesEndpoint::new(dir)
+        .index_file("index.html")
+        .around(move |files, req| {
+            let built = index.is_file();
+            async move {
+                if !built {
+                    return Ok(Html(H5_NOT_BUILT)
+                        .with_status(StatusCode::SERVICE_UNAVAILABLE)
+                        .into_response());
+                }
+                Ok(files.call(req).await?.into_response())
+            }
+        })
+}
+
+const H5_NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>助餐 H5 尚未构建</title>\
+<style>body{font:24px/1.6 sans-serif;margin:24px;color:#1a1a1a;background:#fffaf0}code{background:#eee;padding:2px 6px}</style>\
+</head><body><h1>小程序的 H5 页面还没有构建</h1>\
+<p>构建需要 Node.js 20 与 npm。在仓库根目录运行：</p>\
+<p><code>cd miniapp &amp;&amp; npm ci &amp;&amp; npm run build:h5</code></p>\
+<p>然后刷新本页。（<code>cargo run</code> 在找到 npm 时会自动构建。）</p>\
+<p>接口文档在 <a href=\"/docs\">/docs</a>。</p></body></html>";
+
+/// The root shows the mini program's H5 page.
+#[handler]
+fn to_h5() -> Redirect {
+    Redirect::see_other("/h5/")
 }
 
 /// Bodies over 1 MiB are refused before they are read. (poem's `SizeLimit` also refuses every
@@ -204,4 +246,45 @@ async fn readyz(state: Data<&AppState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     Json(body).with_status(status).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use poem::{Route, http::StatusCode, test::TestClient};
+
+    use super::h5_page;
+
+    fn scratch_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("zhucan-h5-{name}-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[tokio::test]
+    async fn an_unbuilt_h5_page_says_how_to_build_it() {
+        let dir = scratch_dir("missing");
+        let cli = TestClient::new(Route::new().nest("/h5", h5_page(dir.join("nothing-here"))));
+        let resp = cli.get("/h5/").send().await;
+        resp.assert_status(StatusCode::SERVICE_UNAVAILABLE);
+        let text = resp.0.into_body().into_string().await.unwrap();
+        assert!(text.contains("npm run build:h5"), "{text}");
+        assert!(text.contains("还没有构建"), "{text}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_built_h5_page_and_its_assets_are_served() {
+        let dir = scratch_dir("built");
+        std::fs::write(dir.join("index.html"), "<title>长者助餐</title>").unwrap();
+        std::fs::create_dir_all(dir.join("assets")).unwrap();
+        std::fs::write(dir.join("assets/app.js"), "console.log(1)").unwrap();
+        let cli = TestClient::new(Route::new().nest("/h5", h5_page(dir.clone())));
+        let index = cli.get("/h5/").send().await;
+        index.assert_status_is_ok();
+        index.assert_text("<title>长者助餐</title>").await;
+        let asset = cli.get("/h5/assets/app.js").send().await;
+        asset.assert_status_is_ok();
+        asset.assert_text("console.log(1)").await;
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

@@ -31,6 +31,8 @@ pub struct Clock(Arc<Source>);
 enum Source {
     System,
     Manual(Mutex<DateTime<Utc>>),
+    /// The system clock shifted by a fixed amount: it runs at the real pace from a chosen start.
+    Shifted(TimeDelta),
 }
 
 impl Clock {
@@ -43,9 +45,16 @@ impl Clock {
         Self(Arc::new(Source::Manual(Mutex::new(start))))
     }
 
+    /// A clock that reads `start` now and runs forward at the real pace (demo mode's
+    /// `ZHUCAN_CLOCK_START`, so browser tests can book "tomorrow" and then serve it).
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        Self(Arc::new(Source::Shifted(start - Utc::now())))
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         match &*self.0 {
             Source::System => Utc::now(),
+            Source::Shifted(by) => Utc::now() + *by,
             Source::Manual(at) => *at.lock().unwrap_or_else(|e| e.into_inner()),
         }
     }
@@ -55,7 +64,7 @@ impl Clock {
         shanghai_today(self.now())
     }
 
-    /// Moves a manual clock; a system clock cannot be moved and ignores this.
+    /// Moves a manual clock; a system (or shifted) clock cannot be moved and ignores this.
     pub fn advance(&self, by: Duration) {
         if let Source::Manual(at) = &*self.0 {
             let mut at = at.lock().unwrap_or_else(|e| e.into_inner());
@@ -67,5 +76,32 @@ impl Clock {
         if let Source::Manual(at) = &*self.0 {
             *at.lock().unwrap_or_else(|e| e.into_inner()) = to;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shifted_clock_starts_where_asked_and_runs_on() {
+        let start = shanghai_to_utc(
+            NaiveDate::from_ymd_opt(2026, 11, 24)
+                .unwrap()
+                .and_hms_opt(10, 30, 0)
+                .unwrap(),
+        );
+        let clock = Clock::starting_at(start);
+        let first = clock.now();
+        assert!(
+            (first - start).num_seconds().abs() < 5,
+            "{first} vs {start}"
+        );
+        assert_eq!(
+            clock.today(),
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+        );
+        let later = clock.now();
+        assert!(later >= first);
     }
 }

@@ -34,6 +34,11 @@ pub struct Config {
     pub serve_docs: bool,
     /// Encrypts personal data at rest (ID-card numbers) and keys its look-up hashes.
     pub data_key: DataKey,
+    /// The built H5 page of the mini program, served at `/h5/`.
+    pub h5_dir: PathBuf,
+    /// Demo only: the service's clock starts at this instant and runs on from there, so a
+    /// browser test can book tomorrow's lunch and then, restarted, serve it.
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
     /// How long after an order is served it may be rated.
     pub rating_window: chrono::Duration,
     /// The rating summary's "recent" average covers this much time.
@@ -100,6 +105,10 @@ impl std::fmt::Debug for DataKey {
 /// without a key of its own), since anything encrypted with a published key is in the clear.
 pub const DEMO_DATA_KEY_HEX: &str =
     "64656d6f2d6f6e6c792d6b65792d7a687563616e2d6e6f742d612d7365637265";
+
+/// Where `npm run build:h5` in `miniapp/` puts the H5 page (relative to the working directory,
+/// which is the repository's root under `cargo run`).
+pub const DEFAULT_H5_DIR: &str = "miniapp/dist/build/h5";
 
 /// The app id and secret the bundled fake WeChat server accepts.
 pub const FAKE_WECHAT_APP_ID: &str = "wx-zhucan-demo";
@@ -251,6 +260,22 @@ impl Config {
             }
         };
 
+        let h5_dir = PathBuf::from(get("ZHUCAN_H5_DIR").unwrap_or(DEFAULT_H5_DIR));
+        let clock_start = match get("ZHUCAN_CLOCK_START") {
+            Some(text) => Some(
+                chrono::DateTime::parse_from_rfc3339(text)
+                    .map_err(|e| {
+                        bad(
+                            "ZHUCAN_CLOCK_START",
+                            format!(
+                                "`{text}` is not an RFC 3339 instant like 2026-11-24T10:30:00+08:00 ({e})"
+                            ),
+                        )
+                    })?
+                    .with_timezone(&chrono::Utc),
+            ),
+            None => None,
+        };
         let rating_window_days = parse_number(
             get("ZHUCAN_RATING_WINDOW_DAYS"),
             "ZHUCAN_RATING_WINDOW_DAYS",
@@ -287,6 +312,8 @@ impl Config {
             seed_demo_data,
             serve_docs,
             data_key,
+            h5_dir,
+            clock_start,
             rating_window: chrono::Duration::days(rating_window_days),
             rating_recent_window: chrono::Duration::days(rating_recent_days),
             complaint_deadlines,
@@ -356,6 +383,12 @@ impl Config {
                 "demo data is never seeded in production",
             ));
         }
+        if self.clock_start.is_some() {
+            return Err(bad(
+                "ZHUCAN_CLOCK_START",
+                "production runs on the real clock; a moved clock is for demos and tests",
+            ));
+        }
         if Some(&self.data_key) == DataKey::from_hex(DEMO_DATA_KEY_HEX).as_ref() {
             return Err(bad(
                 "ZHUCAN_DATA_KEY",
@@ -418,6 +451,21 @@ mod tests {
         assert!(config.redis_url.is_none());
         assert!(config.wechat.api_base.is_none());
         assert!(config.seed_demo_data);
+        assert_eq!(config.h5_dir, PathBuf::from("miniapp/dist/build/h5"));
+        assert!(config.clock_start.is_none());
+    }
+
+    #[test]
+    fn demo_mode_may_start_the_clock_elsewhere() {
+        let config = Config::from_vars(&vars(&[(
+            "ZHUCAN_CLOCK_START",
+            "2026-11-24T10:30:00+08:00",
+        )]))
+        .unwrap();
+        assert_eq!(
+            config.clock_start.unwrap().to_rfc3339(),
+            "2026-11-24T02:30:00+00:00"
+        );
     }
 
     #[test]
@@ -435,6 +483,7 @@ mod tests {
             ("ZHUCAN_NO_SHOW_GRACE_MINUTES", "-5"),
             ("ZHUCAN_DATA_KEY", "not-hex"),
             ("ZHUCAN_DATA_KEY", "abcd"),
+            ("ZHUCAN_CLOCK_START", "tomorrow"),
             ("ZHUCAN_RATING_WINDOW_DAYS", "0"),
             ("ZHUCAN_COMPLAINT_DEADLINES", "food_safety=72/24"),
             ("ZHUCAN_ESCALATION_SWEEP_SECONDS", "0"),
@@ -481,6 +530,10 @@ mod tests {
         assert_eq!(with("WECHAT_APPID", FAKE_WECHAT_APP_ID), "WECHAT_APPID");
         assert_eq!(with("DATABASE_URL", "sqlite://x.db"), "DATABASE_URL");
         assert_eq!(with("ZHUCAN_SEED_DEMO", "true"), "ZHUCAN_SEED_DEMO");
+        assert_eq!(
+            with("ZHUCAN_CLOCK_START", "2026-11-24T10:30:00+08:00"),
+            "ZHUCAN_CLOCK_START"
+        );
 
         let mut no_base = vars(&real);
         no_base.remove("WECHAT_API_BASE");

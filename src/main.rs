@@ -16,6 +16,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("zhucan is serving on {base}");
     println!("  API docs:      {base}/docs   (OpenAPI document: {base}/api/openapi.json)");
     println!("  health:        {base}/healthz, {base}/readyz");
+    let h5_built = app.state().config.h5_dir.join("index.html").is_file();
+    println!(
+        "  mini program:  {base}/h5/   (the H5 page{})",
+        if h5_built {
+            ""
+        } else {
+            "; not built yet: cd miniapp && npm ci && npm run build:h5"
+        }
+    );
     if let Some(fake) = app.fake_wechat() {
         let _ = fake;
         println!(

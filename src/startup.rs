@@ -69,7 +69,12 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        Self::build_with(config, BuildOptions::default()).await
+        let mut options = BuildOptions::default();
+        // `Config` refuses a clock start in production.
+        if let Some(start) = config.clock_start {
+            options.clock = Clock::starting_at(start);
+        }
+        Self::build_with(config, options).await
     }
 
     pub async fn build_with(config: Config, options: BuildOptions) -> Result<Self, StartupError> {

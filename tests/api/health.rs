@@ -73,3 +73,29 @@ async fn the_whole_demo_seeds_a_fresh_database() {
     let summary = &mine.assert_ok()["items"][0]["rating_summary"];
     assert!(summary["count"].as_i64().unwrap() > 0, "{summary}");
 }
+
+#[tokio::test]
+async fn the_root_leads_to_the_h5_page_which_stays_out_of_the_api_document() {
+    let app = spawn_app().await;
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let root = no_redirects.get(app.url("/")).send().await.unwrap();
+    assert_eq!(root.status(), 303);
+    assert_eq!(root.headers()["location"], "/h5/");
+
+    // Built or not (the "how to build it" page), /h5/ answers HTML, not the API's error shape.
+    let page = app.http.get(app.url("/h5/")).send().await.unwrap();
+    assert!(
+        page.status() == 200 || page.status() == 503,
+        "{}",
+        page.status()
+    );
+    let content_type = page.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+
+    let spec = app.get("/api/openapi.json", None).await;
+    let paths = spec.assert_ok()["paths"].as_object().unwrap();
+    assert!(paths.keys().all(|p| !p.starts_with("/h5")));
+}

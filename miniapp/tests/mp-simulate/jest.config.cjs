@@ -1,0 +1,1 @@
+module.exports = { rootDir: __dirname, testEnvironment: 'jsdom', testMatch: ['<rootDir>/*.test.cjs'], transform: {} }
