@@ -151,7 +151,7 @@ impl AuthApi {
     #[oai(path = "/auth/logout", method = "post")]
     async fn logout(&self, auth: BearerAuth, req: &poem::Request) -> AppResult<Json<Done>> {
         auth.any_role();
-        let token = bearer_token(req).unwrap_or_default();
+        let token = super::bearer_token(req).unwrap_or_default();
         store::revoke_session(&self.state.db, token, self.state.clock.now()).await?;
         self.state
             .caches
@@ -283,14 +283,6 @@ fn staff_view(account: entity::account::Model) -> StaffAccountView {
         district_code: account.district_code,
         active: account.active,
     }
-}
-
-fn bearer_token(req: &poem::Request) -> Option<&str> {
-    req.headers()
-        .get(poem::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
 }
 
 /// An argon2 hash of a random string nobody knows, verified against when a username does not

@@ -98,14 +98,29 @@ async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     let state = req
         .data::<AppState>()
         .ok_or_else(|| AppError::internal(std::io::Error::other("app state missing")))?;
+    Ok(caller_for(state, &bearer.token).await?)
+}
+
+/// The bearer token of a request, if it carries one.
+pub fn bearer_token(req: &Request) -> Option<&str> {
+    req.headers()
+        .get(poem::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Who a bearer token is: from the session cache while it is fresh, else from the database.
+pub async fn caller_for(state: &AppState, token: &str) -> AppResult<Caller> {
     let now = state.clock.now();
-    let token_hash = rules::token_hash(&bearer.token);
+    let token_hash = rules::token_hash(token);
     if let Some(cached) = state.caches.sessions.get(&token_hash)
         && now < cached.expires_at
     {
         return Ok(cached.caller);
     }
-    let (caller, expires_at) = store::caller_for_token(&state.db, &bearer.token, now).await?;
+    let (caller, expires_at) = store::caller_for_token(&state.db, token, now).await?;
     state.caches.sessions.insert(
         token_hash,
         CachedSession {

@@ -171,16 +171,8 @@ pub fn rating_view(model: rating::Model, show_reason: bool) -> RatingView {
 /// The caller behind an optional bearer token, for public endpoints that show staff more. A
 /// missing, expired or unknown token reads as the public.
 async fn optional_caller(state: &AppState, req: &poem::Request) -> Option<Caller> {
-    let token = req
-        .headers()
-        .get(poem::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?;
-    crate::auth::store::caller_for_token(&state.db, token.trim(), state.clock.now())
-        .await
-        .ok()
-        .map(|(caller, _expires_at)| caller)
+    let token = crate::auth::bearer_token(req)?;
+    crate::auth::caller_for(state, token).await.ok()
 }
 
 /// Whether this caller sees a meal point's hidden ratings: its operators, a clerk of its

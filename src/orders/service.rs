@@ -210,14 +210,6 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         }
     }
     // From here on every refusal gives the reservation back, key included.
-    let abandon = |err: AppError| {
-        let reserve = &reserve;
-        async move {
-            abandon_reservation(state, reserve).await;
-            err
-        }
-    };
-
     let priced = async {
         let already =
             store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot.as_str())
@@ -237,7 +229,10 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
     };
     let quote = match priced.await {
         Ok(quote) => quote,
-        Err(err) => return Err(abandon(err).await),
+        Err(err) => {
+            abandon_reservation(state, &reserve).await;
+            return Err(err);
+        }
     };
 
     let mut order = meal_order::Model {
