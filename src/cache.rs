@@ -58,6 +58,19 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         (stored_at.elapsed() < self.ttl).then(|| value.clone())
     }
 
+    /// The fresh entry, or what `load` returns (then kept). A failed load keeps nothing.
+    pub async fn get_or_load<E, Fut>(&self, key: K, load: impl FnOnce() -> Fut) -> Result<V, E>
+    where
+        Fut: std::future::Future<Output = Result<V, E>>,
+    {
+        if let Some(value) = self.get(&key) {
+            return Ok(value);
+        }
+        let value = load().await?;
+        self.insert(key, value.clone());
+        Ok(value)
+    }
+
     pub fn insert(&self, key: K, value: V) {
         let mut entries = self.entries();
         if entries.len() >= CAPACITY {
@@ -149,6 +162,19 @@ mod tests {
         assert_eq!(cache.get(&1), Some("饺子"));
         std::thread::sleep(Duration::from_millis(40));
         assert_eq!(cache.get(&1), None);
+    }
+
+    #[tokio::test]
+    async fn get_or_load_loads_once_and_keeps_nothing_on_failure() {
+        let cache: TtlCache<i64, &str> = TtlCache::new(Duration::from_secs(60));
+        let failed: Result<&str, &str> =
+            cache.get_or_load(1, || async { Err("数据库不可用") }).await;
+        assert_eq!(failed, Err("数据库不可用"));
+        assert_eq!(cache.get(&1), None);
+        let loaded: Result<_, ()> = cache.get_or_load(1, || async { Ok("饺子") }).await;
+        assert_eq!(loaded, Ok("饺子"));
+        let cached: Result<_, ()> = cache.get_or_load(1, || async { Ok("面条") }).await;
+        assert_eq!(cached, Ok("饺子"));
     }
 
     #[test]

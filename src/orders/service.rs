@@ -365,17 +365,13 @@ async fn bookable(
     request: &BookingRequest,
     now: DateTime<Utc>,
 ) -> AppResult<(meal_point::Model, Vec<PricedOffering>)> {
-    let meal_point = match state.caches.meal_points.get(&request.meal_point_id) {
-        Some(cached) => cached,
-        None => {
-            let found = meal_points::require_meal_point(&state.db, request.meal_point_id).await?;
-            state
-                .caches
-                .meal_points
-                .insert(request.meal_point_id, found.clone());
-            found
-        }
-    };
+    let meal_point = state
+        .caches
+        .meal_points
+        .get_or_load(request.meal_point_id, || {
+            meal_points::require_meal_point(&state.db, request.meal_point_id)
+        })
+        .await?;
     if !meal_points::takes_bookings_on(&meal_point, request.date) {
         return Err(AppError::conflict(
             "MEAL_POINT_NOT_TAKING_BOOKINGS",

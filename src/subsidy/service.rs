@@ -80,12 +80,10 @@ pub async fn policy_in_force(
     caches: &HotCaches,
     date: NaiveDate,
 ) -> AppResult<Option<Policy>> {
-    if let Some(policy) = caches.policy_on.get(&date) {
-        return Ok(policy);
-    }
-    let policy = store::policy_in_force(db, date).await?;
-    caches.policy_on.insert(date, policy.clone());
-    Ok(policy)
+    caches
+        .policy_on
+        .get_or_load(date, || store::policy_in_force(db, date))
+        .await
 }
 
 /// A meal price: not negative, whole fen.
