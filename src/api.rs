@@ -126,6 +126,7 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
 
 pub fn app(state: AppState) -> impl Endpoint {
     let service = openapi_service(&state);
+    error::learn_enum_fields(&service.spec());
     let spec = service.spec_endpoint();
     let mut route = Route::new()
         .at("/healthz", get(healthz))

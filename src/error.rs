@@ -2,10 +2,13 @@
 //!
 //! Every failure reaches a client as `{"code": "...", "message": "...", "field": "..."}`: an HTTP
 //! status, a stable machine `code` the mini program can branch on, and a Chinese `message` it can
-//! show as is. Domain modules keep their own error enums (rules know nothing of HTTP) and convert
-//! into [`AppError`] with `From`; the framework's own errors (unknown route, bad JSON, wrong types,
-//! missing token) are turned into the same shape by [`into_error_response`], installed once on the
-//! whole app. Internal details (SQL, Redis, WeChat replies) are logged, never sent.
+//! show as is. Domain modules keep their own error enums (rules know nothing of HTTP): each
+//! implements [`DomainError`] (kind, code, message, field) and becomes an [`AppError`] through the
+//! one blanket `From` below, so code that needs to react to a refusal matches on the enum's
+//! variants and never on a code string. The framework's own errors (unknown route, bad JSON, wrong
+//! types, a value outside an enum, missing token) are turned into the same shape by
+//! [`into_error_response`], installed once on the whole app. Internal details (SQL, Redis, WeChat
+//! replies) are logged, never sent.
 
 use std::borrow::Cow;
 
@@ -52,6 +55,42 @@ impl ErrorKind {
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+}
+
+/// A domain's refusal (or failure), described once: what kind it is (which fixes the HTTP
+/// status), its stable machine code, the Chinese message and the request field at fault.
+///
+/// Implement it on a domain's error enum; `?` then turns the enum into an [`AppError`] at the
+/// HTTP edge. A variant that wraps an infrastructure failure (a database error) answers
+/// [`ErrorKind::Internal`]: it is logged with its cause and never passes for a domain answer.
+pub trait DomainError: std::error::Error + Send + Sync + 'static {
+    fn kind(&self) -> ErrorKind;
+    fn code(&self) -> &'static str;
+    fn message(&self) -> Cow<'static, str>;
+    fn field(&self) -> Option<Cow<'static, str>> {
+        None
+    }
+    /// An error that is already an HTTP answer (one another domain gave) passes through whole.
+    fn into_app_error(self) -> AppError
+    where
+        Self: Sized,
+    {
+        let kind = self.kind();
+        let mut error = AppError::new(kind, self.code(), self.message());
+        if let Some(field) = self.field() {
+            error = error.with_field(field);
+        }
+        if kind == ErrorKind::Internal {
+            error = error.with_source(self);
+        }
+        error
+    }
+}
+
+impl<E: DomainError> From<E> for AppError {
+    fn from(err: E) -> Self {
+        err.into_app_error()
     }
 }
 
@@ -300,12 +339,20 @@ pub async fn into_error_response(err: poem::Error) -> Response {
                 Some(e.reason.clone()),
             )
         } else if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
-            (
-                "INVALID_BODY",
-                "请求内容格式不正确，请检查各字段的类型".to_string(),
-                None,
-                Some(e.reason.clone()),
-            )
+            match unknown_enum_value(&e.reason) {
+                Some((field, allowed)) => (
+                    "UNKNOWN_VALUE",
+                    format!("{field} 的取值须为以下之一：{}", allowed.join("、")),
+                    Some(field),
+                    Some(e.reason.clone()),
+                ),
+                None => (
+                    "INVALID_BODY",
+                    "请求内容格式不正确，请检查各字段的类型".to_string(),
+                    None,
+                    Some(e.reason.clone()),
+                ),
+            }
         } else if let Some(e) = err.downcast_ref::<ContentTypeError>() {
             (
                 "UNSUPPORTED_CONTENT_TYPE",
@@ -357,4 +404,93 @@ pub async fn into_error_response(err: poem::Error) -> Response {
             problems: None,
         },
     )
+}
+
+/// What the API document says about its types, learnt once from the document itself
+/// ([`learn_enum_fields`]): which property of which object refers to which type, and each enum's
+/// values. So a request body carrying a value outside an enum (an unknown slot, mode, state …) is
+/// answered with the field at fault (`slot`, `slot_hours.slot`) and what it may be, although the
+/// framework's parse error names only the types.
+static SCHEMA_REFS: std::sync::OnceLock<SchemaRefs> = std::sync::OnceLock::new();
+
+#[derive(Default)]
+struct SchemaRefs {
+    /// `(object, referenced type)` → the object's property holding it.
+    properties: std::collections::HashMap<(String, String), String>,
+    /// An enum's values.
+    enums: std::collections::HashMap<String, Vec<String>>,
+}
+
+/// Reads the served OpenAPI document (JSON) for [`SCHEMA_REFS`]; the first call wins (every app
+/// of a process serves the same document).
+pub fn learn_enum_fields(spec_json: &str) {
+    let Ok(spec) = serde_json::from_str::<serde_json::Value>(spec_json) else {
+        return;
+    };
+    let Some(schemas) = spec["components"]["schemas"].as_object() else {
+        return;
+    };
+    let referenced = |property: &serde_json::Value| -> Option<String> {
+        let reference = property
+            .get("$ref")
+            .or_else(|| property.get("allOf")?.get(0)?.get("$ref"))
+            .or_else(|| property.get("items")?.get("$ref"))?;
+        Some(reference.as_str()?.rsplit('/').next()?.to_string())
+    };
+    let mut refs = SchemaRefs::default();
+    for (name, schema) in schemas {
+        if let Some(values) = schema.get("enum").and_then(|v| v.as_array()) {
+            refs.enums.insert(
+                name.clone(),
+                values
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+            );
+        }
+        for (property, definition) in schema
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(target) = referenced(definition) {
+                refs.properties
+                    .insert((name.clone(), target), property.clone());
+            }
+        }
+    }
+    let _ = SCHEMA_REFS.set(refs);
+}
+
+/// The field (a dotted path from the body's top) and its allowed values when a body failed to
+/// parse because a value is not one of an enum's. The framework says
+/// `Expected input type "Slot", found "supper". (occurred while parsing "SlotHoursInput")
+/// (occurred while parsing "list_SlotHoursInput") (occurred while parsing "NewMealPoint")`.
+fn unknown_enum_value(reason: &str) -> Option<(String, Vec<String>)> {
+    let refs = SCHEMA_REFS.get()?;
+    let enum_name = reason
+        .strip_prefix("Expected input type \"")
+        .or_else(|| reason.strip_prefix("failed to parse \""))?
+        .split('"')
+        .next()?;
+    let allowed = refs.enums.get(enum_name)?;
+    let mut path = Vec::new();
+    let mut inner = enum_name.to_string();
+    for outer in reason
+        .split("(occurred while parsing \"")
+        .skip(1)
+        .filter_map(|part| part.split('"').next())
+    {
+        // A list (`list_X`) is not an object of its own: its items' field is the list's.
+        let outer = outer.strip_prefix("list_").unwrap_or(outer);
+        if outer == inner {
+            continue;
+        }
+        let property = refs.properties.get(&(outer.to_string(), inner.clone()))?;
+        path.push(property.clone());
+        inner = outer.to_string();
+    }
+    path.reverse();
+    (!path.is_empty()).then(|| (path.join("."), allowed.clone()))
 }

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::{ComplaintCategory, ComplaintState, Role};
 
 /// A complaint about a meal point (and maybe one order), with its deadlines.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,13 +13,11 @@ pub struct Model {
     pub order_id: Option<String>,
     pub elder_id: Option<i64>,
     pub complainant_account_id: i64,
-    pub complainant_role: String,
-    /// `food_safety`, `hygiene`, `service_attitude`, `price`, `delivery` or `other`.
-    pub category: String,
+    pub complainant_role: Role,
+    pub category: ComplaintCategory,
     #[sea_orm(column_type = "Text")]
     pub text: String,
-    /// `submitted`, `acknowledged`, `escalated`, `resolved` or `closed`.
-    pub state: String,
+    pub state: ComplaintState,
     pub ack_due_at: DateTimeUtc,
     pub resolve_due_at: DateTimeUtc,
     pub acknowledged_at: Option<DateTimeUtc>,
@@ -30,6 +29,27 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::meal_point::Entity",
+        from = "Column::MealPointId",
+        to = "super::meal_point::Column::Id"
+    )]
+    MealPoint,
+    #[sea_orm(has_many = "super::complaint_step::Entity")]
+    ComplaintStep,
+}
+
+impl Related<super::meal_point::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MealPoint.def()
+    }
+}
+
+impl Related<super::complaint_step::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ComplaintStep.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

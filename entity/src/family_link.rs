@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::LinkStatus;
 
 /// A family member's (家属) link to an elder: requested by the family member, approved or
 /// rejected by the elder or staff, ended by either side. Ended links stay as history.
@@ -9,8 +10,7 @@ pub struct Model {
     pub id: i64,
     pub elder_id: i64,
     pub family_account_id: i64,
-    /// `pending`, `approved`, `rejected` or `unlinked`.
-    pub status: String,
+    pub status: LinkStatus,
     pub relationship: Option<String>,
     pub requested_at: DateTimeUtc,
     pub decided_by: Option<i64>,
@@ -21,6 +21,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::elder::Entity",
+        from = "Column::ElderId",
+        to = "super::elder::Column::Id"
+    )]
+    Elder,
+    #[sea_orm(
+        belongs_to = "super::account::Entity",
+        from = "Column::FamilyAccountId",
+        to = "super::account::Column::Id"
+    )]
+    FamilyAccount,
+}
+
+impl Related<super::elder::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Elder.def()
+    }
+}
+
+impl Related<super::account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::FamilyAccount.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -21,6 +21,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::meal_point::Entity",
+        from = "Column::MealPointId",
+        to = "super::meal_point::Column::Id"
+    )]
+    MealPoint,
+}
+
+impl Related<super::meal_point::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MealPoint.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::{MealPointKind, MealPointStatusKind};
 
 /// A meal point (助餐点): where elders eat or collect meals. Codes and rules live in the service's
 /// `meal_points` domain; this is only the row.
@@ -8,9 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
-    /// `central_kitchen`, `community_canteen`, `neighbourhood_point`, `merchant_listed` or
-    /// `rural_mutual_aid`.
-    pub kind: String,
+    pub kind: MealPointKind,
     pub district_code: String,
     pub street_id: i64,
     pub address: String,
@@ -37,8 +36,7 @@ pub struct Model {
     /// Booking for a date opens this many days before it.
     pub booking_days_ahead: i32,
     pub food_licence_no: String,
-    /// `open`, `paused` or `closed`.
-    pub status: String,
+    pub status: MealPointStatusKind,
     pub status_reason: Option<String>,
     pub status_from: Option<Date>,
     /// Last day of a pause or closure (inclusive); none = no planned end.
@@ -54,6 +52,87 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::district::Entity",
+        from = "Column::DistrictCode",
+        to = "super::district::Column::Code"
+    )]
+    District,
+    #[sea_orm(
+        belongs_to = "super::street::Entity",
+        from = "Column::StreetId",
+        to = "super::street::Column::Id"
+    )]
+    Street,
+    #[sea_orm(has_many = "super::dish::Entity")]
+    Dish,
+    #[sea_orm(has_many = "super::offering::Entity")]
+    Offering,
+    #[sea_orm(has_many = "super::meal_point_operator::Entity")]
+    MealPointOperator,
+    #[sea_orm(has_many = "super::meal_order::Entity")]
+    MealOrder,
+    #[sea_orm(has_many = "super::rating::Entity")]
+    Rating,
+    #[sea_orm(has_many = "super::complaint::Entity")]
+    Complaint,
+    #[sea_orm(has_many = "super::inspection::Entity")]
+    Inspection,
+}
+
+impl Related<super::district::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::District.def()
+    }
+}
+
+impl Related<super::street::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Street.def()
+    }
+}
+
+impl Related<super::dish::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Dish.def()
+    }
+}
+
+impl Related<super::offering::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Offering.def()
+    }
+}
+
+impl Related<super::meal_point_operator::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MealPointOperator.def()
+    }
+}
+
+impl Related<super::meal_order::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MealOrder.def()
+    }
+}
+
+impl Related<super::rating::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Rating.def()
+    }
+}
+
+impl Related<super::complaint::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Complaint.def()
+    }
+}
+
+impl Related<super::inspection::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Inspection.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

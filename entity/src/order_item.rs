@@ -15,6 +15,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::meal_order::Entity",
+        from = "Column::OrderId",
+        to = "super::meal_order::Column::Id"
+    )]
+    MealOrder,
+    #[sea_orm(
+        belongs_to = "super::offering::Entity",
+        from = "Column::OfferingId",
+        to = "super::offering::Column::Id"
+    )]
+    Offering,
+}
+
+impl Related<super::meal_order::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MealOrder.def()
+    }
+}
+
+impl Related<super::offering::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Offering.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

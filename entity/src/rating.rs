@@ -34,6 +34,31 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::meal_order::Entity",
+        from = "Column::OrderId",
+        to = "super::meal_order::Column::Id"
+    )]
+    MealOrder,
+    #[sea_orm(
+        belongs_to = "super::meal_point::Entity",
+        from = "Column::MealPointId",
+        to = "super::meal_point::Column::Id"
+    )]
+    MealPoint,
+}
+
+impl Related<super::meal_order::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MealOrder.def()
+    }
+}
+
+impl Related<super::meal_point::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MealPoint.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

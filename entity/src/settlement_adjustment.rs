@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::AdjustmentKind;
 
 /// A late correction carried by a later run: an order served after its period's run was worked
 /// out (`late_served`, counted now) or a meal found invalid (`invalid`, taken back).
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub run_id: i64,
     pub order_id: String,
-    pub kind: String,
+    pub kind: AdjustmentKind,
     pub order_date: Date,
     pub meal_point_id: i64,
     pub meal_point_name: String,
@@ -29,6 +30,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::settlement_run::Entity",
+        from = "Column::RunId",
+        to = "super::settlement_run::Column::Id"
+    )]
+    SettlementRun,
+}
+
+impl Related<super::settlement_run::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SettlementRun.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -21,6 +21,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::settlement_run::Entity",
+        from = "Column::RunId",
+        to = "super::settlement_run::Column::Id"
+    )]
+    SettlementRun,
+}
+
+impl Related<super::settlement_run::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SettlementRun.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -1,4 +1,5 @@
 use sea_orm::entity::prelude::*;
+use vocabulary::RunState;
 
 /// A settlement run over a period (同城共享结算): draft → submitted → locked.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: i64,
     pub period_from: Date,
     pub period_to: Date,
-    pub state: String,
+    pub state: RunState,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     /// When the lines were last worked out from the orders.
@@ -22,6 +23,39 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::settlement_line::Entity")]
+    SettlementLine,
+    #[sea_orm(has_many = "super::settlement_adjustment::Entity")]
+    SettlementAdjustment,
+    #[sea_orm(has_many = "super::settlement_review::Entity")]
+    SettlementReview,
+    #[sea_orm(has_many = "super::settlement_event::Entity")]
+    SettlementEvent,
+}
+
+impl Related<super::settlement_line::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SettlementLine.def()
+    }
+}
+
+impl Related<super::settlement_adjustment::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SettlementAdjustment.def()
+    }
+}
+
+impl Related<super::settlement_review::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SettlementReview.def()
+    }
+}
+
+impl Related<super::settlement_event::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SettlementEvent.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

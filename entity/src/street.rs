@@ -11,6 +11,27 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::district::Entity",
+        from = "Column::DistrictCode",
+        to = "super::district::Column::Code"
+    )]
+    District,
+    #[sea_orm(has_many = "super::meal_point::Entity")]
+    MealPoint,
+}
+
+impl Related<super::district::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::District.def()
+    }
+}
+
+impl Related<super::meal_point::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::MealPoint.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -23,6 +23,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::account::Entity",
+        from = "Column::PublishedBy",
+        to = "super::account::Column::Id"
+    )]
+    PublishedBy,
+}
+
+impl Related<super::account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PublishedBy.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

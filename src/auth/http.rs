@@ -6,6 +6,7 @@ use poem_openapi::{Object, OpenApi, payload::Json};
 use super::{BearerAuth, Caller, Role, password, rules, store};
 use crate::{
     api::ApiTags,
+    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult, ErrorKind},
     places,
     state::AppState,
@@ -226,7 +227,7 @@ impl AuthApi {
             .insert(&self.state.db)
             .await
             .map_err(|err| {
-                if store::is_unique_violation(&err) {
+                if unique_violation(&err) == Some(UniqueKey::AccountUsername) {
                     AppError::conflict("USERNAME_TAKEN", "该用户名已被使用").with_field("username")
                 } else {
                     err.into()
@@ -278,7 +279,7 @@ fn staff_view(account: entity::account::Model) -> StaffAccountView {
     StaffAccountView {
         id: account.id,
         username: account.username.unwrap_or_default(),
-        role: Role::parse(&account.role).unwrap_or(Role::Operator),
+        role: account.role,
         display_name: account.display_name,
         district_code: account.district_code,
         active: account.active,

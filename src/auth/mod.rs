@@ -12,7 +12,7 @@ pub mod rules;
 pub mod store;
 
 use poem::Request;
-use poem_openapi::{Enum, SecurityScheme, auth::Bearer};
+use poem_openapi::{SecurityScheme, auth::Bearer};
 
 use crate::{
     cache::CachedSession,
@@ -20,64 +20,7 @@ use crate::{
     state::AppState,
 };
 
-/// The six kinds of people who use zhucan.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Enum, serde::Serialize, serde::Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 老年人: books and rates meals for themselves.
-    Elder,
-    /// 家属: acts for the elders linked to them.
-    Family,
-    /// 助餐点运营方: keeps the menus of their meal points and verifies pickups.
-    Operator,
-    /// 区结算员: settles subsidies for one district.
-    DistrictClerk,
-    /// 市民政局: sees everything, publishes policy, creates meal points and staff.
-    CityAdmin,
-    /// 督查员 (评查员): invited from outside (an industry association, an expert, a citizens'
-    /// panel) by the city to record scored visits to meal points.
-    Inspector,
-}
-
-impl Role {
-    pub const STAFF: [Role; 3] = [Role::Operator, Role::DistrictClerk, Role::CityAdmin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Elder => "elder",
-            Role::Family => "family",
-            Role::Operator => "operator",
-            Role::DistrictClerk => "district_clerk",
-            Role::CityAdmin => "city_admin",
-            Role::Inspector => "inspector",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        [
-            Role::Elder,
-            Role::Family,
-            Role::Operator,
-            Role::DistrictClerk,
-            Role::CityAdmin,
-            Role::Inspector,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Role::Elder => "老年人",
-            Role::Family => "家属",
-            Role::Operator => "助餐点运营方",
-            Role::DistrictClerk => "区结算员",
-            Role::CityAdmin => "市民政局",
-            Role::Inspector => "督查员",
-        }
-    }
-}
+pub use vocabulary::Role;
 
 /// The signed-in account behind a request.
 #[derive(Clone, Debug)]

@@ -11,7 +11,10 @@ use super::{
     Caller, Role,
     rules::{self, SessionState},
 };
-use crate::error::{AppError, AppResult};
+use crate::{
+    db::{UniqueKey, unique_violation},
+    error::{AppError, AppResult},
+};
 
 /// Resolves a bearer token to its caller and when the session ends, or says precisely why it
 /// cannot.
@@ -60,15 +63,9 @@ pub async fn caller_for_token(
 }
 
 pub fn to_caller(account: &account::Model) -> AppResult<Caller> {
-    let role = Role::parse(&account.role).ok_or_else(|| {
-        AppError::internal(std::io::Error::other(format!(
-            "account {} has unknown role {}",
-            account.id, account.role
-        )))
-    })?;
     Ok(Caller {
         account_id: account.id,
-        role,
+        role: account.role,
         display_name: account.display_name.clone(),
         district_code: account.district_code.clone(),
     })
@@ -140,7 +137,7 @@ pub async fn find_or_create_wechat_account(
     match inserted {
         Ok(account) => Ok((account, true)),
         // Two first sign-ins of the same person at once: the other one created it.
-        Err(err) if is_unique_violation(&err) => {
+        Err(err) if unique_violation(&err) == Some(UniqueKey::AccountWechatOpenid) => {
             let account = account::Entity::find()
                 .filter(account::Column::WechatOpenid.eq(openid))
                 .one(db)
@@ -150,13 +147,6 @@ pub async fn find_or_create_wechat_account(
         }
         Err(err) => Err(err.into()),
     }
-}
-
-pub fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
 }
 
 /// Records a wrong password, locking the account when it reaches the limit.
@@ -199,7 +189,7 @@ pub async fn list_staff(db: &impl ConnectionTrait) -> AppResult<Vec<account::Mod
 /// A new account row with the fields every account has.
 pub fn new_account(role: Role, display_name: &str, now: DateTime<Utc>) -> NewAccount {
     NewAccount(account::ActiveModel {
-        role: Set(role.as_str().to_string()),
+        role: Set(role),
         display_name: Set(display_name.to_string()),
         username: Set(None),
         password_hash: Set(None),

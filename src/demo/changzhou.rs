@@ -788,7 +788,7 @@ mod tests {
                     .all(|p| p.name.ends_with("村睦邻点") && is_village(p.community))
             );
 
-            for kind in MealPointKind::ALL {
+            for &kind in MealPointKind::ALL {
                 assert!(
                     points.iter().any(|p| p.kind == kind),
                     "seed {seed}: no {kind:?}"

@@ -360,9 +360,7 @@ pub async fn seed(
                     LinkStatus::Approved
                 } else {
                     LinkStatus::Pending
-                }
-                .as_str()
-                .to_string()),
+                }),
                 relationship: Set(Some(relationship.to_string())),
                 requested_at: Set(now),
                 decided_by: Set(approved.then_some(decided_by)),

@@ -27,6 +27,7 @@ use crate::{
     state::AppState,
     subsidy::{FunderLevel, ServiceMode, Slot},
 };
+use vocabulary::PaymentState;
 
 use super::meal_points::DEMO_OPERATOR_USERNAME;
 
@@ -125,7 +126,7 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
             meal_point_id: Set(point.id),
             dish_id: Set(dish.id),
             date: Set(date),
-            slot: Set(Slot::Lunch.as_str().to_string()),
+            slot: Set(Slot::Lunch),
             portions: Set(40),
             booked: Set(i32::try_from(eaters_today.len()).unwrap_or(0)),
             price_fen: Set(dish.price_fen),
@@ -152,20 +153,20 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
             )
             .await?;
             let order_id = uuid::Uuid::now_v7().to_string();
-            let role = Role::parse(&account.role).unwrap_or(Role::Family);
+            let role = account.role;
             meal_order::ActiveModel {
                 id: Set(order_id.clone()),
                 account_id: Set(account.id),
                 client_key: Set(format!("demo-history-{n}")),
-                placed_by_role: Set(role.as_str().to_string()),
+                placed_by_role: Set(role),
                 elder_id: Set(elder.id),
                 meal_point_id: Set(point.id),
                 service_district_code: Set(point.district_code.clone()),
                 funding_district_code: Set(elder.hukou_district_code.clone()),
                 date: Set(date),
-                slot: Set(Slot::Lunch.as_str().to_string()),
-                mode: Set(mode.as_str().to_string()),
-                state: Set(OrderState::Served.as_str().to_string()),
+                slot: Set(Slot::Lunch),
+                mode: Set(mode),
+                state: Set(OrderState::Served),
                 pickup_code: Set(format!("{:06}", 400_000 + n)),
                 gross_fen: Set(dish.price_fen),
                 subsidy_fen: Set(Yuan::from(quote.subsidy_total).to_fen()),
@@ -175,7 +176,7 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
                 elder_share_fen: Set(Yuan::from(quote.elder_share).to_fen()),
                 policy_version: Set(Some(quote.policy_version.clone()).filter(|v| !v.is_empty())),
                 quote_json: Set(serde_json::to_string(&quote).unwrap_or_default()),
-                payment_state: Set("paid_at_counter".to_string()),
+                payment_state: Set(PaymentState::PaidAtCounter),
                 delivery_address: Set(None),
                 delivery_signed_by: Set(None),
                 cancel_reason: Set(None),
@@ -206,8 +207,8 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
             ] {
                 order_event::ActiveModel {
                     order_id: Set(order_id.clone()),
-                    from_state: Set(from.map(|s| s.as_str().to_string())),
-                    to_state: Set(to.as_str().to_string()),
+                    from_state: Set(from),
+                    to_state: Set(to),
                     actor_account_id: Set(Some(actor)),
                     note: Set(None),
                     at: Set(at),
@@ -280,10 +281,10 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
             order_id: Set(None),
             elder_id: Set(Some(elder.id)),
             complainant_account_id: Set(family.id),
-            complainant_role: Set(Role::Family.as_str().to_string()),
-            category: Set(category.code().to_string()),
+            complainant_role: Set(Role::Family),
+            category: Set(category),
             text: Set("父亲取餐时，工作人员催他快点，说话不太客气".to_string()),
-            state: Set(ComplaintState::Acknowledged.as_str().to_string()),
+            state: Set(ComplaintState::Acknowledged),
             ack_due_at: Set(ack_due),
             resolve_due_at: Set(resolve_due),
             acknowledged_at: Set(Some(acknowledged_at)),
@@ -303,7 +304,7 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
         ComplaintState::Submitted,
         Actor {
             account_id: Some(family.id),
-            role: Some(Role::Family.as_str()),
+            role: Some(Role::Family),
         },
         "提交投诉",
         created,
@@ -316,7 +317,7 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
         ComplaintState::Acknowledged,
         Actor {
             account_id: Some(operator.id),
-            role: Some(Role::Operator.as_str()),
+            role: Some(Role::Operator),
         },
         "已收到，正在向当班员工了解情况，明天给您答复",
         acknowledged_at,

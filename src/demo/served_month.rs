@@ -22,8 +22,9 @@ use crate::{
     money::Yuan,
     orders::rules::OrderState,
     settlement::rules::previous_month,
-    subsidy::{self, Category, FunderLevel, QuoteInput, ServiceMode, Slot},
+    subsidy::{self, FunderLevel, QuoteInput, ServiceMode, Slot},
 };
+use vocabulary::{PaymentState, Role};
 
 /// How many orders go into one INSERT.
 const CHUNK: usize = 200;
@@ -113,11 +114,7 @@ pub async fn seed(
                     birth_date: elder.birth_date,
                     categories: categories
                         .get(&elder.id)
-                        .map(|rows| {
-                            rows.iter()
-                                .filter_map(|r| Category::parse(&r.category))
-                                .collect()
-                        })
+                        .map(|rows| rows.iter().map(|r| r.category).collect())
                         .unwrap_or_default(),
                     hukou_district: elder.hukou_district_code.clone(),
                     service_district: point.district_code.clone(),
@@ -144,22 +141,22 @@ pub async fn seed(
             let served_at = at(11, 30) + Duration::minutes(rng.random_range(0..40));
             let id = uuid::Uuid::now_v7().to_string();
             let (account_id, role) = match elder.account_id {
-                Some(account) => (account, "elder"),
-                None => (fallback_account, "operator"),
+                Some(account) => (account, Role::Elder),
+                None => (fallback_account, Role::Operator),
             };
             orders.push(meal_order::ActiveModel {
                 id: Set(id.clone()),
                 account_id: Set(account_id),
                 client_key: Set(format!("demo-month-{n}")),
-                placed_by_role: Set(role.to_string()),
+                placed_by_role: Set(role),
                 elder_id: Set(elder.id),
                 meal_point_id: Set(point.id),
                 service_district_code: Set(point.district_code.clone()),
                 funding_district_code: Set(elder.hukou_district_code.clone()),
                 date: Set(date),
-                slot: Set(Slot::Lunch.as_str().to_string()),
-                mode: Set(mode.as_str().to_string()),
-                state: Set(OrderState::Served.as_str().to_string()),
+                slot: Set(Slot::Lunch),
+                mode: Set(mode),
+                state: Set(OrderState::Served),
                 // Unique per meal point and date, as the index requires: a running number.
                 pickup_code: Set(format!("{:06}", n % 1_000_000)),
                 gross_fen: Set(price_fen),
@@ -170,7 +167,7 @@ pub async fn seed(
                 elder_share_fen: Set(Yuan::from(quote.elder_share).to_fen()),
                 policy_version: Set(Some(quote.policy_version.clone()).filter(|v| !v.is_empty())),
                 quote_json: Set(serde_json::to_string(&quote).unwrap_or_default()),
-                payment_state: Set("paid_at_counter".to_string()),
+                payment_state: Set(PaymentState::PaidAtCounter),
                 delivery_address: Set((mode == ServiceMode::Delivery).then(|| elder.address.clone())),
                 delivery_signed_by: Set((mode == ServiceMode::Delivery).then(|| elder.name.clone())),
                 cancel_reason: Set(None),
@@ -197,8 +194,8 @@ pub async fn seed(
             ] {
                 events.push(order_event::ActiveModel {
                     order_id: Set(id.clone()),
-                    from_state: Set(from_state.map(|s| s.as_str().to_string())),
-                    to_state: Set(to_state.as_str().to_string()),
+                    from_state: Set(from_state),
+                    to_state: Set(to_state),
                     actor_account_id: Set(actor),
                     note: Set(None),
                     at: Set(at),

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::{
     ElderStatus, LinkStatus,
-    id_card::IdCardNumber,
+    id_card::{IdCardNumber, Sex},
     rules::{self, LinkParty},
     store::{self, ElderChanges, ElderFilter, LinkFilter, NewElder},
     vault::IdCardVault,
@@ -30,7 +30,7 @@ use crate::{
     error::{AppError, AppResult},
     pagination::PageRequest,
     state::AppState,
-    subsidy::{Category, http::ApiCategory},
+    subsidy::Category,
 };
 
 pub struct EldersApi {
@@ -115,14 +115,6 @@ impl ToJSON for IdCardText {
 // DTOs
 // ---------------------------------------------------------------------------------------------
 
-/// Male or female, read from the ID-card number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case", rename = "Sex")]
-pub enum ApiSex {
-    Male,
-    Female,
-}
-
 #[derive(Object)]
 struct NewElderRequest {
     /// As on the ID card.
@@ -138,7 +130,7 @@ struct NewElderRequest {
     phone: String,
     /// Eligibility categories, recorded with the clerk's name and the time.
     #[oai(default)]
-    categories: Vec<ApiCategory>,
+    categories: Vec<Category>,
 }
 
 #[derive(Object)]
@@ -174,7 +166,7 @@ struct Rejection {
 
 #[derive(Object)]
 struct CategoryRequest {
-    category: ApiCategory,
+    category: Category,
 }
 
 #[derive(Object)]
@@ -184,7 +176,7 @@ struct IdCardLookup {
 
 #[derive(Object)]
 struct CategoryView {
-    category: ApiCategory,
+    category: Category,
     /// e.g. 低保
     label: String,
     recorded_by: i64,
@@ -193,7 +185,7 @@ struct CategoryView {
 
 #[derive(Object)]
 struct CategoryHistoryView {
-    category: ApiCategory,
+    category: Category,
     label: String,
     recorded_by: i64,
     recorded_at: DateTime<Utc>,
@@ -212,7 +204,8 @@ struct ElderView {
     birth_date: NaiveDate,
     /// Age in full years today.
     age: u32,
-    sex: ApiSex,
+    /// Read from the ID-card number.
+    sex: Sex,
     hukou_district_code: String,
     residence_district_code: String,
     #[oai(skip_serializing_if_is_none)]
@@ -346,7 +339,7 @@ impl EldersApi {
             account_id: None,
             created_by: caller.account_id,
         };
-        let categories: Vec<Category> = body.categories.into_iter().map(Into::into).collect();
+        let categories: Vec<Category> = body.categories;
         let now = self.state.clock.now();
         let txn = db.begin().await?;
         let elder = store::insert_elder(&txn, &self.vault(), new, &categories, now).await?;
@@ -602,7 +595,7 @@ impl EldersApi {
         store::add_category(
             &txn,
             elder.id,
-            body.0.category.into(),
+            body.0.category,
             caller.account_id,
             self.state.clock.now(),
         )
@@ -620,7 +613,7 @@ impl EldersApi {
         &self,
         auth: BearerAuth,
         id: Path<i64>,
-        category: Path<ApiCategory>,
+        category: Path<Category>,
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let db = &self.state.db;
@@ -629,7 +622,7 @@ impl EldersApi {
         store::remove_category(
             &txn,
             elder.id,
-            category.0.into(),
+            category.0,
             caller.account_id,
             self.state.clock.now(),
         )
@@ -653,16 +646,16 @@ impl EldersApi {
         let rows = store::category_history(db, elder.id).await?;
         Ok(Json(
             rows.into_iter()
-                .filter_map(|row| {
-                    let category = Category::parse(&row.category)?;
-                    Some(CategoryHistoryView {
-                        category: category.into(),
+                .map(|row| {
+                    let category = row.category;
+                    CategoryHistoryView {
+                        category,
                         label: category.label_zh().to_string(),
                         recorded_by: row.recorded_by,
                         recorded_at: row.recorded_at,
                         removed_by: row.removed_by,
                         removed_at: row.removed_at,
-                    })
+                    }
                 })
                 .collect(),
         ))
@@ -762,29 +755,25 @@ fn elder_view(
         name: elder.name,
         id_card_masked: elder.id_card_masked,
         birth_date: elder.birth_date,
-        sex: if elder.sex == "male" {
-            ApiSex::Male
-        } else {
-            ApiSex::Female
-        },
+        sex: elder.sex,
         hukou_district_code: elder.hukou_district_code,
         residence_district_code: elder.residence_district_code,
         residence_street_id: elder.residence_street_id,
         address: elder.address,
         phone: elder.phone,
-        status: ElderStatus::parse(&elder.status).unwrap_or(ElderStatus::PendingReview),
+        status: elder.status,
         review_note: elder.review_note,
         has_own_account: elder.account_id.is_some(),
         categories: categories
             .iter()
-            .filter_map(|row| {
-                let category = Category::parse(&row.category)?;
-                Some(CategoryView {
-                    category: category.into(),
+            .map(|row| {
+                let category = row.category;
+                CategoryView {
+                    category,
                     label: category.label_zh().to_string(),
                     recorded_by: row.recorded_by,
                     recorded_at: row.recorded_at,
-                })
+                }
             })
             .collect(),
         created_at: elder.created_at,
@@ -822,7 +811,7 @@ impl FamiliesApi {
         let elder = match found {
             Some(elder)
                 if rules::names_match(&elder.name, &name)
-                    && elder.status == ElderStatus::Active.as_str() =>
+                    && elder.status == ElderStatus::Active =>
             {
                 elder
             }
@@ -1017,7 +1006,7 @@ impl FamiliesApi {
                         .cloned()
                         .unwrap_or_default(),
                     relationship: link.relationship,
-                    status: LinkStatus::parse(&link.status).unwrap_or(LinkStatus::Pending),
+                    status: link.status,
                     requested_at: link.requested_at,
                     decided_at: link.decided_at,
                     decision_note: link.decision_note,

@@ -24,20 +24,7 @@ const CHECK_CHARS: [u8; 11] = *b"10X98765432";
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct IdCardNumber(String);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Sex {
-    Male,
-    Female,
-}
-
-impl Sex {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-        }
-    }
-}
+pub use vocabulary::Sex;
 
 /// Why a number was rejected. Variants carry positions and counts, never digits of the number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

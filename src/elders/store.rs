@@ -17,7 +17,8 @@ use super::{
     vault::IdCardVault,
 };
 use crate::{
-    auth::{Caller, Role, store::is_unique_violation},
+    auth::{Caller, Role},
+    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
     pagination::PageRequest,
     places,
@@ -226,13 +227,13 @@ impl NewElder {
             id_card_lookup: Set(Some(vault.lookup_hash(&self.id_card))),
             id_card_masked: Set(self.id_card.masked()),
             birth_date: Set(self.id_card.birth_date()),
-            sex: Set(self.id_card.sex().as_str().to_string()),
+            sex: Set(self.id_card.sex()),
             hukou_district_code: Set(self.hukou_district_code),
             residence_district_code: Set(self.residence_district_code),
             residence_street_id: Set(self.residence_street_id),
             address: Set(self.address),
             phone: Set(self.phone),
-            status: Set(self.status.as_str().to_string()),
+            status: Set(self.status),
             review_note: Set(None),
             reviewed_by: Set(None),
             reviewed_at: Set(None),
@@ -263,14 +264,10 @@ fn account_already_registered() -> AppError {
 
 /// Maps a unique violation on `elder` to the conflict it means.
 fn elder_unique_violation(err: sea_orm::DbErr) -> AppError {
-    if !is_unique_violation(&err) {
-        return err.into();
-    }
-    let text = err.to_string();
-    if text.contains("account_id") {
-        account_already_registered()
-    } else {
-        already_registered()
+    match unique_violation(&err) {
+        Some(UniqueKey::ElderAccount) => account_already_registered(),
+        Some(UniqueKey::ElderIdCard) => already_registered(),
+        _ => err.into(),
     }
 }
 
@@ -323,7 +320,7 @@ pub async fn insert_categories(
                 .into_iter()
                 .map(move |category| elder_category::ActiveModel {
                     elder_id: Set(*elder_id),
-                    category: Set(category.code().to_string()),
+                    category: Set(category),
                     recorded_by: Set(recorded_by),
                     recorded_at: Set(now),
                     removed_by: Set(None),
@@ -361,7 +358,7 @@ pub async fn register_self(
     let account_id = new.created_by;
     let existing = find_by_account(db, account_id).await?;
     match &existing {
-        Some(own) if own.status != ElderStatus::Rejected.as_str() => {
+        Some(own) if own.status != ElderStatus::Rejected => {
             return Err(account_already_registered());
         }
         _ => {}
@@ -478,12 +475,12 @@ pub async fn approve_elder(
     by: i64,
     now: DateTime<Utc>,
 ) -> AppResult<elder::Model> {
-    if elder.status != ElderStatus::PendingReview.as_str() {
+    if elder.status != ElderStatus::PendingReview {
         return Err(not_pending());
     }
     let account_id = elder.account_id;
     let mut row: elder::ActiveModel = elder.into();
-    row.status = Set(ElderStatus::Active.as_str().to_string());
+    row.status = Set(ElderStatus::Active);
     row.review_note = Set(None);
     row.reviewed_by = Set(Some(by));
     row.reviewed_at = Set(Some(now));
@@ -507,11 +504,11 @@ pub async fn reject_elder(
     by: i64,
     now: DateTime<Utc>,
 ) -> AppResult<elder::Model> {
-    if elder.status != ElderStatus::PendingReview.as_str() {
+    if elder.status != ElderStatus::PendingReview {
         return Err(not_pending());
     }
     let mut row: elder::ActiveModel = elder.into();
-    row.status = Set(ElderStatus::Rejected.as_str().to_string());
+    row.status = Set(ElderStatus::Rejected);
     row.review_note = Set(Some(reason));
     row.reviewed_by = Set(Some(by));
     row.reviewed_at = Set(Some(now));
@@ -581,12 +578,12 @@ pub async fn add_category(
         .with_field("category")
     };
     let current = current_categories(db, elder_id).await?;
-    if current.iter().any(|row| row.category == category.code()) {
+    if current.iter().any(|row| row.category == category) {
         return Err(already());
     }
     elder_category::ActiveModel {
         elder_id: Set(elder_id),
-        category: Set(category.code().to_string()),
+        category: Set(category),
         recorded_by: Set(by),
         recorded_at: Set(now),
         removed_by: Set(None),
@@ -596,7 +593,7 @@ pub async fn add_category(
     .insert(db)
     .await
     .map_err(|err| {
-        if is_unique_violation(&err) {
+        if unique_violation(&err) == Some(UniqueKey::ElderCategoryCurrent) {
             already()
         } else {
             err.into()
@@ -616,7 +613,7 @@ pub async fn remove_category(
         .col_expr(elder_category::Column::RemovedBy, Expr::value(by))
         .col_expr(elder_category::Column::RemovedAt, Expr::value(now))
         .filter(elder_category::Column::ElderId.eq(elder_id))
-        .filter(elder_category::Column::Category.eq(category.code()))
+        .filter(elder_category::Column::Category.eq(category))
         .filter(elder_category::Column::RemovedAt.is_null())
         .exec(db)
         .await?;
@@ -670,7 +667,7 @@ pub async fn insert_link(
     family_link::ActiveModel {
         elder_id: Set(elder_id),
         family_account_id: Set(family_account_id),
-        status: Set(LinkStatus::Pending.as_str().to_string()),
+        status: Set(LinkStatus::Pending),
         relationship: Set(relationship),
         requested_at: Set(now),
         decided_by: Set(None),
@@ -683,7 +680,7 @@ pub async fn insert_link(
     .insert(db)
     .await
     .map_err(|err| {
-        if is_unique_violation(&err) {
+        if unique_violation(&err) == Some(UniqueKey::FamilyLinkLive) {
             link_exists()
         } else {
             err.into()

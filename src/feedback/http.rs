@@ -227,7 +227,7 @@ impl FeedbackApi {
         let now = self.state.clock.now();
         let already = store::rating_of_order(db, &order.id).await?.is_some();
         rules::check_may_rate(
-            order.state == OrderState::Served.as_str(),
+            order.state == OrderState::Served,
             order.served_at,
             already,
             self.state.config.rating_window,
@@ -370,8 +370,7 @@ struct NewComplaintBody {
     /// The elder the complaint is for (staff taking it on someone's behalf, or a family member
     /// for a linked elder). Taken from the order when one is given.
     elder_id: Option<i64>,
-    /// `food_safety`, `hygiene`, `service_attitude`, `price`, `delivery` or `other`.
-    category: String,
+    category: rules::Category,
     /// What happened; at most 1000 characters.
     text: String,
 }
@@ -386,8 +385,8 @@ struct NoteBody {
 #[derive(Object)]
 pub struct ComplaintStepView {
     #[oai(skip_serializing_if_is_none)]
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub from_state: Option<rules::ComplaintState>,
+    pub to_state: rules::ComplaintState,
     pub to_state_label: String,
     /// None when the service made the step itself (a missed deadline).
     pub actor_account_id: Option<i64>,
@@ -407,11 +406,10 @@ pub struct ComplaintView {
     pub district_code: String,
     pub order_id: Option<String>,
     pub elder_id: Option<i64>,
-    pub category: String,
+    pub category: rules::Category,
     pub category_label: String,
     pub text: String,
-    /// `submitted`, `acknowledged`, `escalated`, `resolved` or `closed`.
-    pub state: String,
+    pub state: rules::ComplaintState,
     pub state_label: String,
     /// Who made it: `elder`, `family`, or the staff role that took it on someone's behalf.
     pub complainant_role: Role,
@@ -466,8 +464,8 @@ pub async fn complaint_views(
         .collect();
     let mut views = Vec::with_capacity(complaints.len());
     for c in complaints {
-        let complaint_state = rules::ComplaintState::parse(&c.state);
-        let category = rules::Category::parse(&c.category);
+        let complaint_state = c.state;
+        let category = c.category;
         let steps = if with_steps {
             let steps = store::steps_of(db, c.id).await?;
             let actor_names = crate::elders::store::account_names(
@@ -478,17 +476,17 @@ pub async fn complaint_views(
             steps
                 .into_iter()
                 .map(|s| {
-                    let to = rules::ComplaintState::parse(&s.to_state);
+                    let to = s.to_state;
                     ComplaintStepView {
                         actor_name: match s.actor_account_id {
                             Some(id) => actor_names.get(&id).cloned().unwrap_or_default(),
                             None => "系统".to_string(),
                         },
                         from_state: s.from_state,
-                        to_state_label: to.map(|t| t.label_zh()).unwrap_or_default().to_string(),
+                        to_state_label: to.label_zh().to_string(),
                         to_state: s.to_state,
                         actor_account_id: s.actor_account_id,
-                        actor_role: s.actor_role.as_deref().and_then(Role::parse),
+                        actor_role: s.actor_role,
                         note: s.note,
                         at: s.at,
                     }
@@ -504,21 +502,19 @@ pub async fn complaint_views(
             district_code: c.district_code,
             order_id: c.order_id,
             elder_id: c.elder_id,
-            category_label: category
-                .map(|k| k.label_zh())
-                .unwrap_or_default()
-                .to_string(),
+            category_label: category.label_zh().to_string(),
             category: c.category,
             text: c.text,
-            state_label: complaint_state
-                .map(|s| s.label_zh())
-                .unwrap_or_default()
-                .to_string(),
-            overdue: complaint_state.is_some_and(|s| {
-                rules::is_overdue(s, c.acknowledged_at, c.ack_due_at, c.resolve_due_at, now)
-            }),
+            state_label: complaint_state.label_zh().to_string(),
+            overdue: rules::is_overdue(
+                complaint_state,
+                c.acknowledged_at,
+                c.ack_due_at,
+                c.resolve_due_at,
+                now,
+            ),
             state: c.state,
-            complainant_role: Role::parse(&c.complainant_role).unwrap_or(Role::Family),
+            complainant_role: c.complainant_role,
             created_at: c.created_at,
             ack_due_at: c.ack_due_at,
             resolve_due_at: c.resolve_due_at,
@@ -608,7 +604,7 @@ impl FeedbackComplaintsApi {
         ])?;
         let db = &self.state.db;
         let body = body.0;
-        let category = rules::Category::parse_field(&body.category)?;
+        let category = body.category;
         let text = rules::check_text(
             "text",
             "COMPLAINT_TEXT_INVALID",
@@ -640,7 +636,7 @@ impl FeedbackComplaintsApi {
             Some(order_id) => {
                 let order = visible_order(db, caller, order_id)
                     .await
-                    .map_err(|e| e.with_field("order_id"))?;
+                    .map_err(|e| AppError::from(e).with_field("order_id"))?;
                 if order.meal_point_id != meal_point.id {
                     return Err(AppError::invalid(
                         "order_id",
@@ -701,10 +697,10 @@ impl FeedbackComplaintsApi {
                 order_id: sea_orm::Set(order.as_ref().map(|o| o.id.clone())),
                 elder_id: sea_orm::Set(elder_id),
                 complainant_account_id: sea_orm::Set(caller.account_id),
-                complainant_role: sea_orm::Set(caller.role.as_str().to_string()),
-                category: sea_orm::Set(category.code().to_string()),
+                complainant_role: sea_orm::Set(caller.role),
+                category: sea_orm::Set(category),
                 text: sea_orm::Set(text),
-                state: sea_orm::Set(submitted.as_str().to_string()),
+                state: sea_orm::Set(submitted),
                 ack_due_at: sea_orm::Set(ack_due),
                 resolve_due_at: sea_orm::Set(resolve_due),
                 acknowledged_at: sea_orm::Set(None),
@@ -729,7 +725,7 @@ impl FeedbackComplaintsApi {
             submitted,
             store::Actor {
                 account_id: Some(caller.account_id),
-                role: Some(caller.role.as_str()),
+                role: Some(caller.role),
             },
             note,
             now,
@@ -953,8 +949,7 @@ impl FeedbackComplaintsApi {
         if action == rules::Action::Resolve && note.is_none() {
             return Err(AppError::invalid("note", "NOTE_REQUIRED", "请说明处理结果"));
         }
-        let from = rules::ComplaintState::parse(&complaint.state)
-            .ok_or_else(|| AppError::internal(std::io::Error::other("unknown complaint state")))?;
+        let from = complaint.state;
         let to = rules::next_state(action, party, from)?;
         let note = note.unwrap_or_else(|| action.label_zh().to_string());
         let moved = store::transition(
@@ -964,7 +959,7 @@ impl FeedbackComplaintsApi {
             to,
             store::Actor {
                 account_id: Some(caller.account_id),
-                role: Some(caller.role.as_str()),
+                role: Some(caller.role),
             },
             &note,
             self.state.clock.now(),
@@ -972,7 +967,7 @@ impl FeedbackComplaintsApi {
         .await?;
         let latest = store::require_complaint(&self.state.db, complaint.id).await?;
         if !moved {
-            let current = rules::ComplaintState::parse(&latest.state).unwrap_or(from);
+            let current = latest.state;
             return Err(rules::next_state(action, party, current)
                 .err()
                 .unwrap_or_else(|| {

@@ -211,115 +211,7 @@ pub fn summarize(totals: &RatingTotals) -> RatingSummary {
 // Complaints
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Category {
-    FoodSafety,
-    Hygiene,
-    ServiceAttitude,
-    Price,
-    Delivery,
-    Other,
-}
-
-impl Category {
-    pub const ALL: [Category; 6] = [
-        Category::FoodSafety,
-        Category::Hygiene,
-        Category::ServiceAttitude,
-        Category::Price,
-        Category::Delivery,
-        Category::Other,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Category::FoodSafety => "food_safety",
-            Category::Hygiene => "hygiene",
-            Category::ServiceAttitude => "service_attitude",
-            Category::Price => "price",
-            Category::Delivery => "delivery",
-            Category::Other => "other",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Category::FoodSafety => "食品安全",
-            Category::Hygiene => "卫生",
-            Category::ServiceAttitude => "服务态度",
-            Category::Price => "价格",
-            Category::Delivery => "配送",
-            Category::Other => "其他",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Category> {
-        Self::ALL.into_iter().find(|c| c.code() == code)
-    }
-
-    pub fn parse_field(code: &str) -> AppResult<Category> {
-        Self::parse(code.trim()).ok_or_else(|| {
-            AppError::invalid(
-                "category",
-                "CATEGORY_INVALID",
-                "投诉类别须为 food_safety、hygiene、service_attitude、price、delivery 或 other",
-            )
-        })
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ComplaintState {
-    Submitted,
-    Acknowledged,
-    Escalated,
-    Resolved,
-    Closed,
-}
-
-impl ComplaintState {
-    pub const ALL: [ComplaintState; 5] = [
-        ComplaintState::Submitted,
-        ComplaintState::Acknowledged,
-        ComplaintState::Escalated,
-        ComplaintState::Resolved,
-        ComplaintState::Closed,
-    ];
-    /// Still waiting for someone to act.
-    pub const OPEN: [ComplaintState; 3] = [
-        ComplaintState::Submitted,
-        ComplaintState::Acknowledged,
-        ComplaintState::Escalated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ComplaintState::Submitted => "submitted",
-            ComplaintState::Acknowledged => "acknowledged",
-            ComplaintState::Escalated => "escalated",
-            ComplaintState::Resolved => "resolved",
-            ComplaintState::Closed => "closed",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ComplaintState::Submitted => "已提交",
-            ComplaintState::Acknowledged => "已受理",
-            ComplaintState::Escalated => "已转区民政部门",
-            ComplaintState::Resolved => "已处理",
-            ComplaintState::Closed => "已办结",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ComplaintState> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
-    pub fn is_open(self) -> bool {
-        Self::OPEN.contains(&self)
-    }
-}
+pub use vocabulary::{ComplaintCategory as Category, ComplaintState};
 
 /// What someone does to a complaint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -736,7 +628,7 @@ mod tests {
     #[test]
     fn food_safety_has_the_shortest_deadlines_and_overrides_are_checked() {
         let defaults = Deadlines::default();
-        for category in Category::ALL {
+        for &category in Category::ALL {
             let (ack, resolve) = defaults.hours(category);
             assert!(ack <= resolve);
             assert!(defaults.hours(Category::FoodSafety).0 <= ack);

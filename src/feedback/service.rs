@@ -17,9 +17,7 @@ pub async fn sweep_escalations(state: &AppState) -> AppResult<u32> {
     let due = store::escalation_candidates(&state.db, now).await?;
     let mut escalated = 0;
     for complaint in due {
-        let Some(from) = ComplaintState::parse(&complaint.state) else {
-            continue;
-        };
+        let from = complaint.state;
         if !rules::escalation_due(from, complaint.ack_due_at, complaint.resolve_due_at, now) {
             continue;
         }

@@ -14,10 +14,11 @@ use sea_orm::{
 
 use super::rules::{ComplaintState, RatingTotals, Scores};
 use crate::{
-    auth::store::is_unique_violation,
+    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
     pagination::PageRequest,
 };
+use vocabulary::Role;
 
 // ---------------------------------------------------------------------------------------------
 // Ratings
@@ -81,7 +82,7 @@ pub async fn insert_rating(
         ..Default::default()
     };
     row.insert(db).await.map_err(|err| {
-        if is_unique_violation(&err) {
+        if unique_violation(&err) == Some(UniqueKey::RatingOrder) {
             AppError::conflict("ALREADY_RATED", "这个订单已经评价过了，每单只能评价一次")
         } else {
             err.into()
@@ -267,9 +268,9 @@ pub async fn require_complaint(db: &impl ConnectionTrait, id: i64) -> AppResult<
 
 /// Who made a step: `None` for the service itself.
 #[derive(Clone, Copy, Debug)]
-pub struct Actor<'a> {
+pub struct Actor {
     pub account_id: Option<i64>,
-    pub role: Option<&'a str>,
+    pub role: Option<Role>,
 }
 
 pub async fn insert_step(
@@ -277,16 +278,16 @@ pub async fn insert_step(
     complaint_id: i64,
     from: Option<ComplaintState>,
     to: ComplaintState,
-    actor: Actor<'_>,
+    actor: Actor,
     note: &str,
     at: DateTime<Utc>,
 ) -> AppResult<()> {
     complaint_step::Entity::insert(complaint_step::ActiveModel {
         complaint_id: Set(complaint_id),
-        from_state: Set(from.map(|s| s.as_str().to_string())),
-        to_state: Set(to.as_str().to_string()),
+        from_state: Set(from),
+        to_state: Set(to),
         actor_account_id: Set(actor.account_id),
-        actor_role: Set(actor.role.map(str::to_string)),
+        actor_role: Set(actor.role),
         note: Set(note.to_string()),
         at: Set(at),
         ..Default::default()
@@ -321,7 +322,7 @@ pub async fn transition(
     complaint_id: i64,
     from: ComplaintState,
     to: ComplaintState,
-    actor: Actor<'_>,
+    actor: Actor,
     note: &str,
     at: DateTime<Utc>,
 ) -> AppResult<bool> {

@@ -23,6 +23,7 @@ use crate::{
     api::ApiTags,
     auth::{BearerAuth, Caller, Role, password, rules as auth_rules, store as accounts},
     clock::shanghai_to_utc,
+    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
     meal_points::store as meal_points,
     pagination::{Page, PageRequest},
@@ -322,7 +323,7 @@ impl SupervisionApi {
             .insert(&txn)
             .await
             .map_err(|err| {
-                if accounts::is_unique_violation(&err) {
+                if unique_violation(&err) == Some(UniqueKey::AccountUsername) {
                     AppError::conflict("USERNAME_TAKEN", "该用户名已被使用").with_field("username")
                 } else {
                     err.into()

@@ -32,8 +32,8 @@ use crate::{
     },
     pagination::{Page, PageRequest},
     state::AppState,
-    subsidy::{ServiceMode, Slot},
 };
+use vocabulary::{ServiceMode, Slot};
 
 pub struct MealPointsApi {
     pub state: AppState,
@@ -68,8 +68,7 @@ impl CodeLabel {
 /// The hours of one meal slot, times as `HH:MM` (Shanghai time).
 #[derive(Object, Clone, Debug)]
 pub struct SlotHoursInput {
-    /// `breakfast`, `lunch` or `dinner`.
-    pub slot: String,
+    pub slot: Slot,
     /// e.g. `11:00`.
     pub opens: String,
     /// e.g. `12:30`; must be after `opens`.
@@ -78,7 +77,7 @@ pub struct SlotHoursInput {
 
 #[derive(Object, Clone, Debug)]
 pub struct SlotHoursView {
-    pub slot: String,
+    pub slot: Slot,
     /// 早餐, 午餐, 晚餐.
     pub slot_label: String,
     /// `HH:MM`, Shanghai time.
@@ -89,9 +88,8 @@ pub struct SlotHoursView {
 #[derive(Object)]
 struct NewMealPoint {
     name: String,
-    /// `central_kitchen`, `community_canteen`, `neighbourhood_point`, `merchant_listed` or
-    /// `rural_mutual_aid` (see `GET /meal-point-kinds`).
-    kind: String,
+    /// See `GET /meal-point-kinds` for the Chinese names.
+    kind: MealPointKind,
     district_code: String,
     /// A street or town of that district (`GET /places/districts/{code}/streets`).
     street_id: i64,
@@ -102,8 +100,7 @@ struct NewMealPoint {
     lng: f64,
     /// A mobile number or a landline with its area code (0519-88886666).
     phone: String,
-    /// Any of `dine_in`, `pickup`, `delivery`.
-    service_modes: Vec<String>,
+    service_modes: Vec<ServiceMode>,
     /// Metres; required with `delivery`, refused without it.
     delivery_radius_m: Option<i64>,
     /// ISO weekdays the meal point serves: 1 = Monday … 7 = Sunday.
@@ -131,7 +128,7 @@ struct NewMealPoint {
 struct MealPointChanges {
     name: Option<String>,
     /// city_admin only: the city classifies meal points.
-    kind: Option<String>,
+    kind: Option<MealPointKind>,
     /// city_admin only; `street_id` must then be a street of the new district.
     district_code: Option<String>,
     street_id: Option<i64>,
@@ -139,7 +136,7 @@ struct MealPointChanges {
     lat: Option<f64>,
     lng: Option<f64>,
     phone: Option<String>,
-    service_modes: Option<Vec<String>>,
+    service_modes: Option<Vec<ServiceMode>>,
     /// `null` removes it (with delivery). Dropping `delivery` from `service_modes` drops it too.
     delivery_radius_m: MaybeUndefined<i64>,
     opening_days: Option<Vec<i64>>,
@@ -163,8 +160,7 @@ struct LabelsInput {
 
 #[derive(Object)]
 struct StatusInput {
-    /// `open`, `paused` or `closed`.
-    status: String,
+    status: MealPointStatusKind,
     /// Required for paused and closed; shown to elders.
     status_reason: Option<String>,
     /// First day without bookings; required for paused and closed.
@@ -175,8 +171,7 @@ struct StatusInput {
 
 #[derive(Object)]
 pub struct StatusView {
-    /// `open`, `paused` or `closed`.
-    pub code: String,
+    pub code: MealPointStatusKind,
     pub label: String,
     #[oai(skip_serializing_if_is_none)]
     pub reason: Option<String>,
@@ -295,7 +290,7 @@ impl MealPointsApi {
         let street = require_street_in_district(db, body.street_id, &district.code).await?;
         let profile = MealPointProfile {
             name: meal_point_name(&body.name)?,
-            kind: MealPointKind::parse(body.kind.trim())?,
+            kind: body.kind,
             district_code: district.code,
             street_id: street.id,
             address: address(&body.address)?,
@@ -331,12 +326,10 @@ impl MealPointsApi {
     async fn list(
         &self,
         district_code: Query<Option<String>>,
-        kind: Query<Option<String>>,
-        /// `dine_in`, `pickup` or `delivery`.
-        mode: Query<Option<String>>,
+        kind: Query<Option<MealPointKind>>,
+        mode: Query<Option<ServiceMode>>,
         open_on: Query<Option<NaiveDate>>,
-        /// `breakfast`, `lunch` or `dinner`.
-        slot: Query<Option<String>>,
+        slot: Query<Option<Slot>>,
         demonstration: Query<Option<bool>>,
         /// At least this star grade (1..=5).
         min_star: Query<Option<i64>>,
@@ -352,18 +345,10 @@ impl MealPointsApi {
         }
         let filter = ListFilter {
             district_code: district_code.0,
-            kind: kind.0.as_deref().map(MealPointKind::parse).transpose()?,
-            mode: mode
-                .0
-                .as_deref()
-                .map(|m| service_mode(m, "mode"))
-                .transpose()?,
+            kind: kind.0,
+            mode: mode.0,
             open_on: open_on.0,
-            slot: slot
-                .0
-                .as_deref()
-                .map(|s| slot_code(s, "slot"))
-                .transpose()?,
+            slot: slot.0,
             demonstration: demonstration.0,
             min_star: min_star
                 .0
@@ -497,17 +482,12 @@ impl MealPointsApi {
                         .service_modes
                         .delivery_radius_m()
                         .map(i64::from)
-                        .filter(|_| modes.iter().any(|m| m.trim() == "delivery")),
+                        .filter(|_| modes.contains(&ServiceMode::Delivery)),
                 };
                 service_modes(modes, radius)?
             }
             None => {
-                let modes: Vec<String> = current
-                    .service_modes
-                    .modes()
-                    .into_iter()
-                    .map(|m| m.as_str().to_owned())
-                    .collect();
+                let modes = current.service_modes.modes();
                 let radius = match body.delivery_radius_m {
                     MaybeUndefined::Value(r) => Some(r),
                     MaybeUndefined::Null => None,
@@ -523,10 +503,7 @@ impl MealPointsApi {
                 Some(name) => meal_point_name(name)?,
                 None => current.name.clone(),
             },
-            kind: match &body.kind {
-                Some(kind) => MealPointKind::parse(kind.trim())?,
-                None => current.kind,
-            },
+            kind: body.kind.unwrap_or(current.kind),
             district_code,
             street_id,
             address: match &body.address {
@@ -627,7 +604,7 @@ impl MealPointsApi {
         let model = store::require_meal_point(db, id.0).await?;
         store::require_operator_of(db, caller, model.id).await?;
         let status = MealPointStatus::new(
-            MealPointStatusKind::parse(body.status.trim())?,
+            body.status,
             body.status_reason.as_deref(),
             body.status_from,
             body.status_until,
@@ -685,7 +662,7 @@ impl MealPointsApi {
             .ok_or_else(|| {
                 AppError::not_found("ACCOUNT_NOT_FOUND", "没有这个账号").with_field("account_id")
             })?;
-        if account.role != Role::Operator.as_str() {
+        if account.role != Role::Operator {
             return Err(AppError::invalid(
                 "account_id",
                 "ACCOUNT_NOT_OPERATOR",
@@ -746,8 +723,8 @@ impl MealPointsApi {
     async fn kinds(&self) -> Json<Vec<CodeLabel>> {
         Json(
             MealPointKind::ALL
-                .into_iter()
-                .map(|k| CodeLabel::new(k.code(), k.label_zh()))
+                .iter()
+                .map(|k| CodeLabel::new(k.as_str(), k.label_zh()))
                 .collect(),
         )
     }
@@ -775,7 +752,7 @@ impl MealPointsApi {
         Ok(MealPointView {
             id: model.id,
             name: profile.name,
-            kind: CodeLabel::new(profile.kind.code(), profile.kind.label_zh()),
+            kind: CodeLabel::new(profile.kind.as_str(), profile.kind.label_zh()),
             district_code: profile.district_code,
             district_name,
             street_id: profile.street_id,
@@ -820,12 +797,12 @@ impl MealPointsApi {
 // ---------------------------------------------------------------------------------------------
 
 pub fn summary(model: &meal_point::Model) -> AppResult<MealPointSummary> {
-    let kind = store::kind_of(model)?;
+    let kind = model.kind;
     let hours = store::service_hours_of(model)?;
     Ok(MealPointSummary {
         id: model.id,
         name: model.name.clone(),
-        kind: CodeLabel::new(kind.code(), kind.label_zh()),
+        kind: CodeLabel::new(kind.as_str(), kind.label_zh()),
         district_code: model.district_code.clone(),
         street_id: model.street_id,
         address: model.address.clone(),
@@ -878,7 +855,7 @@ pub fn slot_hours_views(hours: &ServiceHours) -> Vec<SlotHoursView> {
         .slots()
         .iter()
         .map(|h| SlotHoursView {
-            slot: h.slot.as_str().to_owned(),
+            slot: h.slot,
             slot_label: h.slot.label_zh().to_owned(),
             opens: hh_mm(h.opens),
             closes: hh_mm(h.closes),
@@ -890,7 +867,7 @@ fn status_view(status: &MealPointStatus) -> StatusView {
     let kind = status.kind();
     let suspension = status.suspension();
     StatusView {
-        code: kind.code().to_owned(),
+        code: kind,
         label: kind.label_zh().to_owned(),
         reason: suspension.map(|s| s.reason().to_owned()),
         from: suspension.map(|s| s.from_date()),
@@ -948,31 +925,7 @@ async fn require_street_in_district(
     Ok(street)
 }
 
-pub fn slot_code(raw: &str, field: &'static str) -> AppResult<Slot> {
-    Slot::parse(raw.trim()).ok_or_else(|| {
-        AppError::invalid(
-            field,
-            "UNKNOWN_SLOT",
-            format!("未知的供餐时段：{raw}（应为 breakfast、lunch 或 dinner）"),
-        )
-    })
-}
-
-fn service_mode(raw: &str, field: &'static str) -> AppResult<ServiceMode> {
-    ServiceMode::parse(raw.trim()).ok_or_else(|| {
-        AppError::invalid(
-            field,
-            "UNKNOWN_SERVICE_MODE",
-            format!("未知的服务方式：{raw}（应为 dine_in、pickup 或 delivery）"),
-        )
-    })
-}
-
-fn service_modes(raw: &[String], delivery_radius_m: Option<i64>) -> AppResult<ServiceModes> {
-    let modes = raw
-        .iter()
-        .map(|m| service_mode(m, "service_modes"))
-        .collect::<AppResult<Vec<_>>>()?;
+fn service_modes(modes: &[ServiceMode], delivery_radius_m: Option<i64>) -> AppResult<ServiceModes> {
     let radius = delivery_radius_m
         .map(|r| {
             u32::try_from(r).map_err(|_| {
@@ -984,7 +937,7 @@ fn service_modes(raw: &[String], delivery_radius_m: Option<i64>) -> AppResult<Se
             })
         })
         .transpose()?;
-    Ok(ServiceModes::new(&modes, radius)?)
+    Ok(ServiceModes::new(modes, radius)?)
 }
 
 fn opening_days(raw: &[i64]) -> AppResult<OpeningDays> {
@@ -1017,7 +970,7 @@ fn service_hours(raw: &[SlotHoursInput]) -> AppResult<ServiceHours> {
         .iter()
         .map(|h| {
             Ok(SlotHours {
-                slot: slot_code(&h.slot, "slot_hours")?,
+                slot: h.slot,
                 opens: time(&h.opens)?,
                 closes: time(&h.closes)?,
             })

@@ -24,23 +24,26 @@ pub mod http;
 pub mod rules;
 pub mod store;
 
+use std::borrow::Cow;
+
 use crate::{
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, DomainError, ErrorKind},
     menus::rules::BookingPolicy,
 };
 use rules::{GeoPoint, MealPointKind, MealPointRuleError, OpeningDays, ServiceHours, ServiceModes};
 
-impl From<MealPointRuleError> for AppError {
-    fn from(err: MealPointRuleError) -> Self {
-        let error = AppError::new(
-            crate::error::ErrorKind::BadRequest,
-            err.code(),
-            err.message(),
-        );
-        match err.field() {
-            Some(field) => error.with_field(field),
-            None => error,
-        }
+impl DomainError for MealPointRuleError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::BadRequest
+    }
+    fn code(&self) -> &'static str {
+        MealPointRuleError::code(self)
+    }
+    fn message(&self) -> Cow<'static, str> {
+        MealPointRuleError::message(self).into()
+    }
+    fn field(&self) -> Option<Cow<'static, str>> {
+        MealPointRuleError::field(self).map(Cow::Borrowed)
     }
 }
 

@@ -7,10 +7,11 @@
 
 use std::ops::RangeInclusive;
 
-use chrono::{Datelike, NaiveDate, NaiveTime};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::subsidy::{ServiceMode, Slot};
+pub use vocabulary::{MealPointKind, MealPointStatusKind};
+use vocabulary::{ServiceMode, Slot, weekday_label_zh};
 
 // ---------------------------------------------------------------------------------------------
 // Geography
@@ -167,16 +168,6 @@ pub struct SlotHours {
     pub closes: NaiveTime,
 }
 
-/// The position of a slot in the day. Kept here rather than relying on an `Ord` derive on
-/// `Slot`, whose declaration order is another module's business.
-fn serving_order(slot: Slot) -> u8 {
-    match slot {
-        Slot::Breakfast => 0,
-        Slot::Lunch => 1,
-        Slot::Dinner => 2,
-    }
-}
-
 /// A meal point's daily slots: at least one, each at most once, breakfast before lunch before
 /// dinner, none overlapping. Kept sorted in serving order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,10 +186,11 @@ impl ServiceHours {
                 closes: h.closes,
             });
         }
-        hours.sort_by_key(|h| serving_order(h.slot));
+        // `Slot`'s order is the order of the day.
+        hours.sort_by_key(|h| h.slot);
         for pair in hours.windows(2) {
             let (earlier, later) = (&pair[0], &pair[1]);
-            if serving_order(earlier.slot) == serving_order(later.slot) {
+            if earlier.slot == later.slot {
                 return Err(MealPointRuleError::SlotListedTwice { slot: later.slot });
             }
             // Slots are half-open: lunch may end at 13:00 and a slot start at 13:00.
@@ -226,9 +218,7 @@ impl ServiceHours {
     }
 
     pub fn hours_for(&self, slot: Slot) -> Option<&SlotHours> {
-        self.0
-            .iter()
-            .find(|h| serving_order(h.slot) == serving_order(slot))
+        self.0.iter().find(|h| h.slot == slot)
     }
 }
 
@@ -283,7 +273,7 @@ impl OpeningDays {
 
     /// How the mini program shows the days: 每天, 周一至周五, or a list such as 周一、周三、周五.
     pub fn label_zh(self) -> String {
-        const NAMES: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
+        let name = |iso: u8| Weekday::try_from(iso - 1).map_or("", weekday_label_zh);
         let days = self.iso_weekdays();
         if days.len() == 7 {
             return "每天".to_owned();
@@ -292,13 +282,9 @@ impl OpeningDays {
         let last = days[days.len() - 1];
         let contiguous = usize::from(last - first) + 1 == days.len();
         if contiguous && days.len() >= 3 {
-            format!(
-                "{}至{}",
-                NAMES[usize::from(first - 1)],
-                NAMES[usize::from(last - 1)]
-            )
+            format!("{}至{}", name(first), name(last))
         } else {
-            let names: Vec<&str> = days.iter().map(|&d| NAMES[usize::from(d - 1)]).collect();
+            let names: Vec<&str> = days.iter().map(|&d| name(d)).collect();
             names.join("、")
         }
     }
@@ -403,46 +389,6 @@ pub fn serves_delivery_to(point: GeoPoint, meal_point_location: GeoPoint, radius
 
 /// The longest reason an operator may give for pausing or closing (characters, not bytes).
 pub const STATUS_REASON_MAX_CHARS: usize = 200;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MealPointStatusKind {
-    /// 正常营业.
-    Open,
-    /// 暂停营业: for a while (a holiday, kitchen repairs, an inspection), expected to reopen.
-    Paused,
-    /// 停止营业: the meal point stops serving (operator gave up, licence withdrawn).
-    Closed,
-}
-
-impl MealPointStatusKind {
-    pub const ALL: [Self; 3] = [Self::Open, Self::Paused, Self::Closed];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Paused => "paused",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Open => "正常营业",
-            Self::Paused => "暂停营业",
-            Self::Closed => "停止营业",
-        }
-    }
-
-    pub fn parse(code: &str) -> Result<Self, MealPointRuleError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == code)
-            .ok_or_else(|| MealPointRuleError::UnknownStatus {
-                value: code.to_owned(),
-            })
-    }
-}
 
 /// Why and from when a meal point stops taking bookings. `until` is the last day of the
 /// suspension (inclusive); without it the suspension has no planned end.
@@ -553,61 +499,6 @@ pub fn takes_bookings_on(status: &MealPointStatus, date: NaiveDate) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Kinds and city labels
 // ---------------------------------------------------------------------------------------------
-
-/// The kinds of meal point in Changzhou's plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MealPointKind {
-    /// 中央厨房: cooks for other meal points and may deliver.
-    CentralKitchen,
-    /// 社区食堂 / 长者食堂: cooks and serves on site.
-    CommunityCanteen,
-    /// 助餐点: serves meals cooked elsewhere.
-    NeighbourhoodPoint,
-    /// 商户挂牌: a restaurant listed to serve elders at the subsidised price.
-    MerchantListed,
-    /// 农村睦邻点: a village mutual-aid point, often a household cooking for its neighbours.
-    RuralMutualAid,
-}
-
-impl MealPointKind {
-    pub const ALL: [Self; 5] = [
-        Self::CentralKitchen,
-        Self::CommunityCanteen,
-        Self::NeighbourhoodPoint,
-        Self::MerchantListed,
-        Self::RuralMutualAid,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::CentralKitchen => "central_kitchen",
-            Self::CommunityCanteen => "community_canteen",
-            Self::NeighbourhoodPoint => "neighbourhood_point",
-            Self::MerchantListed => "merchant_listed",
-            Self::RuralMutualAid => "rural_mutual_aid",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::CentralKitchen => "中央厨房",
-            Self::CommunityCanteen => "社区食堂",
-            Self::NeighbourhoodPoint => "助餐点",
-            Self::MerchantListed => "商户挂牌",
-            Self::RuralMutualAid => "农村睦邻点",
-        }
-    }
-
-    pub fn parse(code: &str) -> Result<Self, MealPointRuleError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.code() == code)
-            .ok_or_else(|| MealPointRuleError::UnknownKind {
-                value: code.to_owned(),
-            })
-    }
-}
 
 /// The city's star grade (星级) for a meal point, 1..=5. Assigned by the civil-affairs bureau
 /// after its evaluation; unrelated to elders' ratings of meals.
@@ -814,10 +705,6 @@ pub enum MealPointRuleError {
     StatusFromRequired { status: MealPointStatusKind },
     #[error("status ends on {until}, before it starts on {from}")]
     StatusUntilBeforeFrom { from: NaiveDate, until: NaiveDate },
-    #[error("unknown meal point kind {value:?}")]
-    UnknownKind { value: String },
-    #[error("unknown meal point status {value:?}")]
-    UnknownStatus { value: String },
     #[error("star grade {value} is outside 1..=5")]
     StarGradeOutOfRange { value: u8 },
     #[error("not a mainland mobile or landline number")]
@@ -850,8 +737,6 @@ impl MealPointRuleError {
             Self::StatusReasonTooLong { .. } => "STATUS_REASON_TOO_LONG",
             Self::StatusFromRequired { .. } => "STATUS_FROM_REQUIRED",
             Self::StatusUntilBeforeFrom { .. } => "STATUS_UNTIL_BEFORE_FROM",
-            Self::UnknownKind { .. } => "UNKNOWN_MEAL_POINT_KIND",
-            Self::UnknownStatus { .. } => "UNKNOWN_MEAL_POINT_STATUS",
             Self::StarGradeOutOfRange { .. } => "STAR_GRADE_OUT_OF_RANGE",
             Self::InvalidPhone => "INVALID_PHONE",
             Self::InvalidFoodLicenceNo => "INVALID_FOOD_LICENCE_NO",
@@ -877,8 +762,6 @@ impl MealPointRuleError {
             Self::StatusReasonRequired { .. } | Self::StatusReasonTooLong { .. } => "status_reason",
             Self::StatusFromRequired { .. } => "status_from",
             Self::StatusUntilBeforeFrom { .. } => "status_until",
-            Self::UnknownKind { .. } => "kind",
-            Self::UnknownStatus { .. } => "status",
             Self::StarGradeOutOfRange { .. } => "star_grade",
             Self::InvalidPhone => "phone",
             Self::InvalidFoodLicenceNo => "food_licence_no",
@@ -934,8 +817,6 @@ impl MealPointRuleError {
             Self::StatusUntilBeforeFrom { from, until } => {
                 format!("结束日期 {until} 不能早于开始日期 {from}")
             }
-            Self::UnknownKind { value } => format!("未知的助餐点类型：{value}"),
-            Self::UnknownStatus { value } => format!("未知的营业状态：{value}"),
             Self::StarGradeOutOfRange { .. } => "星级须为 1 到 5 星".to_owned(),
             Self::InvalidPhone => {
                 "请填写 11 位手机号，或带区号的固定电话（如 0519-88886666）".to_owned()
@@ -1202,12 +1083,8 @@ mod tests {
             hours(Slot::Lunch, "11:00", "12:30"),
         ])
         .unwrap();
-        let order: Vec<u8> = service
-            .slots()
-            .iter()
-            .map(|h| serving_order(h.slot))
-            .collect();
-        assert_eq!(order, [1, 2]);
+        let order: Vec<Slot> = service.slots().iter().map(|h| h.slot).collect();
+        assert_eq!(order, [Slot::Lunch, Slot::Dinner]);
         assert_eq!(
             service.hours_for(Slot::Lunch).map(|h| h.opens),
             Some(t("11:00"))
@@ -1430,31 +1307,6 @@ mod tests {
     // --- kinds, labels, formats ----------------------------------------------------------
 
     #[test]
-    fn kinds_and_statuses_round_trip_their_codes() {
-        for kind in MealPointKind::ALL {
-            assert_eq!(MealPointKind::parse(kind.code()), Ok(kind));
-            assert!(!kind.label_zh().is_empty());
-        }
-        assert_eq!(
-            MealPointKind::parse("rural_mutual_aid").unwrap().label_zh(),
-            "农村睦邻点"
-        );
-        let err = MealPointKind::parse("canteen").unwrap_err();
-        assert_eq!(
-            (err.code(), err.field()),
-            ("UNKNOWN_MEAL_POINT_KIND", Some("kind"))
-        );
-
-        for kind in MealPointStatusKind::ALL {
-            assert_eq!(MealPointStatusKind::parse(kind.code()), Ok(kind));
-        }
-        assert_eq!(
-            MealPointStatusKind::parse("OPEN").unwrap_err().code(),
-            "UNKNOWN_MEAL_POINT_STATUS"
-        );
-    }
-
-    #[test]
     fn city_labels() {
         for bad in [0, 6] {
             assert_eq!(
@@ -1619,8 +1471,6 @@ mod tests {
                 from: d("2026-02-02"),
                 until: d("2026-02-01"),
             },
-            MealPointRuleError::UnknownKind { value: "x".into() },
-            MealPointRuleError::UnknownStatus { value: "x".into() },
             MealPointRuleError::StarGradeOutOfRange { value: 6 },
             MealPointRuleError::InvalidPhone,
             MealPointRuleError::InvalidFoodLicenceNo,

@@ -23,8 +23,8 @@ use crate::{
     error::{AppError, AppResult},
     menus::rules::{BookingPolicy, DishTag},
     pagination::PageRequest,
-    subsidy::{ServiceMode, Slot},
 };
+use vocabulary::{ServiceMode, Slot};
 
 // ---------------------------------------------------------------------------------------------
 // Lookups and access
@@ -93,10 +93,6 @@ fn corrupt(model: &meal_point::Model, what: &str, detail: impl std::fmt::Display
     )))
 }
 
-pub fn kind_of(model: &meal_point::Model) -> AppResult<MealPointKind> {
-    MealPointKind::parse(&model.kind).map_err(|e| corrupt(model, "kind", e))
-}
-
 pub fn location_of(model: &meal_point::Model) -> AppResult<GeoPoint> {
     GeoPoint::new(model.lat, model.lng).map_err(|e| corrupt(model, "location", e))
 }
@@ -160,10 +156,8 @@ pub fn service_modes_of(model: &meal_point::Model) -> AppResult<ServiceModes> {
 }
 
 pub fn status_of(model: &meal_point::Model) -> AppResult<MealPointStatus> {
-    let kind =
-        MealPointStatusKind::parse(&model.status).map_err(|e| corrupt(model, "status", e))?;
     MealPointStatus::new(
-        kind,
+        model.status,
         model.status_reason.as_deref(),
         model.status_from,
         model.status_until,
@@ -192,7 +186,7 @@ pub fn booking_policy_of(model: &meal_point::Model) -> BookingPolicy {
 pub fn profile_of(model: &meal_point::Model) -> AppResult<MealPointProfile> {
     Ok(MealPointProfile {
         name: model.name.clone(),
-        kind: kind_of(model)?,
+        kind: model.kind,
         district_code: model.district_code.clone(),
         street_id: model.street_id,
         address: model.address.clone(),
@@ -254,7 +248,7 @@ fn write_profile(row: &mut meal_point::ActiveModel, profile: &MealPointProfile) 
     );
     let modes = &profile.service_modes;
     row.name = Set(profile.name.clone());
-    row.kind = Set(profile.kind.code().to_owned());
+    row.kind = Set(profile.kind);
     row.district_code = Set(profile.district_code.clone());
     row.street_id = Set(profile.street_id);
     row.address = Set(profile.address.clone());
@@ -289,7 +283,7 @@ fn write_labels(row: &mut meal_point::ActiveModel, labels: CityLabels) {
 
 fn write_status(row: &mut meal_point::ActiveModel, status: &MealPointStatus) {
     let suspension = status.suspension();
-    row.status = Set(status.kind().code().to_owned());
+    row.status = Set(status.kind());
     row.status_reason = Set(suspension.map(|s| s.reason().to_owned()));
     row.status_from = Set(suspension.map(|s| s.from_date()));
     row.status_until = Set(suspension.and_then(|s| s.until_date()));
@@ -495,7 +489,7 @@ pub struct ListFilter {
 fn takes_bookings_on_sql(date: NaiveDate) -> Condition {
     use meal_point::Column as C;
     Condition::any()
-        .add(C::Status.eq(MealPointStatusKind::Open.code()))
+        .add(C::Status.eq(MealPointStatusKind::Open))
         .add(C::StatusFrom.gt(date))
         .add(
             Condition::all()
@@ -521,7 +515,7 @@ fn list_condition(filter: &ListFilter) -> Condition {
         condition = condition.add(C::DistrictCode.eq(code.as_str()));
     }
     if let Some(kind) = filter.kind {
-        condition = condition.add(C::Kind.eq(kind.code()));
+        condition = condition.add(C::Kind.eq(kind));
     }
     if let Some(mode) = filter.mode {
         condition = condition.add(match mode {

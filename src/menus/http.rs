@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use entity::{dish, meal_point, offering};
 use poem_openapi::{
     Object, OpenApi,
@@ -25,16 +25,12 @@ use crate::{
     api::ApiTags,
     auth::{BearerAuth, Role, http::Done},
     error::{AppError, AppResult},
-    meal_points::{
-        self,
-        http::{CodeLabel, slot_code},
-        rules::normalize_live_video_url,
-    },
+    meal_points::{self, http::CodeLabel, rules::normalize_live_video_url},
     money::Yuan,
     pagination::{Page, PageRequest},
     state::AppState,
-    subsidy::Slot,
 };
+use vocabulary::{Slot, weekday_label_zh};
 
 pub struct MenusApi {
     pub state: AppState,
@@ -95,8 +91,8 @@ struct OfferingInput {
     dish_id: i64,
     /// The meal's date (Shanghai), an opening day of the meal point, today or later.
     date: NaiveDate,
-    /// `breakfast`, `lunch` or `dinner`, a slot the meal point serves.
-    slot: String,
+    /// A slot the meal point serves.
+    slot: Slot,
     /// 0..=10000.
     portions: i64,
     /// Defaults to the dish's price.
@@ -125,7 +121,7 @@ struct OfferingView {
     dish_id: i64,
     dish_name: String,
     date: NaiveDate,
-    slot: String,
+    slot: Slot,
     slot_label: String,
     portions: i32,
     booked: i32,
@@ -143,7 +139,7 @@ struct SkippedOffering {
     dish_name: String,
     /// The date in the target week.
     date: NaiveDate,
-    slot: String,
+    slot: Slot,
     /// `already_published`, `dish_inactive`, `date_passed`, `too_far_ahead`, `closed_that_day`
     /// or `slot_not_served`.
     reason: String,
@@ -179,7 +175,7 @@ struct MenuItem {
 
 #[derive(Object)]
 struct MenuSlot {
-    slot: String,
+    slot: Slot,
     slot_label: String,
     /// `HH:MM`; absent if the meal point no longer serves this slot.
     #[oai(skip_serializing_if_is_none)]
@@ -361,7 +357,7 @@ impl MenusApi {
                     format!("菜品“{}”已停用，请先启用", dish.name),
                 ));
             }
-            let slot = slot_code(&input.slot, "slot").map_err(|e| e.with_field(at("slot")))?;
+            let slot = input.slot;
             let opens = hours.hours_for(slot).map(|h| h.opens).ok_or_else(|| {
                 AppError::invalid(
                     at("slot"),
@@ -399,7 +395,7 @@ impl MenusApi {
         let published = store::published_between(&txn, model.id, from, to).await?;
         if let Some(i) = offerings
             .iter()
-            .position(|o| published.contains(&(o.dish, o.date, o.slot.as_str().to_owned())))
+            .position(|o| published.contains(&(o.dish, o.date, o.slot)))
         {
             return Err(AppError::conflict(
                 "OFFERING_EXISTS",
@@ -503,7 +499,7 @@ impl MenusApi {
                 Ok(OfferingDraft {
                     dish: o.dish_id,
                     date: o.date,
-                    slot: store::slot_of(o)?,
+                    slot: o.slot,
                     portions: o.portions,
                     price: Yuan::from_fen(o.price_fen).decimal(),
                 })
@@ -540,7 +536,7 @@ impl MenusApi {
                 Some(Skip::ClosedThatDay)
             } else if hours.hours_for(copy.slot).is_none() {
                 Some(Skip::SlotNotServed)
-            } else if published.contains(&(copy.dish, copy.date, copy.slot.as_str().to_owned())) {
+            } else if published.contains(&(copy.dish, copy.date, copy.slot)) {
                 Some(Skip::AlreadyPublished)
             } else {
                 None
@@ -561,7 +557,7 @@ impl MenusApi {
         txn.commit().await?;
         self.state.caches.forget_catalogue();
         crate::orders::service::offerings_published(&self.state, &created).await;
-        skipped.sort_by_key(|s| (s.date, slot_order(&s.slot), s.dish_id));
+        skipped.sort_by_key(|s| (s.date, s.slot, s.dish_id));
         Ok(Json(WeekCopy {
             created: created.iter().map(|o| offering_view(o, &dishes)).collect(),
             skipped,
@@ -602,14 +598,13 @@ impl MenusApi {
         let hours = meal_points::store::service_hours_of(&model)?;
         let now = self.state.clock.now();
 
-        let mut by_day: BTreeMap<NaiveDate, BTreeMap<u8, Vec<MenuItem>>> = BTreeMap::new();
+        let mut by_day: BTreeMap<NaiveDate, BTreeMap<Slot, Vec<MenuItem>>> = BTreeMap::new();
         for offering in &offerings {
-            let slot = store::slot_of(offering)?;
             let item = menu_item(&model, offering, &dishes, now)?;
             by_day
                 .entry(offering.date)
                 .or_default()
-                .entry(slot_order(slot.as_str()))
+                .entry(offering.slot)
                 .or_default()
                 .push(item);
         }
@@ -617,21 +612,20 @@ impl MenusApi {
             .into_iter()
             .map(|(date, slots)| MenuDay {
                 date,
-                weekday_label: weekday_label(date).to_owned(),
+                weekday_label: weekday_label_zh(date.weekday()).to_owned(),
                 serving: meal_points::store::is_open_on(&model, date)
                     && meal_points::store::takes_bookings_on(&model, date),
                 slots: slots
                     .into_iter()
-                    .filter_map(|(order, items)| {
-                        let slot = Slot::ALL.get(usize::from(order)).copied()?;
+                    .map(|(slot, items)| {
                         let slot_hours = hours.hours_for(slot);
-                        Some(MenuSlot {
-                            slot: slot.as_str().to_owned(),
+                        MenuSlot {
+                            slot,
                             slot_label: slot.label_zh().to_owned(),
                             opens: slot_hours.map(|h| h.opens.format("%H:%M").to_string()),
                             closes: slot_hours.map(|h| h.closes.format("%H:%M").to_string()),
                             items,
-                        })
+                        }
                     })
                     .collect(),
             })
@@ -724,7 +718,7 @@ fn skipped_view(
             .map(|d| d.name.clone())
             .unwrap_or_default(),
         date,
-        slot: slot.as_str().to_owned(),
+        slot,
         reason: reason.code().to_owned(),
         reason_label: reason.label_zh().to_owned(),
     }
@@ -751,7 +745,10 @@ fn check_menu_date(model: &meal_point::Model, date: NaiveDate, today: NaiveDate)
         return Err(AppError::invalid(
             "date",
             "CLOSED_THAT_DAY",
-            format!("{date}（{}）不是本助餐点的营业日", weekday_label(date)),
+            format!(
+                "{date}（{}）不是本助餐点的营业日",
+                weekday_label_zh(date.weekday())
+            ),
         ));
     }
     Ok(())
@@ -778,20 +775,6 @@ fn date_span(dates: impl Iterator<Item = NaiveDate>) -> Option<(NaiveDate, Naive
         None => Some((date, date)),
         Some((from, to)) => Some((from.min(date), to.max(date))),
     })
-}
-
-fn slot_order(code: &str) -> u8 {
-    match Slot::parse(code) {
-        Some(Slot::Breakfast) => 0,
-        Some(Slot::Lunch) => 1,
-        Some(Slot::Dinner) | None => 2,
-    }
-}
-
-fn weekday_label(date: NaiveDate) -> &'static str {
-    use chrono::Datelike;
-    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
-        [date.weekday().num_days_from_monday() as usize]
 }
 
 fn tag_labels(tags: &[DishTag]) -> Vec<CodeLabel> {
@@ -821,7 +804,6 @@ fn dish_view(dish: dish::Model) -> DishView {
 }
 
 fn offering_view(offering: &offering::Model, dishes: &HashMap<i64, dish::Model>) -> OfferingView {
-    let slot = Slot::parse(&offering.slot);
     OfferingView {
         id: offering.id,
         meal_point_id: offering.meal_point_id,
@@ -831,8 +813,8 @@ fn offering_view(offering: &offering::Model, dishes: &HashMap<i64, dish::Model>)
             .map(|d| d.name.clone())
             .unwrap_or_default(),
         date: offering.date,
-        slot: offering.slot.clone(),
-        slot_label: slot.map(Slot::label_zh).unwrap_or_default().to_owned(),
+        slot: offering.slot,
+        slot_label: offering.slot.label_zh().to_owned(),
         portions: offering.portions,
         booked: offering.booked,
         portions_left: store::portions_left(offering),

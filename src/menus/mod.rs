@@ -23,8 +23,10 @@ pub mod http;
 pub mod rules;
 pub mod store;
 
-use crate::error::{AppError, ErrorKind};
-use rules::MenuRuleError;
+use std::borrow::Cow;
+
+use crate::error::{DomainError, ErrorKind};
+use rules::{BookingWindowError, MenuRuleError};
 
 /// How far ahead offerings may be published: about two months. Menus are planned a week or two
 /// ahead; a date beyond this is a typo (the wrong year).
@@ -34,12 +36,29 @@ pub const MENU_MAX_DAYS: i64 = 14;
 /// The most offerings one publish request may carry (a busy central kitchen's week).
 pub const OFFERINGS_PER_REQUEST_MAX: usize = 500;
 
-impl From<MenuRuleError> for AppError {
-    fn from(err: MenuRuleError) -> Self {
-        let error = AppError::new(ErrorKind::BadRequest, err.code(), err.message());
-        match err.field() {
-            Some(field) => error.with_field(field),
-            None => error,
-        }
+impl DomainError for MenuRuleError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::BadRequest
+    }
+    fn code(&self) -> &'static str {
+        MenuRuleError::code(self)
+    }
+    fn message(&self) -> Cow<'static, str> {
+        MenuRuleError::message(self).into()
+    }
+    fn field(&self) -> Option<Cow<'static, str>> {
+        MenuRuleError::field(self).map(Cow::Borrowed)
+    }
+}
+
+impl DomainError for BookingWindowError {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Conflict
+    }
+    fn code(&self) -> &'static str {
+        BookingWindowError::code(self)
+    }
+    fn message(&self) -> Cow<'static, str> {
+        BookingWindowError::message(self).into()
     }
 }

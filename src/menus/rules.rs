@@ -9,13 +9,13 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::subsidy::Slot;
+use vocabulary::Slot;
+
+use crate::clock::{SHANGHAI, shanghai_to_utc, shanghai_today};
 
 // ---------------------------------------------------------------------------------------------
-// Business time
+// Business time (the Shanghai business day itself lives in `crate::clock`)
 // ---------------------------------------------------------------------------------------------
-
-pub use crate::clock::{SHANGHAI, shanghai_to_utc, shanghai_today};
 
 /// The Monday of `date`'s week; menus are planned Monday to Sunday.
 pub fn week_monday(date: NaiveDate) -> NaiveDate {

@@ -19,12 +19,12 @@ use super::rules::{
     check_new_portions, order_cutoff,
 };
 use crate::{
-    auth::store::is_unique_violation,
+    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
     meal_points::rules::ServiceHours,
     money::Yuan,
-    subsidy::Slot,
 };
+use vocabulary::Slot;
 
 // ---------------------------------------------------------------------------------------------
 // Dishes
@@ -113,7 +113,7 @@ fn new_dish_row(meal_point_id: i64, record: &DishRecord, now: DateTime<Utc>) -> 
 }
 
 fn dish_name_taken(err: sea_orm::DbErr) -> AppError {
-    if is_unique_violation(&err) {
+    if unique_violation(&err) == Some(UniqueKey::DishName) {
         AppError::conflict("DISH_NAME_TAKEN", "本助餐点已有同名菜品").with_field("name")
     } else {
         err.into()
@@ -176,21 +176,12 @@ pub async fn require_offering(db: &impl ConnectionTrait, id: i64) -> AppResult<o
         .ok_or_else(|| AppError::not_found("OFFERING_NOT_FOUND", format!("没有编号为 {id} 的供应")))
 }
 
-pub fn slot_of(model: &offering::Model) -> AppResult<Slot> {
-    Slot::parse(&model.slot).ok_or_else(|| {
-        AppError::internal(std::io::Error::other(format!(
-            "offering {} has an unknown slot {:?}",
-            model.id, model.slot
-        )))
-    })
-}
-
 /// The stored offering as the rules see it, for [`super::rules::can_book`].
 pub fn scheduled_of(model: &offering::Model) -> AppResult<Offering> {
     Ok(Offering {
         dish: model.dish_id,
         date: model.date,
-        slot: slot_of(model)?,
+        slot: model.slot,
         portions: model.portions,
         price: Yuan::from_fen(model.price_fen).decimal(),
         booking_opens_on: model.opens_on,
@@ -211,7 +202,7 @@ fn new_offering_row(
         meal_point_id: Set(meal_point_id),
         dish_id: Set(offering.dish),
         date: Set(offering.date),
-        slot: Set(offering.slot.as_str().to_owned()),
+        slot: Set(offering.slot),
         portions: Set(offering.portions),
         booked: Set(0),
         price_fen: Set(Yuan::new(offering.price).to_fen()),
@@ -242,7 +233,7 @@ pub async fn insert_offerings(
             .exec_with_returning(db)
             .await
             .map_err(|err| {
-                if is_unique_violation(&err) {
+                if unique_violation(&err) == Some(UniqueKey::OfferingDishDateSlot) {
                     AppError::conflict(
                         "OFFERING_EXISTS",
                         "该菜品在这一天的这个时段已有供应，请修改原有供应",
@@ -279,7 +270,7 @@ pub async fn published_between(
     meal_point_id: i64,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<HashSet<(i64, NaiveDate, String)>> {
+) -> AppResult<HashSet<(i64, NaiveDate, Slot)>> {
     Ok(offerings_between(db, meal_point_id, from, to)
         .await?
         .into_iter()
@@ -442,7 +433,7 @@ pub async fn reschedule_from(
         .all(db)
         .await?;
     for current in upcoming {
-        let Some(slot_hours) = Slot::parse(&current.slot).and_then(|s| hours.hours_for(s)) else {
+        let Some(slot_hours) = hours.hours_for(current.slot) else {
             continue;
         };
         let cutoff = order_cutoff(current.date, slot_hours.opens, policy.lead_minutes);

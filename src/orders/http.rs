@@ -24,8 +24,8 @@ use crate::{
     meal_points::store as meal_points,
     money::Yuan,
     state::AppState,
-    subsidy::{ServiceMode, Slot},
 };
+use vocabulary::{ServiceMode, Slot};
 
 pub struct OrdersApi {
     pub state: AppState,
@@ -36,10 +36,8 @@ struct NewBooking {
     elder_id: i64,
     meal_point_id: i64,
     date: NaiveDate,
-    /// `breakfast`, `lunch` or `dinner`.
-    slot: String,
-    /// `dine_in`, `pickup` or `delivery`.
-    mode: String,
+    slot: Slot,
+    mode: ServiceMode,
     items: Vec<BookingLine>,
     /// A key the client makes once per booking (a UUID) and sends again on every retry: a repeat
     /// returns the first order instead of booking twice.
@@ -70,11 +68,11 @@ pub struct OrderView {
     elder_id: i64,
     meal_point_id: i64,
     date: NaiveDate,
-    slot: String,
+    slot: Slot,
     slot_label: String,
-    mode: String,
+    mode: ServiceMode,
     mode_label: String,
-    state: String,
+    state: OrderState,
     state_label: String,
     /// Six digits to show or read aloud at the counter.
     pickup_code: String,
@@ -124,8 +122,8 @@ struct PriceView {
 #[derive(Object)]
 struct OrderEventView {
     #[oai(skip_serializing_if_is_none)]
-    from_state: Option<String>,
-    to_state: String,
+    from_state: Option<OrderState>,
+    to_state: OrderState,
     #[oai(skip_serializing_if_is_none)]
     actor_account_id: Option<i64>,
     #[oai(skip_serializing_if_is_none)]
@@ -154,7 +152,7 @@ struct DeliverySignature {
 #[derive(Object)]
 struct SlotRef {
     date: NaiveDate,
-    slot: String,
+    slot: Slot,
 }
 
 #[derive(Object)]
@@ -171,7 +169,7 @@ struct DayView {
 
 #[derive(Object)]
 struct SlotDay {
-    slot: String,
+    slot: Slot,
     slot_label: String,
     /// Portions to cook per dish (booked, out for delivery and served).
     dishes: Vec<DishCount>,
@@ -193,11 +191,6 @@ const GUESSES_PER_OPERATOR: u32 = 10;
 const GUESSES_PER_MEAL_POINT: u32 = 30;
 const GUESS_WINDOW: StdDuration = StdDuration::from_secs(10 * 60);
 
-fn parse_slot(slot: &str) -> AppResult<Slot> {
-    Slot::parse(slot)
-        .ok_or_else(|| AppError::invalid("slot", "SLOT_INVALID", "餐次只能是早餐、午餐或晚餐"))
-}
-
 #[OpenApi(tag = "ApiTags::Orders")]
 impl OrdersApi {
     /// Book a meal for an elder.
@@ -212,15 +205,12 @@ impl OrdersApi {
     async fn book(&self, auth: BearerAuth, body: Json<NewBooking>) -> AppResult<BookingReply> {
         let caller = auth.allow(&[Role::Elder, Role::Family, Role::Operator])?;
         let body = body.0;
-        let mode = ServiceMode::parse(&body.mode).ok_or_else(|| {
-            AppError::invalid("mode", "MODE_INVALID", "就餐方式只能是堂食、自取或送餐")
-        })?;
         let request = BookingRequest {
             elder_id: body.elder_id,
             meal_point_id: body.meal_point_id,
             date: body.date,
-            slot: parse_slot(&body.slot)?,
-            mode,
+            slot: body.slot,
+            mode: body.mode,
             lines: body
                 .items
                 .iter()
@@ -366,28 +356,29 @@ impl OrdersApi {
             )
             .with_field("code"));
         };
-        match OrderState::parse(&order.state) {
-            Some(OrderState::Booked) => {}
-            Some(OrderState::Served) => {
+        match order.state {
+            OrderState::Booked => {}
+            OrderState::Served => {
                 return Err(AppError::conflict(
                     "PICKUP_ALREADY_USED",
                     "该取餐码已核销过了",
                 ));
             }
-            Some(OrderState::Cancelled) => {
+            OrderState::Cancelled => {
                 return Err(AppError::conflict("ORDER_CANCELLED", "该订单已取消"));
             }
-            Some(OrderState::OutForDelivery) => {
+            OrderState::OutForDelivery => {
                 return Err(AppError::conflict(
                     "ORDER_OUT_FOR_DELIVERY",
                     "该订单正在配送，请在送达时签收",
                 ));
             }
-            _ => return Err(AppError::conflict("ORDER_STATE_CONFLICT", "该订单不能核销")),
+            OrderState::NoShow => {
+                return Err(AppError::conflict("ORDER_STATE_CONFLICT", "该订单不能核销"));
+            }
         }
         let meal_point = meal_points::require_meal_point(db, *id).await?;
-        let slot = parse_slot(&order.slot)?;
-        let (opens, closes) = service::slot_hours(&meal_point, slot)?
+        let (opens, closes) = service::slot_hours(&meal_point, order.slot)?
             .ok_or_else(|| AppError::conflict("SLOT_NOT_SERVED", "该助餐点不供应这个餐次"))?;
         rules::check_pickup_window(
             order.date,
@@ -423,16 +414,16 @@ impl OrdersApi {
         auth: BearerAuth,
         id: Path<i64>,
         date: Query<NaiveDate>,
-        slot: Query<String>,
+        slot: Query<Slot>,
     ) -> AppResult<Json<Vec<OrderView>>> {
         let caller = auth.allow(&[Role::Operator])?;
         meal_points::require_operator_of(&self.state.db, caller, *id).await?;
-        let slot = parse_slot(&slot)?;
+        let slot = slot.0;
         let orders = meal_order::Entity::find()
             .filter(meal_order::Column::MealPointId.eq(*id))
             .filter(meal_order::Column::Date.eq(*date))
-            .filter(meal_order::Column::Slot.eq(slot.as_str()))
-            .filter(meal_order::Column::Mode.eq(ServiceMode::Delivery.as_str()))
+            .filter(meal_order::Column::Slot.eq(slot))
+            .filter(meal_order::Column::Mode.eq(ServiceMode::Delivery))
             .order_by_asc(meal_order::Column::CreatedAt)
             .all(&self.state.db)
             .await?;
@@ -454,7 +445,7 @@ impl OrdersApi {
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Operator])?;
         let order = self.visible_order(caller, &id).await?;
-        if order.mode != ServiceMode::Delivery.as_str() {
+        if order.mode != ServiceMode::Delivery {
             return Err(AppError::conflict("NOT_A_DELIVERY", "这不是送餐订单"));
         }
         let moved = self
@@ -521,10 +512,14 @@ impl OrdersApi {
     ) -> AppResult<Json<NoShowsMarked>> {
         let caller = auth.allow(&[Role::Operator])?;
         meal_points::require_operator_of(&self.state.db, caller, *id).await?;
-        let slot = parse_slot(&body.slot)?;
-        let marked =
-            service::mark_no_shows(&self.state, Some(caller.account_id), *id, body.date, slot)
-                .await?;
+        let marked = service::mark_no_shows(
+            &self.state,
+            Some(caller.account_id),
+            *id,
+            body.date,
+            body.slot,
+        )
+        .await?;
         Ok(Json(NoShowsMarked { marked }))
     }
 
@@ -554,16 +549,13 @@ impl OrdersApi {
             .all(&self.state.db)
             .await?;
         let mut slots = Vec::new();
-        for slot in Slot::ALL {
+        for &slot in Slot::ALL {
             let in_slot: Vec<&meal_order::Model> =
-                orders.iter().filter(|o| o.slot == slot.as_str()).collect();
-            let count = |state: OrderState| {
-                in_slot.iter().filter(|o| o.state == state.as_str()).count() as u32
-            };
+                orders.iter().filter(|o| o.slot == slot).collect();
+            let count =
+                |state: OrderState| in_slot.iter().filter(|o| o.state == state).count() as u32;
             let mut dishes: BTreeMap<String, i64> = BTreeMap::new();
-            for order in in_slot.iter().filter(|o| {
-                OrderState::parse(&o.state).is_some_and(|s| s.is_live() || s == OrderState::Served)
-            }) {
+            for order in in_slot.iter().filter(|o| o.state.is_cooked_for()) {
                 for line in lines.iter().filter(|l| l.order_id == order.id) {
                     *dishes.entry(line.dish_name.clone()).or_default() += i64::from(line.quantity);
                 }
@@ -572,7 +564,7 @@ impl OrdersApi {
                 continue;
             }
             slots.push(SlotDay {
-                slot: slot.as_str().to_string(),
+                slot,
                 slot_label: slot.label_zh().to_string(),
                 dishes: dishes
                     .into_iter()
@@ -599,7 +591,7 @@ impl OrdersApi {
 impl OrdersApi {
     /// The order, if this caller may see it; otherwise 404 (its existence is not revealed).
     async fn visible_order(&self, caller: &Caller, order_id: &str) -> AppResult<meal_order::Model> {
-        service::visible_order(&self.state.db, caller, order_id).await
+        Ok(service::visible_order(&self.state.db, caller, order_id).await?)
     }
 
     async fn move_order(
@@ -624,7 +616,7 @@ impl OrdersApi {
         let moved = store::transition(&self.state.db, &order.id, change, extra).await?;
         let latest = store::require_order(&self.state.db, &order.id).await?;
         if !moved {
-            let current = OrderState::parse(&latest.state).unwrap_or(OrderState::Cancelled);
+            let current = latest.state;
             return Err(rules::OrderRuleError::IllegalTransition { from: current, to }.into());
         }
         Ok(latest)
@@ -647,20 +639,17 @@ impl OrdersApi {
         } else {
             Vec::new()
         };
-        let slot = Slot::parse(&order.slot);
-        let mode = ServiceMode::parse(&order.mode);
-        let state = OrderState::parse(&order.state);
         Ok(OrderView {
             qr_payload: rules::qr_payload(&order.id, &order.pickup_code),
             id: order.id,
             elder_id: order.elder_id,
             meal_point_id: order.meal_point_id,
             date: order.date,
-            slot_label: slot.map(|s| s.label_zh()).unwrap_or_default().to_string(),
+            slot_label: order.slot.label_zh().to_string(),
             slot: order.slot,
-            mode_label: mode.map(|m| m.label_zh()).unwrap_or_default().to_string(),
+            mode_label: order.mode.label_zh().to_string(),
             mode: order.mode,
-            state_label: state.map(|s| s.label_zh()).unwrap_or_default().to_string(),
+            state_label: order.state.label_zh().to_string(),
             state: order.state,
             pickup_code: order.pickup_code,
             items: lines

@@ -8,69 +8,7 @@ use rand::Rng;
 
 use crate::clock::shanghai_to_utc;
 
-/// Where an order is in its life. Payment is tracked beside this, never in it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderState {
-    Booked,
-    OutForDelivery,
-    Served,
-    Cancelled,
-    NoShow,
-}
-
-impl OrderState {
-    pub const ALL: [OrderState; 5] = [
-        OrderState::Booked,
-        OrderState::OutForDelivery,
-        OrderState::Served,
-        OrderState::Cancelled,
-        OrderState::NoShow,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderState::Booked => "booked",
-            OrderState::OutForDelivery => "out_for_delivery",
-            OrderState::Served => "served",
-            OrderState::Cancelled => "cancelled",
-            OrderState::NoShow => "no_show",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<OrderState> {
-        Self::ALL.into_iter().find(|s| s.as_str() == code)
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            OrderState::Booked => "已预订",
-            OrderState::OutForDelivery => "配送中",
-            OrderState::Served => "已用餐",
-            OrderState::Cancelled => "已取消",
-            OrderState::NoShow => "未取餐",
-        }
-    }
-
-    /// Still holding portions and the elder's slot quota.
-    pub fn is_live(self) -> bool {
-        matches!(self, OrderState::Booked | OrderState::OutForDelivery)
-    }
-}
-
-/// The moves the state machine allows. Everything else is refused, whoever asks.
-pub fn can_transition(from: OrderState, to: OrderState) -> bool {
-    use OrderState::*;
-    matches!(
-        (from, to),
-        (Booked, Served)
-            | (Booked, Cancelled)
-            | (Booked, NoShow)
-            | (Booked, OutForDelivery)
-            | (OutForDelivery, Served)
-            | (OutForDelivery, NoShow)
-    )
-}
+pub use vocabulary::OrderState;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OrderRuleError {
@@ -98,59 +36,6 @@ pub enum OrderRuleError {
     SlotNotOver,
     #[error("signature required")]
     SignatureRequired,
-}
-
-impl OrderRuleError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NoItems => "ORDER_ITEMS_EMPTY",
-            Self::TooManyItems => "ORDER_TOO_MANY_ITEMS",
-            Self::QuantityOutOfRange { .. } => "ORDER_QUANTITY_INVALID",
-            Self::DuplicateOffering { .. } => "ORDER_DUPLICATE_OFFERING",
-            Self::ClientKeyInvalid => "IDEMPOTENCY_KEY_INVALID",
-            Self::IllegalTransition { .. } => "ORDER_STATE_CONFLICT",
-            Self::CancelCutoffPassed => "ORDER_CUTOFF_PASSED",
-            Self::ReasonRequired => "REASON_REQUIRED",
-            Self::NotServiceDay => "PICKUP_WRONG_DAY",
-            Self::SlotNotOpenForPickup => "PICKUP_TOO_EARLY",
-            Self::SlotNotOver => "SLOT_NOT_OVER",
-            Self::SignatureRequired => "SIGNATURE_REQUIRED",
-        }
-    }
-
-    pub fn field(&self) -> Option<&'static str> {
-        match self {
-            Self::NoItems | Self::TooManyItems | Self::DuplicateOffering { .. } => Some("items"),
-            Self::QuantityOutOfRange { .. } => Some("items.quantity"),
-            Self::ClientKeyInvalid => Some("client_key"),
-            Self::ReasonRequired => Some("reason"),
-            Self::SignatureRequired => Some("signed_by"),
-            _ => None,
-        }
-    }
-
-    pub fn message(&self) -> String {
-        match self {
-            Self::NoItems => "请至少选择一个菜品".into(),
-            Self::TooManyItems => format!("一次最多预订 {MAX_LINES} 个菜品"),
-            Self::QuantityOutOfRange { .. } => {
-                format!("每个菜品的份数需在 1 到 {MAX_QUANTITY} 份之间")
-            }
-            Self::DuplicateOffering { .. } => "同一个菜品请合并为一行，填写份数".into(),
-            Self::ClientKeyInvalid => {
-                "请求标识（client_key）需为 8 到 128 位字母、数字或 - _".into()
-            }
-            Self::IllegalTransition { from, to } => {
-                format!("订单{}，不能变为{}", from.label_zh(), to.label_zh())
-            }
-            Self::CancelCutoffPassed => "已过预订截止时间，不能再取消，请联系助餐点".into(),
-            Self::ReasonRequired => "请填写原因".into(),
-            Self::NotServiceDay => "该订单不是今天的，不能核销".into(),
-            Self::SlotNotOpenForPickup => "还没到取餐时间".into(),
-            Self::SlotNotOver => "用餐时段还没结束，不能标记未取餐".into(),
-            Self::SignatureRequired => "请填写签收人姓名".into(),
-        }
-    }
 }
 
 pub const MAX_LINES: usize = 10;
@@ -226,7 +111,7 @@ pub fn check_cancel(
     cutoff_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), OrderRuleError> {
-    if !can_transition(state, OrderState::Cancelled) {
+    if !state.can_become(OrderState::Cancelled) {
         return Err(OrderRuleError::IllegalTransition {
             from: state,
             to: OrderState::Cancelled,
@@ -303,32 +188,6 @@ mod tests {
 
     fn time(s: &str) -> NaiveTime {
         NaiveTime::parse_from_str(s, "%H:%M").unwrap()
-    }
-
-    #[test]
-    fn the_state_machine_allows_only_its_moves() {
-        let allowed = [
-            (Booked, Served),
-            (Booked, Cancelled),
-            (Booked, NoShow),
-            (Booked, OutForDelivery),
-            (OutForDelivery, Served),
-            (OutForDelivery, NoShow),
-        ];
-        for from in OrderState::ALL {
-            for to in OrderState::ALL {
-                assert_eq!(
-                    can_transition(from, to),
-                    allowed.contains(&(from, to)),
-                    "{from:?} -> {to:?}"
-                );
-            }
-        }
-        for state in OrderState::ALL {
-            assert_eq!(OrderState::parse(state.as_str()), Some(state));
-        }
-        assert!(Booked.is_live() && OutForDelivery.is_live());
-        assert!(!Served.is_live() && !Cancelled.is_live() && !NoShow.is_live());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use entity::{meal_order, meal_point, offering};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::{
+    error::OrderError,
     reservation::{
         BookedItem, LoadOutcome, ReleaseOutcome, ReleaseRequest, ReservationError, ReserveOutcome,
         ReserveRequest,
@@ -25,31 +26,14 @@ use super::{
 };
 use crate::{
     auth::{Caller, Role},
+    clock::shanghai_today,
     error::{AppError, AppResult, ErrorKind},
     meal_points::store as meal_points,
-    menus::rules::{BookingWindowError, shanghai_today},
+    menus::rules::BookingWindowError,
     money::Yuan,
     state::AppState,
-    subsidy::{FunderLevel, ServiceMode, Slot},
 };
-
-impl From<OrderRuleError> for AppError {
-    fn from(err: OrderRuleError) -> Self {
-        let kind = match err {
-            OrderRuleError::IllegalTransition { .. }
-            | OrderRuleError::CancelCutoffPassed
-            | OrderRuleError::NotServiceDay
-            | OrderRuleError::SlotNotOpenForPickup
-            | OrderRuleError::SlotNotOver => ErrorKind::Conflict,
-            _ => ErrorKind::BadRequest,
-        };
-        let error = AppError::new(kind, err.code(), err.message());
-        match err.field() {
-            Some(field) => error.with_field(field),
-            None => error,
-        }
-    }
-}
+use vocabulary::{ElderStatus, FunderLevel, PaymentState, ServiceMode, Slot};
 
 fn unavailable(err: ReservationError) -> AppError {
     AppError::new(
@@ -67,28 +51,38 @@ pub async fn visible_order(
     db: &impl sea_orm::ConnectionTrait,
     caller: &Caller,
     order_id: &str,
-) -> AppResult<meal_order::Model> {
-    let not_found = || AppError::not_found("ORDER_NOT_FOUND", "没有找到这个订单");
+) -> Result<meal_order::Model, OrderError> {
     let order = store::find_order(db, order_id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(OrderError::NotFound)?;
+    // Each role's test reads the database; a failure there is an error, never a "no".
     let visible = match caller.role {
         Role::CityAdmin => true,
         Role::DistrictClerk => caller
             .district_code
             .as_deref()
             .is_some_and(|d| d == order.service_district_code || d == order.funding_district_code),
-        Role::Operator => meal_points::require_operator_of(db, caller, order.meal_point_id)
-            .await
-            .is_ok(),
+        Role::Operator => {
+            meal_points::is_operator_of(db, caller.account_id, order.meal_point_id).await?
+        }
         Role::Elder | Role::Family => {
-            crate::elders::store::require_elder_visible(db, caller, order.elder_id)
-                .await
-                .is_ok()
+            match entity::elder::Entity::find_by_id(order.elder_id)
+                .one(db)
+                .await?
+            {
+                Some(elder) => crate::elders::store::standing_of(db, caller, &elder)
+                    .await?
+                    .may_see(),
+                None => false,
+            }
         }
         Role::Inspector => false,
     };
-    if visible { Ok(order) } else { Err(not_found()) }
+    if visible {
+        Ok(order)
+    } else {
+        Err(OrderError::NotFound)
+    }
 }
 
 /// How many live orders an elder may hold per meal point, date and slot.
@@ -219,8 +213,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
     // From here on every refusal gives the reservation back, key included.
     let priced = async {
         let already =
-            store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot.as_str())
-                .await?;
+            store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot).await?;
         crate::subsidy::service::quote_for_elder(
             db,
             &state.caches,
@@ -246,15 +239,15 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         id: order_id,
         account_id: caller.account_id,
         client_key: request.client_key.clone(),
-        placed_by_role: caller.role.as_str().to_string(),
+        placed_by_role: caller.role,
         elder_id: elder.id,
         meal_point_id: meal_point.id,
         service_district_code: meal_point.district_code.clone(),
         funding_district_code: elder.hukou_district_code.clone(),
         date: request.date,
-        slot: request.slot.as_str().to_string(),
-        mode: request.mode.as_str().to_string(),
-        state: OrderState::Booked.as_str().to_string(),
+        slot: request.slot,
+        mode: request.mode,
+        state: OrderState::Booked,
         pickup_code: rules::new_pickup_code(&mut rand::rng()),
         gross_fen,
         subsidy_fen: Yuan::from(quote.subsidy_total).to_fen(),
@@ -264,7 +257,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         elder_share_fen: Yuan::from(quote.elder_share).to_fen(),
         policy_version: Some(quote.policy_version.clone()).filter(|v| !v.is_empty()),
         quote_json: serde_json::to_string(&quote).unwrap_or_default(),
-        payment_state: "unpaid".to_string(),
+        payment_state: PaymentState::Unpaid,
         delivery_address,
         delivery_signed_by: None,
         cancel_reason: None,
@@ -355,7 +348,7 @@ async fn acting_for(
             ));
         }
     };
-    if elder.status != "active" {
+    if elder.status != ElderStatus::Active {
         return Err(AppError::conflict(
             "ELDER_NOT_ACTIVE",
             "老人信息尚未审核通过，暂不能订餐",
@@ -440,7 +433,7 @@ async fn load_offerings(
         };
         if offering.meal_point_id != meal_point.id
             || offering.date != request.date
-            || offering.slot != request.slot.as_str()
+            || offering.slot != request.slot
         {
             return Err(AppError::invalid(
                 "items",
@@ -472,7 +465,7 @@ fn check_booking_window(now: DateTime<Utc>, offering: &offering::Model) -> AppRe
         None
     };
     match refusal {
-        Some(err) => Err(AppError::conflict(err.code(), err.message())),
+        Some(err) => Err(err.into()),
         None => Ok(()),
     }
 }
@@ -573,7 +566,7 @@ async fn give_back(state: &AppState, order: &meal_order::Model, items: &[BookedI
     let request = ReleaseRequest {
         meal_point_id: order.meal_point_id,
         date: order.date,
-        slot: order.slot.clone(),
+        slot: order.slot.as_str().to_string(),
         elder_id: order.elder_id,
         order_id: order.id.clone(),
         items: items.to_vec(),
@@ -604,12 +597,12 @@ pub async fn cancel(
     reason: Option<&str>,
 ) -> AppResult<meal_order::Model> {
     let by_operator = caller.role == Role::Operator || caller.role == Role::CityAdmin;
-    let current = OrderState::parse(&order.state).unwrap_or(OrderState::Cancelled);
+    let current = order.state;
     let lines = store::lines_of(&state.db, &order.id).await?;
     let cutoff = earliest_cutoff(state, &lines).await?;
     let now = state.clock.now();
     rules::check_cancel(current, by_operator, reason, cutoff, now)?;
-    cancel_unchecked(
+    Ok(cancel_unchecked(
         state,
         Some(caller.account_id),
         order,
@@ -617,7 +610,7 @@ pub async fn cancel(
         reason.unwrap_or("本人取消"),
         now,
     )
-    .await
+    .await?)
 }
 
 /// The cancellation itself, without the caller's cutoff rule (a meal point closing cancels its
@@ -629,7 +622,7 @@ pub async fn cancel_unchecked(
     lines: &[entity::order_item::Model],
     reason: &str,
     now: DateTime<Utc>,
-) -> AppResult<meal_order::Model> {
+) -> Result<meal_order::Model, OrderError> {
     let txn = state.db.begin().await?;
     let reason_owned = reason.to_string();
     let moved = store::transition(
@@ -653,9 +646,8 @@ pub async fn cancel_unchecked(
     if !moved {
         txn.rollback().await?;
         let latest = store::require_order(&state.db, &order.id).await?;
-        let latest_state = OrderState::parse(&latest.state).unwrap_or(OrderState::Cancelled);
         return Err(OrderRuleError::IllegalTransition {
-            from: latest_state,
+            from: latest.state,
             to: OrderState::Cancelled,
         }
         .into());
@@ -671,7 +663,7 @@ pub async fn cancel_unchecked(
         })
         .collect();
     give_back(state, order, &items).await;
-    store::require_order(&state.db, &order.id).await
+    Ok(store::require_order(&state.db, &order.id).await?)
 }
 
 async fn earliest_cutoff(
@@ -708,31 +700,27 @@ pub async fn mark_no_shows(
     meal_point_id: i64,
     date: chrono::NaiveDate,
     slot: Slot,
-) -> AppResult<u32> {
+) -> Result<u32, OrderError> {
     let db = &state.db;
     let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
     let now = state.clock.now();
     let closes = slot_hours(&meal_point, slot)?
         .map(|(_, closes)| closes)
-        .ok_or_else(|| AppError::conflict("SLOT_NOT_SERVED", "该助餐点不供应这个餐次"))?;
+        .ok_or(OrderError::SlotNotServed)?;
     if !rules::no_show_due(date, closes, state.config.no_show_grace, now) {
         return Err(OrderRuleError::SlotNotOver.into());
     }
     let unserved = meal_order::Entity::find()
         .filter(meal_order::Column::MealPointId.eq(meal_point_id))
         .filter(meal_order::Column::Date.eq(date))
-        .filter(meal_order::Column::Slot.eq(slot.as_str()))
-        .filter(meal_order::Column::State.is_in([
-            OrderState::Booked.as_str(),
-            OrderState::OutForDelivery.as_str(),
-        ]))
+        .filter(meal_order::Column::Slot.eq(slot))
+        .filter(meal_order::Column::State.is_in(OrderState::LIVE))
         .all(db)
         .await?;
     let mut marked = 0;
     for order in unserved {
-        let from = OrderState::parse(&order.state).unwrap_or(OrderState::Booked);
         let change = StateChange {
-            from,
+            from: order.state,
             to: OrderState::NoShow,
             actor,
             note: None,
@@ -748,28 +736,22 @@ pub async fn mark_no_shows(
 /// Every ended slot with live orders, everywhere: what the background sweep marks as no-shows.
 pub async fn sweep_no_shows(state: &AppState) -> AppResult<u32> {
     use sea_orm::QuerySelect;
-    let slots: Vec<(i64, chrono::NaiveDate, String)> = meal_order::Entity::find()
+    let slots: Vec<(i64, chrono::NaiveDate, Slot)> = meal_order::Entity::find()
         .select_only()
         .column(meal_order::Column::MealPointId)
         .column(meal_order::Column::Date)
         .column(meal_order::Column::Slot)
         .distinct()
         .filter(meal_order::Column::Date.lte(state.clock.today()))
-        .filter(meal_order::Column::State.is_in([
-            OrderState::Booked.as_str(),
-            OrderState::OutForDelivery.as_str(),
-        ]))
+        .filter(meal_order::Column::State.is_in(OrderState::LIVE))
         .into_tuple()
         .all(&state.db)
         .await?;
     let mut marked = 0;
     for (meal_point_id, date, slot) in slots {
-        let Some(slot) = Slot::parse(&slot) else {
-            continue;
-        };
         match mark_no_shows(state, None, meal_point_id, date, slot).await {
             Ok(n) => marked += n,
-            Err(err) if err.code == "SLOT_NOT_OVER" => {}
+            Err(OrderError::Rule(OrderRuleError::SlotNotOver)) => {}
             Err(err) => tracing::warn!(%err, meal_point_id, %date, "no-show sweep failed"),
         }
     }
@@ -801,7 +783,7 @@ pub async fn cancel_for_closure(
     let booked = meal_order::Entity::find()
         .filter(meal_order::Column::MealPointId.eq(meal_point_id))
         .filter(meal_order::Column::Date.gte(state.clock.today()))
-        .filter(meal_order::Column::State.eq(OrderState::Booked.as_str()))
+        .filter(meal_order::Column::State.eq(OrderState::Booked))
         .all(&state.db)
         .await?;
     let now = state.clock.now();
@@ -811,8 +793,8 @@ pub async fn cancel_for_closure(
         match cancel_unchecked(state, Some(actor), &order, &lines, reason, now).await {
             Ok(_) => cancelled += 1,
             // Served or cancelled meanwhile: nothing to do for this one.
-            Err(err) if err.code == "ORDER_STATE_CONFLICT" => {}
-            Err(err) => return Err(err),
+            Err(OrderError::Rule(OrderRuleError::IllegalTransition { .. })) => {}
+            Err(err) => return Err(err.into()),
         }
     }
     Ok(cancelled)

@@ -15,6 +15,7 @@ use super::{
     rules::OrderState,
 };
 use crate::error::{AppError, AppResult};
+use vocabulary::Slot;
 
 /// How far back idempotency keys and cancellations are remembered in a rebuilt store; matches
 /// the Redis store's record lifetime.
@@ -104,18 +105,21 @@ pub async fn subsidised_meals_in_slot(
     db: &impl ConnectionTrait,
     elder_id: i64,
     date: NaiveDate,
-    slot: &str,
+    slot: Slot,
 ) -> AppResult<u32> {
     let orders = meal_order::Entity::find()
         .filter(meal_order::Column::ElderId.eq(elder_id))
         .filter(meal_order::Column::Date.eq(date))
         .filter(meal_order::Column::Slot.eq(slot))
         .filter(meal_order::Column::SubsidyFen.gt(0))
-        .filter(meal_order::Column::State.is_in([
-            OrderState::Booked.as_str(),
-            OrderState::OutForDelivery.as_str(),
-            OrderState::Served.as_str(),
-        ]))
+        .filter(
+            meal_order::Column::State.is_in(
+                OrderState::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| s.is_cooked_for()),
+            ),
+        )
         .count(db)
         .await?;
     Ok(u32::try_from(orders).unwrap_or(u32::MAX))
@@ -143,16 +147,16 @@ pub async fn transition(
     ) -> sea_orm::UpdateMany<meal_order::Entity>,
 ) -> AppResult<bool> {
     let update = meal_order::Entity::update_many()
-        .col_expr(meal_order::Column::State, Expr::value(change.to.as_str()))
+        .col_expr(meal_order::Column::State, Expr::value(change.to))
         .col_expr(meal_order::Column::UpdatedAt, Expr::value(change.at))
         .filter(meal_order::Column::Id.eq(order_id))
-        .filter(meal_order::Column::State.eq(change.from.as_str()));
+        .filter(meal_order::Column::State.eq(change.from));
     let moved = extra(update).exec(txn).await?.rows_affected == 1;
     if moved {
         order_event::Entity::insert(order_event::ActiveModel {
             order_id: Set(order_id.to_string()),
-            from_state: Set(Some(change.from.as_str().to_string())),
-            to_state: Set(change.to.as_str().to_string()),
+            from_state: Set(Some(change.from)),
+            to_state: Set(change.to),
             actor_account_id: Set(change.actor),
             note: Set(change.note.map(str::to_string)),
             at: Set(change.at),
@@ -206,7 +210,7 @@ pub async fn reservation_snapshot(
         })
         .collect();
 
-    let upcoming: Vec<(i64, NaiveDate, String, String)> = meal_order::Entity::find()
+    let upcoming: Vec<(i64, NaiveDate, Slot, OrderState)> = meal_order::Entity::find()
         .select_only()
         .column(meal_order::Column::ElderId)
         .column(meal_order::Column::Date)
@@ -217,10 +221,10 @@ pub async fn reservation_snapshot(
         .into_tuple()
         .all(db)
         .await?;
-    let mut counts: std::collections::BTreeMap<(i64, NaiveDate, String), u32> = Default::default();
+    let mut counts: std::collections::BTreeMap<(i64, NaiveDate, Slot), u32> = Default::default();
     for (elder_id, date, slot, state) in upcoming {
         // The store counts every order it reserved until it is released by a cancellation.
-        if state != OrderState::Cancelled.as_str() {
+        if state != OrderState::Cancelled {
             *counts.entry((elder_id, date, slot)).or_default() += 1;
         }
     }
@@ -229,12 +233,12 @@ pub async fn reservation_snapshot(
         .map(|((elder_id, date, slot), live_orders)| ElderQuota {
             elder_id,
             date,
-            slot,
+            slot: slot.as_str().to_string(),
             live_orders,
         })
         .collect();
 
-    let recent: Vec<(String, i64, String, String)> = meal_order::Entity::find()
+    let recent: Vec<(String, i64, String, OrderState)> = meal_order::Entity::find()
         .select_only()
         .column(meal_order::Column::Id)
         .column(meal_order::Column::AccountId)
@@ -247,7 +251,7 @@ pub async fn reservation_snapshot(
         .await?;
     let released_orders = recent
         .iter()
-        .filter(|(_, _, _, state)| state == OrderState::Cancelled.as_str())
+        .filter(|(_, _, _, state)| *state == OrderState::Cancelled)
         .map(|(id, _, _, _)| id.clone())
         .collect();
     let idempotency = recent

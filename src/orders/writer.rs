@@ -27,6 +27,8 @@ use sea_orm::{
 };
 use tokio::sync::{mpsc, oneshot};
 
+use crate::db::UniqueKey;
+
 /// Orders in one transaction at most. Large enough to absorb a stampede, small enough that one
 /// statement stays well under any parameter limit (SQLite allows 32,766 bound values).
 pub const MAX_BATCH: usize = 200;
@@ -171,7 +173,7 @@ async fn insert_orders(
     order_event::Entity::insert_many(orders.iter().map(|o| order_event::ActiveModel {
         order_id: Set(o.order.id.clone()),
         from_state: Set(None),
-        to_state: Set(o.order.state.clone()),
+        to_state: Set(o.order.state),
         actor_account_id: Set(Some(o.order.account_id)),
         note: Set(None),
         at: Set(o.order.created_at),
@@ -225,14 +227,9 @@ async fn take_portions(
 }
 
 fn classify(err: DbErr) -> PersistError {
-    if crate::auth::store::is_unique_violation(&err) {
-        let text = err.to_string();
-        if text.contains("client_key") || text.contains("idempotency") {
-            return PersistError::IdempotencyKeyReused;
-        }
-        if text.contains("pickup_code") {
-            return PersistError::PickupCodeTaken;
-        }
+    match crate::db::unique_violation(&err) {
+        Some(UniqueKey::OrderClientKey) => PersistError::IdempotencyKeyReused,
+        Some(UniqueKey::OrderPickupCode) => PersistError::PickupCodeTaken,
+        _ => PersistError::Database(err),
     }
-    PersistError::Database(err)
 }

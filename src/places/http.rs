@@ -1,6 +1,7 @@
 //! The public place tree.
 
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+use vocabulary::DistrictKind;
 
 use super::store;
 use crate::{api::ApiTags, error::AppResult, state::AppState};
@@ -14,7 +15,7 @@ struct DistrictView {
     /// GB/T 2260 code, or a local code for a management zone (e.g. `CZ-ETDZ`).
     code: String,
     name: String,
-    kind: String,
+    kind: DistrictKind,
     city: String,
 }
 

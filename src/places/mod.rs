@@ -9,13 +9,15 @@ pub const CITY: &str = "常州市";
 
 /// Changzhou's districts as the city lists them (a copy of shared/data/changzhou-districts.csv,
 /// kept in the repository so a fresh clone can seed them).
+use vocabulary::DistrictKind;
+
 pub const CHANGZHOU_DISTRICTS_CSV: &str = include_str!("changzhou-districts.csv");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DistrictRecord {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: DistrictKind,
 }
 
 /// Reads the districts CSV (`code,name,kind,note`).
@@ -40,7 +42,11 @@ pub fn parse_districts_csv(csv: &str) -> Result<Vec<DistrictRecord>, String> {
             Ok(DistrictRecord {
                 code: next("code")?,
                 name: next("name")?,
-                kind: next("kind")?,
+                kind: {
+                    let kind = next("kind")?;
+                    DistrictKind::parse(&kind)
+                        .ok_or_else(|| format!("line {}: unknown district kind `{kind}`", i + 2))?
+                },
             })
         })
         .collect()
@@ -48,6 +54,8 @@ pub fn parse_districts_csv(csv: &str) -> Result<Vec<DistrictRecord>, String> {
 
 #[cfg(test)]
 mod tests {
+    use vocabulary::DistrictKind;
+
     #[test]
     fn the_changzhou_file_has_seven_districts() {
         let districts = super::parse_districts_csv(super::CHANGZHOU_DISTRICTS_CSV).unwrap();
@@ -60,7 +68,7 @@ mod tests {
         assert!(
             districts
                 .iter()
-                .any(|d| d.code == "CZ-ETDZ" && d.kind == "management zone")
+                .any(|d| d.code == "CZ-ETDZ" && d.kind == DistrictKind::ManagementZone)
         );
     }
 

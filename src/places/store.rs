@@ -56,7 +56,7 @@ pub async fn insert_districts(
     district::Entity::insert_many(districts.iter().map(|d| district::ActiveModel {
         code: Set(d.code.clone()),
         name: Set(d.name.clone()),
-        kind: Set(d.kind.clone()),
+        kind: Set(d.kind),
         city: Set(city.to_string()),
     }))
     .exec(db)

@@ -117,8 +117,7 @@ impl ReconciliationView {
 struct ReviewView {
     district_code: String,
     district_name: String,
-    /// `pending`, `confirmed` or `disputed`.
-    decision: String,
+    decision: Decision,
     decision_label: String,
     /// Shown to the city and to the district itself.
     #[oai(skip_serializing_if_is_none)]
@@ -134,8 +133,7 @@ struct RunView {
     id: i64,
     period_from: NaiveDate,
     period_to: NaiveDate,
-    /// `draft`, `submitted` or `locked`.
-    state: String,
+    state: RunState,
     state_label: String,
     created_by: i64,
     created_at: DateTime<Utc>,
@@ -161,7 +159,7 @@ struct RunSummary {
     id: i64,
     period_from: NaiveDate,
     period_to: NaiveDate,
-    state: String,
+    state: RunState,
     state_label: String,
     created_at: DateTime<Utc>,
     #[oai(skip_serializing_if_is_none)]
@@ -277,8 +275,8 @@ struct NetPositions {
 struct AdjustmentView {
     id: i64,
     order_id: String,
-    /// `late_served` (counted late) or `invalid` (taken back).
-    kind: String,
+    /// Counted late, or taken back.
+    kind: AdjustmentKind,
     kind_label: String,
     order_date: NaiveDate,
     meal_point_id: i64,
@@ -318,7 +316,7 @@ struct AuditEntry {
     #[oai(skip_serializing_if_is_none)]
     note: Option<String>,
     actor_account_id: i64,
-    actor_role: String,
+    actor_role: Role,
     at: DateTime<Utc>,
 }
 
@@ -377,17 +375,14 @@ impl SettlementApi {
         let runs = store::list_runs(&self.state.db).await?;
         Ok(Json(
             runs.into_iter()
-                .map(|r| {
-                    let state = RunState::parse(&r.state);
-                    RunSummary {
-                        id: r.id,
-                        period_from: r.period_from,
-                        period_to: r.period_to,
-                        state_label: state.map(|s| s.label_zh()).unwrap_or_default().into(),
-                        state: r.state,
-                        created_at: r.created_at,
-                        locked_at: r.locked_at,
-                    }
+                .map(|r| RunSummary {
+                    id: r.id,
+                    period_from: r.period_from,
+                    period_to: r.period_to,
+                    state_label: r.state.label_zh().into(),
+                    state: r.state,
+                    created_at: r.created_at,
+                    locked_at: r.locked_at,
                 })
                 .collect(),
         ))
@@ -742,10 +737,7 @@ fn adjustment_view(a: entity::settlement_adjustment::Model) -> AdjustmentView {
     let figures = store::adjustment_figures(&a);
     AdjustmentView {
         id: a.id,
-        kind_label: AdjustmentKind::parse(&a.kind)
-            .map(|k| k.label_zh())
-            .unwrap_or_default()
-            .into(),
+        kind_label: a.kind.label_zh().into(),
         kind: a.kind,
         order_id: a.order_id,
         order_date: a.order_date,
@@ -786,24 +778,23 @@ impl SettlementApi {
             .await?
             .into_iter()
             .map(|r| {
-                let decision = Decision::parse(&r.decision).unwrap_or(Decision::Pending);
+                let decision = r.decision;
                 ReviewView {
                     district_name: s.name(&r.district_code),
                     comment: r.comment.filter(|_| viewer.sees_district(&r.district_code)),
                     district_code: r.district_code,
-                    decision: decision.as_str().into(),
+                    decision,
                     decision_label: decision.label_zh().into(),
                     account_id: r.account_id,
                     decided_at: r.decided_at,
                 }
             })
             .collect();
-        let state = RunState::parse(&run.state);
         Ok(RunView {
             id: run.id,
             period_from: run.period_from,
             period_to: run.period_to,
-            state_label: state.map(|s| s.label_zh()).unwrap_or_default().into(),
+            state_label: run.state.label_zh().into(),
             state: run.state,
             created_by: run.created_by,
             created_at: run.created_at,

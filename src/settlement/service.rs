@@ -50,7 +50,7 @@ pub async fn create_run(
     let created = run::ActiveModel {
         period_from: Set(from),
         period_to: Set(to),
-        state: Set(RunState::Draft.as_str().to_string()),
+        state: Set(RunState::Draft),
         created_by: Set(caller.account_id),
         created_at: Set(now),
         computed_at: Set(now),
@@ -250,12 +250,7 @@ pub async fn approve(state: &AppState, caller: &Caller, run_id: i64) -> AppResul
     let reviews: Vec<(String, Decision)> = store::reviews_of(&txn, run.id)
         .await?
         .into_iter()
-        .map(|r| {
-            (
-                r.district_code,
-                Decision::parse(&r.decision).unwrap_or(Decision::Pending),
-            )
-        })
+        .map(|r| (r.district_code, r.decision))
         .collect();
     rules::check_all_confirmed(&reviews)?;
     store::set_state(&txn, run.id, RunState::Submitted, next, |u| {
@@ -307,10 +302,7 @@ pub async fn add_invalid_adjustment(
         return Err(not_found());
     }
     let earlier = store::adjustments_for_order(&txn, order_id).await?;
-    if earlier
-        .iter()
-        .any(|a| a.kind == AdjustmentKind::Invalid.as_str())
-    {
+    if earlier.iter().any(|a| a.kind == AdjustmentKind::Invalid) {
         return Err(AppError::conflict(
             "ORDER_ALREADY_ADJUSTED",
             "该订单已作为无效餐冲减过",
@@ -321,12 +313,9 @@ pub async fn add_invalid_adjustment(
     let covering = store::run_covering(&txn, order.date).await?;
     let in_lines = covering.as_ref().is_some_and(|c| {
         c.id == run.id
-            || (c.state == RunState::Locked.as_str()
-                && served_at.is_some_and(|at| at <= c.computed_at))
+            || (c.state == RunState::Locked && served_at.is_some_and(|at| at <= c.computed_at))
     });
-    let carried_late = earlier
-        .iter()
-        .any(|a| a.kind == AdjustmentKind::LateServed.as_str());
+    let carried_late = earlier.iter().any(|a| a.kind == AdjustmentKind::LateServed);
     if !(in_lines || carried_late) {
         return Err(AppError::conflict(
             "ORDER_NOT_SETTLED",

@@ -287,7 +287,7 @@ pub async fn insert_adjustment(
     Ok(adjustment::ActiveModel {
         run_id: Set(run_id),
         order_id: Set(order.id.clone()),
-        kind: Set(kind.as_str().to_string()),
+        kind: Set(kind),
         order_date: Set(order.date),
         meal_point_id: Set(order.meal_point_id),
         meal_point_name: Set(order.meal_point_name.clone()),
@@ -355,7 +355,7 @@ pub async fn reconciliation_of(
     db: &impl ConnectionTrait,
     run: &run::Model,
 ) -> AppResult<Reconciliation> {
-    if RunState::parse(&run.state) != Some(RunState::Draft)
+    if run.state != RunState::Draft
         && let Some(json) = &run.reconciliation_json
         && let Ok(stored) = serde_json::from_str::<Reconciliation>(json)
     {
@@ -381,7 +381,7 @@ pub async fn lock_step(
     step: Step,
 ) -> AppResult<(run::Model, RunState)> {
     let run = require_run(db, run_id).await?;
-    let state = RunState::parse(&run.state).unwrap_or(RunState::Locked);
+    let state = run.state;
     let next = rules::next_state(state, step)?;
     Ok((run, next))
 }
@@ -507,7 +507,7 @@ pub async fn open_reviews(
         review::ActiveModel {
             run_id: Set(run_id),
             district_code: Set(district.clone()),
-            decision: Set(Decision::Pending.as_str().to_string()),
+            decision: Set(Decision::Pending),
             ..Default::default()
         }
         .insert(db)
@@ -570,7 +570,7 @@ pub async fn audit(
         other_district_code: Set(entry.districts.1.map(str::to_string)),
         note: Set(entry.note.map(|n| n.chars().take(500).collect())),
         actor_account_id: Set(caller.account_id),
-        actor_role: Set(caller.role.as_str().to_string()),
+        actor_role: Set(caller.role),
         at: Set(now),
         ..Default::default()
     }

@@ -4,15 +4,15 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::subsidy_policy;
 use poem_openapi::{
-    ApiRequest, Enum, Object, OpenApi,
+    ApiRequest, Object, OpenApi,
     param::{Path, Query},
     payload::{Json, PlainText},
 };
 use sea_orm::TransactionTrait;
 
 use super::{
-    Category, CrossDistrictStandard, FunderLevel, NotSubsidised, PolicyError, Quote, ServiceMode,
-    Slot, parse_policy, service, store,
+    CrossDistrictStandard, FunderLevel, NotSubsidised, PolicyError, Quote, ServiceMode, Slot,
+    parse_policy, service, store,
     versions::{self, PolicyStatus},
 };
 use crate::{
@@ -28,143 +28,6 @@ use crate::{
 
 pub struct SubsidyApi {
     pub state: AppState,
-}
-
-// ---------------------------------------------------------------------------------------------
-// The subsidy vocabulary on the wire (the same machine names as the policy file)
-// ---------------------------------------------------------------------------------------------
-
-/// An eligibility category: 特困分散供养, 特困集中供养, 低保, 低保边缘/低收入, 经济困难失能/半失能/失智,
-/// 计划生育特殊家庭, 重点优抚, 重度残疾, 独居/空巢.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case", rename = "Category")]
-pub enum ApiCategory {
-    TekunDispersed,
-    TekunCentralized,
-    Dibao,
-    DibaoEdge,
-    DisabledLowIncome,
-    SpecialFamily,
-    KeyEntitled,
-    SevereDisability,
-    LivingAlone,
-}
-
-impl From<ApiCategory> for Category {
-    fn from(category: ApiCategory) -> Self {
-        match category {
-            ApiCategory::TekunDispersed => Category::TekunDispersed,
-            ApiCategory::TekunCentralized => Category::TekunCentralized,
-            ApiCategory::Dibao => Category::Dibao,
-            ApiCategory::DibaoEdge => Category::DibaoEdge,
-            ApiCategory::DisabledLowIncome => Category::DisabledLowIncome,
-            ApiCategory::SpecialFamily => Category::SpecialFamily,
-            ApiCategory::KeyEntitled => Category::KeyEntitled,
-            ApiCategory::SevereDisability => Category::SevereDisability,
-            ApiCategory::LivingAlone => Category::LivingAlone,
-        }
-    }
-}
-
-impl From<Category> for ApiCategory {
-    fn from(category: Category) -> Self {
-        match category {
-            Category::TekunDispersed => ApiCategory::TekunDispersed,
-            Category::TekunCentralized => ApiCategory::TekunCentralized,
-            Category::Dibao => ApiCategory::Dibao,
-            Category::DibaoEdge => ApiCategory::DibaoEdge,
-            Category::DisabledLowIncome => ApiCategory::DisabledLowIncome,
-            Category::SpecialFamily => ApiCategory::SpecialFamily,
-            Category::KeyEntitled => ApiCategory::KeyEntitled,
-            Category::SevereDisability => ApiCategory::SevereDisability,
-            Category::LivingAlone => ApiCategory::LivingAlone,
-        }
-    }
-}
-
-/// A meal slot: 早餐, 午餐, 晚餐.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case", rename = "Slot")]
-pub enum ApiSlot {
-    Breakfast,
-    Lunch,
-    Dinner,
-}
-
-impl From<Slot> for ApiSlot {
-    fn from(slot: Slot) -> Self {
-        match slot {
-            Slot::Breakfast => ApiSlot::Breakfast,
-            Slot::Lunch => ApiSlot::Lunch,
-            Slot::Dinner => ApiSlot::Dinner,
-        }
-    }
-}
-
-impl From<ApiSlot> for Slot {
-    fn from(slot: ApiSlot) -> Self {
-        match slot {
-            ApiSlot::Breakfast => Slot::Breakfast,
-            ApiSlot::Lunch => Slot::Lunch,
-            ApiSlot::Dinner => Slot::Dinner,
-        }
-    }
-}
-
-/// How the elder gets the meal: 堂食, 自取, 送餐.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case", rename = "ServiceMode")]
-pub enum ApiServiceMode {
-    DineIn,
-    Pickup,
-    Delivery,
-}
-
-impl From<ApiServiceMode> for ServiceMode {
-    fn from(mode: ApiServiceMode) -> Self {
-        match mode {
-            ApiServiceMode::DineIn => ServiceMode::DineIn,
-            ApiServiceMode::Pickup => ServiceMode::Pickup,
-            ApiServiceMode::Delivery => ServiceMode::Delivery,
-        }
-    }
-}
-
-/// Who funds an amount: 市级, 区级, 街道级.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case", rename = "FunderLevel")]
-pub enum ApiFunderLevel {
-    City,
-    District,
-    Street,
-}
-
-impl From<FunderLevel> for ApiFunderLevel {
-    fn from(level: FunderLevel) -> Self {
-        match level {
-            FunderLevel::City => ApiFunderLevel::City,
-            FunderLevel::District => ApiFunderLevel::District,
-            FunderLevel::Street => ApiFunderLevel::Street,
-        }
-    }
-}
-
-/// Whose standard applies when an elder eats outside the hukou district: `hukou` (户籍地标准)
-/// or `service` (就餐地标准).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case", rename = "CrossDistrictStandard")]
-pub enum ApiCrossDistrictStandard {
-    Hukou,
-    Service,
-}
-
-impl From<CrossDistrictStandard> for ApiCrossDistrictStandard {
-    fn from(standard: CrossDistrictStandard) -> Self {
-        match standard {
-            CrossDistrictStandard::Hukou => ApiCrossDistrictStandard::Hukou,
-            CrossDistrictStandard::Service => ApiCrossDistrictStandard::Service,
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,7 +64,7 @@ struct PolicyView {
     status: PolicyStatus,
     #[oai(skip_serializing_if_is_none)]
     city: Option<String>,
-    cross_district_standard: ApiCrossDistrictStandard,
+    cross_district_standard: CrossDistrictStandard,
     /// No subsidy below this gross price (the default standard's).
     min_meal_price: Yuan,
     /// Subsidised meals per elder, date and slot; absent means no cap.
@@ -230,7 +93,7 @@ struct PolicyPage {
 
 #[derive(Object)]
 struct QuoteLineView {
-    level: ApiFunderLevel,
+    level: FunderLevel,
     /// 市级 / 区级 / 街道级
     level_label: String,
     /// The district whose budget pays (the elder's hukou district); absent for the city level.
@@ -243,7 +106,7 @@ struct QuoteLineView {
 struct FiredRuleView {
     /// `rule[3]` or `district 320402 rule[1]`, numbered from 1 in file order.
     rule_ref: String,
-    level: ApiFunderLevel,
+    level: FunderLevel,
     /// Zero for a rule that lost to a larger one of its group.
     amount: Yuan,
     /// Why it applied, in Chinese.
@@ -252,7 +115,7 @@ struct FiredRuleView {
 
 #[derive(Object)]
 struct LevelCutView {
-    level: ApiFunderLevel,
+    level: FunderLevel,
     amount: Yuan,
 }
 
@@ -269,8 +132,8 @@ struct NotSubsidisedView {
 struct QuoteView {
     elder_id: i64,
     meal_date: NaiveDate,
-    slot: ApiSlot,
-    mode: ApiServiceMode,
+    slot: Slot,
+    mode: ServiceMode,
     meal_point_district_code: String,
     gross: Yuan,
     subsidy_total: Yuan,
@@ -436,11 +299,11 @@ impl SubsidyApi {
         &self,
         auth: BearerAuth,
         id: Path<i64>,
-        mode: Query<ApiServiceMode>,
+        mode: Query<ServiceMode>,
         offering: Query<Option<i64>>,
         meal_point_district: Query<Option<String>>,
         date: Query<Option<NaiveDate>>,
-        slot: Query<Option<ApiSlot>>,
+        slot: Query<Option<Slot>>,
         gross: Query<Option<Yuan>>,
     ) -> AppResult<Json<QuoteView>> {
         let caller = auth.allow(&[
@@ -457,11 +320,11 @@ impl SubsidyApi {
                 let meal_point =
                     crate::meal_points::store::require_meal_point(db, offering.meal_point_id)
                         .await?;
-                let slot = crate::menus::store::slot_of(&offering)?;
+                let slot = offering.slot;
                 MealToQuote {
                     district: meal_point.district_code,
                     date: offering.date,
-                    slot: slot.into(),
+                    slot,
                     gross: Yuan::from_fen(offering.price_fen),
                 }
             }
@@ -485,20 +348,16 @@ impl SubsidyApi {
                 }
             }
         };
-        let already = crate::orders::store::subsidised_meals_in_slot(
-            db,
-            elder.id,
-            meal.date,
-            Slot::from(meal.slot).as_str(),
-        )
-        .await?;
+        let already =
+            crate::orders::store::subsidised_meals_in_slot(db, elder.id, meal.date, meal.slot)
+                .await?;
         let quote = service::quote_for_elder(
             db,
             &self.state.caches,
             &elder,
             meal.date,
-            meal.slot.into(),
-            mode.0.into(),
+            meal.slot,
+            mode.0,
             &meal.district,
             meal.gross,
             already,
@@ -519,7 +378,7 @@ impl SubsidyApi {
 struct MealToQuote {
     district: String,
     date: NaiveDate,
-    slot: ApiSlot,
+    slot: Slot,
     gross: Yuan,
 }
 
@@ -553,7 +412,7 @@ impl SubsidyApi {
             version: row.version,
             effective_from: row.effective_from,
             city: policy.city,
-            cross_district_standard: policy.cross_district_standard.into(),
+            cross_district_standard: policy.cross_district_standard,
             min_meal_price: Yuan::new(policy.min_meal_price),
             max_subsidised_per_slot: policy.max_subsidised_per_slot,
             rule_count: u32::try_from(policy.rules.len()).unwrap_or(u32::MAX),
@@ -598,8 +457,8 @@ fn problem(error: &PolicyError) -> Problem {
 fn quote_view(
     elder_id: i64,
     meal_date: NaiveDate,
-    slot: ApiSlot,
-    mode: ApiServiceMode,
+    slot: Slot,
+    mode: ServiceMode,
     meal_point_district_code: String,
     quote: Quote,
 ) -> QuoteView {
@@ -616,7 +475,7 @@ fn quote_view(
             .lines
             .into_iter()
             .map(|line| QuoteLineView {
-                level: line.level.into(),
+                level: line.level,
                 level_label: line.level.label_zh().to_string(),
                 funding_district_code: line.funding_district,
                 amount: Yuan::new(line.amount),
@@ -630,7 +489,7 @@ fn quote_view(
             .into_iter()
             .map(|fired| FiredRuleView {
                 rule_ref: fired.rule_ref,
-                level: fired.level.into(),
+                level: fired.level,
                 amount: Yuan::new(fired.amount),
                 note: fired.note_zh,
             })
@@ -639,7 +498,7 @@ fn quote_view(
             .capped_at_gross
             .into_iter()
             .map(|cut| LevelCutView {
-                level: cut.level.into(),
+                level: cut.level,
                 amount: Yuan::new(cut.amount),
             })
             .collect(),

@@ -649,9 +649,9 @@ trait Vocabulary: Copy + 'static {
 impl Vocabulary for Category {
     const WHAT_ZH: &'static str = "老人类别";
     const UNKNOWN: PolicyErrorKind = PolicyErrorKind::UnknownCategory;
-    const ALL: &'static [Self] = &Category::ALL;
+    const ALL: &'static [Self] = Category::ALL;
     fn name(self) -> &'static str {
-        self.code()
+        self.as_str()
     }
     fn label(self) -> &'static str {
         self.label_zh()
@@ -661,7 +661,7 @@ impl Vocabulary for Category {
 impl Vocabulary for Slot {
     const WHAT_ZH: &'static str = "餐次";
     const UNKNOWN: PolicyErrorKind = PolicyErrorKind::UnknownSlot;
-    const ALL: &'static [Self] = &Slot::ALL;
+    const ALL: &'static [Self] = Slot::ALL;
     fn name(self) -> &'static str {
         self.as_str()
     }
@@ -673,7 +673,7 @@ impl Vocabulary for Slot {
 impl Vocabulary for ServiceMode {
     const WHAT_ZH: &'static str = "服务方式";
     const UNKNOWN: PolicyErrorKind = PolicyErrorKind::UnknownMode;
-    const ALL: &'static [Self] = &ServiceMode::ALL;
+    const ALL: &'static [Self] = ServiceMode::ALL;
     fn name(self) -> &'static str {
         self.as_str()
     }
@@ -685,7 +685,7 @@ impl Vocabulary for ServiceMode {
 impl Vocabulary for FunderLevel {
     const WHAT_ZH: &'static str = "出资层级";
     const UNKNOWN: PolicyErrorKind = PolicyErrorKind::UnknownLevel;
-    const ALL: &'static [Self] = &FunderLevel::ALL;
+    const ALL: &'static [Self] = FunderLevel::ALL;
     fn name(self) -> &'static str {
         self.as_str()
     }
@@ -697,7 +697,7 @@ impl Vocabulary for FunderLevel {
 impl Vocabulary for CrossDistrictStandard {
     const WHAT_ZH: &'static str = "跨区补贴标准";
     const UNKNOWN: PolicyErrorKind = PolicyErrorKind::UnknownStandard;
-    const ALL: &'static [Self] = &CrossDistrictStandard::ALL;
+    const ALL: &'static [Self] = CrossDistrictStandard::ALL;
     fn name(self) -> &'static str {
         self.as_str()
     }

@@ -165,7 +165,8 @@ pub fn quote(policy: &Policy, input: &QuoteInput) -> Quote {
     quote.capped_at_gross = cap_at_gross(&mut by_level, rules_total - gross);
 
     quote.lines = FunderLevel::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter_map(|level| {
             let amount = by_level.get(&level).copied().unwrap_or_default();
             (amount > Decimal::ZERO).then(|| SubsidyLine {

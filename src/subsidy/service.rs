@@ -34,7 +34,7 @@ pub async fn quote_for_elder(
     subsidised_meals_already_in_slot: u32,
 ) -> AppResult<Quote> {
     check_gross(gross)?;
-    if elder.status != ElderStatus::Active.as_str() {
+    if elder.status != ElderStatus::Active {
         return Err(AppError::conflict(
             "ELDER_NOT_ACTIVE",
             "这位老人的登记还未审核通过，暂不能享受助餐补贴",
@@ -44,7 +44,7 @@ pub async fn quote_for_elder(
         .await?
         .iter()
         .map(|row| {
-            Category::parse(&row.category).ok_or_else(|| {
+            Some(row.category).ok_or_else(|| {
                 AppError::internal(std::io::Error::other(format!(
                     "elder_category {} has unknown category {}",
                     row.id, row.category

@@ -12,7 +12,7 @@ use super::{
     versions::{self, PublishRefusal},
 };
 use crate::{
-    auth::store::is_unique_violation,
+    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
     pagination::PageRequest,
 };
@@ -127,15 +127,10 @@ pub async fn publish_policy(
     }
     insert_policy(db, policy, source, by, now)
         .await
-        .map_err(|err| {
-            if !is_unique_violation(&err) {
-                return err.into();
-            }
-            if err.to_string().contains("version") {
-                version_exists(&policy.version)
-            } else {
-                date_taken(policy.effective_from)
-            }
+        .map_err(|err| match unique_violation(&err) {
+            Some(UniqueKey::PolicyVersion) => version_exists(&policy.version),
+            Some(UniqueKey::PolicyLiveDate) => date_taken(policy.effective_from),
+            _ => err.into(),
         })
 }
 

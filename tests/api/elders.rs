@@ -751,7 +751,7 @@ async fn categories_are_added_and_removed_with_their_history() {
         .assert_error(409, "CATEGORY_ALREADY_RECORDED");
     app.post(&path, Some(&tianning), json!({ "category": "rich" }))
         .await
-        .assert_error(400, "INVALID_BODY");
+        .assert_field_error(400, "UNKNOWN_VALUE", "category");
 
     let removed = app.delete(&format!("{path}/dibao"), Some(&zhonglou)).await;
     assert_eq!(removed.assert_ok()["categories"], json!([]));

@@ -473,7 +473,11 @@ async fn a_food_safety_complaint_escalates_by_itself_when_its_deadline_passes() 
             .unwrap()
             .unwrap()
     };
-    assert_eq!(stored.state, "escalated", "escalated before anyone read it");
+    assert_eq!(
+        stored.state,
+        vocabulary::ComplaintState::Escalated,
+        "escalated before anyone read it"
+    );
     let read = app.get(&food_path, Some(&family)).await;
     let read = read.assert_ok();
     assert_eq!(read["state"], "escalated");
@@ -537,7 +541,7 @@ async fn each_step_keeps_who_when_and_what_and_the_complainant_sees_progress() {
         complaint(kitchen.meal_point_id, None, "noise", "太吵"),
     )
     .await
-    .assert_field_error(400, "CATEGORY_INVALID", "category");
+    .assert_field_error(400, "UNKNOWN_VALUE", "category");
     app.post(
         "/api/v1/complaints",
         Some(&family),

@@ -15,5 +15,6 @@ mod menus;
 mod openapi;
 mod orders;
 mod places;
+mod schema;
 mod settlement;
 mod subsidy;

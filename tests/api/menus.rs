@@ -543,8 +543,8 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
         (
             with("slot", json!("brunch")),
             400,
-            "UNKNOWN_SLOT",
-            "offerings[1].slot",
+            "UNKNOWN_VALUE",
+            "offerings.slot",
         ),
         (
             with("dish_id", json!(retired)),

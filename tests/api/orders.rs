@@ -605,8 +605,8 @@ async fn bad_bookings_are_refused_with_the_field_named_and_change_nothing() {
             json!([{ "offering_id": offering, "quantity": 9 }]),
             "ORDER_QUANTITY_INVALID",
         ),
-        ("mode", json!("teleport"), "MODE_INVALID"),
-        ("slot", json!("supper"), "SLOT_INVALID"),
+        ("mode", json!("teleport"), "UNKNOWN_VALUE"),
+        ("slot", json!("supper"), "UNKNOWN_VALUE"),
         (
             "items",
             json!([{ "offering_id": 999_999, "quantity": 1 }]),
