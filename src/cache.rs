@@ -4,11 +4,14 @@
 //! for rows that change a few times a day.
 //!
 //! Two rules keep them honest. A write made through this instance drops what it changed at once
-//! (the HTTP handler that wrote calls the `forget_*` method), so a client never sees its own change
-//! undone. A write made through another instance is seen here at most [`HOT_TTL`] later (a
+//! (the service function that wrote calls the `forget_*` method of `state::HotCaches` beside its
+//! write), so a client never sees its own change undone. A write made through another instance is seen here at most [`HOT_TTL`] later (a
 //! sign-out: [`SESSION_TTL`]). The booking never depends on a cached value for what must not be
 //! stale: portions and the elder's quota are decided by the reservation store, and the durable
 //! writer's guarded `booked` update refuses to oversell whatever the cache says.
+//!
+//! This module is the mechanism (a map whose entries expire); which caches exist, holding which
+//! domains' rows, is the composition root's business (`state::HotCaches`).
 
 use std::{
     collections::HashMap,
@@ -16,11 +19,6 @@ use std::{
     sync::{Mutex, PoisonError},
     time::{Duration, Instant},
 };
-
-use chrono::NaiveDate;
-use entity::{meal_point, offering};
-
-use crate::{auth::Caller, subsidy::Policy};
 
 /// How long a meal point, an offering, an operator assignment or a policy is trusted.
 pub const HOT_TTL: Duration = Duration::from_secs(5);
@@ -90,64 +88,6 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
     /// Drops every entry whose value fails `keep`.
     pub fn retain(&self, keep: impl Fn(&V) -> bool) {
         self.entries().retain(|_, (_, value)| keep(value));
-    }
-}
-
-/// A signed-in caller and when the session ends.
-#[derive(Clone)]
-pub struct CachedSession {
-    pub caller: Caller,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
-}
-
-/// Every hot cache of one service instance.
-pub struct HotCaches {
-    /// By the token's SHA-256.
-    pub sessions: TtlCache<String, CachedSession>,
-    pub meal_points: TtlCache<i64, meal_point::Model>,
-    /// An offering with its dish's name.
-    pub offerings: TtlCache<i64, (offering::Model, String)>,
-    /// (operator account, meal point) pairs known to be assigned; refusals are not cached.
-    pub operator_of: TtlCache<(i64, i64), ()>,
-    /// The policy in force on a date (`None`: none is).
-    pub policy_on: TtlCache<NaiveDate, Option<Policy>>,
-}
-
-impl Default for HotCaches {
-    fn default() -> Self {
-        Self {
-            sessions: TtlCache::new(SESSION_TTL),
-            meal_points: TtlCache::new(HOT_TTL),
-            offerings: TtlCache::new(HOT_TTL),
-            operator_of: TtlCache::new(HOT_TTL),
-            policy_on: TtlCache::new(HOT_TTL),
-        }
-    }
-}
-
-impl HotCaches {
-    /// A meal point's profile, hours or status changed, or a dish or offering did (hours move
-    /// offerings' cutoffs, so both go).
-    pub fn forget_catalogue(&self) {
-        self.meal_points.clear();
-        self.offerings.clear();
-    }
-
-    /// An account's role changed (a self-registered elder was approved): its sessions are read
-    /// again on their next use.
-    pub fn forget_sessions_of(&self, account_id: i64) {
-        self.sessions
-            .retain(|session| session.caller.account_id != account_id);
-    }
-
-    /// An operator was assigned to or removed from a meal point.
-    pub fn forget_operators(&self) {
-        self.operator_of.clear();
-    }
-
-    /// A policy was published or withdrawn.
-    pub fn forget_policies(&self) {
-        self.policy_on.clear();
     }
 }
 

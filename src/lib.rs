@@ -5,6 +5,8 @@
 //! configuration, the one HTTP error type, the clock, the database connection and start-up.
 
 pub mod api;
+#[cfg(test)]
+mod architecture;
 pub mod auth;
 pub mod cache;
 pub mod clock;
@@ -24,5 +26,6 @@ pub mod settlement;
 pub mod startup;
 pub mod state;
 pub mod subsidy;
+pub mod tags;
 pub mod telemetry;
 pub mod wechat;

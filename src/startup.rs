@@ -136,7 +136,13 @@ impl Application {
             attempt_limiter,
             clock: options.clock,
             config: Arc::new(config),
-            caches: Arc::new(crate::cache::HotCaches::default()),
+            caches: Arc::new(crate::state::HotCaches::default()),
+            reactions: crate::state::Reactions {
+                bookings: Arc::new(crate::orders::reactions::Bookings),
+                offerings: Arc::new(crate::menus::reactions::Reschedule),
+                ratings: Arc::new(crate::feedback::reactions::Glances),
+                capacity: Arc::new(crate::orders::reactions::Bookings),
+            },
         };
 
         let demo_accounts = if state.config.seed_demo_data {

@@ -5,11 +5,11 @@ use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::{BearerAuth, Caller, Role, password, rules, store};
 use crate::{
-    api::ApiTags,
     db::{UniqueKey, unique_violation},
     error::{AppError, AppResult, ErrorKind},
     places,
     state::AppState,
+    tags::ApiTags,
 };
 
 pub struct AuthApi {

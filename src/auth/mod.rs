@@ -15,9 +15,9 @@ use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
 use crate::{
-    cache::CachedSession,
     error::{AppError, AppResult},
     state::AppState,
+    state::CachedSession,
 };
 
 pub use vocabulary::Role;

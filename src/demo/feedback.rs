@@ -23,9 +23,9 @@ use crate::{
     },
     meal_points::store as meal_point_store,
     money::Yuan,
-    orders::{rules::OrderState, service::level_fen},
+    orders::rules::OrderState,
     state::AppState,
-    subsidy::{FunderLevel, ServiceMode, Slot},
+    subsidy::{ServiceMode, Slot},
 };
 use vocabulary::PaymentState;
 
@@ -152,6 +152,7 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
                 0,
             )
             .await?;
+            let split = crate::subsidy::FrozenSplit::of(&quote);
             let order_id = uuid::Uuid::now_v7().to_string();
             let role = account.role;
             meal_order::ActiveModel {
@@ -169,13 +170,13 @@ pub async fn seed(state: &AppState, db: &impl ConnectionTrait) -> AppResult<()> 
                 state: Set(OrderState::Served),
                 pickup_code: Set(format!("{:06}", 400_000 + n)),
                 gross_fen: Set(dish.price_fen),
-                subsidy_fen: Set(Yuan::from(quote.subsidy_total).to_fen()),
-                subsidy_city_fen: Set(level_fen(&quote, FunderLevel::City)),
-                subsidy_district_fen: Set(level_fen(&quote, FunderLevel::District)),
-                subsidy_street_fen: Set(level_fen(&quote, FunderLevel::Street)),
-                elder_share_fen: Set(Yuan::from(quote.elder_share).to_fen()),
-                policy_version: Set(Some(quote.policy_version.clone()).filter(|v| !v.is_empty())),
-                quote_json: Set(serde_json::to_string(&quote).unwrap_or_default()),
+                subsidy_fen: Set(split.subsidy_fen),
+                subsidy_city_fen: Set(split.subsidy_city_fen),
+                subsidy_district_fen: Set(split.subsidy_district_fen),
+                subsidy_street_fen: Set(split.subsidy_street_fen),
+                elder_share_fen: Set(split.elder_share_fen),
+                policy_version: Set(split.policy_version),
+                quote_json: Set(split.quote_json),
                 payment_state: Set(PaymentState::PaidAtCounter),
                 delivery_address: Set(None),
                 delivery_signed_by: Set(None),

@@ -22,7 +22,7 @@ use crate::{
     money::Yuan,
     orders::rules::OrderState,
     settlement::rules::previous_month,
-    subsidy::{self, FunderLevel, QuoteInput, ServiceMode, Slot},
+    subsidy::{self, QuoteInput, ServiceMode, Slot},
 };
 use vocabulary::{PaymentState, Role};
 
@@ -125,14 +125,7 @@ pub async fn seed(
                     subsidised_meals_already_in_slot: 0,
                 },
             );
-            let level = |level: FunderLevel| -> i64 {
-                quote
-                    .lines
-                    .iter()
-                    .filter(|l| l.level == level)
-                    .map(|l| Yuan::from(l.amount).to_fen())
-                    .sum()
-            };
+            let split = subsidy::FrozenSplit::of(&quote);
             n += 1;
             let at = |h: u32, m: u32| {
                 shanghai_to_utc(date.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()))
@@ -160,13 +153,13 @@ pub async fn seed(
                 // Unique per meal point and date, as the index requires: a running number.
                 pickup_code: Set(format!("{:06}", n % 1_000_000)),
                 gross_fen: Set(price_fen),
-                subsidy_fen: Set(Yuan::from(quote.subsidy_total).to_fen()),
-                subsidy_city_fen: Set(level(FunderLevel::City)),
-                subsidy_district_fen: Set(level(FunderLevel::District)),
-                subsidy_street_fen: Set(level(FunderLevel::Street)),
-                elder_share_fen: Set(Yuan::from(quote.elder_share).to_fen()),
-                policy_version: Set(Some(quote.policy_version.clone()).filter(|v| !v.is_empty())),
-                quote_json: Set(serde_json::to_string(&quote).unwrap_or_default()),
+                subsidy_fen: Set(split.subsidy_fen),
+                subsidy_city_fen: Set(split.subsidy_city_fen),
+                subsidy_district_fen: Set(split.subsidy_district_fen),
+                subsidy_street_fen: Set(split.subsidy_street_fen),
+                elder_share_fen: Set(split.elder_share_fen),
+                policy_version: Set(split.policy_version),
+                quote_json: Set(split.quote_json),
                 payment_state: Set(PaymentState::PaidAtCounter),
                 delivery_address: Set((mode == ServiceMode::Delivery).then(|| elder.address.clone())),
                 delivery_signed_by: Set((mode == ServiceMode::Delivery).then(|| elder.name.clone())),

@@ -25,13 +25,13 @@ use super::{
     vault::IdCardVault,
 };
 use crate::{
-    api::ApiTags,
     auth::{BearerAuth, Caller, Role},
     error::{AppError, AppResult},
     pagination::PageRequest,
     state::AppState,
-    subsidy::Category,
+    tags::ApiTags,
 };
+use vocabulary::ElderCategory;
 
 pub struct EldersApi {
     pub state: AppState,
@@ -130,7 +130,7 @@ struct NewElderRequest {
     phone: String,
     /// Eligibility categories, recorded with the clerk's name and the time.
     #[oai(default)]
-    categories: Vec<Category>,
+    categories: Vec<ElderCategory>,
 }
 
 #[derive(Object)]
@@ -166,7 +166,7 @@ struct Rejection {
 
 #[derive(Object)]
 struct CategoryRequest {
-    category: Category,
+    category: ElderCategory,
 }
 
 #[derive(Object)]
@@ -176,7 +176,7 @@ struct IdCardLookup {
 
 #[derive(Object)]
 struct CategoryView {
-    category: Category,
+    category: ElderCategory,
     /// e.g. 低保
     label: String,
     recorded_by: i64,
@@ -185,7 +185,7 @@ struct CategoryView {
 
 #[derive(Object)]
 struct CategoryHistoryView {
-    category: Category,
+    category: ElderCategory,
     label: String,
     recorded_by: i64,
     recorded_at: DateTime<Utc>,
@@ -339,7 +339,7 @@ impl EldersApi {
             account_id: None,
             created_by: caller.account_id,
         };
-        let categories: Vec<Category> = body.categories;
+        let categories: Vec<ElderCategory> = body.categories;
         let now = self.state.clock.now();
         let txn = db.begin().await?;
         let elder = store::insert_elder(&txn, &self.vault(), new, &categories, now).await?;
@@ -613,7 +613,7 @@ impl EldersApi {
         &self,
         auth: BearerAuth,
         id: Path<i64>,
-        category: Path<Category>,
+        category: Path<ElderCategory>,
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let db = &self.state.db;

@@ -15,3 +15,15 @@ pub mod store;
 pub mod vault;
 
 pub use vocabulary::{ElderStatus, LinkStatus};
+
+impl crate::error::DomainError for rules::ElderNotActive {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::Conflict
+    }
+    fn code(&self) -> &'static str {
+        "ELDER_NOT_ACTIVE"
+    }
+    fn message(&self) -> std::borrow::Cow<'static, str> {
+        "这位老人的登记还未审核通过，暂不能订餐或享受助餐补贴".into()
+    }
+}

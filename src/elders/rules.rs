@@ -2,6 +2,7 @@
 //! over plain inputs, unit-tested without a database.
 
 use chrono::{Datelike, NaiveDate};
+use vocabulary::ElderStatus;
 
 use crate::{
     auth::{Caller, Role},
@@ -229,6 +230,19 @@ pub fn link_party(caller: &Caller, family_account_id: i64, elder: ElderScope<'_>
 /// forgiven, nothing else is.
 pub fn names_match(on_record: &str, given: &str) -> bool {
     on_record.trim() == given.trim()
+}
+
+/// An elder record not (yet) in the programme: nobody books for it and no subsidy is worked out
+/// for it until a clerk has approved it. One refusal for both, so the two never drift apart.
+#[derive(Debug, thiserror::Error)]
+#[error("elder record not active")]
+pub struct ElderNotActive;
+
+pub fn require_active(status: ElderStatus) -> Result<(), ElderNotActive> {
+    match status {
+        ElderStatus::Active => Ok(()),
+        ElderStatus::PendingReview | ElderStatus::Rejected => Err(ElderNotActive),
+    }
 }
 
 #[cfg(test)]

@@ -22,8 +22,8 @@ use crate::{
     error::{AppError, AppResult},
     pagination::PageRequest,
     places,
-    subsidy::Category,
 };
+use vocabulary::ElderCategory;
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -287,7 +287,7 @@ pub async fn insert_elder(
     db: &impl ConnectionTrait,
     vault: &IdCardVault,
     new: NewElder,
-    categories: &[Category],
+    categories: &[ElderCategory],
     now: DateTime<Utc>,
 ) -> AppResult<elder::Model> {
     if find_by_id_card(db, vault, &new.id_card).await?.is_some() {
@@ -306,7 +306,7 @@ pub async fn insert_elder(
 /// Records categories for several elders at once (demo seeding uses the batch).
 pub async fn insert_categories(
     db: &impl ConnectionTrait,
-    per_elder: &[(i64, Vec<Category>)],
+    per_elder: &[(i64, Vec<ElderCategory>)],
     recorded_by: i64,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -566,7 +566,7 @@ pub async fn category_history(
 pub async fn add_category(
     db: &impl ConnectionTrait,
     elder_id: i64,
-    category: Category,
+    category: ElderCategory,
     by: i64,
     now: DateTime<Utc>,
 ) -> AppResult<elder_category::Model> {
@@ -605,7 +605,7 @@ pub async fn add_category(
 pub async fn remove_category(
     db: &impl ConnectionTrait,
     elder_id: i64,
-    category: Category,
+    category: ElderCategory,
     by: i64,
     now: DateTime<Utc>,
 ) -> AppResult<()> {

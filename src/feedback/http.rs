@@ -15,13 +15,14 @@ use super::{
     store::{self, NewRating},
 };
 use crate::{
-    api::ApiTags,
     auth::{BearerAuth, Caller, Role},
     error::{AppError, AppResult},
+    meal_points::http::RatingSummaryView,
     meal_points::store as meal_points,
     orders::{rules::OrderState, service::visible_order},
     pagination::{Page, PageRequest},
     state::AppState,
+    tags::ApiTags,
 };
 
 pub struct FeedbackApi {
@@ -96,23 +97,6 @@ enum RatingCreated {
     /// Rated.
     #[oai(status = 201)]
     Created(Json<RatingView>),
-}
-
-/// A meal point's ratings at a glance. Averages have one decimal, null without ratings.
-#[derive(Object, Clone, Debug)]
-pub struct RatingSummaryView {
-    /// Visible ratings.
-    pub count: u64,
-    pub overall: Option<f64>,
-    pub taste: Option<f64>,
-    pub portion: Option<f64>,
-    pub hygiene: Option<f64>,
-    pub service: Option<f64>,
-    /// Ratings of the recent window (`ZHUCAN_RATING_RECENT_DAYS`, default 30 days).
-    pub recent_count: u64,
-    pub recent_overall: Option<f64>,
-    /// How many ratings gave overall 1, 2, 3, 4 and 5.
-    pub distribution: Vec<u64>,
 }
 
 impl From<RatingSummary> for RatingSummaryView {

@@ -15,6 +15,7 @@
 //! - The monthly score is [`rules::monthly_score`].
 
 pub mod http;
+pub mod reactions;
 pub mod rules;
 pub mod service;
 pub mod store;

@@ -20,7 +20,6 @@ use super::{
     service, store,
 };
 use crate::{
-    api::ApiTags,
     auth::{BearerAuth, Caller, Role, password, rules as auth_rules, store as accounts},
     clock::shanghai_to_utc,
     db::{UniqueKey, unique_violation},
@@ -28,6 +27,7 @@ use crate::{
     meal_points::store as meal_points,
     pagination::{Page, PageRequest},
     state::AppState,
+    tags::ApiTags,
 };
 
 pub struct SupervisionApi {

@@ -2,14 +2,14 @@
 //! admin does (create, labels, operators) and what an operator keeps (profile, hours, status).
 
 use chrono::{NaiveDate, NaiveTime};
-use entity::{account, district, meal_point, street};
+use entity::{district, meal_point, street};
 use poem_openapi::{
     Object, OpenApi,
     param::{Path, Query},
     payload::Json,
     types::MaybeUndefined,
 };
-use sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+use sea_orm::EntityTrait;
 
 use super::{
     ADDRESS_MAX_CHARS, DEFAULT_BOOKING_DAYS_AHEAD, DEFAULT_ORDER_LEAD_MINUTES, MealPointProfile,
@@ -19,21 +19,18 @@ use super::{
         ServiceHours, ServiceModes, SlotHours, StarGrade, normalize_food_licence_no,
         normalize_live_video_url, normalize_phone,
     },
+    service::{self, ProfileChanges},
+    service_modes,
     store::{self, ListFilter},
 };
 use crate::{
-    api::ApiTags,
     auth::{BearerAuth, Role},
     error::{AppError, AppResult},
-    feedback::http::{RatingSummaryView, rating_summaries},
-    menus::{
-        self,
-        rules::{BookingPolicy, DishTag, MenuRuleError, OfferingDraft},
-    },
     pagination::{Page, PageRequest},
     state::AppState,
+    tags::ApiTags,
 };
-use vocabulary::{ServiceMode, Slot};
+use vocabulary::{DishTag, ServiceMode, Slot};
 
 pub struct MealPointsApi {
     pub state: AppState,
@@ -190,6 +187,23 @@ pub struct LabelsView {
     pub labels_zh: Vec<String>,
 }
 
+/// A meal point's ratings at a glance. Averages have one decimal, null without ratings.
+#[derive(Object, Clone, Debug)]
+pub struct RatingSummaryView {
+    /// Visible ratings.
+    pub count: u64,
+    pub overall: Option<f64>,
+    pub taste: Option<f64>,
+    pub portion: Option<f64>,
+    pub hygiene: Option<f64>,
+    pub service: Option<f64>,
+    /// Ratings of the recent window (`ZHUCAN_RATING_RECENT_DAYS`, default 30 days).
+    pub recent_count: u64,
+    pub recent_overall: Option<f64>,
+    /// How many ratings gave overall 1, 2, 3, 4 and 5.
+    pub distribution: Vec<u64>,
+}
+
 /// A meal point as lists show it.
 #[derive(Object)]
 pub struct MealPointSummary {
@@ -284,15 +298,11 @@ impl MealPointsApi {
     ) -> AppResult<Json<MealPointView>> {
         auth.allow(&[Role::CityAdmin])?;
         let body = body.0;
-        let db = &self.state.db;
-        let district =
-            crate::places::store::require_district(db, body.district_code.trim()).await?;
-        let street = require_street_in_district(db, body.street_id, &district.code).await?;
         let profile = MealPointProfile {
             name: meal_point_name(&body.name)?,
             kind: body.kind,
-            district_code: district.code,
-            street_id: street.id,
+            district_code: body.district_code.trim().to_owned(),
+            street_id: body.street_id,
             address: address(&body.address)?,
             location: GeoPoint::new(body.lat, body.lng)?,
             phone: normalize_phone(&body.phone)?,
@@ -308,12 +318,11 @@ impl MealPointsApi {
             food_licence_no: normalize_food_licence_no(&body.food_licence_no)?,
             live_video_url: normalize_live_video_url(body.live_video_url.as_deref())?,
         };
-        check_booking_window(&profile)?;
         let labels = CityLabels {
             demonstration: body.demonstration.unwrap_or(false),
             star_grade: body.star_grade.map(star_grade).transpose()?,
         };
-        let model = store::insert_meal_point(db, &profile, labels, self.state.clock.now()).await?;
+        let model = service::create(&self.state, profile, labels).await?;
         Ok(Json(self.view(model).await?))
     }
 
@@ -333,8 +342,8 @@ impl MealPointsApi {
         demonstration: Query<Option<bool>>,
         /// At least this star grade (1..=5).
         min_star: Query<Option<i64>>,
-        /// A tag code from `GET /dish-tags`.
-        dish_tag: Query<Option<String>>,
+        /// Names at `GET /dish-tags`.
+        dish_tag: Query<Option<DishTag>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<Page<MealPointSummary>>> {
@@ -354,11 +363,7 @@ impl MealPointsApi {
                 .0
                 .map(|s| star_grade(s).map_err(|e| e.with_field("min_star")))
                 .transpose()?,
-            dish_tag: dish_tag
-                .0
-                .as_deref()
-                .map(|t| DishTag::parse(t).map_err(|e| AppError::from(e).with_field("dish_tag")))
-                .transpose()?,
+            dish_tag: dish_tag.0,
         };
         let (models, total) = store::list(db, &filter, page).await?;
         let items = models.iter().map(summary).collect::<AppResult<Vec<_>>>()?;
@@ -398,8 +403,8 @@ impl MealPointsApi {
         let found = page.slice(found);
         let today = self.state.clock.today();
         let ids: Vec<i64> = found.iter().map(|(m, _)| m.id).collect();
-        let with_portions = menus::store::with_portions_left_on(db, &ids, today).await?;
-        let mut summaries = rating_summaries(&self.state, &ids).await?;
+        let with_portions = store::with_portions_left_on(db, &ids, today).await?;
+        let mut summaries = self.state.reactions.ratings.of(&self.state, &ids).await?;
         let items = found
             .into_iter()
             .map(|(model, distance_m)| {
@@ -440,129 +445,39 @@ impl MealPointsApi {
         body: Json<MealPointChanges>,
     ) -> AppResult<Json<MealPointView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = store::require_meal_point(db, id.0).await?;
-        store::require_operator_of(db, caller, model.id).await?;
         let body = body.0;
-        if caller.role != Role::CityAdmin {
-            for (field, given) in [
-                ("kind", body.kind.is_some()),
-                ("district_code", body.district_code.is_some()),
-            ] {
-                if given {
-                    return Err(AppError::forbidden(
-                        "CITY_ADMIN_ONLY_FIELD",
-                        "助餐点的类型和所属区由市民政局设定，运营方不能修改",
-                    )
-                    .with_field(field));
-                }
-            }
-        }
-
-        let current = store::profile_of(&model)?;
-        let district_code = match &body.district_code {
-            Some(code) => {
-                crate::places::store::require_district(db, code.trim())
-                    .await?
-                    .code
-            }
-            None => current.district_code.clone(),
+        let nullable = |value: MaybeUndefined<_>| match value {
+            MaybeUndefined::Value(v) => Some(Some(v)),
+            MaybeUndefined::Null => Some(None),
+            MaybeUndefined::Undefined => None,
         };
-        let street_id = body.street_id.unwrap_or(current.street_id);
-        if body.district_code.is_some() || body.street_id.is_some() {
-            require_street_in_district(db, street_id, &district_code).await?;
-        }
-        let service_modes = match &body.service_modes {
-            Some(modes) => {
-                let radius = match body.delivery_radius_m {
-                    MaybeUndefined::Value(r) => Some(r),
-                    MaybeUndefined::Null => None,
-                    // Switching delivery off takes its radius with it.
-                    MaybeUndefined::Undefined => current
-                        .service_modes
-                        .delivery_radius_m()
-                        .map(i64::from)
-                        .filter(|_| modes.contains(&ServiceMode::Delivery)),
-                };
-                service_modes(modes, radius)?
-            }
-            None => {
-                let modes = current.service_modes.modes();
-                let radius = match body.delivery_radius_m {
-                    MaybeUndefined::Value(r) => Some(r),
-                    MaybeUndefined::Null => None,
-                    MaybeUndefined::Undefined => {
-                        current.service_modes.delivery_radius_m().map(i64::from)
-                    }
-                };
-                service_modes(&modes, radius)?
-            }
-        };
-        let profile = MealPointProfile {
-            name: match &body.name {
-                Some(name) => meal_point_name(name)?,
-                None => current.name.clone(),
-            },
-            kind: body.kind.unwrap_or(current.kind),
-            district_code,
-            street_id,
-            address: match &body.address {
-                Some(text) => address(text)?,
-                None => current.address.clone(),
-            },
-            location: GeoPoint::new(
-                body.lat.unwrap_or(current.location.lat()),
-                body.lng.unwrap_or(current.location.lng()),
-            )?,
-            phone: match &body.phone {
-                Some(phone) => normalize_phone(phone)?,
-                None => current.phone.clone(),
-            },
-            service_modes,
-            opening_days: match &body.opening_days {
-                Some(days) => opening_days(days)?,
-                None => current.opening_days,
-            },
-            service_hours: match &body.slot_hours {
-                Some(hours) => service_hours(hours)?,
-                None => current.service_hours.clone(),
-            },
-            booking_policy: booking_policy(
-                body.order_lead_minutes
-                    .unwrap_or(i64::from(current.booking_policy.lead_minutes)),
-                body.booking_days_ahead
-                    .unwrap_or(i64::from(current.booking_policy.days_ahead)),
-            )?,
-            food_licence_no: match &body.food_licence_no {
-                Some(licence) => normalize_food_licence_no(licence)?,
-                None => current.food_licence_no.clone(),
-            },
-            live_video_url: match &body.live_video_url {
-                MaybeUndefined::Value(url) => normalize_live_video_url(Some(url))?,
-                MaybeUndefined::Null => None,
-                MaybeUndefined::Undefined => current.live_video_url.clone(),
+        let changes = ProfileChanges {
+            name: body.name.as_deref().map(meal_point_name).transpose()?,
+            kind: body.kind,
+            district_code: body.district_code,
+            street_id: body.street_id,
+            address: body.address.as_deref().map(address).transpose()?,
+            lat: body.lat,
+            lng: body.lng,
+            phone: body.phone.as_deref().map(normalize_phone).transpose()?,
+            service_modes: body.service_modes,
+            delivery_radius_m: nullable(body.delivery_radius_m),
+            opening_days: body.opening_days.as_deref().map(opening_days).transpose()?,
+            service_hours: body.slot_hours.as_deref().map(service_hours).transpose()?,
+            order_lead_minutes: body.order_lead_minutes,
+            booking_days_ahead: body.booking_days_ahead,
+            food_licence_no: body
+                .food_licence_no
+                .as_deref()
+                .map(normalize_food_licence_no)
+                .transpose()?,
+            live_video_url: match body.live_video_url {
+                MaybeUndefined::Value(url) => Some(normalize_live_video_url(Some(&url))?),
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Undefined => None,
             },
         };
-        check_booking_window(&profile)?;
-
-        let reschedule = profile.service_hours != current.service_hours
-            || profile.booking_policy != current.booking_policy;
-        let now = self.state.clock.now();
-        let txn = db.begin().await?;
-        let model = store::update_profile(&txn, model, &profile, now).await?;
-        if reschedule {
-            menus::store::reschedule_from(
-                &txn,
-                model.id,
-                &profile.service_hours,
-                profile.booking_policy,
-                self.state.clock.today(),
-                now,
-            )
-            .await?;
-        }
-        txn.commit().await?;
-        self.state.caches.forget_catalogue();
+        let model = service::update_profile(&self.state, caller, id.0, changes).await?;
         Ok(Json(self.view(model).await?))
     }
 
@@ -577,14 +492,11 @@ impl MealPointsApi {
         body: Json<LabelsInput>,
     ) -> AppResult<Json<MealPointView>> {
         auth.allow(&[Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = store::require_meal_point(db, id.0).await?;
         let labels = CityLabels {
             demonstration: body.demonstration,
             star_grade: body.star_grade.map(star_grade).transpose()?,
         };
-        let model = store::set_labels(db, model, labels, self.state.clock.now()).await?;
-        self.state.caches.forget_catalogue();
+        let model = service::set_labels(&self.state, id.0, labels).await?;
         Ok(Json(self.view(model).await?))
     }
 
@@ -600,29 +512,13 @@ impl MealPointsApi {
         body: Json<StatusInput>,
     ) -> AppResult<Json<MealPointView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = store::require_meal_point(db, id.0).await?;
-        store::require_operator_of(db, caller, model.id).await?;
         let status = MealPointStatus::new(
             body.status,
             body.status_reason.as_deref(),
             body.status_from,
             body.status_until,
         )?;
-        let model = store::set_status(db, model, &status, self.state.clock.now()).await?;
-        self.state.caches.forget_catalogue();
-        // Pausing or closing cancels the bookings of the days it covers, with its reason.
-        if let Some(suspension) = status.suspension() {
-            let reason = format!("助餐点暂停服务：{}", suspension.reason());
-            crate::orders::service::cancel_for_closure(
-                &self.state,
-                caller.account_id,
-                model.id,
-                |date| !store::takes_bookings_on(&model, date),
-                &reason,
-            )
-            .await?;
-        }
+        let model = service::set_status(&self.state, caller, id.0, status).await?;
         Ok(Json(self.view(model).await?))
     }
 
@@ -654,24 +550,8 @@ impl MealPointsApi {
         account_id: Path<i64>,
     ) -> AppResult<Json<Vec<OperatorView>>> {
         auth.allow(&[Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = store::require_meal_point(db, id.0).await?;
-        let account = account::Entity::find_by_id(account_id.0)
-            .one(db)
-            .await?
-            .ok_or_else(|| {
-                AppError::not_found("ACCOUNT_NOT_FOUND", "没有这个账号").with_field("account_id")
-            })?;
-        if account.role != Role::Operator {
-            return Err(AppError::invalid(
-                "account_id",
-                "ACCOUNT_NOT_OPERATOR",
-                "只能指派助餐点运营方账号",
-            ));
-        }
-        store::assign_operator(db, model.id, account.id, self.state.clock.now()).await?;
-        self.state.caches.forget_operators();
-        self.operator_views(model.id).await
+        service::assign_operator(&self.state, id.0, account_id.0).await?;
+        self.operator_views(id.0).await
     }
 
     /// Remove an operator from a meal point (removing one not assigned changes nothing).
@@ -686,11 +566,8 @@ impl MealPointsApi {
         account_id: Path<i64>,
     ) -> AppResult<Json<Vec<OperatorView>>> {
         auth.allow(&[Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = store::require_meal_point(db, id.0).await?;
-        store::unassign_operator(db, model.id, account_id.0).await?;
-        self.state.caches.forget_operators();
-        self.operator_views(model.id).await
+        service::unassign_operator(&self.state, id.0, account_id.0).await?;
+        self.operator_views(id.0).await
     }
 
     /// The meal points the signed-in operator runs.
@@ -745,10 +622,16 @@ impl MealPointsApi {
             .unwrap_or_default();
         let profile = store::profile_of(&model)?;
         let today = self.state.clock.today();
-        let rating_summary = rating_summaries(&self.state, &[model.id])
+        let rating_summary = self
+            .state
+            .reactions
+            .ratings
+            .of(&self.state, &[model.id])
             .await?
             .remove(&model.id)
-            .unwrap_or_else(|| rules_summary_empty().into());
+            .ok_or_else(|| {
+                AppError::internal(std::io::Error::other("no rating summary for a meal point"))
+            })?;
         Ok(MealPointView {
             id: model.id,
             name: profile.name,
@@ -827,15 +710,11 @@ async fn with_rating_summaries(
     mut items: Vec<MealPointSummary>,
 ) -> AppResult<Vec<MealPointSummary>> {
     let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
-    let mut summaries = rating_summaries(state, &ids).await?;
+    let mut summaries = state.reactions.ratings.of(state, &ids).await?;
     for item in &mut items {
         item.rating_summary = summaries.remove(&item.id);
     }
     Ok(items)
-}
-
-fn rules_summary_empty() -> crate::feedback::rules::RatingSummary {
-    crate::feedback::rules::summarize(&Default::default())
 }
 
 fn mode_labels(modes: &ServiceModes) -> Vec<CodeLabel> {
@@ -901,45 +780,6 @@ fn address(raw: &str) -> AppResult<String> {
     required_text(raw, "address", "ADDRESS_INVALID", "地址", ADDRESS_MAX_CHARS)
 }
 
-/// The street, which must lie in `district_code`: 404 if there is no such street, 400 if it
-/// belongs to another district.
-async fn require_street_in_district(
-    db: &impl ConnectionTrait,
-    street_id: i64,
-    district_code: &str,
-) -> AppResult<street::Model> {
-    let street = street::Entity::find_by_id(street_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            AppError::not_found("STREET_NOT_FOUND", format!("没有编号为 {street_id} 的街道"))
-                .with_field("street_id")
-        })?;
-    if street.district_code != district_code {
-        return Err(AppError::invalid(
-            "street_id",
-            "STREET_NOT_IN_DISTRICT",
-            format!("{}不属于所选的区", street.name),
-        ));
-    }
-    Ok(street)
-}
-
-fn service_modes(modes: &[ServiceMode], delivery_radius_m: Option<i64>) -> AppResult<ServiceModes> {
-    let radius = delivery_radius_m
-        .map(|r| {
-            u32::try_from(r).map_err(|_| {
-                AppError::invalid(
-                    "delivery_radius_m",
-                    "DELIVERY_RADIUS_OUT_OF_RANGE",
-                    format!("送餐半径须在 1 到 10000 米之间，收到 {r} 米"),
-                )
-            })
-        })
-        .transpose()?;
-    Ok(ServiceModes::new(modes, radius)?)
-}
-
 fn opening_days(raw: &[i64]) -> AppResult<OpeningDays> {
     let days = raw
         .iter()
@@ -982,31 +822,4 @@ fn service_hours(raw: &[SlotHoursInput]) -> AppResult<ServiceHours> {
 fn star_grade(raw: i64) -> AppResult<StarGrade> {
     let stars = u8::try_from(raw).unwrap_or(0);
     Ok(StarGrade::new(stars)?)
-}
-
-/// Refuses hours and booking times that would leave no moment to book some slot (a lead time
-/// longer than the booking window). The window is the same length on every date, so one date
-/// tells.
-fn check_booking_window(profile: &MealPointProfile) -> AppResult<()> {
-    check_window(&profile.service_hours, profile.booking_policy)
-}
-
-fn check_window(hours: &ServiceHours, policy: BookingPolicy) -> AppResult<()> {
-    let any_date = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default();
-    for h in hours.slots() {
-        OfferingDraft::new(0, rust_decimal::Decimal::ZERO, any_date, h.slot, 0, None)
-            .and_then(|draft| draft.schedule(h.opens, policy))
-            .map_err(|err| match err {
-                MenuRuleError::EmptyBookingWindow { .. } => AppError::invalid(
-                    "order_lead_minutes",
-                    "EMPTY_BOOKING_WINDOW",
-                    format!(
-                        "{}的预订截止时间早于开放预订时间，请减少截止提前量或增加提前开放天数",
-                        h.slot.label_zh()
-                    ),
-                ),
-                other => other.into(),
-            })?;
-    }
-    Ok(())
 }

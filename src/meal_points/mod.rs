@@ -22,15 +22,62 @@
 
 pub mod http;
 pub mod rules;
+pub mod service;
 pub mod store;
 
-use std::borrow::Cow;
+use std::{borrow::Cow, collections::HashMap};
+
+use entity::meal_point;
+use sea_orm::DatabaseTransaction;
+use vocabulary::ServiceMode;
 
 use crate::{
     error::{AppError, AppResult, DomainError, ErrorKind},
-    menus::rules::BookingPolicy,
+    state::{AppState, Reaction},
 };
-use rules::{GeoPoint, MealPointKind, MealPointRuleError, OpeningDays, ServiceHours, ServiceModes};
+use http::RatingSummaryView;
+use rules::{
+    BookingPolicy, GeoPoint, MealPointKind, MealPointRuleError, OpeningDays, ServiceHours,
+    ServiceModes,
+};
+
+// ---------------------------------------------------------------------------------------------
+// What this domain asks of others. Each trait is implemented by the domain that reacts and wired
+// in `state::Reactions` at start-up, so meal points never name orders, menus or feedback.
+// ---------------------------------------------------------------------------------------------
+
+/// A pause or closure now covers some days: the bookings of those days are cancelled.
+pub trait BookingsOnSuspension: Send + Sync {
+    /// Cancels the live bookings of the days `meal_point` (as just stored) no longer takes,
+    /// with `reason`, whatever their cutoff; returns how many.
+    fn suspended<'a>(
+        &'a self,
+        state: &'a AppState,
+        actor: i64,
+        meal_point: &'a meal_point::Model,
+        reason: &'a str,
+    ) -> Reaction<'a, u32>;
+}
+
+/// New hours or booking times: the offerings already published get their booking windows again,
+/// inside the transaction that stores the new profile.
+pub trait OfferingsOnScheduleChange: Send + Sync {
+    fn schedule_changed<'a>(
+        &'a self,
+        txn: &'a DatabaseTransaction,
+        change: service::ScheduleChange<'a>,
+    ) -> Reaction<'a, ()>;
+}
+
+/// The elders' ratings at a glance, shown with each meal point.
+pub trait RatingGlances: Send + Sync {
+    /// One summary per id (an empty one for a meal point without ratings).
+    fn of<'a>(
+        &'a self,
+        state: &'a AppState,
+        meal_point_ids: &'a [i64],
+    ) -> Reaction<'a, HashMap<i64, RatingSummaryView>>;
+}
 
 impl DomainError for MealPointRuleError {
     fn kind(&self) -> ErrorKind {
@@ -124,4 +171,23 @@ pub fn booking_policy(lead_minutes: i64, days_ahead: i64) -> AppResult<BookingPo
         lead_minutes,
         days_ahead,
     })
+}
+
+/// Service modes from the request, with the delivery radius in whole metres.
+pub fn service_modes(
+    modes: &[ServiceMode],
+    delivery_radius_m: Option<i64>,
+) -> AppResult<ServiceModes> {
+    let radius = delivery_radius_m
+        .map(|r| {
+            u32::try_from(r).map_err(|_| {
+                AppError::invalid(
+                    "delivery_radius_m",
+                    "DELIVERY_RADIUS_OUT_OF_RANGE",
+                    format!("送餐半径须在 1 到 10000 米之间，收到 {r} 米"),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(ServiceModes::new(modes, radius)?)
 }

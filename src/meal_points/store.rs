@@ -2,7 +2,7 @@
 //! types (a row that no longer passes the rules is a bug, reported as an internal error).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{account, dish, meal_point, meal_point_operator};
+use entity::{account, dish, meal_point, meal_point_operator, offering, street};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -14,17 +14,16 @@ use sea_orm::{
 use super::{
     MealPointProfile,
     rules::{
-        self, CityLabels, GeoPoint, MealPointKind, MealPointStatus, MealPointStatusKind,
-        OpeningDays, ServiceHours, ServiceModes, SlotHours, StarGrade,
+        self, BookingPolicy, CityLabels, GeoPoint, MealPointKind, MealPointStatus,
+        MealPointStatusKind, OpeningDays, ServiceHours, ServiceModes, SlotHours, StarGrade,
     },
 };
 use crate::{
     auth::{Caller, Role},
     error::{AppError, AppResult},
-    menus::rules::{BookingPolicy, DishTag},
     pagination::PageRequest,
 };
-use vocabulary::{ServiceMode, Slot};
+use vocabulary::{DishTag, ServiceMode, Slot};
 
 // ---------------------------------------------------------------------------------------------
 // Lookups and access
@@ -544,7 +543,7 @@ fn list_condition(filter: &ListFilter) -> Condition {
             .column(dish::Column::MealPointId)
             .from(dish::Entity)
             .and_where(dish::Column::Active.eq(true))
-            .and_where(Expr::cust("(',' || \"tags\" || ',')").like(format!("%,{},%", tag.code())))
+            .and_where(Expr::cust("(',' || \"tags\" || ',')").like(format!("%,{},%", tag.as_str())))
             .to_owned();
         condition = condition.add(C::Id.in_subquery(with_tag));
     }
@@ -593,4 +592,52 @@ pub async fn near(
         .collect();
     within.sort_by_key(|(model, distance)| (*distance, model.id));
     Ok(within)
+}
+
+/// The street, which must lie in `district_code`: 404 if there is no such street, 400 if it
+/// belongs to another district.
+pub async fn require_street_in_district(
+    db: &impl ConnectionTrait,
+    street_id: i64,
+    district_code: &str,
+) -> AppResult<street::Model> {
+    let street = street::Entity::find_by_id(street_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found("STREET_NOT_FOUND", format!("没有编号为 {street_id} 的街道"))
+                .with_field("street_id")
+        })?;
+    if street.district_code != district_code {
+        return Err(AppError::invalid(
+            "street_id",
+            "STREET_NOT_IN_DISTRICT",
+            format!("{}不属于所选的区", street.name),
+        ));
+    }
+    Ok(street)
+}
+
+/// Of `meal_point_ids`, those with at least one offering on `date` that has portions left (the
+/// near search's "serves today").
+pub async fn with_portions_left_on(
+    db: &impl ConnectionTrait,
+    meal_point_ids: &[i64],
+    date: NaiveDate,
+) -> AppResult<std::collections::HashSet<i64>> {
+    use sea_orm::sea_query::ExprTrait as _;
+    if meal_point_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let ids: Vec<i64> = offering::Entity::find()
+        .select_only()
+        .column(offering::Column::MealPointId)
+        .distinct()
+        .filter(offering::Column::MealPointId.is_in(meal_point_ids.iter().copied()))
+        .filter(offering::Column::Date.eq(date))
+        .filter(Expr::col(offering::Column::Portions).gt(Expr::col(offering::Column::Booked)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(ids.into_iter().collect())
 }

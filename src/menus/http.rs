@@ -11,7 +11,6 @@ use poem_openapi::{
     payload::Json,
     types::MaybeUndefined,
 };
-use sea_orm::TransactionTrait;
 
 use super::{
     MENU_HORIZON_DAYS, MENU_MAX_DAYS, OFFERINGS_PER_REQUEST_MAX,
@@ -19,16 +18,17 @@ use super::{
         Allergen, Dish, DishTag, OfferingDraft, can_book, copy_week, validate_portions,
         validate_price,
     },
+    service,
     store::{self, DishRecord},
 };
 use crate::{
-    api::ApiTags,
     auth::{BearerAuth, Role, http::Done},
     error::{AppError, AppResult},
     meal_points::{self, http::CodeLabel, rules::normalize_live_video_url},
     money::Yuan,
     pagination::{Page, PageRequest},
     state::AppState,
+    tags::ApiTags,
 };
 use vocabulary::{Slot, weekday_label_zh};
 
@@ -48,12 +48,12 @@ struct NewDish {
     photo_url: Option<String>,
     /// Yuan with at most two decimals, e.g. `"12.50"`.
     price: Yuan,
-    /// Tag codes from `GET /dish-tags`.
+    /// Tags, with their Chinese names at `GET /dish-tags`.
     #[oai(default)]
-    tags: Vec<String>,
-    /// Allergen codes from `GET /allergens`.
+    tags: Vec<DishTag>,
+    /// Allergens, with their Chinese names at `GET /allergens`.
     #[oai(default)]
-    allergens: Vec<String>,
+    allergens: Vec<Allergen>,
     /// Default true.
     active: Option<bool>,
 }
@@ -66,8 +66,8 @@ struct DishChanges {
     /// `null` removes the photo.
     photo_url: MaybeUndefined<String>,
     price: Option<Yuan>,
-    tags: Option<Vec<String>>,
-    allergens: Option<Vec<String>>,
+    tags: Option<Vec<DishTag>>,
+    allergens: Option<Vec<Allergen>>,
     /// An inactive dish stays on offerings already published but cannot be put on new ones.
     active: Option<bool>,
 }
@@ -248,12 +248,7 @@ impl MenusApi {
         meal_points::store::require_operator_of(db, caller, model.id).await?;
         let body = body.0;
         let record = DishRecord {
-            dish: Dish::new(
-                &body.name,
-                body.price.decimal(),
-                DishTag::parse_list(body.tags.iter().map(|t| t.trim()))?,
-                Allergen::parse_list(body.allergens.iter().map(|a| a.trim()))?,
-            )?,
+            dish: Dish::new(&body.name, body.price.decimal(), body.tags, body.allergens)?,
             photo_url: photo_url(body.photo_url.as_deref())?,
             active: body.active.unwrap_or(true),
         };
@@ -273,8 +268,7 @@ impl MenusApi {
     ) -> AppResult<Json<DishView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
         let db = &self.state.db;
-        let current = store::require_dish(db, id.0).await?;
-        meal_points::store::require_operator_of(db, caller, current.meal_point_id).await?;
+        let current = store::require_own_dish(db, caller, id.0).await?;
         let body = body.0;
         let record = DishRecord {
             dish: Dish::new(
@@ -284,11 +278,11 @@ impl MenusApi {
                     None => Yuan::from_fen(current.price_fen).decimal(),
                 },
                 match &body.tags {
-                    Some(tags) => DishTag::parse_list(tags.iter().map(|t| t.trim()))?,
+                    Some(tags) => tags.clone(),
                     None => store::tags_of(&current),
                 },
                 match &body.allergens {
-                    Some(allergens) => Allergen::parse_list(allergens.iter().map(|a| a.trim()))?,
+                    Some(allergens) => allergens.clone(),
                     None => store::allergens_of(&current),
                 },
             )?,
@@ -299,8 +293,7 @@ impl MenusApi {
             },
             active: body.active.unwrap_or(current.active),
         };
-        let dish = store::update_dish(db, current, &record, self.state.clock.now()).await?;
-        self.state.caches.forget_catalogue();
+        let dish = service::update_dish(&self.state, current, &record).await?;
         Ok(Json(dish_view(dish)))
     }
 
@@ -336,20 +329,15 @@ impl MenusApi {
         let mut seen = HashSet::new();
         for (i, input) in inputs.iter().enumerate() {
             let at = |field: &str| format!("offerings[{i}].{field}");
-            let dish = dishes.get(&input.dish_id).ok_or_else(|| {
-                AppError::not_found(
-                    "DISH_NOT_FOUND",
-                    format!("没有编号为 {} 的菜品", input.dish_id),
-                )
-                .with_field(at("dish_id"))
-            })?;
-            if dish.meal_point_id != model.id {
-                return Err(AppError::invalid(
-                    at("dish_id"),
-                    "DISH_OF_ANOTHER_MEAL_POINT",
-                    format!("菜品“{}”不属于本助餐点", dish.name),
-                ));
-            }
+            // Another meal point's dish is answered exactly as one that does not exist, so
+            // neither its name nor its existence leaks to an operator guessing ids.
+            let dish = dishes
+                .get(&input.dish_id)
+                .filter(|dish| dish.meal_point_id == model.id)
+                .ok_or_else(|| {
+                    AppError::not_found("DISH_NOT_FOUND", "本助餐点没有这个菜品")
+                        .with_field(at("dish_id"))
+                })?;
             if !dish.active {
                 return Err(AppError::invalid(
                     at("dish_id"),
@@ -389,24 +377,7 @@ impl MenusApi {
             offerings.push(draft);
         }
 
-        let (from, to) = date_span(offerings.iter().map(|o| o.date)).unwrap_or((today, today));
-        let now = self.state.clock.now();
-        let txn = db.begin().await?;
-        let published = store::published_between(&txn, model.id, from, to).await?;
-        if let Some(i) = offerings
-            .iter()
-            .position(|o| published.contains(&(o.dish, o.date, o.slot)))
-        {
-            return Err(AppError::conflict(
-                "OFFERING_EXISTS",
-                "该菜品在这一天的这个时段已有供应，请修改原有供应",
-            )
-            .with_field(format!("offerings[{i}]")));
-        }
-        let created = store::insert_offerings(&txn, model.id, &offerings, now).await?;
-        txn.commit().await?;
-        self.state.caches.forget_catalogue();
-        crate::orders::service::offerings_published(&self.state, &created).await;
+        let created = service::publish(&self.state, model.id, &offerings).await?;
         Ok(Json(
             created.iter().map(|o| offering_view(o, &dishes)).collect(),
         ))
@@ -426,28 +397,14 @@ impl MenusApi {
     ) -> AppResult<Json<OfferingView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
         let db = &self.state.db;
-        let current = store::require_offering(db, id.0).await?;
-        meal_points::store::require_operator_of(db, caller, current.meal_point_id).await?;
+        let current = store::require_own_offering(db, caller, id.0).await?;
         let new_portions = body.portions.map(portions).transpose()?;
         let new_price = body
             .price
             .map(|p| validate_price(p.decimal()).map(Yuan::new))
             .transpose()?;
-        let now = self.state.clock.now();
-        let txn = db.begin().await?;
-        let mut offering = current;
-        if let Some(price) = new_price {
-            offering = store::set_price(&txn, &offering, price, now).await?;
-        }
-        let mut portions_delta = 0;
-        if let Some(portions) = new_portions {
-            let change = store::set_portions(&txn, &offering, portions, now).await?;
-            portions_delta = change.delta;
-            offering = change.offering;
-        }
-        txn.commit().await?;
-        self.state.caches.forget_catalogue();
-        crate::orders::service::portions_changed(&self.state, &offering, portions_delta).await;
+        let offering =
+            service::change_offering(&self.state, current, new_price, new_portions).await?;
         let dishes = store::dishes_by_id(db, [offering.dish_id]).await?;
         Ok(Json(offering_view(&offering, &dishes)))
     }
@@ -459,10 +416,8 @@ impl MenusApi {
     async fn delete_offering(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<Done>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
         let db = &self.state.db;
-        let current = store::require_offering(db, id.0).await?;
-        meal_points::store::require_operator_of(db, caller, current.meal_point_id).await?;
-        store::delete_offering(db, &current).await?;
-        self.state.caches.forget_catalogue();
+        let current = store::require_own_offering(db, caller, id.0).await?;
+        service::delete_offering(&self.state, &current).await?;
         Ok(Json(Done { done: true }))
     }
 
@@ -522,10 +477,7 @@ impl MenusApi {
         let hours = meal_points::store::service_hours_of(&model)?;
         let policy = meal_points::store::booking_policy_of(&model);
         let today = self.state.clock.today();
-        let now = self.state.clock.now();
-
-        let txn = db.begin().await?;
-        let published = store::published_between(&txn, model.id, to_week, to_week + week).await?;
+        let published = store::published_between(db, model.id, to_week, to_week + week).await?;
         let mut offerings = Vec::with_capacity(copies.len());
         for copy in copies {
             let why_not = if copy.date < today {
@@ -553,10 +505,7 @@ impl MenusApi {
                 .unwrap_or_default();
             offerings.push(copy.schedule(opens, policy)?);
         }
-        let created = store::insert_offerings(&txn, model.id, &offerings, now).await?;
-        txn.commit().await?;
-        self.state.caches.forget_catalogue();
-        crate::orders::service::offerings_published(&self.state, &created).await;
+        let created = service::publish_copies(&self.state, model.id, &offerings).await?;
         skipped.sort_by_key(|s| (s.date, s.slot, s.dish_id));
         Ok(Json(WeekCopy {
             created: created.iter().map(|o| offering_view(o, &dishes)).collect(),
@@ -645,8 +594,8 @@ impl MenusApi {
     async fn dish_tags(&self) -> Json<Vec<CodeLabel>> {
         Json(
             DishTag::ALL
-                .into_iter()
-                .map(|t| CodeLabel::new(t.code(), t.label_zh()))
+                .iter()
+                .map(|t| CodeLabel::new(t.as_str(), t.label_zh()))
                 .collect(),
         )
     }
@@ -658,8 +607,8 @@ impl MenusApi {
     async fn allergens(&self) -> Json<Vec<CodeLabel>> {
         Json(
             Allergen::ALL
-                .into_iter()
-                .map(|a| CodeLabel::new(a.code(), a.label_zh()))
+                .iter()
+                .map(|a| CodeLabel::new(a.as_str(), a.label_zh()))
                 .collect(),
         )
     }
@@ -770,23 +719,16 @@ fn photo_url(raw: Option<&str>) -> AppResult<Option<String>> {
     })
 }
 
-fn date_span(dates: impl Iterator<Item = NaiveDate>) -> Option<(NaiveDate, NaiveDate)> {
-    dates.fold(None, |span, date| match span {
-        None => Some((date, date)),
-        Some((from, to)) => Some((from.min(date), to.max(date))),
-    })
-}
-
 fn tag_labels(tags: &[DishTag]) -> Vec<CodeLabel> {
     tags.iter()
-        .map(|t| CodeLabel::new(t.code(), t.label_zh()))
+        .map(|t| CodeLabel::new(t.as_str(), t.label_zh()))
         .collect()
 }
 
 fn allergen_labels(allergens: &[Allergen]) -> Vec<CodeLabel> {
     allergens
         .iter()
-        .map(|a| CodeLabel::new(a.code(), a.label_zh()))
+        .map(|a| CodeLabel::new(a.as_str(), a.label_zh()))
         .collect()
 }
 

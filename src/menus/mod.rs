@@ -20,13 +20,38 @@
 //! - The public menu defaults to today and the six days after, at most 14 days at once.
 
 pub mod http;
+pub mod reactions;
 pub mod rules;
+pub mod service;
 pub mod store;
 
 use std::borrow::Cow;
 
-use crate::error::{DomainError, ErrorKind};
+use entity::offering;
+
+use crate::{
+    error::{DomainError, ErrorKind},
+    state::{AppState, Reaction},
+};
 use rules::{BookingWindowError, MenuRuleError};
+
+/// Capacity was published or changed: whoever sells portions must know at once. Implemented by
+/// the orders domain (its reservation store) and wired in `state::Reactions`.
+pub trait CapacityChanges: Send + Sync {
+    /// Offerings just published (committed).
+    fn published<'a>(
+        &'a self,
+        state: &'a AppState,
+        offerings: &'a [offering::Model],
+    ) -> Reaction<'a, ()>;
+    /// An offering's portions changed by `delta` (committed).
+    fn portions_changed<'a>(
+        &'a self,
+        state: &'a AppState,
+        offering: &'a offering::Model,
+        delta: i32,
+    ) -> Reaction<'a, ()>;
+}
 
 /// How far ahead offerings may be published: about two months. Menus are planned a week or two
 /// ahead; a date beyond this is a typo (the wrong year).

@@ -7,11 +7,12 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use vocabulary::Slot;
 
-use crate::clock::{SHANGHAI, shanghai_to_utc, shanghai_today};
+use crate::clock::{SHANGHAI, shanghai_today};
+pub use crate::meal_points::rules::{BookingPolicy, booking_opens_on, order_cutoff};
 
 // ---------------------------------------------------------------------------------------------
 // Business time (the Shanghai business day itself lives in `crate::clock`)
@@ -33,154 +34,36 @@ pub const DISH_NAME_MAX_CHARS: usize = 40;
 /// columns money is stored in.
 pub const PRICE_MAX: Decimal = Decimal::from_parts(99_999, 0, 0, false, 2);
 
-/// Nutrition and texture tags an elder filters by. The codes are the wire format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DishTag {
-    LowSalt,
-    LowOil,
-    Soft,
-    Boneless,
-    DiabeticFriendly,
-    Halal,
-    Vegetarian,
-    LowSugar,
-}
+pub use vocabulary::{Allergen, DishTag};
 
-impl DishTag {
-    pub const ALL: [Self; 8] = [
-        Self::LowSalt,
-        Self::LowOil,
-        Self::Soft,
-        Self::Boneless,
-        Self::DiabeticFriendly,
-        Self::Halal,
-        Self::Vegetarian,
-        Self::LowSugar,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::LowSalt => "low_salt",
-            Self::LowOil => "low_oil",
-            Self::Soft => "soft",
-            Self::Boneless => "boneless",
-            Self::DiabeticFriendly => "diabetic_friendly",
-            Self::Halal => "halal",
-            Self::Vegetarian => "vegetarian",
-            Self::LowSugar => "low_sugar",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::LowSalt => "低盐",
-            Self::LowOil => "低油",
-            Self::Soft => "软烂",
-            Self::Boneless => "无骨无刺",
-            Self::DiabeticFriendly => "糖尿病友好",
-            Self::Halal => "清真",
-            Self::Vegetarian => "素食",
-            Self::LowSugar => "低糖",
-        }
-    }
-
-    pub fn parse(code: &str) -> Result<Self, MenuRuleError> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.code() == code)
-            .ok_or_else(|| MenuRuleError::UnknownTag {
-                value: code.to_owned(),
+/// Tag codes as a set, in canonical order; an unknown code is refused.
+pub fn parse_tags<S: AsRef<str>>(
+    codes: impl IntoIterator<Item = S>,
+) -> Result<Vec<DishTag>, MenuRuleError> {
+    let tags = codes
+        .into_iter()
+        .map(|c| {
+            DishTag::parse(c.as_ref()).ok_or_else(|| MenuRuleError::UnknownTag {
+                value: c.as_ref().to_owned(),
             })
-    }
-
-    /// Parses a list of codes into a set, in the canonical order above.
-    pub fn parse_list<S: AsRef<str>>(
-        codes: impl IntoIterator<Item = S>,
-    ) -> Result<Vec<Self>, MenuRuleError> {
-        let tags = codes
-            .into_iter()
-            .map(|c| Self::parse(c.as_ref()))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(sorted_set(tags))
-    }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(sorted_set(tags))
 }
 
-/// Allergens a dish contains, after the major food allergens of GB 7718 and Codex.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Allergen {
-    Peanut,
-    TreeNut,
-    Milk,
-    Egg,
-    Fish,
-    Shellfish,
-    Soy,
-    Wheat,
-    Sesame,
-}
-
-impl Allergen {
-    pub const ALL: [Self; 9] = [
-        Self::Peanut,
-        Self::TreeNut,
-        Self::Milk,
-        Self::Egg,
-        Self::Fish,
-        Self::Shellfish,
-        Self::Soy,
-        Self::Wheat,
-        Self::Sesame,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Peanut => "peanut",
-            Self::TreeNut => "tree_nut",
-            Self::Milk => "milk",
-            Self::Egg => "egg",
-            Self::Fish => "fish",
-            Self::Shellfish => "shellfish",
-            Self::Soy => "soy",
-            Self::Wheat => "wheat",
-            Self::Sesame => "sesame",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Self::Peanut => "花生",
-            Self::TreeNut => "坚果",
-            Self::Milk => "乳制品",
-            Self::Egg => "蛋类",
-            Self::Fish => "鱼类",
-            Self::Shellfish => "甲壳类",
-            Self::Soy => "大豆",
-            Self::Wheat => "小麦/麸质",
-            Self::Sesame => "芝麻",
-        }
-    }
-
-    pub fn parse(code: &str) -> Result<Self, MenuRuleError> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.code() == code)
-            .ok_or_else(|| MenuRuleError::UnknownAllergen {
-                value: code.to_owned(),
+/// Allergen codes as a set, in canonical order; an unknown code is refused.
+pub fn parse_allergens<S: AsRef<str>>(
+    codes: impl IntoIterator<Item = S>,
+) -> Result<Vec<Allergen>, MenuRuleError> {
+    let allergens = codes
+        .into_iter()
+        .map(|c| {
+            Allergen::parse(c.as_ref()).ok_or_else(|| MenuRuleError::UnknownAllergen {
+                value: c.as_ref().to_owned(),
             })
-    }
-
-    /// Parses a list of codes into a set, in the canonical order above.
-    pub fn parse_list<S: AsRef<str>>(
-        codes: impl IntoIterator<Item = S>,
-    ) -> Result<Vec<Self>, MenuRuleError> {
-        let allergens = codes
-            .into_iter()
-            .map(|c| Self::parse(c.as_ref()))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(sorted_set(allergens))
-    }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(sorted_set(allergens))
 }
 
 fn sorted_set<T: Ord>(mut items: Vec<T>) -> Vec<T> {
@@ -329,14 +212,12 @@ impl<DishId> OfferingDraft<DishId> {
         slot_opens: NaiveTime,
         policy: BookingPolicy,
     ) -> Result<Offering<DishId>, MenuRuleError> {
-        let booking_opens_on = booking_opens_on(self.date, policy.days_ahead);
-        let order_cutoff = order_cutoff(self.date, slot_opens, policy.lead_minutes);
-        if order_cutoff <= shanghai_to_utc(booking_opens_on.and_time(NaiveTime::MIN)) {
+        let Some((booking_opens_on, order_cutoff)) = policy.window(self.date, slot_opens) else {
             return Err(MenuRuleError::EmptyBookingWindow {
                 date: self.date,
                 slot: self.slot,
             });
-        }
+        };
         Ok(Offering {
             dish: self.dish,
             date: self.date,
@@ -347,15 +228,6 @@ impl<DishId> OfferingDraft<DishId> {
             order_cutoff,
         })
     }
-}
-
-/// A meal point's booking settings. Named fields, because two bare `u32`s are easy to swap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BookingPolicy {
-    /// Minutes before the slot opens that ordering closes, so the kitchen can shop and cook.
-    pub lead_minutes: u32,
-    /// How many days before the meal's date booking opens (0 = only on the day).
-    pub days_ahead: u32,
 }
 
 /// An offering with its booking window, as booking and cancelling see it.
@@ -370,17 +242,6 @@ pub struct Offering<DishId = i64> {
     pub booking_opens_on: NaiveDate,
     /// Booking is refused from this instant on.
     pub order_cutoff: DateTime<Utc>,
-}
-
-/// The instant ordering closes: the slot's start on `date` in Shanghai, minus the lead time.
-/// Breakfast at 07:00 with no lead time closes at 23:00 UTC the day before.
-pub fn order_cutoff(date: NaiveDate, slot_opens: NaiveTime, lead_minutes: u32) -> DateTime<Utc> {
-    shanghai_to_utc(date.and_time(slot_opens)) - TimeDelta::minutes(i64::from(lead_minutes))
-}
-
-/// The Shanghai date on which booking for `date` opens.
-pub fn booking_opens_on(date: NaiveDate, days_ahead: u32) -> NaiveDate {
-    date - TimeDelta::days(i64::from(days_ahead))
 }
 
 /// Whether an offering can be booked at `now_utc`.
@@ -864,10 +725,10 @@ mod tests {
     #[test]
     fn tags_and_allergens() {
         assert_eq!(
-            DishTag::parse_list(["soft", "low_salt", "soft"]),
+            parse_tags(["soft", "low_salt", "soft"]),
             Ok(vec![DishTag::LowSalt, DishTag::Soft])
         );
-        let err = DishTag::parse_list(vec!["soft".to_owned(), "spicy".to_owned()]).unwrap_err();
+        let err = parse_tags(vec!["soft".to_owned(), "spicy".to_owned()]).unwrap_err();
         assert_eq!(
             (err.code(), err.field()),
             ("UNKNOWN_DISH_TAG", Some("tags"))
@@ -875,21 +736,15 @@ mod tests {
         assert!(err.message().contains("spicy"));
 
         assert_eq!(
-            Allergen::parse_list(["wheat", "egg"]),
+            parse_allergens(["wheat", "egg"]),
             Ok(vec![Allergen::Egg, Allergen::Wheat])
         );
-        let err = Allergen::parse_list(["gluten"]).unwrap_err();
+        let err = parse_allergens(["gluten"]).unwrap_err();
         assert_eq!(
             (err.code(), err.field()),
             ("UNKNOWN_ALLERGEN", Some("allergens"))
         );
 
-        for tag in DishTag::ALL {
-            assert_eq!(DishTag::parse(tag.code()), Ok(tag));
-        }
-        for allergen in Allergen::ALL {
-            assert_eq!(Allergen::parse(allergen.code()), Ok(allergen));
-        }
         assert_eq!(DishTag::Boneless.label_zh(), "无骨无刺");
         assert_eq!(Allergen::Wheat.label_zh(), "小麦/麸质");
     }

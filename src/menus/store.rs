@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{dish, offering};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    QueryFilter, QueryOrder, sea_query::Expr,
 };
 
 use super::rules::{
@@ -19,12 +19,13 @@ use super::rules::{
     check_new_portions, order_cutoff,
 };
 use crate::{
+    auth::Caller,
     db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
     meal_points::rules::ServiceHours,
     money::Yuan,
 };
-use vocabulary::Slot;
+use vocabulary::{Role, Slot};
 
 // ---------------------------------------------------------------------------------------------
 // Dishes
@@ -43,33 +44,71 @@ fn split_codes(text: &str) -> impl Iterator<Item = &str> {
 /// failing the whole menu.
 pub fn tags_of(model: &dish::Model) -> Vec<DishTag> {
     split_codes(&model.tags)
-        .filter_map(|code| match DishTag::parse(code) {
-            Ok(tag) => Some(tag),
-            Err(err) => {
-                tracing::error!(dish = model.id, %err, "unknown tag in the database");
-                None
+        .filter_map(|code| {
+            let tag = DishTag::parse(code);
+            if tag.is_none() {
+                tracing::error!(dish = model.id, code, "unknown tag in the database");
             }
+            tag
         })
         .collect()
 }
 
 pub fn allergens_of(model: &dish::Model) -> Vec<Allergen> {
     split_codes(&model.allergens)
-        .filter_map(|code| match Allergen::parse(code) {
-            Ok(allergen) => Some(allergen),
-            Err(err) => {
-                tracing::error!(dish = model.id, %err, "unknown allergen in the database");
-                None
+        .filter_map(|code| {
+            let allergen = Allergen::parse(code);
+            if allergen.is_none() {
+                tracing::error!(dish = model.id, code, "unknown allergen in the database");
             }
+            allergen
         })
         .collect()
 }
 
-pub async fn require_dish(db: &impl ConnectionTrait, id: i64) -> AppResult<dish::Model> {
-    dish::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("DISH_NOT_FOUND", format!("没有编号为 {id} 的菜品")))
+/// The dish, if the caller keeps it (an operator of its meal point, or the city admin).
+/// Another meal point's dish is 404 `DISH_NOT_FOUND`, exactly as one that does not exist: an
+/// operator learns nothing about other meal points' dishes by trying ids.
+pub async fn require_own_dish(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<dish::Model> {
+    let found = dish::Entity::find_by_id(id).one(db).await?;
+    match found {
+        Some(dish) if may_keep(db, caller, dish.meal_point_id).await? => Ok(dish),
+        _ => Err(AppError::not_found("DISH_NOT_FOUND", "没有找到这个菜品")),
+    }
+}
+
+/// The offering, if the caller keeps it; another meal point's is 404 like a missing one.
+pub async fn require_own_offering(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<offering::Model> {
+    let found = offering::Entity::find_by_id(id).one(db).await?;
+    match found {
+        Some(offering) if may_keep(db, caller, offering.meal_point_id).await? => Ok(offering),
+        _ => Err(AppError::not_found(
+            "OFFERING_NOT_FOUND",
+            "没有找到这个供应",
+        )),
+    }
+}
+
+async fn may_keep(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    meal_point_id: i64,
+) -> AppResult<bool> {
+    Ok(match caller.role {
+        Role::CityAdmin => true,
+        Role::Operator => {
+            crate::meal_points::store::is_operator_of(db, caller.account_id, meal_point_id).await?
+        }
+        Role::Elder | Role::Family | Role::DistrictClerk | Role::Inspector => false,
+    })
 }
 
 /// A meal point's dishes, active and inactive, by name.
@@ -96,8 +135,10 @@ fn write_dish(row: &mut dish::ActiveModel, record: &DishRecord) {
     row.name = Set(record.dish.name().to_owned());
     row.photo_url = Set(record.photo_url.clone());
     row.price_fen = Set(Yuan::new(record.dish.price()).to_fen());
-    row.tags = Set(codes_text(record.dish.tags().iter().map(|t| t.code())));
-    row.allergens = Set(codes_text(record.dish.allergens().iter().map(|a| a.code())));
+    row.tags = Set(codes_text(record.dish.tags().iter().map(|t| t.as_str())));
+    row.allergens = Set(codes_text(
+        record.dish.allergens().iter().map(|a| a.as_str()),
+    ));
     row.active = Set(record.active);
 }
 
@@ -310,29 +351,6 @@ pub async fn dishes_by_id(
         .into_iter()
         .map(|d| (d.id, d))
         .collect())
-}
-
-/// Of `meal_point_ids`, those with at least one offering on `date` that has portions left.
-pub async fn with_portions_left_on(
-    db: &impl ConnectionTrait,
-    meal_point_ids: &[i64],
-    date: NaiveDate,
-) -> AppResult<HashSet<i64>> {
-    use sea_orm::sea_query::ExprTrait as _;
-    if meal_point_ids.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let ids: Vec<i64> = offering::Entity::find()
-        .select_only()
-        .column(offering::Column::MealPointId)
-        .distinct()
-        .filter(offering::Column::MealPointId.is_in(meal_point_ids.iter().copied()))
-        .filter(offering::Column::Date.eq(date))
-        .filter(Expr::col(offering::Column::Portions).gt(Expr::col(offering::Column::Booked)))
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids.into_iter().collect())
 }
 
 /// The result of [`set_portions`]: the offering as stored now, and by how much its capacity

@@ -6,7 +6,9 @@ use std::borrow::Cow;
 
 use super::{
     reservation::ReservationError,
-    rules::{MAX_LINES, MAX_QUANTITY, OrderRuleError},
+    rules::{
+        DELIVERY_ADDRESS_MAX_CHARS, MAX_LINES, MAX_QUANTITY, OrderRuleError, REASON_MAX_CHARS,
+    },
 };
 use crate::{
     error::{AppError, DomainError, ErrorKind},
@@ -27,6 +29,27 @@ pub enum OrderError {
     /// The meal point has no hours for the order's slot.
     #[error("slot not served")]
     SlotNotServed,
+    /// No live order of this meal point today has this code (or it is not a code at all).
+    #[error("pickup code not found")]
+    PickupCodeNotFound,
+    /// The code was verified before.
+    #[error("pickup code already used")]
+    PickupAlreadyUsed,
+    /// The order with this code was cancelled.
+    #[error("order cancelled")]
+    PickupOfCancelledOrder,
+    /// The order with this code is on its way to the elder.
+    #[error("order out for delivery")]
+    PickupOfDelivery,
+    /// The order with this code was marked a no-show.
+    #[error("order was a no-show")]
+    PickupOfNoShow,
+    /// Too many codes tried in the window.
+    #[error("too many pickup attempts")]
+    TooManyPickupAttempts,
+    /// A delivery step on an order that is not a delivery.
+    #[error("not a delivery")]
+    NotADelivery,
     /// The reservation store cannot be reached; nothing was changed.
     #[error("reservation store unavailable")]
     Unavailable(#[source] ReservationError),
@@ -44,7 +67,14 @@ impl DomainError for OrderError {
             OrderError::Rule(rule) => rule.kind(),
             OrderError::BookingWindow(window) => window.kind(),
             OrderError::NotFound => ErrorKind::NotFound,
-            OrderError::SlotNotServed => ErrorKind::Conflict,
+            OrderError::SlotNotServed
+            | OrderError::PickupAlreadyUsed
+            | OrderError::PickupOfCancelledOrder
+            | OrderError::PickupOfDelivery
+            | OrderError::PickupOfNoShow
+            | OrderError::NotADelivery => ErrorKind::Conflict,
+            OrderError::PickupCodeNotFound => ErrorKind::NotFound,
+            OrderError::TooManyPickupAttempts => ErrorKind::TooManyRequests,
             OrderError::Unavailable(_) => ErrorKind::Unavailable,
             OrderError::Database(_) => ErrorKind::Internal,
             OrderError::Other(err) => err.kind,
@@ -57,6 +87,13 @@ impl DomainError for OrderError {
             OrderError::BookingWindow(window) => window.code(),
             OrderError::NotFound => "ORDER_NOT_FOUND",
             OrderError::SlotNotServed => "SLOT_NOT_SERVED",
+            OrderError::PickupCodeNotFound => "PICKUP_CODE_NOT_FOUND",
+            OrderError::PickupAlreadyUsed => "PICKUP_ALREADY_USED",
+            OrderError::PickupOfCancelledOrder => "ORDER_CANCELLED",
+            OrderError::PickupOfDelivery => "ORDER_OUT_FOR_DELIVERY",
+            OrderError::PickupOfNoShow => "ORDER_STATE_CONFLICT",
+            OrderError::TooManyPickupAttempts => "PICKUP_TOO_MANY_ATTEMPTS",
+            OrderError::NotADelivery => "NOT_A_DELIVERY",
             OrderError::Unavailable(_) => "BOOKING_UNAVAILABLE",
             OrderError::Database(_) => "INTERNAL",
             OrderError::Other(err) => err.code,
@@ -69,6 +106,13 @@ impl DomainError for OrderError {
             OrderError::BookingWindow(window) => DomainError::message(window),
             OrderError::NotFound => "没有找到这个订单".into(),
             OrderError::SlotNotServed => "该助餐点不供应这个餐次".into(),
+            OrderError::PickupCodeNotFound => "取餐码不正确，或不是本助餐点今天的订单".into(),
+            OrderError::PickupAlreadyUsed => "该取餐码已核销过了".into(),
+            OrderError::PickupOfCancelledOrder => "该订单已取消".into(),
+            OrderError::PickupOfDelivery => "该订单正在配送，请在送达时签收".into(),
+            OrderError::PickupOfNoShow => "该订单不能核销".into(),
+            OrderError::TooManyPickupAttempts => "取餐码输错次数过多，请 10 分钟后再试".into(),
+            OrderError::NotADelivery => "这不是送餐订单".into(),
             OrderError::Unavailable(_) => "订餐人数较多，系统暂时繁忙，请稍后再试".into(),
             OrderError::Database(_) => "服务器开小差了，请稍后再试".into(),
             OrderError::Other(err) => err.message.clone(),
@@ -78,6 +122,7 @@ impl DomainError for OrderError {
     fn field(&self) -> Option<Cow<'static, str>> {
         match self {
             OrderError::Rule(rule) => rule.field(),
+            OrderError::PickupCodeNotFound => Some("code".into()),
             _ => None,
         }
     }
@@ -117,7 +162,10 @@ impl DomainError for OrderRuleError {
             | Self::DuplicateOffering { .. }
             | Self::ClientKeyInvalid
             | Self::ReasonRequired
-            | Self::SignatureRequired => ErrorKind::BadRequest,
+            | Self::SignatureRequired
+            | Self::DeliveryAddressTooLong
+            | Self::DeliveryAddressRequired
+            | Self::ReasonTooLong => ErrorKind::BadRequest,
         }
     }
 
@@ -135,6 +183,9 @@ impl DomainError for OrderRuleError {
             Self::SlotNotOpenForPickup => "PICKUP_TOO_EARLY",
             Self::SlotNotOver => "SLOT_NOT_OVER",
             Self::SignatureRequired => "SIGNATURE_REQUIRED",
+            Self::DeliveryAddressTooLong => "DELIVERY_ADDRESS_TOO_LONG",
+            Self::DeliveryAddressRequired => "DELIVERY_ADDRESS_REQUIRED",
+            Self::ReasonTooLong => "REASON_TOO_LONG",
         }
     }
 
@@ -145,6 +196,8 @@ impl DomainError for OrderRuleError {
             Self::ClientKeyInvalid => "client_key",
             Self::ReasonRequired => "reason",
             Self::SignatureRequired => "signed_by",
+            Self::DeliveryAddressTooLong | Self::DeliveryAddressRequired => "delivery_address",
+            Self::ReasonTooLong => "reason",
             _ => return None,
         };
         Some(field.into())
@@ -170,6 +223,11 @@ impl DomainError for OrderRuleError {
             Self::SlotNotOpenForPickup => "还没到取餐时间".into(),
             Self::SlotNotOver => "用餐时段还没结束，不能标记未取餐".into(),
             Self::SignatureRequired => "请填写签收人姓名".into(),
+            Self::DeliveryAddressTooLong => {
+                format!("送餐地址请不超过 {DELIVERY_ADDRESS_MAX_CHARS} 个字")
+            }
+            Self::ReasonTooLong => format!("原因请不超过 {REASON_MAX_CHARS} 个字"),
+            Self::DeliveryAddressRequired => "请填写送餐地址".into(),
         })
     }
 }

@@ -1,7 +1,7 @@
 //! Booking and the order's life over HTTP: book, read, cancel, verify a pickup, deliver, mark
 //! no-shows, and the operator's day view.
 
-use std::{collections::BTreeMap, time::Duration as StdDuration};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::meal_order;
@@ -14,16 +14,17 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     rules::{self, OrderState},
-    service::{self, Booked, BookingRequest},
-    store::{self, StateChange},
+    service::{self, Booked, BookingRequest, ElderRef},
+    store,
 };
 use crate::{
-    api::ApiTags,
     auth::{BearerAuth, Caller, Role},
-    error::{AppError, AppResult, ErrorKind},
+    elders::http::IdCardText,
+    error::{AppError, AppResult},
     meal_points::store as meal_points,
     money::Yuan,
     state::AppState,
+    tags::ApiTags,
 };
 use vocabulary::{ServiceMode, Slot};
 
@@ -33,7 +34,15 @@ pub struct OrdersApi {
 
 #[derive(Object)]
 struct NewBooking {
-    elder_id: i64,
+    /// The elder booked for, by id: the elder themselves or a linked family member (`GET
+    /// /me/elders`). Operators never name an elder by id.
+    elder_id: Option<i64>,
+    /// An operator's phone or walk-in booking names the elder as a counter checks a card: the
+    /// ID-card number (typed, or read from the card) ...
+    elder_id_card: Option<IdCardText>,
+    /// ... and the name on it. A wrong number, a wrong name or an elder not yet approved are
+    /// answered alike (404 `ELDER_NOT_IDENTIFIED`), and tries are limited.
+    elder_name: Option<String>,
     meal_point_id: i64,
     date: NaiveDate,
     slot: Slot,
@@ -42,7 +51,8 @@ struct NewBooking {
     /// A key the client makes once per booking (a UUID) and sends again on every retry: a repeat
     /// returns the first order instead of booking twice.
     client_key: String,
-    /// For delivery; defaults to the elder's address.
+    /// For delivery, at most 200 characters. The elder or a family member may leave it out (the
+    /// elder's address is used); an operator must type it.
     delivery_address: Option<String>,
 }
 
@@ -66,6 +76,12 @@ enum BookingReply {
 pub struct OrderView {
     id: String,
     elder_id: i64,
+    /// For the operator who booked at the counter: whom the order is for, as the counter checks
+    /// it (the name and the masked ID-card number); nothing else of the elder's record.
+    #[oai(skip_serializing_if_is_none)]
+    elder_name: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    elder_id_card_masked: Option<String>,
     meal_point_id: i64,
     date: NaiveDate,
     slot: Slot,
@@ -74,10 +90,14 @@ pub struct OrderView {
     mode_label: String,
     state: OrderState,
     state_label: String,
-    /// Six digits to show or read aloud at the counter.
-    pickup_code: String,
-    /// What the QR code in the mini program encodes.
-    qr_payload: String,
+    /// Six digits to show or read aloud at the counter. Only the elder and linked family see it
+    /// (and the operator in the reply to a phone or walk-in booking they placed, to hand to the
+    /// elder); staff who check or settle orders never need it.
+    #[oai(skip_serializing_if_is_none)]
+    pickup_code: Option<String>,
+    /// What the QR code in the mini program encodes (with the pickup code, so shown alike).
+    #[oai(skip_serializing_if_is_none)]
+    qr_payload: Option<String>,
     items: Vec<OrderLineView>,
     price: PriceView,
     #[oai(skip_serializing_if_is_none)]
@@ -186,11 +206,6 @@ struct DishCount {
     portions: i64,
 }
 
-/// Wrong pickup codes allowed per operator, and per meal point, in [`GUESS_WINDOW`].
-const GUESSES_PER_OPERATOR: u32 = 10;
-const GUESSES_PER_MEAL_POINT: u32 = 30;
-const GUESS_WINDOW: StdDuration = StdDuration::from_secs(10 * 60);
-
 #[OpenApi(tag = "ApiTags::Orders")]
 impl OrdersApi {
     /// Book a meal for an elder.
@@ -205,8 +220,38 @@ impl OrdersApi {
     async fn book(&self, auth: BearerAuth, body: Json<NewBooking>) -> AppResult<BookingReply> {
         let caller = auth.allow(&[Role::Elder, Role::Family, Role::Operator])?;
         let body = body.0;
+        let elder = match (body.elder_id, body.elder_id_card, body.elder_name) {
+            (Some(id), _, _) => ElderRef::Id(id),
+            (None, Some(card), Some(name)) => ElderRef::Card {
+                number: card
+                    .parse(self.state.clock.today())
+                    .map_err(|e| e.with_field("elder_id_card"))?,
+                name: crate::elders::rules::check_name("elder_name", &name)?,
+            },
+            (None, Some(_), None) => {
+                return Err(AppError::invalid(
+                    "elder_name",
+                    "ELDER_NAME_REQUIRED",
+                    "请填写老人的姓名",
+                ));
+            }
+            (None, None, _) if caller.role == Role::Operator => {
+                return Err(AppError::invalid(
+                    "elder_id_card",
+                    "ELDER_IDENTITY_REQUIRED",
+                    "请填写老人的身份证号和姓名",
+                ));
+            }
+            (None, None, _) => {
+                return Err(AppError::invalid(
+                    "elder_id",
+                    "ELDER_REQUIRED",
+                    "请选择为哪位老人订餐",
+                ));
+            }
+        };
         let request = BookingRequest {
-            elder_id: body.elder_id,
+            elder,
             meal_point_id: body.meal_point_id,
             date: body.date,
             slot: body.slot,
@@ -219,14 +264,26 @@ impl OrdersApi {
             client_key: body.client_key,
             delivery_address: body.delivery_address,
         };
-        match service::book(&self.state, caller, request).await? {
-            Booked::Created(order) => {
-                Ok(BookingReply::Created(Json(self.view(order, false).await?)))
-            }
-            Booked::Repeated(order) => {
-                Ok(BookingReply::Repeated(Json(self.view(order, false).await?)))
+        let (created, order) = match service::book(&self.state, caller, request).await? {
+            Booked::Created(order) => (true, order),
+            Booked::Repeated(order) => (false, order),
+        };
+        let mut view = self.view(order, false, true).await?;
+        if caller.role == Role::Operator {
+            // The counter's slip: whom it is for, as checked at the counter.
+            if let Some(elder) = entity::elder::Entity::find_by_id(view.elder_id)
+                .one(&self.state.db)
+                .await?
+            {
+                view.elder_name = Some(elder.name);
+                view.elder_id_card_masked = Some(elder.id_card_masked);
             }
         }
+        Ok(if created {
+            BookingReply::Created(Json(view))
+        } else {
+            BookingReply::Repeated(Json(view))
+        })
     }
 
     /// One order, with its history.
@@ -236,7 +293,9 @@ impl OrdersApi {
     async fn order(&self, auth: BearerAuth, id: Path<String>) -> AppResult<Json<OrderView>> {
         let caller = auth.any_role();
         let order = self.visible_order(caller, &id).await?;
-        Ok(Json(self.view(order, true).await?))
+        Ok(Json(
+            self.view(order, true, shows_pickup_code(caller)).await?,
+        ))
     }
 
     /// An elder's orders, newest first.
@@ -267,7 +326,7 @@ impl OrdersApi {
         let orders = query.all(&self.state.db).await?;
         let mut views = Vec::with_capacity(orders.len());
         for order in orders {
-            views.push(self.view(order, false).await?);
+            views.push(self.view(order, false, shows_pickup_code(caller)).await?);
         }
         Ok(Json(views))
     }
@@ -287,20 +346,12 @@ impl OrdersApi {
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Elder, Role::Family, Role::Operator])?;
         let order = self.visible_order(caller, &id).await?;
-        let reason = body
-            .reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
-        if reason.is_some_and(|r| r.chars().count() > 200) {
-            return Err(AppError::invalid(
-                "reason",
-                "REASON_TOO_LONG",
-                "原因请不超过 200 字",
-            ));
-        }
+        let reason = rules::check_reason(body.reason.as_deref())?;
         let cancelled = service::cancel(&self.state, caller, &order, reason).await?;
-        Ok(Json(self.view(cancelled, false).await?))
+        Ok(Json(
+            self.view(cancelled, false, shows_pickup_code(caller))
+                .await?,
+        ))
     }
 
     /// Verify a pickup (or dine-in) by its code: scanned from the QR code or typed.
@@ -317,92 +368,8 @@ impl OrdersApi {
         body: Json<PickupScan>,
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Operator])?;
-        let db = &self.state.db;
-        meal_points::require_operator_of(db, caller, *id).await?;
-        let now = self.state.clock.now();
-        let operator_key = format!("pickup:operator:{}", caller.account_id);
-        let meal_point_key = format!("pickup:meal_point:{}", *id);
-        let limiter = &self.state.attempt_limiter;
-        if limiter.failures(&operator_key, GUESS_WINDOW, now).await >= GUESSES_PER_OPERATOR
-            || limiter.failures(&meal_point_key, GUESS_WINDOW, now).await >= GUESSES_PER_MEAL_POINT
-        {
-            return Err(AppError::new(
-                ErrorKind::TooManyRequests,
-                "PICKUP_TOO_MANY_ATTEMPTS",
-                "取餐码输错次数过多，请 10 分钟后再试",
-            ));
-        }
-        let code = rules::pickup_code_from_scan(&body.code);
-        let found = if rules::is_pickup_code(code) {
-            meal_order::Entity::find()
-                .filter(meal_order::Column::MealPointId.eq(*id))
-                .filter(meal_order::Column::Date.eq(self.state.clock.today()))
-                .filter(meal_order::Column::PickupCode.eq(code))
-                .one(db)
-                .await?
-        } else {
-            None
-        };
-        let Some(order) = found else {
-            limiter
-                .record_failure(&operator_key, GUESS_WINDOW, now)
-                .await;
-            limiter
-                .record_failure(&meal_point_key, GUESS_WINDOW, now)
-                .await;
-            return Err(AppError::not_found(
-                "PICKUP_CODE_NOT_FOUND",
-                "取餐码不正确，或不是本助餐点今天的订单",
-            )
-            .with_field("code"));
-        };
-        match order.state {
-            OrderState::Booked => {}
-            OrderState::Served => {
-                return Err(AppError::conflict(
-                    "PICKUP_ALREADY_USED",
-                    "该取餐码已核销过了",
-                ));
-            }
-            OrderState::Cancelled => {
-                return Err(AppError::conflict("ORDER_CANCELLED", "该订单已取消"));
-            }
-            OrderState::OutForDelivery => {
-                return Err(AppError::conflict(
-                    "ORDER_OUT_FOR_DELIVERY",
-                    "该订单正在配送，请在送达时签收",
-                ));
-            }
-            OrderState::NoShow => {
-                return Err(AppError::conflict("ORDER_STATE_CONFLICT", "该订单不能核销"));
-            }
-        }
-        let meal_point = meal_points::require_meal_point(db, *id).await?;
-        let (opens, closes) = service::slot_hours(&meal_point, order.slot)?
-            .ok_or_else(|| AppError::conflict("SLOT_NOT_SERVED", "该助餐点不供应这个餐次"))?;
-        rules::check_pickup_window(
-            order.date,
-            opens,
-            closes,
-            self.state.config.no_show_grace,
-            now,
-        )?;
-        let served = self
-            .move_order(
-                caller,
-                &order,
-                OrderState::Booked,
-                OrderState::Served,
-                None,
-                |u| {
-                    u.col_expr(
-                        meal_order::Column::ServedAt,
-                        sea_orm::sea_query::Expr::value(Some(now)),
-                    )
-                },
-            )
-            .await?;
-        Ok(Json(self.view(served, false).await?))
+        let served = service::verify_pickup(&self.state, caller, *id, &body.code).await?;
+        Ok(Json(self.view(served, false, false).await?))
     }
 
     /// The delivery orders of a slot, with addresses.
@@ -429,7 +396,7 @@ impl OrdersApi {
             .await?;
         let mut views = Vec::with_capacity(orders.len());
         for order in orders {
-            views.push(self.view(order, false).await?);
+            views.push(self.view(order, false, false).await?);
         }
         Ok(Json(views))
     }
@@ -444,21 +411,8 @@ impl OrdersApi {
         id: Path<String>,
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Operator])?;
-        let order = self.visible_order(caller, &id).await?;
-        if order.mode != ServiceMode::Delivery {
-            return Err(AppError::conflict("NOT_A_DELIVERY", "这不是送餐订单"));
-        }
-        let moved = self
-            .move_order(
-                caller,
-                &order,
-                OrderState::Booked,
-                OrderState::OutForDelivery,
-                None,
-                |u| u,
-            )
-            .await?;
-        Ok(Json(self.view(moved, false).await?))
+        let moved = service::out_for_delivery(&self.state, caller, &id).await?;
+        Ok(Json(self.view(moved, false, false).await?))
     }
 
     /// Mark a delivery as delivered, signed for by name.
@@ -472,30 +426,8 @@ impl OrdersApi {
         body: Json<DeliverySignature>,
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Operator])?;
-        let order = self.visible_order(caller, &id).await?;
-        let signed_by = rules::check_signature(&body.signed_by)?.to_string();
-        let now = self.state.clock.now();
-        let note = format!("签收人：{signed_by}");
-        let moved = self
-            .move_order(
-                caller,
-                &order,
-                OrderState::OutForDelivery,
-                OrderState::Served,
-                Some(&note),
-                |u| {
-                    u.col_expr(
-                        meal_order::Column::DeliverySignedBy,
-                        sea_orm::sea_query::Expr::value(Some(signed_by)),
-                    )
-                    .col_expr(
-                        meal_order::Column::ServedAt,
-                        sea_orm::sea_query::Expr::value(Some(now)),
-                    )
-                },
-            )
-            .await?;
-        Ok(Json(self.view(moved, false).await?))
+        let moved = service::delivered(&self.state, caller, &id, &body.signed_by).await?;
+        Ok(Json(self.view(moved, false, false).await?))
     }
 
     /// Mark every unserved order of an ended slot as a no-show (no subsidy is counted for them).
@@ -594,35 +526,12 @@ impl OrdersApi {
         Ok(service::visible_order(&self.state.db, caller, order_id).await?)
     }
 
-    async fn move_order(
+    async fn view(
         &self,
-        caller: &Caller,
-        order: &meal_order::Model,
-        from: OrderState,
-        to: OrderState,
-        note: Option<&str>,
-        extra: impl FnOnce(
-            sea_orm::UpdateMany<meal_order::Entity>,
-        ) -> sea_orm::UpdateMany<meal_order::Entity>,
-    ) -> AppResult<meal_order::Model> {
-        let now = self.state.clock.now();
-        let change = StateChange {
-            from,
-            to,
-            actor: Some(caller.account_id),
-            note,
-            at: now,
-        };
-        let moved = store::transition(&self.state.db, &order.id, change, extra).await?;
-        let latest = store::require_order(&self.state.db, &order.id).await?;
-        if !moved {
-            let current = latest.state;
-            return Err(rules::OrderRuleError::IllegalTransition { from: current, to }.into());
-        }
-        Ok(latest)
-    }
-
-    async fn view(&self, order: meal_order::Model, with_history: bool) -> AppResult<OrderView> {
+        order: meal_order::Model,
+        with_history: bool,
+        show_code: bool,
+    ) -> AppResult<OrderView> {
         let lines = store::lines_of(&self.state.db, &order.id).await?;
         let history = if with_history {
             store::history_of(&self.state.db, &order.id)
@@ -640,9 +549,11 @@ impl OrdersApi {
             Vec::new()
         };
         Ok(OrderView {
-            qr_payload: rules::qr_payload(&order.id, &order.pickup_code),
+            qr_payload: show_code.then(|| rules::qr_payload(&order.id, &order.pickup_code)),
             id: order.id,
             elder_id: order.elder_id,
+            elder_name: None,
+            elder_id_card_masked: None,
             meal_point_id: order.meal_point_id,
             date: order.date,
             slot_label: order.slot.label_zh().to_string(),
@@ -651,7 +562,7 @@ impl OrdersApi {
             mode: order.mode,
             state_label: order.state.label_zh().to_string(),
             state: order.state,
-            pickup_code: order.pickup_code,
+            pickup_code: show_code.then_some(order.pickup_code),
             items: lines
                 .into_iter()
                 .map(|l| OrderLineView {
@@ -679,4 +590,10 @@ impl OrdersApi {
             history,
         })
     }
+}
+
+/// The pickup code is the elder's: shown to the elder and linked family, never to staff reading
+/// or checking orders (an operator who could read codes could serve any meal without the elder).
+fn shows_pickup_code(caller: &Caller) -> bool {
+    matches!(caller.role, Role::Elder | Role::Family)
 }

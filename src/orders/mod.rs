@@ -4,6 +4,7 @@
 pub mod error;
 pub mod http;
 pub mod limiter;
+pub mod reactions;
 pub mod reservation;
 pub mod rules;
 pub mod service;

@@ -36,6 +36,12 @@ pub enum OrderRuleError {
     SlotNotOver,
     #[error("signature required")]
     SignatureRequired,
+    #[error("delivery address too long")]
+    DeliveryAddressTooLong,
+    #[error("delivery address required")]
+    DeliveryAddressRequired,
+    #[error("reason too long")]
+    ReasonTooLong,
 }
 
 pub const MAX_LINES: usize = 10;
@@ -160,6 +166,33 @@ pub fn no_show_due(
     now: DateTime<Utc>,
 ) -> bool {
     now >= shanghai_to_utc(date.and_time(slot_closes)) + grace
+}
+
+/// The longest delivery address kept (the column's size; a real one is far shorter).
+pub const DELIVERY_ADDRESS_MAX_CHARS: usize = 200;
+
+/// A delivery address given with a booking: trimmed, `None` when blank (the elder's own address
+/// is used then), at most [`DELIVERY_ADDRESS_MAX_CHARS`] characters.
+pub fn check_delivery_address(raw: Option<&str>) -> Result<Option<String>, OrderRuleError> {
+    let Some(address) = raw.map(str::trim).filter(|a| !a.is_empty()) else {
+        return Ok(None);
+    };
+    if address.chars().count() > DELIVERY_ADDRESS_MAX_CHARS {
+        return Err(OrderRuleError::DeliveryAddressTooLong);
+    }
+    Ok(Some(address.to_owned()))
+}
+
+/// The longest reason kept for a cancellation.
+pub const REASON_MAX_CHARS: usize = 200;
+
+/// A cancellation's reason: trimmed, `None` when blank, at most [`REASON_MAX_CHARS`] characters.
+pub fn check_reason(raw: Option<&str>) -> Result<Option<&str>, OrderRuleError> {
+    let reason = raw.map(str::trim).filter(|r| !r.is_empty());
+    if reason.is_some_and(|r| r.chars().count() > REASON_MAX_CHARS) {
+        return Err(OrderRuleError::ReasonTooLong);
+    }
+    Ok(reason)
 }
 
 /// Delivery is signed for by name (泰州: 核对姓名、菜品及数量，确定无误后签收).
@@ -298,6 +331,27 @@ mod tests {
             grace,
             at("2026-11-23T13:00:00")
         ));
+    }
+
+    #[test]
+    fn delivery_addresses_and_reasons_are_bounded() {
+        assert_eq!(check_delivery_address(None), Ok(None));
+        assert_eq!(check_delivery_address(Some("  ")), Ok(None));
+        assert_eq!(
+            check_delivery_address(Some(" 南大街1号 ")),
+            Ok(Some("南大街1号".into()))
+        );
+        let longest = "路".repeat(DELIVERY_ADDRESS_MAX_CHARS);
+        assert!(check_delivery_address(Some(&longest)).is_ok());
+        assert_eq!(
+            check_delivery_address(Some(&format!("{longest}路"))),
+            Err(OrderRuleError::DeliveryAddressTooLong)
+        );
+        assert_eq!(check_reason(Some(" 厨房停电 ")), Ok(Some("厨房停电")));
+        assert_eq!(
+            check_reason(Some(&"因".repeat(201))),
+            Err(OrderRuleError::ReasonTooLong)
+        );
     }
 
     #[test]

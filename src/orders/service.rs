@@ -16,6 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::{
     error::OrderError,
+    limiter::{Attempt, Limit},
     reservation::{
         BookedItem, LoadOutcome, ReleaseOutcome, ReleaseRequest, ReservationError, ReserveOutcome,
         ReserveRequest,
@@ -27,13 +28,14 @@ use super::{
 use crate::{
     auth::{Caller, Role},
     clock::shanghai_today,
+    elders::{id_card::IdCardNumber, vault::IdCardVault},
     error::{AppError, AppResult, ErrorKind},
     meal_points::store as meal_points,
     menus::rules::BookingWindowError,
     money::Yuan,
     state::AppState,
 };
-use vocabulary::{ElderStatus, FunderLevel, PaymentState, ServiceMode, Slot};
+use vocabulary::{PaymentState, ServiceMode, Slot};
 
 fn unavailable(err: ReservationError) -> AppError {
     AppError::new(
@@ -90,7 +92,7 @@ pub const ORDERS_PER_SLOT: u32 = 1;
 
 #[derive(Debug, Clone)]
 pub struct BookingRequest {
-    pub elder_id: i64,
+    pub elder: ElderRef,
     pub meal_point_id: i64,
     pub date: chrono::NaiveDate,
     pub slot: Slot,
@@ -98,6 +100,25 @@ pub struct BookingRequest {
     pub lines: Vec<(i64, i32)>,
     pub client_key: String,
     pub delivery_address: Option<String>,
+}
+
+/// How a booking names its elder.
+#[derive(Clone)]
+pub enum ElderRef {
+    /// By id: the elder themselves, or a linked family member (from `GET /me/elders`).
+    Id(i64),
+    /// As a counter checks a card (an operator's phone or walk-in booking): the ID-card number
+    /// and the name on it. Never by id, so an operator cannot try ids.
+    Card { number: IdCardNumber, name: String },
+}
+
+impl std::fmt::Debug for ElderRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ElderRef::Id(id) => write!(f, "Id({id})"),
+            ElderRef::Card { .. } => f.write_str("Card(***)"),
+        }
+    }
 }
 
 pub enum Booked {
@@ -130,13 +151,10 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
     };
     let delivery_address = match request.mode {
         ServiceMode::Delivery => Some(
-            request
-                .delivery_address
-                .clone()
-                .filter(|a| !a.trim().is_empty())
+            rules::check_delivery_address(request.delivery_address.as_deref())?
                 .unwrap_or_else(|| elder.address.clone()),
         ),
-        _ => None,
+        ServiceMode::DineIn | ServiceMode::Pickup => None,
     };
     let gross_fen: i64 = offerings
         .iter()
@@ -212,8 +230,13 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
     }
     // From here on every refusal gives the reservation back, key included.
     let priced = async {
-        let already =
-            store::subsidised_meals_in_slot(db, elder.id, request.date, request.slot).await?;
+        let already = crate::subsidy::store::subsidised_meals_in_slot(
+            db,
+            elder.id,
+            request.date,
+            request.slot,
+        )
+        .await?;
         crate::subsidy::service::quote_for_elder(
             db,
             &state.caches,
@@ -235,6 +258,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         }
     };
 
+    let split = crate::subsidy::FrozenSplit::of(&quote);
     let mut order = meal_order::Model {
         id: order_id,
         account_id: caller.account_id,
@@ -250,13 +274,13 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         state: OrderState::Booked,
         pickup_code: rules::new_pickup_code(&mut rand::rng()),
         gross_fen,
-        subsidy_fen: Yuan::from(quote.subsidy_total).to_fen(),
-        subsidy_city_fen: level_fen(&quote, FunderLevel::City),
-        subsidy_district_fen: level_fen(&quote, FunderLevel::District),
-        subsidy_street_fen: level_fen(&quote, FunderLevel::Street),
-        elder_share_fen: Yuan::from(quote.elder_share).to_fen(),
-        policy_version: Some(quote.policy_version.clone()).filter(|v| !v.is_empty()),
-        quote_json: serde_json::to_string(&quote).unwrap_or_default(),
+        subsidy_fen: split.subsidy_fen,
+        subsidy_city_fen: split.subsidy_city_fen,
+        subsidy_district_fen: split.subsidy_district_fen,
+        subsidy_street_fen: split.subsidy_street_fen,
+        elder_share_fen: split.elder_share_fen,
+        policy_version: split.policy_version,
+        quote_json: split.quote_json,
         payment_state: PaymentState::Unpaid,
         delivery_address,
         delivery_signed_by: None,
@@ -326,20 +350,37 @@ async fn acting_for(
     request: &BookingRequest,
 ) -> AppResult<entity::elder::Model> {
     let db = &state.db;
-    let elder = match caller.role {
-        Role::Elder | Role::Family => {
-            crate::elders::store::require_may_act_for(db, caller, request.elder_id).await?
+    let elder = match (caller.role, &request.elder) {
+        (Role::Elder | Role::Family, ElderRef::Id(elder_id)) => {
+            crate::elders::store::require_may_act_for(db, caller, *elder_id).await?
         }
-        Role::Operator => {
+        (Role::Operator, ElderRef::Card { number, name }) => {
             let assignment = (caller.account_id, request.meal_point_id);
             if state.caches.operator_of.get(&assignment).is_none() {
                 meal_points::require_operator_of(db, caller, request.meal_point_id).await?;
                 state.caches.operator_of.insert(assignment, ());
             }
-            entity::elder::Entity::find_by_id(request.elder_id)
-                .one(db)
-                .await?
-                .ok_or_else(|| AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人"))?
+            if request.mode == ServiceMode::Delivery
+                && rules::check_delivery_address(request.delivery_address.as_deref())?.is_none()
+            {
+                // The counter types where to deliver; it never reads the elder's home address.
+                return Err(OrderRuleError::DeliveryAddressRequired.into());
+            }
+            identify_at_counter(state, caller, request.meal_point_id, number, name).await?
+        }
+        (Role::Operator, ElderRef::Id(_)) => {
+            return Err(AppError::invalid(
+                "elder_id",
+                "ELDER_ID_NOT_FOR_OPERATORS",
+                "请用老人的身份证号和姓名确认身份后订餐",
+            ));
+        }
+        (Role::Elder | Role::Family, ElderRef::Card { .. }) => {
+            return Err(AppError::invalid(
+                "elder_id",
+                "ELDER_REQUIRED",
+                "请选择为哪位老人订餐",
+            ));
         }
         _ => {
             return Err(AppError::forbidden(
@@ -348,13 +389,85 @@ async fn acting_for(
             ));
         }
     };
-    if elder.status != ElderStatus::Active {
-        return Err(AppError::conflict(
-            "ELDER_NOT_ACTIVE",
-            "老人信息尚未审核通过，暂不能订餐",
+    crate::elders::rules::require_active(elder.status)?;
+    Ok(elder)
+}
+
+/// Identifications a counter may get wrong per operator, and per meal point, in
+/// [`GUESS_WINDOW`]; a right one is given back.
+pub const IDENTIFY_TRIES_PER_OPERATOR: u32 = 10;
+pub const IDENTIFY_TRIES_PER_MEAL_POINT: u32 = 30;
+
+/// The elder an operator books for at the counter: the ID-card number and the name must both
+/// match an approved elder. A wrong number, a wrong name and an elder not yet approved get one
+/// answer (404 `ELDER_NOT_IDENTIFIED`), so the counter learns nothing about who is registered;
+/// wrong tries are limited per operator and per meal point.
+async fn identify_at_counter(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    number: &IdCardNumber,
+    name: &str,
+) -> AppResult<entity::elder::Model> {
+    let now = state.clock.now();
+    let operator_key = format!(
+        "{{mp:{meal_point_id}}}:identify:operator:{}",
+        caller.account_id
+    );
+    let meal_point_key = format!("{{mp:{meal_point_id}}}:identify:all");
+    let limits = [
+        Limit {
+            key: &operator_key,
+            per_window: IDENTIFY_TRIES_PER_OPERATOR,
+        },
+        Limit {
+            key: &meal_point_key,
+            per_window: IDENTIFY_TRIES_PER_MEAL_POINT,
+        },
+    ];
+    let limiter_down = |err| {
+        AppError::new(
+            ErrorKind::Unavailable,
+            "BOOKING_UNAVAILABLE",
+            "系统暂时繁忙，请稍后再试",
+        )
+        .with_source(err)
+    };
+    // Only failures count here: a counter booking the lunch rush identifies many elders at once,
+    // and counting those in flight would refuse honest ones.
+    if state
+        .attempt_limiter
+        .is_blocked(&limits, GUESS_WINDOW, now)
+        .await
+        .map_err(limiter_down)?
+    {
+        return Err(AppError::new(
+            ErrorKind::TooManyRequests,
+            "ELDER_IDENTIFY_TOO_MANY_ATTEMPTS",
+            "身份核对失败次数过多，请 10 分钟后再试",
         ));
     }
-    Ok(elder)
+    let vault = IdCardVault::new(&state.config.data_key);
+    let found = crate::elders::store::find_by_id_card(&state.db, &vault, number).await?;
+    match found {
+        Some(elder)
+            if crate::elders::rules::names_match(&elder.name, name)
+                && crate::elders::rules::require_active(elder.status).is_ok() =>
+        {
+            Ok(elder)
+        }
+        _ => {
+            state
+                .attempt_limiter
+                .record_failure(&[&operator_key, &meal_point_key], GUESS_WINDOW, now)
+                .await
+                .map_err(limiter_down)?;
+            Err(AppError::not_found(
+                "ELDER_NOT_IDENTIFIED",
+                "身份证号与姓名不符，或这位老人还未完成登记，请核对后重试",
+            ))
+        }
+    }
 }
 
 /// The meal point and the offerings, if this booking may be taken now: the meal point takes
@@ -387,15 +500,6 @@ async fn bookable(
     }
     let offerings = load_offerings(state, &meal_point, request, now).await?;
     Ok((meal_point, offerings))
-}
-
-pub fn level_fen(quote: &crate::subsidy::Quote, level: FunderLevel) -> i64 {
-    quote
-        .lines
-        .iter()
-        .filter(|line| line.level == level)
-        .map(|line| Yuan::from(line.amount).to_fen())
-        .sum()
 }
 
 /// An offering as the booking needs it.
@@ -643,17 +747,11 @@ pub async fn cancel_unchecked(
         },
     )
     .await?;
-    if !moved {
-        txn.rollback().await?;
-        let latest = store::require_order(&state.db, &order.id).await?;
-        return Err(OrderRuleError::IllegalTransition {
-            from: latest.state,
-            to: OrderState::Cancelled,
-        }
-        .into());
+    if moved {
+        store::return_portions(&txn, lines, now).await?;
     }
-    store::return_portions(&txn, lines, now).await?;
     txn.commit().await?;
+    let cancelled = settled(state, &order.id, moved, OrderState::Cancelled).await?;
 
     let items: Vec<BookedItem> = lines
         .iter()
@@ -663,7 +761,215 @@ pub async fn cancel_unchecked(
         })
         .collect();
     give_back(state, order, &items).await;
-    Ok(store::require_order(&state.db, &order.id).await?)
+    Ok(cancelled)
+}
+
+/// Moves an order from `change.from` to `change.to` if it is still in `change.from`, with its
+/// history entry, in one transaction; `extra` sets more columns in the same guarded update. Of two
+/// racing changes exactly one wins; the other gets the state the order is in now.
+pub async fn transition(
+    state: &AppState,
+    order_id: &str,
+    change: StateChange<'_>,
+    extra: impl FnOnce(
+        sea_orm::UpdateMany<meal_order::Entity>,
+    ) -> sea_orm::UpdateMany<meal_order::Entity>,
+) -> Result<meal_order::Model, OrderError> {
+    let to = change.to;
+    let txn = state.db.begin().await?;
+    let moved = store::transition(&txn, order_id, change, extra).await?;
+    txn.commit().await?;
+    settled(state, order_id, moved, to).await
+}
+
+/// The order after a guarded change: as it is now if the change was made, else the refusal
+/// naming the state that won.
+async fn settled(
+    state: &AppState,
+    order_id: &str,
+    moved: bool,
+    to: OrderState,
+) -> Result<meal_order::Model, OrderError> {
+    let latest = store::require_order(&state.db, order_id).await?;
+    if moved {
+        Ok(latest)
+    } else {
+        Err(OrderRuleError::IllegalTransition {
+            from: latest.state,
+            to,
+        }
+        .into())
+    }
+}
+
+/// Wrong pickup codes allowed per operator of a meal point, and per meal point, in
+/// [`GUESS_WINDOW`]. Correct codes are given back, so a busy counter never reaches them.
+pub const GUESSES_PER_OPERATOR: u32 = 10;
+pub const GUESSES_PER_MEAL_POINT: u32 = 30;
+pub const GUESS_WINDOW: StdDuration = StdDuration::from_secs(10 * 60);
+
+/// Verifies a pickup (or dine-in) by its code, scanned or typed: only the meal point's own
+/// operators, only for an order booked there today, from an hour before its slot opens. Every
+/// try is counted before the code is looked up; only a try that serves a meal is given back.
+pub async fn verify_pickup(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    scanned: &str,
+) -> Result<meal_order::Model, OrderError> {
+    let db = &state.db;
+    meal_points::require_operator_of(db, caller, meal_point_id).await?;
+    let now = state.clock.now();
+    // Both counters of a meal point share its hash tag, so one Redis script counts them.
+    let operator_key = format!(
+        "{{mp:{meal_point_id}}}:pickup:operator:{}",
+        caller.account_id
+    );
+    let meal_point_key = format!("{{mp:{meal_point_id}}}:pickup:all");
+    let limits = [
+        Limit {
+            key: &operator_key,
+            per_window: GUESSES_PER_OPERATOR,
+        },
+        Limit {
+            key: &meal_point_key,
+            per_window: GUESSES_PER_MEAL_POINT,
+        },
+    ];
+    match state
+        .attempt_limiter
+        .attempt(&limits, GUESS_WINDOW, now)
+        .await
+        .map_err(|err| {
+            AppError::new(
+                ErrorKind::Unavailable,
+                "PICKUP_UNAVAILABLE",
+                "系统暂时繁忙，请稍后再试",
+            )
+            .with_source(err)
+        })? {
+        Attempt::Counted => {}
+        Attempt::Refused => return Err(OrderError::TooManyPickupAttempts),
+    }
+    let code = rules::pickup_code_from_scan(scanned);
+    let found = if rules::is_pickup_code(code) {
+        store::find_by_pickup_code(db, meal_point_id, state.clock.today(), code).await?
+    } else {
+        None
+    };
+    let order = found.ok_or(OrderError::PickupCodeNotFound)?;
+    match order.state {
+        OrderState::Booked => {}
+        OrderState::Served => return Err(OrderError::PickupAlreadyUsed),
+        OrderState::Cancelled => return Err(OrderError::PickupOfCancelledOrder),
+        OrderState::OutForDelivery => return Err(OrderError::PickupOfDelivery),
+        OrderState::NoShow => return Err(OrderError::PickupOfNoShow),
+    }
+    check_service_window(state, &order, now).await?;
+    let served = transition(
+        state,
+        &order.id,
+        StateChange {
+            from: OrderState::Booked,
+            to: OrderState::Served,
+            actor: Some(caller.account_id),
+            note: None,
+            at: now,
+        },
+        |u| {
+            u.col_expr(
+                meal_order::Column::ServedAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+        },
+    )
+    .await?;
+    state
+        .attempt_limiter
+        .forgive(&[&operator_key, &meal_point_key], GUESS_WINDOW, now)
+        .await;
+    Ok(served)
+}
+
+/// A delivery leaves the kitchen: only on the order's date, within its slot's service window
+/// (from an hour before the slot opens until it closes plus the grace), so a meal can never be
+/// sent out days early, blocking the elder's cancellation and counting as served early.
+pub async fn out_for_delivery(
+    state: &AppState,
+    caller: &Caller,
+    order_id: &str,
+) -> Result<meal_order::Model, OrderError> {
+    let order = visible_order(&state.db, caller, order_id).await?;
+    if order.mode != ServiceMode::Delivery {
+        return Err(OrderError::NotADelivery);
+    }
+    let now = state.clock.now();
+    check_service_window(state, &order, now).await?;
+    transition(
+        state,
+        &order.id,
+        StateChange {
+            from: OrderState::Booked,
+            to: OrderState::OutForDelivery,
+            actor: Some(caller.account_id),
+            note: None,
+            at: now,
+        },
+        |u| u,
+    )
+    .await
+}
+
+/// A delivery is signed for by name, within the same window as it left.
+pub async fn delivered(
+    state: &AppState,
+    caller: &Caller,
+    order_id: &str,
+    signed_by: &str,
+) -> Result<meal_order::Model, OrderError> {
+    let order = visible_order(&state.db, caller, order_id).await?;
+    if order.mode != ServiceMode::Delivery {
+        return Err(OrderError::NotADelivery);
+    }
+    let signed_by = rules::check_signature(signed_by)?.to_string();
+    let now = state.clock.now();
+    check_service_window(state, &order, now).await?;
+    let note = format!("签收人：{signed_by}");
+    transition(
+        state,
+        &order.id,
+        StateChange {
+            from: OrderState::OutForDelivery,
+            to: OrderState::Served,
+            actor: Some(caller.account_id),
+            note: Some(&note),
+            at: now,
+        },
+        |u| {
+            u.col_expr(
+                meal_order::Column::DeliverySignedBy,
+                sea_orm::sea_query::Expr::value(Some(signed_by)),
+            )
+            .col_expr(
+                meal_order::Column::ServedAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+        },
+    )
+    .await
+}
+
+/// The order's date and its slot's service window at its meal point (see
+/// [`rules::check_pickup_window`]).
+async fn check_service_window(
+    state: &AppState,
+    order: &meal_order::Model,
+    now: DateTime<Utc>,
+) -> Result<(), OrderError> {
+    let meal_point = meal_points::require_meal_point(&state.db, order.meal_point_id).await?;
+    let (opens, closes) = slot_hours(&meal_point, order.slot)?.ok_or(OrderError::SlotNotServed)?;
+    rules::check_pickup_window(order.date, opens, closes, state.config.no_show_grace, now)?;
+    Ok(())
 }
 
 async fn earliest_cutoff(
@@ -726,8 +1032,11 @@ pub async fn mark_no_shows(
             note: None,
             at: now,
         };
-        if store::transition(db, &order.id, change, |u| u).await? {
-            marked += 1;
+        match transition(state, &order.id, change, |u| u).await {
+            Ok(_) => marked += 1,
+            // Served or cancelled meanwhile: nothing to mark.
+            Err(OrderError::Rule(OrderRuleError::IllegalTransition { .. })) => {}
+            Err(err) => return Err(err),
         }
     }
     Ok(marked)

@@ -5,8 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{meal_order, offering, order_event, order_item};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -37,6 +36,21 @@ pub async fn require_order(
     find_order(db, order_id)
         .await?
         .ok_or_else(|| AppError::not_found("ORDER_NOT_FOUND", "没有找到这个订单"))
+}
+
+/// The order of a meal point on a date with this pickup code (codes are unique there).
+pub async fn find_by_pickup_code(
+    db: &impl ConnectionTrait,
+    meal_point_id: i64,
+    date: NaiveDate,
+    code: &str,
+) -> AppResult<Option<meal_order::Model>> {
+    Ok(meal_order::Entity::find()
+        .filter(meal_order::Column::MealPointId.eq(meal_point_id))
+        .filter(meal_order::Column::Date.eq(date))
+        .filter(meal_order::Column::PickupCode.eq(code))
+        .one(db)
+        .await?)
 }
 
 pub async fn find_by_client_key(
@@ -97,32 +111,6 @@ pub async fn offerings_with_dish_names(
             (offering, name)
         })
         .collect())
-}
-
-/// How many meals this elder already has subsidised in a slot (any meal point): the policy's
-/// per-slot cap counts them.
-pub async fn subsidised_meals_in_slot(
-    db: &impl ConnectionTrait,
-    elder_id: i64,
-    date: NaiveDate,
-    slot: Slot,
-) -> AppResult<u32> {
-    let orders = meal_order::Entity::find()
-        .filter(meal_order::Column::ElderId.eq(elder_id))
-        .filter(meal_order::Column::Date.eq(date))
-        .filter(meal_order::Column::Slot.eq(slot))
-        .filter(meal_order::Column::SubsidyFen.gt(0))
-        .filter(
-            meal_order::Column::State.is_in(
-                OrderState::ALL
-                    .iter()
-                    .copied()
-                    .filter(|s| s.is_cooked_for()),
-            ),
-        )
-        .count(db)
-        .await?;
-    Ok(u32::try_from(orders).unwrap_or(u32::MAX))
 }
 
 /// One change of an order's state, as the history records it.

@@ -4,7 +4,7 @@ use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 use vocabulary::DistrictKind;
 
 use super::store;
-use crate::{api::ApiTags, error::AppResult, state::AppState};
+use crate::{error::AppResult, state::AppState, tags::ApiTags};
 
 pub struct PlacesApi {
     pub state: AppState,

@@ -17,11 +17,11 @@ use super::{
     store,
 };
 use crate::{
-    api::ApiTags,
     auth::{BearerAuth, Caller, Role},
     error::{AppError, AppResult},
     money::Yuan,
     state::AppState,
+    tags::ApiTags,
 };
 
 pub struct SettlementApi {

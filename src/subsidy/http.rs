@@ -16,7 +16,6 @@ use super::{
     versions::{self, PolicyStatus},
 };
 use crate::{
-    api::ApiTags,
     auth::{BearerAuth, Role},
     elders,
     error::{AppError, AppResult, Problem},
@@ -24,6 +23,7 @@ use crate::{
     pagination::PageRequest,
     places,
     state::AppState,
+    tags::ApiTags,
 };
 
 pub struct SubsidyApi {
@@ -348,9 +348,7 @@ impl SubsidyApi {
                 }
             }
         };
-        let already =
-            crate::orders::store::subsidised_meals_in_slot(db, elder.id, meal.date, meal.slot)
-                .await?;
+        let already = store::subsidised_meals_in_slot(db, elder.id, meal.date, meal.slot).await?;
         let quote = service::quote_for_elder(
             db,
             &self.state.caches,

@@ -87,6 +87,7 @@
 //! [`code`](PolicyError::code) such as `POLICY_UNKNOWN_CATEGORY`, the place (`rule[3]`,
 //! `district 320402 rule[1]`), the field, and a Chinese message for the clerk.
 
+mod frozen;
 pub mod http;
 mod parse;
 mod policy;
@@ -96,6 +97,7 @@ pub mod store;
 mod terms;
 pub mod versions;
 
+pub use frozen::FrozenSplit;
 pub use parse::{PolicyError, PolicyErrorKind, parse_policy};
 pub use policy::{DistrictStandard, Policy, Rule, RuleAmount};
 pub use quote::{FiredRule, LevelCut, NotSubsidised, Quote, QuoteInput, SubsidyLine, quote};

@@ -7,10 +7,10 @@ use sea_orm::ConnectionTrait;
 
 use super::{Category, Policy, Quote, QuoteInput, ServiceMode, Slot, quote, store};
 use crate::{
-    cache::HotCaches,
-    elders::{self, ElderStatus},
+    elders,
     error::{AppError, AppResult},
     money::Yuan,
+    state::HotCaches,
 };
 
 /// Quotes the subsidy for a meal of this elder. The caller has already checked that whoever
@@ -34,12 +34,7 @@ pub async fn quote_for_elder(
     subsidised_meals_already_in_slot: u32,
 ) -> AppResult<Quote> {
     check_gross(gross)?;
-    if elder.status != ElderStatus::Active {
-        return Err(AppError::conflict(
-            "ELDER_NOT_ACTIVE",
-            "这位老人的登记还未审核通过，暂不能享受助餐补贴",
-        ));
-    }
+    elders::rules::require_active(elder.status)?;
     let categories = elders::store::current_categories(db, elder.id)
         .await?
         .iter()

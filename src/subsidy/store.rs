@@ -1,7 +1,7 @@
 //! Published subsidy policy versions in the database.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::subsidy_policy;
+use entity::{meal_order, subsidy_policy};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
@@ -11,6 +11,8 @@ use super::{
     Policy,
     versions::{self, PublishRefusal},
 };
+use vocabulary::{OrderState, Slot};
+
 use crate::{
     db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
@@ -199,4 +201,31 @@ pub async fn withdraw_policy(
         .exec(db)
         .await?;
     require_policy(db, &row.version).await
+}
+
+/// How many meals this elder already has subsidised in a slot (any meal point), live or served:
+/// the policy's per-slot cap counts them. Read from the orders' table, which holds the frozen
+/// subsidy of every meal.
+pub async fn subsidised_meals_in_slot(
+    db: &impl ConnectionTrait,
+    elder_id: i64,
+    date: NaiveDate,
+    slot: Slot,
+) -> AppResult<u32> {
+    let orders = meal_order::Entity::find()
+        .filter(meal_order::Column::ElderId.eq(elder_id))
+        .filter(meal_order::Column::Date.eq(date))
+        .filter(meal_order::Column::Slot.eq(slot))
+        .filter(meal_order::Column::SubsidyFen.gt(0))
+        .filter(
+            meal_order::Column::State.is_in(
+                OrderState::ALL
+                    .iter()
+                    .copied()
+                    .filter(|s| s.is_cooked_for()),
+            ),
+        )
+        .count(db)
+        .await?;
+    Ok(u32::try_from(orders).unwrap_or(u32::MAX))
 }

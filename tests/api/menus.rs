@@ -346,13 +346,13 @@ async fn an_operator_keeps_dishes_and_bad_dishes_are_refused() {
         (
             json!({"name": "酸菜鱼", "price": "12.00", "tags": ["spicy"]}),
             400,
-            "UNKNOWN_DISH_TAG",
+            "UNKNOWN_VALUE",
             "tags",
         ),
         (
             json!({"name": "酸菜鱼", "price": "12.00", "allergens": ["gluten"]}),
             400,
-            "UNKNOWN_ALLERGEN",
+            "UNKNOWN_VALUE",
             "allergens",
         ),
         (
@@ -554,8 +554,8 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
         ),
         (
             with("dish_id", json!(foreign_dish)),
-            400,
-            "DISH_OF_ANOTHER_MEAL_POINT",
+            404,
+            "DISH_NOT_FOUND",
             "offerings[1].dish_id",
         ),
         (

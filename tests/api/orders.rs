@@ -78,6 +78,23 @@ impl Kitchen {
             .expect("the offering is on the menu")
     }
 
+    /// A phone or walk-in booking at the counter: the operator names the elder by ID-card number
+    /// and name, never by id.
+    fn counter(
+        &self,
+        elder: &(i64, String, String),
+        date: &str,
+        offering: i64,
+        key: &str,
+    ) -> Value {
+        let mut body = self.booking(elder.0, date, offering, key);
+        let body_map = body.as_object_mut().unwrap();
+        body_map.remove("elder_id");
+        body_map.insert("elder_id_card".into(), json!(elder.1));
+        body_map.insert("elder_name".into(), json!(elder.2));
+        body
+    }
+
     fn booking(&self, elder_id: i64, date: &str, offering: i64, key: &str) -> Value {
         json!({
             "elder_id": elder_id,
@@ -179,6 +196,15 @@ async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() 
         .get(&format!("/api/v1/orders/{id}"), Some(&family))
         .await;
     assert_eq!(read.assert_ok()["history"][0]["to_state"], "booked");
+    // The code is the elder's: staff who read orders never see it.
+    for staff in ["admin", "clerk-zhonglou"] {
+        let token = app.staff_token(staff).await;
+        let seen = app.get(&format!("/api/v1/orders/{id}"), Some(&token)).await;
+        let seen = seen.assert_ok();
+        assert_eq!(seen["id"], id, "{staff}");
+        assert!(seen.get("pickup_code").is_none(), "{staff}: {seen}");
+        assert!(seen.get("qr_payload").is_none(), "{staff}: {seen}");
+    }
     let stranger = app.wechat_token("o-stranger").await;
     app.get(&format!("/api/v1/orders/{id}"), Some(&stranger))
         .await
@@ -202,11 +228,11 @@ async fn three_times_oversubscription_sells_exactly_its_portions() {
     let offering = kitchen.offering(&app, &tomorrow, portions).await;
     let mut elders = Vec::new();
     for n in 0..(3 * portions as u32) {
-        elders.push(elder(&app, n).await.0);
+        elders.push(elder(&app, n).await);
     }
 
-    let attempts = elders.iter().map(|&elder_id| {
-        let body = kitchen.booking(elder_id, &tomorrow, offering, &key());
+    let attempts = elders.iter().map(|elder| {
+        let body = kitchen.counter(elder, &tomorrow, offering, &key());
         let (app, operator) = (&app, kitchen.operator.clone());
         async move { app.post("/api/v1/orders", Some(&operator), body).await }
     });
@@ -344,11 +370,11 @@ async fn after_the_cutoff_elders_can_neither_book_nor_cancel_but_the_operator_ca
     let id = order.assert_ok()["id"].as_str().unwrap().to_string();
 
     app.advance_clock(Duration::minutes(45)); // 09:45, past the 09:30 cutoff
-    let (late_elder, _, _) = elder(&app, 2).await;
+    let late_elder = elder(&app, 2).await;
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(late_elder, &today, offering, &key()),
+        kitchen.counter(&late_elder, &today, offering, &key()),
     )
     .await
     .assert_error(409, "ORDER_CUTOFF_PASSED");
@@ -424,13 +450,15 @@ async fn the_operator_verifies_a_pickup_once_and_wrong_codes_are_limited() {
     .await
     .assert_error(409, "PICKUP_ALREADY_USED");
 
-    // Guessing: ten wrong codes, then the operator must wait.
+    // Guessing: every try that served no meal counts — the used code above too (the early one
+    // fell in an earlier ten-minute window) — ten per operator in ten minutes, then the operator
+    // must wait.
     let wrong = if order["pickup_code"] == "000000" {
         "000001"
     } else {
         "000000"
     };
-    for _ in 0..10 {
+    for _ in 0..9 {
         app.post(&pickups, Some(&kitchen.operator), json!({ "code": wrong }))
             .await
             .assert_field_error(404, "PICKUP_CODE_NOT_FOUND", "code");
@@ -438,6 +466,170 @@ async fn the_operator_verifies_a_pickup_once_and_wrong_codes_are_limited() {
     app.post(&pickups, Some(&kitchen.operator), json!({ "code": wrong }))
         .await
         .assert_error(429, "PICKUP_TOO_MANY_ATTEMPTS");
+    // Now even a code that exists waits.
+    app.post(
+        &pickups,
+        Some(&kitchen.operator),
+        json!({ "code": order["pickup_code"] }),
+    )
+    .await
+    .assert_error(429, "PICKUP_TOO_MANY_ATTEMPTS");
+}
+
+#[tokio::test]
+async fn two_hundred_parallel_guesses_let_exactly_the_limit_through() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    app.advance_clock(Duration::minutes(135)); // 11:15
+    let pickups = format!("/api/v1/meal-points/{}/pickups", kitchen.meal_point_id);
+    // No order today: every six-digit code is wrong.
+    let replies = futures_join_all((0..200).map(|n| {
+        let (app, pickups, operator) = (&app, pickups.clone(), kitchen.operator.clone());
+        async move {
+            app.post(
+                &pickups,
+                Some(&operator),
+                json!({ "code": format!("{:06}", 100_000 + n) }),
+            )
+            .await
+        }
+    }))
+    .await;
+    let checked = replies.iter().filter(|r| r.status == 404).count();
+    let refused = replies
+        .iter()
+        .filter(|r| r.status == 429 && r.body["code"] == "PICKUP_TOO_MANY_ATTEMPTS")
+        .count();
+    assert_eq!(checked, 10, "exactly the operator's limit is checked");
+    assert_eq!(
+        refused,
+        190,
+        "{:?}",
+        replies.iter().find(|r| r.status != 404 && r.status != 429)
+    );
+}
+
+#[tokio::test]
+async fn a_correct_code_is_given_back_but_a_used_one_counts() {
+    let today = day(0);
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, &today, 20).await;
+    let mut codes = Vec::new();
+    for n in 0..12 {
+        let elder_id = elder(&app, n).await;
+        let order = app
+            .post(
+                "/api/v1/orders",
+                Some(&kitchen.operator),
+                kitchen.counter(&elder_id, &today, offering, &key()),
+            )
+            .await;
+        codes.push(
+            order.assert_ok()["pickup_code"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    app.advance_clock(Duration::minutes(135)); // 11:15
+    let pickups = format!("/api/v1/meal-points/{}/pickups", kitchen.meal_point_id);
+    // Twelve lunches served in a row: more than the limit, none of them counts.
+    for code in &codes {
+        app.post(&pickups, Some(&kitchen.operator), json!({ "code": code }))
+            .await
+            .assert_ok();
+    }
+    // A code already used is found in another state: it counts like a wrong one.
+    for _ in 0..10 {
+        app.post(
+            &pickups,
+            Some(&kitchen.operator),
+            json!({ "code": codes[0] }),
+        )
+        .await
+        .assert_error(409, "PICKUP_ALREADY_USED");
+    }
+    app.post(
+        &pickups,
+        Some(&kitchen.operator),
+        json!({ "code": codes[0] }),
+    )
+    .await
+    .assert_error(429, "PICKUP_TOO_MANY_ATTEMPTS");
+}
+
+#[tokio::test]
+async fn a_delivery_leaves_and_is_signed_for_only_on_its_day_and_slot() {
+    let tomorrow = day(1);
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, &tomorrow, 5).await;
+    // The first demo meal point of operator-demo delivers; find one that does.
+    let point = app
+        .get(
+            &format!("/api/v1/meal-points/{}", kitchen.meal_point_id),
+            None,
+        )
+        .await;
+    let delivers = point.assert_ok()["service_modes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["code"] == "delivery");
+    if !delivers {
+        app.patch(
+            &format!("/api/v1/meal-points/{}", kitchen.meal_point_id),
+            Some(&kitchen.operator),
+            json!({ "service_modes": ["dine_in", "pickup", "delivery"], "delivery_radius_m": 2000 }),
+        )
+        .await
+        .assert_ok();
+    }
+    let (elder_id, number, name) = elder(&app, 1).await;
+    let family = family_of(&app, "o-son-delivery", &number, &name).await;
+    let mut body = kitchen.booking(elder_id, &tomorrow, offering, &key());
+    body["mode"] = json!("delivery");
+    // An address longer than any real one is refused (it was a database error on PostgreSQL).
+    let mut too_long = body.clone();
+    too_long["delivery_address"] = json!("南大街".repeat(70));
+    app.post("/api/v1/orders", Some(&family), too_long)
+        .await
+        .assert_field_error(400, "DELIVERY_ADDRESS_TOO_LONG", "delivery_address");
+    let order = app.post("/api/v1/orders", Some(&family), body).await;
+    let id = order.assert_ok()["id"].as_str().unwrap().to_string();
+    let out = format!("/api/v1/orders/{id}/out-for-delivery");
+    let delivered = format!("/api/v1/orders/{id}/delivered");
+
+    // Today is not the order's day: it cannot leave, and the elder can still cancel.
+    app.post(&out, Some(&kitchen.operator), json!({}))
+        .await
+        .assert_error(409, "PICKUP_WRONG_DAY");
+    app.post(
+        &delivered,
+        Some(&kitchen.operator),
+        json!({ "signed_by": "王小明" }),
+    )
+    .await
+    .assert_error(409, "PICKUP_WRONG_DAY");
+    let read = app
+        .get(&format!("/api/v1/orders/{id}"), Some(&family))
+        .await;
+    assert_eq!(read.assert_ok()["state"], "booked");
+
+    // Tomorrow at 10:30, within the lunch's window, it leaves and is signed for.
+    app.advance_clock(Duration::hours(25) + Duration::minutes(30));
+    app.post(&out, Some(&kitchen.operator), json!({}))
+        .await
+        .assert_ok();
+    let signed = app
+        .post(
+            &delivered,
+            Some(&kitchen.operator),
+            json!({ "signed_by": "王小明" }),
+        )
+        .await;
+    assert_eq!(signed.assert_ok()["state"], "served");
 }
 
 #[tokio::test]
@@ -448,12 +640,12 @@ async fn a_cancel_racing_a_pickup_verification_ends_in_exactly_one_of_the_two() 
     let offering = kitchen.offering(&app, &today, 10).await;
     let mut orders = Vec::new();
     for n in 0..4 {
-        let (elder_id, _, _) = elder(&app, n).await;
+        let elder_id = elder(&app, n).await;
         let order = app
             .post(
                 "/api/v1/orders",
                 Some(&kitchen.operator),
-                kitchen.booking(elder_id, &today, offering, &key()),
+                kitchen.counter(&elder_id, &today, offering, &key()),
             )
             .await;
         orders.push(order.assert_ok().clone());
@@ -501,11 +693,11 @@ async fn unserved_orders_become_no_shows_after_the_slot_and_the_day_view_counts_
     let kitchen = kitchen(&app).await;
     let offering = kitchen.offering(&app, &today, 5).await;
     for n in 0..2 {
-        let (elder_id, _, _) = elder(&app, n).await;
+        let elder_id = elder(&app, n).await;
         app.post(
             "/api/v1/orders",
             Some(&kitchen.operator),
-            kitchen.booking(elder_id, &today, offering, &key()),
+            kitchen.counter(&elder_id, &today, offering, &key()),
         )
         .await
         .assert_ok();
@@ -545,11 +737,11 @@ async fn a_lost_reservation_state_is_rebuilt_from_the_database() {
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
     let offering = kitchen.offering(&app, &tomorrow, 3).await;
-    let (first, _, _) = elder(&app, 1).await;
+    let first = elder(&app, 1).await;
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(first, &tomorrow, offering, &key()),
+        kitchen.counter(&first, &tomorrow, offering, &key()),
     )
     .await
     .assert_ok();
@@ -565,25 +757,25 @@ async fn a_lost_reservation_state_is_rebuilt_from_the_database() {
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(first, &tomorrow, offering, &key()),
+        kitchen.counter(&first, &tomorrow, offering, &key()),
     )
     .await
     .assert_error(409, "ELDER_ALREADY_BOOKED");
     for n in 2..4 {
-        let (elder_id, _, _) = elder(&app, n).await;
+        let elder_id = elder(&app, n).await;
         app.post(
             "/api/v1/orders",
             Some(&kitchen.operator),
-            kitchen.booking(elder_id, &tomorrow, offering, &key()),
+            kitchen.counter(&elder_id, &tomorrow, offering, &key()),
         )
         .await
         .assert_ok();
     }
-    let (late, _, _) = elder(&app, 9).await;
+    let late = elder(&app, 9).await;
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(late, &tomorrow, offering, &key()),
+        kitchen.counter(&late, &tomorrow, offering, &key()),
     )
     .await
     .assert_error(409, "SOLD_OUT");
@@ -595,8 +787,8 @@ async fn bad_bookings_are_refused_with_the_field_named_and_change_nothing() {
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
     let offering = kitchen.offering(&app, &tomorrow, 3).await;
-    let (elder_id, _, _) = elder(&app, 1).await;
-    let good = kitchen.booking(elder_id, &tomorrow, offering, &key());
+    let elder_id = elder(&app, 1).await;
+    let good = kitchen.counter(&elder_id, &tomorrow, offering, &key());
     for (field, value, code) in [
         ("client_key", json!("x"), "IDEMPOTENCY_KEY_INVALID"),
         ("items", json!([]), "ORDER_ITEMS_EMPTY"),
@@ -673,31 +865,31 @@ async fn dishes_published_and_portions_raised_after_the_first_booking_are_bookab
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
     let first = kitchen.offering(&app, &tomorrow, 1).await;
-    let (a, _, _) = elder(&app, 1).await;
+    let a = elder(&app, 1).await;
     // This booking loads the meal point's reservation state.
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(a, &tomorrow, first, &key()),
+        kitchen.counter(&a, &tomorrow, first, &key()),
     )
     .await
     .assert_ok();
 
     // A dish published afterwards sells at once.
     let later = kitchen.offering(&app, &tomorrow, 2).await;
-    let (b, _, _) = elder(&app, 2).await;
+    let b = elder(&app, 2).await;
     let booked = app
         .post(
             "/api/v1/orders",
             Some(&kitchen.operator),
-            kitchen.booking(b, &tomorrow, later, &key()),
+            kitchen.counter(&b, &tomorrow, later, &key()),
         )
         .await;
     assert_eq!(booked.status, 201, "{booked:?}");
 
     // The first dish is sold out until the operator raises its portions.
-    let (c, _, _) = elder(&app, 3).await;
-    let body = kitchen.booking(c, &tomorrow, first, &key());
+    let c = elder(&app, 3).await;
+    let body = kitchen.counter(&c, &tomorrow, first, &key());
     app.post("/api/v1/orders", Some(&kitchen.operator), body.clone())
         .await
         .assert_error(409, "SOLD_OUT");
@@ -752,4 +944,131 @@ async fn closing_a_meal_point_for_a_day_cancels_its_bookings_with_the_reason() {
     assert_eq!(read["state"], "cancelled");
     assert!(read["cancel_reason"].as_str().unwrap().contains("厨房检修"));
     assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 5);
+}
+
+#[tokio::test]
+async fn the_counter_books_by_id_card_and_name_and_learns_nothing_from_wrong_ones() {
+    let tomorrow = day(1);
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, &tomorrow, 5).await;
+    let registered = elder(&app, 1).await;
+
+    // By id: refused, whatever the id (no enumeration of elders through the counter).
+    for id in [registered.0, 999_999] {
+        app.post(
+            "/api/v1/orders",
+            Some(&kitchen.operator),
+            kitchen.booking(id, &tomorrow, offering, &key()),
+        )
+        .await
+        .assert_field_error(400, "ELDER_ID_NOT_FOR_OPERATORS", "elder_id");
+    }
+
+    // A wrong name, an unknown number and an elder not yet approved get one and the same answer.
+    let wrong_name = (registered.0, registered.1.clone(), "别人".to_string());
+    let unknown = (
+        0,
+        id_card_number(ZHONGLOU, &born(80, 30), "777"),
+        registered.2.clone(),
+    );
+    let pending_number = id_card_number(ZHONGLOU, &born(79, 31), "778");
+    let applicant = app.wechat_token("o-applicant-counter").await;
+    app.post(
+        "/api/v1/elders/self-registration",
+        Some(&applicant),
+        json!({
+            "name": "待审老人",
+            "id_card": pending_number,
+            "hukou_district_code": ZHONGLOU,
+            "residence_district_code": ZHONGLOU,
+            "address": "南大街9号",
+            "phone": "13900000009",
+        }),
+    )
+    .await
+    .assert_ok();
+    let pending = (0, pending_number, "待审老人".to_string());
+    let mut answers = Vec::new();
+    for who in [&wrong_name, &unknown, &pending] {
+        let reply = app
+            .post(
+                "/api/v1/orders",
+                Some(&kitchen.operator),
+                kitchen.counter(who, &tomorrow, offering, &key()),
+            )
+            .await;
+        reply.assert_error(404, "ELDER_NOT_IDENTIFIED");
+        answers.push(reply.body.to_string());
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+
+    // The right number and name book; the slip shows the name and the masked number only.
+    let booked = app
+        .post(
+            "/api/v1/orders",
+            Some(&kitchen.operator),
+            kitchen.counter(&registered, &tomorrow, offering, &key()),
+        )
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
+    let slip = booked.body;
+    assert_eq!(slip["elder_name"], registered.2);
+    let masked = slip["elder_id_card_masked"].as_str().unwrap();
+    assert!(masked.contains('*') && !masked.contains(&registered.1[6..14]));
+    assert!(!slip.to_string().contains(&registered.1));
+    assert!(
+        slip["price"].get("rules").is_none(),
+        "no category names: {slip}"
+    );
+    assert!(slip.get("delivery_address").is_none());
+
+    // A delivery booked at the counter needs the address typed there.
+    let second = elder(&app, 2).await;
+    let mut delivery = kitchen.counter(&second, &tomorrow, offering, &key());
+    delivery["mode"] = json!("delivery");
+    let refused = app
+        .post("/api/v1/orders", Some(&kitchen.operator), delivery.clone())
+        .await;
+    if refused.status != 400 || refused.body["code"] != "DELIVERY_ADDRESS_REQUIRED" {
+        // A meal point without delivery refuses the mode first; either way nothing is booked.
+        refused.assert_error(400, "MODE_NOT_OFFERED");
+    }
+}
+
+#[tokio::test]
+async fn wrong_identifications_at_the_counter_are_limited() {
+    let tomorrow = day(1);
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let offering = kitchen.offering(&app, &tomorrow, 5).await;
+    let registered = elder(&app, 1).await;
+    let wrong = (registered.0, registered.1.clone(), "别人".to_string());
+    for _ in 0..10 {
+        app.post(
+            "/api/v1/orders",
+            Some(&kitchen.operator),
+            kitchen.counter(&wrong, &tomorrow, offering, &key()),
+        )
+        .await
+        .assert_error(404, "ELDER_NOT_IDENTIFIED");
+    }
+    // Now even the right name waits: guessing names or numbers stops here.
+    app.post(
+        "/api/v1/orders",
+        Some(&kitchen.operator),
+        kitchen.counter(&registered, &tomorrow, offering, &key()),
+    )
+    .await
+    .assert_error(429, "ELDER_IDENTIFY_TOO_MANY_ATTEMPTS");
+    // Ten minutes on, the counter works again.
+    app.advance_clock(Duration::minutes(10));
+    let booked = app
+        .post(
+            "/api/v1/orders",
+            Some(&kitchen.operator),
+            kitchen.counter(&registered, &tomorrow, offering, &key()),
+        )
+        .await;
+    assert_eq!(booked.status, 201, "{}", booked.body);
 }

@@ -164,13 +164,16 @@ async fn city(app: &TestApp) -> City {
     let mut orders = Vec::new();
     let mut codes = Vec::new();
     for (n, (label, hukou, birth, mp, mode)) in plan.into_iter().enumerate() {
-        let elder_id = elder(app, &admin, hukou, &birth, n as u32).await;
+        elder(app, &admin, hukou, &birth, n as u32).await;
+        // Booked at the counter: the operator names the elder by ID-card number and name.
         let booked = app
             .post(
                 "/api/v1/orders",
                 Some(&operator),
                 json!({
-                    "elder_id": elder_id,
+                    "elder_id_card": id_card_number(hukou, &birth, &format!("{:03}", 200 + n)),
+                    "elder_name": format!("结算老人{n}"),
+                    "delivery_address": format!("结算路{n}号"),
                     "meal_point_id": mp,
                     "date": day(1),
                     "slot": "lunch",

@@ -23,6 +23,7 @@
 mod feedback;
 mod meal_points;
 mod meals;
+mod menus;
 mod orders;
 mod people;
 mod places;
@@ -32,6 +33,7 @@ mod subsidy;
 pub use feedback::{ComplaintCategory, ComplaintState};
 pub use meal_points::{MealPointKind, MealPointStatusKind};
 pub use meals::{ServiceMode, Slot, weekday_label_zh};
+pub use menus::{Allergen, DishTag};
 pub use orders::{OrderState, PaymentState};
 pub use people::{ElderStatus, LinkStatus, Role, Sex};
 pub use places::DistrictKind;
@@ -198,6 +200,8 @@ mod tests {
         agree(FunderLevel::ALL);
         agree(CrossDistrictStandard::ALL);
         agree(DistrictKind::ALL);
+        agree(DishTag::ALL);
+        agree(Allergen::ALL);
     }
 
     #[test]
