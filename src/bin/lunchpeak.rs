@@ -34,95 +34,63 @@ use zhucan::{
     startup::{Application, BuildOptions},
 };
 
-const HELP: &str = "\
-lunchpeak: drive the booking endpoint at a lunch-peak ramp and check it never oversells,
-never takes an order twice and never loses an acknowledged one.
-
-USAGE: lunchpeak [OPTIONS]
-
-  --ci                 small profile for CI (finishes well under two minutes)
-  --meal-points N      meal points (default 40)
-  --dishes M           dishes per meal point (default 4)
-  --portions S         portions per dish (default 100)
-  --demand X           requests per portion (default 3)
-  --rate R             peak arrivals per second (default 3000)
-  --ramp-secs T        seconds to ramp from 0 to R (default 5)
-  --retry-pct P        share of bookings re-sent with the same key (default 10)
-  --concurrency C      requests in flight at most (default 256)
-  --anchor-secs T      seconds per anchor measurement (default 5)
-  --database-url URL   PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
-  --redis-url URL      Redis (default redis://127.0.0.1:6379)
-  --json PATH          also write the figures as JSON
-  --help               this text
-";
-
-#[derive(Clone, Debug)]
+/// lunchpeak: drive the booking endpoint at a lunch-peak ramp and check it never oversells,
+/// never takes an order twice and never loses an acknowledged one.
+#[derive(clap::Parser, Clone, Debug)]
+#[command(name = "lunchpeak")]
 struct Options {
+    /// Small profile for CI (finishes well under two minutes); sets the sizes, rate and ramp.
+    #[arg(long)]
+    ci: bool,
+    /// Meal points.
+    #[arg(long, default_value_t = 40)]
     meal_points: usize,
+    /// Dishes per meal point.
+    #[arg(long, default_value_t = 4)]
     dishes: usize,
+    /// Portions per dish.
+    #[arg(long, default_value_t = 100)]
     portions: usize,
+    /// Requests per portion.
+    #[arg(long, default_value_t = 3.0)]
     demand: f64,
+    /// Peak arrivals per second.
+    #[arg(long, default_value_t = 3000.0)]
     rate: f64,
+    /// Seconds to ramp from 0 to the rate.
+    #[arg(long, default_value_t = 5.0)]
     ramp_secs: f64,
+    /// Share of bookings re-sent with the same key, in percent.
+    #[arg(long, default_value_t = 10.0)]
     retry_pct: f64,
+    /// Requests in flight at most.
+    #[arg(long, default_value_t = 256)]
     concurrency: usize,
+    /// Seconds per anchor measurement.
+    #[arg(long, default_value_t = 5.0)]
     anchor_secs: f64,
+    /// PostgreSQL.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
     database_url: String,
+    /// Redis.
+    #[arg(long, default_value = "redis://127.0.0.1:6379")]
     redis_url: String,
+    /// Also write the figures as JSON to this file.
+    #[arg(long)]
     json: Option<String>,
 }
 
 impl Options {
     fn parse() -> Result<Options, String> {
-        let mut o = Options {
-            meal_points: 40,
-            dishes: 4,
-            portions: 100,
-            demand: 3.0,
-            rate: 3000.0,
-            ramp_secs: 5.0,
-            retry_pct: 10.0,
-            concurrency: 256,
-            anchor_secs: 5.0,
-            database_url: "postgres://postgres@127.0.0.1:5432/test".into(),
-            redis_url: "redis://127.0.0.1:6379".into(),
-            json: None,
-        };
-        let mut args = std::env::args().skip(1);
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-            fn num<T: std::str::FromStr>(name: &str, v: String) -> Result<T, String> {
-                v.parse()
-                    .map_err(|_| format!("{name}: `{v}` is not a number"))
-            }
-            match arg.as_str() {
-                "--help" | "-h" => {
-                    print!("{HELP}");
-                    std::process::exit(0);
-                }
-                "--ci" => {
-                    o.meal_points = 12;
-                    o.dishes = 3;
-                    o.portions = 40;
-                    o.rate = 1500.0;
-                    o.ramp_secs = 3.0;
-                    o.concurrency = 128;
-                    o.anchor_secs = 3.0;
-                }
-                "--meal-points" => o.meal_points = num(&arg, value(&arg)?)?,
-                "--dishes" => o.dishes = num(&arg, value(&arg)?)?,
-                "--portions" => o.portions = num(&arg, value(&arg)?)?,
-                "--demand" => o.demand = num(&arg, value(&arg)?)?,
-                "--rate" => o.rate = num(&arg, value(&arg)?)?,
-                "--ramp-secs" => o.ramp_secs = num(&arg, value(&arg)?)?,
-                "--retry-pct" => o.retry_pct = num(&arg, value(&arg)?)?,
-                "--concurrency" => o.concurrency = num(&arg, value(&arg)?)?,
-                "--anchor-secs" => o.anchor_secs = num(&arg, value(&arg)?)?,
-                "--database-url" => o.database_url = value(&arg)?,
-                "--redis-url" => o.redis_url = value(&arg)?,
-                "--json" => o.json = Some(value(&arg)?),
-                other => return Err(format!("unknown option {other} (see --help)")),
-            }
+        let mut o = <Options as clap::Parser>::parse();
+        if o.ci {
+            o.meal_points = 12;
+            o.dishes = 3;
+            o.portions = 40;
+            o.rate = 1500.0;
+            o.ramp_secs = 3.0;
+            o.concurrency = 128;
+            o.anchor_secs = 3.0;
         }
         if o.meal_points == 0 || o.dishes == 0 || o.portions == 0 || o.rate <= 0.0 {
             return Err("meal points, dishes, portions and rate must be positive".into());
@@ -686,8 +654,10 @@ mod peak {
             }
             let (meal_point_id, offerings) = &seed.meal_points[m];
             let offering_id = offerings[(n / 7) % offerings.len()];
+            // The operator books at the counter: by ID-card number and name, never by id.
             let body = json!({
-                "elder_id": seed.elders[e],
+                "elder_id_card": seed::id_card_number(e),
+                "elder_name": format!("压测老人{e:05}"),
                 "meal_point_id": meal_point_id,
                 "date": seed.date,
                 "slot": "lunch",
