@@ -155,7 +155,11 @@ pub fn app(state: AppState) -> impl Endpoint {
     }
     route = route
         .at("/", get(to_h5))
-        .nest("/h5", h5_page(state.config.h5_dir.clone()));
+        .nest("/h5", h5_page(state.config.h5_dir.clone()))
+        .nest(
+            "/console",
+            crate::console::console_page(state.config.console_dir.clone()),
+        );
     route
         .nest(API_PREFIX, service)
         .around(refuse_large_bodies)

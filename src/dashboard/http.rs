@@ -250,8 +250,28 @@ struct FeedbackView {
     total: FeedbackRow,
 }
 
+/// The service's clock.
+#[derive(Object)]
+struct ClockView {
+    now: DateTime<Utc>,
+    /// The business date in Shanghai.
+    today: NaiveDate,
+}
+
 #[OpenApi(tag = "ApiTags::Dashboard")]
 impl DashboardApi {
+    /// The service's date and time. The console counts "today" and "this week" from it rather
+    /// than from the browser's clock (a demo's clock may be started elsewhere).
+    ///
+    /// Public.
+    #[oai(path = "/clock", method = "get")]
+    async fn clock(&self) -> Json<ClockView> {
+        Json(ClockView {
+            now: self.state.clock.now(),
+            today: self.state.clock.today(),
+        })
+    }
+
     /// The plan's meal-point targets: per district or city-wide (`scope` = `city`), each over a
     /// span of years.
     ///
