@@ -45,7 +45,7 @@ export function matrixHeatmap(m: Matrix): EChartsOption {
     },
     grid: { left: 100, right: 30, top: 30, bottom: 80 },
     xAxis: { type: 'category', data: names, name: '就餐区', nameLocation: 'middle', nameGap: 50, splitArea: { show: true } },
-    yAxis: { type: 'category', data: names, name: '出资区（户籍）', splitArea: { show: true } },
+    yAxis: { type: 'category', data: names, name: '出资区（户籍）', inverse: true, splitArea: { show: true } },
     visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 200, inRange: { color: ['#e8f0fb', '#1a5fb4'] }, text: ['多', '少'] },
     series: [
       {
