@@ -197,6 +197,9 @@ const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
  */
 export async function axe(page) {
   await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), null, { timeout: 15000 }).catch(() => {})
+  // A toast fades in and out over the page: check the page once it has gone (it is checked
+  // itself where it stays, in an error's alert).
+  await page.waitForFunction(() => !document.querySelector('.el-message'), null, { timeout: 8000 }).catch(() => {})
   if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ content: AXE })
   return page.evaluate(async () => {
     const r = await window.axe.run(document, { resultTypes: ['violations'] })
