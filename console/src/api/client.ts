@@ -15,7 +15,12 @@ const auth: Middleware = {
   },
 }
 
-export const client = createClient<paths>({ baseUrl: API_BASE })
+// `fetch` is looked up on each call (not captured once), so tests and the browser's own can stand in.
+export const client = createClient<paths>({
+  // Absolute: the console's own origin serves the API (and a Request needs a full URL outside a page).
+  baseUrl: `${globalThis.location?.origin ?? ''}${API_BASE}`,
+  fetch: (request) => globalThis.fetch(request),
+})
 client.use(auth)
 
 interface Result<T> {
