@@ -24,8 +24,6 @@ export function zhucanBinary() {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 * 1024 * 1024,
-    // The console is built by the test run itself (npm run build), not by build.rs again.
-    env: { ...process.env, ZHUCAN_SKIP_CONSOLE_BUILD: '1', ZHUCAN_SKIP_H5_BUILD: '1' },
   })
   for (const line of out.split('\n').reverse()) {
     if (!line.startsWith('{')) continue
