@@ -36,6 +36,9 @@ after(async () => {
 const CHARTS = ['chart-plan-districts', 'chart-plan-years', 'chart-meals', 'chart-subsidy-levels', 'chart-subsidy-districts', 'chart-cross', 'chart-feedback']
 
 test('the dashboard draws every chart with non-empty series from the demo data', async () => {
+  await b.page.goto(`${svc.base}/console/login`)
+  await b.page.getByTestId('sign-in').waitFor()
+  await checkAxe('sign-in')
   await h.signIn(b.page, svc.base, 'admin')
   await b.page.getByTestId('kpi-plan').waitFor()
   for (const id of CHARTS) {
