@@ -340,12 +340,6 @@ impl DashboardApi {
         let caller = auth.allow(READERS)?;
         let progress = service::plan_progress(&self.state, &Scope::of(caller)).await?;
         let names = self.names().await?;
-        let mut city_by_year = vec![0; progress.years.len()];
-        for (_, _, by_year) in &progress.built {
-            for (sum, n) in city_by_year.iter_mut().zip(by_year) {
-                *sum += n;
-            }
-        }
         Ok(Json(PlanProgressView {
             years: progress.years,
             targets: progress
@@ -371,7 +365,7 @@ impl DashboardApi {
                     by_year,
                 })
                 .collect(),
-            city_by_year,
+            city_by_year: progress.built_by_year,
         }))
     }
 
@@ -390,17 +384,11 @@ impl DashboardApi {
         let to = to.0.unwrap_or_else(|| self.state.clock.today());
         let from = from.0.unwrap_or(to - TimeDelta::days(29));
         let daily = service::meals_per_day(&self.state, &Scope::of(caller), from, to).await?;
-        let mut totals = vec![0; daily.dates.len()];
-        for series in &daily.series {
-            for (sum, n) in totals.iter_mut().zip(series) {
-                *sum += n;
-            }
-        }
         Ok(Json(MealsPerDayView {
             from,
             to,
-            total_meals: totals.iter().sum(),
-            totals,
+            total_meals: daily.totals.iter().sum(),
+            totals: daily.totals,
             dates: daily.dates,
             districts: daily
                 .districts
@@ -541,25 +529,7 @@ impl DashboardApi {
     ) -> AppResult<Json<FeedbackView>> {
         let caller = auth.allow(READERS)?;
         let (from, to) = self.year_span(from.0, to.0);
-        let rows = service::feedback(&self.state, &Scope::of(caller), from, to).await?;
-        let mut total = service::DistrictFeedback {
-            code: CITY_SCOPE.to_string(),
-            name: "合计".to_string(),
-            ratings: 0,
-            overall_sum: 0,
-            deadlines: Default::default(),
-        };
-        for row in &rows {
-            total.ratings += row.ratings;
-            total.overall_sum += row.overall_sum;
-            let (t, d) = (&mut total.deadlines, &row.deadlines);
-            t.complaints += d.complaints;
-            t.ack_met += d.ack_met;
-            t.ack_missed += d.ack_missed;
-            t.resolve_met += d.resolve_met;
-            t.resolve_missed += d.resolve_missed;
-            t.escalated += d.escalated;
-        }
+        let (rows, total) = service::feedback(&self.state, &Scope::of(caller), from, to).await?;
         Ok(Json(FeedbackView {
             from,
             to,
@@ -615,15 +585,6 @@ fn scope_name(names: &std::collections::HashMap<String, String>, scope: &str) ->
         .get(scope)
         .cloned()
         .unwrap_or_else(|| scope.to_string())
-}
-
-fn service_totals(n: usize) -> rules::MonthlySubsidy {
-    rules::MonthlySubsidy {
-        meals: vec![0; n],
-        city_fen: vec![0; n],
-        district_fen: vec![0; n],
-        street_fen: vec![0; n],
-    }
 }
 
 fn level_series(m: &rules::MonthlySubsidy) -> LevelSeries {

@@ -386,13 +386,7 @@ pub fn monthly_subsidy(
     districts: &[String],
     rows: &[(NaiveDate, String, i64, i64, i64, i64)],
 ) -> Vec<MonthlySubsidy> {
-    let empty = MonthlySubsidy {
-        meals: vec![0; months.len()],
-        city_fen: vec![0; months.len()],
-        district_fen: vec![0; months.len()],
-        street_fen: vec![0; months.len()],
-    };
-    let mut out = vec![empty; districts.len()];
+    let mut out = vec![MonthlySubsidy::zero(months.len()); districts.len()];
     for (date, district, meals, city, dist, street) in rows {
         let first = date.with_day(1).unwrap_or(*date);
         let (Some(m), Some(d)) = (
@@ -407,6 +401,43 @@ pub fn monthly_subsidy(
         out[d].street_fen[m] += street;
     }
     out
+}
+
+impl MonthlySubsidy {
+    /// Zero for each of `months` months.
+    pub fn zero(months: usize) -> Self {
+        Self {
+            meals: vec![0; months],
+            city_fen: vec![0; months],
+            district_fen: vec![0; months],
+            street_fen: vec![0; months],
+        }
+    }
+
+    /// Month by month, the sum of several districts' series.
+    pub fn sum<'a>(months: usize, all: impl IntoIterator<Item = &'a MonthlySubsidy>) -> Self {
+        let mut total = Self::zero(months);
+        for m in all {
+            for i in 0..months {
+                total.meals[i] += m.meals[i];
+                total.city_fen[i] += m.city_fen[i];
+                total.district_fen[i] += m.district_fen[i];
+                total.street_fen[i] += m.street_fen[i];
+            }
+        }
+        total
+    }
+}
+
+/// Position by position, the sum of several equally long series.
+pub fn sum_series<'a>(len: usize, all: impl IntoIterator<Item = &'a Vec<i64>>) -> Vec<i64> {
+    let mut total = vec![0; len];
+    for series in all {
+        for (sum, n) in total.iter_mut().zip(series) {
+            *sum += n;
+        }
+    }
+    total
 }
 
 /// One district's side of 同城共享 over a period.
@@ -645,6 +676,22 @@ mod tests {
                 street_fen: vec![0, 0]
             }
         );
+    }
+
+    #[test]
+    fn series_add_up_position_by_position() {
+        assert_eq!(sum_series(3, [&vec![1, 0, 2], &vec![0, 5, 1]]), [1, 5, 3]);
+        assert_eq!(sum_series(2, []), [0, 0]);
+        let a = MonthlySubsidy {
+            meals: vec![1, 2],
+            city_fen: vec![0, 100],
+            district_fen: vec![200, 400],
+            street_fen: vec![100, 0],
+        };
+        let total = MonthlySubsidy::sum(2, [&a, &a]);
+        assert_eq!(total.meals, [2, 4]);
+        assert_eq!(total.city_fen, [0, 200]);
+        assert_eq!(total.district_fen, [400, 800]);
     }
 
     #[test]

@@ -133,6 +133,8 @@ pub struct PlanProgress {
     pub targets: Vec<TargetProgress>,
     /// Per district in the scope: meal points registered in each of `years`.
     pub built: Vec<(String, String, Vec<i64>)>,
+    /// The districts' counts added up per year.
+    pub built_by_year: Vec<i64>,
 }
 
 /// The years a plan chart covers: those of the targets and this year, at most twenty.
@@ -197,8 +199,9 @@ pub async fn plan_progress(state: &AppState, scope: &Scope) -> AppResult<PlanPro
                 .unwrap_or_else(|| vec![0; years.len()]);
             (code, name, by_year)
         })
-        .collect();
+        .collect::<Vec<_>>();
     Ok(PlanProgress {
+        built_by_year: rules::sum_series(years.len(), built.iter().map(|(_, _, n)| n)),
         years,
         targets,
         built,
@@ -209,6 +212,8 @@ pub struct DailyMeals {
     pub dates: Vec<NaiveDate>,
     pub districts: Vec<(String, String)>,
     pub series: Vec<Vec<i64>>,
+    /// The districts' series added up per date.
+    pub totals: Vec<i64>,
 }
 
 pub async fn meals_per_day(
@@ -224,6 +229,7 @@ pub async fn meals_per_day(
     let codes: Vec<String> = districts.iter().map(|(c, _)| c.clone()).collect();
     let series = rules::daily_series(&dates, &codes, &rows);
     Ok(DailyMeals {
+        totals: rules::sum_series(dates.len(), &series),
         dates,
         districts,
         series,
@@ -234,6 +240,8 @@ pub struct MonthlySubsidies {
     pub months: Vec<NaiveDate>,
     pub districts: Vec<(String, String)>,
     pub by_district: Vec<MonthlySubsidy>,
+    /// The districts added up per month.
+    pub totals: MonthlySubsidy,
 }
 
 pub async fn subsidy_per_month(
@@ -254,6 +262,7 @@ pub async fn subsidy_per_month(
     let codes: Vec<String> = districts.iter().map(|(c, _)| c.clone()).collect();
     let by_district = rules::monthly_subsidy(&months, &codes, &rows);
     Ok(MonthlySubsidies {
+        totals: MonthlySubsidy::sum(months.len(), &by_district),
         months,
         districts,
         by_district,
@@ -305,12 +314,13 @@ pub struct DistrictFeedback {
     pub deadlines: DeadlineCounts,
 }
 
+/// Each district's ratings and complaint deadlines, and the row of them all (`city`, 合计).
 pub async fn feedback(
     state: &AppState,
     scope: &Scope,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<Vec<DistrictFeedback>> {
+) -> AppResult<(Vec<DistrictFeedback>, DistrictFeedback)> {
     rules::check_days(from, to)?;
     let (start, end) = rules::shanghai_span(from, to);
     let district = scope.district();
@@ -325,7 +335,7 @@ pub async fn feedback(
             .await?
             .into_iter()
             .collect();
-    Ok(districts_in(state, scope)
+    let rows: Vec<DistrictFeedback> = districts_in(state, scope)
         .await?
         .into_iter()
         .map(|(code, name)| {
@@ -338,5 +348,18 @@ pub async fn feedback(
                 overall_sum,
             }
         })
-        .collect())
+        .collect();
+    let mut total = DistrictFeedback {
+        code: CITY_SCOPE.to_string(),
+        name: "合计".to_string(),
+        ratings: 0,
+        overall_sum: 0,
+        deadlines: DeadlineCounts::default(),
+    };
+    for row in &rows {
+        total.ratings += row.ratings;
+        total.overall_sum += row.overall_sum;
+        total.deadlines.add(&row.deadlines);
+    }
+    Ok((rows, total))
 }

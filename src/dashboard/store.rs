@@ -231,6 +231,17 @@ pub struct DeadlineCounts {
     pub escalated: i64,
 }
 
+impl DeadlineCounts {
+    pub fn add(&mut self, other: &DeadlineCounts) {
+        self.complaints += other.complaints;
+        self.ack_met += other.ack_met;
+        self.ack_missed += other.ack_missed;
+        self.resolve_met += other.resolve_met;
+        self.resolve_missed += other.resolve_missed;
+        self.escalated += other.escalated;
+    }
+}
+
 /// Complaints made in `[start, end)` per district: acknowledged by the deadline or not (late, or
 /// not at all with the deadline past), resolved (or closed) by the deadline or not. One still
 /// inside its deadline counts as neither.
