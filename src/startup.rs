@@ -114,6 +114,7 @@ impl Application {
                 key_prefix: config.redis_key_prefix.clone(),
                 ..Default::default()
             },
+            options.clock.clone(),
         )
         .await
         .map_err(StartupError::Reservations)?;

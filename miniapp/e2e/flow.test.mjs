@@ -15,7 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as h from './harness.mjs'
 
-const D = '2026-11-23'
+const D = h.testMonday()
 const TOMORROW = h.addDays(D, 1)
 let bin, dbDir, svc
 const found = {}

@@ -45,6 +45,17 @@ export function addDays(date, n) {
   return d.toISOString().slice(0, 10)
 }
 
+/**
+ * The day the browser tests run the service on: the Monday on or after today in Shanghai (or on
+ * or after E2E_START, YYYY-MM-DD), so no test depends on the date it runs and the demo menus
+ * (published Monday to Friday) are always there.
+ */
+export function testMonday(from = process.env.E2E_START) {
+  const start = from || new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
+  const weekday = new Date(`${start}T00:00:00Z`).getUTCDay() // 0 = Sunday
+  return addDays(start, (8 - weekday) % 7)
+}
+
 /** One run of the service; `clockStart` moves its clock (demo mode's ZHUCAN_CLOCK_START). */
 export async function startService({ dbDir, clockStart, bin = zhucanBinary() }) {
   const port = await freePort()

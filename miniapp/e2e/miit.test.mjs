@@ -8,7 +8,7 @@ import path from 'node:path'
 import * as h from './harness.mjs'
 import { measure, LIMITS } from './miit.mjs'
 
-const D = '2026-11-23'
+const D = h.testMonday()
 const TOMORROW = h.addDays(D, 1)
 let svc, dbDir, b, mp, orderId, servedId
 const report = {}

@@ -294,6 +294,7 @@ async fn anchor_redis_script(o: &Options, prefix: &str) -> Result<f64, BoxError>
             key_prefix: prefix.to_string(),
             ..Default::default()
         },
+        zhucan::clock::Clock::system(),
     )
     .await?;
     let date = Utc::now().date_naive() + ChronoDuration::days(1);

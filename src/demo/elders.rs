@@ -1,7 +1,8 @@
 //! Demo elders, their families and the demo subsidy policy.
 //!
-//! 36 registered elders across all seven districts, aged 60 to 100 on the tests' Monday
-//! (2026-11-23), with mixed categories; several live outside their hukou district (人户分离),
+//! 36 registered elders across all seven districts, aged 60 to 100 on the day the demo is seeded
+//! (the table's birth dates are written for [`AGES_AS_OF`] and move with the seeding day, so ages,
+//! subsidy bands and birthdays a few days ahead stay what the table says), with mixed categories; several live outside their hukou district (人户分离),
 //! among them 天宁 elders living in 钟楼. Two elders sign in themselves (`demo-elder-1`,
 //! `demo-elder-2`), five family members are linked (`demo-family-1` … `demo-family-5`, the last
 //! one still waiting for approval), and `demo-applicant-1` has registered herself and waits for
@@ -11,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::family_link;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 
@@ -64,10 +65,17 @@ pub const DEMO_WECHAT_USERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The day the table's birth dates are written for.
+pub const AGES_AS_OF: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 23) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+
 pub struct DemoElder {
     pub name: &'static str,
     pub hukou: &'static str,
     pub residence: &'static str,
+    /// The birth date as of [`AGES_AS_OF`]; see [`DemoElder::birth_date`].
     pub birth: (i32, u32, u32),
     pub female: bool,
     /// Which of the residence district's demo streets.
@@ -100,6 +108,17 @@ const fn elder(
     }
 }
 
+impl DemoElder {
+    /// The birth date when the demo is seeded on `today`: the table's date moved by as many days
+    /// as `today` is after [`AGES_AS_OF`], so each elder is as old on the seeding day as on that
+    /// day, and a birthday a week ahead in the table is a week ahead of `today`.
+    pub fn birth_date(&self, today: NaiveDate) -> NaiveDate {
+        let (year, month, day) = self.birth;
+        let as_of = NaiveDate::from_ymd_opt(year, month, day).unwrap_or(NaiveDate::MIN);
+        as_of + (today - AGES_AS_OF)
+    }
+}
+
 const fn with_account(mut elder: DemoElder, openid: &'static str) -> DemoElder {
     elder.own_openid = Some(openid);
     elder
@@ -120,7 +139,7 @@ pub const DEMO_ELDERS: &[DemoElder] = &[
     elder("李建国", TIANNING, TIANNING, (1953, 8, 20), false, 1, &[Dibao]),
     elder("张桂兰", TIANNING, ZHONGLOU, (1938, 5, 6), true, 0, &[LivingAlone]),
     elder("刘志强", TIANNING, ZHONGLOU, (1950, 11, 2), false, 2, &[]),
-    // Turns 80 on 2026-12-01, the week after the tests' Monday.
+    // Turns 80 eight days after the demo's day.
     elder("陈玉珍", TIANNING, ZHONGLOU, (1946, 12, 1), true, 3, &[TekunDispersed]),
     with_account(elder("杨德华", TIANNING, TIANNING, (1944, 7, 18), false, 2, &[DisabledLowIncome, LivingAlone]), "demo-elder-1"),
     elder("赵凤英", TIANNING, TIANNING, (1934, 1, 25), true, 4, &[SpecialFamily]),
@@ -198,13 +217,14 @@ const DEMO_FAMILIES: &[DemoFamily] = &[
 /// The demo ID-card number of the elder at `index` in [`DEMO_ELDERS`]: region code of the hukou
 /// district, the birth date, an order code whose last digit is odd for men and even for women,
 /// and the GB 11643 check character.
-pub fn demo_id_number(index: usize, elder: &DemoElder) -> String {
+pub fn demo_id_number(index: usize, elder: &DemoElder, today: NaiveDate) -> String {
     let region = if elder.hukou == ETDZ {
         WUJIN
     } else {
         elder.hukou
     };
-    let (year, month, day) = elder.birth;
+    let birth = elder.birth_date(today);
+    let (year, month, day) = (birth.year(), birth.month(), birth.day());
     let sex_digit = (index % 5) * 2 + usize::from(!elder.female);
     let first17 = format!(
         "{region}{year:04}{month:02}{day:02}{:02}{sex_digit}",
@@ -274,7 +294,7 @@ pub async fn seed(
     let mut elder_ids: HashMap<&str, (i64, Option<i64>, i64)> = HashMap::new();
     let mut categories_by_recorder: HashMap<i64, Vec<(i64, Vec<Category>)>> = HashMap::new();
     for (index, demo) in DEMO_ELDERS.iter().enumerate() {
-        let id_card = IdCardNumber::parse_on(&demo_id_number(index, demo), today)
+        let id_card = IdCardNumber::parse_on(&demo_id_number(index, demo, today), today)
             .map_err(|e| demo_error(&format!("demo ID number {index}: {e}")))?;
         let own_account = demo
             .own_openid
@@ -398,26 +418,49 @@ fn demo_error(message: &str) -> AppError {
 mod tests {
     use std::collections::HashSet;
 
+    use chrono::Duration;
+
     use super::*;
     use crate::elders::{id_card::Sex, rules::age_on};
 
-    fn tests_monday() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    #[test]
+    fn demo_id_numbers_are_valid_unique_and_agree_with_the_table() {
+        // On the table's own day and on a day years later (a leap day, for good measure).
+        let later = NaiveDate::from_ymd_opt(2032, 2, 29).unwrap();
+        for today in [AGES_AS_OF, later] {
+            let mut seen = HashSet::new();
+            for (index, elder) in DEMO_ELDERS.iter().enumerate() {
+                let number = demo_id_number(index, elder, today);
+                let id = IdCardNumber::parse_on(&number, today)
+                    .unwrap_or_else(|e| panic!("{}: {e}", elder.name));
+                assert!(seen.insert(number), "{} duplicates a number", elder.name);
+                assert_eq!(id.birth_date(), elder.birth_date(today));
+                let sex = if elder.female { Sex::Female } else { Sex::Male };
+                assert_eq!(id.sex(), sex, "{}", elder.name);
+            }
+        }
     }
 
     #[test]
-    fn demo_id_numbers_are_valid_unique_and_agree_with_the_table() {
-        let mut seen = HashSet::new();
-        for (index, elder) in DEMO_ELDERS.iter().enumerate() {
-            let number = demo_id_number(index, elder);
-            let id = IdCardNumber::parse_on(&number, tests_monday())
-                .unwrap_or_else(|e| panic!("{}: {e}", elder.name));
-            assert!(seen.insert(number), "{} duplicates a number", elder.name);
-            let (y, m, d) = elder.birth;
-            assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(y, m, d).unwrap());
-            let sex = if elder.female { Sex::Female } else { Sex::Male };
-            assert_eq!(id.sex(), sex, "{}", elder.name);
+    fn demo_elders_are_as_old_on_any_seeding_day_as_the_table_says() {
+        let later = NaiveDate::from_ymd_opt(2031, 7, 9).unwrap();
+        for elder in DEMO_ELDERS {
+            assert_eq!(
+                age_on(elder.birth_date(later), later),
+                age_on(elder.birth_date(AGES_AS_OF), AGES_AS_OF),
+                "{}",
+                elder.name
+            );
         }
+        let chen = DEMO_ELDERS.iter().find(|e| e.name == "陈玉珍").unwrap();
+        assert_eq!(
+            age_on(chen.birth_date(later), later + Duration::days(7)),
+            79
+        );
+        assert_eq!(
+            age_on(chen.birth_date(later), later + Duration::days(8)),
+            80
+        );
     }
 
     #[test]
@@ -426,10 +469,7 @@ mod tests {
         assert_eq!(districts.len(), 7, "elders in every district");
         let ages: Vec<u32> = DEMO_ELDERS
             .iter()
-            .map(|e| {
-                let (y, m, d) = e.birth;
-                age_on(NaiveDate::from_ymd_opt(y, m, d).unwrap(), tests_monday())
-            })
+            .map(|e| age_on(e.birth_date(AGES_AS_OF), AGES_AS_OF))
             .collect();
         assert!(ages.iter().all(|age| (60..=100).contains(age)), "{ages:?}");
         assert!(ages.contains(&60) && ages.contains(&100));

@@ -12,15 +12,9 @@
 
 use std::fmt;
 
-use chrono::{Datelike, FixedOffset, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-
-/// China Standard Time; the card's "today" is the date in Beijing, not the server's zone.
-const CHINA_STANDARD_TIME: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(offset) => offset,
-    None => panic!("UTC+8 is a valid offset"),
-};
 
 const LENGTH: usize = 18;
 const CHECK_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -104,10 +98,11 @@ impl IdCardError {
 }
 
 impl IdCardNumber {
-    /// Parses a number, judging the birth date against today's date in China (UTC+8).
-    pub fn parse(input: &str) -> Result<IdCardNumber, IdCardError> {
-        let today = Utc::now().with_timezone(&CHINA_STANDARD_TIME).date_naive();
-        Self::parse_on(input, today)
+    /// Parses a number that was checked when it was stored. Its birth date is not judged against
+    /// any "today": the service's clock decided that at registration, and the machine's clock
+    /// has no say in it.
+    pub fn parse_stored(input: &str) -> Result<IdCardNumber, IdCardError> {
+        Self::parse_on(input, NaiveDate::MAX)
     }
 
     /// Parses a number as if today were `today`; birth dates after it are rejected.
@@ -545,11 +540,14 @@ mod tests {
     }
 
     #[test]
-    fn parse_uses_a_real_today() {
-        assert!(IdCardNumber::parse("11010519491231002X").is_ok());
+    fn a_stored_number_is_not_judged_against_any_today() {
+        assert!(IdCardNumber::parse_stored("11010519491231002X").is_ok());
+        // Born in 2100: refused at registration (the service's today), read back when stored.
+        let far_future = with_check("32040221000101002");
         assert_eq!(
-            IdCardNumber::parse(&with_check("32040221000101002")),
+            IdCardNumber::parse_on(&far_future, NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()),
             Err(IdCardError::BirthDateInFuture)
         );
+        assert!(IdCardNumber::parse_stored(&far_future).is_ok());
     }
 }

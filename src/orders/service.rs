@@ -208,6 +208,13 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
                 "meal point state could not be rebuilt".into(),
             )));
         }
+        ReserveOutcome::CounterMissing { offering_id } => {
+            // Filled from the database a moment ago and missing again: the store is losing
+            // keys (evictions?), and "sold out" would be a lie. Tell the elder to try again.
+            return Err(unavailable(ReservationError::Unavailable(format!(
+                "offering {offering_id} has no counter even after filling it from the database"
+            ))));
+        }
     }
     // From here on every refusal gives the reservation back, key included.
     let priced = async {
@@ -470,38 +477,67 @@ fn check_booking_window(now: DateTime<Utc>, offering: &offering::Model) -> AppRe
     }
 }
 
-/// Reserves, rebuilding the meal point's state from the database once if the store lost it.
+/// Reserves, rebuilding the meal point's state from the database once if the store lost it
+/// (all of it, or the counter of an offering the booking names).
 async fn reserve_loaded(state: &AppState, request: &ReserveRequest) -> AppResult<ReserveOutcome> {
-    let mut outcome = state
+    let outcome = state
         .reservations
         .reserve(request)
         .await
         .map_err(unavailable)?;
-    if outcome == ReserveOutcome::NotLoaded {
-        rebuild(state, request.meal_point_id).await?;
-        outcome = state
-            .reservations
-            .reserve(request)
-            .await
-            .map_err(unavailable)?;
+    match outcome {
+        ReserveOutcome::NotLoaded => {
+            rebuild(state, request.meal_point_id).await?;
+        }
+        ReserveOutcome::CounterMissing { offering_id } => {
+            tracing::warn!(
+                meal_point = request.meal_point_id,
+                offering = offering_id,
+                "the reservation store had no counter for an offering; filling it from the database"
+            );
+            fill_gaps(state, request.meal_point_id).await?;
+        }
+        answered => return Ok(answered),
     }
-    Ok(outcome)
+    state
+        .reservations
+        .reserve(request)
+        .await
+        .map_err(unavailable)
 }
 
-/// Loads a meal point's reservation state from the database (the first rebuilder wins).
-pub async fn rebuild(state: &AppState, meal_point_id: i64) -> AppResult<LoadOutcome> {
-    let snapshot = store::reservation_snapshot(
+async fn snapshot_of(
+    state: &AppState,
+    meal_point_id: i64,
+) -> AppResult<super::reservation::MealPointSnapshot> {
+    store::reservation_snapshot(
         &state.db,
         meal_point_id,
         state.clock.today(),
         state.clock.now(),
     )
-    .await?;
+    .await
+}
+
+/// Loads a meal point's reservation state from the database (the first rebuilder wins).
+pub async fn rebuild(state: &AppState, meal_point_id: i64) -> AppResult<LoadOutcome> {
+    let snapshot = snapshot_of(state, meal_point_id).await?;
     state
         .reservations
         .load(&snapshot)
         .await
         .map_err(unavailable)
+}
+
+/// Installs what the store lacks of a meal point's state, keeping what it has.
+async fn fill_gaps(state: &AppState, meal_point_id: i64) -> AppResult<()> {
+    let snapshot = snapshot_of(state, meal_point_id).await?;
+    state
+        .reservations
+        .fill(&snapshot)
+        .await
+        .map_err(unavailable)?;
+    Ok(())
 }
 
 /// A retry raced the first request: wait briefly for the first one's commit.
@@ -790,7 +826,7 @@ pub async fn offerings_published(state: &AppState, offerings: &[offering::Model]
     for offering in offerings {
         let adjusted = state
             .reservations
-            .adjust_portions(
+            .add_offering(
                 offering.meal_point_id,
                 offering.id,
                 offering.date,

@@ -9,10 +9,11 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id_card_number, spawn_demo_city, spawn_full_demo};
+use crate::helpers::{
+    TestApp, born, day, id_card_number, month_of, spawn_demo_city, spawn_full_demo, today,
+};
 
 const ZHONGLOU: &str = "320404";
-const TODAY: &str = "2026-11-23";
 
 /// `operator-demo`'s first meal point, with a fresh dish on today's lunch.
 struct Kitchen {
@@ -38,7 +39,7 @@ async fn kitchen(app: &TestApp) -> Kitchen {
             &format!("/api/v1/meal-points/{meal_point_id}/offerings"),
             Some(&operator),
             json!({ "offerings": [{
-                "dish_id": dish_id, "date": TODAY, "slot": "lunch", "portions": 20,
+                "dish_id": dish_id, "date": day(0), "slot": "lunch", "portions": 20,
             }]}),
         )
         .await;
@@ -55,7 +56,7 @@ async fn kitchen(app: &TestApp) -> Kitchen {
 /// elder's id and the family member's token.
 async fn elder_with_family(app: &TestApp, n: u32) -> (i64, String) {
     let admin = app.staff_token("admin").await;
-    let number = id_card_number(ZHONGLOU, "19450315", &format!("{:03}", 200 + n));
+    let number = id_card_number(ZHONGLOU, &born(81, 120), &format!("{:03}", 200 + n));
     let name = format!("评价老人{n}");
     let reply = app
         .post(
@@ -102,7 +103,7 @@ impl Kitchen {
                 json!({
                     "elder_id": elder_id,
                     "meal_point_id": self.meal_point_id,
-                    "date": TODAY,
+                    "date": day(0),
                     "slot": "lunch",
                     "mode": "pickup",
                     "items": [{ "offering_id": self.offering_id, "quantity": 1 }],
@@ -735,7 +736,7 @@ async fn operators_and_clerks_see_only_the_complaints_of_their_own_meal_points_a
 
 fn visit(food_safety: i64, hygiene: i64, service: i64, sample_retained: bool) -> Value {
     json!({
-        "date": TODAY,
+        "date": day(0),
         "scores": { "food_safety": food_safety, "hygiene": hygiene, "service": service },
         "notes": "后厨检查，查看留样柜",
         "sample_retained": sample_retained,
@@ -798,7 +799,7 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
     .await
     .assert_field_error(400, "SCORE_INVALID", "scores.hygiene");
     bad["scores"]["hygiene"] = json!(2);
-    bad["date"] = json!("2026-11-30");
+    bad["date"] = json!(day(7));
     app.post(&inspections(kitchen.meal_point_id), Some(&inspector), bad)
         .await
         .assert_field_error(400, "INSPECTION_DATE_INVALID", "date");
@@ -844,11 +845,15 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
     let complaint_id = made.assert_ok()["id"].as_i64().unwrap();
     app.advance_clock(Duration::hours(25));
 
+    let this_month = month_of(today(), 0);
     let overview = app
-        .get("/api/v1/supervision/overview?month=2026-11", Some(&clerk))
+        .get(
+            &format!("/api/v1/supervision/overview?month={this_month}"),
+            Some(&clerk),
+        )
         .await;
     let overview = overview.assert_ok().clone();
-    assert_eq!(overview["month"], "2026-11");
+    assert_eq!(overview["month"], this_month);
     assert_eq!(overview["district_code"], ZHONGLOU);
     let overdue: Vec<i64> = overview["overdue"]
         .as_array()
@@ -898,8 +903,12 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
     assert_eq!(visits[0]["inspector_name"], "钱督查");
 
     // Another district's clerk sees neither; the city admin sees all; operators nothing.
+    // The month of the visits and the complaint, named: the clock may have crossed into the next.
     let other = app
-        .get("/api/v1/supervision/overview", Some(&tianning))
+        .get(
+            &format!("/api/v1/supervision/overview?month={this_month}"),
+            Some(&tianning),
+        )
         .await;
     let other = other.assert_ok();
     assert!(
@@ -923,7 +932,10 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
     .await
     .assert_error(403, "NOT_YOUR_DISTRICT");
     let city = app
-        .get("/api/v1/supervision/overview?limit=200", Some(&admin))
+        .get(
+            &format!("/api/v1/supervision/overview?month={this_month}&limit=200"),
+            Some(&admin),
+        )
         .await;
     let city = city.assert_ok();
     assert_eq!(city["district_code"], Value::Null);
@@ -945,12 +957,21 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
         .await
         .assert_field_error(400, "MONTH_INVALID", "month");
     // Last month had none of this.
-    let october = app
-        .get("/api/v1/supervision/overview?month=2026-10", Some(&clerk))
+    let last_month = app
+        .get(
+            &format!(
+                "/api/v1/supervision/overview?month={}",
+                month_of(today(), -1)
+            ),
+            Some(&clerk),
+        )
         .await;
-    let october = october.assert_ok();
-    assert_eq!(october["recent_inspections"].as_array().unwrap().len(), 0);
-    assert_eq!(october["complaints_by_state"]["total"], 0);
+    let last_month = last_month.assert_ok();
+    assert_eq!(
+        last_month["recent_inspections"].as_array().unwrap().len(),
+        0
+    );
+    assert_eq!(last_month["complaints_by_state"]["total"], 0);
 }
 
 #[tokio::test]

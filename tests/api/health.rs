@@ -45,7 +45,7 @@ async fn the_whole_demo_seeds_a_fresh_database() {
         .post(
             "/api/v1/settlement-runs",
             Some(&admin),
-            serde_json::json!({ "month": "2026-10" }),
+            serde_json::json!({ "month": crate::helpers::month_of(crate::helpers::today(), -1) }),
         )
         .await;
     assert_eq!(run.status, 201, "{}", run.body);

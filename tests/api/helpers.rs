@@ -3,13 +3,13 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Days, Duration, Months, NaiveDate, Utc, Weekday};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 use zhucan::{
-    clock::Clock,
+    clock::{Clock, shanghai_to_utc, shanghai_today},
     config::Config,
     demo::{DEMO_PASSWORD, DemoScope},
     startup::{Application, BuildOptions},
@@ -33,11 +33,87 @@ impl Drop for TestApp {
     }
 }
 
-/// The moment every test starts at: a Monday morning in Shanghai (2026-11-23 09:00 +08:00).
+/// The moment every test starts at: 09:00 in Shanghai on the Monday on or after the real today
+/// (in Shanghai), or on or after `ZHUCAN_TEST_START` (`YYYY-MM-DD`) when that is set, so the
+/// suite can be run as if it were any other day (`.ci/run` runs it a year and more ahead too).
+/// Every date a test uses is worked out from this one: nothing depends on the day the suite runs.
 pub fn test_start() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-23T09:00:00+08:00")
-        .unwrap()
-        .with_timezone(&Utc)
+    static START: std::sync::OnceLock<DateTime<Utc>> = std::sync::OnceLock::new();
+    *START.get_or_init(|| {
+        let from = match std::env::var("ZHUCAN_TEST_START") {
+            Ok(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .unwrap_or_else(|e| panic!("ZHUCAN_TEST_START={text:?} is not YYYY-MM-DD: {e}")),
+            Err(_) => shanghai_today(Utc::now()),
+        };
+        let to_monday = (7 - from.weekday().days_since(Weekday::Mon)) % 7;
+        let monday = from + Days::new(u64::from(to_monday));
+        shanghai_to_utc(monday.and_hms_opt(9, 0, 0).unwrap())
+    })
+}
+
+/// The tests' first business date (a Monday): the Shanghai date of [`test_start`].
+pub fn today() -> NaiveDate {
+    shanghai_today(test_start())
+}
+
+/// The date `days` after the tests' Monday (before it when negative).
+pub fn date(days: i64) -> NaiveDate {
+    today() + chrono::Duration::days(days)
+}
+
+/// The instant it is `hour:minute` in Shanghai `days` after the tests' Monday, as the API writes
+/// instants (RFC 3339 in UTC, `…T01:30:00+00:00`).
+pub fn shanghai_at(days: i64, hour: u32, minute: u32) -> String {
+    shanghai_to_utc(date(days).and_hms_opt(hour, minute, 0).unwrap()).to_rfc3339()
+}
+
+/// [`date`] as the API writes it, `YYYY-MM-DD`.
+pub fn day(days: i64) -> String {
+    date(days).to_string()
+}
+
+/// The month (`YYYY-MM`) of `date`, `months` months on (back when negative).
+pub fn month_of(date: NaiveDate, months: i32) -> String {
+    first_of_month(date, months).format("%Y-%m").to_string()
+}
+
+/// The first day of the month of `date`, `months` months on (back when negative).
+pub fn first_of_month(date: NaiveDate, months: i32) -> NaiveDate {
+    let first = date.with_day(1).unwrap();
+    if months >= 0 {
+        first + Months::new(months.unsigned_abs())
+    } else {
+        first - Months::new(months.unsigned_abs())
+    }
+}
+
+/// The last day of the month of `date`, `months` months on.
+pub fn last_of_month(date: NaiveDate, months: i32) -> NaiveDate {
+    first_of_month(date, months + 1).pred_opt().unwrap()
+}
+
+/// `YYYYMMDD` (an ID-card number's birth date) as the API writes dates, `YYYY-MM-DD`.
+pub fn iso_date(digits: &str) -> String {
+    format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..8])
+}
+
+/// A birth date (`YYYYMMDD`, as in an ID-card number) of someone who is `years` old on the tests'
+/// Monday and turns `years + 1` in `days_to_birthday` days (1 ..= 365): ages, and so subsidy
+/// bands, stay what the test means whatever day it runs.
+pub fn born(years: u32, days_to_birthday: i64) -> String {
+    assert!(
+        (1..=365).contains(&days_to_birthday),
+        "the next birthday is 1 to 365 days away"
+    );
+    let next_birthday = date(days_to_birthday);
+    // A 29 February birthday would not exist in most birth years; the test means "about then".
+    let next_birthday = if next_birthday.month() == 2 && next_birthday.day() == 29 {
+        next_birthday - chrono::Duration::days(1)
+    } else {
+        next_birthday
+    };
+    let birth = next_birthday - Months::new(12 * (years + 1));
+    birth.format("%Y%m%d").to_string()
 }
 
 pub fn backend() -> &'static str {

@@ -4,11 +4,8 @@
 use serde_json::{Value, json};
 use zhucan::meal_points::rules::{GeoPoint, distance_m};
 
-use crate::helpers::{TestApp, spawn_app, spawn_demo_city};
+use crate::helpers::{TestApp, day, shanghai_at, spawn_app, spawn_demo_city};
 
-/// The business date of `helpers::test_start()`: Monday 2026-11-23 in Shanghai, 09:00.
-pub const TODAY: &str = "2026-11-23";
-pub const TOMORROW: &str = "2026-11-24";
 /// 南大街街道 in 钟楼区, the old town's centre.
 pub const NANDAJIE: (f64, f64) = (31.7772, 119.9522);
 
@@ -123,6 +120,7 @@ fn ids(page: &Value) -> Vec<i64> {
 
 #[tokio::test]
 async fn an_elder_near_nandajie_finds_meal_points_nearest_first_with_todays_menu() {
+    let today = day(0);
     let app = spawn_demo_city().await;
     let elder = app.wechat_token("elder-nandajie").await;
     let (lat, lng) = NANDAJIE;
@@ -161,7 +159,7 @@ async fn an_elder_near_nandajie_finds_meal_points_nearest_first_with_todays_menu
     let menu = app
         .get(
             &format!(
-                "/api/v1/meal-points/{}/menu?from={TODAY}&to={TODAY}",
+                "/api/v1/meal-points/{}/menu?from={today}&to={today}",
                 first["id"]
             ),
             None,
@@ -169,7 +167,7 @@ async fn an_elder_near_nandajie_finds_meal_points_nearest_first_with_todays_menu
         .await;
     let menu = menu.assert_ok();
     let day = &menu["days"][0];
-    assert_eq!(day["date"], TODAY);
+    assert_eq!(day["date"], today);
     assert_eq!(day["weekday_label"], "周一");
     assert_eq!(day["serving"], true);
     let lunch = day["slots"]
@@ -186,7 +184,7 @@ async fn an_elder_near_nandajie_finds_meal_points_nearest_first_with_todays_menu
         assert!(dish["portions_left"].as_i64().unwrap() > 0);
         // Demo lunch orders close at 09:30; the test starts at 09:00.
         assert_eq!(dish["bookable_now"], true, "{dish}");
-        assert_eq!(dish["cutoff_at"], "2026-11-23T01:30:00+00:00");
+        assert_eq!(dish["cutoff_at"], shanghai_at(0, 9, 30));
         let price = dish["price"].as_str().unwrap();
         assert_eq!(price.split('.').nth(1).map(str::len), Some(2), "{price}");
     }
@@ -255,6 +253,7 @@ async fn near_search_is_paginated_and_checks_its_inputs() {
 
 #[tokio::test]
 async fn the_demo_city_has_its_planned_meal_points_with_a_week_of_menus() {
+    let today = day(0);
     let app = spawn_demo_city().await;
     let all = app.get("/api/v1/meal-points?page_size=100", None).await;
     assert_eq!(all.assert_ok()["total"], 165);
@@ -294,14 +293,15 @@ async fn the_demo_city_has_its_planned_meal_points_with_a_week_of_menus() {
             .await;
         let days = menu.assert_ok()["days"].as_array().unwrap().clone();
         assert!(days.len() >= 5, "a week of menus from today: {days:?}");
-        assert_eq!(days[0]["date"], TODAY);
-        assert_eq!(menu.body["from"], TODAY);
-        assert_eq!(menu.body["to"], "2026-11-29", "a week by default");
+        assert_eq!(days[0]["date"], today);
+        assert_eq!(menu.body["from"], today);
+        assert_eq!(menu.body["to"], day(6), "a week by default");
     }
 }
 
 #[tokio::test]
 async fn the_directory_filters_and_paginates() {
+    let today = day(0);
     let app = spawn_demo_city().await;
     let list = |query: String| {
         let app = &app;
@@ -354,9 +354,9 @@ async fn the_directory_filters_and_paginates() {
         assert_eq!(item["slots"][0]["code"], "breakfast");
     }
 
-    // Sunday 2026-11-29: only the meal points that open on Sundays.
-    let sunday = list("open_on=2026-11-29".into()).await;
-    let monday = list(format!("open_on={TODAY}")).await;
+    // Sunday: only the meal points that open on Sundays.
+    let sunday = list(format!("open_on={}", day(6))).await;
+    let monday = list(format!("open_on={today}")).await;
     assert_eq!(monday["total"], 165);
     assert!(sunday["total"].as_u64().unwrap() < 165);
 
@@ -817,6 +817,8 @@ async fn only_operator_accounts_can_be_assigned() {
 
 #[tokio::test]
 async fn an_operator_cannot_touch_another_meal_point() {
+    let today = day(0);
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let operator = app.staff_token("operator-demo").await;
     let admin = app.staff_token("admin").await;
@@ -855,7 +857,7 @@ async fn an_operator_cannot_touch_another_meal_point() {
         app.put(
             &format!("/api/v1/meal-points/{theirs}/status"),
             Some(&operator),
-            json!({"status": "closed", "status_reason": "恶作剧", "status_from": TODAY}),
+            json!({"status": "closed", "status_reason": "恶作剧", "status_from": today}),
         )
         .await,
         app.get(
@@ -883,7 +885,7 @@ async fn an_operator_cannot_touch_another_meal_point() {
         app.post(
             &format!("/api/v1/meal-points/{theirs}/offerings"),
             Some(&operator),
-            json!({"offerings": [{"dish_id": dish_id, "date": TOMORROW, "slot": "lunch", "portions": 10}]}),
+            json!({"offerings": [{"dish_id": dish_id, "date": tomorrow, "slot": "lunch", "portions": 10}]}),
         )
         .await,
         app.patch(
@@ -895,7 +897,10 @@ async fn an_operator_cannot_touch_another_meal_point() {
         app.delete(&format!("/api/v1/offerings/{offering_id}"), Some(&operator))
             .await,
         app.post(
-            &format!("/api/v1/meal-points/{theirs}/weeks/2026-11-30/copy-from/2026-11-23"),
+            &format!(
+                "/api/v1/meal-points/{theirs}/weeks/{}/copy-from/{today}",
+                day(7)
+            ),
             Some(&operator),
             json!({}),
         )
@@ -920,7 +925,11 @@ async fn an_operator_cannot_touch_another_meal_point() {
     );
     let next_week = app
         .get(
-            &format!("/api/v1/meal-points/{theirs}/menu?from=2026-11-30&to=2026-12-06"),
+            &format!(
+                "/api/v1/meal-points/{theirs}/menu?from={}&to={}",
+                day(7),
+                day(13)
+            ),
             None,
         )
         .await;
@@ -967,6 +976,8 @@ async fn an_operator_cannot_touch_another_meal_point() {
 
 #[tokio::test]
 async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
+    let today = day(0);
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let operator = app.staff_token("operator-demo").await;
     let point = demo_operator_meal_points(&app, &operator).await[0].clone();
@@ -981,8 +992,8 @@ async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
             json!({
                 "status": "paused",
                 "status_reason": "厨房维修",
-                "status_from": TOMORROW,
-                "status_until": "2026-11-25",
+                "status_from": tomorrow,
+                "status_until": day(2),
             }),
         )
         .await;
@@ -993,7 +1004,7 @@ async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
 
     let menu = app
         .get(
-            &format!("/api/v1/meal-points/{id}/menu?from={TODAY}&to=2026-11-26"),
+            &format!("/api/v1/meal-points/{id}/menu?from={today}&to={}", day(3)),
             None,
         )
         .await;
@@ -1005,10 +1016,10 @@ async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
     assert_eq!(
         serving,
         [
-            (TODAY, true),
-            (TOMORROW, false),
-            ("2026-11-25", false),
-            ("2026-11-26", true)
+            (today.as_str(), true),
+            (tomorrow.as_str(), false),
+            (day(2).as_str(), false),
+            (day(3).as_str(), true)
         ]
     );
     for day in &days[1..3] {
@@ -1018,7 +1029,7 @@ async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
             }
         }
     }
-    let listed = |date: &'static str| {
+    let listed = |date: String| {
         let app = &app;
         async move {
             let reply = app
@@ -1032,16 +1043,16 @@ async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
             ids(reply.assert_ok())
         }
     };
-    assert!(listed(TODAY).await.contains(&id));
-    assert!(!listed(TOMORROW).await.contains(&id));
-    assert!(!listed("2026-11-25").await.contains(&id));
-    assert!(listed("2026-11-26").await.contains(&id));
+    assert!(listed(day(0)).await.contains(&id));
+    assert!(!listed(day(1)).await.contains(&id));
+    assert!(!listed(day(2)).await.contains(&id));
+    assert!(listed(day(3)).await.contains(&id));
 
     // Closed from today, with no end: nothing is served any more.
     app.put(
         &status_path,
         Some(&operator),
-        json!({"status": "closed", "status_reason": "运营方退出", "status_from": TODAY}),
+        json!({"status": "closed", "status_reason": "运营方退出", "status_from": today}),
     )
     .await
     .assert_ok();
@@ -1064,7 +1075,7 @@ async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
         .clone();
     assert_eq!(here["serves_today"], false);
     assert_eq!(here["status"]["code"], "closed");
-    assert!(!listed("2027-06-01").await.contains(&id));
+    assert!(!listed(day(190)).await.contains(&id));
     let profile = app.get(&format!("/api/v1/meal-points/{id}"), None).await;
     assert_eq!(profile.assert_ok()["takes_bookings_today"], false);
 
@@ -1073,19 +1084,19 @@ async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
         .put(
             &status_path,
             Some(&operator),
-            json!({"status": "open", "status_reason": "运营方退出", "status_from": TODAY}),
+            json!({"status": "open", "status_reason": "运营方退出", "status_from": today}),
         )
         .await;
     assert_eq!(
         reopened.assert_ok()["status"],
         json!({"code": "open", "label": "正常营业"})
     );
-    assert!(listed(TOMORROW).await.contains(&id));
+    assert!(listed(day(1)).await.contains(&id));
 
     // A pause needs a reason and sensible dates.
     for (body, code, field) in [
         (
-            json!({"status": "paused", "status_from": TODAY}),
+            json!({"status": "paused", "status_from": today}),
             "STATUS_REASON_REQUIRED",
             "status_reason",
         ),
@@ -1095,7 +1106,7 @@ async fn a_paused_or_closed_meal_point_does_not_serve_on_the_days_covered() {
             "status_from",
         ),
         (
-            json!({"status": "paused", "status_reason": "放假", "status_from": TOMORROW, "status_until": TODAY}),
+            json!({"status": "paused", "status_reason": "放假", "status_from": tomorrow, "status_until": today}),
             "STATUS_UNTIL_BEFORE_FROM",
             "status_until",
         ),

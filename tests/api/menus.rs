@@ -4,11 +4,8 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, spawn_app, spawn_demo_city},
-    meal_points::{
-        TODAY, TOMORROW, create_meal_point, demo_operator_meal_points, meal_point_body,
-        new_operator,
-    },
+    helpers::{TestApp, day, shanghai_at, spawn_app, spawn_demo_city},
+    meal_points::{create_meal_point, demo_operator_meal_points, meal_point_body, new_operator},
 };
 
 /// A meal point of our own (lunch 11:00–12:30, Monday to Friday, orders close 120 minutes
@@ -70,12 +67,13 @@ fn menu_items(menu: &Value) -> Vec<Value> {
 
 #[tokio::test]
 async fn an_operator_publishes_next_week_by_copying_this_week() {
+    let today = day(0);
     let app = spawn_demo_city().await;
     let operator = app.staff_token("operator-demo").await;
     let id = demo_operator_meal_points(&app, &operator).await[0]["id"]
         .as_i64()
         .unwrap();
-    let menu_of = |from: &'static str, to: &'static str| {
+    let menu_of = |from: String, to: String| {
         let app = &app;
         async move {
             let reply = app
@@ -87,11 +85,12 @@ async fn an_operator_publishes_next_week_by_copying_this_week() {
             reply.assert_ok().clone()
         }
     };
-    let this_week = menu_of(TODAY, "2026-11-29").await;
-    let next_week = menu_of("2026-11-30", "2026-12-06").await;
+    let this_week = menu_of(day(0), day(6)).await;
+    let next_week = menu_of(day(7), day(13)).await;
     assert_eq!(next_week["days"], json!([]), "nothing published yet");
 
-    let copy_path = format!("/api/v1/meal-points/{id}/weeks/2026-11-30/copy-from/{TODAY}");
+    let next_monday = day(7);
+    let copy_path = format!("/api/v1/meal-points/{id}/weeks/{next_monday}/copy-from/{today}");
     let copied = app.post(&copy_path, Some(&operator), json!({})).await;
     let copied = copied.assert_ok();
     let source = menu_items(&this_week);
@@ -100,7 +99,7 @@ async fn an_operator_publishes_next_week_by_copying_this_week() {
 
     // Same dishes, slots, portions and prices on the same weekdays, a week later, with booking
     // times worked out for the new dates.
-    let next_week = menu_of("2026-11-30", "2026-12-06").await;
+    let next_week = menu_of(day(7), day(13)).await;
     let shape = |menu: &Value| -> Vec<(String, String, String, i64, String)> {
         menu["days"]
             .as_array()
@@ -130,15 +129,15 @@ async fn an_operator_publishes_next_week_by_copying_this_week() {
     };
     assert_eq!(shape(&next_week), shape(&this_week));
     let monday_next = &next_week["days"][0];
-    assert_eq!(monday_next["date"], "2026-11-30");
+    assert_eq!(monday_next["date"], next_monday);
     let lunch = monday_next["slots"]
         .as_array()
         .unwrap()
         .iter()
         .find(|s| s["slot"] == "lunch")
         .unwrap();
-    assert_eq!(lunch["items"][0]["cutoff_at"], "2026-11-30T01:30:00+00:00");
-    assert_eq!(lunch["items"][0]["booking_opens_on"], TODAY);
+    assert_eq!(lunch["items"][0]["cutoff_at"], shanghai_at(7, 9, 30));
+    assert_eq!(lunch["items"][0]["booking_opens_on"], today);
     assert_eq!(
         lunch["items"][0]["portions_left"],
         lunch["items"][0]["portions"]
@@ -163,7 +162,10 @@ async fn an_operator_publishes_next_week_by_copying_this_week() {
     .assert_ok();
     let later = app
         .post(
-            &format!("/api/v1/meal-points/{id}/weeks/2026-12-07/copy-from/{TODAY}"),
+            &format!(
+                "/api/v1/meal-points/{id}/weeks/{}/copy-from/{today}",
+                day(14)
+            ),
             Some(&operator),
             json!({}),
         )
@@ -192,21 +194,28 @@ async fn an_operator_publishes_next_week_by_copying_this_week() {
 
     // Weeks are named by their Monday; a week cannot be copied onto itself or from nothing.
     app.post(
-        &format!("/api/v1/meal-points/{id}/weeks/2026-12-01/copy-from/{TODAY}"),
+        &format!(
+            "/api/v1/meal-points/{id}/weeks/{}/copy-from/{today}",
+            day(8)
+        ),
         Some(&operator),
         json!({}),
     )
     .await
     .assert_field_error(400, "NOT_A_MONDAY", "to_week");
     app.post(
-        &format!("/api/v1/meal-points/{id}/weeks/{TODAY}/copy-from/{TODAY}"),
+        &format!("/api/v1/meal-points/{id}/weeks/{today}/copy-from/{today}"),
         Some(&operator),
         json!({}),
     )
     .await
     .assert_field_error(400, "COPY_TO_SAME_WEEK", "to_week");
     app.post(
-        &format!("/api/v1/meal-points/{id}/weeks/2026-12-14/copy-from/2026-11-16"),
+        &format!(
+            "/api/v1/meal-points/{id}/weeks/{}/copy-from/{}",
+            day(21),
+            day(-7)
+        ),
         Some(&operator),
         json!({}),
     )
@@ -216,6 +225,7 @@ async fn an_operator_publishes_next_week_by_copying_this_week() {
 
 #[tokio::test]
 async fn copying_into_a_week_under_way_skips_the_days_gone_by() {
+    let today = day(0);
     let app = spawn_app().await;
     let (id, operator, _) = canteen(&app).await;
     let dish = add_dish(
@@ -225,8 +235,8 @@ async fn copying_into_a_week_under_way_skips_the_days_gone_by() {
         json!({"name": "红烧狮子头", "price": "12.00"}),
     )
     .await;
-    let this_week: Vec<Value> = [TODAY, TOMORROW, "2026-11-25", "2026-11-26", "2026-11-27"]
-        .iter()
+    let this_week: Vec<Value> = (0..5)
+        .map(day)
         .map(|date| json!({"dish_id": dish["id"], "date": date, "slot": "lunch", "portions": 40}))
         .collect();
     publish(&app, &operator, id, json!(this_week)).await;
@@ -243,7 +253,10 @@ async fn copying_into_a_week_under_way_skips_the_days_gone_by() {
         .to_string();
     let copied = app
         .post(
-            &format!("/api/v1/meal-points/{id}/weeks/2026-11-30/copy-from/{TODAY}"),
+            &format!(
+                "/api/v1/meal-points/{id}/weeks/{}/copy-from/{today}",
+                day(7)
+            ),
             Some(&operator),
             json!({}),
         )
@@ -255,7 +268,7 @@ async fn copying_into_a_week_under_way_skips_the_days_gone_by() {
         .iter()
         .map(|o| o["date"].as_str().unwrap())
         .collect();
-    assert_eq!(created, ["2026-12-02", "2026-12-03", "2026-12-04"]);
+    assert_eq!(created, [day(9), day(10), day(11)]);
     let skipped: Vec<(&str, &str)> = copied["skipped"]
         .as_array()
         .unwrap()
@@ -264,7 +277,10 @@ async fn copying_into_a_week_under_way_skips_the_days_gone_by() {
         .collect();
     assert_eq!(
         skipped,
-        [("2026-11-30", "date_passed"), ("2026-12-01", "date_passed")]
+        [
+            (day(7).as_str(), "date_passed"),
+            (day(8).as_str(), "date_passed")
+        ]
     );
 }
 
@@ -432,6 +448,7 @@ async fn the_tag_and_allergen_lists_carry_chinese_labels() {
 
 #[tokio::test]
 async fn publishing_works_out_booking_times_and_checks_every_draft() {
+    let tomorrow = day(1);
     let app = spawn_app().await;
     let (id, operator, admin) = canteen(&app).await;
     let dish = add_dish(
@@ -469,7 +486,7 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
     let good =
         |date: &str| json!({"dish_id": dish_id, "date": date, "slot": "lunch", "portions": 50});
     let with = |field: &str, value: Value| {
-        let mut draft = good(TOMORROW);
+        let mut draft = good(&tomorrow);
         draft[field] = value;
         draft
     };
@@ -499,20 +516,20 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
             "offerings[1].price",
         ),
         (
-            with("date", json!("2026-11-20")),
+            with("date", json!(day(-3))),
             400,
             "DATE_IN_PAST",
             "offerings[1].date",
         ),
         (
-            with("date", json!("2027-11-24")),
+            with("date", json!(day(366))),
             400,
             "DATE_TOO_FAR_AHEAD",
             "offerings[1].date",
         ),
-        // 2026-11-28 is a Saturday; this canteen opens Monday to Friday.
+        // Saturday; this canteen opens Monday to Friday.
         (
-            with("date", json!("2026-11-28")),
+            with("date", json!(day(5))),
             400,
             "CLOSED_THAT_DAY",
             "offerings[1].date",
@@ -548,7 +565,7 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
             "offerings[1].dish_id",
         ),
         (
-            good("2026-11-25"),
+            good(&day(2)),
             400,
             "OFFERING_LISTED_TWICE",
             "offerings[1].dish_id",
@@ -559,7 +576,7 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
         app.post(
             &format!("/api/v1/meal-points/{id}/offerings"),
             Some(&operator),
-            json!({"offerings": [good("2026-11-25"), bad]}),
+            json!({"offerings": [good(&day(2)), bad]}),
         )
         .await
         .assert_field_error(status, code, field);
@@ -578,20 +595,20 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
 
     // Published: the price defaults to the dish's; lunch at 11:00 minus 120 minutes closes at
     // 09:00 Shanghai time; booking opens 7 days ahead.
-    let mut cheaper = good("2026-11-25");
+    let mut cheaper = good(&day(2));
     cheaper["price"] = json!("10.50");
-    let published = publish(&app, &operator, id, json!([good(TOMORROW), cheaper])).await;
+    let published = publish(&app, &operator, id, json!([good(&tomorrow), cheaper])).await;
     assert_eq!(published[0]["price"], "12.00");
     assert_eq!(published[0]["dish_name"], "红烧狮子头");
-    assert_eq!(published[0]["cutoff_at"], "2026-11-24T01:00:00+00:00");
-    assert_eq!(published[0]["booking_opens_on"], "2026-11-17");
+    assert_eq!(published[0]["cutoff_at"], shanghai_at(1, 9, 0));
+    assert_eq!(published[0]["booking_opens_on"], day(-6));
     assert_eq!(published[0]["portions_left"], 50);
     assert_eq!(published[1]["price"], "10.50");
 
     app.post(
         &format!("/api/v1/meal-points/{id}/offerings"),
         Some(&operator),
-        json!({"offerings": [good("2026-11-26"), good(TOMORROW)]}),
+        json!({"offerings": [good(&day(3)), good(&tomorrow)]}),
     )
     .await
     .assert_field_error(409, "OFFERING_EXISTS", "offerings[1]");
@@ -607,6 +624,7 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
 
 #[tokio::test]
 async fn portions_rise_any_time_and_fall_only_to_what_is_booked() {
+    let tomorrow = day(1);
     let app = spawn_app().await;
     let (id, operator, _) = canteen(&app).await;
     let dish = add_dish(
@@ -620,7 +638,7 @@ async fn portions_rise_any_time_and_fall_only_to_what_is_booked() {
         &app,
         &operator,
         id,
-        json!([{"dish_id": dish["id"], "date": TOMORROW, "slot": "lunch", "portions": 30}]),
+        json!([{"dish_id": dish["id"], "date": tomorrow, "slot": "lunch", "portions": 30}]),
     )
     .await[0]
         .clone();
@@ -647,7 +665,7 @@ async fn portions_rise_any_time_and_fall_only_to_what_is_booked() {
     .assert_field_error(400, "PORTIONS_OUT_OF_RANGE", "portions");
     set_booked(&app, offering_id, 12).await;
 
-    let url = format!("/api/v1/meal-points/{id}/menu?from={TOMORROW}&to={TOMORROW}");
+    let url = format!("/api/v1/meal-points/{id}/menu?from={tomorrow}&to={tomorrow}");
     let menu = async |app: &TestApp| menu_items(app.get(&url, None).await.assert_ok())[0].clone();
     let item = menu(&app).await;
     assert_eq!(
@@ -700,6 +718,8 @@ async fn portions_rise_any_time_and_fall_only_to_what_is_booked() {
 
 #[tokio::test]
 async fn the_menu_groups_by_day_and_slot_and_says_what_can_be_booked_now() {
+    let today = day(0);
+    let tomorrow = day(1);
     let app = spawn_app().await;
     let (id, operator, _) = canteen(&app).await;
     // Add breakfast, so slots have an order to keep.
@@ -735,18 +755,18 @@ async fn the_menu_groups_by_day_and_slot_and_says_what_can_be_booked_now() {
         &operator,
         id,
         json!([
-            {"dish_id": fish, "date": TODAY, "slot": "lunch", "portions": 20},
-            {"dish_id": fish, "date": TOMORROW, "slot": "lunch", "portions": 20},
-            {"dish_id": porridge, "date": TOMORROW, "slot": "breakfast", "portions": 30},
+            {"dish_id": fish, "date": today, "slot": "lunch", "portions": 20},
+            {"dish_id": fish, "date": tomorrow, "slot": "lunch", "portions": 20},
+            {"dish_id": porridge, "date": tomorrow, "slot": "breakfast", "portions": 30},
             // Booking for a date 10 days ahead opens in 3 days.
-            {"dish_id": fish, "date": "2026-12-03", "slot": "lunch", "portions": 20},
+            {"dish_id": fish, "date": day(10), "slot": "lunch", "portions": 20},
         ]),
     )
     .await;
 
     let menu = app
         .get(
-            &format!("/api/v1/meal-points/{id}/menu?from={TODAY}&to=2026-12-06"),
+            &format!("/api/v1/meal-points/{id}/menu?from={today}&to={}", day(13)),
             None,
         )
         .await;
@@ -757,16 +777,16 @@ async fn the_menu_groups_by_day_and_slot_and_says_what_can_be_booked_now() {
     let today_lunch = &days[0]["slots"][0];
     assert_eq!(today_lunch["slot"], "lunch");
     assert_eq!(today_lunch["items"][0]["bookable_now"], false);
-    let tomorrow = &days[1];
-    assert_eq!(tomorrow["weekday_label"], "周二");
-    let slots: Vec<&str> = tomorrow["slots"]
+    let tuesday = &days[1];
+    assert_eq!(tuesday["weekday_label"], "周二");
+    let slots: Vec<&str> = tuesday["slots"]
         .as_array()
         .unwrap()
         .iter()
         .map(|s| s["slot"].as_str().unwrap())
         .collect();
     assert_eq!(slots, ["breakfast", "lunch"]);
-    let lunch = &tomorrow["slots"][1];
+    let lunch = &tuesday["slots"][1];
     assert_eq!(
         (lunch["opens"].as_str(), lunch["closes"].as_str()),
         (Some("11:00"), Some("12:30"))
@@ -783,14 +803,14 @@ async fn the_menu_groups_by_day_and_slot_and_says_what_can_be_booked_now() {
     assert_eq!(item["portions_left"], 20);
     assert_eq!(item["bookable_now"], true);
     let far = &days[2]["slots"][0]["items"][0];
-    assert_eq!(far["booking_opens_on"], "2026-11-26");
+    assert_eq!(far["booking_opens_on"], day(3));
     assert_eq!(far["bookable_now"], false);
 
     // Tomorrow at 09:00 the lunch cutoff has passed; a later lead time would reopen it.
     app.advance_clock(chrono::Duration::days(1));
     let tomorrow_menu = app
         .get(
-            &format!("/api/v1/meal-points/{id}/menu?from={TOMORROW}&to={TOMORROW}"),
+            &format!("/api/v1/meal-points/{id}/menu?from={tomorrow}&to={tomorrow}"),
             None,
         )
         .await;
@@ -806,26 +826,27 @@ async fn the_menu_groups_by_day_and_slot_and_says_what_can_be_booked_now() {
     patched.assert_ok();
     let tomorrow_menu = app
         .get(
-            &format!("/api/v1/meal-points/{id}/menu?from={TOMORROW}&to={TOMORROW}"),
+            &format!("/api/v1/meal-points/{id}/menu?from={tomorrow}&to={tomorrow}"),
             None,
         )
         .await;
     let lunch = tomorrow_menu.assert_ok()["days"][0]["slots"][1]["items"][0].clone();
     assert_eq!(
-        lunch["cutoff_at"], "2026-11-24T02:30:00+00:00",
+        lunch["cutoff_at"],
+        shanghai_at(1, 10, 30),
         "rescheduled to 10:30"
     );
     assert_eq!(lunch["bookable_now"], true);
 
     // Ranges: at most 14 days, and not backwards.
     app.get(
-        &format!("/api/v1/meal-points/{id}/menu?from={TODAY}&to=2026-12-07"),
+        &format!("/api/v1/meal-points/{id}/menu?from={today}&to={}", day(14)),
         None,
     )
     .await
     .assert_field_error(400, "DATE_RANGE_TOO_LONG", "to");
     app.get(
-        &format!("/api/v1/meal-points/{id}/menu?from={TOMORROW}&to={TODAY}"),
+        &format!("/api/v1/meal-points/{id}/menu?from={tomorrow}&to={today}"),
         None,
     )
     .await
@@ -837,6 +858,7 @@ async fn the_menu_groups_by_day_and_slot_and_says_what_can_be_booked_now() {
 
 #[tokio::test]
 async fn serves_today_needs_portions_left_today() {
+    let today = day(0);
     let app = spawn_app().await;
     let (id, operator, _) = canteen(&app).await;
     let dish = add_dish(
@@ -859,7 +881,7 @@ async fn serves_today_needs_portions_left_today() {
         &app,
         &operator,
         id,
-        json!([{"dish_id": dish["id"], "date": TODAY, "slot": "lunch", "portions": 10}]),
+        json!([{"dish_id": dish["id"], "date": today, "slot": "lunch", "portions": 10}]),
     )
     .await[0]["id"]
         .as_i64()

@@ -1,18 +1,16 @@
 //! Booking at the peak: the concurrency claims, and the order's life (cancel, pickup,
 //! no-show), through the real HTTP API on both backends.
 //!
-//! The clock starts at Monday 2026-11-23 09:00 in Shanghai. The demo meal points of
+//! The clock starts on a Monday at 09:00 in Shanghai (`helpers::test_start`). The demo meal points of
 //! `operator-demo` serve lunch 11:00–12:30 with a 90-minute lead, so today's lunch closes for
 //! booking at 09:30 and tomorrow's is open.
 
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id_card_number, spawn_demo_city};
+use crate::helpers::{TestApp, born, day, id_card_number, spawn_demo_city};
 
 const ZHONGLOU: &str = "320404";
-const TODAY: &str = "2026-11-23";
-const TOMORROW: &str = "2026-11-24";
 
 /// The test's own meal point (the first one `operator-demo` runs) and a fresh dish there.
 struct Kitchen {
@@ -96,7 +94,7 @@ impl Kitchen {
 /// A 钟楼 elder registered by the admin; returns (id, ID number, name).
 async fn elder(app: &TestApp, n: u32) -> (i64, String, String) {
     let admin = app.staff_token("admin").await;
-    let number = id_card_number(ZHONGLOU, "19450315", &format!("{:03}", 100 + n));
+    let number = id_card_number(ZHONGLOU, &born(81, 120), &format!("{:03}", 100 + n));
     let name = format!("订餐老人{n}");
     let reply = app
         .post(
@@ -144,9 +142,10 @@ fn key() -> String {
 
 #[tokio::test]
 async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TOMORROW, 10).await;
+    let offering = kitchen.offering(&app, &tomorrow, 10).await;
     let (elder_id, number, name) = elder(&app, 1).await;
     let family = family_of(&app, "o-son-1", &number, &name).await;
 
@@ -154,7 +153,7 @@ async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() 
         .post(
             "/api/v1/orders",
             Some(&family),
-            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+            kitchen.booking(elder_id, &tomorrow, offering, &key()),
         )
         .await;
     assert_eq!(booked.status, 201, "{}", booked.body);
@@ -172,7 +171,7 @@ async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() 
         order["qr_payload"],
         format!("ZC1:{}:{code}", order["id"].as_str().unwrap())
     );
-    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 9);
+    assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 9);
 
     // The order reads back with its history; a stranger cannot see it.
     let id = order["id"].as_str().unwrap();
@@ -188,7 +187,7 @@ async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() 
     app.post(
         "/api/v1/orders",
         Some(&stranger),
-        kitchen.booking(elder_id, TOMORROW, offering, &key()),
+        kitchen.booking(elder_id, &tomorrow, offering, &key()),
     )
     .await
     .assert_error(404, "ELDER_NOT_FOUND");
@@ -196,17 +195,18 @@ async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() 
 
 #[tokio::test]
 async fn three_times_oversubscription_sells_exactly_its_portions() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
     let portions = 5;
-    let offering = kitchen.offering(&app, TOMORROW, portions).await;
+    let offering = kitchen.offering(&app, &tomorrow, portions).await;
     let mut elders = Vec::new();
     for n in 0..(3 * portions as u32) {
         elders.push(elder(&app, n).await.0);
     }
 
     let attempts = elders.iter().map(|&elder_id| {
-        let body = kitchen.booking(elder_id, TOMORROW, offering, &key());
+        let body = kitchen.booking(elder_id, &tomorrow, offering, &key());
         let (app, operator) = (&app, kitchen.operator.clone());
         async move { app.post("/api/v1/orders", Some(&operator), body).await }
     });
@@ -218,17 +218,18 @@ async fn three_times_oversubscription_sells_exactly_its_portions() {
         .count();
     assert_eq!(booked, portions as usize, "{replies:?}");
     assert_eq!(sold_out, 2 * portions as usize);
-    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 0);
+    assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 0);
 }
 
 #[tokio::test]
 async fn retries_with_one_key_make_one_order() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TOMORROW, 10).await;
+    let offering = kitchen.offering(&app, &tomorrow, 10).await;
     let (elder_id, number, name) = elder(&app, 1).await;
     let family = family_of(&app, "o-daughter-1", &number, &name).await;
-    let body = kitchen.booking(elder_id, TOMORROW, offering, &key());
+    let body = kitchen.booking(elder_id, &tomorrow, offering, &key());
 
     let replies = futures_join_all((0..12).map(|_| {
         let (app, family, body) = (&app, family.clone(), body.clone());
@@ -244,7 +245,7 @@ async fn retries_with_one_key_make_one_order() {
         .collect();
     assert_eq!(ids.len(), 1, "every retry gets the same order");
     assert_eq!(replies.iter().filter(|r| r.status == 201).count(), 1);
-    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 9);
+    assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 9);
     let orders = app
         .get(&format!("/api/v1/elders/{elder_id}/orders"), Some(&family))
         .await;
@@ -253,9 +254,10 @@ async fn retries_with_one_key_make_one_order() {
 
 #[tokio::test]
 async fn two_family_members_booking_the_last_portion_for_one_elder_make_one_order() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TOMORROW, 1).await;
+    let offering = kitchen.offering(&app, &tomorrow, 1).await;
     let (elder_id, number, name) = elder(&app, 1).await;
     let son = family_of(&app, "o-son-2", &number, &name).await;
     let daughter = family_of(&app, "o-daughter-2", &number, &name).await;
@@ -264,12 +266,12 @@ async fn two_family_members_booking_the_last_portion_for_one_elder_make_one_orde
         app.post(
             "/api/v1/orders",
             Some(&son),
-            kitchen.booking(elder_id, TOMORROW, offering, &key())
+            kitchen.booking(elder_id, &tomorrow, offering, &key())
         ),
         app.post(
             "/api/v1/orders",
             Some(&daughter),
-            kitchen.booking(elder_id, TOMORROW, offering, &key())
+            kitchen.booking(elder_id, &tomorrow, offering, &key())
         ),
     );
     let (won, lost) = if a.status == 201 { (a, b) } else { (b, a) };
@@ -287,36 +289,37 @@ async fn two_family_members_booking_the_last_portion_for_one_elder_make_one_orde
 
 #[tokio::test]
 async fn cancelling_before_the_cutoff_gives_the_portion_back_exactly_once() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TOMORROW, 3).await;
+    let offering = kitchen.offering(&app, &tomorrow, 3).await;
     let (elder_id, number, name) = elder(&app, 1).await;
     let family = family_of(&app, "o-son-3", &number, &name).await;
     let order = app
         .post(
             "/api/v1/orders",
             Some(&family),
-            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+            kitchen.booking(elder_id, &tomorrow, offering, &key()),
         )
         .await;
     let id = order.assert_ok()["id"].as_str().unwrap().to_string();
-    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 2);
+    assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 2);
 
     let cancel = format!("/api/v1/orders/{id}/cancel");
     let cancelled = app.post(&cancel, Some(&family), json!({})).await;
     assert_eq!(cancelled.assert_ok()["state"], "cancelled");
-    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 3);
+    assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 3);
     app.post(&cancel, Some(&family), json!({}))
         .await
         .assert_error(409, "ORDER_STATE_CONFLICT");
-    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 3);
+    assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 3);
 
     // The slot is free again for the elder, and the portions really are back.
     let again = app
         .post(
             "/api/v1/orders",
             Some(&family),
-            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+            kitchen.booking(elder_id, &tomorrow, offering, &key()),
         )
         .await;
     assert_eq!(again.status, 201, "{again:?}");
@@ -325,16 +328,17 @@ async fn cancelling_before_the_cutoff_gives_the_portion_back_exactly_once() {
 #[tokio::test]
 async fn after_the_cutoff_elders_can_neither_book_nor_cancel_but_the_operator_can_cancel_with_a_reason()
  {
+    let today = day(0);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TODAY, 5).await;
+    let offering = kitchen.offering(&app, &today, 5).await;
     let (elder_id, number, name) = elder(&app, 1).await;
     let family = family_of(&app, "o-son-4", &number, &name).await;
     let order = app
         .post(
             "/api/v1/orders",
             Some(&family),
-            kitchen.booking(elder_id, TODAY, offering, &key()),
+            kitchen.booking(elder_id, &today, offering, &key()),
         )
         .await;
     let id = order.assert_ok()["id"].as_str().unwrap().to_string();
@@ -344,7 +348,7 @@ async fn after_the_cutoff_elders_can_neither_book_nor_cancel_but_the_operator_ca
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(late_elder, TODAY, offering, &key()),
+        kitchen.booking(late_elder, &today, offering, &key()),
     )
     .await
     .assert_error(409, "ORDER_CUTOFF_PASSED");
@@ -367,16 +371,17 @@ async fn after_the_cutoff_elders_can_neither_book_nor_cancel_but_the_operator_ca
 
 #[tokio::test]
 async fn the_operator_verifies_a_pickup_once_and_wrong_codes_are_limited() {
+    let today = day(0);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TODAY, 5).await;
+    let offering = kitchen.offering(&app, &today, 5).await;
     let (elder_id, number, name) = elder(&app, 1).await;
     let family = family_of(&app, "o-son-5", &number, &name).await;
     let order = app
         .post(
             "/api/v1/orders",
             Some(&family),
-            kitchen.booking(elder_id, TODAY, offering, &key()),
+            kitchen.booking(elder_id, &today, offering, &key()),
         )
         .await;
     let order = order.assert_ok().clone();
@@ -437,9 +442,10 @@ async fn the_operator_verifies_a_pickup_once_and_wrong_codes_are_limited() {
 
 #[tokio::test]
 async fn a_cancel_racing_a_pickup_verification_ends_in_exactly_one_of_the_two() {
+    let today = day(0);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TODAY, 10).await;
+    let offering = kitchen.offering(&app, &today, 10).await;
     let mut orders = Vec::new();
     for n in 0..4 {
         let (elder_id, _, _) = elder(&app, n).await;
@@ -447,7 +453,7 @@ async fn a_cancel_racing_a_pickup_verification_ends_in_exactly_one_of_the_two() 
             .post(
                 "/api/v1/orders",
                 Some(&kitchen.operator),
-                kitchen.booking(elder_id, TODAY, offering, &key()),
+                kitchen.booking(elder_id, &today, offering, &key()),
             )
             .await;
         orders.push(order.assert_ok().clone());
@@ -490,21 +496,22 @@ async fn a_cancel_racing_a_pickup_verification_ends_in_exactly_one_of_the_two() 
 
 #[tokio::test]
 async fn unserved_orders_become_no_shows_after_the_slot_and_the_day_view_counts_them() {
+    let today = day(0);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TODAY, 5).await;
+    let offering = kitchen.offering(&app, &today, 5).await;
     for n in 0..2 {
         let (elder_id, _, _) = elder(&app, n).await;
         app.post(
             "/api/v1/orders",
             Some(&kitchen.operator),
-            kitchen.booking(elder_id, TODAY, offering, &key()),
+            kitchen.booking(elder_id, &today, offering, &key()),
         )
         .await
         .assert_ok();
     }
     let no_shows = format!("/api/v1/meal-points/{}/no-shows", kitchen.meal_point_id);
-    let slot = json!({ "date": TODAY, "slot": "lunch" });
+    let slot = json!({ "date": today, "slot": "lunch" });
     app.post(&no_shows, Some(&kitchen.operator), slot.clone())
         .await
         .assert_error(409, "SLOT_NOT_OVER");
@@ -515,7 +522,7 @@ async fn unserved_orders_become_no_shows_after_the_slot_and_the_day_view_counts_
     let day = app
         .get(
             &format!(
-                "/api/v1/meal-points/{}/day?date={TODAY}",
+                "/api/v1/meal-points/{}/day?date={today}",
                 kitchen.meal_point_id
             ),
             Some(&kitchen.operator),
@@ -534,14 +541,15 @@ async fn unserved_orders_become_no_shows_after_the_slot_and_the_day_view_counts_
 
 #[tokio::test]
 async fn a_lost_reservation_state_is_rebuilt_from_the_database() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TOMORROW, 3).await;
+    let offering = kitchen.offering(&app, &tomorrow, 3).await;
     let (first, _, _) = elder(&app, 1).await;
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(first, TOMORROW, offering, &key()),
+        kitchen.booking(first, &tomorrow, offering, &key()),
     )
     .await
     .assert_ok();
@@ -557,7 +565,7 @@ async fn a_lost_reservation_state_is_rebuilt_from_the_database() {
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(first, TOMORROW, offering, &key()),
+        kitchen.booking(first, &tomorrow, offering, &key()),
     )
     .await
     .assert_error(409, "ELDER_ALREADY_BOOKED");
@@ -566,7 +574,7 @@ async fn a_lost_reservation_state_is_rebuilt_from_the_database() {
         app.post(
             "/api/v1/orders",
             Some(&kitchen.operator),
-            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+            kitchen.booking(elder_id, &tomorrow, offering, &key()),
         )
         .await
         .assert_ok();
@@ -575,7 +583,7 @@ async fn a_lost_reservation_state_is_rebuilt_from_the_database() {
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(late, TOMORROW, offering, &key()),
+        kitchen.booking(late, &tomorrow, offering, &key()),
     )
     .await
     .assert_error(409, "SOLD_OUT");
@@ -583,11 +591,12 @@ async fn a_lost_reservation_state_is_rebuilt_from_the_database() {
 
 #[tokio::test]
 async fn bad_bookings_are_refused_with_the_field_named_and_change_nothing() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TOMORROW, 3).await;
+    let offering = kitchen.offering(&app, &tomorrow, 3).await;
     let (elder_id, _, _) = elder(&app, 1).await;
-    let good = kitchen.booking(elder_id, TOMORROW, offering, &key());
+    let good = kitchen.booking(elder_id, &tomorrow, offering, &key());
     for (field, value, code) in [
         ("client_key", json!("x"), "IDEMPOTENCY_KEY_INVALID"),
         ("items", json!([]), "ORDER_ITEMS_EMPTY"),
@@ -614,7 +623,7 @@ async fn bad_bookings_are_refused_with_the_field_named_and_change_nothing() {
     }
     // A date the offering is not on.
     let mut wrong_day = good.clone();
-    wrong_day["date"] = json!("2026-11-25");
+    wrong_day["date"] = json!(day(2));
     app.post("/api/v1/orders", Some(&kitchen.operator), wrong_day)
         .await
         .assert_error(400, "OFFERING_MISMATCH");
@@ -623,7 +632,7 @@ async fn bad_bookings_are_refused_with_the_field_named_and_change_nothing() {
     app.post("/api/v1/orders", Some(&clerk), good)
         .await
         .assert_error(403, "ROLE_FORBIDDEN");
-    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 3);
+    assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 3);
 }
 
 /// Runs the futures concurrently on this task and collects their outputs in order.
@@ -660,34 +669,35 @@ async fn futures_join_all<F: std::future::Future>(
 
 #[tokio::test]
 async fn dishes_published_and_portions_raised_after_the_first_booking_are_bookable() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let first = kitchen.offering(&app, TOMORROW, 1).await;
+    let first = kitchen.offering(&app, &tomorrow, 1).await;
     let (a, _, _) = elder(&app, 1).await;
     // This booking loads the meal point's reservation state.
     app.post(
         "/api/v1/orders",
         Some(&kitchen.operator),
-        kitchen.booking(a, TOMORROW, first, &key()),
+        kitchen.booking(a, &tomorrow, first, &key()),
     )
     .await
     .assert_ok();
 
     // A dish published afterwards sells at once.
-    let later = kitchen.offering(&app, TOMORROW, 2).await;
+    let later = kitchen.offering(&app, &tomorrow, 2).await;
     let (b, _, _) = elder(&app, 2).await;
     let booked = app
         .post(
             "/api/v1/orders",
             Some(&kitchen.operator),
-            kitchen.booking(b, TOMORROW, later, &key()),
+            kitchen.booking(b, &tomorrow, later, &key()),
         )
         .await;
     assert_eq!(booked.status, 201, "{booked:?}");
 
     // The first dish is sold out until the operator raises its portions.
     let (c, _, _) = elder(&app, 3).await;
-    let body = kitchen.booking(c, TOMORROW, first, &key());
+    let body = kitchen.booking(c, &tomorrow, first, &key());
     app.post("/api/v1/orders", Some(&kitchen.operator), body.clone())
         .await
         .assert_error(409, "SOLD_OUT");
@@ -708,16 +718,17 @@ async fn dishes_published_and_portions_raised_after_the_first_booking_are_bookab
 
 #[tokio::test]
 async fn closing_a_meal_point_for_a_day_cancels_its_bookings_with_the_reason() {
+    let tomorrow = day(1);
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
-    let offering = kitchen.offering(&app, TOMORROW, 5).await;
+    let offering = kitchen.offering(&app, &tomorrow, 5).await;
     let (elder_id, number, name) = elder(&app, 1).await;
     let family = family_of(&app, "o-son-6", &number, &name).await;
     let order = app
         .post(
             "/api/v1/orders",
             Some(&family),
-            kitchen.booking(elder_id, TOMORROW, offering, &key()),
+            kitchen.booking(elder_id, &tomorrow, offering, &key()),
         )
         .await;
     let id = order.assert_ok()["id"].as_str().unwrap().to_string();
@@ -728,8 +739,8 @@ async fn closing_a_meal_point_for_a_day_cancels_its_bookings_with_the_reason() {
         json!({
             "status": "paused",
             "status_reason": "厨房检修",
-            "status_from": TOMORROW,
-            "status_until": TOMORROW,
+            "status_from": tomorrow,
+            "status_until": tomorrow,
         }),
     )
     .await
@@ -740,5 +751,5 @@ async fn closing_a_meal_point_for_a_day_cancels_its_bookings_with_the_reason() {
     let read = read.assert_ok();
     assert_eq!(read["state"], "cancelled");
     assert!(read["cancel_reason"].as_str().unwrap().contains("厨房检修"));
-    assert_eq!(kitchen.portions_left(&app, TOMORROW, offering).await, 5);
+    assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 5);
 }

@@ -4,7 +4,7 @@
 //! corrections appear as adjustments in the next run, a 天宁 clerk never sees 武进 ↔ 溧阳, and
 //! both export formats carry Chinese headers and totals equal to the API's.
 //!
-//! The city (all meals 15.00, lunch on Tuesday 2026-11-24; example policy, hukou standard):
+//! The city (all meals 15.00, lunch on the tests' Tuesday; example policy, hukou standard):
 //! an elder of 70 gets district 2.00 + street 1.00 = 3.00, an elder of 81 gets 2.00 + 2.00 = 4.00,
 //! all of it owed by the elder's hukou district (no city-level rules in the example policy).
 //!
@@ -27,13 +27,19 @@ use std::io::Read;
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id_card_number, spawn_app};
+use crate::helpers::{
+    TestApp, born, date, day, first_of_month, id_card_number, last_of_month, month_of, spawn_app,
+};
 
 const TIANNING: &str = "320402";
 const ZHONGLOU: &str = "320404";
 const WUJIN: &str = "320412";
 const LIYANG: &str = "320481";
-const TOMORROW: &str = "2026-11-24";
+
+/// The meals' month, `months` on: the run that covers the meals is `meal_month(0)`.
+fn meal_month(months: i32) -> String {
+    month_of(date(1), months)
+}
 
 pub(crate) struct City {
     pub(crate) admin: String,
@@ -115,7 +121,7 @@ async fn offering(app: &TestApp, operator: &str, meal_point_id: i64) -> i64 {
             &format!("/api/v1/meal-points/{meal_point_id}/offerings"),
             Some(operator),
             json!({ "offerings": [{
-                "dish_id": dish_id, "date": TOMORROW, "slot": "lunch", "portions": 20,
+                "dish_id": dish_id, "date": day(1), "slot": "lunch", "portions": 20,
             }]}),
         )
         .await;
@@ -145,20 +151,20 @@ pub(crate) async fn city(app: &TestApp) -> City {
         .assert_ok();
         offerings.insert(mp, offering(app, &operator, mp).await);
     }
-    let plan: [(&str, &str, &str, i64, &str); 8] = [
-        ("T1", TIANNING, "19560301", wujin, "pickup"),
-        ("T2", TIANNING, "19450301", tianning, "pickup"),
-        ("W1", WUJIN, "19450302", tianning, "pickup"),
-        ("W2", WUJIN, "19450303", liyang, "pickup"),
-        ("L1", LIYANG, "19450304", tianning, "pickup"),
-        ("L2", LIYANG, "19560305", wujin, "pickup"),
-        ("L3", LIYANG, "19450306", tianning, "delivery"),
-        ("W3", WUJIN, "19450307", liyang, "delivery"),
+    let plan: [(&str, &str, String, i64, &str); 8] = [
+        ("T1", TIANNING, born(70, 100), wujin, "pickup"),
+        ("T2", TIANNING, born(81, 100), tianning, "pickup"),
+        ("W1", WUJIN, born(81, 101), tianning, "pickup"),
+        ("W2", WUJIN, born(81, 102), liyang, "pickup"),
+        ("L1", LIYANG, born(81, 103), tianning, "pickup"),
+        ("L2", LIYANG, born(70, 104), wujin, "pickup"),
+        ("L3", LIYANG, born(81, 105), tianning, "delivery"),
+        ("W3", WUJIN, born(81, 106), liyang, "delivery"),
     ];
     let mut orders = Vec::new();
     let mut codes = Vec::new();
     for (n, (label, hukou, birth, mp, mode)) in plan.into_iter().enumerate() {
-        let elder_id = elder(app, &admin, hukou, birth, n as u32).await;
+        let elder_id = elder(app, &admin, hukou, &birth, n as u32).await;
         let booked = app
             .post(
                 "/api/v1/orders",
@@ -166,7 +172,7 @@ pub(crate) async fn city(app: &TestApp) -> City {
                 json!({
                     "elder_id": elder_id,
                     "meal_point_id": mp,
-                    "date": TOMORROW,
+                    "date": day(1),
                     "slot": "lunch",
                     "mode": mode,
                     "items": [{ "offering_id": offerings[&mp], "quantity": 1 }],
@@ -272,11 +278,11 @@ async fn create_month(app: &TestApp, token: &str, month: &str) -> Value {
 async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerks_see_their_part() {
     let app = spawn_app().await;
     let city = city(&app).await;
-    let run = create_month(&app, &city.admin, "2026-11").await;
+    let run = create_month(&app, &city.admin, &meal_month(0)).await;
     let id = run["id"].as_i64().unwrap();
     assert_eq!(run["state"], "draft");
-    assert_eq!(run["period_from"], "2026-11-01");
-    assert_eq!(run["period_to"], "2026-11-30");
+    assert_eq!(run["period_from"], first_of_month(date(1), 0).to_string());
+    assert_eq!(run["period_to"], last_of_month(date(1), 0).to_string());
     assert_eq!(
         run["totals"]["meals"], 6,
         "six pickups served; deliveries not yet"
@@ -481,7 +487,7 @@ fn xlsx_part(bytes: &[u8], name: &str) -> String {
 async fn a_run_that_does_not_reconcile_cannot_be_submitted_and_a_locked_run_refuses_every_change() {
     let app = spawn_app().await;
     let city = city(&app).await;
-    let run = create_month(&app, &city.admin, "2026-11").await;
+    let run = create_month(&app, &city.admin, &meal_month(0)).await;
     let id = run["id"].as_i64().unwrap();
     let base = format!("/api/v1/settlement-runs/{id}");
 
@@ -604,7 +610,7 @@ async fn a_run_that_does_not_reconcile_cannot_be_submitted_and_a_locked_run_refu
     app.post(
         "/api/v1/settlement-runs",
         Some(&city.admin),
-        json!({ "from": "2026-11-20", "to": "2026-12-05" }),
+        json!({ "from": day(-3), "to": day(12) }),
     )
     .await
     .assert_error(409, "PERIOD_OVERLAPS");
@@ -666,7 +672,7 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
     let app = spawn_app().await;
     let city = city(&app).await;
     deliver(&app, &city, "L3").await;
-    let run = create_month(&app, &city.admin, "2026-11").await;
+    let run = create_month(&app, &city.admin, &meal_month(0)).await;
     let id = run["id"].as_i64().unwrap();
     let base = format!("/api/v1/settlement-runs/{id}");
     app.post(&format!("{base}/submit"), Some(&city.admin), json!({}))
@@ -686,15 +692,15 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
         .await
         .assert_ok();
 
-    // W3 is signed for after November was locked; T1's meal is then found invalid.
+    // W3 is signed for after the meals' month was locked; T1's meal is then found invalid.
     app.advance_clock(Duration::minutes(10));
     deliver(&app, &city, "W3").await;
-    let next = create_month(&app, &city.admin, "2026-12").await;
+    let next = create_month(&app, &city.admin, &meal_month(1)).await;
     let next_id = next["id"].as_i64().unwrap();
     let next_base = format!("/api/v1/settlement-runs/{next_id}");
     assert_eq!(
         next["totals"]["meals"], 1,
-        "the late meal, nothing of December yet"
+        "the late meal, nothing of the next month yet"
     );
     assert_eq!(next["reconciliation"]["reconciled"], true, "{next}");
     let clerk_tianning = app.staff_token("clerk-tianning").await;
@@ -749,7 +755,7 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
         .find(|a| a["kind"] == "late_served")
         .unwrap();
     assert_eq!(late["order_id"], city.order("W3"));
-    assert_eq!(late["order_date"], TOMORROW);
+    assert_eq!(late["order_date"], day(1));
     assert_eq!(late["amount"], "4.00");
     assert_eq!(late["funding_district_code"], WUJIN);
     assert_eq!(late["service_district_code"], LIYANG);

@@ -16,7 +16,12 @@ use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, id_card_number, spawn_app, spawn_demo_city};
+use chrono::NaiveDate;
+
+use crate::helpers::{
+    TestApp, born, date, day, first_of_month, id_card_number, month_of, spawn_app, spawn_demo_city,
+    today,
+};
 
 const TIANNING: &str = "320402";
 const ZHONGLOU: &str = "320404";
@@ -42,7 +47,9 @@ async fn elder(app: &TestApp, hukou: &str, residence: &str, birth: &str, categor
     reply.assert_ok()["id"].as_i64().unwrap()
 }
 
+/// `GET /elders/{id}/quote?{query}`, where `{tomorrow}` in `query` stands for the tests' Tuesday.
 async fn quote(app: &TestApp, token: &str, elder_id: i64, query: &str) -> crate::helpers::Reply {
+    let query = query.replace("{tomorrow}", &day(1));
     app.get(
         &format!("/api/v1/elders/{elder_id}/quote?{query}"),
         Some(token),
@@ -98,14 +105,14 @@ fn rule(reference: &str, amount: &str) -> (String, String) {
 #[tokio::test]
 async fn an_85_year_old_tianning_elder_eating_lunch_in_zhonglou() {
     let app = spawn_app().await;
-    // Born 1941-05-10: 85 on the meal date. Hukou 天宁, lives in 钟楼.
-    let id = elder(&app, TIANNING, ZHONGLOU, "19410510", json!([])).await;
+    // 85 on the meal date. Hukou 天宁, lives in 钟楼.
+    let id = elder(&app, TIANNING, ZHONGLOU, &born(85, 168), json!([])).await;
     let clerk = app.staff_token("clerk-zhonglou").await;
     let reply = quote(
         &app,
         &clerk,
         id,
-        "meal_point_district=320404&date=2026-11-24&slot=lunch&mode=dine_in&gross=15.00",
+        "meal_point_district=320404&date={tomorrow}&slot=lunch&mode=dine_in&gross=15.00",
     )
     .await;
     let q = reply.assert_ok();
@@ -139,13 +146,13 @@ async fn an_85_year_old_tianning_elder_eating_lunch_in_zhonglou() {
 async fn a_72_year_old_dibao_elder() {
     let app = spawn_app().await;
     // Born 1954-03-03: 72 on the meal date. 钟楼 hukou and home, 低保.
-    let id = elder(&app, ZHONGLOU, ZHONGLOU, "19540303", json!(["dibao"])).await;
+    let id = elder(&app, ZHONGLOU, ZHONGLOU, &born(72, 100), json!(["dibao"])).await;
     let clerk = app.staff_token("clerk-zhonglou").await;
     let lunch = quote(
         &app,
         &clerk,
         id,
-        "meal_point_district=320404&date=2026-11-24&slot=lunch&mode=dine_in&gross=15.00",
+        "meal_point_district=320404&date={tomorrow}&slot=lunch&mode=dine_in&gross=15.00",
     )
     .await;
     let q = lunch.assert_ok();
@@ -174,7 +181,7 @@ async fn a_72_year_old_dibao_elder() {
         &app,
         &clerk,
         id,
-        "meal_point_district=320404&date=2026-11-24&slot=breakfast&mode=pickup&gross=6.50",
+        "meal_point_district=320404&date={tomorrow}&slot=breakfast&mode=pickup&gross=6.50",
     )
     .await;
     let q = breakfast.assert_ok();
@@ -190,7 +197,7 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
         &app,
         ZHONGLOU,
         ZHONGLOU,
-        "19540303",
+        &born(72, 100),
         json!(["dibao", "disabled_low_income"]),
     )
     .await;
@@ -199,7 +206,7 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
         &app,
         &admin,
         id,
-        "meal_point_district=320404&date=2026-11-24&slot=dinner&mode=delivery&gross=15.00",
+        "meal_point_district=320404&date={tomorrow}&slot=dinner&mode=delivery&gross=15.00",
     )
     .await;
     let q = delivered.assert_ok();
@@ -223,7 +230,7 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
         &app,
         &admin,
         id,
-        "meal_point_district=320404&date=2026-11-24&slot=dinner&mode=delivery&gross=8.00",
+        "meal_point_district=320404&date={tomorrow}&slot=dinner&mode=delivery&gross=8.00",
     )
     .await;
     let q = cheap.assert_ok();
@@ -240,7 +247,7 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
         &app,
         &admin,
         id,
-        "meal_point_district=320404&date=2026-11-24&slot=lunch&mode=dine_in&gross=4.50",
+        "meal_point_district=320404&date={tomorrow}&slot=lunch&mode=dine_in&gross=4.50",
     )
     .await;
     let q = below.assert_ok();
@@ -256,14 +263,17 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
 #[tokio::test]
 async fn age_bands_use_the_age_on_the_meal_date() {
     let app = spawn_app().await;
-    // Born 1946-11-30: 79 today (2026-11-23), 80 from 2026-11-30.
-    let id = elder(&app, TIANNING, TIANNING, "19461130", json!([])).await;
+    // 79 on the tests' Monday, 80 from a week later.
+    let id = elder(&app, TIANNING, TIANNING, &born(79, 7), json!([])).await;
     let clerk = app.staff_token("clerk-tianning").await;
     let before = quote(
         &app,
         &clerk,
         id,
-        "meal_point_district=320402&date=2026-11-27&slot=lunch&mode=dine_in&gross=12.00",
+        &format!(
+            "meal_point_district=320402&date={}&slot=lunch&mode=dine_in&gross=12.00",
+            day(4)
+        ),
     )
     .await;
     let q = before.assert_ok();
@@ -275,7 +285,10 @@ async fn age_bands_use_the_age_on_the_meal_date() {
         &app,
         &clerk,
         id,
-        "meal_point_district=320402&date=2026-12-01&slot=lunch&mode=dine_in&gross=12.00",
+        &format!(
+            "meal_point_district=320402&date={}&slot=lunch&mode=dine_in&gross=12.00",
+            day(8)
+        ),
     )
     .await;
     let q = after.assert_ok();
@@ -289,7 +302,10 @@ async fn age_bands_use_the_age_on_the_meal_date() {
         &app,
         &clerk,
         id,
-        "meal_point_district=320402&date=2026-12-01&slot=breakfast&mode=dine_in&gross=6.00",
+        &format!(
+            "meal_point_district=320402&date={}&slot=breakfast&mode=dine_in&gross=6.00",
+            day(8)
+        ),
     )
     .await;
     assert_eq!(
@@ -305,7 +321,7 @@ async fn the_elder_and_a_linked_family_member_get_quotes() {
     let elder_token = app.wechat_token("demo-elder-2").await;
     let mine = app.get("/api/v1/me/elders", Some(&elder_token)).await;
     let id = mine.assert_ok()[0]["elder"]["id"].as_i64().unwrap();
-    let query = "meal_point_district=320404&date=2026-11-24&slot=lunch&mode=dine_in&gross=15.00";
+    let query = "meal_point_district=320404&date={tomorrow}&slot=lunch&mode=dine_in&gross=15.00";
     let own = quote(&app, &elder_token, id, query).await;
     assert_eq!(own.assert_ok()["subsidy_total"], "6.00");
     assert_eq!(own.body["elder_share"], "9.00");
@@ -326,7 +342,7 @@ async fn the_elder_and_a_linked_family_member_get_quotes() {
         &app,
         &family,
         qian,
-        "meal_point_district=320412&date=2026-11-24&slot=dinner&mode=pickup&gross=12.00",
+        "meal_point_district=320412&date={tomorrow}&slot=dinner&mode=pickup&gross=12.00",
     )
     .await;
     let q = for_mother.assert_ok();
@@ -341,16 +357,16 @@ async fn the_elder_and_a_linked_family_member_get_quotes() {
 #[tokio::test]
 async fn bad_quote_parameters_are_named() {
     let app = spawn_app().await;
-    let id = elder(&app, TIANNING, TIANNING, "19500505", json!([])).await;
+    let id = elder(&app, TIANNING, TIANNING, &born(76, 160), json!([])).await;
     let admin = app.staff_token("admin").await;
     let cases = [
         (
-            "meal_point_district=320402&date=2026-11-24&slot=brunch&mode=dine_in&gross=15.00",
+            "meal_point_district=320402&date={tomorrow}&slot=brunch&mode=dine_in&gross=15.00",
             "INVALID_PARAMETER",
             "slot",
         ),
         (
-            "meal_point_district=320402&date=2026-11-24&slot=lunch&mode=takeaway&gross=15.00",
+            "meal_point_district=320402&date={tomorrow}&slot=lunch&mode=takeaway&gross=15.00",
             "INVALID_PARAMETER",
             "mode",
         ),
@@ -360,17 +376,17 @@ async fn bad_quote_parameters_are_named() {
             "date",
         ),
         (
-            "meal_point_district=320402&date=2026-11-24&slot=lunch&mode=dine_in&gross=1.005",
+            "meal_point_district=320402&date={tomorrow}&slot=lunch&mode=dine_in&gross=1.005",
             "AMOUNT_INVALID",
             "gross",
         ),
         (
-            "meal_point_district=320402&date=2026-11-24&slot=lunch&mode=dine_in&gross=-1.00",
+            "meal_point_district=320402&date={tomorrow}&slot=lunch&mode=dine_in&gross=-1.00",
             "AMOUNT_INVALID",
             "gross",
         ),
         (
-            "meal_point_district=999999&date=2026-11-24&slot=lunch&mode=dine_in&gross=15.00",
+            "meal_point_district=999999&date={tomorrow}&slot=lunch&mode=dine_in&gross=15.00",
             "DISTRICT_UNKNOWN",
             "meal_point_district",
         ),
@@ -391,9 +407,11 @@ async fn bad_quote_parameters_are_named() {
     .assert_error(409, "NO_POLICY_IN_FORCE");
 }
 
-const POLICY_2027: &str = r#"
-version = "2027-01"
-effective_from = "2027-01-01"
+/// A later version of the city's policy: 钟楼 applies its own standard to elders eating there.
+/// `{version}` and `{from}` are filled in by [`policy`].
+const NEXT_POLICY: &str = r#"
+version = "{version}"
+effective_from = "{from}"
 cross_district_standard = "service"
 min_meal_price = "5.00"
 max_subsidised_per_slot = 1
@@ -420,38 +438,64 @@ age_min = 60
 amount = "1.00"
 "#;
 
+/// [`NEXT_POLICY`] as version `version`, effective from `from`.
+fn policy(version: &str, from: NaiveDate) -> String {
+    NEXT_POLICY
+        .replace("{version}", version)
+        .replace("{from}", &from.to_string())
+}
+
+/// The first day of the month after next: when the next version takes effect.
+fn next_version_from() -> NaiveDate {
+    first_of_month(today(), 2)
+}
+
+fn next_version() -> String {
+    month_of(next_version_from(), 0)
+}
+
 #[tokio::test]
 async fn a_new_version_supersedes_from_its_effective_date() {
     let app = spawn_app().await;
-    let id = elder(&app, TIANNING, ZHONGLOU, "19410510", json!([])).await;
+    let id = elder(&app, TIANNING, ZHONGLOU, &born(85, 168), json!([])).await;
     let admin = app.staff_token("admin").await;
+    let from = next_version_from();
+    let version = next_version();
+    let text = policy(&version, from);
 
     let published = app
         .post(
             "/api/v1/subsidy-policies",
             Some(&admin),
-            json!({ "toml": POLICY_2027 }),
+            json!({ "toml": text }),
         )
         .await;
     let p = published.assert_ok();
-    assert_eq!(p["version"], "2027-01");
+    assert_eq!(p["version"], version);
     assert_eq!(p["status"], "scheduled");
     assert_eq!(p["cross_district_standard"], "service");
     assert_eq!(p["district_sections"], json!([ZHONGLOU]));
 
-    let lunch_in_zhonglou = |date: &str| {
+    let lunch_in_zhonglou = |date: NaiveDate| {
         format!("meal_point_district=320404&date={date}&slot=lunch&mode=dine_in&gross=15.00")
     };
     // The last day of the old version.
-    let old = quote(&app, &admin, id, &lunch_in_zhonglou("2026-12-31")).await;
+    let old = quote(
+        &app,
+        &admin,
+        id,
+        &lunch_in_zhonglou(from.pred_opt().unwrap()),
+    )
+    .await;
     assert_eq!(old.assert_ok()["policy_version"], "2026-01");
     assert_eq!(old.body["subsidy_total"], "4.00");
 
-    // From 2027-01-01: 钟楼's own standard (就餐地标准) applies to a 天宁 elder eating there;
+    // From its first day: 钟楼's own standard (就餐地标准) applies to a 天宁 elder eating there;
     // district money still comes from 天宁, the city's from the city.
-    let new = quote(&app, &admin, id, &lunch_in_zhonglou("2027-01-04")).await;
+    let a_few_days_in = from + Duration::days(3);
+    let new = quote(&app, &admin, id, &lunch_in_zhonglou(a_few_days_in)).await;
     let q = new.assert_ok();
-    assert_eq!(q["policy_version"], "2027-01");
+    assert_eq!(q["policy_version"], version);
     assert_eq!(q["standard_district"], ZHONGLOU);
     assert_eq!(q["subsidy_total"], "5.50");
     assert_eq!(q["elder_share"], "9.50");
@@ -474,7 +518,9 @@ async fn a_new_version_supersedes_from_its_effective_date() {
         &app,
         &admin,
         id,
-        "meal_point_district=320402&date=2027-01-04&slot=lunch&mode=dine_in&gross=15.00",
+        &format!(
+            "meal_point_district=320402&date={a_few_days_in}&slot=lunch&mode=dine_in&gross=15.00"
+        ),
     )
     .await;
     assert_eq!(at_home.assert_ok()["subsidy_total"], "3.00");
@@ -489,42 +535,43 @@ async fn a_new_version_supersedes_from_its_effective_date() {
     assert_eq!(
         statuses,
         [
-            (json!("2027-01"), json!("scheduled")),
+            (json!(version), json!("scheduled")),
             (json!("2026-01"), json!("in_force")),
         ]
     );
 
-    // Once 2027 comes, the new version is in force, the old one superseded, and neither can be
-    // withdrawn or edited.
-    app.advance_clock(Duration::days(40));
+    // Once its day comes, the new version is in force, the old one superseded, and neither can
+    // be withdrawn or edited.
+    app.advance_clock(Duration::days((from - today()).num_days()));
     let admin = app.staff_token("admin").await;
     let list = app.get("/api/v1/subsidy-policies", Some(&admin)).await;
     assert_eq!(list.assert_ok()["items"][0]["status"], "in_force");
     assert_eq!(list.body["items"][1]["status"], "superseded");
-    app.delete("/api/v1/subsidy-policies/2027-01", Some(&admin))
+    let path = format!("/api/v1/subsidy-policies/{version}");
+    app.delete(&path, Some(&admin))
         .await
         .assert_error(409, "POLICY_IN_EFFECT");
     let put = app
         .request(
             Method::PUT,
-            "/api/v1/subsidy-policies/2027-01",
+            &path,
             Some(&admin),
-            Some(json!({ "toml": POLICY_2027 })),
+            Some(json!({ "toml": text })),
         )
         .await;
     assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
-    let detail = app
-        .get("/api/v1/subsidy-policies/2027-01", Some(&admin))
-        .await;
-    assert_eq!(detail.assert_ok()["source"], POLICY_2027);
+    let detail = app.get(&path, Some(&admin)).await;
+    assert_eq!(detail.assert_ok()["source"], text);
 }
 
 #[tokio::test]
 async fn a_scheduled_version_may_be_withdrawn_and_dates_are_checked() {
     let app = spawn_app().await;
-    let id = elder(&app, TIANNING, TIANNING, "19410510", json!([])).await;
+    let id = elder(&app, TIANNING, TIANNING, &born(85, 168), json!([])).await;
     let admin = app.staff_token("admin").await;
-    let text = POLICY_2027.replace("2027-01-01", "2027-07-01");
+    // Half a year on.
+    let from = first_of_month(today(), 8);
+    let text = policy("later", from);
 
     // The plain TOML file works as the body too.
     let response = app
@@ -538,26 +585,29 @@ async fn a_scheduled_version_may_be_withdrawn_and_dates_are_checked() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 
-    let in_july = "meal_point_district=320402&date=2027-07-02&slot=lunch&mode=dine_in&gross=15.00";
-    let q = quote(&app, &admin, id, in_july).await;
-    assert_eq!(q.assert_ok()["policy_version"], "2027-01");
+    let then = format!(
+        "meal_point_district=320402&date={}&slot=lunch&mode=dine_in&gross=15.00",
+        from + Duration::days(1)
+    );
+    let q = quote(&app, &admin, id, &then).await;
+    assert_eq!(q.assert_ok()["policy_version"], "later");
 
     // Another live version on the same date, or a reused version name, is refused.
     app.post(
         "/api/v1/subsidy-policies",
         Some(&admin),
-        json!({ "toml": text.replace("\"2027-01\"", "\"2027-07b\"") }),
+        json!({ "toml": policy("later-b", from) }),
     )
     .await
     .assert_error(409, "POLICY_DATE_TAKEN");
 
     let withdrawn = app
-        .delete("/api/v1/subsidy-policies/2027-01", Some(&admin))
+        .delete("/api/v1/subsidy-policies/later", Some(&admin))
         .await;
     assert_eq!(withdrawn.assert_ok()["status"], "withdrawn");
-    let q = quote(&app, &admin, id, in_july).await;
+    let q = quote(&app, &admin, id, &then).await;
     assert_eq!(q.assert_ok()["policy_version"], "2026-01");
-    app.delete("/api/v1/subsidy-policies/2027-01", Some(&admin))
+    app.delete("/api/v1/subsidy-policies/later", Some(&admin))
         .await
         .assert_error(409, "POLICY_ALREADY_WITHDRAWN");
 
@@ -575,9 +625,7 @@ async fn a_scheduled_version_may_be_withdrawn_and_dates_are_checked() {
         .post(
             "/api/v1/subsidy-policies",
             Some(&admin),
-            json!({ "toml": POLICY_2027
-                .replace("2027-01-01", "2026-11-22")
-                .replace("\"2027-01\"", "\"2026-11\"") }),
+            json!({ "toml": policy("yesterday", date(-1)) }),
         )
         .await;
     backdated.assert_error(400, "POLICY_BACKDATED");
@@ -586,9 +634,7 @@ async fn a_scheduled_version_may_be_withdrawn_and_dates_are_checked() {
         .post(
             "/api/v1/subsidy-policies",
             Some(&admin),
-            json!({ "toml": POLICY_2027
-                .replace("2027-01-01", "2026-11-23")
-                .replace("\"2027-01\"", "\"2026-11\"") }),
+            json!({ "toml": policy("today", today()) }),
         )
         .await;
     assert_eq!(today.assert_ok()["status"], "in_force");
@@ -602,8 +648,8 @@ async fn a_bad_policy_is_refused_with_every_problem_named() {
     let app = spawn_app().await;
     let admin = app.staff_token("admin").await;
     let bad = r#"
-version = "2027-bad"
-effective_from = "2027-02-01"
+version = "bad"
+effective_from = "{from}"
 cross_district_standard = "hukou"
 
 [[rule]]
@@ -625,7 +671,8 @@ code = "320499"
 [[district.rule]]
 level = "street"
 amount = "1.00"
-"#;
+"#
+    .replace("{from}", &next_version_from().to_string());
     let reply = app
         .post(
             "/api/v1/subsidy-policies",
@@ -679,7 +726,7 @@ async fn only_the_city_publishes_and_only_staff_read_policies() {
     app.post(
         "/api/v1/subsidy-policies",
         Some(&clerk),
-        json!({ "toml": POLICY_2027 }),
+        json!({ "toml": policy(&next_version(), next_version_from()) }),
     )
     .await
     .assert_error(403, "ROLE_FORBIDDEN");
@@ -702,13 +749,16 @@ async fn only_the_city_publishes_and_only_staff_read_policies() {
 async fn a_quote_for_a_dish_on_the_menu_of_a_zhonglou_meal_point() {
     let app = spawn_demo_city().await;
     // Hukou 天宁, 85 on the meal date, eating lunch at a 钟楼 meal point.
-    let id = elder(&app, TIANNING, ZHONGLOU, "19410510", json!([])).await;
+    let id = elder(&app, TIANNING, ZHONGLOU, &born(85, 168), json!([])).await;
     let operator = app.staff_token("operator-demo").await;
     let meal_point = app.get("/api/v1/me/meal-points", Some(&operator)).await;
     let meal_point_id = meal_point.assert_ok()["items"][0]["id"].as_i64().unwrap();
     let menu = app
         .get(
-            &format!("/api/v1/meal-points/{meal_point_id}/menu?from=2026-11-24&to=2026-11-24"),
+            &format!(
+                "/api/v1/meal-points/{meal_point_id}/menu?from={tomorrow}&to={tomorrow}",
+                tomorrow = day(1)
+            ),
             None,
         )
         .await;
@@ -733,7 +783,7 @@ async fn a_quote_for_a_dish_on_the_menu_of_a_zhonglou_meal_point() {
     .await;
     let q = reply.assert_ok();
     assert_eq!(q["gross"], dish["price"]);
-    assert_eq!(q["meal_date"], "2026-11-24");
+    assert_eq!(q["meal_date"], day(1));
     assert_eq!(q["slot"], "lunch");
     assert_eq!(q["meal_point_district_code"], ZHONGLOU);
     if price >= rust_decimal::Decimal::new(500, 2) {

@@ -14,9 +14,11 @@ use chrono::{Days, NaiveDate, Utc};
 use tokio::sync::Barrier;
 use uuid::Uuid;
 
+use crate::clock::Clock;
+
 use super::{
-    AdjustOutcome, BookedItem, ElderQuota, IdempotencyRecord, InProcessReservations, LoadOutcome,
-    MAX_ITEMS_PER_BOOKING, MealPointSnapshot, OfferingPortions, RedisReservations,
+    AdjustOutcome, BookedItem, ElderQuota, FillOutcome, IdempotencyRecord, InProcessReservations,
+    LoadOutcome, MAX_ITEMS_PER_BOOKING, MealPointSnapshot, OfferingPortions, RedisReservations,
     RedisReservationsConfig, ReleaseOutcome, ReleaseRequest, ReservationError, ReserveOutcome,
     ReserveRequest, SharedReservations,
 };
@@ -42,6 +44,34 @@ macro_rules! against_both_stores {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
                 async fn $case() {
                     super::with_redis_store(stringify!($case), |store| super::$case(store as super::SharedReservations)).await;
+                }
+            )*
+        }
+    };
+}
+
+/// Cases that take the service's clock too: each runs on both stores with the clock `$days`
+/// days away from the real one (negative: behind).
+macro_rules! against_both_stores_on_a_moved_clock {
+    ($($case:ident: $days:expr),* $(,)?) => {
+        mod in_process_moved_clock {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    super::$case(super::in_process_store(), super::clock_moved_by($days)).await;
+                }
+            )*
+        }
+
+        mod on_redis_moved_clock {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $case() {
+                    let clock = super::clock_moved_by($days);
+                    super::with_redis_store_on(stringify!($case), clock.clone(), |store| {
+                        super::$case(store as super::SharedReservations, clock)
+                    })
+                    .await;
                 }
             )*
         }
@@ -75,6 +105,8 @@ against_both_stores!(
     an_abandoned_reservation_frees_its_key_for_a_retry,
     abandoning_keeps_a_key_that_names_another_order,
     adjust_raises_lowers_and_refuses_below_zero,
+    publishing_an_offering_counts_its_portions_once,
+    a_missing_counter_is_filled_from_the_database_not_sold_out,
     a_rebuild_restores_quotas_keys_and_releases,
     invalid_requests_are_refused,
     ping_answers,
@@ -84,11 +116,42 @@ against_both_stores!(
     release_racing_a_reserve_of_the_last_portion_stays_consistent,
 );
 
+against_both_stores_on_a_moved_clock!(
+    booking_holds_with_the_service_clock_a_month_behind: -30,
+    booking_holds_with_the_service_clock_a_month_ahead: 30,
+);
+
 on_redis_only!(
     counters_and_records_get_their_expiry,
     a_redis_that_lost_its_data_answers_not_loaded_until_rebuilt,
+    a_counter_redis_lost_is_filled_not_sold_out,
     a_corrupt_counter_is_reported_and_nothing_changes,
 );
+
+mod redis_only_moved_clock {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn counters_live_by_the_service_clock_a_month_behind() {
+        let clock = super::clock_moved_by(-30);
+        super::with_redis_store_on("counters_live_a_month_behind", clock.clone(), |store| {
+            super::counters_live_by_the_service_clock(store, clock)
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn counters_live_by_the_service_clock_a_month_ahead() {
+        let clock = super::clock_moved_by(30);
+        super::with_redis_store_on("counters_live_a_month_ahead", clock.clone(), |store| {
+            super::counters_live_by_the_service_clock(store, clock)
+        })
+        .await;
+    }
+}
+
+/// A service clock that runs at the real pace, `days` away from the real one.
+fn clock_moved_by(days: i64) -> Clock {
+    Clock::starting_at(Utc::now() + chrono::Duration::days(days))
+}
 
 fn in_process_store() -> SharedReservations {
     Arc::new(InProcessReservations::new())
@@ -97,6 +160,15 @@ fn in_process_store() -> SharedReservations {
 /// Runs `case` against a Redis store with a key prefix of its own, then deletes that prefix's
 /// keys. The case runs in its own task so that a failed assertion still gets cleaned up after.
 async fn with_redis_store<C, F>(case_name: &str, case: C)
+where
+    C: FnOnce(Arc<RedisReservations>) -> F,
+    F: Future<Output = ()> + Send + 'static,
+{
+    with_redis_store_on(case_name, Clock::system(), case).await;
+}
+
+/// [`with_redis_store`] with the service's clock given.
+async fn with_redis_store_on<C, F>(case_name: &str, clock: Clock, case: C)
 where
     C: FnOnce(Arc<RedisReservations>) -> F,
     F: Future<Output = ()> + Send + 'static,
@@ -117,7 +189,7 @@ where
         response_timeout: Duration::from_secs(5),
         ..RedisReservationsConfig::default()
     };
-    let store = RedisReservations::connect(&redis_url, config)
+    let store = RedisReservations::connect(&redis_url, config, clock)
         .await
         .unwrap_or_else(|e| panic!("REDIS_URL is set but Redis cannot be used: {e}"));
     let store = Arc::new(store);
@@ -341,13 +413,10 @@ async fn sold_out_is_all_or_nothing(store: SharedReservations) {
             left: 3
         }
     );
-    // An offering the state does not know has nothing to sell.
+    // An offering the state has no counter for is not sold out: the state is incomplete.
     assert_eq!(
         reserve(&store, &booking(2, 21, "n", &[(101, 1), (999, 1)])).await,
-        ReserveOutcome::SoldOut {
-            offering_id: 999,
-            left: 0
-        }
+        ReserveOutcome::CounterMissing { offering_id: 999 }
     );
     assert_eq!(
         lefts(&store, &[101, 102, 103, 999]).await,
@@ -364,6 +433,10 @@ async fn a_meal_point_that_is_not_loaded_changes_nothing(store: SharedReservatio
     );
     assert_eq!(
         store.adjust_portions(MEAL_POINT, 101, meal_date(), 5).await,
+        Ok(AdjustOutcome::NotLoaded)
+    );
+    assert_eq!(
+        store.add_offering(MEAL_POINT, 101, meal_date(), 5).await,
         Ok(AdjustOutcome::NotLoaded)
     );
     assert_eq!(left(&store, 101).await, None);
@@ -556,21 +629,178 @@ async fn adjust_raises_lowers_and_refuses_below_zero(store: SharedReservations) 
     );
     assert_eq!(left(&store, 101).await, Some(0));
 
-    // Publishing a new offering on a loaded meal point is an adjustment from nothing.
+    // An offering without a counter cannot be changed by a delta (the change would be counted
+    // from nothing): nothing happens, and its next booking fills it from the database.
     assert_eq!(
-        store.adjust_portions(MEAL_POINT, 105, date, 10).await,
+        store.adjust_portions(MEAL_POINT, 106, date, 10).await,
+        Ok(AdjustOutcome::CounterMissing)
+    );
+    assert_eq!(
+        store.adjust_portions(MEAL_POINT, 106, date, -1).await,
+        Ok(AdjustOutcome::CounterMissing)
+    );
+    assert_eq!(left(&store, 106).await, None);
+}
+
+async fn publishing_an_offering_counts_its_portions_once(store: SharedReservations) {
+    load(&store, snapshot(&[(101, 5)])).await;
+    let date = meal_date();
+    assert_eq!(
+        store.add_offering(MEAL_POINT, 105, date, 10).await,
         Ok(AdjustOutcome::Adjusted { left: 10 })
     );
     assert_eq!(
         reserve(&store, &booking(2, 21, "k", &[(105, 3)])).await,
         ReserveOutcome::Reserved
     );
-    assert_eq!(left(&store, 105).await, Some(7));
+    // A rebuild that read the offering from the database before its publication reached the
+    // store counted it already; the publication keeps that counter and what bookings did to it.
     assert_eq!(
-        store.adjust_portions(MEAL_POINT, 106, date, -1).await,
-        Ok(AdjustOutcome::WouldGoNegative { left: 0 })
+        store.add_offering(MEAL_POINT, 105, date, 10).await,
+        Ok(AdjustOutcome::Adjusted { left: 7 })
     );
+    assert_eq!(left(&store, 105).await, Some(7));
+    assert!(matches!(
+        store.add_offering(MEAL_POINT, 106, date, -1).await,
+        Err(ReservationError::Invalid(_))
+    ));
     assert_eq!(left(&store, 106).await, None);
+}
+
+async fn a_missing_counter_is_filled_from_the_database_not_sold_out(store: SharedReservations) {
+    // Offering 102 was published while the store could not be reached: loaded without it.
+    load(&store, snapshot(&[(101, 10)])).await;
+    let first = booking(1, 11, "k1", &[(101, 1)]);
+    assert_eq!(reserve(&store, &first).await, ReserveOutcome::Reserved);
+
+    let wants_102 = booking(2, 21, "k2", &[(101, 1), (102, 1)]);
+    assert_eq!(
+        reserve(&store, &wants_102).await,
+        ReserveOutcome::CounterMissing { offering_id: 102 }
+    );
+    // Nothing was taken: 101 as it was, elder 2's quota and key unused.
+    assert_eq!(lefts(&store, &[101, 102]).await, [Some(9), None]);
+
+    // The database (read before the first booking was written) has 10 of 101 and 4 of 102.
+    let mut from_database = snapshot(&[(101, 10), (102, 4)]);
+    from_database.idempotency.push(IdempotencyRecord {
+        account_id: 99,
+        client_key: "older".to_owned(),
+        order_id: new_order_id(),
+    });
+    assert_eq!(
+        store.fill(&from_database).await,
+        Ok(FillOutcome { counters_filled: 1 })
+    );
+    // Filled only what was missing; the booking's effect on 101 stays.
+    assert_eq!(lefts(&store, &[101, 102]).await, [Some(9), Some(4)]);
+    assert_eq!(reserve(&store, &wants_102).await, ReserveOutcome::Reserved);
+    assert_eq!(lefts(&store, &[101, 102]).await, [Some(8), Some(3)]);
+    // The first booking's key and quota survived the fill; the record it filled answers too.
+    assert_eq!(
+        reserve(&store, &booking(1, 11, "k1", &[(101, 1)])).await,
+        ReserveOutcome::Duplicate {
+            order_id: first.order_id.clone()
+        }
+    );
+    assert_eq!(
+        reserve(&store, &booking(1, 12, "k3", &[(101, 1)])).await,
+        ReserveOutcome::QuotaExceeded
+    );
+    assert_eq!(
+        reserve(&store, &booking(9, 99, "older", &[(101, 1)])).await,
+        ReserveOutcome::Duplicate {
+            order_id: from_database.idempotency[0].order_id.clone()
+        }
+    );
+
+    // Filling a meal point that is not loaded at all installs the snapshot and marks it loaded.
+    assert_eq!(store.unload(MEAL_POINT).await, Ok(()));
+    assert_eq!(
+        store.fill(&snapshot(&[(101, 6)])).await,
+        Ok(FillOutcome { counters_filled: 1 })
+    );
+    assert_eq!(
+        reserve(&store, &booking(3, 31, "k4", &[(101, 1)])).await,
+        ReserveOutcome::Reserved
+    );
+    assert_eq!(left(&store, 101).await, Some(5));
+}
+
+/// Book, cancel, lose the state and rebuild, publish: with the service's clock far from the
+/// real one (and so from Redis's), for a meal the day after the service's today.
+async fn booking_holds_with_the_service_clock(store: SharedReservations, clock: Clock) {
+    let date = clock.today() + Days::new(1);
+    let on_date = |mut request: ReserveRequest| {
+        request.date = date;
+        request
+    };
+    let mut loaded = snapshot(&[(101, 3)]);
+    loaded.offerings[0].date = date;
+    load(&store, loaded).await;
+
+    let first = on_date(booking(1, 11, "a", &[(101, 1)]));
+    let second = on_date(booking(2, 21, "b", &[(101, 1)]));
+    assert_eq!(reserve(&store, &first).await, ReserveOutcome::Reserved);
+    assert_eq!(reserve(&store, &second).await, ReserveOutcome::Reserved);
+    assert_eq!(left(&store, 101).await, Some(1));
+    // The quota written by the first booking is still there a moment later.
+    assert_eq!(
+        reserve(&store, &on_date(booking(1, 12, "c", &[(101, 1)]))).await,
+        ReserveOutcome::QuotaExceeded
+    );
+    assert_eq!(
+        store.release(&release_of(&second)).await,
+        Ok(ReleaseOutcome::Released)
+    );
+    assert_eq!(left(&store, 101).await, Some(2));
+
+    // The state is lost (a Redis restart) and rebuilt from the database.
+    assert_eq!(store.unload(MEAL_POINT).await, Ok(()));
+    let mut rebuilt = snapshot(&[(101, 2)]);
+    rebuilt.offerings[0].date = date;
+    rebuilt.quotas.push(ElderQuota {
+        elder_id: 1,
+        date,
+        slot: "lunch".to_owned(),
+        live_orders: 1,
+    });
+    rebuilt.released_orders.push(second.order_id.clone());
+    load(&store, rebuilt).await;
+    assert_eq!(
+        store.release(&release_of(&second)).await,
+        Ok(ReleaseOutcome::AlreadyReleased)
+    );
+    assert_eq!(
+        reserve(&store, &on_date(booking(3, 31, "d", &[(101, 2)]))).await,
+        ReserveOutcome::Reserved
+    );
+    assert_eq!(left(&store, 101).await, Some(0));
+
+    // A dish published now sells at once.
+    assert_eq!(
+        store.add_offering(MEAL_POINT, 102, date, 4).await,
+        Ok(AdjustOutcome::Adjusted { left: 4 })
+    );
+    assert_eq!(
+        reserve(&store, &on_date(booking(4, 41, "e", &[(102, 1)]))).await,
+        ReserveOutcome::Reserved
+    );
+    assert_eq!(lefts(&store, &[101, 102]).await, [Some(0), Some(3)]);
+}
+
+async fn booking_holds_with_the_service_clock_a_month_behind(
+    store: SharedReservations,
+    clock: Clock,
+) {
+    booking_holds_with_the_service_clock(store, clock).await;
+}
+
+async fn booking_holds_with_the_service_clock_a_month_ahead(
+    store: SharedReservations,
+    clock: Clock,
+) {
+    booking_holds_with_the_service_clock(store, clock).await;
 }
 
 async fn a_rebuild_restores_quotas_keys_and_releases(store: SharedReservations) {
@@ -884,8 +1114,8 @@ async fn counters_and_records_get_their_expiry(store: Arc<RedisReservations>) {
     };
     let day = 24 * 60 * 60;
     let record_ttl = 3 * day;
-    // Counters live until the meal day (tomorrow) ends plus three days: more than three days
-    // and at most five from now.
+    // Counters live until the meal day (tomorrow, in Shanghai) ends plus three days: more than
+    // three days and at most five from now.
     let counters_live = 3 * day..=5 * day;
     assert_eq!(ttl_of(keys.loaded()).await, -1, "the marker never expires");
     assert!(counters_live.contains(&ttl_of(keys.portions_left(101)).await));
@@ -895,14 +1125,80 @@ async fn counters_and_records_get_their_expiry(store: Arc<RedisReservations>) {
     let released_ttl = ttl_of(keys.released(&order.order_id)).await;
     assert!((record_ttl - 60..=record_ttl).contains(&released_ttl));
 
-    // A counter first created by an adjustment gets the same expiry as a loaded one.
+    // A counter first created by a publication gets the same expiry as a loaded one.
     assert_eq!(
-        shared
-            .adjust_portions(MEAL_POINT, 105, meal_date(), 3)
-            .await,
+        shared.add_offering(MEAL_POINT, 105, meal_date(), 3).await,
         Ok(AdjustOutcome::Adjusted { left: 3 })
     );
     assert!(counters_live.contains(&ttl_of(keys.portions_left(105)).await));
+}
+
+/// However far the service's clock is from Redis's, a meal's counters live from the service's
+/// now to the end of the meal day plus the retention, and never less than a day.
+async fn counters_live_by_the_service_clock(store: Arc<RedisReservations>, clock: Clock) {
+    use super::redis::MealPointKeys;
+
+    let shared: SharedReservations = store.clone();
+    let date = clock.today() + Days::new(1);
+    let mut loaded = snapshot(&[(101, 5)]);
+    loaded.offerings[0].date = date;
+    load(&shared, loaded).await;
+    let mut order = booking(1, 11, "k", &[(101, 1)]);
+    order.date = date;
+    assert_eq!(reserve(&shared, &order).await, ReserveOutcome::Reserved);
+    assert_eq!(
+        shared.add_offering(MEAL_POINT, 102, date, 3).await,
+        Ok(AdjustOutcome::Adjusted { left: 3 })
+    );
+
+    let keys = MealPointKeys::new(&store_prefix(&store), MEAL_POINT);
+    let mut connection = store.raw_connection();
+    let day = 24 * 60 * 60;
+    // From the service's now: more than a day (tomorrow's end) plus three days of retention.
+    let counters_live = 4 * day..=5 * day;
+    for key in [
+        keys.portions_left(101),
+        keys.portions_left(102),
+        keys.quota(1, date, "lunch"),
+    ] {
+        let ttl: i64 = ::redis::cmd("TTL")
+            .arg(&key)
+            .query_async(&mut connection)
+            .await
+            .unwrap_or_else(|e| panic!("TTL {key}: {e}"));
+        assert!(counters_live.contains(&ttl), "{key} lives {ttl} s");
+    }
+}
+
+async fn a_counter_redis_lost_is_filled_not_sold_out(store: Arc<RedisReservations>) {
+    use super::redis::MealPointKeys;
+
+    let shared: SharedReservations = store.clone();
+    load(&shared, snapshot(&[(101, 5), (102, 5)])).await;
+    let first = booking(1, 11, "k1", &[(101, 1), (102, 1)]);
+    assert_eq!(reserve(&shared, &first).await, ReserveOutcome::Reserved);
+
+    // Redis dropped one counter (an eviction, an expiry computed from the wrong clock).
+    let keys = MealPointKeys::new(&store_prefix(&store), MEAL_POINT);
+    let mut connection = store.raw_connection();
+    let () = ::redis::cmd("DEL")
+        .arg(keys.portions_left(102))
+        .query_async(&mut connection)
+        .await
+        .unwrap_or_else(|e| panic!("DEL: {e}"));
+
+    let next = booking(2, 21, "k2", &[(102, 1)]);
+    assert_eq!(
+        reserve(&shared, &next).await,
+        ReserveOutcome::CounterMissing { offering_id: 102 }
+    );
+    // The database says 4 of 102 are left (the first booking is written there).
+    assert_eq!(
+        shared.fill(&snapshot(&[(101, 4), (102, 4)])).await,
+        Ok(FillOutcome { counters_filled: 1 })
+    );
+    assert_eq!(reserve(&shared, &next).await, ReserveOutcome::Reserved);
+    assert_eq!(lefts(&shared, &[101, 102]).await, [Some(4), Some(3)]);
 }
 
 async fn a_redis_that_lost_its_data_answers_not_loaded_until_rebuilt(

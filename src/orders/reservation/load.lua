@@ -1,19 +1,24 @@
--- Install a meal point's state from a database snapshot, unless it is loaded already: the first
--- rebuilder wins and later ones must not overwrite counters that bookings have moved since.
+-- Install a meal point's state from a database snapshot.
+--
+-- ARGV[6] = 'load': only if the meal point is not loaded already; the first rebuilder wins and
+--   later ones must not overwrite counters that bookings have moved since.
+-- ARGV[6] = 'fill': the meal point may be loaded; install only the keys that are missing (SET NX),
+--   so every key that exists, and what bookings did to it, stays as it is.
 --
 -- KEYS[1]  the meal point's "loaded" marker, then in this order:
 --   ARGV[1] portion counters, ARGV[2] live-order counts, ARGV[3] idempotency records,
 --   ARGV[4] released records (how many KEYS of each kind follow)
 -- ARGV[5]  record TTL (idempotency and released), seconds
--- ARGV from 6 on, one group per key in KEYS order:
---   portion counter:  value, expiry (unix seconds)
---   live-order count: value, expiry (unix seconds)
+-- ARGV from 7 on, one group per key in KEYS order:
+--   portion counter:  value, lifetime in seconds (worked out from the service's clock)
+--   live-order count: value, lifetime in seconds
 --   idempotency:      order id
 --   released:         (nothing)
 --
--- Replies: {'already_loaded'} | {'loaded'}
+-- Replies: {'already_loaded'} | {'loaded'} | {'filled', counters filled}
 
-if redis.call('EXISTS', KEYS[1]) == 1 then
+local fill = ARGV[6] == 'fill'
+if not fill and redis.call('EXISTS', KEYS[1]) == 1 then
   return {'already_loaded'}
 end
 
@@ -23,22 +28,34 @@ local records = tonumber(ARGV[3])
 local released = tonumber(ARGV[4])
 local record_ttl = ARGV[5]
 
+local function set(key, value, ttl)
+  if fill then
+    return redis.call('SET', key, value, 'EX', ttl, 'NX')
+  end
+  return redis.call('SET', key, value, 'EX', ttl)
+end
+
 local key = 1
-local arg = 6
--- EXAT in the past stores nothing, so state for a date that is already over is simply skipped.
-for _ = 1, counters + counts do
+local arg = 7
+local counters_filled = 0
+for i = 1, counters + counts do
   key = key + 1
-  redis.call('SET', KEYS[key], ARGV[arg], 'EXAT', ARGV[arg + 1])
+  if set(KEYS[key], ARGV[arg], ARGV[arg + 1]) and i <= counters then
+    counters_filled = counters_filled + 1
+  end
   arg = arg + 2
 end
 for _ = 1, records do
   key = key + 1
-  redis.call('SET', KEYS[key], ARGV[arg], 'EX', record_ttl)
+  set(KEYS[key], ARGV[arg], record_ttl)
   arg = arg + 1
 end
 for _ = 1, released do
   key = key + 1
-  redis.call('SET', KEYS[key], '1', 'EX', record_ttl)
+  set(KEYS[key], '1', record_ttl)
 end
 redis.call('SET', KEYS[1], '1')
+if fill then
+  return {'filled', tostring(counters_filled)}
+end
 return {'loaded'}

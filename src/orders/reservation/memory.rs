@@ -18,9 +18,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use chrono::NaiveDate;
 
 use super::{
-    AdjustOutcome, LoadOutcome, MealPointSnapshot, ReleaseOutcome, ReleaseRequest,
+    AdjustOutcome, FillOutcome, LoadOutcome, MealPointSnapshot, ReleaseOutcome, ReleaseRequest,
     ReservationError, ReservationStore, ReserveOutcome, ReserveRequest, StoreFuture,
-    validate_adjustment,
+    validate_adjustment, validate_new_offering,
 };
 
 /// (elder, date, slot): the scope of an elder's quota.
@@ -76,11 +76,11 @@ impl InProcessReservations {
             return Ok(ReserveOutcome::QuotaExceeded);
         }
         for item in &request.items {
-            let left = state
-                .portions_left
-                .get(&item.offering_id)
-                .copied()
-                .unwrap_or(0);
+            let Some(&left) = state.portions_left.get(&item.offering_id) else {
+                return Ok(ReserveOutcome::CounterMissing {
+                    offering_id: item.offering_id,
+                });
+            };
             if left < item.quantity {
                 return Ok(ReserveOutcome::SoldOut {
                     offering_id: item.offering_id,
@@ -166,6 +166,52 @@ impl InProcessReservations {
         Ok(LoadOutcome::Loaded)
     }
 
+    fn fill_now(&self, snapshot: &MealPointSnapshot) -> Result<FillOutcome, ReservationError> {
+        snapshot.validate()?;
+        let mut meal_points = self.meal_points();
+        let state = meal_points.entry(snapshot.meal_point_id).or_default();
+        let mut counters_filled = 0;
+        for offering in &snapshot.offerings {
+            if let std::collections::hash_map::Entry::Vacant(vacant) =
+                state.portions_left.entry(offering.offering_id)
+            {
+                vacant.insert(offering.portions_left);
+                counters_filled += 1;
+            }
+        }
+        for quota in &snapshot.quotas {
+            state
+                .live_orders
+                .entry((quota.elder_id, quota.date, quota.slot.clone()))
+                .or_insert(quota.live_orders);
+        }
+        for record in &snapshot.idempotency {
+            state
+                .first_order_of_key
+                .entry((record.account_id, record.client_key.clone()))
+                .or_insert_with(|| record.order_id.clone());
+        }
+        state
+            .released_orders
+            .extend(snapshot.released_orders.iter().cloned());
+        Ok(FillOutcome { counters_filled })
+    }
+
+    fn add_offering_now(
+        &self,
+        meal_point_id: i64,
+        offering_id: i64,
+        portions: i64,
+    ) -> Result<AdjustOutcome, ReservationError> {
+        validate_new_offering(portions)?;
+        let mut meal_points = self.meal_points();
+        let Some(state) = meal_points.get_mut(&meal_point_id) else {
+            return Ok(AdjustOutcome::NotLoaded);
+        };
+        let left = *state.portions_left.entry(offering_id).or_insert(portions);
+        Ok(AdjustOutcome::Adjusted { left })
+    }
+
     fn adjust_now(
         &self,
         meal_point_id: i64,
@@ -177,7 +223,9 @@ impl InProcessReservations {
         let Some(state) = meal_points.get_mut(&meal_point_id) else {
             return Ok(AdjustOutcome::NotLoaded);
         };
-        let left = state.portions_left.get(&offering_id).copied().unwrap_or(0);
+        let Some(&left) = state.portions_left.get(&offering_id) else {
+            return Ok(AdjustOutcome::CounterMissing);
+        };
         let after = left.checked_add(delta).ok_or_else(|| {
             ReservationError::Corrupt(format!("portions of offering {offering_id} would overflow"))
         })?;
@@ -204,6 +252,21 @@ impl ReservationStore for InProcessReservations {
 
     fn load<'a>(&'a self, snapshot: &'a MealPointSnapshot) -> StoreFuture<'a, LoadOutcome> {
         Box::pin(async move { self.load_now(snapshot) })
+    }
+
+    fn fill<'a>(&'a self, snapshot: &'a MealPointSnapshot) -> StoreFuture<'a, FillOutcome> {
+        Box::pin(async move { self.fill_now(snapshot) })
+    }
+
+    fn add_offering(
+        &self,
+        meal_point_id: i64,
+        offering_id: i64,
+        // Only the Redis store needs the date, to expire the counter; nothing expires here.
+        _date: NaiveDate,
+        portions: i64,
+    ) -> StoreFuture<'_, AdjustOutcome> {
+        Box::pin(async move { self.add_offering_now(meal_point_id, offering_id, portions) })
     }
 
     fn adjust_portions(

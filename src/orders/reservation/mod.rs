@@ -21,6 +21,20 @@
 //! [`ReservationStore::load`] (the first rebuilder wins, the others get
 //! [`LoadOutcome::AlreadyLoaded`]) and retries.
 //!
+//! A loaded meal point can still miss a single counter: an offering published while the store
+//! could not be reached, or a key Redis dropped. A missing counter is lost state, never "nothing
+//! left": `reserve` answers [`ReserveOutcome::CounterMissing`] without changing anything, and the
+//! caller fills the gaps from a fresh snapshot with [`ReservationStore::fill`], which installs only
+//! the keys the store lacks and leaves every counter that bookings have moved as it is.
+//!
+//! # Time
+//!
+//! The store never compares a meal date with a clock of its own. The Redis store works out how long
+//! a meal's counters must live from the *service's* clock (the meal day's end in Shanghai, plus a
+//! retention, minus the service's now, and never less than a day) and hands Redis that relative
+//! TTL, so a service clock that is moved (demo, tests) or a host clock that is off can never make
+//! Redis delete a counter whose meal can still be booked, cancelled or served.
+//!
 //! # Rules the caller relies on
 //!
 //! * **Order of checks.** Idempotency key, then loaded, then the elder's quota, then each
@@ -40,7 +54,8 @@
 //!   out; that is why [`MealPointSnapshot::released_orders`] lists recently cancelled orders, and a
 //!   release of one of them answers `AlreadyReleased`. Portions are only given back to offerings
 //!   the store knows, so a release cannot invent portions for an offering the snapshot did not
-//!   have, and an elder's live count never drops below zero.
+//!   have, and an elder's live count never drops below zero; a counter missing at release is
+//!   filled at the next booking of it from the database, which has counted the cancellation.
 //! * **`Unavailable` after a request was sent means "outcome unknown".** A timeout can fire after
 //!   Redis ran the script. Retrying with the same idempotency key settles it: the retry answers
 //!   `Duplicate` with the order id of the attempt that did get through. If that order id is not in
@@ -67,6 +82,8 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+
+use crate::clock::Clock;
 
 pub use self::memory::InProcessReservations;
 pub use self::redis::{RedisReservations, RedisReservationsConfig};
@@ -148,12 +165,17 @@ pub enum ReserveOutcome {
     },
     QuotaExceeded,
     /// The first offering (in request order) that has fewer portions left than requested.
-    /// An offering the store does not know counts as sold out with nothing left.
     SoldOut {
         offering_id: i64,
         left: i64,
     },
     NotLoaded,
+    /// The meal point is loaded but has no counter for this offering (the first such one in
+    /// request order): its state is incomplete, not sold out. Nothing changed; fill the gaps from
+    /// the database ([`ReservationStore::fill`]) and retry.
+    CounterMissing {
+        offering_id: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,6 +250,13 @@ pub enum LoadOutcome {
     AlreadyLoaded,
 }
 
+/// What [`ReservationStore::fill`] installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FillOutcome {
+    /// Portion counters that were missing and now hold the snapshot's count.
+    pub counters_filled: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdjustOutcome {
     Adjusted {
@@ -239,6 +268,10 @@ pub enum AdjustOutcome {
     },
     /// Nothing changed; the next rebuild reads the new capacity from the database.
     NotLoaded,
+    /// The meal point is loaded but has no counter for the offering, so there is nothing to
+    /// change by a delta. Nothing changed; the next booking of it fills the counter from the
+    /// database, which already holds the new capacity.
+    CounterMissing,
 }
 
 /// The peak-booking reservation contract. Every method is atomic: it either does all it
@@ -256,11 +289,24 @@ pub trait ReservationStore: Send + Sync {
     /// Installs a meal point's state unless it is loaded already.
     fn load<'a>(&'a self, snapshot: &'a MealPointSnapshot) -> StoreFuture<'a, LoadOutcome>;
 
-    /// Applies an operator's change of an offering's portions (`delta` > 0 adds portions). A
-    /// loaded meal point learns about a newly published offering this way, with `delta` = its
-    /// capacity. `date` is the offering's meal date, which bounds how long Redis keeps the counter
-    /// (so adjusting an offering whose date is days past may leave no counter behind: nobody can
-    /// book it any more anyway).
+    /// Installs every part of the snapshot the store lacks (counters, live-order counts,
+    /// idempotency and released records) and marks the meal point loaded, leaving everything it
+    /// already holds untouched: what bookings have moved since the snapshot was read stays moved.
+    fn fill<'a>(&'a self, snapshot: &'a MealPointSnapshot) -> StoreFuture<'a, FillOutcome>;
+
+    /// Tells a loaded meal point about a newly published offering with `portions` to sell. If the
+    /// store has a counter for it already (a rebuild read it from the database first), that
+    /// counter is kept, so a publication and a rebuild never count the portions twice. `date` is
+    /// the offering's meal date, which bounds how long Redis keeps the counter.
+    fn add_offering(
+        &self,
+        meal_point_id: i64,
+        offering_id: i64,
+        date: NaiveDate,
+        portions: i64,
+    ) -> StoreFuture<'_, AdjustOutcome>;
+
+    /// Applies an operator's change of an offering's portions (`delta` > 0 adds portions).
     fn adjust_portions(
         &self,
         meal_point_id: i64,
@@ -282,12 +328,16 @@ pub trait ReservationStore: Send + Sync {
 
 /// Picks the backend the design asks for: Redis when `REDIS_URL` is set, otherwise in-process.
 /// Production must set `REDIS_URL`: the in-process store is only right for a single instance.
+/// `clock` is the service's clock, from which the Redis store works out its keys' lifetimes.
 pub async fn connect(
     redis_url: Option<&str>,
     config: RedisReservationsConfig,
+    clock: Clock,
 ) -> Result<SharedReservations, ReservationError> {
     match redis_url {
-        Some(url) => Ok(Arc::new(RedisReservations::connect(url, config).await?)),
+        Some(url) => Ok(Arc::new(
+            RedisReservations::connect(url, config, clock).await?,
+        )),
         None => Ok(Arc::new(InProcessReservations::new())),
     }
 }
@@ -405,6 +455,15 @@ fn validate_adjustment(delta: i64) -> Result<(), ReservationError> {
     if !(-MAX_PORTION_ADJUSTMENT..=MAX_PORTION_ADJUSTMENT).contains(&delta) {
         return Err(invalid(format!(
             "a portion adjustment must be within ±{MAX_PORTION_ADJUSTMENT}"
+        )));
+    }
+    Ok(())
+}
+
+fn validate_new_offering(portions: i64) -> Result<(), ReservationError> {
+    if !(0..=MAX_PORTION_ADJUSTMENT).contains(&portions) {
+        return Err(invalid(format!(
+            "a new offering's portions must be 0 to {MAX_PORTION_ADJUSTMENT}"
         )));
     }
     Ok(())

@@ -11,13 +11,18 @@
 //! | key | holds | expires |
 //! |---|---|---|
 //! | `<prefix>{mp:42}:loaded` | `1` while the meal point's state is installed | never; `unload` drops it |
-//! | `<prefix>{mp:42}:left:<offering>` | portions left | meal date + 1 day + `meal_state_retention` |
+//! | `<prefix>{mp:42}:left:<offering>` | portions left | end of the meal day (Shanghai) + `meal_state_retention`, as the service's clock counts |
 //! | `<prefix>{mp:42}:quota:<elder>:<date>:<slot>` | the elder's live orders there | same |
 //! | `<prefix>{mp:42}:idem:<account>:<client key>` | the first order id made with that key | `record_ttl` after it was written |
 //! | `<prefix>{mp:42}:released:<order id>` | `1` once the order gave its portions back | `record_ttl` after it was written |
 //!
 //! Counters expire by their meal date because nobody books or cancels a meal that is days past,
-//! so they can go without a rebuild ever needing them; the `loaded` marker must not expire, or
+//! so they can go without a rebuild ever needing them. Redis is only ever given a *relative*
+//! lifetime (`EX`, `EXPIRE`), worked out from the service's clock: the meal day's end minus the
+//! service's now, plus the retention, and never less than [`MIN_MEAL_STATE_TTL`]. An absolute
+//! `EXPIREAT` would be judged by Redis's own clock, and a service whose clock differs (a demo or
+//! test clock started elsewhere, a host clock that is off) would see its counters deleted the
+//! moment they are written. The `loaded` marker must not expire, or
 //! a meal point would go "not loaded" in the middle of a peak and force a rebuild while
 //! reservations are in flight. Idempotency and released records expire `record_ttl` (3 days by
 //! default) after they were written; past that the database's unique key on `(account_id,
@@ -39,15 +44,21 @@ use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{ErrorKind, RedisError, RedisResult, Script, ServerErrorKind};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::{Days, NaiveDate, NaiveTime};
 
 use super::{
-    AdjustOutcome, LoadOutcome, MealPointSnapshot, ReleaseOutcome, ReleaseRequest,
+    AdjustOutcome, FillOutcome, LoadOutcome, MealPointSnapshot, ReleaseOutcome, ReleaseRequest,
     ReservationError, ReservationStore, ReserveOutcome, ReserveRequest, StoreFuture,
-    validate_adjustment,
+    validate_adjustment, validate_new_offering,
 };
+use crate::clock::{Clock, shanghai_to_utc};
 
 const SECONDS_PER_DAY: i64 = 24 * 60 * 60;
+
+/// The shortest lifetime a meal's counters get, whatever the clocks say: a counter written for a
+/// meal the service considers over (or nearly) still outlives any booking, cancellation or pickup
+/// that is in flight for it.
+pub const MIN_MEAL_STATE_TTL: Duration = Duration::from_secs(SECONDS_PER_DAY as u64);
 
 #[derive(Debug, Clone)]
 pub struct RedisReservationsConfig {
@@ -103,6 +114,8 @@ pub struct RedisReservations {
     connection: ConnectionManager,
     config: RedisReservationsConfig,
     scripts: Scripts,
+    /// The service's clock: meal dates are judged by it, never by Redis's.
+    clock: Clock,
 }
 
 impl std::fmt::Debug for RedisReservations {
@@ -119,6 +132,7 @@ impl RedisReservations {
     pub async fn connect(
         redis_url: &str,
         config: RedisReservationsConfig,
+        clock: Clock,
     ) -> Result<Self, ReservationError> {
         if config.key_prefix.contains(['{', '}']) {
             // Redis Cluster hashes the first {...} of a key, so braces in the prefix would move
@@ -155,6 +169,7 @@ impl RedisReservations {
             connection,
             config,
             scripts: Scripts::new(),
+            clock,
         })
     }
 
@@ -162,13 +177,11 @@ impl RedisReservations {
         MealPointKeys::new(&self.config.key_prefix, meal_point_id)
     }
 
-    /// When a counter for a meal on `date` may go: the end of that day (UTC, so a little after
-    /// the end of the day in China) plus the configured retention.
-    fn meal_state_expires_at(&self, date: NaiveDate) -> i64 {
-        let start_of_day = date.and_time(NaiveTime::MIN).and_utc().timestamp();
-        start_of_day
-            .saturating_add(SECONDS_PER_DAY)
-            .saturating_add(duration_seconds(self.config.meal_state_retention))
+    /// How many seconds from now a counter for a meal on `date` must live: until the end of that
+    /// day in Shanghai plus the configured retention, as the service's clock counts, and never
+    /// less than [`MIN_MEAL_STATE_TTL`].
+    fn meal_state_ttl_seconds(&self, date: NaiveDate) -> i64 {
+        meal_state_ttl_seconds(date, self.clock.now(), self.config.meal_state_retention)
     }
 
     fn record_ttl_seconds(&self) -> i64 {
@@ -206,7 +219,7 @@ impl RedisReservations {
             .arg(&request.order_id)
             .arg(self.record_ttl_seconds())
             .arg(request.quota_limit)
-            .arg(self.meal_state_expires_at(request.date));
+            .arg(self.meal_state_ttl_seconds(request.date));
         for item in &request.items {
             invocation
                 .key(keys.portions_left(item.offering_id))
@@ -229,6 +242,9 @@ impl RedisReservations {
                 left: parse_count("reserve", left)?,
             }),
             ["not_loaded"] => Ok(ReserveOutcome::NotLoaded),
+            ["counter_missing", offering_id] => Ok(ReserveOutcome::CounterMissing {
+                offering_id: parse_count("reserve", offering_id)?,
+            }),
             other => Err(unexpected_reply("reserve", other)),
         }
     }
@@ -272,10 +288,12 @@ impl RedisReservations {
         }
     }
 
-    async fn load_into_redis(
+    /// The load script's invocation for `snapshot`, in `mode` (`load` or `fill`, see load.lua).
+    fn load_invocation(
         &self,
         snapshot: &MealPointSnapshot,
-    ) -> Result<LoadOutcome, ReservationError> {
+        mode: &str,
+    ) -> Result<::redis::ScriptInvocation<'_>, ReservationError> {
         snapshot.validate()?;
         let keys = self.keys(snapshot.meal_point_id);
         let mut invocation = self.scripts.load.prepare_invoke();
@@ -285,19 +303,20 @@ impl RedisReservations {
             .arg(snapshot.quotas.len())
             .arg(snapshot.idempotency.len())
             .arg(snapshot.released_orders.len())
-            .arg(self.record_ttl_seconds());
+            .arg(self.record_ttl_seconds())
+            .arg(mode);
         // Keys and their values go in the order load.lua reads them back.
         for offering in &snapshot.offerings {
             invocation
                 .key(keys.portions_left(offering.offering_id))
                 .arg(offering.portions_left)
-                .arg(self.meal_state_expires_at(offering.date));
+                .arg(self.meal_state_ttl_seconds(offering.date));
         }
         for quota in &snapshot.quotas {
             invocation
                 .key(keys.quota(quota.elder_id, quota.date, &quota.slot))
                 .arg(quota.live_orders)
-                .arg(self.meal_state_expires_at(quota.date));
+                .arg(self.meal_state_ttl_seconds(quota.date));
         }
         for record in &snapshot.idempotency {
             invocation
@@ -307,6 +326,14 @@ impl RedisReservations {
         for order_id in &snapshot.released_orders {
             invocation.key(keys.released(order_id));
         }
+        Ok(invocation)
+    }
+
+    async fn load_into_redis(
+        &self,
+        snapshot: &MealPointSnapshot,
+    ) -> Result<LoadOutcome, ReservationError> {
+        let invocation = self.load_invocation(snapshot, "load")?;
         let mut connection = self.connection.clone();
         let reply: Vec<String> = self
             .call("load", invocation.invoke_async(&mut connection))
@@ -319,21 +346,42 @@ impl RedisReservations {
         }
     }
 
+    async fn fill_into_redis(
+        &self,
+        snapshot: &MealPointSnapshot,
+    ) -> Result<FillOutcome, ReservationError> {
+        let invocation = self.load_invocation(snapshot, "fill")?;
+        let mut connection = self.connection.clone();
+        let reply: Vec<String> = self
+            .call("fill", invocation.invoke_async(&mut connection))
+            .await?;
+        let reply: Vec<&str> = reply.iter().map(String::as_str).collect();
+        match reply.as_slice() {
+            ["filled", counters] => Ok(FillOutcome {
+                counters_filled: u32::try_from(parse_count("fill", counters)?)
+                    .map_err(|_| ReservationError::Corrupt(format!("fill: {counters} counters")))?,
+            }),
+            other => Err(unexpected_reply("fill", other)),
+        }
+    }
+
+    /// Runs adjust.lua in `mode` (`add` a new offering's counter or `change` it by a delta).
     async fn adjust_in_redis(
         &self,
         meal_point_id: i64,
         offering_id: i64,
         date: NaiveDate,
-        delta: i64,
+        mode: &str,
+        amount: i64,
     ) -> Result<AdjustOutcome, ReservationError> {
-        validate_adjustment(delta)?;
         let keys = self.keys(meal_point_id);
         let mut invocation = self.scripts.adjust.prepare_invoke();
         invocation
             .key(keys.loaded())
             .key(keys.portions_left(offering_id))
-            .arg(delta)
-            .arg(self.meal_state_expires_at(date));
+            .arg(mode)
+            .arg(amount)
+            .arg(self.meal_state_ttl_seconds(date));
         let mut connection = self.connection.clone();
         let reply: Vec<String> = self
             .call("adjust portions", invocation.invoke_async(&mut connection))
@@ -347,6 +395,7 @@ impl RedisReservations {
                 left: parse_count("adjust portions", left)?,
             }),
             ["not_loaded"] => Ok(AdjustOutcome::NotLoaded),
+            ["counter_missing"] => Ok(AdjustOutcome::CounterMissing),
             other => Err(unexpected_reply("adjust portions", other)),
         }
     }
@@ -458,6 +507,24 @@ impl ReservationStore for RedisReservations {
         Box::pin(self.load_into_redis(snapshot))
     }
 
+    fn fill<'a>(&'a self, snapshot: &'a MealPointSnapshot) -> StoreFuture<'a, FillOutcome> {
+        Box::pin(self.fill_into_redis(snapshot))
+    }
+
+    fn add_offering(
+        &self,
+        meal_point_id: i64,
+        offering_id: i64,
+        date: NaiveDate,
+        portions: i64,
+    ) -> StoreFuture<'_, AdjustOutcome> {
+        Box::pin(async move {
+            validate_new_offering(portions)?;
+            self.adjust_in_redis(meal_point_id, offering_id, date, "add", portions)
+                .await
+        })
+    }
+
     fn adjust_portions(
         &self,
         meal_point_id: i64,
@@ -465,7 +532,11 @@ impl ReservationStore for RedisReservations {
         date: NaiveDate,
         delta: i64,
     ) -> StoreFuture<'_, AdjustOutcome> {
-        Box::pin(self.adjust_in_redis(meal_point_id, offering_id, date, delta))
+        Box::pin(async move {
+            validate_adjustment(delta)?;
+            self.adjust_in_redis(meal_point_id, offering_id, date, "change", delta)
+                .await
+        })
     }
 
     fn portions_left(&self, meal_point_id: i64, offering_id: i64) -> StoreFuture<'_, Option<i64>> {
@@ -530,6 +601,27 @@ fn glob_escape(text: &str) -> String {
 
 fn duration_seconds(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// See [`RedisReservations::meal_state_ttl_seconds`]; a plain function so tests can call it with
+/// any `now`.
+fn meal_state_ttl_seconds(
+    date: NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+    retention: Duration,
+) -> i64 {
+    let day_ends = date
+        .checked_add_days(Days::new(1))
+        .map(|next| shanghai_to_utc(next.and_time(NaiveTime::MIN)));
+    // Redis refuses a lifetime whose milliseconds overflow; no meal is booked a decade ahead.
+    const LONGEST: i64 = 10 * 366 * SECONDS_PER_DAY;
+    let left = match day_ends {
+        Some(end) => (end - now)
+            .num_seconds()
+            .saturating_add(duration_seconds(retention)),
+        None => LONGEST,
+    };
+    left.clamp(duration_seconds(MIN_MEAL_STATE_TTL), LONGEST)
 }
 
 fn parse_count(operation: &str, text: &str) -> Result<i64, ReservationError> {
@@ -599,6 +691,40 @@ mod tests {
     }
 
     #[test]
+    fn a_meal_counter_lives_until_its_day_ends_in_shanghai_plus_the_retention() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        let retention = Duration::from_secs(3 * SECONDS_PER_DAY as u64);
+        // 2026-11-24 10:30 in Shanghai; the day ends 13.5 hours later.
+        let morning = shanghai_to_utc(date.and_hms_opt(10, 30, 0).unwrap_or_default());
+        assert_eq!(
+            meal_state_ttl_seconds(date, morning, retention),
+            13 * 3600 + 1800 + 3 * SECONDS_PER_DAY
+        );
+        // A month before the meal: a month and a bit.
+        let month_before = morning - chrono::Duration::days(30);
+        assert_eq!(
+            meal_state_ttl_seconds(date, month_before, retention),
+            30 * SECONDS_PER_DAY + 13 * 3600 + 1800 + 3 * SECONDS_PER_DAY
+        );
+    }
+
+    #[test]
+    fn a_meal_counter_never_lives_less_than_a_day_or_more_than_a_decade() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+        let retention = Duration::from_secs(0);
+        let month_after = shanghai_to_utc(date.and_hms_opt(12, 0, 0).unwrap_or_default())
+            + chrono::Duration::days(30);
+        assert_eq!(
+            meal_state_ttl_seconds(date, month_after, retention),
+            SECONDS_PER_DAY
+        );
+        assert_eq!(
+            meal_state_ttl_seconds(NaiveDate::MAX, month_after, retention),
+            10 * 366 * SECONDS_PER_DAY
+        );
+    }
+
+    #[test]
     fn glob_escape_leaves_only_literal_matches() {
         assert_eq!(glob_escape("t:a*b?[c]\\:"), "t:a\\*b\\?\\[c\\]\\\\:");
         assert_eq!(glob_escape("zc:{mp:1}:"), "zc:{mp:1}:");
@@ -612,7 +738,8 @@ mod tests {
         };
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
         let started = std::time::Instant::now();
-        let result = RedisReservations::connect("redis://127.0.0.1:1/", config).await;
+        let result =
+            RedisReservations::connect("redis://127.0.0.1:1/", config, Clock::system()).await;
         assert!(
             matches!(result, Err(ReservationError::Unavailable(_))),
             "{result:?}"
@@ -626,7 +753,8 @@ mod tests {
             key_prefix: "t:{x}:".to_owned(),
             ..RedisReservationsConfig::default()
         };
-        let result = RedisReservations::connect("redis://127.0.0.1:1/", config).await;
+        let result =
+            RedisReservations::connect("redis://127.0.0.1:1/", config, Clock::system()).await;
         assert!(
             matches!(result, Err(ReservationError::Invalid(_))),
             "{result:?}"

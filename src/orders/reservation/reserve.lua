@@ -7,12 +7,14 @@
 -- KEYS[3]  the elder's live-order count for this date and slot
 -- KEYS[3+i] portions left of the i-th offering, in request order
 -- ARGV[1]  order id           ARGV[2] idempotency record TTL, seconds
--- ARGV[3]  quota limit        ARGV[4] when the live-order count expires, unix seconds
--- ARGV[3+2i] offering id of the i-th line (only for the sold-out reply)
+-- ARGV[3]  quota limit        ARGV[4] how long a new live-order count lives, seconds (worked
+--                             out from the service's clock; Redis's own clock is never asked)
+-- ARGV[3+2i] offering id of the i-th line (for the sold-out and counter-missing replies)
 -- ARGV[4+2i] quantity of the i-th line
 --
 -- Replies: {'duplicate', order_id} | {'not_loaded'} | {'quota_exceeded'}
---        | {'sold_out', offering_id, left} | {'corrupt', key} | {'reserved'}
+--        | {'counter_missing', offering_id} | {'sold_out', offering_id, left}
+--        | {'corrupt', key} | {'reserved'}
 
 local first_order = redis.call('GET', KEYS[2])
 if first_order then
@@ -31,10 +33,14 @@ if live >= tonumber(ARGV[3]) then
 end
 
 -- Every offering is checked before any is touched, so a refusal leaves all counters as they were.
--- A missing counter is an offering this meal point's state does not know: nothing to take.
+-- A missing counter in a loaded meal point is lost state, not "none left": the caller fills it
+-- from the database and asks again.
 local lines = #KEYS - 3
 for i = 1, lines do
-  local raw = redis.call('GET', KEYS[3 + i]) or '0'
+  local raw = redis.call('GET', KEYS[3 + i])
+  if not raw then
+    return {'counter_missing', ARGV[3 + 2 * i]}
+  end
   local left = tonumber(raw)
   if not left then
     return {'corrupt', KEYS[3 + i]}
@@ -47,10 +53,10 @@ end
 for i = 1, lines do
   redis.call('DECRBY', KEYS[3 + i], ARGV[4 + 2 * i])
 end
--- A count created here (the elder's first order for the slot) needs the expiry that load gives
+-- A count created here (the elder's first order for the slot) needs the lifetime that load gives
 -- the counts it installs; an existing count keeps the one it has.
 if redis.call('INCR', KEYS[3]) == 1 then
-  redis.call('EXPIREAT', KEYS[3], ARGV[4])
+  redis.call('EXPIRE', KEYS[3], ARGV[4])
 end
 redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
 return {'reserved'}
