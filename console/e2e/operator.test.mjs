@@ -11,11 +11,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as h from './harness.mjs'
-import { ZHOU_SHUZHEN } from './demo.mjs'
+import { idNumber } from './ids.mjs'
 import { readXlsx } from './xlsx.mjs'
 
 // A Monday: the demo publishes this week's menus (seven days from the service's today).
 const D = '2026-11-23'
+// An elder without a phone, registered by the district for the test; 81 on D.
+const QIAN = { name: '钱桂芳', id_card: idNumber('320404', '1945-06-02', '302') }
 const NEXT_MONDAY = h.addDays(D, 7)
 let bin, dbDir, svc, b, mealPoint, pickupCode
 const violations = {}
@@ -45,6 +47,8 @@ after(async () => {
 })
 
 test('the operator copies this week into next week', async () => {
+  const admin = await h.token(svc.base, 'admin')
+  await h.api(svc.base, 'POST', '/elders', { name: QIAN.name, id_card: QIAN.id_card, hukou_district_code: '320404', residence_district_code: '320404', address: '常州市南大街 8 号', phone: '051988001234' }, admin)
   await h.signIn(b.page, svc.base, 'operator-demo')
   const operator = await h.token(svc.base, 'operator-demo')
   const mine = await h.api(svc.base, 'GET', '/me/meal-points', null, operator)
@@ -124,19 +128,20 @@ test('a refused publish shows on the cell at fault and publishes nothing; fixed,
 
 test('a walk-in lunch for an elder without a phone, by her ID card and name', async () => {
   await b.page.goto(`${svc.base}/console/points/${mealPoint}/walk-in`)
-  await h.fill(b.page, 'walkin-idcard', ZHOU_SHUZHEN.id_card)
-  await h.fill(b.page, 'walkin-name', '周淑珍')
+  await h.fill(b.page, 'walkin-idcard', QIAN.id_card)
+  await h.fill(b.page, 'walkin-name', '钱桂英')
   await b.page.getByTestId('walkin-find').click()
   await b.page.getByTestId('walkin-error').waitFor()
   assert.match(await b.page.getByTestId('walkin-error').innerText(), /没有找到/)
 
-  await h.fill(b.page, 'walkin-name', ZHOU_SHUZHEN.name)
+  await h.fill(b.page, 'walkin-name', QIAN.name)
   await b.page.getByTestId('walkin-find').click()
   const elder = b.page.getByTestId('walkin-elder')
   await elder.waitFor()
   const shown = await elder.innerText()
-  assert.ok(shown.includes('3204**********0760'), shown)
-  assert.ok(!shown.includes(ZHOU_SHUZHEN.id_card), 'the number is never shown in full')
+  assert.ok(shown.includes(`3204**********${QIAN.id_card.slice(-4)}`), shown)
+  assert.ok(shown.includes('81 岁'), shown)
+  assert.ok(!shown.includes(QIAN.id_card), 'the number is never shown in full')
 
   await b.page.getByRole('radio', { name: '午餐' }).click({ force: true })
   await b.page.locator('.el-table__body tr').first().locator('.el-input-number__increase').click()
@@ -159,7 +164,7 @@ test('at 10:40 the board verifies her code once, and the day exports as XLSX', a
   await b.page.getByTestId('verify').click()
   await b.page.getByTestId('verify-ok').waitFor()
   assert.match(await b.page.getByTestId('verify-ok').innerText(), /核销成功：午餐/)
-  await b.page.getByTestId('slot-lunch').getByText('周淑贞').waitFor()
+  await b.page.getByTestId('slot-lunch').getByText(QIAN.name).waitFor()
   await h.shot(b.page, 'operator-board')
   await checkAxe('today\'s board')
 
@@ -171,7 +176,7 @@ test('at 10:40 the board verifies her code once, and the day exports as XLSX', a
   assert.equal(download.suggestedFilename(), `orders-${mealPoint}-20261123.xlsx`)
   const rows = readXlsx(fs.readFileSync(await download.path()))
   assert.equal(rows[0][4], '老人')
-  const hers = rows.find((r) => r[4] === '周淑贞')
+  const hers = rows.find((r) => r[4] === QIAN.name)
   assert.ok(hers, 'her order is on the list')
   assert.equal(hers[3], '已用餐')
   assert.equal(rows[rows.length - 1][0], '合计')

@@ -427,25 +427,15 @@ impl DashboardApi {
             None => to - Months::new(11),
         };
         let monthly = service::subsidy_per_month(&self.state, &Scope::of(caller), from, to).await?;
-        let n = monthly.months.len();
-        let mut totals = service_totals(n);
         let districts = monthly
             .districts
             .into_iter()
             .zip(monthly.by_district)
-            .map(|((code, name), m)| {
-                for i in 0..n {
-                    totals.meals[i] += m.meals[i];
-                    totals.city_fen[i] += m.city_fen[i];
-                    totals.district_fen[i] += m.district_fen[i];
-                    totals.street_fen[i] += m.street_fen[i];
-                }
-                DistrictSubsidy {
-                    district_code: code,
-                    district_name: name,
-                    sum: level_amounts(&m),
-                    months: level_series(&m),
-                }
+            .map(|((code, name), m)| DistrictSubsidy {
+                district_code: code,
+                district_name: name,
+                sum: level_amounts(&m),
+                months: level_series(&m),
             })
             .collect();
         Ok(Json(SubsidyPerMonthView {
@@ -455,8 +445,8 @@ impl DashboardApi {
                 .map(|m| rules::month_key(*m))
                 .collect(),
             districts,
-            sum: level_amounts(&totals),
-            totals: level_series(&totals),
+            sum: level_amounts(&monthly.totals),
+            totals: level_series(&monthly.totals),
         }))
     }
 

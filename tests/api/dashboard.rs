@@ -1,6 +1,6 @@
 //! The dashboard, the plan's targets, the counter, the inspectors' round and policy drafts
 //! through the HTTP API, on both backends. The served orders counted are the settlement tests'
-//! city (`settlement::city`): six lunches served on Tuesday 2026-11-24 —
+//! city (`settlement::city`): six lunches served on the Tuesday after the tests' Monday —
 //!
 //! | elder | hukou (funds) | eats at (serves) | district + street |
 //! |---|---|---|---|
@@ -13,11 +13,14 @@
 //!
 //! (L3 and W3 are deliveries still on their way: not served, not counted.)
 
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, id_card_number, spawn_app, spawn_demo_city, spawn_full_demo},
+    helpers::{
+        TestApp, born, date, day, first_of_month, id_card_number, iso_date, last_of_month,
+        month_of, spawn_app, spawn_demo_city, spawn_full_demo, today,
+    },
     settlement::{city, clerk},
 };
 
@@ -209,9 +212,22 @@ async fn plan_progress_counts_the_meal_points_built_per_district_and_year() {
         .get("/api/v1/dashboard/plan-progress", Some(&admin))
         .await;
     let progress = progress.assert_ok();
-    assert_eq!(progress["years"], json!([2024, 2025, 2026]));
+    let this_year = i64::from(today().year());
+    let years: Vec<i64> = progress["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y.as_i64().unwrap())
+        .collect();
+    assert_eq!(years.first(), Some(&2024));
+    assert_eq!(
+        years.last(),
+        Some(&this_year.max(2026)),
+        "the plan's years and this one"
+    );
+    let year_index = |year: i64| years.iter().position(|y| *y == year).unwrap();
     // The demo's meal points are the plan's, dated over its years: every district has built its
-    // target, and the city's years add up to the same 165.
+    // target, and each of the city's years counts the districts' meal points of that year.
     for target in progress["targets"].as_array().unwrap() {
         if target["scope"] != "city" {
             assert_eq!(target["built"], target["target"], "{target}");
@@ -225,20 +241,15 @@ async fn plan_progress_counts_the_meal_points_built_per_district_and_year() {
         .map(|n| n.as_i64().unwrap())
         .collect();
     assert_eq!(by_year.iter().sum::<i64>(), 165);
-    let city_targets: Vec<i64> = progress["targets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|t| t["scope"] == "city")
-        .map(|t| t["built"].as_i64().unwrap())
-        .collect();
-    assert_eq!(
-        city_targets, by_year,
-        "a city year's built count is the districts' for that year"
-    );
+    for target in progress["targets"].as_array().unwrap() {
+        if target["scope"] == "city" {
+            let year = target["from_year"].as_i64().unwrap();
+            assert_eq!(target["built"], by_year[year_index(year)], "{target}");
+        }
+    }
     assert_eq!(series(progress, LIYANG)["total"], 40);
 
-    // A meal point registered now counts in this year (2026 in the tests' clock) for its district.
+    // A meal point registered now counts in this year for its district.
     let streets = app
         .get(
             &format!("/api/v1/places/districts/{TIANNING}/streets"),
@@ -267,14 +278,21 @@ async fn plan_progress_counts_the_meal_points_built_per_district_and_year() {
     let districts = theirs["districts"].as_array().unwrap();
     assert_eq!(districts.len(), 1, "a clerk sees their own district");
     assert_eq!(districts[0]["total"], 16);
+    let now = year_index(this_year);
     assert_eq!(
-        districts[0]["by_year"][2],
-        series(progress, TIANNING)["by_year"][2].as_i64().unwrap() + 1
+        districts[0]["by_year"][now],
+        series(progress, TIANNING)["by_year"][now].as_i64().unwrap() + 1
     );
     let targets = theirs["targets"].as_array().unwrap();
     assert_eq!(targets.len(), 1);
-    assert_eq!(targets[0]["built"], 16);
-    assert_eq!(targets[0]["percent"], 106.7);
+    // Counted against the 2024–2026 target only while this year is one of the plan's.
+    let (built, percent) = if this_year <= 2026 {
+        (16, 106.7)
+    } else {
+        (15, 100.0)
+    };
+    assert_eq!(targets[0]["built"], built);
+    assert_eq!(targets[0]["percent"], percent);
 }
 
 #[tokio::test]
@@ -285,15 +303,16 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
 
     let daily = app
         .get(
-            "/api/v1/dashboard/meals-per-day?from=2026-11-23&to=2026-11-25",
+            &format!(
+                "/api/v1/dashboard/meals-per-day?from={}&to={}",
+                day(0),
+                day(2)
+            ),
             Some(admin),
         )
         .await;
     let daily = daily.assert_ok();
-    assert_eq!(
-        daily["dates"],
-        json!(["2026-11-23", "2026-11-24", "2026-11-25"])
-    );
+    assert_eq!(daily["dates"], json!([day(0), day(1), day(2)]));
     assert_eq!(
         daily["districts"].as_array().unwrap().len(),
         7,
@@ -308,12 +327,19 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
 
     let monthly = app
         .get(
-            "/api/v1/dashboard/subsidy-per-month?from_month=2026-10&to_month=2026-11",
+            &format!(
+                "/api/v1/dashboard/subsidy-per-month?from_month={}&to_month={}",
+                month_of(date(1), -1),
+                month_of(date(1), 0)
+            ),
             Some(admin),
         )
         .await;
     let monthly = monthly.assert_ok();
-    assert_eq!(monthly["months"], json!(["2026-10", "2026-11"]));
+    assert_eq!(
+        monthly["months"],
+        json!([month_of(date(1), -1), month_of(date(1), 0)])
+    );
     let tianning = &series(monthly, TIANNING)["months"];
     assert_eq!(tianning["meals"], json!([0, 2]));
     assert_eq!(tianning["district"], json!(["0.00", "4.00"]));
@@ -330,7 +356,11 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
 
     let cross = app
         .get(
-            "/api/v1/dashboard/cross-district?from=2026-11-01&to=2026-11-30",
+            &format!(
+                "/api/v1/dashboard/cross-district?from={}&to={}",
+                first_of_month(date(1), 0),
+                last_of_month(date(1), 0)
+            ),
             Some(admin),
         )
         .await;
@@ -370,7 +400,7 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
     let clerk = app.staff_token("clerk-tianning").await;
     let theirs = app
         .get(
-            "/api/v1/dashboard/meals-per-day?from=2026-11-24&to=2026-11-24",
+            &format!("/api/v1/dashboard/meals-per-day?from={0}&to={0}", day(1)),
             Some(&clerk),
         )
         .await;
@@ -379,7 +409,11 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
     assert_eq!(theirs["total_meals"], 3);
     let theirs = app
         .get(
-            "/api/v1/dashboard/cross-district?from=2026-11-01&to=2026-11-30",
+            &format!(
+                "/api/v1/dashboard/cross-district?from={}&to={}",
+                first_of_month(date(1), 0),
+                last_of_month(date(1), 0)
+            ),
             Some(&clerk),
         )
         .await;
@@ -399,7 +433,10 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
     );
     let theirs = app
         .get(
-            "/api/v1/dashboard/subsidy-per-month?from_month=2026-11&to_month=2026-11",
+            &format!(
+                "/api/v1/dashboard/subsidy-per-month?from_month={0}&to_month={0}",
+                month_of(date(1), 0)
+            ),
             Some(&clerk),
         )
         .await;
@@ -418,7 +455,7 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
     .assert_ok();
     let daily = app
         .get(
-            "/api/v1/dashboard/meals-per-day?from=2026-11-24&to=2026-11-24",
+            &format!("/api/v1/dashboard/meals-per-day?from={0}&to={0}", day(1)),
             Some(admin),
         )
         .await;
@@ -456,7 +493,11 @@ async fn complaint_deadlines_met_and_missed_per_district() {
         .assert_ok();
     let feedback = app
         .get(
-            "/api/v1/dashboard/feedback?from=2026-11-01&to=2026-11-30",
+            &format!(
+                "/api/v1/dashboard/feedback?from={}&to={}",
+                day(-30),
+                day(30)
+            ),
             Some(&city.admin),
         )
         .await;
@@ -481,7 +522,7 @@ async fn complaint_deadlines_met_and_missed_per_district() {
     // Complaints made outside the period are not counted.
     let before = app
         .get(
-            "/api/v1/dashboard/feedback?from=2026-11-01&to=2026-11-23",
+            &format!("/api/v1/dashboard/feedback?from={}&to={}", day(-30), day(0)),
             Some(&city.admin),
         )
         .await;
@@ -559,7 +600,7 @@ async fn the_dashboard_refuses_other_roles_and_bad_periods() {
     .assert_field_error(400, "INVALID_PARAMETER", "from");
     // The service's clock is public: the console counts weeks from it.
     let clock = app.get("/api/v1/clock", None).await;
-    assert_eq!(clock.assert_ok()["today"], "2026-11-23");
+    assert_eq!(clock.assert_ok()["today"], day(0));
 }
 
 #[tokio::test]
@@ -569,7 +610,8 @@ async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
     let operator = app.staff_token("operator-demo").await;
     let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
     let mine = mine.assert_ok()["items"][0]["id"].as_i64().unwrap();
-    let number = id_card_number(ZHONGLOU, "19480602", "301");
+    let birth = born(78, 100);
+    let number = id_card_number(ZHONGLOU, &birth, "301");
     let elder = app
         .post(
             "/api/v1/elders",
@@ -616,7 +658,7 @@ async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
     )
     .await
     .assert_error(404, "COUNTER_NO_MATCH");
-    let unknown = id_card_number(ZHONGLOU, "19480602", "302");
+    let unknown = id_card_number(ZHONGLOU, &birth, "302");
     app.post(
         &path,
         Some(&operator),
@@ -624,10 +666,14 @@ async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
     )
     .await
     .assert_error(404, "COUNTER_NO_MATCH");
+    // The right number with its last (check) character changed.
+    let mut wrong_check = number.clone();
+    let last = if wrong_check.ends_with('1') { "2" } else { "1" };
+    wrong_check.replace_range(17.., last);
     app.post(
         &path,
         Some(&operator),
-        json!({ "id_card": "320404194806020000", "name": "钱桂芳" }),
+        json!({ "id_card": wrong_check, "name": "钱桂芳" }),
     )
     .await
     .assert_field_error(400, "ID_CARD_CHECKSUM", "id_card");
@@ -674,12 +720,13 @@ async fn the_days_orders_list_and_export_for_the_counter() {
     let app = spawn_app().await;
     let city = city(&app).await;
     let path = format!(
-        "/api/v1/meal-points/{}/orders?date=2026-11-24",
-        city.tianning
+        "/api/v1/meal-points/{}/orders?date={}",
+        city.tianning,
+        day(1)
     );
-    let day = app.get(&path, Some(&city.operator)).await;
-    let day = day.assert_ok();
-    let orders = day["orders"].as_array().unwrap();
+    let listed = app.get(&path, Some(&city.operator)).await;
+    let listed = listed.assert_ok();
+    let orders = listed["orders"].as_array().unwrap();
     // T2, W1, L1 served by pickup; L3 out for delivery.
     assert_eq!(orders.len(), 4);
     let states: Vec<&str> = orders
@@ -705,8 +752,9 @@ async fn the_days_orders_list_and_export_for_the_counter() {
     let response = app
         .http
         .get(app.url(&format!(
-            "/api/v1/meal-points/{}/orders/export?date=2026-11-24",
-            city.tianning
+            "/api/v1/meal-points/{}/orders/export?date={}",
+            city.tianning,
+            day(1)
         )))
         .bearer_auth(&city.operator)
         .send()
@@ -715,8 +763,9 @@ async fn the_days_orders_list_and_export_for_the_counter() {
     assert_eq!(
         response.headers()["content-disposition"],
         format!(
-            "attachment; filename=\"orders-{}-20261124.xlsx\"",
-            city.tianning
+            "attachment; filename=\"orders-{}-{}.xlsx\"",
+            city.tianning,
+            date(1).format("%Y%m%d")
         )
         .as_str()
     );
@@ -780,7 +829,7 @@ async fn the_inspectors_round_puts_the_never_visited_first_and_lists_their_own_v
     let first = due["items"][0]["meal_point_id"].as_i64().unwrap();
     let second = due["items"][1]["meal_point_id"].as_i64().unwrap();
     assert!(due["items"][0].get("last_visit").is_none());
-    for (meal_point, date) in [(first, "2026-11-20"), (second, "2026-11-10")] {
+    for (meal_point, date) in [(first, day(-3)), (second, day(-13))] {
         app.post(
             &format!("/api/v1/meal-points/{meal_point}/inspections"),
             Some(&inspector),
@@ -807,13 +856,13 @@ async fn the_inspectors_round_puts_the_never_visited_first_and_lists_their_own_v
         [first, second],
         "the most recently visited last, the longest ago before it"
     );
-    assert_eq!(last_page.last().unwrap()["last_visit"], "2026-11-20");
+    assert_eq!(last_page.last().unwrap()["last_visit"], day(-3));
     assert_eq!(last_page.last().unwrap()["visits"], 1);
 
     let mine = app.get("/api/v1/me/inspections", Some(&inspector)).await;
     let mine = mine.assert_ok();
     assert_eq!(mine["total"], 2);
-    assert_eq!(mine["items"][0]["date"], "2026-11-20", "newest first");
+    assert_eq!(mine["items"][0]["date"], day(-3), "newest first");
     assert_eq!(mine["items"][0]["organisation"], "常州市餐饮行业协会");
 
     // A clerk's round is their district's; another district is refused.
@@ -831,8 +880,9 @@ async fn the_inspectors_round_puts_the_never_visited_first_and_lists_their_own_v
         .assert_error(403, "ROLE_FORBIDDEN");
 }
 
-const DRAFT: &str = r#"version = "2027-01"
-effective_from = "2027-01-01"
+/// A draft whose effective date is filled in (`EFFECTIVE`): it must be today or later.
+const DRAFT: &str = r#"version = "draft-2027"
+effective_from = "EFFECTIVE"
 cross_district_standard = "hukou"
 
 [[rule]]
@@ -855,11 +905,13 @@ amount = "1.00"
 async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_what_if() {
     let app = spawn_app().await;
     let admin = app.staff_token("admin").await;
+    let effective = day(30);
+    let draft = DRAFT.replace("EFFECTIVE", &effective);
     let report = app
         .post(
             "/api/v1/subsidy-policies/check",
             Some(&admin),
-            json!({ "toml": DRAFT }),
+            json!({ "toml": draft }),
         )
         .await;
     let report = report.assert_ok();
@@ -883,7 +935,7 @@ async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_wha
         .post(
             "/api/v1/subsidy-policies",
             Some(&admin),
-            json!({ "toml": DRAFT }),
+            json!({ "toml": draft }),
         )
         .await;
     refused.assert_error(400, "POLICY_INVALID");
@@ -898,10 +950,12 @@ async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_wha
     assert_eq!(syntax.assert_ok()["problems"][0]["code"], "POLICY_SYNTAX");
     assert!(syntax.body["problems"][0]["line"].as_i64().unwrap() >= 2);
 
-    let fixed = DRAFT
+    let fixed = draft
         .replace("\"nation\"", "\"street\"")
         .replace("amount = 1.50", "age_min = 80\namount = \"1.50\"")
         .replace("320499", TIANNING);
+    // 86 and 66 on the draft's effective date, the what-if meals' default date.
+    let (old, younger) = (iso_date(&born(86, 200)), iso_date(&born(66, 200)));
     let meal = |birth: &str, hukou: &str| {
         json!({ "birth_date": birth, "hukou_district_code": hukou, "meal_point_district_code": WUJIN,
                 "slot": "lunch", "mode": "dine_in", "gross": "15.00" })
@@ -910,16 +964,16 @@ async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_wha
         .post(
             "/api/v1/subsidy-policies/check",
             Some(&admin),
-            json!({ "toml": fixed, "what_if": [meal("1940-05-01", WUJIN), meal("1960-05-01", WUJIN), meal("1940-05-01", TIANNING)] }),
+            json!({ "toml": fixed, "what_if": [meal(&old, WUJIN), meal(&younger, WUJIN), meal(&old, TIANNING)] }),
         )
         .await;
     let report = report.assert_ok();
     assert_eq!(report["publishable"], true, "{report}");
-    assert_eq!(report["summary"]["version"], "2027-01");
+    assert_eq!(report["summary"]["version"], "draft-2027");
     assert_eq!(report["summary"]["district_sections"], json!([TIANNING]));
     let quotes = report["quotes"].as_array().unwrap();
-    // 86 on 2027-01-01 (the default date: the draft's own), standard of 武进 (none: top rules).
-    assert_eq!(quotes[0]["meal_date"], "2027-01-01");
+    // 86 on the draft's own date (the default), standard of 武进 (no section: the top rules).
+    assert_eq!(quotes[0]["meal_date"], effective);
     assert_eq!(quotes[0]["age_on_meal_date"], 86);
     assert_eq!(quotes[0]["subsidy_total"], "3.50");
     assert_eq!(quotes[0]["elder_share"], "11.50");
@@ -938,13 +992,14 @@ async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_wha
             .as_array()
             .unwrap()
             .iter()
-            .any(|v| v["version"] == "2027-01")
+            .any(|v| v["version"] == "draft-2027")
     );
 
     // A version already used, or a past date, makes a clean file unpublishable, on its line.
+    let published = versions.body["items"][0]["version"].as_str().unwrap();
     let used = fixed
-        .replace("2027-01\"", "2026-01\"")
-        .replace("2027-01-01", "2026-11-01");
+        .replace("draft-2027", published)
+        .replace(&effective, &day(-1));
     let report = app
         .post(
             "/api/v1/subsidy-policies/check",
