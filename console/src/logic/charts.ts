@@ -77,6 +77,12 @@ export function mealsPerDayOption(d: Daily): EChartsOption {
   }
 }
 
+/** An axis tooltip listing each series' amount as the API wrote it (kept in the point's name). */
+function amountsTooltip(params: unknown): string {
+  const list = params as Array<{ seriesName: string; axisValue: string; data: { name: string } }>
+  return [list[0]?.axisValue, ...list.map((p) => `${p.seriesName}：${p.data.name}`)].join('<br/>')
+}
+
 /** Subsidy per month, stacked by funder level (the city's totals). */
 export function subsidyByLevelOption(m: Monthly): EChartsOption {
   const level = (name: string, amounts: string[]) => ({
@@ -86,13 +92,7 @@ export function subsidyByLevelOption(m: Monthly): EChartsOption {
     data: amounts.map((a) => ({ value: chartValue(a), name: yuan(a) })),
   })
   return {
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params: unknown) => {
-        const list = params as Array<{ seriesName: string; axisValue: string; data: { name: string } }>
-        return [list[0]?.axisValue, ...list.map((p) => `${p.seriesName}：${p.data.name}`)].join('<br/>')
-      },
-    },
+    tooltip: { trigger: 'axis', formatter: amountsTooltip },
     legend: { top: 0 },
     grid: { left: 70, right: 20, top: 40, bottom: 40 },
     xAxis: { type: 'category', data: m.months },
@@ -111,13 +111,7 @@ export function subsidyByDistrictOption(m: Monthly): EChartsOption {
     data: m.districts.map((d) => ({ value: chartValue(pick(d)), name: yuan(pick(d)) })),
   })
   return {
-    tooltip: {
-      trigger: 'axis',
-      formatter: (params: unknown) => {
-        const list = params as Array<{ seriesName: string; axisValue: string; data: { name: string } }>
-        return [list[0]?.axisValue, ...list.map((p) => `${p.seriesName}：${p.data.name}`)].join('<br/>')
-      },
-    },
+    tooltip: { trigger: 'axis', formatter: amountsTooltip },
     legend: { top: 0 },
     grid: { left: 70, right: 20, top: 40, bottom: 60 },
     xAxis: { type: 'category', data: names, axisLabel: { interval: 0, rotate: 20 } },
