@@ -27,4 +27,6 @@ pub enum ApiTags {
     Supervision,
     /// Same-city subsidy settlement (同城共享结算): runs, statements, review, exports
     Settlement,
+    /// The plan's targets and the dashboard's aggregates (监管看板)
+    Dashboard,
 }

@@ -20,3 +20,4 @@ pub mod rules;
 pub mod service;
 pub mod store;
 pub mod supervision;
+pub mod visits;

@@ -386,9 +386,11 @@ impl MenuRuleError {
             }
             Self::NotAMonday { date, .. } => format!("{date} 不是周一，请选择一周的周一"),
             Self::CopyToSameWeek => "不能复制到同一周，请选择另一周".to_owned(),
+            // The meal point's own refusal, on the date at hand.
             Self::EmptyBookingWindow { date, slot } => format!(
-                "{date} {}的预订截止时间早于开放预订时间，请减少截止提前量或增加提前开放天数",
-                slot.label_zh()
+                "{date} {}",
+                crate::meal_points::rules::MealPointRuleError::EmptyBookingWindow { slot: *slot }
+                    .message()
             ),
         }
     }

@@ -47,12 +47,7 @@ pub async fn publish(
         )
         .with_field(format!("offerings[{i}]")));
     }
-    let created =
-        store::insert_offerings(&txn, meal_point_id, offerings, state.clock.now()).await?;
-    txn.commit().await?;
-    state.caches.forget_catalogue();
-    state.reactions.capacity.published(state, &created).await?;
-    Ok(created)
+    insert_and_announce(state, txn, meal_point_id, offerings).await
 }
 
 /// Publishes what a week copy produced; the caller has left out what is published already.
@@ -62,6 +57,17 @@ pub async fn publish_copies(
     offerings: &[Offering],
 ) -> AppResult<Vec<offering::Model>> {
     let txn = state.db.begin().await?;
+    insert_and_announce(state, txn, meal_point_id, offerings).await
+}
+
+/// Inserts the offerings in `txn` and commits, drops the catalogue cache, and tells whoever sells
+/// portions (a unique violation is 409 `OFFERING_EXISTS`, see `store::insert_offerings`).
+async fn insert_and_announce(
+    state: &AppState,
+    txn: sea_orm::DatabaseTransaction,
+    meal_point_id: i64,
+    offerings: &[Offering],
+) -> AppResult<Vec<offering::Model>> {
     let created =
         store::insert_offerings(&txn, meal_point_id, offerings, state.clock.now()).await?;
     txn.commit().await?;
