@@ -57,6 +57,16 @@ impl From<Decimal> for Yuan {
     }
 }
 
+/// Read back from the API's two-decimal string (`"12.50"`), as typed clients and the tests do.
+impl<'de> serde::Deserialize<'de> for Yuan {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse::<Decimal>()
+            .map(Yuan)
+            .map_err(|e| serde::de::Error::custom(format!("not an amount: {text} ({e})")))
+    }
+}
+
 impl std::fmt::Display for Yuan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut amount = self.0.round_dp(2);

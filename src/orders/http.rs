@@ -72,83 +72,85 @@ enum BookingReply {
     Repeated(Json<OrderView>),
 }
 
-#[derive(Object)]
+// `Deserialize`: typed clients (and the tests) read it back.
+#[derive(Object, Debug, serde::Deserialize)]
 pub struct OrderView {
-    id: String,
-    elder_id: i64,
+    pub id: String,
+    pub elder_id: i64,
     /// For the operator who booked at the counter: whom the order is for, as the counter checks
     /// it (the name and the masked ID-card number); nothing else of the elder's record.
     #[oai(skip_serializing_if_is_none)]
-    elder_name: Option<String>,
+    pub elder_name: Option<String>,
     #[oai(skip_serializing_if_is_none)]
-    elder_id_card_masked: Option<String>,
-    meal_point_id: i64,
-    date: NaiveDate,
-    slot: Slot,
-    slot_label: String,
-    mode: ServiceMode,
-    mode_label: String,
-    state: OrderState,
-    state_label: String,
+    pub elder_id_card_masked: Option<String>,
+    pub meal_point_id: i64,
+    pub date: NaiveDate,
+    pub slot: Slot,
+    pub slot_label: String,
+    pub mode: ServiceMode,
+    pub mode_label: String,
+    pub state: OrderState,
+    pub state_label: String,
     /// Six digits to show or read aloud at the counter. Only the elder and linked family see it
     /// (and the operator in the reply to a phone or walk-in booking they placed, to hand to the
     /// elder); staff who check or settle orders never need it.
     #[oai(skip_serializing_if_is_none)]
-    pickup_code: Option<String>,
+    pub pickup_code: Option<String>,
     /// What the QR code in the mini program encodes (with the pickup code, so shown alike).
     #[oai(skip_serializing_if_is_none)]
-    qr_payload: Option<String>,
-    items: Vec<OrderLineView>,
-    price: PriceView,
+    pub qr_payload: Option<String>,
+    pub items: Vec<OrderLineView>,
+    pub price: PriceView,
     #[oai(skip_serializing_if_is_none)]
-    delivery_address: Option<String>,
+    pub delivery_address: Option<String>,
     #[oai(skip_serializing_if_is_none)]
-    delivery_signed_by: Option<String>,
+    pub delivery_signed_by: Option<String>,
     #[oai(skip_serializing_if_is_none)]
-    cancel_reason: Option<String>,
-    created_at: DateTime<Utc>,
+    pub cancel_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
     #[oai(skip_serializing_if_is_none)]
-    served_at: Option<DateTime<Utc>>,
+    pub served_at: Option<DateTime<Utc>>,
     /// Every change of state, oldest first (only on single-order reads).
     #[oai(skip_serializing_if_is_empty)]
-    history: Vec<OrderEventView>,
+    #[serde(default)]
+    pub history: Vec<OrderEventView>,
 }
 
-#[derive(Object)]
-struct OrderLineView {
-    offering_id: i64,
-    dish_name: String,
-    quantity: i32,
-    unit_price: Yuan,
+#[derive(Object, Debug, serde::Deserialize)]
+pub struct OrderLineView {
+    pub offering_id: i64,
+    pub dish_name: String,
+    pub quantity: i32,
+    pub unit_price: Yuan,
 }
 
 /// The price breakdown frozen at booking.
-#[derive(Object)]
-struct PriceView {
-    gross: Yuan,
+#[derive(Object, Debug, serde::Deserialize)]
+pub struct PriceView {
+    pub gross: Yuan,
     /// 补贴
-    subsidy: Yuan,
+    pub subsidy: Yuan,
     /// 自付
-    elder_share: Yuan,
-    subsidy_city: Yuan,
-    subsidy_district: Yuan,
-    subsidy_street: Yuan,
+    pub elder_share: Yuan,
+    pub subsidy_city: Yuan,
+    pub subsidy_district: Yuan,
+    pub subsidy_street: Yuan,
     /// The elder's hukou district, which funds district and street amounts.
-    funding_district_code: String,
+    pub funding_district_code: String,
     #[oai(skip_serializing_if_is_none)]
-    policy_version: Option<String>,
+    pub policy_version: Option<String>,
 }
 
-#[derive(Object)]
-struct OrderEventView {
+#[derive(Object, Debug, serde::Deserialize)]
+pub struct OrderEventView {
     #[oai(skip_serializing_if_is_none)]
-    from_state: Option<OrderState>,
-    to_state: OrderState,
+    pub from_state: Option<OrderState>,
+    pub to_state: OrderState,
     #[oai(skip_serializing_if_is_none)]
-    actor_account_id: Option<i64>,
+    pub actor_account_id: Option<i64>,
     #[oai(skip_serializing_if_is_none)]
-    note: Option<String>,
-    at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Object)]

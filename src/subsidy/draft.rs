@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::{
-    Category, CrossDistrictStandard, FunderLevel, Policy, PolicyError, QuoteInput, ServiceMode,
-    Slot, lines, parse_policy, quote, store,
+    Category, CrossDistrictStandard, FunderLevel, Policy, PolicyError, PolicyErrorKind, QuoteInput,
+    ServiceMode, Slot, lines, parse_policy, quote, store,
     versions::{self, PublishRefusal},
 };
 use crate::{
@@ -110,7 +110,7 @@ async fn publish_problems(
 }
 
 pub fn problem(source: &str, error: &PolicyError) -> Problem {
-    let line = if error.code() == "POLICY_SYNTAX" {
+    let line = if error.kind == PolicyErrorKind::Syntax {
         lines::syntax_error_line(source)
     } else {
         lines::locate(source, &error.location, error.field.as_deref())

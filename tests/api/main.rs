@@ -9,6 +9,7 @@ mod dashboard;
 mod elders;
 mod errors;
 mod feedback;
+mod fixtures;
 mod health;
 mod helpers;
 mod meal_points;

@@ -6,156 +6,13 @@
 //! booking at 09:30 and tomorrow's is open.
 
 use chrono::Duration;
-use serde_json::{Value, json};
+use serde_json::json;
+use vocabulary::OrderState;
 
-use crate::helpers::{TestApp, born, day, id_card_number, spawn_demo_city};
-
-const ZHONGLOU: &str = "320404";
-
-/// The test's own meal point (the first one `operator-demo` runs) and a fresh dish there.
-struct Kitchen {
-    operator: String,
-    meal_point_id: i64,
-}
-
-async fn kitchen(app: &TestApp) -> Kitchen {
-    let operator = app.staff_token("operator-demo").await;
-    let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
-    let meal_point_id = mine.assert_ok()["items"][0]["id"].as_i64().unwrap();
-    Kitchen {
-        operator,
-        meal_point_id,
-    }
-}
-
-impl Kitchen {
-    /// Publishes a new dish on `date`'s lunch with `portions`; returns the offering id.
-    async fn offering(&self, app: &TestApp, date: &str, portions: i64) -> i64 {
-        let dish = app
-            .post(
-                &format!("/api/v1/meal-points/{}/dishes", self.meal_point_id),
-                Some(&self.operator),
-                json!({
-                    "name": format!("测试套餐{}", &uuid::Uuid::new_v4().simple().to_string()[..6]),
-                    "price": "15.00",
-                    "tags": ["soft"],
-                }),
-            )
-            .await;
-        let dish_id = dish.assert_ok()["id"].as_i64().unwrap();
-        let published = app
-            .post(
-                &format!("/api/v1/meal-points/{}/offerings", self.meal_point_id),
-                Some(&self.operator),
-                json!({ "offerings": [{
-                    "dish_id": dish_id, "date": date, "slot": "lunch", "portions": portions,
-                }]}),
-            )
-            .await;
-        let body = published.assert_ok();
-        let offerings = body["offerings"].as_array().or(body.as_array()).unwrap();
-        offerings[0]["id"].as_i64().unwrap()
-    }
-
-    async fn portions_left(&self, app: &TestApp, date: &str, offering: i64) -> i64 {
-        let menu = app
-            .get(
-                &format!(
-                    "/api/v1/meal-points/{}/menu?from={date}&to={date}",
-                    self.meal_point_id
-                ),
-                None,
-            )
-            .await;
-        menu.assert_ok()["days"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|d| d["slots"].as_array().unwrap().clone())
-            .flat_map(|s| s["items"].as_array().unwrap().clone())
-            .find(|item| item["offering_id"] == offering)
-            .map(|item| item["portions_left"].as_i64().unwrap())
-            .expect("the offering is on the menu")
-    }
-
-    /// A phone or walk-in booking at the counter: the operator names the elder by ID-card number
-    /// and name, never by id.
-    fn counter(
-        &self,
-        elder: &(i64, String, String),
-        date: &str,
-        offering: i64,
-        key: &str,
-    ) -> Value {
-        let mut body = self.booking(elder.0, date, offering, key);
-        let body_map = body.as_object_mut().unwrap();
-        body_map.remove("elder_id");
-        body_map.insert("elder_id_card".into(), json!(elder.1));
-        body_map.insert("elder_name".into(), json!(elder.2));
-        body
-    }
-
-    fn booking(&self, elder_id: i64, date: &str, offering: i64, key: &str) -> Value {
-        json!({
-            "elder_id": elder_id,
-            "meal_point_id": self.meal_point_id,
-            "date": date,
-            "slot": "lunch",
-            "mode": "pickup",
-            "items": [{ "offering_id": offering, "quantity": 1 }],
-            "client_key": key,
-        })
-    }
-}
-
-/// A 钟楼 elder registered by the admin; returns (id, ID number, name).
-async fn elder(app: &TestApp, n: u32) -> (i64, String, String) {
-    let admin = app.staff_token("admin").await;
-    let number = id_card_number(ZHONGLOU, &born(81, 120), &format!("{:03}", 100 + n));
-    let name = format!("订餐老人{n}");
-    let reply = app
-        .post(
-            "/api/v1/elders",
-            Some(&admin),
-            json!({
-                "name": name,
-                "id_card": number,
-                "hukou_district_code": ZHONGLOU,
-                "residence_district_code": ZHONGLOU,
-                "address": format!("南大街{n}号"),
-                "phone": "13900000000",
-                "categories": [],
-            }),
-        )
-        .await;
-    (reply.assert_ok()["id"].as_i64().unwrap(), number, name)
-}
-
-/// A family member linked to the elder and approved by the admin; returns the token.
-async fn family_of(app: &TestApp, openid: &str, number: &str, name: &str) -> String {
-    let family = app.wechat_token(openid).await;
-    let link = app
-        .post(
-            "/api/v1/family-links",
-            Some(&family),
-            json!({ "id_card": number, "name": name, "relationship": "儿子" }),
-        )
-        .await;
-    let link_id = link.assert_ok()["id"].as_i64().unwrap();
-    let admin = app.staff_token("admin").await;
-    app.post(
-        &format!("/api/v1/family-links/{link_id}/approve"),
-        Some(&admin),
-        json!({}),
-    )
-    .await
-    .assert_ok();
-    family
-}
-
-fn key() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
+use crate::{
+    fixtures::{ZHONGLOU, elder, family_of, key, kitchen},
+    helpers::{born, day, id_card_number, spawn_demo_city},
+};
 
 #[tokio::test]
 async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() {
@@ -167,48 +24,42 @@ async fn a_family_member_books_lunch_and_sees_the_price_split_and_pickup_code() 
     let family = family_of(&app, "o-son-1", &number, &name).await;
 
     let booked = app
-        .post(
-            "/api/v1/orders",
-            Some(&family),
-            kitchen.booking(elder_id, &tomorrow, offering, &key()),
+        .book(
+            &family,
+            &kitchen.booking(elder_id, &tomorrow, offering, &key()),
         )
         .await;
-    assert_eq!(booked.status, 201, "{}", booked.body);
-    let order = booked.body.clone();
-    assert_eq!(order["state"], "booked");
-    assert_eq!(order["state_label"], "已预订");
+    assert_eq!(booked.status, 201, "{:?}", booked.raw());
+    let order = booked.ok();
+    assert_eq!(order.state, OrderState::Booked);
+    assert_eq!(order.state_label, "已预订");
     // 81 on the meal date, 钟楼 hukou, lunch: district 2.00 + street 2.00 on a 15.00 meal.
-    assert_eq!(order["price"]["gross"], "15.00");
-    assert_eq!(order["price"]["subsidy"], "4.00");
-    assert_eq!(order["price"]["elder_share"], "11.00");
-    assert_eq!(order["price"]["funding_district_code"], ZHONGLOU);
-    let code = order["pickup_code"].as_str().unwrap();
+    assert_eq!(order.price.gross.to_string(), "15.00");
+    assert_eq!(order.price.subsidy.to_string(), "4.00");
+    assert_eq!(order.price.elder_share.to_string(), "11.00");
+    assert_eq!(order.price.funding_district_code, ZHONGLOU);
+    let code = order.pickup_code.clone().expect("the family sees the code");
     assert!(code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()));
     assert_eq!(
-        order["qr_payload"],
-        format!("ZC1:{}:{code}", order["id"].as_str().unwrap())
+        order.qr_payload.as_deref(),
+        Some(format!("ZC1:{}:{code}", order.id).as_str())
     );
     assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 9);
 
     // The order reads back with its history; a stranger cannot see it.
-    let id = order["id"].as_str().unwrap();
-    let read = app
-        .get(&format!("/api/v1/orders/{id}"), Some(&family))
-        .await;
-    assert_eq!(read.assert_ok()["history"][0]["to_state"], "booked");
+    let id = order.id.as_str();
+    let read = app.order(&family, id).await.ok();
+    assert_eq!(read.history[0].to_state, OrderState::Booked);
     // The code is the elder's: staff who read orders never see it.
     for staff in ["admin", "clerk-zhonglou"] {
         let token = app.staff_token(staff).await;
-        let seen = app.get(&format!("/api/v1/orders/{id}"), Some(&token)).await;
-        let seen = seen.assert_ok();
-        assert_eq!(seen["id"], id, "{staff}");
-        assert!(seen.get("pickup_code").is_none(), "{staff}: {seen}");
-        assert!(seen.get("qr_payload").is_none(), "{staff}: {seen}");
+        let seen = app.order(&token, id).await.ok();
+        assert_eq!(seen.id, id, "{staff}");
+        assert_eq!(seen.pickup_code, None, "{staff}");
+        assert_eq!(seen.qr_payload, None, "{staff}");
     }
     let stranger = app.wechat_token("o-stranger").await;
-    app.get(&format!("/api/v1/orders/{id}"), Some(&stranger))
-        .await
-        .assert_error(404, "ORDER_NOT_FOUND");
+    app.order(&stranger, id).await.error(404, "ORDER_NOT_FOUND");
     // And nobody books for an elder they are not linked to.
     app.post(
         "/api/v1/orders",
@@ -321,34 +172,26 @@ async fn cancelling_before_the_cutoff_gives_the_portion_back_exactly_once() {
     let offering = kitchen.offering(&app, &tomorrow, 3).await;
     let (elder_id, number, name) = elder(&app, 1).await;
     let family = family_of(&app, "o-son-3", &number, &name).await;
-    let order = app
-        .post(
-            "/api/v1/orders",
-            Some(&family),
-            kitchen.booking(elder_id, &tomorrow, offering, &key()),
-        )
-        .await;
-    let id = order.assert_ok()["id"].as_str().unwrap().to_string();
+    let booking = kitchen.booking(elder_id, &tomorrow, offering, &key());
+    let order = app.book(&family, &booking).await.ok();
     assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 2);
 
-    let cancel = format!("/api/v1/orders/{id}/cancel");
-    let cancelled = app.post(&cancel, Some(&family), json!({})).await;
-    assert_eq!(cancelled.assert_ok()["state"], "cancelled");
+    let cancelled = app.cancel(&family, &order.id, None).await.ok();
+    assert_eq!(cancelled.state, OrderState::Cancelled);
     assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 3);
-    app.post(&cancel, Some(&family), json!({}))
+    app.cancel(&family, &order.id, None)
         .await
-        .assert_error(409, "ORDER_STATE_CONFLICT");
+        .error(409, "ORDER_STATE_CONFLICT");
     assert_eq!(kitchen.portions_left(&app, &tomorrow, offering).await, 3);
 
     // The slot is free again for the elder, and the portions really are back.
     let again = app
-        .post(
-            "/api/v1/orders",
-            Some(&family),
-            kitchen.booking(elder_id, &tomorrow, offering, &key()),
+        .book(
+            &family,
+            &kitchen.booking(elder_id, &tomorrow, offering, &key()),
         )
         .await;
-    assert_eq!(again.status, 201, "{again:?}");
+    assert_eq!(again.status, 201, "{:?}", again.raw());
 }
 
 #[tokio::test]
@@ -536,9 +379,15 @@ async fn a_correct_code_is_given_back_but_a_used_one_counts() {
     let pickups = format!("/api/v1/meal-points/{}/pickups", kitchen.meal_point_id);
     // Twelve lunches served in a row: more than the limit, none of them counts.
     for code in &codes {
-        app.post(&pickups, Some(&kitchen.operator), json!({ "code": code }))
+        let served = app
+            .verify_pickup(&kitchen.operator, kitchen.meal_point_id, code)
             .await
-            .assert_ok();
+            .ok();
+        assert_eq!(served.state, OrderState::Served);
+        assert_eq!(
+            served.pickup_code, None,
+            "the counter never reads codes back"
+        );
     }
     // A code already used is found in another state: it counts like a wrong one.
     for _ in 0..10 {
