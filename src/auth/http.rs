@@ -151,12 +151,13 @@ impl AuthApi {
     #[oai(path = "/auth/logout", method = "post")]
     async fn logout(&self, auth: BearerAuth, req: &poem::Request) -> AppResult<Json<Done>> {
         auth.any_role();
+        // The scheme has accepted this header, so the same parser finds the token in it.
         let token = super::bearer_token(req).unwrap_or_default();
-        store::revoke_session(&self.state.db, token, self.state.clock.now()).await?;
+        store::revoke_session(&self.state.db, &token, self.state.clock.now()).await?;
         self.state
             .caches
             .sessions
-            .remove(&super::rules::token_hash(token));
+            .remove(&super::rules::token_hash(&token));
         Ok(Json(Done { done: true }))
     }
 

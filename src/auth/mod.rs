@@ -101,14 +101,15 @@ async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     Ok(caller_for(state, &bearer.token).await?)
 }
 
-/// The bearer token of a request, if it carries one.
-pub fn bearer_token(req: &Request) -> Option<&str> {
+/// The bearer token of a request, if it carries one: `Authorization: Bearer <token>`, the scheme
+/// in any case (RFC 7235). The one parser of the header: it is the `headers` crate's, which
+/// poem-openapi's [`BearerAuth`] scheme also uses, so sign-out, the optional token of public
+/// endpoints and every guarded endpoint read the same token from the same header.
+pub fn bearer_token(req: &Request) -> Option<String> {
+    use poem::web::headers::{Authorization, HeaderMapExt, authorization::Bearer};
     req.headers()
-        .get(poem::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .typed_get::<Authorization<Bearer>>()
+        .map(|auth| auth.token().to_string())
 }
 
 /// Who a bearer token is: from the session cache while it is fresh, else from the database.

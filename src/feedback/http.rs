@@ -172,7 +172,7 @@ pub fn rating_view(model: rating::Model, show_reason: bool) -> RatingView {
 /// missing, expired or unknown token reads as the public.
 async fn optional_caller(state: &AppState, req: &poem::Request) -> Option<Caller> {
     let token = crate::auth::bearer_token(req)?;
-    crate::auth::caller_for(state, token).await.ok()
+    crate::auth::caller_for(state, &token).await.ok()
 }
 
 /// Whether this caller sees a meal point's hidden ratings: its operators, a clerk of its

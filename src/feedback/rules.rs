@@ -1,7 +1,7 @@
 //! Feedback rules as plain functions: scores, who may rate when, the rating summary, complaint
 //! categories, states, steps and deadlines, and the monthly score of a meal point.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::error::{AppError, AppResult};
 
@@ -500,6 +500,24 @@ pub fn is_overdue(
         None => now >= ack_due,
     };
     ack_missed || now >= resolve_due
+}
+
+/// How far back a visit may be recorded. A month's score is read by the district soon after the
+/// month ends; a visit entered later than this would rewrite a month already reported, and a
+/// date years back is a typing error.
+pub const INSPECTION_BACKDATE_DAYS: i64 = 30;
+
+/// A visit's date: today or up to [`INSPECTION_BACKDATE_DAYS`] days back.
+pub fn check_inspection_date(date: NaiveDate, today: NaiveDate) -> AppResult<()> {
+    let earliest = today - Duration::days(INSPECTION_BACKDATE_DAYS);
+    if date > today || date < earliest {
+        return Err(AppError::invalid(
+            "date",
+            "INSPECTION_DATE_INVALID",
+            format!("督查日期须在最近 {INSPECTION_BACKDATE_DAYS} 天内，且不能晚于今天"),
+        ));
+    }
+    Ok(())
 }
 
 pub const COMPLAINT_TEXT_MAX_CHARS: usize = 1000;

@@ -391,13 +391,7 @@ impl SupervisionApi {
             .nutrition
             .map(|n| score("scores.nutrition", n))
             .transpose()?;
-        if body.date > self.state.clock.today() {
-            return Err(AppError::invalid(
-                "date",
-                "INSPECTION_DATE_INVALID",
-                "督查日期不能晚于今天",
-            ));
-        }
+        rules::check_inspection_date(body.date, self.state.clock.today())?;
         let notes = body.notes.trim().to_string();
         if notes.chars().count() > 2000 {
             return Err(AppError::invalid(

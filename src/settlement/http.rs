@@ -720,7 +720,7 @@ impl SettlementApi {
         let (run, s) = self.statements(&auth, *id).await?;
         let table = export::table(statement, &s);
         let bytes = match format {
-            FileFormat::Csv => export::to_csv(&table),
+            FileFormat::Csv => export::to_csv(&table)?,
             FileFormat::Xlsx => export::to_xlsx(&table)?,
         };
         let filename = format!(

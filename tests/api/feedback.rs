@@ -799,10 +799,16 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
     .await
     .assert_field_error(400, "SCORE_INVALID", "scores.hygiene");
     bad["scores"]["hygiene"] = json!(2);
-    bad["date"] = json!(day(7));
-    app.post(&inspections(kitchen.meal_point_id), Some(&inspector), bad)
+    for date in [day(7), day(-31), "0001-01-01".to_string()] {
+        bad["date"] = json!(date);
+        app.post(
+            &inspections(kitchen.meal_point_id),
+            Some(&inspector),
+            bad.clone(),
+        )
         .await
         .assert_field_error(400, "INSPECTION_DATE_INVALID", "date");
+    }
     app.post(
         &inspections(kitchen.meal_point_id),
         Some(&kitchen.operator),

@@ -5,6 +5,7 @@
 //! so the tests run in parallel.
 
 mod auth;
+mod bounds;
 mod elders;
 mod errors;
 mod feedback;
