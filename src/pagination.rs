@@ -100,7 +100,10 @@ mod tests {
         assert_eq!(PageRequest::new(Some(3), Some(10)).unwrap().offset(), 20);
         for bad in [0, MAX_PAGE + 1, u64::MAX] {
             let err = PageRequest::new(Some(bad), None).unwrap_err();
-            assert_eq!((err.code, err.field.as_deref()), ("PAGE_INVALID", Some("page")));
+            assert_eq!(
+                (err.code, err.field.as_deref()),
+                ("PAGE_INVALID", Some("page"))
+            );
         }
         let last = PageRequest::new(Some(MAX_PAGE), Some(MAX_PAGE_SIZE)).unwrap();
         assert!(i64::try_from(last.offset()).is_ok());

@@ -94,7 +94,7 @@ impl Counter {
 }
 
 /// The attempt was not counted: the counter at `index` (of those passed) is full until its
-/// window ends, `retry_after` from now.
+/// window ends, `retry_after` from now (of several full ones, the one whose window ends last).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Full {
     pub index: usize,
@@ -120,15 +120,17 @@ pub enum Throttle {
 }
 
 /// Checks every field against its maximum and counts the attempt in all of them, or in none.
-/// Returns 0 when counted, else the 1-based position of the first full field.
+/// Returns the 1-based positions of the full fields: none when the attempt was counted.
 const RESERVE_SCRIPT: &str = r"
+local full = {}
 for i = 2, #ARGV, 2 do
   local used = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
-  if used >= tonumber(ARGV[i + 1]) then return i / 2 end
+  if used >= tonumber(ARGV[i + 1]) then table.insert(full, i / 2) end
 end
+if #full > 0 then return full end
 for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], 1) end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 0
+return full
 ";
 
 /// Takes one back from each field that holds more than zero.
@@ -183,7 +185,7 @@ impl Throttle {
             return Ok(Ok(()));
         }
         let key = self.group_key(group, counters, now);
-        let full_at = match self {
+        let full: Vec<usize> = match self {
             Self::Redis { conn, .. } => {
                 let mut conn = conn.clone();
                 let keep = longest(counters).seconds().saturating_mul(2);
@@ -192,11 +194,14 @@ impl Throttle {
                 for counter in counters {
                     invocation.arg(counter.field(now)).arg(counter.limit.max);
                 }
-                let full: i64 = invocation
+                let positions: Vec<i64> = invocation
                     .invoke_async(&mut conn)
                     .await
                     .map_err(unavailable)?;
-                usize::try_from(full).unwrap_or(0)
+                positions
+                    .into_iter()
+                    .filter_map(|p| usize::try_from(p - 1).ok())
+                    .collect()
             }
             Self::InProcess(groups) => {
                 let mut state = groups.lock().unwrap_or_else(|e| e.into_inner());
@@ -210,30 +215,34 @@ impl Throttle {
                         .retain(|k, _| suffix(k).is_some_and(|n| n >= current - 1));
                 }
                 let fields = state.groups.entry(key).or_default();
-                let full = counters.iter().position(|c| {
-                    fields.get(&c.field(now)).copied().unwrap_or(0) >= c.limit.max
-                });
-                match full {
-                    Some(index) => index + 1,
-                    None => {
-                        for counter in counters {
-                            *fields.entry(counter.field(now)).or_default() += 1;
-                        }
-                        0
+                let full: Vec<usize> = counters
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| fields.get(&c.field(now)).copied().unwrap_or(0) >= c.limit.max)
+                    .map(|(i, _)| i)
+                    .collect();
+                if full.is_empty() {
+                    for counter in counters {
+                        *fields.entry(counter.field(now)).or_default() += 1;
                     }
                 }
+                full
             }
         };
-        Ok(match full_at {
-            0 => Ok(()),
-            position => {
-                let index = position - 1;
-                Err(Full {
+        // Of several full counters, the one that keeps the subject waiting longest.
+        Ok(
+            match full
+                .into_iter()
+                .filter(|i| *i < counters.len())
+                .max_by_key(|i| counters[*i].limit.remaining(now))
+            {
+                None => Ok(()),
+                Some(index) => Err(Full {
                     index,
                     retry_after: counters[index].limit.remaining(now),
-                })
-            }
-        })
+                }),
+            },
+        )
     }
 
     /// Takes back one attempt from each of these counters (an attempt that turned out not to be
@@ -405,7 +414,12 @@ mod tests {
         throttle.reserve("g", &c, now).await.unwrap().unwrap();
         // The day's counter holds 3 now.
         assert_eq!(
-            throttle.reserve("g", &c, now).await.unwrap().unwrap_err().index,
+            throttle
+                .reserve("g", &c, now)
+                .await
+                .unwrap()
+                .unwrap_err()
+                .index,
             1
         );
         throttle.give_back("g", &c, &[&c[1]], now).await.unwrap();

@@ -163,9 +163,11 @@ struct Overview {
 
 /// The first day of a `YYYY-MM` month.
 fn parse_month(raw: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{}-01", raw.trim()), "%Y-%m-%d").map_err(|_| {
-        AppError::invalid("month", "MONTH_INVALID", "月份格式应为 YYYY-MM，如 2026-11")
-    })
+    let first =
+        NaiveDate::parse_from_str(&format!("{}-01", raw.trim()), "%Y-%m-%d").map_err(|_| {
+            AppError::invalid("month", "MONTH_INVALID", "月份格式应为 YYYY-MM，如 2026-11")
+        })?;
+    crate::clock::check_business_date("month", first)
 }
 
 fn next_month(first: NaiveDate) -> NaiveDate {

@@ -334,7 +334,12 @@ pub fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
         .terminator(csv::Terminator::CRLF)
         .from_writer("\u{feff}".as_bytes().to_vec());
     writer
-        .write_record(table.headers.iter().map(|h| csv_field(&Cell::Text(h.clone()))))
+        .write_record(
+            table
+                .headers
+                .iter()
+                .map(|h| csv_field(&Cell::Text(h.clone()))),
+        )
         .map_err(failed)?;
     for row in table.rows.iter().chain(std::iter::once(&table.totals)) {
         writer
@@ -435,7 +440,10 @@ mod tests {
         };
         let csv = String::from_utf8(to_csv(&table).unwrap()).unwrap();
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
-        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",-12.50");
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",-12.50"
+        );
         assert_eq!(lines[2], "'+1,0.00");
         assert_eq!(lines[3], "'-2+3,0.00");
         assert_eq!(lines[4], "'@SUM(A1),0.00");

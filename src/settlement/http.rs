@@ -354,7 +354,10 @@ impl SettlementApi {
         let caller = auth.allow(READERS)?;
         let (from, to) = match (&body.month, body.from, body.to) {
             (Some(month), None, None) => super::rules::month_period(month)?,
-            (None, Some(from), Some(to)) => (from, to),
+            (None, Some(from), Some(to)) => (
+                crate::clock::check_business_date("from", from)?,
+                crate::clock::check_business_date("to", to)?,
+            ),
             (None, None, None) => super::rules::previous_month(self.state.clock.today()),
             _ => {
                 return Err(AppError::invalid(

@@ -606,6 +606,7 @@ pub fn month_period(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
         month.parse().map_err(|_| bad())?,
     );
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)?;
+    let first = crate::clock::check_business_date("month", first)?;
     let last = first
         .checked_add_months(Months::new(1))
         .and_then(|d| d.pred_opt())
