@@ -7,6 +7,7 @@
 mod auth;
 mod bounds;
 mod elders;
+mod elders_claims;
 mod errors;
 mod feedback;
 mod health;
