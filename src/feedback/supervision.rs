@@ -510,9 +510,9 @@ impl SupervisionApi {
         // Complaints: the month's by state, the open and overdue ones of any month.
         let made = store::complaints_made_between(db, &scope, from, to).await?;
         let mut counts = ComplaintCounts::default();
-        for (_, state, _) in &made {
+        for complaint in &made {
             counts.total += 1;
-            match ComplaintState::parse(state) {
+            match ComplaintState::parse(&complaint.state) {
                 Some(ComplaintState::Submitted) => counts.submitted += 1,
                 Some(ComplaintState::Acknowledged) => counts.acknowledged += 1,
                 Some(ComplaintState::Escalated) => counts.escalated += 1,
@@ -573,15 +573,28 @@ impl SupervisionApi {
                     sample_retained: visit.sample_retained,
                 });
         }
-        for (id, _, escalated) in &made {
+        // Shown as made; scored once per complainant.
+        let mut made_per_point: HashMap<i64, (u64, u64)> = HashMap::new();
+        let mut complainants: HashMap<i64, Vec<(rules::Complainant, bool)>> = HashMap::new();
+        for complaint in &made {
+            let shown = made_per_point.entry(complaint.meal_point_id).or_default();
+            shown.0 += 1;
+            shown.1 += u64::from(complaint.escalated);
+            complainants
+                .entry(complaint.meal_point_id)
+                .or_default()
+                .push((complaint.complainant, complaint.escalated));
+        }
+        for (id, who) in &complainants {
             let f = figures.entry(*id).or_default();
-            f.complaints += 1;
-            f.escalated += u64::from(*escalated);
+            (f.complaints, f.escalated) = rules::count_complainants(who);
         }
         let mut scored: Vec<MealPointScore> = points
             .into_iter()
             .map(|(id, name, district_code)| {
                 let f = figures.remove(&id).unwrap_or_default();
+                let (complaint_count, escalated_count) =
+                    made_per_point.get(&id).copied().unwrap_or_default();
                 let all_visit_scores: Vec<u8> =
                     f.visits.iter().flat_map(|v| v.scores.clone()).collect();
                 MealPointScore {
@@ -595,8 +608,8 @@ impl SupervisionApi {
                     }),
                     inspection_count: f.visits.len() as u64,
                     inspection_average: mean(&all_visit_scores).map(rules::round1),
-                    complaint_count: f.complaints,
-                    escalated_count: f.escalated,
+                    complaint_count,
+                    escalated_count,
                 }
             })
             .collect();
