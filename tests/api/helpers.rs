@@ -145,6 +145,13 @@ pub async fn spawn_full_demo() -> TestApp {
 }
 
 pub async fn spawn_app_with(demo_scope: DemoScope) -> TestApp {
+    spawn_app_with_settings(demo_scope, &[]).await
+}
+
+/// A server with some settings of its own (`WECHAT_API_BASE`, `WECHAT_SECRET` …) on top of the
+/// tests' defaults. Without the fake WeChat (another `WECHAT_API_BASE`), `fake_wechat` is a
+/// stand-in that nobody calls.
+pub async fn spawn_app_with_settings(demo_scope: DemoScope, settings: &[(&str, &str)]) -> TestApp {
     let mut vars: HashMap<String, String> = HashMap::new();
     vars.insert("ZHUCAN_ADDR".into(), "127.0.0.1:0".into());
     vars.insert("ZHUCAN_SEED_DEMO".into(), "true".into());
@@ -180,6 +187,9 @@ pub async fn spawn_app_with(demo_scope: DemoScope) -> TestApp {
             format!("t:{}:", uuid::Uuid::new_v4().simple()),
         );
     }
+    for (key, value) in settings {
+        vars.insert(key.to_string(), value.to_string());
+    }
     let config = Config::from_vars(&vars).expect("test configuration");
     let app = Application::build_with(config, options)
         .await
@@ -188,8 +198,8 @@ pub async fn spawn_app_with(demo_scope: DemoScope) -> TestApp {
     let state = app.state().clone();
     let fake_wechat = app
         .fake_wechat()
-        .expect("demo mode runs the fake WeChat")
-        .clone();
+        .cloned()
+        .unwrap_or_else(|| FakeWeChat::new("not-started", "not-started"));
     tokio::spawn(app.run_until_stopped());
     zhucan::wechat::client::install_crypto_provider();
     TestApp {

@@ -12,6 +12,7 @@ mod errors;
 mod feedback;
 mod health;
 mod helpers;
+mod logs;
 mod meal_points;
 mod menus;
 mod openapi;
