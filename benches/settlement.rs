@@ -12,9 +12,11 @@
 //! district, plus 50,000 no-shows the run must leave out). Then it times, through HTTP: creating
 //! the run (the `GROUP BY` that writes its lines), reading the matrix, the net positions and the
 //! per-meal-point statement, exporting the matrix as XLSX, and submitting (the reconciliation
-//! aggregates the month again). It prints the figures and the process's peak memory, which
-//! stays small because the orders never leave the database. It asserts nothing about speed,
-//! only that the run counts every served order.
+//! aggregates the month again). Then the dashboard's aggregates over the same month: served meals
+//! per day and district, the subsidy per month by funder level and district, and the 同城共享
+//! share (each a `GROUP BY` in the database). It prints the figures and the process's peak
+//! memory, which stays small because the orders never leave the database. It asserts nothing
+//! about speed, only that the run and every aggregate count every served order.
 //!
 //! `cargo test --all-targets` also runs this target, without `--bench`: then it makes a smoke
 //! run of 20,000 orders.
@@ -233,6 +235,41 @@ async fn run(orders: u64, backend: &str, database_url: &str, schema: Option<Stri
         .expect("submit body");
     timings.push(("submit (reconcile against the orders)", started.elapsed()));
     assert_eq!(submitted["state"], "submitted", "{submitted}");
+
+    for (label, path, meals) in [
+        (
+            "dashboard: meals per day and district",
+            format!("{base}/dashboard/meals-per-day?from=2026-10-01&to=2026-10-31"),
+            "/total_meals",
+        ),
+        (
+            "dashboard: subsidy per month and level",
+            format!("{base}/dashboard/subsidy-per-month?from_month=2026-10&to_month=2026-10"),
+            "/sum/meals",
+        ),
+        (
+            "dashboard: 同城共享 share",
+            format!("{base}/dashboard/cross-district?from=2026-10-01&to=2026-10-31"),
+            "/meals",
+        ),
+    ] {
+        let started = Instant::now();
+        let body: Value = client
+            .get(&path)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("dashboard")
+            .json()
+            .await
+            .expect("dashboard body");
+        timings.push((label, started.elapsed()));
+        assert_eq!(
+            body.pointer(meals).and_then(Value::as_u64),
+            Some(orders),
+            "{label} counts every served order: {body}"
+        );
+    }
 
     let lines = db
         .query_one_raw(sea_orm::Statement::from_string(

@@ -16,19 +16,21 @@ use serde_json::json;
 
 use crate::{
     auth::http::AuthApi,
+    dashboard::http::DashboardApi,
     elders::http::{EldersApi, FamiliesApi},
     error,
     feedback::{
         http::{FeedbackApi, FeedbackComplaintsApi},
         supervision::SupervisionApi,
+        visits::VisitsApi,
     },
     meal_points::http::MealPointsApi,
     menus::http::MenusApi,
-    orders::http::OrdersApi,
+    orders::{counter::CounterApi, http::OrdersApi},
     places::http::PlacesApi,
     settlement::http::SettlementApi,
     state::AppState,
-    subsidy::http::SubsidyApi,
+    subsidy::{draft::SubsidyDraftApi, http::SubsidyApi},
 };
 
 #[derive(Tags)]
@@ -55,6 +57,8 @@ pub enum ApiTags {
     Supervision,
     /// Same-city subsidy settlement (同城共享结算): runs, statements, review, exports
     Settlement,
+    /// The plan's targets and the dashboard's aggregates (监管看板)
+    Dashboard,
 }
 
 pub const API_PREFIX: &str = "/api/v1";
@@ -72,6 +76,7 @@ type Apis = (
     FeedbackComplaintsApi,
     SupervisionApi,
     SettlementApi,
+    (SubsidyDraftApi, DashboardApi, VisitsApi, CounterApi),
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -113,6 +118,20 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
             SettlementApi {
                 state: state.clone(),
             },
+            (
+                SubsidyDraftApi {
+                    state: state.clone(),
+                },
+                DashboardApi {
+                    state: state.clone(),
+                },
+                VisitsApi {
+                    state: state.clone(),
+                },
+                CounterApi {
+                    state: state.clone(),
+                },
+            ),
         ),
         "zhucan 助餐 API",
         env!("CARGO_PKG_VERSION"),
@@ -136,7 +155,11 @@ pub fn app(state: AppState) -> impl Endpoint {
     }
     route = route
         .at("/", get(to_h5))
-        .nest("/h5", h5_page(state.config.h5_dir.clone()));
+        .nest("/h5", h5_page(state.config.h5_dir.clone()))
+        .nest(
+            "/console",
+            crate::console::console_page(state.config.console_dir.clone()),
+        );
     route
         .nest(API_PREFIX, service)
         .around(refuse_large_bodies)

@@ -36,6 +36,8 @@ pub struct Config {
     pub data_key: DataKey,
     /// The built H5 page of the mini program, served at `/h5/`.
     pub h5_dir: PathBuf,
+    /// The built staff console, served at `/console/`.
+    pub console_dir: PathBuf,
     /// Demo only: the service's clock starts at this instant and runs on from there, so a
     /// browser test can book tomorrow's lunch and then, restarted, serve it.
     pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
@@ -112,6 +114,9 @@ pub const DEMO_DATA_KEY_HEX: &str =
 /// Where `npm run build:h5` in `miniapp/` puts the H5 page (relative to the working directory,
 /// which is the repository's root under `cargo run`).
 pub const DEFAULT_H5_DIR: &str = "miniapp/dist/build/h5";
+
+/// Where `npm run build` in `console/` puts the staff console.
+pub const DEFAULT_CONSOLE_DIR: &str = "console/dist";
 
 /// The app id and secret the bundled fake WeChat server accepts.
 pub const FAKE_WECHAT_APP_ID: &str = "wx-zhucan-demo";
@@ -264,6 +269,7 @@ impl Config {
         };
 
         let h5_dir = PathBuf::from(get("ZHUCAN_H5_DIR").unwrap_or(DEFAULT_H5_DIR));
+        let console_dir = PathBuf::from(get("ZHUCAN_CONSOLE_DIR").unwrap_or(DEFAULT_CONSOLE_DIR));
         let clock_start = match get("ZHUCAN_CLOCK_START") {
             Some(text) => Some(
                 chrono::DateTime::parse_from_rfc3339(text)
@@ -323,6 +329,7 @@ impl Config {
             serve_docs,
             data_key,
             h5_dir,
+            console_dir,
             clock_start,
             rating_window: chrono::Duration::days(rating_window_days),
             rating_recent_window: chrono::Duration::days(rating_recent_days),
@@ -463,6 +470,7 @@ mod tests {
         assert!(config.wechat.api_base.is_none());
         assert!(config.seed_demo_data);
         assert_eq!(config.h5_dir, PathBuf::from("miniapp/dist/build/h5"));
+        assert_eq!(config.console_dir, PathBuf::from("console/dist"));
         assert!(config.clock_start.is_none());
     }
 

@@ -50,3 +50,28 @@ fn create_sqlite_folder(url: &str) {
         let _ = std::fs::create_dir_all(parent);
     }
 }
+
+/// A raw statement written with `?` placeholders, numbered `$1, $2, …` for PostgreSQL, for the
+/// aggregate queries that sea-query does not express (`SUM(CASE …)`, grouping by joined columns).
+pub fn raw_statement(
+    backend: sea_orm::DbBackend,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> sea_orm::Statement {
+    let sql = if backend == sea_orm::DbBackend::Postgres {
+        let mut numbered = String::with_capacity(sql.len() + 8);
+        let mut n = 0;
+        for c in sql.chars() {
+            if c == '?' {
+                n += 1;
+                numbered.push_str(&format!("${n}"));
+            } else {
+                numbered.push(c);
+            }
+        }
+        numbered
+    } else {
+        sql.to_string()
+    };
+    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+}

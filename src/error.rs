@@ -216,6 +216,10 @@ pub struct Problem {
     pub code: String,
     /// What is wrong, in Chinese, naming the place.
     pub message: String,
+    /// The line of the uploaded file at fault (from 1), when the input was a file.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 fn json_error(status: StatusCode, body: ErrorBody) -> Response {

@@ -9,6 +9,8 @@ pub mod auth;
 pub mod cache;
 pub mod clock;
 pub mod config;
+pub mod console;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod elders;

@@ -25,6 +25,15 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             "; not built yet: cd miniapp && npm ci && npm run build:h5"
         }
     );
+    let console_built = app.state().config.console_dir.join("index.html").is_file();
+    println!(
+        "  staff console: {base}/console/   (管理后台{})",
+        if console_built {
+            ""
+        } else {
+            "; not built yet: cd console && npm ci && npm run build"
+        }
+    );
     if let Some(fake) = app.fake_wechat() {
         let _ = fake;
         println!(

@@ -14,6 +14,7 @@ pub mod inspector;
 pub mod meal_order;
 pub mod meal_point;
 pub mod meal_point_operator;
+pub mod meal_point_target;
 pub mod offering;
 pub mod order_event;
 pub mod order_item;

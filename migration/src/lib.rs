@@ -12,7 +12,8 @@ mod m20261123_000003_create_elders_and_policies;
 mod m20261123_000004_create_orders;
 mod m20261123_000005_create_settlement;
 mod m20261123_000006_create_feedback;
-mod m20261201_000001_release_claimed_id_numbers;
+mod m20261201_000007_create_plan_targets;
+mod m20261201_000008_release_claimed_id_numbers;
 
 pub struct Migrator;
 
@@ -26,7 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_orders::Migration),
             Box::new(m20261123_000005_create_settlement::Migration),
             Box::new(m20261123_000006_create_feedback::Migration),
-            Box::new(m20261201_000001_release_claimed_id_numbers::Migration),
+            Box::new(m20261201_000007_create_plan_targets::Migration),
+            Box::new(m20261201_000008_release_claimed_id_numbers::Migration),
         ]
     }
 }

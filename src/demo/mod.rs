@@ -7,6 +7,7 @@ pub mod changzhou;
 pub mod elders;
 pub mod feedback;
 pub mod meal_points;
+pub mod plan;
 pub mod served_month;
 
 use sea_orm::TransactionTrait;
@@ -124,6 +125,11 @@ pub async fn seed_if_empty(state: &AppState, scope: DemoScope) -> AppResult<bool
     if scope != DemoScope::PlacesAndAccounts {
         meal_points::seed(state).await?;
     }
+    let admin = accounts::find_by_username(db, "admin")
+        .await?
+        .map(|a| a.id)
+        .unwrap_or_default();
+    plan::seed(db, admin, state.clock.today()).await?;
     if matches!(scope, DemoScope::Full | DemoScope::WithServedMonth) {
         let txn = db.begin().await?;
         feedback::seed(state, &txn).await?;

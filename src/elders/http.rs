@@ -401,7 +401,8 @@ impl EldersApi {
 
     /// Elders on the caller's books, newest first: a clerk's are those whose hukou or residence
     /// district is the clerk's; the city admin sees all. `status=pending_review` is the review
-    /// queue of self-registrations.
+    /// queue of self-registrations; `name` finds elders whose name contains it (to find one by
+    /// ID-card number, use `POST /elders/find-by-id-card`).
     ///
     /// Roles: district_clerk, city_admin.
     #[oai(path = "/elders", method = "get")]
@@ -410,14 +411,27 @@ impl EldersApi {
         auth: BearerAuth,
         status: Query<Option<ElderStatus>>,
         district_code: Query<Option<String>>,
+        name: Query<Option<String>>,
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<ElderPage>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let request = PageRequest::new(page.0, page_size.0)?;
+        let name = name
+            .0
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        if name.as_ref().is_some_and(|n| n.chars().count() > 32) {
+            return Err(AppError::invalid(
+                "name",
+                "NAME_INVALID",
+                "按姓名查找最多输入 32 个字",
+            ));
+        }
         let filter = ElderFilter {
             status: status.0,
             district_code: district_code.0,
+            name,
         };
         let db = &self.state.db;
         let (elders, total) = store::list_elders(db, caller, &filter, request).await?;

@@ -392,6 +392,8 @@ pub struct ElderFilter {
     pub status: Option<ElderStatus>,
     /// Elders whose hukou or residence is this district.
     pub district_code: Option<String>,
+    /// Elders whose name contains this.
+    pub name: Option<String>,
 }
 
 /// The elders a clerk (their districts) or the city admin (all) may see, newest first.
@@ -414,6 +416,9 @@ pub async fn list_elders(
                 .add(elder::Column::HukouDistrictCode.eq(district.clone()))
                 .add(elder::Column::ResidenceDistrictCode.eq(district.clone())),
         );
+    }
+    if let Some(name) = &filter.name {
+        query = query.filter(elder::Column::Name.contains(name));
     }
     let paginator = query
         .order_by_desc(elder::Column::Id)

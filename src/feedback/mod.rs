@@ -19,3 +19,4 @@ pub mod rules;
 pub mod service;
 pub mod store;
 pub mod supervision;
+pub mod visits;

@@ -201,7 +201,7 @@ fn mean(scores: &[u8]) -> Option<f64> {
         .then(|| scores.iter().map(|s| f64::from(*s)).sum::<f64>() / scores.len() as f64)
 }
 
-async fn inspection_views(
+pub(crate) async fn inspection_views(
     state: &AppState,
     rows: Vec<inspection::Model>,
 ) -> AppResult<Vec<InspectionView>> {

@@ -1,6 +1,7 @@
 //! Orders: booking a meal at the lunch peak, the reservation contract behind it, the durable
 //! batched writer, pickup, delivery and no-shows.
 
+pub mod counter;
 pub mod http;
 pub mod limiter;
 pub mod reservation;

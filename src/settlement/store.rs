@@ -10,34 +10,15 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QueryResult, Statement, Value,
+    QueryFilter, QueryOrder, QueryResult, Statement,
 };
 
 use super::rules::{self, AdjustmentKind, Decision, Figures, Flow, Reconciliation, RunState, Step};
 use crate::{
     auth::Caller,
+    db::raw_statement as statement,
     error::{AppError, AppResult},
 };
-
-/// A raw statement written with `?` placeholders, numbered `$1, $2, …` for PostgreSQL.
-fn statement(backend: DbBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = if backend == DbBackend::Postgres {
-        let mut numbered = String::with_capacity(sql.len() + 8);
-        let mut n = 0;
-        for c in sql.chars() {
-            if c == '?' {
-                n += 1;
-                numbered.push_str(&format!("${n}"));
-            } else {
-                numbered.push(c);
-            }
-        }
-        numbered
-    } else {
-        sql.to_string()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
 
 /// The sums every figure query selects, as BIGINT on both backends (PostgreSQL's SUM(bigint) is
 /// numeric).

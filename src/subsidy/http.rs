@@ -11,18 +11,17 @@ use poem_openapi::{
 use sea_orm::TransactionTrait;
 
 use super::{
-    Category, CrossDistrictStandard, FunderLevel, NotSubsidised, PolicyError, Quote, ServiceMode,
-    Slot, parse_policy, service, store,
+    Category, CrossDistrictStandard, FunderLevel, NotSubsidised, Quote, ServiceMode, Slot, service,
+    store,
     versions::{self, PolicyStatus},
 };
 use crate::{
     api::ApiTags,
     auth::{BearerAuth, Role},
     elders,
-    error::{AppError, AppResult, Problem},
+    error::{AppError, AppResult},
     money::Yuan,
     pagination::PageRequest,
-    places,
     state::AppState,
 };
 
@@ -301,9 +300,9 @@ impl SubsidyApi {
     ///
     /// The body is the policy file (TOML), either as `text/plain` or as `{"toml": "..."}`.
     /// A file with mistakes is refused with 400 `POLICY_INVALID`, listing every problem in
-    /// `problems` (each naming its rule, e.g. `rule[3].amount`). The effective date must be today
-    /// or later (never back-dated) and not the date of another live version; version names are
-    /// never reused. A version is never edited: publish a new one to supersede it.
+    /// `problems` (each naming its rule, e.g. `rule[3].amount`, and its `line` in the file). The
+    /// effective date must be today or later (never back-dated) and not the date of another live
+    /// version; version names are never reused. A version is never edited: publish a new one to supersede it.
     ///
     /// Roles: city_admin.
     #[oai(path = "/subsidy-policies", method = "post")]
@@ -311,32 +310,9 @@ impl SubsidyApi {
         let caller = auth.allow(&[Role::CityAdmin])?;
         let db = &self.state.db;
         let source = body.into_text();
-        let (policy, mut problems) = match parse_policy(&source) {
-            Ok(policy) => (Some(policy), Vec::new()),
-            Err(errors) => (None, errors.iter().map(problem).collect::<Vec<_>>()),
-        };
-        // District sections must name districts of this city, or they would never apply. Checked
-        // on the raw file so the clerk sees these with every other problem in one go.
-        for (number, code) in district_section_codes(&source) {
-            let location = format!("district {code}");
-            let already_reported = problems.iter().any(|p| {
-                p.field.as_deref() == Some("code")
-                    && (p.location == location || p.location == format!("district[{number}]"))
-            });
-            if already_reported || places::store::find_district(db, &code).await?.is_some() {
-                continue;
-            }
-            problems.push(Problem {
-                path: format!("{location}.code"),
-                location: location.clone(),
-                field: Some("code".to_string()),
-                code: "POLICY_UNKNOWN_DISTRICT".to_string(),
-                message: format!("{location}：本市没有编码为 {code} 的区，这一节永远不会生效"),
-            });
-        }
-        let policy = match policy {
-            Some(policy) if problems.is_empty() => policy,
-            _ => {
+        let policy = match super::draft::checked_policy(db, &source).await? {
+            Ok(policy) => policy,
+            Err(problems) => {
                 return Err(AppError::invalid(
                     "toml",
                     "POLICY_INVALID",
@@ -567,35 +543,6 @@ impl SubsidyApi {
             withdrawn_at: row.withdrawn_at,
             source: with_source.then_some(row.source),
         })
-    }
-}
-
-/// `(section number from 1, code)` of every `[[district]]` section that has a code, read from
-/// the raw TOML.
-fn district_section_codes(source: &str) -> Vec<(usize, String)> {
-    let Ok(table) = source.parse::<toml::Table>() else {
-        return Vec::new();
-    };
-    let Some(toml::Value::Array(sections)) = table.get("district") else {
-        return Vec::new();
-    };
-    sections
-        .iter()
-        .enumerate()
-        .filter_map(|(index, section)| {
-            let code = section.get("code")?.as_str()?;
-            Some((index + 1, code.to_string()))
-        })
-        .collect()
-}
-
-fn problem(error: &PolicyError) -> Problem {
-    Problem {
-        location: error.location.clone(),
-        field: error.field.clone(),
-        path: error.path(),
-        code: error.code().to_string(),
-        message: error.message.clone(),
     }
 }
 

@@ -87,7 +87,9 @@
 //! [`code`](PolicyError::code) such as `POLICY_UNKNOWN_CATEGORY`, the place (`rule[3]`,
 //! `district 320402 rule[1]`), the field, and a Chinese message for the clerk.
 
+pub mod draft;
 pub mod http;
+mod lines;
 mod parse;
 mod policy;
 mod quote;

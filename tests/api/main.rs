@@ -6,6 +6,7 @@
 
 mod auth;
 mod bounds;
+mod dashboard;
 mod elders;
 mod elders_claims;
 mod errors;

@@ -41,15 +41,15 @@ fn meal_month(months: i32) -> String {
     month_of(date(1), months)
 }
 
-struct City {
-    admin: String,
-    operator: String,
+pub(crate) struct City {
+    pub(crate) admin: String,
+    pub(crate) operator: String,
     /// Meal point per district.
-    tianning: i64,
-    wujin: i64,
-    liyang: i64,
+    pub(crate) tianning: i64,
+    pub(crate) wujin: i64,
+    pub(crate) liyang: i64,
     /// Orders by elder label, with their ids.
-    orders: Vec<(&'static str, String)>,
+    pub(crate) orders: Vec<(&'static str, String)>,
 }
 
 impl City {
@@ -132,8 +132,8 @@ async fn offering(app: &TestApp, operator: &str, meal_point_id: i64) -> i64 {
 
 /// Three meal points (天宁, 武进, 溧阳) run by `operator-demo`, eight elders booked for
 /// tomorrow's lunch as in the table above; the clock is then at tomorrow 11:15, the six pickups
-/// are verified and the two deliveries are on their way.
-async fn city(app: &TestApp) -> City {
+/// are verified and the two deliveries are on their way. (The dashboard's tests count them too.)
+pub(crate) async fn city(app: &TestApp) -> City {
     let admin = app.staff_token("admin").await;
     let operator = app.staff_token("operator-demo").await;
     let operator_id = app.account_id(&operator).await;
@@ -224,7 +224,7 @@ async fn deliver(app: &TestApp, city: &City, label: &str) {
     .assert_ok();
 }
 
-async fn clerk(app: &TestApp, admin: &str, district: &str) -> String {
+pub(crate) async fn clerk(app: &TestApp, admin: &str, district: &str) -> String {
     let username = format!("clerk-{district}");
     app.post(
         "/api/v1/staff-accounts",
