@@ -22,7 +22,7 @@ use super::{
     id_card::IdCardNumber,
     rules::{self, LinkParty},
     service,
-    store::{self, ElderFilter, LinkFilter, NewElder},
+    store::{self, ElderChanges, ElderFilter, LinkFilter, NewElder},
     vault::IdCardVault,
 };
 use crate::{
@@ -503,7 +503,7 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let body = body.0;
-        let edit = service::ElderEdit {
+        let edit = ElderChanges {
             name: body.name,
             hukou_district_code: body.hukou_district_code,
             residence_district_code: body.residence_district_code,

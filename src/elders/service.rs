@@ -23,18 +23,6 @@ pub fn vault(state: &AppState) -> IdCardVault {
     IdCardVault::new(&state.config.data_key)
 }
 
-/// What a clerk or the city admin asks to change on a record; `None` leaves a part as it is.
-#[derive(Debug, Default)]
-pub struct ElderEdit {
-    pub name: Option<String>,
-    pub hukou_district_code: Option<String>,
-    pub residence_district_code: Option<String>,
-    /// `None`: as it is (cleared if the residence district changes); `Some(None)`: cleared.
-    pub residence_street_id: Option<Option<i64>>,
-    pub address: Option<String>,
-    pub phone: Option<String>,
-}
-
 pub fn district_forbidden() -> AppError {
     AppError::forbidden(
         "ELDER_DISTRICT_FORBIDDEN",
@@ -55,13 +43,14 @@ pub async fn check_places(
     Ok((hukou, residence, street))
 }
 
-/// Corrects a record. A clerk's change must leave the elder in one of the clerk's districts, and
-/// only the city admin moves the hukou district (who funds the subsidy).
+/// Corrects a record with what was asked (unchecked); a street left out is kept, or cleared when
+/// the residence district changes. A clerk's change must leave the elder in one of the clerk's
+/// districts, and only the city admin moves the hukou district (who funds the subsidy).
 pub async fn update(
     state: &AppState,
     caller: &Caller,
     elder_id: i64,
-    edit: ElderEdit,
+    edit: ElderChanges,
 ) -> AppResult<elder::Model> {
     let txn = state.db.begin().await?;
     let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
@@ -186,6 +175,14 @@ pub async fn request_link(
     let number_counters = [Counter::new("asked", rules::LINK_ATTEMPTS_PER_NUMBER)];
     let account_group = format!("link-account:{}", caller.account_id);
     let account_counters = [Counter::new("no-match", rules::LINK_FAILURES_PER_ACCOUNT)];
+    // An attempt that was not this account's miss leaves its count.
+    let not_a_miss = || async {
+        let counted = [&account_counters[0]];
+        state
+            .throttle
+            .give_back(&account_group, &account_counters, &counted, now)
+            .await
+    };
     if let Err(full) = state
         .throttle
         .reserve(&account_group, &account_counters, now)
@@ -198,15 +195,7 @@ pub async fn request_link(
         .reserve(&number_group, &number_counters, now)
         .await?
     {
-        state
-            .throttle
-            .give_back(
-                &account_group,
-                &account_counters,
-                &[&account_counters[0]],
-                now,
-            )
-            .await?;
+        not_a_miss().await?;
         return Err(too_many_link_attempts(full.retry_after));
     }
     let found = store::find_by_id_card(&state.db, &vault, &ask.id_card).await?;
@@ -219,16 +208,7 @@ pub async fn request_link(
         }
         _ => return Err(no_match()),
     };
-    // Found: not a failure of this account.
-    state
-        .throttle
-        .give_back(
-            &account_group,
-            &account_counters,
-            &[&account_counters[0]],
-            now,
-        )
-        .await?;
+    not_a_miss().await?;
     if elder.account_id == Some(caller.account_id) {
         return Err(AppError::conflict(
             "FAMILY_LINK_SELF",

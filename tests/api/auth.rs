@@ -6,7 +6,7 @@ use chrono::Duration;
 use serde_json::{Value, json};
 use zhucan::demo::DEMO_PASSWORD;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, all_at_once, spawn_app};
 
 #[tokio::test]
 async fn staff_sign_in_and_see_themselves() {
@@ -124,33 +124,16 @@ async fn unknown_and_known_usernames_get_the_same_answers() {
 async fn parallel_guesses_cannot_outrun_the_count() {
     let app = spawn_app().await;
     let client = client_from(7);
-    let guesses = (0..50).map(|i| {
-        let (app_url, client) = (app.url("/api/v1/auth/login"), client.clone());
-        tokio::spawn(async move {
+    let guesses = (0..50)
+        .map(|i| {
             client
-                .post(app_url)
+                .post(app.url("/api/v1/auth/login"))
                 .json(&json!({ "username": "admin", "password": format!("guess-{i}") }))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
         })
-    });
-    let mut statuses = Vec::new();
-    for guess in guesses {
-        statuses.push(guess.await.unwrap());
-    }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 401).count(),
-        5,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 429).count(),
-        45,
-        "{statuses:?}"
-    );
+        .collect();
+    let statuses = all_at_once(guesses).await;
+    assert_eq!(statuses.get(&401), Some(&5), "{statuses:?}");
+    assert_eq!(statuses.get(&429), Some(&45), "{statuses:?}");
 }
 
 /// 100 wrong passwords in a day from many addresses pause the name everywhere; another city

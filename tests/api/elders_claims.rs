@@ -6,7 +6,7 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, born, id_card_number, spawn_app};
+use crate::helpers::{TestApp, all_at_once, born, id_card_number, spawn_app};
 
 const TIANNING: &str = "320402";
 const ZHONGLOU: &str = "320404";
@@ -222,37 +222,18 @@ async fn parallel_link_requests_cannot_outrun_the_count() {
     for i in 0..20 {
         tokens.push(app.wechat_token(&format!("o-parallel-{i}")).await);
     }
-    let asks = tokens.into_iter().map(|token| {
-        let (url, http, number) = (
-            app.url("/api/v1/family-links"),
-            app.http.clone(),
-            number.clone(),
-        );
-        tokio::spawn(async move {
-            http.post(url)
+    let asks = tokens
+        .into_iter()
+        .map(|token| {
+            app.http
+                .post(app.url("/api/v1/family-links"))
                 .bearer_auth(token)
                 .json(&json!({ "id_card": number, "name": "陈老大" }))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
         })
-    });
-    let mut statuses = Vec::new();
-    for ask in asks {
-        statuses.push(ask.await.unwrap());
-    }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 404).count(),
-        5,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 429).count(),
-        15,
-        "{statuses:?}"
-    );
+        .collect();
+    let statuses = all_at_once(asks).await;
+    assert_eq!(statuses.get(&404), Some(&5), "{statuses:?}");
+    assert_eq!(statuses.get(&429), Some(&15), "{statuses:?}");
 }
 
 /// The hukou district funds the subsidy: a clerk of either district corrects the record, but

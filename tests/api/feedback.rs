@@ -10,7 +10,8 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, born, day, id_card_number, month_of, spawn_demo_city, spawn_full_demo, today,
+    TestApp, all_at_once, born, day, id_card_number, month_of, spawn_demo_city, spawn_full_demo,
+    today,
 };
 
 const ZHONGLOU: &str = "320404";
@@ -1115,43 +1116,22 @@ async fn one_account_files_two_complaints_a_day_about_a_meal_point_and_moves_its
     kitchen.book(&app, elder_id, &family).await;
 
     // Ten at once: two get through.
-    let tries = (0..10).map(|i| {
-        let (url, http, family) = (
-            app.url("/api/v1/complaints"),
-            app.http.clone(),
-            family.clone(),
-        );
-        let body = complaint(
-            kitchen.meal_point_id,
-            None,
-            "other",
-            &format!("第 {i} 次投诉"),
-        );
-        tokio::spawn(async move {
-            http.post(url)
-                .bearer_auth(family)
-                .json(&body)
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16()
+    let tries = (0..10)
+        .map(|i| {
+            app.http
+                .post(app.url("/api/v1/complaints"))
+                .bearer_auth(&family)
+                .json(&complaint(
+                    kitchen.meal_point_id,
+                    None,
+                    "other",
+                    &format!("第 {i} 次投诉"),
+                ))
         })
-    });
-    let mut statuses = Vec::new();
-    for t in tries {
-        statuses.push(t.await.unwrap());
-    }
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        2,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 429).count(),
-        8,
-        "{statuses:?}"
-    );
+        .collect();
+    let statuses = all_at_once(tries).await;
+    assert_eq!(statuses.get(&201), Some(&2), "{statuses:?}");
+    assert_eq!(statuses.get(&429), Some(&8), "{statuses:?}");
     app.post(
         "/api/v1/complaints",
         Some(&family),

@@ -8,7 +8,9 @@
 use serde_json::json;
 use zhucan::{config::FAKE_WECHAT_APP_SECRET, demo::DemoScope};
 
-use crate::helpers::{born, captured_logs, id_card_number, spawn_app, spawn_app_with_settings};
+use crate::helpers::{
+    born, captured_logs, id_card_check_char, id_card_number, spawn_app, spawn_app_with_settings,
+};
 
 const SECRET: &str = "wechat-secret-that-must-never-be-logged";
 
@@ -136,16 +138,6 @@ fn is_id_number(word: &str) -> bool {
     if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let sum: u32 = bytes[..17]
-        .iter()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * (2u32.pow(17 - i as u32) % 11))
-        .sum();
-    let check = (12 - sum % 11) % 11;
-    let expected = if check == 10 {
-        b'X'
-    } else {
-        b'0' + check as u8
-    };
+    let expected = id_card_check_char(&word[..17]) as u8;
     bytes[17].to_ascii_uppercase() == expected
 }
