@@ -27,4 +27,5 @@ pub mod startup;
 pub mod state;
 pub mod subsidy;
 pub mod telemetry;
+pub mod throttle;
 pub mod wechat;

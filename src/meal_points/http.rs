@@ -358,7 +358,10 @@ impl MealPointsApi {
                 .as_deref()
                 .map(|m| service_mode(m, "mode"))
                 .transpose()?,
-            open_on: open_on.0,
+            open_on: open_on
+                .0
+                .map(|d| crate::clock::check_business_date("open_on", d))
+                .transpose()?,
             slot: slot
                 .0
                 .as_deref()
