@@ -13,7 +13,7 @@ function uniIfdefH5() {
     name: 'uni-ifdef-h5',
     enforce: 'pre',
     transform(code, id) {
-      if (!/\/src\/.*\.(vue|js)$/.test(id)) return null
+      if (!/\/src\/.*\.(vue|js|ts)$/.test(id)) return null
       return blocks.reduce((c, re) => c.replace(re, ''), code)
     },
   }

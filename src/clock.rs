@@ -25,6 +25,33 @@ pub fn shanghai_today(now_utc: DateTime<Utc>) -> NaiveDate {
     now_utc.with_timezone(&SHANGHAI).date_naive()
 }
 
+/// The years of the dates the service deals in (menus, orders, settlement periods). A date outside
+/// them is a typing error or a probe; refusing it at the edge, with the field named, also keeps
+/// date arithmetic far from chrono's limits (`+262142-12-31` plus a day does not exist).
+pub const BUSINESS_YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
+
+/// A date from a request, if it lies in [`BUSINESS_YEARS`]; else 400 `DATE_OUT_OF_RANGE` naming
+/// `field`.
+pub fn check_business_date(
+    field: &'static str,
+    date: NaiveDate,
+) -> crate::error::AppResult<NaiveDate> {
+    use chrono::Datelike;
+    if BUSINESS_YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(crate::error::AppError::invalid(
+            field,
+            "DATE_OUT_OF_RANGE",
+            format!(
+                "日期须在 {} 年到 {} 年之间",
+                BUSINESS_YEARS.start(),
+                BUSINESS_YEARS.end()
+            ),
+        ))
+    }
+}
+
 #[derive(Clone)]
 pub struct Clock(Arc<Source>);
 

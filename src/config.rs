@@ -49,6 +49,9 @@ pub struct Config {
     pub complaint_deadlines: crate::feedback::rules::Deadlines,
     /// How often the background sweep escalates complaints past their deadline.
     pub escalation_sweep_every: std::time::Duration,
+    /// How many proxies in front of the service (a load balancer: 1) append to
+    /// `X-Forwarded-For`; 0 reads the client's address from the connection itself.
+    pub trusted_proxy_hops: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -305,6 +308,13 @@ impl Config {
             1..=3600,
         )?;
 
+        let trusted_proxy_hops = parse_number(
+            get("ZHUCAN_TRUSTED_PROXY_HOPS"),
+            "ZHUCAN_TRUSTED_PROXY_HOPS",
+            0usize,
+            0..=5,
+        )?;
+
         let config = Config {
             mode,
             listen_addr,
@@ -325,6 +335,7 @@ impl Config {
             rating_recent_window: chrono::Duration::days(rating_recent_days),
             complaint_deadlines,
             escalation_sweep_every: std::time::Duration::from_secs(escalation_sweep_seconds),
+            trusted_proxy_hops,
         };
         if mode == Mode::Production {
             config.check_production()?;

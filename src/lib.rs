@@ -30,4 +30,5 @@ pub mod state;
 pub mod subsidy;
 pub mod tags;
 pub mod telemetry;
+pub mod throttle;
 pub mod wechat;

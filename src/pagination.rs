@@ -1,5 +1,6 @@
-//! Pagination, the same everywhere: query parameters `page` (1-based, default 1) and `page_size`
-//! (default 20, at most 100); replies `{items, total, page, page_size}`.
+//! Pagination, the same everywhere: query parameters `page` (1-based, default 1, at most
+//! [`MAX_PAGE`]) and `page_size` (default 20, at most 100); replies `{items, total, page,
+//! page_size}`.
 
 use poem_openapi::{
     Object,
@@ -10,6 +11,10 @@ use crate::error::{AppError, AppResult};
 
 pub const DEFAULT_PAGE_SIZE: u64 = 20;
 pub const MAX_PAGE_SIZE: u64 = 100;
+/// The last page anyone may ask for. With 100 to a page that is ten million rows in, far past
+/// any list the service holds, and the offset stays far inside what SQLite and PostgreSQL take
+/// (a signed 64-bit number): `page=18446744073709551615` is a 400, not an overflow.
+pub const MAX_PAGE: u64 = 100_000;
 
 /// A validated page request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,12 +25,16 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// From the optional query parameters; a page below 1 or a size outside 1..=100 is refused
-    /// with the parameter named.
+    /// From the optional query parameters; a page outside 1..=[`MAX_PAGE`] or a size outside
+    /// 1..=100 is refused with the parameter named.
     pub fn new(page: Option<u64>, page_size: Option<u64>) -> AppResult<Self> {
         let page = page.unwrap_or(1);
-        if page == 0 {
-            return Err(AppError::invalid("page", "PAGE_INVALID", "页码从 1 开始"));
+        if !(1..=MAX_PAGE).contains(&page) {
+            return Err(AppError::invalid(
+                "page",
+                "PAGE_INVALID",
+                format!("页码须在 1 到 {MAX_PAGE} 之间"),
+            ));
         }
         let page_size = page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
@@ -89,10 +98,15 @@ mod tests {
             (1, 20, 0)
         );
         assert_eq!(PageRequest::new(Some(3), Some(10)).unwrap().offset(), 20);
-        assert_eq!(
-            PageRequest::new(Some(0), None).unwrap_err().code,
-            "PAGE_INVALID"
-        );
+        for bad in [0, MAX_PAGE + 1, u64::MAX] {
+            let err = PageRequest::new(Some(bad), None).unwrap_err();
+            assert_eq!(
+                (err.code, err.field.as_deref()),
+                ("PAGE_INVALID", Some("page"))
+            );
+        }
+        let last = PageRequest::new(Some(MAX_PAGE), Some(MAX_PAGE_SIZE)).unwrap();
+        assert!(i64::try_from(last.offset()).is_ok());
         for bad in [0, 101] {
             let err = PageRequest::new(None, Some(bad)).unwrap_err();
             assert_eq!(err.field.as_deref(), Some("page_size"));

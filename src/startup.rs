@@ -125,6 +125,13 @@ impl Application {
             },
             None => AttemptLimiter::in_process(),
         };
+        let throttle = match &redis {
+            Some(conn) => crate::throttle::Throttle::Redis {
+                conn: conn.clone(),
+                prefix: config.redis_key_prefix.clone(),
+            },
+            None => crate::throttle::Throttle::in_process(),
+        };
         let order_writer = OrderWriter::spawn(db.clone());
 
         let state = AppState {
@@ -134,6 +141,7 @@ impl Application {
             reservations,
             order_writer,
             attempt_limiter,
+            throttle,
             clock: options.clock,
             config: Arc::new(config),
             caches: Arc::new(crate::state::HotCaches::default()),

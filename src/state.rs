@@ -32,6 +32,8 @@ pub struct AppState {
     pub order_writer: OrderWriter,
     /// Counts wrong pickup codes.
     pub attempt_limiter: AttemptLimiter,
+    /// Counts sign-in failures, family-link attempts and complaints.
+    pub throttle: crate::throttle::Throttle,
     pub clock: Clock,
     pub config: Arc<Config>,
     /// Short-lived copies of what every booking reads (see `cache`).

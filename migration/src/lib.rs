@@ -13,6 +13,7 @@ mod m20261123_000004_create_orders;
 mod m20261123_000005_create_settlement;
 mod m20261123_000006_create_feedback;
 mod m20261201_000007_create_plan_targets;
+mod m20261201_000008_release_claimed_id_numbers;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_create_settlement::Migration),
             Box::new(m20261123_000006_create_feedback::Migration),
             Box::new(m20261201_000007_create_plan_targets::Migration),
+            Box::new(m20261201_000008_release_claimed_id_numbers::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@
 pub mod http;
 pub mod password;
 pub mod rules;
+pub mod service;
 pub mod store;
 
 use poem::Request;
@@ -44,14 +45,45 @@ async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     Ok(caller_for(state, &bearer.token).await?)
 }
 
-/// The bearer token of a request, if it carries one.
-pub fn bearer_token(req: &Request) -> Option<&str> {
+/// The bearer token of a request, if it carries one: `Authorization: Bearer <token>`, the scheme
+/// in any case (RFC 7235). The one parser of the header: it is the `headers` crate's, which
+/// poem-openapi's [`BearerAuth`] scheme also uses, so sign-out, the optional token of public
+/// endpoints and every guarded endpoint read the same token from the same header.
+pub fn bearer_token(req: &Request) -> Option<String> {
+    use poem::web::headers::{Authorization, HeaderMapExt, authorization::Bearer};
     req.headers()
-        .get(poem::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .typed_get::<Authorization<Bearer>>()
+        .map(|auth| auth.token().to_string())
+}
+
+/// The address a request came from, for counting sign-in attempts per address. With
+/// `trusted_proxy_hops` = 0 it is the connection's peer; behind `n` proxies that each append to
+/// `X-Forwarded-For` (a load balancer: 1), it is the `n`-th entry from the right, the one the
+/// nearest trusted proxy saw, which a client cannot forge by sending the header itself.
+pub fn client_address(req: &Request, trusted_proxy_hops: usize) -> String {
+    let peer = || {
+        req.remote_addr()
+            .as_socket_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_else(|| req.remote_addr().to_string())
+    };
+    if trusted_proxy_hops == 0 {
+        return peer();
+    }
+    let forwarded: Vec<String> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .collect();
+    forwarded
+        .len()
+        .checked_sub(trusted_proxy_hops)
+        .and_then(|i| forwarded.get(i).cloned())
+        .unwrap_or_else(peer)
 }
 
 /// Who a bearer token is: from the session cache while it is fresh, else from the database.
@@ -90,5 +122,32 @@ impl BearerAuth {
     /// Any signed-in account may call this endpoint.
     pub fn any_role(&self) -> &Caller {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_address_is_the_one_the_nearest_trusted_proxy_saw() {
+        let req = |xff: &str| Request::builder().header("x-forwarded-for", xff).finish();
+        // No trusted proxy: the header is the client's to write, so it is ignored.
+        let spoofed = req("1.2.3.4");
+        assert_ne!(client_address(&spoofed, 0), "1.2.3.4");
+        // One load balancer appends the address it saw; what the client sent before is ignored.
+        assert_eq!(
+            client_address(&req("6.6.6.6, 203.0.113.7"), 1),
+            "203.0.113.7"
+        );
+        assert_eq!(
+            client_address(&req("6.6.6.6, 203.0.113.7, 10.0.0.2"), 2),
+            "203.0.113.7"
+        );
+        // Fewer entries than proxies: the connection's own peer.
+        assert_eq!(
+            client_address(&req("203.0.113.7"), 2),
+            client_address(&Request::default(), 0)
+        );
     }
 }

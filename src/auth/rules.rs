@@ -1,14 +1,73 @@
 //! Session and sign-in rules, as plain functions of their inputs.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use crate::{
+    error::{AppError, ErrorKind},
+    throttle::{Counter, Full, Limit},
+};
 
-/// After this many wrong passwords in a row, the account waits [`LOCKOUT`].
-pub const MAX_FAILED_LOGINS: i32 = 5;
-pub const LOCKOUT: Duration = Duration::minutes(15);
+// ---------------------------------------------------------------------------------------------
+// Sign-in throttling
+// ---------------------------------------------------------------------------------------------
+
+/// Wrong passwords allowed per (username, client address), each limit with its own window: five
+/// quick typing errors cost nothing, five more within the hour wait out the quarter hour, then
+/// the hour, then the day. So the waits grow (15 minutes, 1 hour, until the next day) while one
+/// address can try at most 20 passwords a day for a name.
+pub const PER_ADDRESS_LIMITS: [(&str, Limit); 3] = [
+    ("q", Limit::per_minutes(5, 15)),
+    ("h", Limit::per_minutes(10, 60)),
+    ("d", Limit::per_day(20)),
+];
+
+/// Wrong passwords per username a day from all addresses together: far above what a person
+/// mistyping reaches (20 an address), low enough that a botnet gets 100 guesses a day, not
+/// millions. Reaching it pauses sign-in to the name for the rest of the day in Shanghai, unless
+/// the city admin unlocks it sooner.
+pub const PER_ACCOUNT_CEILING: Limit = Limit::per_day(100);
+
+/// The throttle group of a username as typed, known or not: unknown names are counted and
+/// refused exactly like real ones, so the answers never tell which exist. Hashed, so the
+/// counters' keys are short and hold no names.
+pub fn sign_in_group(username: &str) -> String {
+    let digest = hex::encode(Sha256::digest(username.trim().as_bytes()));
+    format!("signin:{}", &digest[..32])
+}
+
+/// The counters a sign-in attempt from `client` is counted in: the address's three, then the
+/// username's ceiling (always last).
+pub fn sign_in_counters(client: &str) -> Vec<Counter> {
+    let address = &hex::encode(Sha256::digest(client.as_bytes()))[..16];
+    let mut counters: Vec<Counter> = PER_ADDRESS_LIMITS
+        .iter()
+        .map(|(window, limit)| Counter::new(format!("addr:{address}:{window}"), *limit))
+        .collect();
+    counters.push(Counter::new("all", PER_ACCOUNT_CEILING));
+    counters
+}
+
+/// Why a sign-in was not even tried: this address waits, or the name is paused for the day.
+pub fn sign_in_refused(full: Full, counters: &[Counter]) -> AppError {
+    if full.index + 1 == counters.len() {
+        AppError::new(
+            ErrorKind::TooManyRequests,
+            "ACCOUNT_LOCKED",
+            "该账号今天登录失败次数过多，已暂停登录；请明天再试，或请市民政局解锁",
+        )
+    } else {
+        AppError::new(
+            ErrorKind::TooManyRequests,
+            "LOGIN_THROTTLED",
+            format!(
+                "密码错误次数过多，请 {} 后再试",
+                crate::throttle::wait_text(full.retry_after)
+            ),
+        )
+    }
+}
 
 /// A fresh bearer token: 256 random bits, hex-encoded.
 pub fn new_token() -> String {
@@ -41,16 +100,6 @@ pub fn session_state(
     } else {
         SessionState::Active
     }
-}
-
-/// Whether a staff account is still locked after too many wrong passwords.
-pub fn is_locked(locked_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
-    locked_until.is_some_and(|until| now < until)
-}
-
-/// The lock to set after one more wrong password, if this one reaches the limit.
-pub fn lock_after_failure(failed_before: i32, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    (failed_before + 1 >= MAX_FAILED_LOGINS).then(|| now + LOCKOUT)
 }
 
 /// Staff passwords: long enough to resist guessing, short enough to type.
@@ -90,6 +139,8 @@ pub fn check_username(username: &str) -> Result<(), AppError> {
 
 #[cfg(test)]
 mod tests {
+    use chrono::Duration;
+
     use super::*;
 
     fn at(minutes: i64) -> DateTime<Utc> {
@@ -116,13 +167,22 @@ mod tests {
     }
 
     #[test]
-    fn lockout_after_five_wrong_passwords() {
-        assert_eq!(lock_after_failure(0, at(0)), None);
-        assert_eq!(lock_after_failure(3, at(0)), None);
-        assert_eq!(lock_after_failure(4, at(0)), Some(at(15)));
-        assert!(is_locked(Some(at(15)), at(14)));
-        assert!(!is_locked(Some(at(15)), at(15)));
-        assert!(!is_locked(None, at(0)));
+    fn sign_in_counters_name_the_address_and_end_with_the_ceiling() {
+        let here = sign_in_counters("203.0.113.7");
+        let there = sign_in_counters("198.51.100.1");
+        assert_eq!(here.len(), 4);
+        assert_ne!(here[0].name, there[0].name);
+        assert_eq!(here[3].name, "all");
+        assert!(!here[0].name.contains("203.0.113.7"));
+        assert_eq!(sign_in_group(" admin "), sign_in_group("admin"));
+        assert!(!sign_in_group("admin").contains("admin"));
+        let wait = |index| Full {
+            index,
+            retry_after: Duration::minutes(7),
+        };
+        assert_eq!(sign_in_refused(wait(0), &here).code, "LOGIN_THROTTLED");
+        assert!(sign_in_refused(wait(1), &here).message.contains("7 分钟"));
+        assert_eq!(sign_in_refused(wait(3), &here).code, "ACCOUNT_LOCKED");
     }
 
     #[test]

@@ -149,33 +149,15 @@ pub async fn find_or_create_wechat_account(
     }
 }
 
-/// Records a wrong password, locking the account when it reaches the limit.
-pub async fn record_failed_login(
+/// A staff account (one with a username) by id.
+pub async fn find_staff(
     db: &impl ConnectionTrait,
-    account: &account::Model,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let mut active: account::ActiveModel = account.clone().into();
-    active.failed_logins = Set(account.failed_logins + 1);
-    if let Some(until) = rules::lock_after_failure(account.failed_logins, now) {
-        active.locked_until = Set(Some(until));
-        active.failed_logins = Set(0);
-    }
-    active.update(db).await?;
-    Ok(())
-}
-
-pub async fn record_successful_login(
-    db: &impl ConnectionTrait,
-    account: &account::Model,
-) -> AppResult<()> {
-    if account.failed_logins != 0 || account.locked_until.is_some() {
-        let mut active: account::ActiveModel = account.clone().into();
-        active.failed_logins = Set(0);
-        active.locked_until = Set(None);
-        active.update(db).await?;
-    }
-    Ok(())
+    account_id: i64,
+) -> AppResult<Option<account::Model>> {
+    Ok(account::Entity::find_by_id(account_id)
+        .filter(account::Column::Username.is_not_null())
+        .one(db)
+        .await?)
 }
 
 pub async fn list_staff(db: &impl ConnectionTrait) -> AppResult<Vec<account::Model>> {

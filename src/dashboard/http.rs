@@ -381,8 +381,9 @@ impl DashboardApi {
         to: Query<Option<NaiveDate>>,
     ) -> AppResult<Json<MealsPerDayView>> {
         let caller = auth.allow(READERS)?;
-        let to = to.0.unwrap_or_else(|| self.state.clock.today());
-        let from = from.0.unwrap_or(to - TimeDelta::days(29));
+        let (from, to) = business_dates(from.0, to.0)?;
+        let to = to.unwrap_or_else(|| self.state.clock.today());
+        let from = from.unwrap_or(to - TimeDelta::days(29));
         let daily = service::meals_per_day(&self.state, &Scope::of(caller), from, to).await?;
         Ok(Json(MealsPerDayView {
             from,
@@ -464,7 +465,7 @@ impl DashboardApi {
         to: Query<Option<NaiveDate>>,
     ) -> AppResult<Json<CrossDistrictView>> {
         let caller = auth.allow(READERS)?;
-        let (from, to) = self.year_span(from.0, to.0);
+        let (from, to) = self.year_span(from.0, to.0)?;
         let share = service::cross_district(&self.state, &Scope::of(caller), from, to).await?;
         let names = self.names().await?;
         Ok(Json(CrossDistrictView {
@@ -518,7 +519,7 @@ impl DashboardApi {
         to: Query<Option<NaiveDate>>,
     ) -> AppResult<Json<FeedbackView>> {
         let caller = auth.allow(READERS)?;
-        let (from, to) = self.year_span(from.0, to.0);
+        let (from, to) = self.year_span(from.0, to.0)?;
         let (rows, total) = service::feedback(&self.state, &Scope::of(caller), from, to).await?;
         Ok(Json(FeedbackView {
             from,
@@ -556,10 +557,15 @@ impl DashboardApi {
     }
 
     /// `from`..`to` with defaults: to today, from the first day of the month eleven months back.
-    fn year_span(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate, NaiveDate) {
+    fn year_span(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> AppResult<(NaiveDate, NaiveDate)> {
+        let (from, to) = business_dates(from, to)?;
         let to = to.unwrap_or_else(|| self.state.clock.today());
         let from = from.unwrap_or_else(|| first_of_month(to) - Months::new(11));
-        (from, to)
+        Ok((from, to))
     }
 }
 
@@ -620,4 +626,16 @@ fn feedback_row(row: service::DistrictFeedback) -> FeedbackRow {
         resolve_met_percent: rules::percent(d.resolve_met, d.resolve_met + d.resolve_missed),
         escalated: d.escalated,
     }
+}
+
+/// `from` and `to` of a request, each in the business years (400 `DATE_OUT_OF_RANGE` naming it).
+fn business_dates(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> AppResult<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let check = |field, date: Option<NaiveDate>| {
+        date.map(|d| crate::clock::check_business_date(field, d))
+            .transpose()
+    };
+    Ok((check("from", from)?, check("to", to)?))
 }

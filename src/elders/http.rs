@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::{elder, elder_category, family_link};
 use poem_openapi::{
     Enum, Object, OpenApi,
@@ -21,6 +21,7 @@ use super::{
     ElderStatus, LinkStatus,
     id_card::{IdCardNumber, Sex},
     rules::{self, LinkParty},
+    service,
     store::{self, ElderChanges, ElderFilter, LinkFilter, NewElder},
     vault::IdCardVault,
 };
@@ -199,9 +200,12 @@ struct CategoryHistoryView {
 struct ElderView {
     id: i64,
     name: String,
-    /// e.g. `3204**********1234`; the full number is never shown.
+    /// e.g. `3204************34`: the first four and the last two characters; the full number is
+    /// never shown.
     id_card_masked: String,
-    birth_date: NaiveDate,
+    /// The year of birth (the date stays inside the service: with the masked number beside it, a
+    /// full date would leave too little of the number to guess).
+    birth_year: i32,
     /// Age in full years today.
     age: u32,
     /// Read from the ID-card number.
@@ -317,7 +321,7 @@ impl EldersApi {
         let today = self.state.clock.today();
         let name = rules::check_name("name", &body.name)?;
         let id_card = body.id_card.parse(today)?;
-        let (hukou, residence, street) = check_places(
+        let (hukou, residence, street) = service::check_places(
             db,
             &body.hukou_district_code,
             &body.residence_district_code,
@@ -325,7 +329,7 @@ impl EldersApi {
         )
         .await?;
         if !rules::clerk_may_place(caller, &hukou, &residence) {
-            return Err(district_forbidden());
+            return Err(service::district_forbidden());
         }
         let new = NewElder {
             name,
@@ -365,7 +369,7 @@ impl EldersApi {
         let db = &self.state.db;
         let name = rules::check_name("name", &body.name)?;
         let id_card = body.id_card.parse(self.state.clock.today())?;
-        let (hukou, residence, street) = check_places(
+        let (hukou, residence, street) = service::check_places(
             db,
             &body.hukou_district_code,
             &body.residence_district_code,
@@ -384,9 +388,7 @@ impl EldersApi {
             account_id: Some(caller.account_id),
             created_by: caller.account_id,
         };
-        let txn = db.begin().await?;
-        let elder = store::register_self(&txn, &self.vault(), new, self.state.clock.now()).await?;
-        txn.commit().await?;
+        let elder = service::register_self(&self.state, new).await?;
         Ok(Json(self.elder_view(db, elder).await?))
     }
 
@@ -494,54 +496,20 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let body = body.0;
-        let db = &self.state.db;
-        let txn = db.begin().await?;
-        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
-        let hukou = match &body.hukou_district_code {
-            Some(code) => store::check_district(&txn, "hukou_district_code", code).await?,
-            None => elder.hukou_district_code.clone(),
+        let edit = ElderChanges {
+            name: body.name,
+            hukou_district_code: body.hukou_district_code,
+            residence_district_code: body.residence_district_code,
+            residence_street_id: match body.residence_street_id {
+                MaybeUndefined::Value(street) => Some(Some(street)),
+                MaybeUndefined::Null => Some(None),
+                MaybeUndefined::Undefined => None,
+            },
+            address: body.address,
+            phone: body.phone,
         };
-        let residence = match &body.residence_district_code {
-            Some(code) => store::check_district(&txn, "residence_district_code", code).await?,
-            None => elder.residence_district_code.clone(),
-        };
-        let street = match body.residence_street_id {
-            MaybeUndefined::Value(street) => Some(street),
-            MaybeUndefined::Null => None,
-            // A new residence district invalidates the old street unless a new one is sent.
-            MaybeUndefined::Undefined if residence != elder.residence_district_code => None,
-            MaybeUndefined::Undefined => elder.residence_street_id,
-        };
-        let street = store::check_street(&txn, street, &residence).await?;
-        if !rules::clerk_may_place(caller, &hukou, &residence) {
-            return Err(district_forbidden());
-        }
-        let changes = ElderChanges {
-            name: body
-                .name
-                .as_deref()
-                .map(|name| rules::check_name("name", name))
-                .transpose()?,
-            hukou_district_code: Some(hukou),
-            residence_district_code: Some(residence),
-            residence_street_id: Some(street),
-            address: body
-                .address
-                .as_deref()
-                .map(rules::check_address)
-                .transpose()?,
-            phone: body.phone.as_deref().map(rules::check_phone).transpose()?,
-        };
-        let elder = store::update_elder(
-            &txn,
-            elder,
-            changes,
-            caller.account_id,
-            self.state.clock.now(),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(Json(self.elder_view(db, elder).await?))
+        let elder = service::update(&self.state, caller, id.0, edit).await?;
+        Ok(Json(self.elder_view(&self.state.db, elder).await?))
     }
 
     /// Approve a self-registration: the record becomes active and the registrant's account
@@ -551,17 +519,8 @@ impl EldersApi {
     #[oai(path = "/elders/:id/approve", method = "post")]
     async fn approve(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let txn = db.begin().await?;
-        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
-        let elder =
-            store::approve_elder(&txn, elder, caller.account_id, self.state.clock.now()).await?;
-        txn.commit().await?;
-        if let Some(account_id) = elder.account_id {
-            // The account is an elder's now; its sessions must say so.
-            self.state.caches.forget_sessions_of(account_id);
-        }
-        Ok(Json(self.elder_view(db, elder).await?))
+        let elder = service::approve(&self.state, caller, id.0).await?;
+        Ok(Json(self.elder_view(&self.state.db, elder).await?))
     }
 
     /// Reject a self-registration with a reason the registrant sees. They may correct it and
@@ -738,26 +697,6 @@ impl EldersApi {
     }
 }
 
-fn district_forbidden() -> AppError {
-    AppError::forbidden(
-        "ELDER_DISTRICT_FORBIDDEN",
-        "只能登记或修改户籍区或居住区属于本区的老人",
-    )
-}
-
-/// Checks the districts and street a request names, each error naming its field.
-async fn check_places(
-    db: &impl ConnectionTrait,
-    hukou: &str,
-    residence: &str,
-    street: Option<i64>,
-) -> AppResult<(String, String, Option<i64>)> {
-    let hukou = store::check_district(db, "hukou_district_code", hukou).await?;
-    let residence = store::check_district(db, "residence_district_code", residence).await?;
-    let street = store::check_street(db, street, &residence).await?;
-    Ok((hukou, residence, street))
-}
-
 fn elder_view(
     elder: elder::Model,
     categories: &[elder_category::Model],
@@ -768,7 +707,7 @@ fn elder_view(
         age: rules::age_on(elder.birth_date, today),
         name: elder.name,
         id_card_masked: elder.id_card_masked,
-        birth_date: elder.birth_date,
+        birth_year: elder.birth_date.year(),
         sex: elder.sex,
         hukou_district_code: elder.hukou_district_code,
         residence_district_code: elder.residence_district_code,
@@ -816,41 +755,13 @@ impl FamiliesApi {
     ) -> AppResult<Json<LinkView>> {
         let caller = auth.allow(&[Role::Family, Role::Elder])?;
         let body = body.0;
-        let db = &self.state.db;
-        let id_card = body.id_card.parse(self.state.clock.today())?;
-        let name = rules::check_name("name", &body.name)?;
-        let relationship = rules::check_relationship(body.relationship.as_deref())?;
-        let vault = IdCardVault::new(&self.state.config.data_key);
-        let found = store::find_by_id_card(db, &vault, &id_card).await?;
-        let elder = match found {
-            Some(elder)
-                if rules::names_match(&elder.name, &name)
-                    && elder.status == ElderStatus::Active =>
-            {
-                elder
-            }
-            _ => {
-                return Err(AppError::not_found(
-                    "FAMILY_LINK_NO_MATCH",
-                    "没有找到身份证号与姓名相符的已登记老人，请核对后重试，或请老人先到社区登记",
-                ));
-            }
+        let ask = service::LinkAsk {
+            id_card: body.id_card.parse(self.state.clock.today())?,
+            name: &rules::check_name("name", &body.name)?,
+            relationship: rules::check_relationship(body.relationship.as_deref())?,
         };
-        if elder.account_id == Some(caller.account_id) {
-            return Err(AppError::conflict(
-                "FAMILY_LINK_SELF",
-                "这是您本人的登记信息，无需关联",
-            ));
-        }
-        let link = store::insert_link(
-            db,
-            elder.id,
-            caller.account_id,
-            relationship,
-            self.state.clock.now(),
-        )
-        .await?;
-        Ok(Json(self.link_view(db, link).await?))
+        let link = service::request_link(&self.state, caller, ask).await?;
+        Ok(Json(self.link_view(&self.state.db, link).await?))
     }
 
     /// Family links the caller is a party to, newest first: a family member's own requests, the
@@ -1063,6 +974,6 @@ mod tests {
             assert!(!text.contains("110105194912310021"), "{text}");
         }
         let ok = IdCardText(RAW.into()).parse(today).unwrap();
-        assert_eq!(format!("{ok:?}"), "IdCardNumber(\"1101**********002X\")");
+        assert_eq!(format!("{ok:?}"), "IdCardNumber(\"1101************2X\")");
     }
 }

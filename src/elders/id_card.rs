@@ -6,7 +6,7 @@
 //! cannot disagree with the card.
 //!
 //! The raw number is personal data. `Debug` and `Display` print only the masked form
-//! (`3204**********1234`), there is no `Serialize`, and errors never repeat the input: the
+//! (`3204************34`), there is no `Serialize`, and errors never repeat the input: the
 //! only way to get the digits out is [`IdCardNumber::as_str`], meant for the code that
 //! encrypts the number before storing it. Look-ups go through [`IdCardNumber::lookup_hash`].
 
@@ -159,9 +159,12 @@ impl IdCardNumber {
         u32::try_from(years).unwrap_or(0)
     }
 
-    /// The form for screens and logs: first 4 and last 4 characters, e.g. `3204**********1234`.
+    /// The form for screens and logs: the first 4 characters (province and city, which the
+    /// hukou district says anyway) and the last 2, e.g. `3204************2X`. Screens show the
+    /// birth year, not the date; with the last 4 characters beside the full birth date only the
+    /// two district digits were left to guess, and the check character narrowed even those.
     pub fn masked(&self) -> String {
-        format!("{}**********{}", &self.0[..4], &self.0[LENGTH - 4..])
+        format!("{}************{}", &self.0[..4], &self.0[LENGTH - 2..])
     }
 
     /// The full number, for encryption before storage. Never log or display it.
@@ -435,14 +438,14 @@ mod tests {
     }
 
     #[test]
-    fn masked_keeps_first_four_and_last_four() {
+    fn masked_keeps_the_first_four_and_the_last_two() {
         let id = parse(&with_check("32040219450607123")).expect("valid");
         let raw = id.as_str().to_string();
-        assert_eq!(id.masked(), format!("3204**********{}", &raw[14..]));
+        assert_eq!(id.masked(), format!("3204************{}", &raw[16..]));
         assert_eq!(id.masked().chars().count(), 18);
         assert_eq!(
             parse("11010519491231002X").expect("valid").masked(),
-            "1101**********002X"
+            "1101************2X"
         );
     }
 
@@ -456,7 +459,7 @@ mod tests {
             format!("{:?}", Some(&id)),
         ];
         for text in shown {
-            assert!(text.contains("1101**********002X"), "{text}");
+            assert!(text.contains("1101************2X"), "{text}");
             assert!(!text.contains("11010519491231002X"), "{text}");
             assert!(!text.contains("19491231"), "{text}");
         }

@@ -11,6 +11,7 @@
 pub mod http;
 pub mod id_card;
 pub mod rules;
+pub mod service;
 pub mod store;
 pub mod vault;
 

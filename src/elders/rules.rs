@@ -7,6 +7,7 @@ use vocabulary::ElderStatus;
 use crate::{
     auth::{Caller, Role},
     error::{AppError, AppResult},
+    throttle::Limit,
 };
 
 /// The facts of an elder record that decide who may reach it.
@@ -94,6 +95,24 @@ pub fn clerk_may_place(caller: &Caller, hukou_district: &str, residence_district
         _ => false,
     }
 }
+
+/// The hukou district decides who funds the district and street subsidy (the funding district of
+/// settlement), so only the city moves it; a clerk of either district corrects everything else.
+pub fn may_change_hukou(caller: &Caller) -> bool {
+    caller.role == Role::CityAdmin
+}
+
+/// Family-link requests that named no registered elder, per asking account and Shanghai day: a
+/// family member who mistypes a name or a number has ten tries a day; someone trying numbers or
+/// names one after another gets no further.
+pub const LINK_FAILURES_PER_ACCOUNT: Limit = Limit::per_day(10);
+
+/// Family-link requests naming one ID-card number, from all accounts together, per day. The
+/// sequence part of a number is three digits: given a name and a birth date, a thousand guesses
+/// find it, so five a day is 200 days, however many WeChat accounts share the guessing. A real
+/// family needs one or two; a number someone else spent the day's tries on waits until tomorrow
+/// (or the community clerk links it).
+pub const LINK_ATTEMPTS_PER_NUMBER: Limit = Limit::per_day(5);
 
 /// A person's name as on the ID card: 1 to 32 characters after trimming, no control characters.
 pub fn check_name(field: &'static str, name: &str) -> AppResult<String> {
@@ -368,6 +387,16 @@ mod tests {
             assert_eq!(standing.may_act_for(), act, "{standing:?}");
             assert_eq!(standing.may_manage(), manage, "{standing:?}");
         }
+    }
+
+    #[test]
+    fn only_the_city_moves_the_hukou_district() {
+        assert!(may_change_hukou(&caller(1, Role::CityAdmin, None)));
+        assert!(!may_change_hukou(&caller(
+            2,
+            Role::DistrictClerk,
+            Some(TIANNING)
+        )));
     }
 
     #[test]

@@ -218,13 +218,15 @@ impl std::fmt::Debug for NewElder {
 }
 
 impl NewElder {
-    /// The row to insert: sealed number, keyed look-up hash, masked form, and the birth date and
-    /// sex read from the number.
+    /// The row to insert: sealed number, masked form, the birth date and sex read from the
+    /// number, and — for a registered (active) elder only — the keyed look-up hash, which is
+    /// unique: a self-registration waiting for review claims no number.
     pub fn into_active_model(self, vault: &IdCardVault, now: DateTime<Utc>) -> elder::ActiveModel {
+        let registered = self.status == ElderStatus::Active;
         elder::ActiveModel {
             name: Set(self.name),
             id_card_sealed: Set(vault.seal(&self.id_card)),
-            id_card_lookup: Set(Some(vault.lookup_hash(&self.id_card))),
+            id_card_lookup: Set(registered.then(|| vault.lookup_hash(&self.id_card))),
             id_card_masked: Set(self.id_card.masked()),
             birth_date: Set(self.id_card.birth_date()),
             sex: Set(self.id_card.sex()),
@@ -349,6 +351,7 @@ pub async fn find_by_account(
 
 /// A self-registration: a new pending record, or a rejected one of the same account filled in
 /// again and sent back for review (the rejected row is reused, so an account has one record).
+/// Whether the number is registered already is not asked here: the clerk learns it at review.
 pub async fn register_self(
     db: &impl ConnectionTrait,
     vault: &IdCardVault,
@@ -362,9 +365,6 @@ pub async fn register_self(
             return Err(account_already_registered());
         }
         _ => {}
-    }
-    if find_by_id_card(db, vault, &new.id_card).await?.is_some() {
-        return Err(already_registered());
     }
     match existing {
         None => new
@@ -472,10 +472,13 @@ fn not_pending() -> AppError {
     AppError::conflict("ELDER_NOT_PENDING", "这条登记不在待审核状态")
 }
 
-/// Approves a self-registration: the record becomes active and its account an elder's account.
+/// Approves a self-registration: the record becomes active, takes its number's look-up hash
+/// (409 `ELDER_ALREADY_REGISTERED` when another record holds it: staff registered the person
+/// meanwhile, and the claim is to be rejected), and its account becomes an elder's account.
 /// Run it in a transaction.
 pub async fn approve_elder(
     db: &impl ConnectionTrait,
+    vault: &IdCardVault,
     elder: elder::Model,
     by: i64,
     now: DateTime<Utc>,
@@ -483,13 +486,20 @@ pub async fn approve_elder(
     if elder.status != ElderStatus::PendingReview {
         return Err(not_pending());
     }
+    let id_card = vault
+        .open(&elder.id_card_sealed)
+        .map_err(AppError::internal)?;
+    if find_by_id_card(db, vault, &id_card).await?.is_some() {
+        return Err(already_registered());
+    }
     let account_id = elder.account_id;
     let mut row: elder::ActiveModel = elder.into();
+    row.id_card_lookup = Set(Some(vault.lookup_hash(&id_card)));
     row.status = Set(ElderStatus::Active);
     row.review_note = Set(None);
     row.reviewed_by = Set(Some(by));
     row.reviewed_at = Set(Some(now));
-    let elder = row.update(db).await?;
+    let elder = row.update(db).await.map_err(elder_unique_violation)?;
     if let Some(account_id) = account_id {
         account::Entity::update_many()
             .col_expr(account::Column::Role, Expr::value(Role::Elder.as_str()))

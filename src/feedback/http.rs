@@ -156,7 +156,7 @@ pub fn rating_view(model: rating::Model, show_reason: bool) -> RatingView {
 /// missing, expired or unknown token reads as the public.
 async fn optional_caller(state: &AppState, req: &poem::Request) -> Option<Caller> {
     let token = crate::auth::bearer_token(req)?;
-    crate::auth::caller_for(state, token).await.ok()
+    crate::auth::caller_for(state, &token).await.ok()
 }
 
 /// Whether this caller sees a meal point's hidden ratings: its operators, a clerk of its
@@ -512,63 +512,15 @@ pub async fn complaint_views(
     Ok(views)
 }
 
-/// How the caller stands towards a complaint, or `None` if they may not know it exists.
-async fn complaint_party(
-    db: &sea_orm::DatabaseConnection,
-    caller: &Caller,
-    complaint: &entity::complaint::Model,
-) -> AppResult<Option<rules::Party>> {
-    Ok(match caller.role {
-        Role::CityAdmin => Some(rules::Party::Supervisor),
-        Role::DistrictClerk => (caller.district_code.as_deref()
-            == Some(complaint.district_code.as_str()))
-        .then_some(rules::Party::Supervisor),
-        Role::Operator => {
-            meal_points::is_operator_of(db, caller.account_id, complaint.meal_point_id)
-                .await?
-                .then_some(rules::Party::Operator)
-        }
-        Role::Elder | Role::Family => {
-            let about_their_elder = match complaint.elder_id {
-                Some(elder_id) => {
-                    use sea_orm::EntityTrait;
-                    match entity::elder::Entity::find_by_id(elder_id).one(db).await? {
-                        Some(elder) => {
-                            crate::elders::store::may_act_for(db, caller, &elder).await?
-                        }
-                        None => false,
-                    }
-                }
-                None => false,
-            };
-            (complaint.complainant_account_id == caller.account_id || about_their_elder)
-                .then_some(rules::Party::Complainant)
-        }
-        Role::Inspector => None,
-    })
-}
-
-/// The complaint and how the caller stands towards it; 404 `COMPLAINT_NOT_FOUND` for anyone
-/// who may not know it exists.
-async fn visible_complaint(
-    state: &AppState,
-    caller: &Caller,
-    id: i64,
-) -> AppResult<(entity::complaint::Model, rules::Party)> {
-    let complaint = store::require_complaint(&state.db, id).await?;
-    match complaint_party(&state.db, caller, &complaint).await? {
-        Some(party) => Ok((complaint, party)),
-        None => Err(store::complaint_not_found()),
-    }
-}
-
 #[OpenApi(tag = "ApiTags::Feedback")]
 impl FeedbackComplaintsApi {
     /// Make a complaint about a meal point (and maybe one of its orders).
     ///
-    /// An elder or family member for themselves or a linked elder; an operator (about their own
-    /// meal point), a district clerk (about a meal point of their district) or the city admin
-    /// on someone's behalf, e.g. taken by phone. The reply carries the deadlines: acknowledge and
+    /// An elder or family member for themselves or a linked elder, tied to the meal point by an
+    /// order there in the last 90 days (403 `COMPLAINT_NO_TIE` without), at most 5 a day and 2
+    /// about one meal point (429 `COMPLAINT_LIMIT_REACHED`); an operator (about their own meal
+    /// point, naming only elders with an order there), a district clerk (about a meal point of
+    /// their district) or the city admin on someone's behalf, e.g. taken by phone. The reply carries the deadlines: acknowledge and
     /// resolve by (per category, food safety the shortest); a missed deadline escalates the
     /// complaint to the district by itself.
     ///
@@ -586,136 +538,21 @@ impl FeedbackComplaintsApi {
             Role::DistrictClerk,
             Role::CityAdmin,
         ])?;
-        let db = &self.state.db;
         let body = body.0;
-        let category = body.category;
-        let text = rules::check_text(
-            "text",
-            "COMPLAINT_TEXT_INVALID",
-            "投诉内容",
-            &body.text,
-            rules::COMPLAINT_TEXT_MAX_CHARS,
-        )?;
-        let meal_point = meal_points::require_meal_point(db, body.meal_point_id)
-            .await
-            .map_err(|e| e.with_field("meal_point_id"))?;
-        match caller.role {
-            Role::Operator => meal_points::require_operator_of(db, caller, meal_point.id).await?,
-            Role::DistrictClerk
-                if caller.district_code.as_deref() != Some(&meal_point.district_code) =>
-            {
-                return Err(AppError::forbidden(
-                    "NOT_YOUR_DISTRICT",
-                    "只能代为登记本区助餐点的投诉",
-                ));
-            }
-            _ => {}
-        }
-        let order = match body
-            .order_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|o| !o.is_empty())
-        {
-            Some(order_id) => {
-                let order = visible_order(db, caller, order_id)
-                    .await
-                    .map_err(|e| AppError::from(e).with_field("order_id"))?;
-                if order.meal_point_id != meal_point.id {
-                    return Err(AppError::invalid(
-                        "order_id",
-                        "ORDER_NOT_AT_MEAL_POINT",
-                        "这个订单不是在该助餐点下的",
-                    ));
-                }
-                Some(order)
-            }
-            None => None,
+        let new = super::service::NewComplaint {
+            meal_point_id: body.meal_point_id,
+            order_id: body.order_id,
+            elder_id: body.elder_id,
+            category: body.category,
+            text: rules::check_text(
+                "text",
+                "COMPLAINT_TEXT_INVALID",
+                "投诉内容",
+                &body.text,
+                rules::COMPLAINT_TEXT_MAX_CHARS,
+            )?,
         };
-        let elder_id = match (&order, body.elder_id) {
-            (Some(order), Some(elder_id)) if order.elder_id != elder_id => {
-                return Err(AppError::invalid(
-                    "elder_id",
-                    "ELDER_NOT_ON_ORDER",
-                    "这个订单不是这位老人的",
-                ));
-            }
-            (Some(order), _) => Some(order.elder_id),
-            (None, Some(elder_id)) => {
-                match caller.role {
-                    Role::Elder | Role::Family => {
-                        crate::elders::store::require_may_act_for(db, caller, elder_id).await?;
-                    }
-                    Role::DistrictClerk | Role::CityAdmin => {
-                        crate::elders::store::require_elder_visible(db, caller, elder_id).await?;
-                    }
-                    _ => {
-                        use sea_orm::EntityTrait;
-                        entity::elder::Entity::find_by_id(elder_id)
-                            .one(db)
-                            .await?
-                            .ok_or_else(|| {
-                                AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人的信息")
-                            })?;
-                    }
-                }
-                Some(elder_id)
-            }
-            // An elder complaining for themselves.
-            (None, None) if caller.role == Role::Elder => {
-                crate::elders::store::find_by_account(db, caller.account_id)
-                    .await?
-                    .map(|e| e.id)
-            }
-            (None, None) => None,
-        };
-        let now = self.state.clock.now();
-        let (ack_due, resolve_due) = self.state.config.complaint_deadlines.due(category, now);
-        let submitted = rules::ComplaintState::Submitted;
-        let txn = sea_orm::TransactionTrait::begin(db).await?;
-        let complaint = store::insert_complaint(
-            &txn,
-            entity::complaint::ActiveModel {
-                meal_point_id: sea_orm::Set(meal_point.id),
-                district_code: sea_orm::Set(meal_point.district_code.clone()),
-                order_id: sea_orm::Set(order.as_ref().map(|o| o.id.clone())),
-                elder_id: sea_orm::Set(elder_id),
-                complainant_account_id: sea_orm::Set(caller.account_id),
-                complainant_role: sea_orm::Set(caller.role),
-                category: sea_orm::Set(category),
-                text: sea_orm::Set(text),
-                state: sea_orm::Set(submitted),
-                ack_due_at: sea_orm::Set(ack_due),
-                resolve_due_at: sea_orm::Set(resolve_due),
-                acknowledged_at: sea_orm::Set(None),
-                escalated_at: sea_orm::Set(None),
-                resolved_at: sea_orm::Set(None),
-                closed_at: sea_orm::Set(None),
-                created_at: sea_orm::Set(now),
-                updated_at: sea_orm::Set(now),
-                ..Default::default()
-            },
-        )
-        .await?;
-        let note = if matches!(caller.role, Role::Elder | Role::Family) {
-            "提交投诉"
-        } else {
-            "工作人员代为登记投诉"
-        };
-        store::insert_step(
-            &txn,
-            complaint.id,
-            None,
-            submitted,
-            store::Actor {
-                account_id: Some(caller.account_id),
-                role: Some(caller.role),
-            },
-            note,
-            now,
-        )
-        .await?;
-        txn.commit().await?;
+        let complaint = super::service::file_complaint(&self.state, caller, new).await?;
         let view = complaint_views(&self.state, vec![complaint], true)
             .await?
             .pop()
@@ -731,7 +568,7 @@ impl FeedbackComplaintsApi {
     async fn complaint(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ComplaintView>> {
         let caller = auth.any_role();
         super::service::sweep_escalations(&self.state).await?;
-        let (complaint, _) = visible_complaint(&self.state, caller, *id).await?;
+        let (complaint, _) = super::service::visible_complaint(&self.state, caller, *id).await?;
         let view = complaint_views(&self.state, vec![complaint], true)
             .await?
             .pop()
@@ -844,7 +681,8 @@ impl FeedbackComplaintsApi {
     }
 
     /// Escalate an open complaint to the district (the service does this by itself when a
-    /// deadline passes). The complainant may escalate rather than wait.
+    /// deadline passes). The complainant may escalate once the meal point missed a deadline (409
+    /// `ESCALATION_NOT_DUE` before).
     ///
     /// Roles: elder, family (their complaints), operator (their meal points), district_clerk
     /// (their district), city_admin.
@@ -913,51 +751,16 @@ impl FeedbackComplaintsApi {
             Role::DistrictClerk,
             Role::CityAdmin,
         ])?;
-        super::service::sweep_escalations(&self.state).await?;
-        let (complaint, party) = visible_complaint(&self.state, caller, id).await?;
-        let note = match body
+        let note = body
             .note
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty())
-        {
-            Some(note) => Some(rules::check_text(
-                "note",
-                "NOTE_INVALID",
-                "说明",
-                note,
-                rules::NOTE_MAX_CHARS,
-            )?),
-            None => None,
-        };
-        if action == rules::Action::Resolve && note.is_none() {
-            return Err(AppError::invalid("note", "NOTE_REQUIRED", "请说明处理结果"));
-        }
-        let from = complaint.state;
-        let to = rules::next_state(action, party, from)?;
-        let note = note.unwrap_or_else(|| action.label_zh().to_string());
-        let moved = store::transition(
-            &self.state.db,
-            complaint.id,
-            from,
-            to,
-            store::Actor {
-                account_id: Some(caller.account_id),
-                role: Some(caller.role),
-            },
-            &note,
-            self.state.clock.now(),
-        )
-        .await?;
-        let latest = store::require_complaint(&self.state.db, complaint.id).await?;
-        if !moved {
-            let current = latest.state;
-            return Err(rules::next_state(action, party, current)
-                .err()
-                .unwrap_or_else(|| {
-                    AppError::conflict("COMPLAINT_STATE_CONFLICT", "投诉状态已变化，请刷新后重试")
-                }));
-        }
+            .map(|note| {
+                rules::check_text("note", "NOTE_INVALID", "说明", note, rules::NOTE_MAX_CHARS)
+            })
+            .transpose()?;
+        let latest = super::service::act(&self.state, caller, id, action, note).await?;
         let view = complaint_views(&self.state, vec![latest], true)
             .await?
             .pop()

@@ -1,9 +1,12 @@
 //! Feedback rules as plain functions: scores, who may rate when, the rating summary, complaint
 //! categories, states, steps and deadlines, and the monthly score of a meal point.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::error::{AppError, AppResult};
+use crate::{
+    error::{AppError, AppResult},
+    throttle::Limit,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Ratings
@@ -244,12 +247,31 @@ pub enum Party {
     Supervisor,
 }
 
+/// The complainant takes a complaint to the district only when the meal point missed a deadline
+/// (to acknowledge or to resolve): before that, the meal point has the time the category gives
+/// it. (The service escalates by itself at a missed deadline; this covers the minute between
+/// two sweeps.) Otherwise one account could escalate at will, and each escalation costs the
+/// meal point's monthly score three times a complaint.
+pub fn check_complainant_may_escalate(
+    action: Action,
+    party: Party,
+    deadline_missed: bool,
+) -> AppResult<()> {
+    if action == Action::Escalate && party == Party::Complainant && !deadline_missed {
+        return Err(AppError::conflict(
+            "ESCALATION_NOT_DUE",
+            "助餐点的处理时限还没到，请耐心等待；超过时限仍未受理或办结的投诉，会自动转交区民政部门督办",
+        ));
+    }
+    Ok(())
+}
+
 /// The step an action makes from `from`, if this party may take it:
 /// - acknowledge: submitted → acknowledged (operator, supervisor);
 /// - resolve: acknowledged → resolved (operator, supervisor), escalated → resolved (supervisor:
 ///   once escalated the district owns it);
-/// - escalate: submitted or acknowledged → escalated (operator, supervisor, and the complainant,
-///   who may take it to the district rather than wait);
+/// - escalate: submitted or acknowledged → escalated (operator, supervisor, and the complainant
+///   once a deadline was missed: see [`check_complainant_may_escalate`]);
 /// - close: resolved → closed (complainant, satisfied; supervisor), escalated → closed
 ///   (supervisor, with the district's conclusion).
 pub fn next_state(action: Action, party: Party, from: ComplaintState) -> AppResult<ComplaintState> {
@@ -394,6 +416,34 @@ pub fn is_overdue(
     ack_missed || now >= resolve_due
 }
 
+/// How far back a visit may be recorded. A month's score is read by the district soon after the
+/// month ends; a visit entered later than this would rewrite a month already reported, and a
+/// date years back is a typing error.
+pub const INSPECTION_BACKDATE_DAYS: i64 = 30;
+
+/// A visit's date: today or up to [`INSPECTION_BACKDATE_DAYS`] days back.
+pub fn check_inspection_date(date: NaiveDate, today: NaiveDate) -> AppResult<()> {
+    let earliest = today - Duration::days(INSPECTION_BACKDATE_DAYS);
+    if date > today || date < earliest {
+        return Err(AppError::invalid(
+            "date",
+            "INSPECTION_DATE_INVALID",
+            format!("督查日期须在最近 {INSPECTION_BACKDATE_DAYS} 天内，且不能晚于今天"),
+        ));
+    }
+    Ok(())
+}
+
+/// How far back an order ties someone to a meal point for a complaint: a quarter of a year of
+/// meals there, booked, eaten or missed.
+pub const COMPLAINT_TIE_DAYS: i64 = 90;
+
+/// Complaints an elder or family member may make in a Shanghai day: in all, and about one meal
+/// point. Enough for someone with several elders and a bad week; a flood is not a complaint
+/// channel. Staff taking complaints on someone's behalf are not limited.
+pub const COMPLAINTS_PER_DAY: Limit = Limit::per_day(5);
+pub const COMPLAINTS_PER_MEAL_POINT_PER_DAY: Limit = Limit::per_day(2);
+
 pub const COMPLAINT_TEXT_MAX_CHARS: usize = 1000;
 pub const NOTE_MAX_CHARS: usize = 500;
 
@@ -416,9 +466,34 @@ pub struct MonthFigures {
     pub rating_count: u64,
     pub rating_overall_sum: i64,
     pub visits: Vec<VisitScores>,
-    /// Complaints made in the month, and how many of them were escalated.
+    /// Who complained in the month (each complainant once, see [`count_complainants`]), and
+    /// how many of them had a complaint escalated.
     pub complaints: u64,
     pub escalated: u64,
+}
+
+/// Whom a complaint counts as in a meal point's month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Complainant {
+    /// An elder or family member, by their own account.
+    Account(i64),
+    /// Taken by staff on an elder's behalf.
+    Elder(i64),
+    /// Taken by staff for someone not on the books: each such complaint stands alone.
+    Complaint(i64),
+}
+
+/// The month's complaints as the score counts them: each complainant once, and once more as
+/// escalated if any of theirs was. One account filing seven complaints used to sink a meal point
+/// to 0; now one complainant moves its month by 5 points, 15 if the meal point let a deadline
+/// pass. Returns `(complainants, complainants with an escalated complaint)`.
+pub fn count_complainants(made: &[(Complainant, bool)]) -> (u64, u64) {
+    let mut by_complainant: std::collections::BTreeMap<Complainant, bool> = Default::default();
+    for (who, escalated) in made {
+        *by_complainant.entry(*who).or_default() |= *escalated;
+    }
+    let escalated = by_complainant.values().filter(|e| **e).count() as u64;
+    (by_complainant.len() as u64, escalated)
 }
 
 /// Points off per complaint made in the month, and more if it had to be escalated.
@@ -565,6 +640,47 @@ mod tests {
         assert_eq!(summary.service, Some(3.3));
         assert_eq!(summary.recent_overall, Some(4.0));
         assert_eq!(summary.distribution, [0, 0, 0, 2, 1]);
+    }
+
+    #[test]
+    fn each_complainant_counts_once_in_a_month() {
+        use Complainant::*;
+        let made = [
+            (Account(7), false),
+            (Account(7), true),
+            (Account(7), false),
+            (Elder(3), false),
+            (Complaint(11), false),
+            (Complaint(12), true),
+        ];
+        assert_eq!(count_complainants(&made), (4, 2));
+        assert_eq!(count_complainants(&[]), (0, 0));
+        // Seven complaints of one account against a meal point rated 5.0 all month.
+        let (complaints, escalated) = count_complainants(&[(Account(9), true); 7]);
+        let figures = MonthFigures {
+            rating_count: 10,
+            rating_overall_sum: 50,
+            complaints,
+            escalated,
+            ..Default::default()
+        };
+        assert_eq!(monthly_score(&figures), Some(85.0));
+    }
+
+    #[test]
+    fn the_complainant_escalates_only_past_a_deadline() {
+        let code = |r: AppResult<()>| r.unwrap_err().code;
+        assert_eq!(
+            code(check_complainant_may_escalate(
+                Action::Escalate,
+                Party::Complainant,
+                false
+            )),
+            "ESCALATION_NOT_DUE"
+        );
+        assert!(check_complainant_may_escalate(Action::Escalate, Party::Complainant, true).is_ok());
+        assert!(check_complainant_may_escalate(Action::Escalate, Party::Operator, false).is_ok());
+        assert!(check_complainant_may_escalate(Action::Close, Party::Complainant, false).is_ok());
     }
 
     #[test]

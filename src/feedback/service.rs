@@ -1,11 +1,302 @@
-//! The escalation sweep: complaints past their deadline go to the district by themselves.
+//! Complaints' use cases: filing one (with its tie to the meal point and the complainant's daily
+//! limits), taking a step, and the escalation sweep that sends complaints past their deadline to
+//! the district by themselves.
 
-use crate::{error::AppResult, state::AppState};
+use chrono::Duration;
+use sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 
 use super::{
     rules::{self, ComplaintState},
     store::{self, Actor},
 };
+use crate::{
+    auth::{Caller, Role},
+    error::{AppError, AppResult, ErrorKind},
+    meal_points::store as meal_points,
+    orders::service::visible_order,
+    state::AppState,
+    throttle::Counter,
+};
+
+/// A complaint as asked for, its text and category already checked.
+pub struct NewComplaint {
+    pub meal_point_id: i64,
+    pub order_id: Option<String>,
+    pub elder_id: Option<i64>,
+    pub category: rules::Category,
+    pub text: String,
+}
+
+fn elder_not_found() -> AppError {
+    AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人的信息").with_field("elder_id")
+}
+
+fn no_tie() -> AppError {
+    AppError::forbidden(
+        "COMPLAINT_NO_TIE",
+        "只能投诉您或您代为订餐的老人近 90 天在此订过餐的助餐点；其他情况请联系所在区民政部门或拨打 12345",
+    )
+}
+
+/// Files a complaint. An elder or family member needs a tie to the meal point: an order there
+/// (of an elder they act for) named, or such an order in the last [`rules::COMPLAINT_TIE_DAYS`]
+/// days; and they file at most [`rules::COMPLAINTS_PER_DAY`] a day, two about one meal point.
+/// An operator names only elders with an order at their meal point (any other id reads as
+/// unknown), a clerk only elders on their books.
+pub async fn file_complaint(
+    state: &AppState,
+    caller: &Caller,
+    new: NewComplaint,
+) -> AppResult<entity::complaint::Model> {
+    let db = &state.db;
+    let meal_point = meal_points::require_meal_point(db, new.meal_point_id)
+        .await
+        .map_err(|e| e.with_field("meal_point_id"))?;
+    match caller.role {
+        Role::Operator => meal_points::require_operator_of(db, caller, meal_point.id).await?,
+        Role::DistrictClerk
+            if caller.district_code.as_deref() != Some(&meal_point.district_code) =>
+        {
+            return Err(AppError::forbidden(
+                "NOT_YOUR_DISTRICT",
+                "只能代为登记本区助餐点的投诉",
+            ));
+        }
+        _ => {}
+    }
+    let order = match new
+        .order_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        Some(order_id) => {
+            let order = visible_order(db, caller, order_id)
+                .await
+                .map_err(|e| AppError::from(e).with_field("order_id"))?;
+            if order.meal_point_id != meal_point.id {
+                return Err(AppError::invalid(
+                    "order_id",
+                    "ORDER_NOT_AT_MEAL_POINT",
+                    "这个订单不是在该助餐点下的",
+                ));
+            }
+            Some(order)
+        }
+        None => None,
+    };
+    let now = state.clock.now();
+    let since = state.clock.today() - Duration::days(rules::COMPLAINT_TIE_DAYS);
+    let elder_id = match (&order, new.elder_id) {
+        (Some(order), Some(elder_id)) if order.elder_id != elder_id => {
+            return Err(AppError::invalid(
+                "elder_id",
+                "ELDER_NOT_ON_ORDER",
+                "这个订单不是这位老人的",
+            ));
+        }
+        (Some(order), _) => Some(order.elder_id),
+        (None, named) => match caller.role {
+            Role::Elder | Role::Family => {
+                let acts_for: Vec<i64> = match named {
+                    Some(elder_id) => {
+                        crate::elders::store::require_may_act_for(db, caller, elder_id).await?;
+                        vec![elder_id]
+                    }
+                    None => crate::elders::store::elders_of_account(db, caller.account_id)
+                        .await?
+                        .into_iter()
+                        .map(|(elder, _)| elder.id)
+                        .collect(),
+                };
+                let tied = store::elder_with_order_at(db, meal_point.id, &acts_for, since).await?;
+                Some(tied.ok_or_else(no_tie)?)
+            }
+            Role::Operator => match named {
+                Some(elder_id) => Some(
+                    store::elder_with_order_at(db, meal_point.id, &[elder_id], since)
+                        .await?
+                        .ok_or_else(elder_not_found)?,
+                ),
+                None => None,
+            },
+            Role::DistrictClerk | Role::CityAdmin => match named {
+                Some(elder_id) => {
+                    crate::elders::store::require_elder_visible(db, caller, elder_id).await?;
+                    Some(elder_id)
+                }
+                None => None,
+            },
+            Role::Inspector => return Err(elder_not_found()),
+        },
+    };
+    if matches!(caller.role, Role::Elder | Role::Family) {
+        let group = format!("complaints:{}", caller.account_id);
+        let counters = [
+            Counter::new("all", rules::COMPLAINTS_PER_DAY),
+            Counter::new(
+                format!("mp:{}", meal_point.id),
+                rules::COMPLAINTS_PER_MEAL_POINT_PER_DAY,
+            ),
+        ];
+        if let Err(full) = state.throttle.reserve(&group, &counters, now).await? {
+            return Err(AppError::new(
+                ErrorKind::TooManyRequests,
+                "COMPLAINT_LIMIT_REACHED",
+                format!(
+                    "今天提交的投诉已达上限，请 {} 后再提交；紧急情况请联系所在区民政部门或拨打 12345",
+                    crate::throttle::wait_text(full.retry_after)
+                ),
+            ));
+        }
+    }
+    let (ack_due, resolve_due) = state.config.complaint_deadlines.due(new.category, now);
+    let submitted = ComplaintState::Submitted;
+    let txn = db.begin().await?;
+    let complaint = store::insert_complaint(
+        &txn,
+        entity::complaint::ActiveModel {
+            meal_point_id: Set(meal_point.id),
+            district_code: Set(meal_point.district_code.clone()),
+            order_id: Set(order.as_ref().map(|o| o.id.clone())),
+            elder_id: Set(elder_id),
+            complainant_account_id: Set(caller.account_id),
+            complainant_role: Set(caller.role),
+            category: Set(new.category),
+            text: Set(new.text),
+            state: Set(submitted),
+            ack_due_at: Set(ack_due),
+            resolve_due_at: Set(resolve_due),
+            acknowledged_at: Set(None),
+            escalated_at: Set(None),
+            resolved_at: Set(None),
+            closed_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let note = if matches!(caller.role, Role::Elder | Role::Family) {
+        "提交投诉"
+    } else {
+        "工作人员代为登记投诉"
+    };
+    store::insert_step(
+        &txn,
+        complaint.id,
+        None,
+        submitted,
+        Actor {
+            account_id: Some(caller.account_id),
+            role: Some(caller.role),
+        },
+        note,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(complaint)
+}
+
+/// How the caller stands towards a complaint, or `None` if they may not know it exists.
+async fn complaint_party(
+    db: &sea_orm::DatabaseConnection,
+    caller: &Caller,
+    complaint: &entity::complaint::Model,
+) -> AppResult<Option<rules::Party>> {
+    Ok(match caller.role {
+        Role::CityAdmin => Some(rules::Party::Supervisor),
+        Role::DistrictClerk => (caller.district_code.as_deref()
+            == Some(complaint.district_code.as_str()))
+        .then_some(rules::Party::Supervisor),
+        Role::Operator => {
+            meal_points::is_operator_of(db, caller.account_id, complaint.meal_point_id)
+                .await?
+                .then_some(rules::Party::Operator)
+        }
+        Role::Elder | Role::Family => {
+            let about_their_elder = match complaint.elder_id {
+                Some(elder_id) => {
+                    match entity::elder::Entity::find_by_id(elder_id).one(db).await? {
+                        Some(elder) => {
+                            crate::elders::store::may_act_for(db, caller, &elder).await?
+                        }
+                        None => false,
+                    }
+                }
+                None => false,
+            };
+            (complaint.complainant_account_id == caller.account_id || about_their_elder)
+                .then_some(rules::Party::Complainant)
+        }
+        Role::Inspector => None,
+    })
+}
+
+/// The complaint and how the caller stands towards it; 404 `COMPLAINT_NOT_FOUND` for anyone
+/// who may not know it exists.
+pub async fn visible_complaint(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<(entity::complaint::Model, rules::Party)> {
+    let complaint = store::require_complaint(&state.db, id).await?;
+    match complaint_party(&state.db, caller, &complaint).await? {
+        Some(party) => Ok((complaint, party)),
+        None => Err(store::complaint_not_found()),
+    }
+}
+
+/// Takes one step on a complaint (acknowledge, resolve, escalate, close), guarded on its state.
+pub async fn act(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    action: rules::Action,
+    note: Option<String>,
+) -> AppResult<entity::complaint::Model> {
+    sweep_escalations(state).await?;
+    let (complaint, party) = visible_complaint(state, caller, id).await?;
+    if action == rules::Action::Resolve && note.is_none() {
+        return Err(AppError::invalid("note", "NOTE_REQUIRED", "请说明处理结果"));
+    }
+    let from = complaint.state;
+    let now = state.clock.now();
+    let deadline_missed = rules::is_overdue(
+        from,
+        complaint.acknowledged_at,
+        complaint.ack_due_at,
+        complaint.resolve_due_at,
+        now,
+    );
+    let to = rules::next_state(action, party, from)?;
+    rules::check_complainant_may_escalate(action, party, deadline_missed)?;
+    let note = note.unwrap_or_else(|| action.label_zh().to_string());
+    let moved = store::transition(
+        &state.db,
+        complaint.id,
+        from,
+        to,
+        Actor {
+            account_id: Some(caller.account_id),
+            role: Some(caller.role),
+        },
+        &note,
+        now,
+    )
+    .await?;
+    let latest = store::require_complaint(&state.db, complaint.id).await?;
+    if !moved {
+        let current = latest.state;
+        return Err(rules::next_state(action, party, current)
+            .err()
+            .unwrap_or_else(|| {
+                AppError::conflict("COMPLAINT_STATE_CONFLICT", "投诉状态已变化，请刷新后重试")
+            }));
+    }
+    Ok(latest)
+}
 
 /// What the service writes on a step it makes itself.
 pub const ESCALATION_NOTE: &str = "超过处理时限未办理，系统自动转交区民政部门督办";

@@ -428,19 +428,41 @@ pub async fn escalation_candidates(
         .await?)
 }
 
-/// Complaints made in `[from, to)` within the scope: `(meal point, state, escalated)`.
+/// A complaint made in a month, as the supervisor's view counts it.
+pub struct MadeComplaint {
+    pub meal_point_id: i64,
+    pub state: String,
+    pub escalated: bool,
+    pub complainant: super::rules::Complainant,
+}
+
+/// Complaints made in `[from, to)` within the scope.
 pub async fn complaints_made_between(
     db: &impl ConnectionTrait,
     scope: &ComplaintScope,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> AppResult<Vec<(i64, String, bool)>> {
+) -> AppResult<Vec<MadeComplaint>> {
+    use super::rules::Complainant;
     use complaint::Column as C;
-    let rows: Vec<(i64, String, Option<DateTime<Utc>>)> = complaint::Entity::find()
+    type Row = (
+        i64,
+        i64,
+        String,
+        Option<DateTime<Utc>>,
+        i64,
+        String,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = complaint::Entity::find()
         .select_only()
+        .column(C::Id)
         .column(C::MealPointId)
         .column(C::State)
         .column(C::EscalatedAt)
+        .column(C::ComplainantAccountId)
+        .column(C::ComplainantRole)
+        .column(C::ElderId)
         .filter(scope.condition())
         .filter(C::CreatedAt.gte(from))
         .filter(C::CreatedAt.lt(to))
@@ -449,7 +471,22 @@ pub async fn complaints_made_between(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, state, escalated_at)| (id, state, escalated_at.is_some()))
+        .map(
+            |(id, meal_point_id, state, escalated_at, account, role, elder_id)| {
+                let own = matches!(Role::parse(&role), Some(Role::Elder | Role::Family));
+                let complainant = match (own, elder_id) {
+                    (true, _) => Complainant::Account(account),
+                    (false, Some(elder)) => Complainant::Elder(elder),
+                    (false, None) => Complainant::Complaint(id),
+                };
+                MadeComplaint {
+                    meal_point_id,
+                    state,
+                    escalated: escalated_at.is_some(),
+                    complainant,
+                }
+            },
+        )
         .collect())
 }
 
@@ -527,5 +564,34 @@ pub async fn inspections_between(
         .order_by_desc(inspection::Column::Date)
         .order_by_desc(inspection::Column::Id)
         .all(db)
+        .await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ties between an account and a meal point
+// ---------------------------------------------------------------------------------------------
+
+/// The elder of the latest order at this meal point, among these elders, dated on or after
+/// `since`: what ties a complainant (or the elder staff name) to the meal point.
+pub async fn elder_with_order_at(
+    db: &impl ConnectionTrait,
+    meal_point_id: i64,
+    elder_ids: &[i64],
+    since: NaiveDate,
+) -> AppResult<Option<i64>> {
+    use entity::meal_order::{Column as O, Entity as Orders};
+    if elder_ids.is_empty() {
+        return Ok(None);
+    }
+    Ok(Orders::find()
+        .select_only()
+        .column(O::ElderId)
+        .filter(O::MealPointId.eq(meal_point_id))
+        .filter(O::ElderId.is_in(elder_ids.iter().copied()))
+        .filter(O::Date.gte(since))
+        .order_by_desc(O::Date)
+        .order_by_desc(O::CreatedAt)
+        .into_tuple::<i64>()
+        .one(db)
         .await?)
 }

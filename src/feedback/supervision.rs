@@ -164,9 +164,11 @@ struct Overview {
 
 /// The first day of a `YYYY-MM` month.
 fn parse_month(raw: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(&format!("{}-01", raw.trim()), "%Y-%m-%d").map_err(|_| {
-        AppError::invalid("month", "MONTH_INVALID", "月份格式应为 YYYY-MM，如 2026-11")
-    })
+    let first =
+        NaiveDate::parse_from_str(&format!("{}-01", raw.trim()), "%Y-%m-%d").map_err(|_| {
+            AppError::invalid("month", "MONTH_INVALID", "月份格式应为 YYYY-MM，如 2026-11")
+        })?;
+    crate::clock::check_business_date("month", first)
 }
 
 fn next_month(first: NaiveDate) -> NaiveDate {
@@ -392,13 +394,7 @@ impl SupervisionApi {
             .nutrition
             .map(|n| score("scores.nutrition", n))
             .transpose()?;
-        if body.date > self.state.clock.today() {
-            return Err(AppError::invalid(
-                "date",
-                "INSPECTION_DATE_INVALID",
-                "督查日期不能晚于今天",
-            ));
-        }
+        rules::check_inspection_date(body.date, self.state.clock.today())?;
         let notes = body.notes.trim().to_string();
         if notes.chars().count() > 2000 {
             return Err(AppError::invalid(
@@ -515,9 +511,9 @@ impl SupervisionApi {
         // Complaints: the month's by state, the open and overdue ones of any month.
         let made = store::complaints_made_between(db, &scope, from, to).await?;
         let mut counts = ComplaintCounts::default();
-        for (_, state, _) in &made {
+        for complaint in &made {
             counts.total += 1;
-            match ComplaintState::parse(state) {
+            match ComplaintState::parse(&complaint.state) {
                 Some(ComplaintState::Submitted) => counts.submitted += 1,
                 Some(ComplaintState::Acknowledged) => counts.acknowledged += 1,
                 Some(ComplaintState::Escalated) => counts.escalated += 1,
@@ -578,15 +574,28 @@ impl SupervisionApi {
                     sample_retained: visit.sample_retained,
                 });
         }
-        for (id, _, escalated) in &made {
+        // Shown as made; scored once per complainant.
+        let mut made_per_point: HashMap<i64, (u64, u64)> = HashMap::new();
+        let mut complainants: HashMap<i64, Vec<(rules::Complainant, bool)>> = HashMap::new();
+        for complaint in &made {
+            let shown = made_per_point.entry(complaint.meal_point_id).or_default();
+            shown.0 += 1;
+            shown.1 += u64::from(complaint.escalated);
+            complainants
+                .entry(complaint.meal_point_id)
+                .or_default()
+                .push((complaint.complainant, complaint.escalated));
+        }
+        for (id, who) in &complainants {
             let f = figures.entry(*id).or_default();
-            f.complaints += 1;
-            f.escalated += u64::from(*escalated);
+            (f.complaints, f.escalated) = rules::count_complainants(who);
         }
         let mut scored: Vec<MealPointScore> = points
             .into_iter()
             .map(|(id, name, district_code)| {
                 let f = figures.remove(&id).unwrap_or_default();
+                let (complaint_count, escalated_count) =
+                    made_per_point.get(&id).copied().unwrap_or_default();
                 let all_visit_scores: Vec<u8> =
                     f.visits.iter().flat_map(|v| v.scores.clone()).collect();
                 MealPointScore {
@@ -600,8 +609,8 @@ impl SupervisionApi {
                     }),
                     inspection_count: f.visits.len() as u64,
                     inspection_average: mean(&all_visit_scores).map(rules::round1),
-                    complaint_count: f.complaints,
-                    escalated_count: f.escalated,
+                    complaint_count,
+                    escalated_count,
                 }
             })
             .collect();

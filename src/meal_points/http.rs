@@ -356,7 +356,10 @@ impl MealPointsApi {
             district_code: district_code.0,
             kind: kind.0,
             mode: mode.0,
-            open_on: open_on.0,
+            open_on: open_on
+                .0
+                .map(|d| crate::clock::check_business_date("open_on", d))
+                .transpose()?,
             slot: slot.0,
             demonstration: demonstration.0,
             min_star: min_star

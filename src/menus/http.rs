@@ -442,7 +442,8 @@ impl MenusApi {
         let db = &self.state.db;
         let model = meal_points::store::require_meal_point(db, id.0).await?;
         meal_points::store::require_operator_of(db, caller, model.id).await?;
-        let (from_week, to_week) = (from_week.0, to_week.0);
+        let from_week = crate::clock::check_business_date("from_week", from_week.0)?;
+        let to_week = crate::clock::check_business_date("to_week", to_week.0)?;
         let week = TimeDelta::days(6);
 
         let source = store::offerings_between(db, model.id, from_week, from_week + week).await?;
@@ -526,8 +527,14 @@ impl MenusApi {
     ) -> AppResult<Json<Menu>> {
         let db = &self.state.db;
         let model = meal_points::store::require_meal_point(db, id.0).await?;
-        let from = from.0.unwrap_or_else(|| self.state.clock.today());
-        let to = to.0.unwrap_or(from + TimeDelta::days(6));
+        let from = crate::clock::check_business_date(
+            "from",
+            from.0.unwrap_or_else(|| self.state.clock.today()),
+        )?;
+        let to = match to.0 {
+            Some(to) => crate::clock::check_business_date("to", to)?,
+            None => from + TimeDelta::days(6),
+        };
         if to < from {
             return Err(AppError::invalid(
                 "to",

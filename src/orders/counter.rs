@@ -232,6 +232,7 @@ impl CounterApi {
         date: NaiveDate,
     ) -> AppResult<Vec<DayOrder>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
+        let date = crate::clock::check_business_date("date", date)?;
         let db = &self.state.db;
         meal_points::require_meal_point(db, meal_point_id).await?;
         meal_points::require_operator_of(db, caller, meal_point_id).await?;

@@ -323,6 +323,7 @@ impl OrdersApi {
             .order_by_desc(meal_order::Column::Date)
             .order_by_desc(meal_order::Column::CreatedAt);
         if let Some(from) = from.0 {
+            let from = crate::clock::check_business_date("from", from)?;
             query = query.filter(meal_order::Column::Date.gte(from));
         }
         let orders = query.all(&self.state.db).await?;
@@ -388,9 +389,10 @@ impl OrdersApi {
         let caller = auth.allow(&[Role::Operator])?;
         meal_points::require_operator_of(&self.state.db, caller, *id).await?;
         let slot = slot.0;
+        let date = crate::clock::check_business_date("date", *date)?;
         let orders = meal_order::Entity::find()
             .filter(meal_order::Column::MealPointId.eq(*id))
-            .filter(meal_order::Column::Date.eq(*date))
+            .filter(meal_order::Column::Date.eq(date))
             .filter(meal_order::Column::Slot.eq(slot))
             .filter(meal_order::Column::Mode.eq(ServiceMode::Delivery))
             .order_by_asc(meal_order::Column::CreatedAt)
@@ -470,7 +472,10 @@ impl OrdersApi {
     ) -> AppResult<Json<DayView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
         meal_points::require_operator_of(&self.state.db, caller, *id).await?;
-        let date = date.0.unwrap_or_else(|| self.state.clock.today());
+        let date = crate::clock::check_business_date(
+            "date",
+            date.0.unwrap_or_else(|| self.state.clock.today()),
+        )?;
         let meal_point = meal_points::require_meal_point(&self.state.db, *id).await?;
         let orders = meal_order::Entity::find()
             .filter(meal_order::Column::MealPointId.eq(*id))

@@ -312,35 +312,43 @@ pub fn table(statement: Statement, s: &Statements) -> Table {
     }
 }
 
+/// A cell as CSV text. Text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`,
+/// or a tab or carriage return before one) gets a leading apostrophe, which Excel and WPS show
+/// as text: a meal point named `=HYPERLINK(…)` must not run in a clerk's spreadsheet (OWASP's
+/// "CSV injection"). Amounts and counts are numbers the service wrote and stay as they are, so a
+/// negative adjustment still sums.
 fn csv_field(cell: &Cell) -> String {
-    let raw = match cell {
+    match cell {
+        Cell::Text(t) if t.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{t}"),
         Cell::Text(t) => t.clone(),
         Cell::Count(n) => n.to_string(),
         Cell::Money(y) => y.to_string(),
-    };
-    if raw.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", raw.replace('"', "\"\""))
-    } else {
-        raw
     }
 }
 
-/// CSV with a UTF-8 BOM and CRLF line ends, as Excel on Windows expects.
-pub fn to_csv(table: &Table) -> Vec<u8> {
-    let mut out = String::from("\u{feff}");
-    let header: Vec<String> = table
-        .headers
-        .iter()
-        .map(|h| csv_field(&Cell::Text(h.clone())))
-        .collect();
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
+/// CSV with a UTF-8 BOM and CRLF line ends, as Excel on Windows expects; quoting by the `csv`
+/// crate (RFC 4180).
+pub fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
+    let failed = |e: csv::Error| AppError::internal(std::io::Error::other(e));
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer("\u{feff}".as_bytes().to_vec());
+    writer
+        .write_record(
+            table
+                .headers
+                .iter()
+                .map(|h| csv_field(&Cell::Text(h.clone()))),
+        )
+        .map_err(failed)?;
     for row in table.rows.iter().chain(std::iter::once(&table.totals)) {
-        let fields: Vec<String> = row.iter().map(csv_field).collect();
-        out.push_str(&fields.join(","));
-        out.push_str("\r\n");
+        writer
+            .write_record(row.iter().map(csv_field))
+            .map_err(failed)?;
     }
-    out.into_bytes()
+    writer
+        .into_inner()
+        .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))
 }
 
 pub fn to_xlsx(table: &Table) -> AppResult<Vec<u8>> {
@@ -407,12 +415,41 @@ mod tests {
 
     #[test]
     fn csv_starts_with_a_bom_quotes_commas_and_ends_with_totals() {
-        let csv = String::from_utf8(to_csv(&sample())).unwrap();
+        let csv = String::from_utf8(to_csv(&sample()).unwrap()).unwrap();
         assert!(csv.starts_with('\u{feff}'));
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
         assert_eq!(lines[0], "本区,净额（元）");
         assert_eq!(lines[1], "\"天宁区, 老城\",12.50");
         assert_eq!(lines[2], "合计,12.50");
+    }
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_written_as_text() {
+        let table = Table {
+            title: "助餐点结算明细",
+            headers: vec!["助餐点".into(), "金额（元）".into()],
+            rows: vec![
+                vec![text("=HYPERLINK(\"http://x\",\"点我\")"), money(-1250)],
+                vec![text("+1"), money(0)],
+                vec![text("-2+3"), money(0)],
+                vec![text("@SUM(A1)"), money(0)],
+                vec![text("\t=1"), money(0)],
+                vec![text("老城厢 \"一号\" 点"), money(0)],
+            ],
+            totals: vec![text(TOTAL), money(-1250)],
+        };
+        let csv = String::from_utf8(to_csv(&table).unwrap()).unwrap();
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(
+            lines[1],
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",-12.50"
+        );
+        assert_eq!(lines[2], "'+1,0.00");
+        assert_eq!(lines[3], "'-2+3,0.00");
+        assert_eq!(lines[4], "'@SUM(A1),0.00");
+        assert_eq!(lines[5], "'\t=1,0.00");
+        assert_eq!(lines[6], "\"老城厢 \"\"一号\"\" 点\",0.00");
+        assert_eq!(lines[7], "合计,-12.50");
     }
 
     #[test]

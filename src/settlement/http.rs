@@ -72,7 +72,8 @@ impl From<Figures> for FiguresView {
 }
 
 /// Whether the run's lines add up to the period's served orders, to the fen. The figures are
-/// city-wide, so only the city admin gets them; a clerk gets the verdict and the issues.
+/// city-wide, so only the city admin gets them; a clerk gets the verdict and which totals differ,
+/// without the amounts.
 #[derive(Object)]
 struct ReconciliationView {
     reconciled: bool,
@@ -108,7 +109,7 @@ impl ReconciliationView {
             late_served_expected: show(r.late_served_expected),
             invalid: show(r.invalid),
             total: show(r.total()),
-            issues: r.issues,
+            issues: super::rules::issue_texts(&r.issues, viewer),
         }
     }
 }
@@ -321,6 +322,13 @@ struct AuditEntry {
 }
 
 #[derive(ApiResponse)]
+enum DeletedRun {
+    /// Deleted.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+#[derive(ApiResponse)]
 enum CreatedRun {
     #[oai(status = 201)]
     Created(Json<RunView>),
@@ -344,7 +352,9 @@ impl SettlementApi {
     /// Create a settlement run (draft) for a month or any date range, and work its lines out.
     ///
     /// Periods of runs never overlap: corrections to a settled period go into a later run as
-    /// adjustments, which the new run picks up by itself for orders served late.
+    /// adjustments, which the new run picks up by itself for orders served late. A district
+    /// clerk creates runs only for periods that ended before this month (403
+    /// `RUN_PERIOD_NOT_CLOSED`); the current month and later are the city's.
     ///
     /// Roles: city_admin, district_clerk.
     #[oai(path = "/settlement-runs", method = "post")]
@@ -352,7 +362,10 @@ impl SettlementApi {
         let caller = auth.allow(READERS)?;
         let (from, to) = match (&body.month, body.from, body.to) {
             (Some(month), None, None) => super::rules::month_period(month)?,
-            (None, Some(from), Some(to)) => (from, to),
+            (None, Some(from), Some(to)) => (
+                crate::clock::check_business_date("from", from)?,
+                crate::clock::check_business_date("to", to)?,
+            ),
             (None, None, None) => super::rules::previous_month(self.state.clock.today()),
             _ => {
                 return Err(AppError::invalid(
@@ -568,6 +581,17 @@ impl SettlementApi {
         Ok(Json(adjustment_view(created)))
     }
 
+    /// Delete a draft (a run never submitted) with its lines and adjustments; late-served meals
+    /// it carried go to the next run worked out. A submitted or locked run is never deleted.
+    ///
+    /// Roles: city_admin (any draft), district_clerk (drafts they created).
+    #[oai(path = "/settlement-runs/:id", method = "delete")]
+    async fn delete(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<DeletedRun> {
+        let caller = auth.allow(READERS)?;
+        service::delete_draft(&self.state, caller, *id).await?;
+        Ok(DeletedRun::Deleted)
+    }
+
     /// Work a draft's lines out again from the orders as they are now.
     ///
     /// Roles: city_admin, district_clerk.
@@ -715,7 +739,7 @@ impl SettlementApi {
         let (run, s) = self.statements(&auth, *id).await?;
         let table = export::table(statement, &s);
         let bytes = match format {
-            FileFormat::Csv => export::to_csv(&table),
+            FileFormat::Csv => export::to_csv(&table)?,
             FileFormat::Xlsx => export::to_xlsx(&table)?,
         };
         let filename = format!(

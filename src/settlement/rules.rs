@@ -275,8 +275,77 @@ pub struct Reconciliation {
     pub late_served_expected: Figures,
     /// Meals taken back as invalid.
     pub invalid: Figures,
-    /// What the problems are, in Chinese; empty when it reconciles.
-    pub issues: Vec<String>,
+    /// What the problems are; empty when it reconciles.
+    pub issues: Vec<Issue>,
+}
+
+/// One way a run does not reconcile. The figures are city-wide, so [`Issue::text`] shows them to
+/// the city only; a district clerk reads which totals differ, not by how much.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Issue {
+    /// The lines count other meals than the served orders.
+    Meals { lines: i64, orders: i64 },
+    /// One amount (餐费, 补贴 …) of the lines differs from the orders'.
+    Amount {
+        label: String,
+        lines_fen: i64,
+        orders_fen: i64,
+    },
+    /// The late-served adjustments carried are not those the orders call for.
+    LateServed {
+        carried: i64,
+        carried_fen: i64,
+        expected: i64,
+        expected_fen: i64,
+    },
+    /// A part's gross is not its elder's share plus its subsidy.
+    GrossDoesNotAddUp { part: String },
+    /// A part's subsidy is not the sum of its three levels.
+    LevelsDoNotAddUp { part: String },
+}
+
+impl Issue {
+    /// The issue as `viewer` may read it.
+    pub fn text(&self, viewer: &Viewer) -> String {
+        let city = *viewer == Viewer::City;
+        match self {
+            Issue::Meals { lines, orders } if city => {
+                format!("结算行共 {lines} 餐，本期已核销订单共 {orders} 餐")
+            }
+            Issue::Meals { .. } => "结算行的餐数与本期已核销订单不一致".to_string(),
+            Issue::Amount {
+                label,
+                lines_fen,
+                orders_fen,
+            } if city => format!(
+                "结算行{label}合计 {} 元，本期已核销订单{label}合计 {} 元",
+                yuan(*lines_fen),
+                yuan(*orders_fen)
+            ),
+            Issue::Amount { label, .. } => format!("结算行的{label}合计与本期已核销订单不一致"),
+            Issue::LateServed {
+                carried,
+                carried_fen,
+                expected,
+                expected_fen,
+            } if city => format!(
+                "补记调整 {carried} 笔（{} 元），按订单应为 {expected} 笔（{} 元）",
+                yuan(*carried_fen),
+                yuan(*expected_fen)
+            ),
+            Issue::LateServed { .. } => "补记调整与按订单应补记的不一致".to_string(),
+            Issue::GrossDoesNotAddUp { part } => format!("{part}的餐费不等于个人自付加补贴"),
+            Issue::LevelsDoNotAddUp { part } => {
+                format!("{part}的补贴不等于市、区、街道三级之和")
+            }
+        }
+    }
+}
+
+/// Every issue as `viewer` may read it.
+pub fn issue_texts(issues: &[Issue], viewer: &Viewer) -> Vec<String> {
+    issues.iter().map(|i| i.text(viewer)).collect()
 }
 
 impl Reconciliation {
@@ -306,10 +375,10 @@ pub fn reconcile(
 ) -> Reconciliation {
     let mut issues = Vec::new();
     if lines.meals != served_orders.meals {
-        issues.push(format!(
-            "结算行共 {} 餐，本期已核销订单共 {} 餐",
-            lines.meals, served_orders.meals
-        ));
+        issues.push(Issue::Meals {
+            lines: lines.meals,
+            orders: served_orders.meals,
+        });
     }
     let amounts = [
         ("餐费", lines.gross_fen, served_orders.gross_fen),
@@ -335,23 +404,22 @@ pub fn reconcile(
             served_orders.subsidy_street_fen,
         ),
     ];
-    for (label, in_lines, in_orders) in amounts {
-        if in_lines != in_orders {
-            issues.push(format!(
-                "结算行{label}合计 {} 元，本期已核销订单{label}合计 {} 元",
-                yuan(in_lines),
-                yuan(in_orders)
-            ));
+    for (label, lines_fen, orders_fen) in amounts {
+        if lines_fen != orders_fen {
+            issues.push(Issue::Amount {
+                label: label.to_string(),
+                lines_fen,
+                orders_fen,
+            });
         }
     }
     if late_served != late_served_expected {
-        issues.push(format!(
-            "补记调整 {} 笔（{} 元），按订单应为 {} 笔（{} 元）",
-            late_served.meals,
-            yuan(late_served.subsidy_fen),
-            late_served_expected.meals,
-            yuan(late_served_expected.subsidy_fen)
-        ));
+        issues.push(Issue::LateServed {
+            carried: late_served.meals,
+            carried_fen: late_served.subsidy_fen,
+            expected: late_served_expected.meals,
+            expected_fen: late_served_expected.subsidy_fen,
+        });
     }
     for (label, figures) in [
         ("结算行", lines),
@@ -359,12 +427,16 @@ pub fn reconcile(
         ("冲减调整", invalid),
     ] {
         if figures.gross_fen != figures.elder_share_fen + figures.subsidy_fen {
-            issues.push(format!("{label}的餐费不等于个人自付加补贴"));
+            issues.push(Issue::GrossDoesNotAddUp {
+                part: label.to_string(),
+            });
         }
         if figures.subsidy_fen
             != figures.subsidy_city_fen + figures.subsidy_district_fen + figures.subsidy_street_fen
         {
-            issues.push(format!("{label}的补贴不等于市、区、街道三级之和"));
+            issues.push(Issue::LevelsDoNotAddUp {
+                part: label.to_string(),
+            });
         }
     }
     Reconciliation {
@@ -390,6 +462,8 @@ pub enum Step {
     Reopen,
     /// The city approves and locks.
     Approve,
+    /// A draft is thrown away.
+    Delete,
 }
 
 impl Step {
@@ -401,6 +475,7 @@ impl Step {
             Step::Review => "reviewed",
             Step::Reopen => "reopened",
             Step::Approve => "approved_and_locked",
+            Step::Delete => "deleted",
         }
     }
 }
@@ -413,7 +488,7 @@ pub fn next_state(state: RunState, step: Step) -> Result<RunState, AppError> {
             "RUN_LOCKED",
             "该结算已审批锁定，不能再修改；更正请在下一期结算中做调整",
         )),
-        (Draft, Step::Recompute | Step::AddAdjustment) => Ok(Draft),
+        (Draft, Step::Recompute | Step::AddAdjustment | Step::Delete) => Ok(Draft),
         (Draft, Step::Submit) => Ok(Submitted),
         (Submitted, Step::Review) => Ok(Submitted),
         (Submitted, Step::Reopen) => Ok(Draft),
@@ -432,7 +507,7 @@ pub fn next_state(state: RunState, step: Step) -> Result<RunState, AppError> {
 /// Which roles may take a step (the district checks come on top, in [`may_review`]).
 pub fn roles_for(step: Step) -> &'static [Role] {
     match step {
-        Step::Recompute | Step::AddAdjustment | Step::Submit => {
+        Step::Recompute | Step::AddAdjustment | Step::Submit | Step::Delete => {
             &[Role::CityAdmin, Role::DistrictClerk]
         }
         Step::Review => &[Role::DistrictClerk],
@@ -474,8 +549,9 @@ pub fn check_all_confirmed(reviews: &[(String, Decision)]) -> Result<(), AppErro
     }
 }
 
-/// The run's reconciliation must hold to submit it.
-pub fn check_reconciled(reconciliation: &Reconciliation) -> Result<(), AppError> {
+/// The run's reconciliation must hold to submit it; the refusal names the issues as `viewer`
+/// may read them.
+pub fn check_reconciled(reconciliation: &Reconciliation, viewer: &Viewer) -> Result<(), AppError> {
     if reconciliation.reconciled() {
         Ok(())
     } else {
@@ -484,9 +560,39 @@ pub fn check_reconciled(reconciliation: &Reconciliation) -> Result<(), AppError>
             "RUN_NOT_RECONCILED",
             format!(
                 "结算对账不平，不能提交：{}。请重新计算后再提交",
-                reconciliation.issues.join("；")
+                issue_texts(&reconciliation.issues, viewer).join("；")
             ),
         ))
+    }
+}
+
+/// A district clerk creates runs only for periods that are over: months before the current one
+/// in Shanghai. A run for the current month or later would block the city's own run of that
+/// period and take over the late-served meals of earlier ones; only the city decides that.
+pub fn check_may_create(viewer: &Viewer, to: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
+    let first_of_this_month = today.with_day(1).unwrap_or(today);
+    match viewer {
+        Viewer::District(_) if to >= first_of_this_month => Err(AppError::forbidden(
+            "RUN_PERIOD_NOT_CLOSED",
+            "区结算员只能为已结束的月份创建结算；本月及以后的期间由市民政局创建",
+        )
+        .with_field("to")),
+        _ => Ok(()),
+    }
+}
+
+/// Who may delete a draft: the city admin any, a clerk the drafts they created.
+pub fn check_may_delete(
+    viewer: &Viewer,
+    created_by: i64,
+    caller_account: i64,
+) -> Result<(), AppError> {
+    match viewer {
+        Viewer::District(_) if created_by != caller_account => Err(AppError::forbidden(
+            "RUN_NOT_YOURS",
+            "只能删除本人创建的结算草稿",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -499,6 +605,7 @@ pub fn month_period(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
         month.parse().map_err(|_| bad())?,
     );
     let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)?;
+    let first = crate::clock::check_business_date("month", first)?;
     let last = first
         .checked_add_months(Months::new(1))
         .and_then(|d| d.pred_opt())
@@ -714,12 +821,34 @@ mod tests {
             Figures::default(),
         );
         assert!(!r.reconciled());
+        let city = issue_texts(&r.issues, &Viewer::City);
+        assert!(city.iter().any(|i| i.contains("街道补贴")), "{city:?}");
+        assert!(city.iter().any(|i| i.contains(" 元")), "{city:?}");
+        // A clerk reads which totals differ, never the city-wide figures.
+        let clerk = Viewer::District("320402".into());
+        let district = issue_texts(&r.issues, &clerk);
         assert!(
-            r.issues.iter().any(|i| i.contains("街道补贴")),
-            "{:?}",
-            r.issues
+            district.iter().any(|i| i.contains("街道补贴")),
+            "{district:?}"
         );
-        assert!(check_reconciled(&r).is_err());
+        assert!(
+            district
+                .iter()
+                .all(|i| !i.chars().any(|c| c.is_ascii_digit())),
+            "{district:?}"
+        );
+        let refusal = check_reconciled(&r, &clerk).unwrap_err();
+        assert!(
+            !refusal.message.chars().any(|c| c.is_ascii_digit()),
+            "{}",
+            refusal.message
+        );
+        assert!(
+            check_reconciled(&r, &Viewer::City)
+                .unwrap_err()
+                .message
+                .contains("元")
+        );
 
         let late = figures(1, 200, 100, 0);
         let missing = reconcile(lines, lines, Figures::default(), late, Figures::default());
@@ -738,10 +867,32 @@ mod tests {
             Figures::default(),
         );
         assert!(
-            r.issues.iter().any(|i| i.contains("三级")),
+            issue_texts(&r.issues, &Viewer::City)
+                .iter()
+                .any(|i| i.contains("三级")),
             "{:?}",
             r.issues
         );
+    }
+
+    #[test]
+    fn clerks_create_runs_of_closed_months_only_and_delete_their_own_drafts() {
+        let today = NaiveDate::from_ymd_opt(2027, 3, 8).unwrap();
+        let clerk = Viewer::District("320402".into());
+        let feb = NaiveDate::from_ymd_opt(2027, 2, 28).unwrap();
+        let march = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
+        assert!(check_may_create(&clerk, feb, today).is_ok());
+        assert_eq!(
+            check_may_create(&clerk, march, today).unwrap_err().code,
+            "RUN_PERIOD_NOT_CLOSED"
+        );
+        assert!(check_may_create(&Viewer::City, march + Months::new(5), today).is_ok());
+        assert!(check_may_delete(&clerk, 7, 7).is_ok());
+        assert_eq!(
+            check_may_delete(&clerk, 7, 8).unwrap_err().code,
+            "RUN_NOT_YOURS"
+        );
+        assert!(check_may_delete(&Viewer::City, 7, 1).is_ok());
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub async fn create_run(
     to: NaiveDate,
 ) -> AppResult<run::Model> {
     rules::check_period(from, to)?;
+    rules::check_may_create(&viewer_of(caller), to, state.clock.today())?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     store::serialise_run_creation(&txn).await?;
@@ -113,7 +114,10 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
     let txn = state.db.begin().await?;
     let (run, next) = store::lock_step(&txn, run_id, Step::Submit).await?;
     let reconciliation = store::reconcile(&txn, &run).await?;
-    if let Err(refused) = rules::check_reconciled(&reconciliation) {
+    if let Err(refused) = rules::check_reconciled(&reconciliation, &viewer_of(caller)) {
+        // Every involved clerk reads the audit trail: the note names what differs, without the
+        // city-wide figures (the city reads those in the draft's reconciliation).
+        let district = rules::Viewer::District(String::new());
         store::audit(
             &txn,
             run.id,
@@ -121,7 +125,7 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
             Audit {
                 step: "submit_refused",
                 districts: (None, None),
-                note: audit_note(reconciliation.issues.join("；")),
+                note: audit_note(rules::issue_texts(&reconciliation.issues, &district).join("；")),
             },
             now,
         )
@@ -158,6 +162,24 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
     .await?;
     txn.commit().await?;
     store::require_run(&state.db, run_id).await
+}
+
+/// Throws a draft away with its lines and adjustments: the city admin any draft, a clerk the
+/// drafts they created. The late-served meals it carried go to the next run that is worked out.
+pub async fn delete_draft(state: &AppState, caller: &Caller, run_id: i64) -> AppResult<()> {
+    let txn = state.db.begin().await?;
+    let (run, _) = store::lock_step(&txn, run_id, Step::Delete).await?;
+    rules::check_may_delete(&viewer_of(caller), run.created_by, caller.account_id)?;
+    store::delete_draft(&txn, run.id).await?;
+    txn.commit().await?;
+    tracing::info!(
+        run = run.id,
+        from = %run.period_from,
+        to = %run.period_to,
+        by = caller.account_id,
+        "settlement draft deleted"
+    );
+    Ok(())
 }
 
 /// A district clerk confirms or disputes the lines their district pays or serves.

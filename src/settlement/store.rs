@@ -367,6 +367,40 @@ pub async fn lock_step(
     Ok((run, next))
 }
 
+/// Deletes a draft and everything that hangs on it; the run row last, only if it is still a
+/// draft (a submit racing the delete leaves it in place: 409 `RUN_STATE_CHANGED`).
+pub async fn delete_draft(db: &impl ConnectionTrait, run_id: i64) -> AppResult<()> {
+    adjustment::Entity::delete_many()
+        .filter(adjustment::Column::RunId.eq(run_id))
+        .exec(db)
+        .await?;
+    line::Entity::delete_many()
+        .filter(line::Column::RunId.eq(run_id))
+        .exec(db)
+        .await?;
+    review::Entity::delete_many()
+        .filter(review::Column::RunId.eq(run_id))
+        .exec(db)
+        .await?;
+    event::Entity::delete_many()
+        .filter(event::Column::RunId.eq(run_id))
+        .exec(db)
+        .await?;
+    let deleted = run::Entity::delete_many()
+        .filter(run::Column::Id.eq(run_id))
+        .filter(run::Column::State.eq(RunState::Draft.as_str()))
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::conflict(
+            "RUN_STATE_CHANGED",
+            "这期结算的状态刚刚被他人更改，请刷新后再试",
+        ))
+    }
+}
+
 /// Moves the run's state only if it is still `from` (compare and set), so two racing steps
 /// cannot both succeed.
 pub async fn set_state(

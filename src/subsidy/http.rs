@@ -288,6 +288,10 @@ impl SubsidyApi {
             Role::CityAdmin,
         ])?;
         let db = &self.state.db;
+        let date = date
+            .0
+            .map(|d| crate::clock::check_business_date("date", d))
+            .transpose()?;
         let (elder, _) = elders::store::require_elder_visible(db, caller, id.0).await?;
         let meal = match offering.0 {
             Some(offering_id) => {
@@ -317,7 +321,7 @@ impl SubsidyApi {
                 MealToQuote {
                     district: elders::store::check_district(db, "meal_point_district", &district)
                         .await?,
-                    date: date.0.ok_or_else(|| required("date"))?,
+                    date: date.ok_or_else(|| required("date"))?,
                     slot: slot.0.ok_or_else(|| required("slot"))?,
                     gross: gross.0.ok_or_else(|| required("gross"))?,
                 }

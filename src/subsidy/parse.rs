@@ -41,6 +41,7 @@ pub enum PolicyErrorKind {
     Currency,
     SlotCap,
     NeverBelowZero,
+    VersionName,
 }
 
 impl PolicyErrorKind {
@@ -72,6 +73,7 @@ impl PolicyErrorKind {
             PolicyErrorKind::Currency => "POLICY_CURRENCY",
             PolicyErrorKind::SlotCap => "POLICY_SLOT_CAP",
             PolicyErrorKind::NeverBelowZero => "POLICY_NEVER_BELOW_ZERO",
+            PolicyErrorKind::VersionName => "POLICY_VERSION_INVALID",
         }
     }
 }
@@ -132,7 +134,7 @@ pub fn parse_policy(toml_text: &str) -> Result<Policy, Vec<PolicyError>> {
     let place = Place::policy();
     let mut top = TableReader::new(table, &place, &mut errors);
     let city = top.optional("city", text);
-    let version = top.required("version", text);
+    let version = top.required("version", version_name);
     let effective_from = top.required("effective_from", date);
     let currency = top.optional("currency", currency);
     let standard = top.required("cross_district_standard", named);
@@ -739,6 +741,26 @@ fn text(value: Value) -> Result<String, Problem> {
             "应为带引号的文字，如 \"2026-01\"",
         )),
     }
+}
+
+/// The longest version name: enough for `2026-01-revised-2`, short enough for a URL segment, a
+/// column and a line of the console.
+pub const VERSION_MAX_CHARS: usize = 32;
+
+/// A version name is part of URLs (`/subsidy-policies/{version}`) and is frozen on every order:
+/// 1 to 32 letters, digits, `-`, `_` or `.`.
+fn version_name(value: Value) -> Result<String, Problem> {
+    let name = text(value)?;
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if name.chars().count() > VERSION_MAX_CHARS || !plain {
+        return Err(problem(
+            PolicyErrorKind::VersionName,
+            format!("版本号须为 1 到 {VERSION_MAX_CHARS} 位字母、数字或 - _ .，如 \"2026-01\""),
+        ));
+    }
+    Ok(name)
 }
 
 /// Money is written as a quoted string with at most two decimals: a bare TOML number is an

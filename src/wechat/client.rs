@@ -39,10 +39,19 @@ pub enum WeChatError {
     Misconfigured { errcode: i64, errmsg: String },
     #[error("WeChat error {errcode}: {errmsg}")]
     Other { errcode: i64, errmsg: String },
+    /// The transport failed. The error carries no URL: the URL of a WeChat call holds the app
+    /// secret and the user's login code in its query, and errors end up in log lines.
     #[error("WeChat unreachable: {0}")]
-    Unreachable(#[from] reqwest::Error),
+    Unreachable(reqwest::Error),
     #[error("unexpected WeChat reply: {0}")]
     BadReply(String),
+}
+
+impl WeChatError {
+    /// A transport error, with the URL (secret, login code) taken out.
+    fn unreachable(err: reqwest::Error) -> Self {
+        Self::Unreachable(err.without_url())
+    }
 }
 
 impl From<WeChatError> for AppError {
@@ -133,10 +142,11 @@ impl WeChatClient {
                 ("grant_type", "authorization_code"),
             ])
             .send()
-            .await?;
+            .await
+            .map_err(WeChatError::unreachable)?;
         // WeChat answers this call with `Content-Type: text/plain`, so read text and parse it
         // ourselves rather than trusting the header.
-        let body = response.text().await?;
+        let body = response.text().await.map_err(WeChatError::unreachable)?;
         let reply: Code2SessionReply =
             serde_json::from_str(&body).map_err(|e| WeChatError::BadReply(e.to_string()))?;
         match reply.errcode {
@@ -160,6 +170,34 @@ impl WeChatClient {
                 errcode,
                 errmsg: reply.errmsg,
             }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The query of code2Session carries the app secret and the login code; a transport error
+    /// must not repeat them (errors are logged).
+    #[tokio::test]
+    async fn a_transport_error_names_neither_the_secret_nor_the_code() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let config = WeChatConfig {
+            api_base: Some(base.clone()),
+            app_id: "wx-test".into(),
+            app_secret: Secret::new("the-app-secret"),
+        };
+        let client = WeChatClient::new(&config, base).unwrap();
+        let err = client.code_to_session("the-login-code").await.unwrap_err();
+        assert!(matches!(err, WeChatError::Unreachable(_)), "{err}");
+        let app_error = AppError::from(err);
+        for text in [app_error.to_string(), format!("{app_error:?}")] {
+            for secret in ["the-app-secret", "the-login-code", "secret="] {
+                assert!(!text.contains(secret), "{text}");
+            }
         }
     }
 }

@@ -90,3 +90,44 @@ async fn an_oversized_body_is_refused() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["code"], "PAYLOAD_TOO_LARGE");
 }
+
+/// The same limit holds for a body sent without a length (`Transfer-Encoding: chunked`): a
+/// well-formed sign-in whose password is 2 MiB is refused before it is parsed or hashed.
+#[tokio::test]
+async fn an_oversized_chunked_body_is_refused_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let body = format!(
+        r#"{{"username":"admin","password":"{}"}}"#,
+        "x".repeat(2 * 1024 * 1024)
+    );
+    let address = app.base.trim_start_matches("http://").to_string();
+    let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let head = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let sender = tokio::spawn(async move {
+        writer.write_all(head.as_bytes()).await?;
+        for chunk in body.as_bytes().chunks(64 * 1024) {
+            writer
+                .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                .await?;
+            writer.write_all(chunk).await?;
+            writer.write_all(b"\r\n").await?;
+        }
+        writer.write_all(b"0\r\n\r\n").await
+    });
+    let mut response = Vec::new();
+    reader.read_to_end(&mut response).await.unwrap();
+    // The server may answer and close before the client has sent everything.
+    let _ = sender.await;
+    let response = String::from_utf8_lossy(&response);
+    assert!(
+        response.starts_with("HTTP/1.1 400"),
+        "{}",
+        &response[..response.len().min(300)]
+    );
+    assert!(response.contains("PAYLOAD_TOO_LARGE"), "{response}");
+}

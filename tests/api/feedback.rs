@@ -10,7 +10,8 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    TestApp, born, day, id_card_number, month_of, spawn_demo_city, spawn_full_demo, today,
+    TestApp, all_at_once, born, day, id_card_number, month_of, spawn_demo_city, spawn_full_demo,
+    today,
 };
 
 const ZHONGLOU: &str = "320404";
@@ -26,6 +27,11 @@ async fn kitchen(app: &TestApp) -> Kitchen {
     let operator = app.staff_token("operator-demo").await;
     let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
     let meal_point_id = mine.assert_ok()["items"][0]["id"].as_i64().unwrap();
+    kitchen_at(app, operator, meal_point_id).await
+}
+
+/// Today's lunch published at a meal point by someone who may (its operator, the city admin).
+async fn kitchen_at(app: &TestApp, operator: String, meal_point_id: i64) -> Kitchen {
     let dish = app
         .post(
             &format!("/api/v1/meal-points/{meal_point_id}/dishes"),
@@ -412,6 +418,8 @@ async fn a_food_safety_complaint_escalates_by_itself_when_its_deadline_passes() 
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
     let (elder_id, family) = elder_with_family(&app, 4).await;
+    // Booked there: what ties the family to the meal point.
+    kitchen.book(&app, elder_id, &family).await;
     let made = app
         .post(
             "/api/v1/complaints",
@@ -656,7 +664,12 @@ async fn operators_and_clerks_see_only_the_complaints_of_their_own_meal_points_a
     let app = spawn_demo_city().await;
     let kitchen = kitchen(&app).await;
     let elsewhere = other_meal_point(&app).await;
-    let family = app.wechat_token("o-feedback-complainer").await;
+    let admin = app.staff_token("admin").await;
+    let (elder_id, family) = elder_with_family(&app, 6).await;
+    kitchen_at(&app, admin, elsewhere)
+        .await
+        .book(&app, elder_id, &family)
+        .await;
     let theirs = app
         .post(
             "/api/v1/complaints",
@@ -803,10 +816,16 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
     .await
     .assert_field_error(400, "SCORE_INVALID", "scores.hygiene");
     bad["scores"]["hygiene"] = json!(2);
-    bad["date"] = json!(day(7));
-    app.post(&inspections(kitchen.meal_point_id), Some(&inspector), bad)
+    for date in [day(7), day(-31), "0001-01-01".to_string()] {
+        bad["date"] = json!(date);
+        app.post(
+            &inspections(kitchen.meal_point_id),
+            Some(&inspector),
+            bad.clone(),
+        )
         .await
         .assert_field_error(400, "INSPECTION_DATE_INVALID", "date");
+    }
     app.post(
         &inspections(kitchen.meal_point_id),
         Some(&kitchen.operator),
@@ -838,7 +857,8 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
         .assert_error(403, "INSPECTIONS_FORBIDDEN");
 
     // A food-safety complaint nobody acknowledges, past its deadline.
-    let family = app.wechat_token("o-feedback-supervised").await;
+    let (elder_id, family) = elder_with_family(&app, 7).await;
+    kitchen.book(&app, elder_id, &family).await;
     let made = app
         .post(
             "/api/v1/complaints",
@@ -1034,4 +1054,176 @@ async fn the_demo_city_shows_ratings_a_reply_an_unrated_meal_and_a_complaint() {
         }
     }
     assert!(unrated >= 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Complaints cannot be used to sink a meal point
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_complaint_needs_a_tie_to_the_meal_point() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let about = |elder: Option<i64>| complaint(kitchen.meal_point_id, elder, "price", "价格太贵");
+
+    // A new WeChat account with nobody to act for, and a family whose elder never ate there.
+    let newcomer = app.wechat_token("o-drive-by").await;
+    app.post("/api/v1/complaints", Some(&newcomer), about(None))
+        .await
+        .assert_error(403, "COMPLAINT_NO_TIE");
+    let (elder_id, family) = elder_with_family(&app, 11).await;
+    for elder in [None, Some(elder_id)] {
+        app.post("/api/v1/complaints", Some(&family), about(elder))
+            .await
+            .assert_error(403, "COMPLAINT_NO_TIE");
+    }
+    // The operator may not name an elder who never ordered there: it reads as unknown.
+    let untied = app
+        .post(
+            "/api/v1/complaints",
+            Some(&kitchen.operator),
+            about(Some(elder_id)),
+        )
+        .await;
+    untied.assert_field_error(404, "ELDER_NOT_FOUND", "elder_id");
+    let unknown = app
+        .post(
+            "/api/v1/complaints",
+            Some(&kitchen.operator),
+            about(Some(999_999)),
+        )
+        .await;
+    assert_eq!(unknown.body, untied.body);
+
+    // Booked there, both may.
+    kitchen.book(&app, elder_id, &family).await;
+    let made = app
+        .post("/api/v1/complaints", Some(&family), about(None))
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(made.body["elder_id"], elder_id);
+    let taken = app
+        .post(
+            "/api/v1/complaints",
+            Some(&kitchen.operator),
+            about(Some(elder_id)),
+        )
+        .await;
+    assert_eq!(taken.status, 201, "{}", taken.body);
+}
+
+#[tokio::test]
+async fn one_account_files_two_complaints_a_day_about_a_meal_point_and_moves_its_score_once() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let (elder_id, family) = elder_with_family(&app, 12).await;
+    kitchen.book(&app, elder_id, &family).await;
+
+    // Ten at once: two get through.
+    let tries = (0..10)
+        .map(|i| {
+            app.http
+                .post(app.url("/api/v1/complaints"))
+                .bearer_auth(&family)
+                .json(&complaint(
+                    kitchen.meal_point_id,
+                    None,
+                    "other",
+                    &format!("第 {i} 次投诉"),
+                ))
+        })
+        .collect();
+    let statuses = all_at_once(tries).await;
+    assert_eq!(statuses.get(&201), Some(&2), "{statuses:?}");
+    assert_eq!(statuses.get(&429), Some(&8), "{statuses:?}");
+    app.post(
+        "/api/v1/complaints",
+        Some(&family),
+        complaint(kitchen.meal_point_id, None, "other", "再投诉一次"),
+    )
+    .await
+    .assert_error(429, "COMPLAINT_LIMIT_REACHED");
+
+    // An inspector's perfect visit makes the month's score 100; the account's two complaints
+    // take 5 off, once, not 5 each.
+    let admin = app.staff_token("admin").await;
+    app.post(
+        "/api/v1/inspectors",
+        Some(&admin),
+        json!({
+            "username": "inspector-score", "display_name": "孙督查",
+            "organisation": "常州市餐饮行业协会", "password": "visit-them-all",
+        }),
+    )
+    .await
+    .assert_ok();
+    let inspector = app
+        .staff_login("inspector-score", "visit-them-all")
+        .await
+        .assert_ok()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let visited = app
+        .post(
+            &format!("/api/v1/meal-points/{}/inspections", kitchen.meal_point_id),
+            Some(&inspector),
+            visit(5, 5, 5, true),
+        )
+        .await;
+    assert_eq!(visited.status, 201, "{}", visited.body);
+    let overview = app
+        .get(
+            &format!(
+                "/api/v1/supervision/overview?month={}&district_code={ZHONGLOU}&limit=200",
+                month_of(today(), 0)
+            ),
+            Some(&admin),
+        )
+        .await;
+    let point = overview.assert_ok()["meal_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["meal_point_id"] == kitchen.meal_point_id)
+        .cloned()
+        .unwrap();
+    assert_eq!(point["complaint_count"], 2);
+    assert_eq!(point["score"], 95.0);
+}
+
+#[tokio::test]
+async fn the_complainant_escalates_only_once_a_deadline_is_missed() {
+    let app = spawn_demo_city().await;
+    let kitchen = kitchen(&app).await;
+    let (elder_id, family) = elder_with_family(&app, 13).await;
+    kitchen.book(&app, elder_id, &family).await;
+    let made = app
+        .post(
+            "/api/v1/complaints",
+            Some(&family),
+            complaint(kitchen.meal_point_id, None, "hygiene", "餐具有污渍"),
+        )
+        .await;
+    let id = made.assert_ok()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/complaints/{id}");
+    app.post(&format!("{path}/escalate"), Some(&family), json!({}))
+        .await
+        .assert_error(409, "ESCALATION_NOT_DUE");
+    app.post(
+        &format!("{path}/acknowledge"),
+        Some(&kitchen.operator),
+        json!({}),
+    )
+    .await
+    .assert_ok();
+    app.advance_clock(Duration::hours(100));
+    app.post(&format!("{path}/escalate"), Some(&family), json!({}))
+        .await
+        .assert_error(409, "ESCALATION_NOT_DUE");
+    // Hygiene is to be resolved within 120 hours: past that, it is the district's.
+    app.advance_clock(Duration::hours(21));
+    let seen = app.get(&path, Some(&family)).await;
+    assert_eq!(seen.assert_ok()["state"], "escalated");
+    assert_eq!(seen.body["overdue"], true);
 }

@@ -159,6 +159,13 @@ pub async fn spawn_full_demo() -> TestApp {
 }
 
 pub async fn spawn_app_with(demo_scope: DemoScope) -> TestApp {
+    spawn_app_with_settings(demo_scope, &[]).await
+}
+
+/// A server with some settings of its own (`WECHAT_API_BASE`, `WECHAT_SECRET` …) on top of the
+/// tests' defaults. Without the fake WeChat (another `WECHAT_API_BASE`), `fake_wechat` is a
+/// stand-in that nobody calls.
+pub async fn spawn_app_with_settings(demo_scope: DemoScope, settings: &[(&str, &str)]) -> TestApp {
     let mut vars: HashMap<String, String> = HashMap::new();
     vars.insert("ZHUCAN_ADDR".into(), "127.0.0.1:0".into());
     vars.insert("ZHUCAN_SEED_DEMO".into(), "true".into());
@@ -194,6 +201,9 @@ pub async fn spawn_app_with(demo_scope: DemoScope) -> TestApp {
             format!("t:{}:", uuid::Uuid::new_v4().simple()),
         );
     }
+    for (key, value) in settings {
+        vars.insert(key.to_string(), value.to_string());
+    }
     let config = Config::from_vars(&vars).expect("test configuration");
     let app = Application::build_with(config, options)
         .await
@@ -202,8 +212,8 @@ pub async fn spawn_app_with(demo_scope: DemoScope) -> TestApp {
     let state = app.state().clone();
     let fake_wechat = app
         .fake_wechat()
-        .expect("demo mode runs the fake WeChat")
-        .clone();
+        .cloned()
+        .unwrap_or_else(|| FakeWeChat::new("not-started", "not-started"));
     tokio::spawn(app.run_until_stopped());
     zhucan::wechat::client::install_crypto_provider();
     TestApp {
@@ -393,18 +403,7 @@ impl TestApp {
 pub fn id_card_number(region: &str, birth: &str, order: &str) -> String {
     let first17 = format!("{region}{birth}{order}");
     assert_eq!(first17.len(), 17, "region 6 + birth 8 + order 3");
-    let sum: u32 = first17
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * (2u32.pow(17 - i as u32) % 11))
-        .sum();
-    let check = (12 - sum % 11) % 11;
-    let check = if check == 10 {
-        'X'
-    } else {
-        char::from_digit(check, 10).unwrap()
-    };
-    format!("{first17}{check}")
+    format!("{first17}{}", id_card_check_char(&first17))
 }
 
 /// Everything the service logs, at every level that matters, from the first call on: for tests
@@ -533,5 +532,40 @@ impl TestApp {
             )
             .await,
         )
+    }
+}
+
+/// Sends these requests all at once and counts the answers by status: for tests that check a
+/// limit holds under parallel attempts.
+pub async fn all_at_once(requests: Vec<reqwest::RequestBuilder>) -> HashMap<u16, usize> {
+    let sent: Vec<_> = requests
+        .into_iter()
+        .map(|request| {
+            tokio::spawn(async move { request.send().await.expect("the server answers").status() })
+        })
+        .collect();
+    let mut counts = HashMap::new();
+    for answer in sent {
+        *counts
+            .entry(answer.await.expect("the request task").as_u16())
+            .or_default() += 1;
+    }
+    counts
+}
+
+/// The check character of the first 17 characters of an ID-card number (GB 11643): weights
+/// 2^(17-i) mod 11, check (12 - sum mod 11) mod 11, 10 written `X`. Computed here independently
+/// of the service.
+pub fn id_card_check_char(first17: &str) -> char {
+    let sum: u32 = first17
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| u32::from(b - b'0') * (2u32.pow(17 - i as u32) % 11))
+        .sum();
+    let check = (12 - sum % 11) % 11;
+    if check == 10 {
+        'X'
+    } else {
+        char::from_digit(check, 10).unwrap()
     }
 }

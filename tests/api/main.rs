@@ -5,13 +5,16 @@
 //! so the tests run in parallel.
 
 mod auth;
+mod bounds;
 mod dashboard;
 mod elders;
+mod elders_claims;
 mod errors;
 mod feedback;
 mod fixtures;
 mod health;
 mod helpers;
+mod logs;
 mod meal_points;
 mod menus;
 mod openapi;

@@ -857,3 +857,100 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
     assert_eq!(list[0]["id"], next_id, "newest period first");
     let _ = (city.wujin, ZHONGLOU);
 }
+
+/// A clerk reads which totals differ, never the city-wide figures: not in the run's
+/// reconciliation, not in the refusal of a submission, not in the audit note of that refusal.
+#[tokio::test]
+async fn a_refused_submission_shows_a_clerk_no_city_wide_figures() {
+    let app = spawn_app().await;
+    let city = city(&app).await;
+    let run = create_month(&app, &city.admin, &meal_month(0)).await;
+    let base = format!("/api/v1/settlement-runs/{}", run["id"]);
+    app.advance_clock(Duration::minutes(5));
+    deliver(&app, &city, "L3").await;
+    let has_digits = |text: &str| text.chars().any(|c| c.is_ascii_digit());
+
+    let tianning = app.staff_token("clerk-tianning").await;
+    let seen = app.get(&base, Some(&tianning)).await.assert_ok().clone();
+    assert_eq!(seen["reconciliation"]["reconciled"], false);
+    let issues = seen["reconciliation"]["issues"].as_array().unwrap();
+    assert!(!issues.is_empty());
+    for issue in issues {
+        assert!(!has_digits(issue.as_str().unwrap()), "{issue}");
+    }
+    let refused = app
+        .post(&format!("{base}/submit"), Some(&tianning), json!({}))
+        .await;
+    refused.assert_error(409, "RUN_NOT_RECONCILED");
+    assert!(
+        !has_digits(refused.body["message"].as_str().unwrap()),
+        "{}",
+        refused.body
+    );
+    let trail = app.get(&format!("{base}/audit"), Some(&tianning)).await;
+    let note = trail
+        .assert_ok()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "submit_refused")
+        .unwrap_or_else(|| panic!("no refusal in {}", trail.body))["note"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(note.contains("餐数"), "{note}");
+    assert!(!has_digits(&note), "{note}");
+
+    // The city reads the figures.
+    let city_view = app.get(&base, Some(&city.admin)).await.assert_ok().clone();
+    let issues = city_view["reconciliation"]["issues"].to_string();
+    assert!(
+        issues.contains("6 餐") && issues.contains("7 餐"),
+        "{issues}"
+    );
+}
+
+/// A clerk's run for the current month or later would block the city's own run and take over
+/// the late-served meals of earlier periods: those are the city's. Drafts can be thrown away.
+#[tokio::test]
+async fn only_the_city_creates_runs_for_open_periods_and_drafts_can_be_deleted() {
+    let app = spawn_app().await;
+    let admin = app.staff_token("admin").await;
+    let tianning = app.staff_token("clerk-tianning").await;
+    let zhonglou = app.staff_token("clerk-zhonglou").await;
+    for body in [
+        json!({ "month": month_of(date(0), 0) }),
+        json!({ "month": month_of(date(0), 3) }),
+        json!({ "from": day(-1), "to": day(1) }),
+        json!({ "from": day(400), "to": day(410) }),
+    ] {
+        app.post("/api/v1/settlement-runs", Some(&tianning), body)
+            .await
+            .assert_field_error(403, "RUN_PERIOD_NOT_CLOSED", "to");
+    }
+    // A month that is over is the clerk's to run.
+    let last_month = create_month(&app, &tianning, &month_of(date(0), -1)).await;
+    let path = format!("/api/v1/settlement-runs/{}", last_month["id"]);
+    app.delete(&path, Some(&zhonglou))
+        .await
+        .assert_error(403, "RUN_NOT_YOURS");
+    let deleted = app.delete(&path, Some(&tianning)).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    app.get(&path, Some(&admin))
+        .await
+        .assert_error(404, "RUN_NOT_FOUND");
+    // The period is free again: the city runs it, and the city may delete anyone's draft.
+    let again = create_month(&app, &tianning, &month_of(date(0), -1)).await;
+    let path = format!("/api/v1/settlement-runs/{}", again["id"]);
+    assert_eq!(app.delete(&path, Some(&admin)).await.status, 204);
+
+    // The city runs the current month; once submitted it is never deleted.
+    let current = create_month(&app, &admin, &month_of(date(0), 0)).await;
+    let path = format!("/api/v1/settlement-runs/{}", current["id"]);
+    app.post(&format!("{path}/submit"), Some(&admin), json!({}))
+        .await
+        .assert_ok();
+    app.delete(&path, Some(&admin))
+        .await
+        .assert_error(409, "RUN_NOT_DRAFT");
+}

@@ -52,8 +52,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in as staff (operator, district clerk, city admin) with username and password.
-         * @description Public. Five wrong passwords in a row lock the account for 15 minutes.
+         * Sign in as staff (operator, district clerk, city admin, inspector) with username and
+         *     password.
+         * @description Public. Wrong passwords are counted per username and client address: after 5 in a
+         *     quarter of an hour that address waits out the quarter hour (429 `LOGIN_THROTTLED`, the
+         *     wait in the message), after 10 in an hour the hour, after 20 in a day the day. After 100
+         *     wrong passwords in a day from all addresses together the username is paused until
+         *     midnight (429 `ACCOUNT_LOCKED`) unless the city admin unlocks it. Unknown usernames are
+         *     answered exactly like known ones.
          */
         post: {
             parameters: {
@@ -570,9 +576,11 @@ export interface paths {
         put?: never;
         /**
          * Make a complaint about a meal point (and maybe one of its orders).
-         * @description An elder or family member for themselves or a linked elder; an operator (about their own
-         *     meal point), a district clerk (about a meal point of their district) or the city admin
-         *     on someone's behalf, e.g. taken by phone. The reply carries the deadlines: acknowledge and
+         * @description An elder or family member for themselves or a linked elder, tied to the meal point by an
+         *     order there in the last 90 days (403 `COMPLAINT_NO_TIE` without), at most 5 a day and 2
+         *     about one meal point (429 `COMPLAINT_LIMIT_REACHED`); an operator (about their own meal
+         *     point, naming only elders with an order there), a district clerk (about a meal point of
+         *     their district) or the city admin on someone's behalf, e.g. taken by phone. The reply carries the deadlines: acknowledge and
          *     resolve by (per category, food safety the shortest); a missed deadline escalates the
          *     complaint to the district by itself.
          *
@@ -1073,7 +1081,8 @@ export interface paths {
         put?: never;
         /**
          * Escalate an open complaint to the district (the service does this by itself when a
-         *     deadline passes). The complainant may escalate rather than wait.
+         *     deadline passes). The complainant may escalate once the meal point missed a deadline (409
+         *     `ESCALATION_NOT_DUE` before).
          * @description Roles: elder, family (their complaints), operator (their meal points), district_clerk
          *     (their district), city_admin.
          */
@@ -10342,7 +10351,9 @@ export interface paths {
         /**
          * Create a settlement run (draft) for a month or any date range, and work its lines out.
          * @description Periods of runs never overlap: corrections to a settled period go into a later run as
-         *     adjustments, which the new run picks up by itself for orders served late.
+         *     adjustments, which the new run picks up by itself for orders served late. A district
+         *     clerk creates runs only for periods that ended before this month (403
+         *     `RUN_PERIOD_NOT_CLOSED`); the current month and later are the city's.
          *
          *     Roles: city_admin, district_clerk.
          */
@@ -10571,7 +10582,112 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a draft (a run never submitted) with its lines and adjustments; late-served meals
+         *     it carried go to the next run worked out. A submitted or locked run is never deleted.
+         * @description Roles: city_admin (any draft), district_clerk (drafts they created).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -12509,6 +12625,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/staff-accounts/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift the sign-in waits and the day's pause from a staff account (after too many wrong
+         *     passwords, e.g. someone else guessing at it).
+         * @description Roles: city_admin.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["StaffAccountView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/subsidy-policies": {
         parameters: {
             query?: never;
@@ -13890,8 +14128,12 @@ export interface components {
              * @description Age in full years today.
              */
             age: number;
-            /** Format: naive-date */
-            birth_date: string;
+            /**
+             * Format: int32
+             * @description The year of birth (the date stays inside the service: with the masked number beside it, a
+             *     full date would leave too little of the number to guess).
+             */
+            birth_year: number;
             /** @description Current categories. */
             categories: components["schemas"]["CategoryView"][];
             /** Format: date-time */
@@ -13901,7 +14143,10 @@ export interface components {
             hukou_district_code: string;
             /** Format: int64 */
             id: number;
-            /** @description e.g. `3204**********1234`; the full number is never shown. */
+            /**
+             * @description e.g. `3204************34`: the first four and the last two characters; the full number is
+             *     never shown.
+             */
             id_card_masked: string;
             name: string;
             phone: string;
@@ -15477,7 +15722,8 @@ export interface components {
         /**
          * ReconciliationView
          * @description Whether the run's lines add up to the period's served orders, to the fen. The figures are
-         *     city-wide, so only the city admin gets them; a clerk gets the verdict and the issues.
+         *     city-wide, so only the city admin gets them; a clerk gets the verdict and which totals differ,
+         *     without the amounts.
          */
         ReconciliationView: {
             /** @description Meals taken back as invalid. */

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import { answer } from './setup.js'
-import { apiBase, buildUrl, request, toApiError, setToken, net, ApiError } from '../../src/api/client.js'
+import { apiBase, buildUrl, request, toApiError, setToken, net, ApiError } from '../../src/api/client.ts'
 
 describe('API client', () => {
   it('takes the base URL from build-time configuration, same origin for H5', () => {

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest'
 import jsQR from 'jsqr'
-import { sumYuan, distance, dayLabel, shortDay, pickupCode, shanghaiToday, newClientKey } from '../../src/lib/format.js'
-import { qrMatrix, qrRuns } from '../../src/lib/qr.js'
-import { ratingBody, complaintBody } from '../../src/lib/rating.js'
-import { scale } from '../../src/store.js'
+import { sumYuan, distance, dayLabel, shortDay, pickupCode, shanghaiToday, newClientKey } from '../../src/lib/format.ts'
+import { qrMatrix, qrRuns } from '../../src/lib/qr.ts'
+import { ratingBody, complaintBody } from '../../src/lib/rating.ts'
+import { scale } from '../../src/store.ts'
 
 describe('format', () => {
   it('adds yuan exactly, in fen', () => {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest'
 import { mount, flushPromises } from '@vue/test-utils'
 import { answer } from './setup.js'
-import { store, signedIn, signOut, setCare } from '../../src/store.js'
+import { store, signedIn, signOut, setCare } from '../../src/store.ts'
+import { api } from '../../src/api/client.ts'
 
 const tick = () => new Promise((r) => setTimeout(r, 5))
 async function settle() { for (let i = 0; i < 6; i++) { await tick(); await flushPromises() } }
@@ -42,12 +43,20 @@ describe('ZPage (every screen\'s frame)', () => {
     signOut()
     store.care = null
     const ZPage = (await import('../../src/components/ZPage.vue')).default
-    const w = mount(ZPage, { props: { title: '测试', error: { message: '网络连接不上，请检查网络后点“重试”', offline: true } } })
+    const { useRequest } = await import('../../src/api/useRequest.ts')
+    const request = useRequest()
+    let tries = 0
+    answer({ 'GET /me': () => { tries += 1; return { id: 1 } } })
+    uni.request.mockImplementationOnce((o) => setTimeout(() => { tries += 1; o.fail({ errMsg: 'request:fail' }); o.complete() }, 0))
+    await request.run(() => api.GET('/me'))
+    const w = mount(ZPage, { props: { title: '测试', request } })
     expect(w.get('[data-testid="page"]').classes()).toContain('care')
     expect(w.get('[data-testid="page"]').attributes('style')).toMatch(/--fs: ?24px/)
     expect(w.get('[data-testid="error"]').text()).toContain('网络连接不上')
     await w.get('[data-testid="retry"]').trigger('click')
-    expect(w.emitted('retry')).toHaveLength(1)
+    await settle()
+    expect(tries).toBe(2)
+    expect(w.find('[data-testid="error"]').exists()).toBe(false)
     await w.get('[data-testid="toggle-care"]').trigger('click')
     expect(w.get('[data-testid="page"]').classes()).toContain('std')
     setCare(true)

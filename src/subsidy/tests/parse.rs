@@ -359,6 +359,21 @@ fn each_policy_level_problem_is_reported() {
         ),
         (
             format!(
+                "version = \"{}\"\neffective_from = \"2026-01-01\"\ncross_district_standard = \"hukou\"\n{rule}",
+                "v".repeat(33)
+            ),
+            "POLICY_VERSION_INVALID",
+            "policy.version",
+        ),
+        (
+            format!(
+                "version = \"2026/01 修订\"\neffective_from = \"2026-01-01\"\ncross_district_standard = \"hukou\"\n{rule}"
+            ),
+            "POLICY_VERSION_INVALID",
+            "policy.version",
+        ),
+        (
+            format!(
                 "version = \"v\"\neffective_from = \"2026-02-30\"\ncross_district_standard = \"hukou\"\n{rule}"
             ),
             "POLICY_DATE",

@@ -1,25 +1,27 @@
 // What every screen shares: who is signed in, for which elder they act, and 关怀 (large-text) mode.
 import { reactive } from 'vue'
-import { setToken, setUnauthorizedHandler } from './api/client.js'
-import { api } from './api/endpoints.js'
+import { api, setToken, setUnauthorizedHandler, type Schema } from './api/client'
+
+type Session = Pick<Schema<'SessionView'>, 'token' | 'account'>
+type Role = Schema<'Role'>
 
 const KEY_SESSION = 'zc.session'
 const KEY_CARE = 'zc.care'
 const KEY_ELDER = 'zc.elder'
 
-export const STAFF_ROLES = ['operator', 'district_clerk', 'city_admin']
+export const STAFF_ROLES: Role[] = ['operator', 'district_clerk', 'city_admin']
 
 export const store = reactive({
-  session: null, // { token, account: { id, role, display_name } }
-  care: null, // null = not chosen: on, except for staff
-  elders: [], // MyElderView[]
-  elderId: null,
+  session: null as Session | null,
+  care: null as boolean | null, // null = not chosen: on, except for staff
+  elders: [] as Schema<'MyElderView'>[],
+  elderId: null as number | null,
 })
 
-function read(key) {
+function read(key: string): unknown {
   try { return uni.getStorageSync(key) || null } catch { return null }
 }
-function write(key, value) {
+function write(key: string, value: unknown) {
   try {
     if (value === null || value === undefined) uni.removeStorageSync(key)
     else uni.setStorageSync(key, value)
@@ -27,7 +29,7 @@ function write(key, value) {
 }
 
 export function restore() {
-  const session = read(KEY_SESSION)
+  const session = read(KEY_SESSION) as Session | null
   if (session && session.token) {
     store.session = session
     setToken(session.token)
@@ -38,24 +40,24 @@ export function restore() {
   store.elderId = elder ? Number(elder) : null
 }
 
-export function role() { return store.session?.account?.role || '' }
-export function isStaff() { return STAFF_ROLES.includes(role()) }
+export function role(): Role | '' { return store.session?.account?.role || '' }
+export function isStaff() { const r = role(); return r !== '' && STAFF_ROLES.includes(r) }
 
 /** 关怀 mode is on by default for elders and families (and before sign-in); staff start without. */
-export function careOn() {
+export function careOn(): boolean {
   if (store.care !== null) return store.care
   return !isStaff()
 }
-export function setCare(on) {
+export function setCare(on: boolean) {
   store.care = on
   write(KEY_CARE, on ? 'on' : 'off')
 }
 
 /** The user's WeChat font size, where the platform says (px), else null. */
-export function systemFontSize() {
+export function systemFontSize(): number | null {
   try {
     const info = typeof uni.getAppBaseInfo === 'function' ? uni.getAppBaseInfo() : uni.getSystemInfoSync()
-    const size = Number(info && info.fontSizeSetting)
+    const size = Number(info && (info as { fontSizeSetting?: number }).fontSizeSetting)
     return size > 0 ? size : null
   } catch { return null }
 }
@@ -73,7 +75,7 @@ export function scale(care = careOn(), system = systemFontSize()) {
   }
 }
 
-export function signedIn(session) {
+export function signedIn(session: Session) {
   store.session = { token: session.token, account: session.account }
   setToken(session.token)
   write(KEY_SESSION, store.session)
@@ -88,7 +90,7 @@ export function signOut() {
   write(KEY_ELDER, null)
 }
 
-export function chooseElder(id) {
+export function chooseElder(id: number | null) {
   store.elderId = id
   write(KEY_ELDER, id)
 }
@@ -99,7 +101,7 @@ export function currentElder() {
 
 /** Loads the elders this account may act for and keeps the choice valid. */
 export async function loadElders() {
-  const list = await api.myElders()
+  const list = await api.GET('/me/elders')
   store.elders = list
   const active = list.filter((e) => e.elder.status === 'active')
   if (!active.some((e) => e.elder.id === store.elderId)) {

@@ -1,5 +1,8 @@
 // The rating and complaint forms as the API takes them (POST /orders/{id}/rating, /complaints).
-export const RATING_ASPECTS = [
+import type { Schema } from '../api/client'
+
+type Aspect = 'overall' | 'taste' | 'portion' | 'hygiene' | 'service'
+export const RATING_ASPECTS: { key: Aspect; label: string }[] = [
   { key: 'overall', label: '总体' },
   { key: 'taste', label: '口味' },
   { key: 'portion', label: '分量' },
@@ -7,8 +10,8 @@ export const RATING_ASPECTS = [
   { key: 'service', label: '服务' },
 ]
 
-export function ratingBody(scores, comment) {
-  const body = {}
+export function ratingBody(scores: Record<Aspect, number>, comment: string): Schema<'NewRatingBody'> {
+  const body: Partial<Schema<'NewRatingBody'>> = {}
   for (const { key } of RATING_ASPECTS) {
     const n = Number(scores[key])
     if (!Number.isInteger(n) || n < 1 || n > 5) throw new Error(`${key} must be 1..5`)
@@ -16,10 +19,10 @@ export function ratingBody(scores, comment) {
   }
   const text = (comment || '').trim()
   if (text) body.comment = text
-  return body
+  return body as Schema<'NewRatingBody'>
 }
 
-export const COMPLAINT_CATEGORIES = [
+export const COMPLAINT_CATEGORIES: { code: Schema<'NewComplaintBody'>['category']; label: string }[] = [
   { code: 'food_safety', label: '食品安全' },
   { code: 'hygiene', label: '卫生' },
   { code: 'service_attitude', label: '服务态度' },
@@ -28,8 +31,8 @@ export const COMPLAINT_CATEGORIES = [
   { code: 'other', label: '其他' },
 ]
 
-export function complaintBody({ mealPointId, orderId, elderId, category, text }) {
-  const body = { meal_point_id: Number(mealPointId), category, text: (text || '').trim() }
+export function complaintBody({ mealPointId, orderId, elderId, category, text }: { mealPointId: number; orderId?: string; elderId?: number | null; category: Schema<'NewComplaintBody'>['category']; text: string }): Schema<'NewComplaintBody'> {
+  const body: Schema<'NewComplaintBody'> = { meal_point_id: Number(mealPointId), category, text: (text || '').trim() }
   if (orderId) body.order_id = orderId
   if (elderId) body.elder_id = Number(elderId)
   return body

@@ -1,0 +1,225 @@
+//! Use cases of elder records and family links: correcting a record, self-registration and its
+//! review, and asking for a family link. Each runs its transaction here; the HTTP layer parses
+//! and maps.
+
+use entity::{elder, family_link};
+use sea_orm::{ConnectionTrait, TransactionTrait};
+
+use super::{
+    ElderStatus,
+    id_card::IdCardNumber,
+    rules,
+    store::{self, ElderChanges, NewElder},
+    vault::IdCardVault,
+};
+use crate::{
+    auth::Caller,
+    error::{AppError, AppResult, ErrorKind},
+    state::AppState,
+    throttle::Counter,
+};
+
+pub fn vault(state: &AppState) -> IdCardVault {
+    IdCardVault::new(&state.config.data_key)
+}
+
+pub fn district_forbidden() -> AppError {
+    AppError::forbidden(
+        "ELDER_DISTRICT_FORBIDDEN",
+        "只能登记或修改户籍区或居住区属于本区的老人",
+    )
+}
+
+/// Checks the districts and street a request names, each error naming its field.
+pub async fn check_places(
+    db: &impl ConnectionTrait,
+    hukou: &str,
+    residence: &str,
+    street: Option<i64>,
+) -> AppResult<(String, String, Option<i64>)> {
+    let hukou = store::check_district(db, "hukou_district_code", hukou).await?;
+    let residence = store::check_district(db, "residence_district_code", residence).await?;
+    let street = store::check_street(db, street, &residence).await?;
+    Ok((hukou, residence, street))
+}
+
+/// Corrects a record with what was asked (unchecked); a street left out is kept, or cleared when
+/// the residence district changes. A clerk's change must leave the elder in one of the clerk's
+/// districts, and only the city admin moves the hukou district (who funds the subsidy).
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+    edit: ElderChanges,
+) -> AppResult<elder::Model> {
+    let txn = state.db.begin().await?;
+    let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
+    let hukou = match &edit.hukou_district_code {
+        Some(code) => store::check_district(&txn, "hukou_district_code", code).await?,
+        None => elder.hukou_district_code.clone(),
+    };
+    if hukou != elder.hukou_district_code && !rules::may_change_hukou(caller) {
+        return Err(AppError::forbidden(
+            "HUKOU_CHANGE_FORBIDDEN",
+            "户籍区决定由哪个区出资补贴，只能由市民政局修改；请联系市民政局",
+        )
+        .with_field("hukou_district_code"));
+    }
+    let residence = match &edit.residence_district_code {
+        Some(code) => store::check_district(&txn, "residence_district_code", code).await?,
+        None => elder.residence_district_code.clone(),
+    };
+    let street = match edit.residence_street_id {
+        Some(street) => street,
+        // A new residence district invalidates the old street unless a new one is sent.
+        None if residence != elder.residence_district_code => None,
+        None => elder.residence_street_id,
+    };
+    let street = store::check_street(&txn, street, &residence).await?;
+    if !rules::clerk_may_place(caller, &hukou, &residence) {
+        return Err(district_forbidden());
+    }
+    let changes = ElderChanges {
+        name: edit
+            .name
+            .as_deref()
+            .map(|name| rules::check_name("name", name))
+            .transpose()?,
+        hukou_district_code: Some(hukou),
+        residence_district_code: Some(residence),
+        residence_street_id: Some(street),
+        address: edit
+            .address
+            .as_deref()
+            .map(rules::check_address)
+            .transpose()?,
+        phone: edit.phone.as_deref().map(rules::check_phone).transpose()?,
+    };
+    let elder =
+        store::update_elder(&txn, elder, changes, caller.account_id, state.clock.now()).await?;
+    txn.commit().await?;
+    Ok(elder)
+}
+
+/// A self-registration from the mini program: always a new record waiting for review, whether
+/// or not the number is registered already. It claims nothing: the number's look-up hash is set
+/// only when a clerk approves, so a claim neither blocks staff from registering the real person
+/// nor tells anyone whether a number is on the books.
+pub async fn register_self(state: &AppState, new: NewElder) -> AppResult<elder::Model> {
+    let txn = state.db.begin().await?;
+    let elder = store::register_self(&txn, &vault(state), new, state.clock.now()).await?;
+    txn.commit().await?;
+    Ok(elder)
+}
+
+/// Approves a self-registration: its number takes its place among the registered ones (409
+/// `ELDER_ALREADY_REGISTERED`, to the clerk only, when staff registered that person meanwhile:
+/// the claim is then rejected with a reason) and its account becomes the elder's.
+pub async fn approve(state: &AppState, caller: &Caller, elder_id: i64) -> AppResult<elder::Model> {
+    let txn = state.db.begin().await?;
+    let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
+    let elder = store::approve_elder(
+        &txn,
+        &vault(state),
+        elder,
+        caller.account_id,
+        state.clock.now(),
+    )
+    .await?;
+    txn.commit().await?;
+    if let Some(account_id) = elder.account_id {
+        // The account is an elder's now; its sessions must say so.
+        state.caches.forget_sessions_of(account_id);
+    }
+    Ok(elder)
+}
+
+/// What a family member types to ask for a link.
+pub struct LinkAsk<'a> {
+    pub id_card: IdCardNumber,
+    pub name: &'a str,
+    pub relationship: Option<String>,
+}
+
+fn no_match() -> AppError {
+    AppError::not_found(
+        "FAMILY_LINK_NO_MATCH",
+        "没有找到身份证号与姓名相符的已登记老人，请核对后重试，或请老人先到社区登记",
+    )
+}
+
+fn too_many_link_attempts(retry_after: chrono::Duration) -> AppError {
+    AppError::new(
+        ErrorKind::TooManyRequests,
+        "FAMILY_LINK_TOO_MANY_ATTEMPTS",
+        format!(
+            "今天的关联尝试次数已用完，请 {} 后再试，或请社区工作人员协助关联",
+            crate::throttle::wait_text(retry_after)
+        ),
+    )
+}
+
+/// Asks for a link to the elder with this number and name. Every request is counted before the
+/// number is looked up, per number (whoever asks) and per asking account; a number that is not
+/// registered, a wrong name and an elder under review get one and the same answer, and so do the
+/// limits, whether or not the number exists.
+pub async fn request_link(
+    state: &AppState,
+    caller: &Caller,
+    ask: LinkAsk<'_>,
+) -> AppResult<family_link::Model> {
+    let vault = vault(state);
+    let now = state.clock.now();
+    let lookup = vault.lookup_hash(&ask.id_card);
+    let number_group = format!("link-number:{}", &lookup[..32]);
+    let number_counters = [Counter::new("asked", rules::LINK_ATTEMPTS_PER_NUMBER)];
+    let account_group = format!("link-account:{}", caller.account_id);
+    let account_counters = [Counter::new("no-match", rules::LINK_FAILURES_PER_ACCOUNT)];
+    // An attempt that was not this account's miss leaves its count.
+    let not_a_miss = || async {
+        let counted = [&account_counters[0]];
+        state
+            .throttle
+            .give_back(&account_group, &account_counters, &counted, now)
+            .await
+    };
+    if let Err(full) = state
+        .throttle
+        .reserve(&account_group, &account_counters, now)
+        .await?
+    {
+        return Err(too_many_link_attempts(full.retry_after));
+    }
+    if let Err(full) = state
+        .throttle
+        .reserve(&number_group, &number_counters, now)
+        .await?
+    {
+        not_a_miss().await?;
+        return Err(too_many_link_attempts(full.retry_after));
+    }
+    let found = store::find_by_id_card(&state.db, &vault, &ask.id_card).await?;
+    let elder = match found {
+        Some(elder)
+            if rules::names_match(&elder.name, ask.name) && elder.status == ElderStatus::Active =>
+        {
+            elder
+        }
+        _ => return Err(no_match()),
+    };
+    not_a_miss().await?;
+    if elder.account_id == Some(caller.account_id) {
+        return Err(AppError::conflict(
+            "FAMILY_LINK_SELF",
+            "这是您本人的登记信息，无需关联",
+        ));
+    }
+    store::insert_link(
+        &state.db,
+        elder.id,
+        caller.account_id,
+        ask.relationship,
+        now,
+    )
+    .await
+}
