@@ -46,6 +46,13 @@ fn unavailable(err: ReservationError) -> AppError {
     .with_source(err)
 }
 
+fn not_taking_bookings() -> AppError {
+    AppError::conflict(
+        "MEAL_POINT_NOT_TAKING_BOOKINGS",
+        "该助餐点当天暂停服务，请选择其他日期或助餐点",
+    )
+}
+
 /// The order, if this caller may see it; otherwise 404 `ORDER_NOT_FOUND` (its existence is not
 /// revealed): the elder and linked family, the meal point's operators, a clerk of the service or
 /// funding district, the city admin.
@@ -215,6 +222,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
             )
             .with_field("items"));
         }
+        ReserveOutcome::Closed => return Err(not_taking_bookings()),
         ReserveOutcome::NotLoaded => {
             return Err(unavailable(ReservationError::Unavailable(
                 "meal point state could not be rebuilt".into(),
@@ -330,6 +338,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
                 .ok_or_else(|| AppError::internal(err))?;
             Ok(Booked::Repeated(first))
         }
+        PersistError::MealPointClosed => Err(not_taking_bookings()),
         PersistError::Oversold { .. } => {
             Err(AppError::conflict("SOLD_OUT", "所选菜品已订完").with_field("items"))
         }
@@ -486,10 +495,7 @@ async fn bookable(
         })
         .await?;
     if !meal_points::takes_bookings_on(&meal_point, request.date) {
-        return Err(AppError::conflict(
-            "MEAL_POINT_NOT_TAKING_BOOKINGS",
-            "该助餐点当天暂停服务，请选择其他日期或助餐点",
-        ));
+        return Err(not_taking_bookings());
     }
     if !meal_points::service_modes_of(&meal_point)?.offers(request.mode) {
         return Err(AppError::invalid(
@@ -1078,6 +1084,17 @@ pub fn spawn_no_show_sweeper(state: AppState) {
             }
         }
     });
+}
+
+/// Fences the meal point's new status in the reservation store, where every instance decides
+/// bookings. Should the store be unreachable, the writer still refuses orders for covered days
+/// (it reads the status under a row lock in its transaction), and the next rebuild installs the
+/// newer fence; so this logs rather than fails the status change already stored.
+pub async fn status_changed(state: &AppState, meal_point: &meal_point::Model) {
+    let fence = store::fence_of(meal_point);
+    if let Err(err) = state.reservations.fence(meal_point.id, fence).await {
+        tracing::warn!(%err, meal_point = meal_point.id, "meal point status not fenced in the reservation store");
+    }
 }
 
 /// A meal point closing or pausing cancels its live bookings on the affected dates, with the

@@ -19,6 +19,7 @@ mod meal_points;
 mod menus;
 mod openapi;
 mod orders;
+mod peak_fencing;
 mod places;
 mod schema;
 mod settlement;

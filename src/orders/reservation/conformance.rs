@@ -1268,3 +1268,7 @@ async fn a_corrupt_counter_is_reported_and_nothing_changes(store: Arc<RedisReser
 fn store_prefix(store: &RedisReservations) -> String {
     store.key_prefix().to_owned()
 }
+
+// The harness's macros are in scope for modules declared after them.
+#[path = "conformance_fence.rs"]
+mod fence;

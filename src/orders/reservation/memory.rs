@@ -18,9 +18,9 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use chrono::NaiveDate;
 
 use super::{
-    AdjustOutcome, FillOutcome, LoadOutcome, MealPointSnapshot, ReleaseOutcome, ReleaseRequest,
-    ReservationError, ReservationStore, ReserveOutcome, ReserveRequest, StoreFuture,
-    validate_adjustment, validate_new_offering,
+    AdjustOutcome, FillOutcome, LoadOutcome, MealPointFence, MealPointSnapshot, ReleaseOutcome,
+    ReleaseRequest, ReservationError, ReservationStore, ReserveOutcome, ReserveRequest,
+    StoreFuture, validate_adjustment, validate_new_offering,
 };
 
 /// (elder, date, slot): the scope of an elder's quota.
@@ -33,6 +33,9 @@ type IdempotencyScope = (i64, String);
 pub struct InProcessReservations {
     /// A meal point is loaded exactly when it has an entry here.
     meal_points: Mutex<HashMap<i64, MealPointState>>,
+    /// Fences live apart from the loaded state, because a fence is kept whether or not the meal
+    /// point is loaded. Lock order: `meal_points` first, then `fences`.
+    fences: Mutex<HashMap<i64, MealPointFence>>,
 }
 
 #[derive(Debug, Default)]
@@ -58,6 +61,23 @@ impl InProcessReservations {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn fences(&self) -> MutexGuard<'_, HashMap<i64, MealPointFence>> {
+        // Same reasoning as `meal_points`: a fence is one insert, never half written.
+        self.fences.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps the newer of the held fence and `fence` (see `ReservationStore::fence`).
+    fn keep_newest_fence(
+        fences: &mut HashMap<i64, MealPointFence>,
+        meal_point_id: i64,
+        fence: MealPointFence,
+    ) {
+        let held = fences.entry(meal_point_id).or_insert(fence);
+        if held.epoch <= fence.epoch {
+            *held = fence;
+        }
+    }
+
     fn reserve_now(&self, request: &ReserveRequest) -> Result<ReserveOutcome, ReservationError> {
         request.validate()?;
         let mut meal_points = self.meal_points();
@@ -69,6 +89,15 @@ impl InProcessReservations {
             return Ok(ReserveOutcome::Duplicate {
                 order_id: first.clone(),
             });
+        }
+        // Checked under the meal-point lock, so a fence set meanwhile is seen by every booking
+        // that takes portions after it.
+        if self
+            .fences()
+            .get(&request.meal_point_id)
+            .is_some_and(|fence| fence.refuses(request.date))
+        {
+            return Ok(ReserveOutcome::Closed);
         }
         let quota_scope = (request.elder_id, request.date, request.slot.clone());
         let live = state.live_orders.get(&quota_scope).copied().unwrap_or(0);
@@ -141,6 +170,7 @@ impl InProcessReservations {
     fn load_now(&self, snapshot: &MealPointSnapshot) -> Result<LoadOutcome, ReservationError> {
         snapshot.validate()?;
         let mut meal_points = self.meal_points();
+        Self::keep_newest_fence(&mut self.fences(), snapshot.meal_point_id, snapshot.fence);
         if meal_points.contains_key(&snapshot.meal_point_id) {
             return Ok(LoadOutcome::AlreadyLoaded);
         }
@@ -169,6 +199,7 @@ impl InProcessReservations {
     fn fill_now(&self, snapshot: &MealPointSnapshot) -> Result<FillOutcome, ReservationError> {
         snapshot.validate()?;
         let mut meal_points = self.meal_points();
+        Self::keep_newest_fence(&mut self.fences(), snapshot.meal_point_id, snapshot.fence);
         let state = meal_points.entry(snapshot.meal_point_id).or_default();
         let mut counters_filled = 0;
         for offering in &snapshot.offerings {
@@ -289,9 +320,19 @@ impl ReservationStore for InProcessReservations {
         })
     }
 
+    fn fence(&self, meal_point_id: i64, fence: MealPointFence) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let _meal_points = self.meal_points();
+            Self::keep_newest_fence(&mut self.fences(), meal_point_id, fence);
+            Ok(())
+        })
+    }
+
     fn unload(&self, meal_point_id: i64) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            self.meal_points().remove(&meal_point_id);
+            let mut meal_points = self.meal_points();
+            meal_points.remove(&meal_point_id);
+            self.fences().remove(&meal_point_id);
             Ok(())
         })
     }

@@ -170,6 +170,9 @@ pub enum ReserveOutcome {
         left: i64,
     },
     NotLoaded,
+    /// The meal point is paused or closed on the booking's date (its fence, see
+    /// [`ReservationStore::fence`]). Nothing changed.
+    Closed,
     /// The meal point is loaded but has no counter for this offering (the first such one in
     /// request order): its state is incomplete, not sold out. Nothing changed; fill the gaps from
     /// the database ([`ReservationStore::fill`]) and retry.
@@ -228,10 +231,43 @@ pub struct IdempotencyRecord {
     pub order_id: String,
 }
 
+/// The days a meal point takes no bookings (a pause or closure), from `from` to `until`
+/// inclusive, or without end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClosedDays {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+impl ClosedDays {
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        date >= self.from && self.until.is_none_or(|until| date <= until)
+    }
+}
+
+/// A meal point's status as the reservation store fences bookings with it. `epoch` orders
+/// versions of the status (the meal point row's `updated_at` in microseconds): the store keeps the
+/// newest it was told, so a rebuild from a snapshot read before a pause cannot reopen the meal
+/// point, and a status change that reaches the store late cannot undo a newer one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MealPointFence {
+    pub epoch: i64,
+    /// `None`: open.
+    pub closed: Option<ClosedDays>,
+}
+
+impl MealPointFence {
+    pub fn refuses(&self, date: NaiveDate) -> bool {
+        self.closed.is_some_and(|closed| closed.covers(date))
+    }
+}
+
 /// A meal point's booking state as read from the database, to rebuild the store from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MealPointSnapshot {
     pub meal_point_id: i64,
+    /// The meal point's status when the snapshot was read.
+    pub fence: MealPointFence,
     /// Every offering still open for booking.
     pub offerings: Vec<OfferingPortions>,
     /// Elders with at least one live order; anyone missing has none.
@@ -317,6 +353,12 @@ pub trait ReservationStore: Send + Sync {
 
     /// Portions left, or `None` when the meal point is not loaded or the offering is unknown.
     fn portions_left(&self, meal_point_id: i64, offering_id: i64) -> StoreFuture<'_, Option<i64>>;
+
+    /// Sets the meal point's status where bookings are decided, so a pause or closure refuses
+    /// bookings of the days it covers on every instance at once ([`ReserveOutcome::Closed`]).
+    /// Kept whether or not the meal point is loaded, and only if `fence.epoch` is not older than
+    /// the one the store holds (a snapshot's fence follows the same rule on `load` and `fill`).
+    fn fence(&self, meal_point_id: i64, fence: MealPointFence) -> StoreFuture<'_, ()>;
 
     /// Drops a meal point's whole state (it closed, or a test is done with it). Not meant to race
     /// with a `load` of the same meal point: the Redis store deletes key by key, and a load that

@@ -15,6 +15,7 @@
 //! | `<prefix>{mp:42}:quota:<elder>:<date>:<slot>` | the elder's live orders there | same |
 //! | `<prefix>{mp:42}:idem:<account>:<client key>` | the first order id made with that key | `record_ttl` after it was written |
 //! | `<prefix>{mp:42}:released:<order id>` | `1` once the order gave its portions back | `record_ttl` after it was written |
+//! | `<prefix>{mp:42}:fence` | the meal point's status as bookings see it: `epoch\|from\|until` | never; `unload` drops it |
 //!
 //! Counters expire by their meal date because nobody books or cancels a meal that is days past,
 //! so they can go without a rebuild ever needing them. Redis is only ever given a *relative*
@@ -47,9 +48,9 @@ use ::redis::{ErrorKind, RedisError, RedisResult, Script, ServerErrorKind};
 use chrono::{Days, NaiveDate, NaiveTime};
 
 use super::{
-    AdjustOutcome, FillOutcome, LoadOutcome, MealPointSnapshot, ReleaseOutcome, ReleaseRequest,
-    ReservationError, ReservationStore, ReserveOutcome, ReserveRequest, StoreFuture,
-    validate_adjustment, validate_new_offering,
+    AdjustOutcome, FillOutcome, LoadOutcome, MealPointFence, MealPointSnapshot, ReleaseOutcome,
+    ReleaseRequest, ReservationError, ReservationStore, ReserveOutcome, ReserveRequest,
+    StoreFuture, validate_adjustment, validate_new_offering,
 };
 use crate::clock::{Clock, shanghai_to_utc};
 
@@ -89,13 +90,14 @@ impl Default for RedisReservationsConfig {
     }
 }
 
-/// The four scripts; `Script` keeps each one's SHA1, so calls go out as EVALSHA and fall back to
+/// The scripts; `Script` keeps each one's SHA1, so calls go out as EVALSHA and fall back to
 /// loading the script when Redis answers NOSCRIPT (after a restart or `SCRIPT FLUSH`).
 struct Scripts {
     reserve: Script,
     release: Script,
     load: Script,
     adjust: Script,
+    fence: Script,
 }
 
 impl Scripts {
@@ -105,6 +107,7 @@ impl Scripts {
             release: Script::new(include_str!("release.lua")),
             load: Script::new(include_str!("load.lua")),
             adjust: Script::new(include_str!("adjust.lua")),
+            fence: Script::new(include_str!("fence.lua")),
         }
     }
 }
@@ -216,10 +219,12 @@ impl RedisReservations {
             .key(keys.loaded())
             .key(keys.idempotency(request.account_id, &request.client_key))
             .key(keys.quota(request.elder_id, request.date, &request.slot))
+            .key(keys.fence())
             .arg(&request.order_id)
             .arg(self.record_ttl_seconds())
             .arg(request.quota_limit)
-            .arg(self.meal_state_ttl_seconds(request.date));
+            .arg(self.meal_state_ttl_seconds(request.date))
+            .arg(request.date.format("%Y-%m-%d").to_string());
         for item in &request.items {
             invocation
                 .key(keys.portions_left(item.offering_id))
@@ -237,6 +242,7 @@ impl RedisReservations {
                 order_id: (*order_id).to_owned(),
             }),
             ["quota_exceeded"] => Ok(ReserveOutcome::QuotaExceeded),
+            ["closed"] => Ok(ReserveOutcome::Closed),
             ["sold_out", offering_id, left] => Ok(ReserveOutcome::SoldOut {
                 offering_id: parse_count("reserve", offering_id)?,
                 left: parse_count("reserve", left)?,
@@ -299,12 +305,15 @@ impl RedisReservations {
         let mut invocation = self.scripts.load.prepare_invoke();
         invocation
             .key(keys.loaded())
+            .key(keys.fence())
             .arg(snapshot.offerings.len())
             .arg(snapshot.quotas.len())
             .arg(snapshot.idempotency.len())
             .arg(snapshot.released_orders.len())
             .arg(self.record_ttl_seconds())
-            .arg(mode);
+            .arg(mode)
+            .arg(snapshot.fence.epoch)
+            .arg(fence_value(&snapshot.fence));
         // Keys and their values go in the order load.lua reads them back.
         for offering in &snapshot.offerings {
             invocation
@@ -397,6 +406,27 @@ impl RedisReservations {
             ["not_loaded"] => Ok(AdjustOutcome::NotLoaded),
             ["counter_missing"] => Ok(AdjustOutcome::CounterMissing),
             other => Err(unexpected_reply("adjust portions", other)),
+        }
+    }
+
+    async fn fence_in_redis(
+        &self,
+        meal_point_id: i64,
+        fence: MealPointFence,
+    ) -> Result<(), ReservationError> {
+        let keys = self.keys(meal_point_id);
+        let mut invocation = self.scripts.fence.prepare_invoke();
+        invocation
+            .key(keys.fence())
+            .arg(fence.epoch)
+            .arg(fence_value(&fence));
+        let mut connection = self.connection.clone();
+        let reply: String = self
+            .call("fence", invocation.invoke_async(&mut connection))
+            .await?;
+        match reply.as_str() {
+            "set" | "kept" => Ok(()),
+            other => Err(unexpected_reply("fence", &[other])),
         }
     }
 
@@ -543,6 +573,10 @@ impl ReservationStore for RedisReservations {
         Box::pin(self.portions_left_in_redis(meal_point_id, offering_id))
     }
 
+    fn fence(&self, meal_point_id: i64, fence: MealPointFence) -> StoreFuture<'_, ()> {
+        Box::pin(self.fence_in_redis(meal_point_id, fence))
+    }
+
     fn unload(&self, meal_point_id: i64) -> StoreFuture<'_, ()> {
         Box::pin(self.unload_from_redis(meal_point_id))
     }
@@ -585,6 +619,10 @@ impl MealPointKeys {
     pub(super) fn released(&self, order_id: &str) -> String {
         format!("{}released:{order_id}", self.tag)
     }
+
+    pub(super) fn fence(&self) -> String {
+        format!("{}fence", self.tag)
+    }
 }
 
 /// SCAN's MATCH is a glob; a prefix holding `*`, `?`, `[`, `]` or `\` must match only itself.
@@ -597,6 +635,21 @@ fn glob_escape(text: &str) -> String {
         escaped.push(c);
     }
     escaped
+}
+
+/// A fence as the scripts read it: `epoch|from|until`, dates as `YYYY-MM-DD` (so the scripts can
+/// compare them as text), empty for open and for no planned end.
+fn fence_value(fence: &MealPointFence) -> String {
+    let day = |date: chrono::NaiveDate| date.format("%Y-%m-%d").to_string();
+    match fence.closed {
+        None => format!("{}||", fence.epoch),
+        Some(closed) => format!(
+            "{}|{}|{}",
+            fence.epoch,
+            day(closed.from),
+            closed.until.map(day).unwrap_or_default()
+        ),
+    }
 }
 
 fn duration_seconds(duration: Duration) -> i64 {
