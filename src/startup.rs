@@ -163,6 +163,7 @@ impl Application {
         };
 
         crate::orders::service::spawn_no_show_sweeper(state.clone());
+        crate::orders::service::spawn_lease_sweeper(state.clone());
         crate::feedback::service::spawn_escalation_sweeper(state.clone());
 
         let addr = state.config.listen_addr;

@@ -97,6 +97,13 @@ pub async fn visible_order(
 /// How many live orders an elder may hold per meal point, date and slot.
 pub const ORDERS_PER_SLOT: u32 = 1;
 
+/// How long a reservation may stay unconfirmed before the lease sweeper asks the database about
+/// it: three times the writer's deadline, so a slow commit is never overtaken.
+pub const RESERVATION_LEASE: StdDuration = StdDuration::from_secs(60);
+
+/// How often each instance looks for reservations whose lease ran out.
+pub const LEASE_SWEEP_EVERY: StdDuration = StdDuration::from_secs(5);
+
 #[derive(Debug, Clone)]
 pub struct BookingRequest {
     pub elder: ElderRef,
@@ -191,6 +198,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         order_id: order_id.clone(),
         items: items.clone(),
         quota_limit: ORDERS_PER_SLOT,
+        lease: RESERVATION_LEASE,
     };
     match reserve_loaded(state, &reserve).await? {
         ReserveOutcome::Reserved => {}
@@ -327,7 +335,10 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         }
     };
     let err = match persisted {
-        Ok(()) => return Ok(Booked::Created(order)),
+        Ok(()) => {
+            confirm_logged(state, order.meal_point_id, &order.id).await;
+            return Ok(Booked::Created(order));
+        }
         Err(err) => err,
     };
     abandon_reservation(state, &reserve).await;
@@ -342,6 +353,9 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         PersistError::Oversold { .. } => {
             Err(AppError::conflict("SOLD_OUT", "所选菜品已订完").with_field("items"))
         }
+        PersistError::DeadlinePassed => Err(unavailable(ReservationError::Unavailable(
+            "the order writer fell behind".into(),
+        ))),
         PersistError::WriterStopped => Err(AppError::new(
             ErrorKind::Unavailable,
             "BOOKING_UNAVAILABLE",
@@ -659,16 +673,59 @@ async fn await_first_order(state: &AppState, order_id: &str) -> AppResult<meal_o
 
 /// Returns a reservation that did not become an order, idempotency key included.
 async fn abandon_reservation(state: &AppState, reserved: &ReserveRequest) {
-    let request = ReleaseRequest {
-        meal_point_id: reserved.meal_point_id,
-        date: reserved.date,
-        slot: reserved.slot.clone(),
-        elder_id: reserved.elder_id,
-        order_id: reserved.order_id.clone(),
-        items: reserved.items.clone(),
-        forget_client_key: Some((reserved.account_id, reserved.client_key.clone())),
-    };
-    release_logged(state, &request).await;
+    release_logged(state, &reserved.abandonment()).await;
+}
+
+/// The order is committed: its reservation's lease is no longer needed. Should the store not
+/// hear it, the lease runs out and the sweeper finds the order in the database and confirms it.
+async fn confirm_logged(state: &AppState, meal_point_id: i64, order_id: &str) {
+    if let Err(err) = state.reservations.confirm(meal_point_id, order_id).await {
+        tracing::warn!(%err, order = %order_id, "reservation not confirmed; the lease sweeper will");
+    }
+}
+
+/// Settles every reservation whose lease ran out: confirmed if its order is in the database,
+/// given back (key included) if not. Returns how many were given back.
+pub async fn sweep_expired_leases(state: &AppState) -> AppResult<u32> {
+    let expired = state
+        .reservations
+        .expired_leases()
+        .await
+        .map_err(unavailable)?;
+    let mut given_back = 0;
+    for release in expired {
+        if store::find_order(&state.db, &release.order_id)
+            .await?
+            .is_some()
+        {
+            confirm_logged(state, release.meal_point_id, &release.order_id).await;
+            continue;
+        }
+        match state.reservations.release(&release).await {
+            Ok(ReleaseOutcome::Released) => {
+                given_back += 1;
+                tracing::warn!(order = %release.order_id, meal_point = release.meal_point_id, "gave back a reservation whose order was never written");
+            }
+            Ok(ReleaseOutcome::AlreadyReleased | ReleaseOutcome::NotLoaded) => {}
+            Err(err) => return Err(unavailable(err)),
+        }
+    }
+    Ok(given_back)
+}
+
+/// Runs [`sweep_expired_leases`] every [`LEASE_SWEEP_EVERY`] on every instance (a sweep racing
+/// another instance's is harmless: releases are once per order id).
+pub fn spawn_lease_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(LEASE_SWEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(err) = sweep_expired_leases(&state).await {
+                tracing::warn!(error = %err, "lease sweep failed; trying again");
+            }
+        }
+    });
 }
 
 /// Returns a cancelled order's portions and quota; its key keeps answering with the order.

@@ -75,13 +75,23 @@ pub enum PersistError {
     MealPointClosed,
     #[error("database: {0}")]
     Database(#[from] DbErr),
+    /// The order waited longer than [`PERSIST_DEADLINE`] for the writer and was not written: its
+    /// reservation's lease may run out soon, and the sweeper would give it back.
+    #[error("order not written within its deadline")]
+    DeadlinePassed,
     /// The writer has stopped (the service is shutting down).
     #[error("order writer stopped")]
     WriterStopped,
 }
 
+/// How long an order may wait for the writer before it is refused unwritten. Well inside the
+/// reservation's lease (`service::RESERVATION_LEASE`), so no order is committed after the sweeper
+/// may have given its reservation back.
+pub const PERSIST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
 struct Job {
     order: NewOrder,
+    deadline: tokio::time::Instant,
     done: oneshot::Sender<Result<(), PersistError>>,
 }
 
@@ -105,7 +115,11 @@ impl OrderWriter {
     pub async fn persist(&self, order: NewOrder) -> Result<(), PersistError> {
         let (done, committed) = oneshot::channel();
         self.queue
-            .send(Job { order, done })
+            .send(Job {
+                order,
+                deadline: tokio::time::Instant::now() + PERSIST_DEADLINE,
+                done,
+            })
             .await
             .map_err(|_| PersistError::WriterStopped)?;
         committed.await.unwrap_or(Err(PersistError::WriterStopped))
@@ -120,6 +134,16 @@ async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
                 Ok(job) => batch.push(job),
                 Err(_) => break,
             }
+        }
+        let now = tokio::time::Instant::now();
+        let (batch, late): (Vec<Job>, Vec<Job>) =
+            batch.into_iter().partition(|job| job.deadline > now);
+        for job in late {
+            let _ = job.done.send(Err(PersistError::DeadlinePassed));
+        }
+        let mut batch = batch;
+        if batch.is_empty() {
+            continue;
         }
         let orders: Vec<&NewOrder> = batch.iter().map(|job| &job.order).collect();
         match write_batch(&db, &orders).await {

@@ -20,6 +20,7 @@ mod menus;
 mod openapi;
 mod orders;
 mod peak_fencing;
+mod peak_leases;
 mod places;
 mod schema;
 mod settlement;

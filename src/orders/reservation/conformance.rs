@@ -245,6 +245,7 @@ fn booking(
         order_id: new_order_id(),
         items: items(lines),
         quota_limit: 1,
+        lease: Duration::from_secs(60),
     }
 }
 
@@ -1272,3 +1273,6 @@ fn store_prefix(store: &RedisReservations) -> String {
 // The harness's macros are in scope for modules declared after them.
 #[path = "conformance_fence.rs"]
 mod fence;
+
+#[path = "conformance_lease.rs"]
+mod lease;

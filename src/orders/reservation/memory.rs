@@ -14,6 +14,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use chrono::NaiveDate;
 
@@ -44,6 +45,9 @@ struct MealPointState {
     live_orders: HashMap<QuotaScope, u32>,
     first_order_of_key: HashMap<IdempotencyScope, String>,
     released_orders: HashSet<String>,
+    /// Unconfirmed reservations by order id: what gives each back, and when its lease runs out
+    /// (process time: a lease is a duration, whatever the service's business clock says).
+    pending: HashMap<String, (ReleaseRequest, Instant)>,
 }
 
 impl InProcessReservations {
@@ -127,6 +131,10 @@ impl InProcessReservations {
         state
             .first_order_of_key
             .insert(key_scope, request.order_id.clone());
+        state.pending.insert(
+            request.order_id.clone(),
+            (request.abandonment(), Instant::now() + request.lease),
+        );
         Ok(ReserveOutcome::Reserved)
     }
 
@@ -136,6 +144,8 @@ impl InProcessReservations {
         let Some(state) = meal_points.get_mut(&request.meal_point_id) else {
             return Ok(ReleaseOutcome::NotLoaded);
         };
+        // Whatever the answer, the reservation is no longer pending.
+        state.pending.remove(&request.order_id);
         if state.released_orders.contains(&request.order_id) {
             return Ok(ReleaseOutcome::AlreadyReleased);
         }
@@ -191,6 +201,7 @@ impl InProcessReservations {
                 .map(|r| ((r.account_id, r.client_key.clone()), r.order_id.clone()))
                 .collect(),
             released_orders: snapshot.released_orders.iter().cloned().collect(),
+            pending: HashMap::new(),
         };
         meal_points.insert(snapshot.meal_point_id, state);
         Ok(LoadOutcome::Loaded)
@@ -325,6 +336,28 @@ impl ReservationStore for InProcessReservations {
             let _meal_points = self.meal_points();
             Self::keep_newest_fence(&mut self.fences(), meal_point_id, fence);
             Ok(())
+        })
+    }
+
+    fn confirm<'a>(&'a self, meal_point_id: i64, order_id: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            Ok(self
+                .meal_points()
+                .get_mut(&meal_point_id)
+                .is_some_and(|state| state.pending.remove(order_id).is_some()))
+        })
+    }
+
+    fn expired_leases(&self) -> StoreFuture<'_, Vec<ReleaseRequest>> {
+        Box::pin(async move {
+            let now = Instant::now();
+            Ok(self
+                .meal_points()
+                .values()
+                .flat_map(|state| state.pending.values())
+                .filter(|(_, runs_out)| *runs_out <= now)
+                .map(|(release, _)| release.clone())
+                .collect())
         })
     }
 

@@ -15,6 +15,9 @@
 //! | `<prefix>{mp:42}:quota:<elder>:<date>:<slot>` | the elder's live orders there | same |
 //! | `<prefix>{mp:42}:idem:<account>:<client key>` | the first order id made with that key | `record_ttl` after it was written |
 //! | `<prefix>{mp:42}:released:<order id>` | `1` once the order gave its portions back | `record_ttl` after it was written |
+//! | `<prefix>{mp:42}:pending` | hash: order id → what to give back, while its reservation is unconfirmed | never; confirm and release drop entries |
+//! | `<prefix>{mp:42}:lease:<order id>` | `1` while the reservation's lease runs | the lease (`PX`, from the request) |
+//! | `<prefix>leased` | set of meal point ids that ever had a pending reservation, for the sweeper | never |
 //! | `<prefix>{mp:42}:fence` | the meal point's status as bookings see it: `epoch\|from\|until` | never; `unload` drops it |
 //!
 //! Counters expire by their meal date because nobody books or cancels a meal that is days past,
@@ -47,10 +50,13 @@ use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{ErrorKind, RedisError, RedisResult, Script, ServerErrorKind};
 use chrono::{Days, NaiveDate, NaiveTime};
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+
 use super::{
     AdjustOutcome, FillOutcome, LoadOutcome, MealPointFence, MealPointSnapshot, ReleaseOutcome,
     ReleaseRequest, ReservationError, ReservationStore, ReserveOutcome, ReserveRequest,
-    StoreFuture, validate_adjustment, validate_new_offering,
+    StoreFuture, decode_pending, encode_pending, validate_adjustment, validate_new_offering,
 };
 use crate::clock::{Clock, shanghai_to_utc};
 
@@ -98,6 +104,7 @@ struct Scripts {
     load: Script,
     adjust: Script,
     fence: Script,
+    confirm: Script,
 }
 
 impl Scripts {
@@ -108,6 +115,7 @@ impl Scripts {
             load: Script::new(include_str!("load.lua")),
             adjust: Script::new(include_str!("adjust.lua")),
             fence: Script::new(include_str!("fence.lua")),
+            confirm: Script::new(include_str!("confirm.lua")),
         }
     }
 }
@@ -119,6 +127,10 @@ pub struct RedisReservations {
     scripts: Scripts,
     /// The service's clock: meal dates are judged by it, never by Redis's.
     clock: Clock,
+    /// Meal points this process has put in the `leased` index, so it is written once per meal
+    /// point, not per booking (forgotten when a meal point turns out not loaded: Redis may have
+    /// lost the index with everything else).
+    indexed: Mutex<HashSet<i64>>,
 }
 
 impl std::fmt::Debug for RedisReservations {
@@ -173,6 +185,7 @@ impl RedisReservations {
             config,
             scripts: Scripts::new(),
             clock,
+            indexed: Mutex::default(),
         })
     }
 
@@ -213,6 +226,7 @@ impl RedisReservations {
         request: &ReserveRequest,
     ) -> Result<ReserveOutcome, ReservationError> {
         request.validate()?;
+        self.index_leases_of(request.meal_point_id).await?;
         let keys = self.keys(request.meal_point_id);
         let mut invocation = self.scripts.reserve.prepare_invoke();
         invocation
@@ -220,11 +234,15 @@ impl RedisReservations {
             .key(keys.idempotency(request.account_id, &request.client_key))
             .key(keys.quota(request.elder_id, request.date, &request.slot))
             .key(keys.fence())
+            .key(keys.pending())
+            .key(keys.lease(&request.order_id))
             .arg(&request.order_id)
             .arg(self.record_ttl_seconds())
             .arg(request.quota_limit)
             .arg(self.meal_state_ttl_seconds(request.date))
-            .arg(request.date.format("%Y-%m-%d").to_string());
+            .arg(request.date.format("%Y-%m-%d").to_string())
+            .arg(encode_pending(request))
+            .arg(u64::try_from(request.lease.as_millis()).unwrap_or(u64::MAX));
         for item in &request.items {
             invocation
                 .key(keys.portions_left(item.offering_id))
@@ -247,7 +265,10 @@ impl RedisReservations {
                 offering_id: parse_count("reserve", offering_id)?,
                 left: parse_count("reserve", left)?,
             }),
-            ["not_loaded"] => Ok(ReserveOutcome::NotLoaded),
+            ["not_loaded"] => {
+                self.indexed_set().remove(&request.meal_point_id);
+                Ok(ReserveOutcome::NotLoaded)
+            }
             ["counter_missing", offering_id] => Ok(ReserveOutcome::CounterMissing {
                 offering_id: parse_count("reserve", offering_id)?,
             }),
@@ -276,6 +297,10 @@ impl RedisReservations {
                 .arg(self.record_ttl_seconds())
                 .arg(""),
         };
+        invocation
+            .key(keys.pending())
+            .key(keys.lease(&request.order_id))
+            .arg(&request.order_id);
         for item in &request.items {
             invocation
                 .key(keys.portions_left(item.offering_id))
@@ -407,6 +432,86 @@ impl RedisReservations {
             ["counter_missing"] => Ok(AdjustOutcome::CounterMissing),
             other => Err(unexpected_reply("adjust portions", other)),
         }
+    }
+
+    fn indexed_set(&self) -> std::sync::MutexGuard<'_, HashSet<i64>> {
+        self.indexed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Puts the meal point in the sweeper's index before its first reservation from this
+    /// process, so a reservation is never pending where the sweeper cannot find it.
+    async fn index_leases_of(&self, meal_point_id: i64) -> Result<(), ReservationError> {
+        if self.indexed_set().contains(&meal_point_id) {
+            return Ok(());
+        }
+        let mut add = ::redis::cmd("SADD");
+        add.arg(self.leased_index()).arg(meal_point_id);
+        let mut connection = self.connection.clone();
+        self.call("index leases", add.query_async::<()>(&mut connection))
+            .await?;
+        self.indexed_set().insert(meal_point_id);
+        Ok(())
+    }
+
+    fn leased_index(&self) -> String {
+        format!("{}leased", self.config.key_prefix)
+    }
+
+    async fn confirm_in_redis(
+        &self,
+        meal_point_id: i64,
+        order_id: &str,
+    ) -> Result<bool, ReservationError> {
+        super::validate_order_id(order_id)?;
+        let keys = self.keys(meal_point_id);
+        let mut invocation = self.scripts.confirm.prepare_invoke();
+        invocation
+            .key(keys.pending())
+            .key(keys.lease(order_id))
+            .arg(order_id);
+        let mut connection = self.connection.clone();
+        let removed: i64 = self
+            .call("confirm", invocation.invoke_async(&mut connection))
+            .await?;
+        Ok(removed == 1)
+    }
+
+    async fn expired_leases_in_redis(&self) -> Result<Vec<ReleaseRequest>, ReservationError> {
+        let mut connection = self.connection.clone();
+        let mut members = ::redis::cmd("SMEMBERS");
+        members.arg(self.leased_index());
+        let meal_points: Vec<i64> = self
+            .call("expired leases", members.query_async(&mut connection))
+            .await?;
+        let mut expired = Vec::new();
+        for meal_point_id in meal_points {
+            let keys = self.keys(meal_point_id);
+            let mut read = ::redis::cmd("HGETALL");
+            read.arg(keys.pending());
+            let pending: Vec<(String, String)> = self
+                .call("expired leases", read.query_async(&mut connection))
+                .await?;
+            if pending.is_empty() {
+                continue;
+            }
+            // Read after the hash: a reservation made in between has its lease already, and one
+            // confirmed or released in between is settled again harmlessly by the caller.
+            let mut leases = ::redis::cmd("MGET");
+            for (order_id, _) in &pending {
+                leases.arg(keys.lease(order_id));
+            }
+            let running: Vec<Option<String>> = self
+                .call("expired leases", leases.query_async(&mut connection))
+                .await?;
+            for ((order_id, what), lease) in pending.iter().zip(running) {
+                if lease.is_none() {
+                    expired.push(decode_pending(meal_point_id, order_id, what)?);
+                }
+            }
+        }
+        Ok(expired)
     }
 
     async fn fence_in_redis(
@@ -577,6 +682,14 @@ impl ReservationStore for RedisReservations {
         Box::pin(self.fence_in_redis(meal_point_id, fence))
     }
 
+    fn confirm<'a>(&'a self, meal_point_id: i64, order_id: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(self.confirm_in_redis(meal_point_id, order_id))
+    }
+
+    fn expired_leases(&self) -> StoreFuture<'_, Vec<ReleaseRequest>> {
+        Box::pin(self.expired_leases_in_redis())
+    }
+
     fn unload(&self, meal_point_id: i64) -> StoreFuture<'_, ()> {
         Box::pin(self.unload_from_redis(meal_point_id))
     }
@@ -622,6 +735,14 @@ impl MealPointKeys {
 
     pub(super) fn fence(&self) -> String {
         format!("{}fence", self.tag)
+    }
+
+    pub(super) fn pending(&self) -> String {
+        format!("{}pending", self.tag)
+    }
+
+    pub(super) fn lease(&self, order_id: &str) -> String {
+        format!("{}lease:{order_id}", self.tag)
     }
 }
 
