@@ -30,6 +30,8 @@ pub struct AppState {
     pub reservations: SharedReservations,
     /// Batches new orders into durable commits.
     pub order_writer: OrderWriter,
+    /// Bounded queueing in front of booking (sheds the excess as `BOOKING_BUSY`).
+    pub booking_gate: Arc<crate::orders::admission::BookingGate>,
     /// Counts wrong pickup codes.
     pub attempt_limiter: AttemptLimiter,
     /// Counts sign-in failures, family-link attempts and complaints.

@@ -142,7 +142,29 @@ pub enum Booked {
     Repeated(meal_order::Model),
 }
 
+/// Books within the gate's bounds (503 `BOOKING_BUSY` beyond them); while the database cannot
+/// be reached the answer is 503 `BOOKING_UNAVAILABLE`, as for the reservation store, never 500.
 pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) -> AppResult<Booked> {
+    let _turn = state.booking_gate.admit().await?;
+    book_admitted(state, caller, request).await.map_err(|err| {
+        if err.is_database_unreachable() {
+            AppError::new(
+                ErrorKind::Unavailable,
+                "BOOKING_UNAVAILABLE",
+                "订餐人数较多，系统暂时繁忙，请稍后再试",
+            )
+            .with_source(err)
+        } else {
+            err
+        }
+    })
+}
+
+async fn book_admitted(
+    state: &AppState,
+    caller: &Caller,
+    request: BookingRequest,
+) -> AppResult<Booked> {
     rules::validate_client_key(&request.client_key)?;
     rules::validate_lines(&request.lines)?;
     let db = &state.db;

@@ -21,6 +21,7 @@ mod openapi;
 mod orders;
 mod peak_fencing;
 mod peak_leases;
+mod peak_overload;
 mod places;
 mod schema;
 mod settlement;
