@@ -28,6 +28,13 @@ pub struct Config {
     pub session_ttl: chrono::Duration,
     /// How long after a slot closes an unserved order becomes a no-show.
     pub no_show_grace: chrono::Duration,
+    /// Bookings running at once (`ZHUCAN_BOOKING_CONCURRENCY`, default 64).
+    pub booking_concurrency: usize,
+    /// Bookings waiting for a turn at most (`ZHUCAN_BOOKING_QUEUE`, default 256); more are shed.
+    pub booking_queue: usize,
+    /// How long a booking waits for a turn before it is shed (`ZHUCAN_BOOKING_QUEUE_WAIT_MS`,
+    /// default 100).
+    pub booking_queue_wait_ms: u64,
     /// Seed demo data into an empty database (demo mode only).
     pub seed_demo_data: bool,
     /// Serve the browsable API docs at `/docs` (the page inlines 1.6 MB of JavaScript).
@@ -219,6 +226,25 @@ impl Config {
             0..=24 * 60,
         )?;
 
+        let booking_concurrency = parse_number(
+            get("ZHUCAN_BOOKING_CONCURRENCY"),
+            "ZHUCAN_BOOKING_CONCURRENCY",
+            64,
+            1..=100_000,
+        )?;
+        let booking_queue = parse_number(
+            get("ZHUCAN_BOOKING_QUEUE"),
+            "ZHUCAN_BOOKING_QUEUE",
+            256,
+            0..=1_000_000,
+        )?;
+        let booking_queue_wait_ms = parse_number(
+            get("ZHUCAN_BOOKING_QUEUE_WAIT_MS"),
+            "ZHUCAN_BOOKING_QUEUE_WAIT_MS",
+            100,
+            0..=60_000,
+        )?;
+
         let session_minutes = parse_number(
             get("ZHUCAN_SESSION_TTL_MINUTES"),
             "ZHUCAN_SESSION_TTL_MINUTES",
@@ -325,6 +351,9 @@ impl Config {
             wechat,
             session_ttl: chrono::Duration::minutes(session_minutes),
             no_show_grace: chrono::Duration::minutes(no_show_grace_minutes),
+            booking_concurrency,
+            booking_queue,
+            booking_queue_wait_ms,
             seed_demo_data,
             serve_docs,
             data_key,

@@ -105,6 +105,8 @@ pub struct AppError {
     pub field: Option<Cow<'static, str>>,
     /// Every problem, when a request has several (e.g. a policy file with many mistakes).
     pub problems: Vec<Problem>,
+    /// Seconds the client should wait before retrying (sent as `Retry-After`).
+    pub retry_after: Option<u32>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -118,7 +120,39 @@ impl AppError {
             message: message.into(),
             field: None,
             problems: Vec::new(),
+            retry_after: None,
             source: None,
+        }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    /// Whether this is a database failure that says "the database cannot be reached now" (no
+    /// connection, the pool gave none in time, or the connection dropped), rather than a bug.
+    pub fn is_database_unreachable(&self) -> bool {
+        use sea_orm::{DbErr, RuntimeErr, sqlx};
+        let Some(db) = self
+            .source
+            .as_deref()
+            .and_then(|e| e.downcast_ref::<DbErr>())
+        else {
+            return false;
+        };
+        match db {
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
+            DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+                matches!(
+                    e.as_ref(),
+                    sqlx::Error::Io(_)
+                        | sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::WorkerCrashed
+                )
+            }
+            _ => false,
         }
     }
 
@@ -221,7 +255,14 @@ impl ResponseError for AppError {
         } else if matches!(self.kind, ErrorKind::Unavailable | ErrorKind::BadGateway) {
             tracing::warn!(error = %self, "dependency error");
         }
-        json_error(self.status(), self.body())
+        let mut response = json_error(self.status(), self.body());
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(
+                poem::http::header::RETRY_AFTER,
+                poem::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }
 

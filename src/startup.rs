@@ -108,6 +108,11 @@ impl Application {
         let wechat =
             WeChatClient::new(&config.wechat, api_base).map_err(StartupError::WeChatClient)?;
 
+        let booking_gate = Arc::new(crate::orders::admission::BookingGate::new(
+            config.booking_concurrency,
+            config.booking_queue,
+            std::time::Duration::from_millis(config.booking_queue_wait_ms),
+        ));
         let reservations = crate::orders::reservation::connect(
             config.redis_url.as_deref(),
             crate::orders::reservation::RedisReservationsConfig {
@@ -145,6 +150,7 @@ impl Application {
             clock: options.clock,
             config: Arc::new(config),
             caches: Arc::new(crate::state::HotCaches::default()),
+            booking_gate,
             reactions: crate::state::Reactions {
                 bookings: Arc::new(crate::orders::reactions::Bookings),
                 offerings: Arc::new(crate::menus::reactions::Reschedule),
@@ -163,6 +169,7 @@ impl Application {
         };
 
         crate::orders::service::spawn_no_show_sweeper(state.clone());
+        crate::orders::service::spawn_lease_sweeper(state.clone());
         crate::feedback::service::spawn_escalation_sweeper(state.clone());
 
         let addr = state.config.listen_addr;

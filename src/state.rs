@@ -30,6 +30,8 @@ pub struct AppState {
     pub reservations: SharedReservations,
     /// Batches new orders into durable commits.
     pub order_writer: OrderWriter,
+    /// Bounded queueing in front of booking (sheds the excess as `BOOKING_BUSY`).
+    pub booking_gate: Arc<crate::orders::admission::BookingGate>,
     /// Counts wrong pickup codes.
     pub attempt_limiter: AttemptLimiter,
     /// Counts sign-in failures, family-link attempts and complaints.
@@ -51,7 +53,7 @@ pub type Reaction<'a, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 'a
 ///
 /// | change | trait (defined by) | done by |
 /// |---|---|---|
-/// | a meal point pauses or closes | `meal_points::BookingsOnSuspension` | orders: cancels the bookings of the days covered |
+/// | a meal point's status changes | `meal_points::BookingsOnSuspension` | orders: fences it in the reservation store; a pause or closure cancels the bookings of the days covered |
 /// | a meal point's hours or booking times change | `meal_points::OfferingsOnScheduleChange` | menus: offerings get new cutoffs, in the same transaction |
 /// | a meal point is shown | `meal_points::RatingGlances` | feedback: the rating summary |
 /// | offerings published, portions changed | `menus::CapacityChanges` | orders: the reservation store learns the capacity |

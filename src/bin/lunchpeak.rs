@@ -300,6 +300,7 @@ async fn anchor_redis_script(o: &Options, prefix: &str) -> Result<f64, BoxError>
                         quantity: 1,
                     }],
                     quota_limit: 1,
+                    lease: zhucan::orders::service::RESERVATION_LEASE,
                 };
                 if let Ok(ReserveOutcome::Reserved) = store.reserve(&request).await {
                     done.fetch_add(1, Ordering::Relaxed);

@@ -48,6 +48,14 @@ use rules::{
 
 /// A pause or closure now covers some days: the bookings of those days are cancelled.
 pub trait BookingsOnSuspension: Send + Sync {
+    /// The meal point's status (as just stored) changed: every instance must refuse or take
+    /// bookings by it from now on, before any cancellation runs.
+    fn status_changed<'a>(
+        &'a self,
+        state: &'a AppState,
+        meal_point: &'a meal_point::Model,
+    ) -> Reaction<'a, ()>;
+
     /// Cancels the live bookings of the days `meal_point` (as just stored) no longer takes,
     /// with `reason`, whatever their cutoff; returns how many.
     fn suspended<'a>(

@@ -200,6 +200,13 @@ pub async fn set_status(
     store::require_operator_of(db, caller, model.id).await?;
     let model = store::set_status(db, model, &status, state.clock.now()).await?;
     state.caches.forget_catalogue();
+    // The fence goes up before the cancellation reads the bookings to cancel, so no instance
+    // reserves for a covered day once that read has begun.
+    state
+        .reactions
+        .bookings
+        .status_changed(state, &model)
+        .await?;
     if let Some(suspension) = status.suspension() {
         let reason = format!("助餐点暂停服务：{}", suspension.reason());
         state

@@ -1,6 +1,7 @@
 //! Orders: booking a meal at the lunch peak, the reservation contract behind it, the durable
 //! batched writer, pickup, delivery and no-shows.
 
+pub mod admission;
 pub mod counter;
 pub mod error;
 pub mod http;

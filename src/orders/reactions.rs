@@ -14,6 +14,17 @@ use crate::{
 pub struct Bookings;
 
 impl BookingsOnSuspension for Bookings {
+    fn status_changed<'a>(
+        &'a self,
+        state: &'a AppState,
+        meal_point: &'a meal_point::Model,
+    ) -> Reaction<'a, ()> {
+        Box::pin(async move {
+            service::status_changed(state, meal_point).await;
+            Ok(())
+        })
+    }
+
     fn suspended<'a>(
         &'a self,
         state: &'a AppState,

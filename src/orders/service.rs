@@ -46,6 +46,13 @@ fn unavailable(err: ReservationError) -> AppError {
     .with_source(err)
 }
 
+fn not_taking_bookings() -> AppError {
+    AppError::conflict(
+        "MEAL_POINT_NOT_TAKING_BOOKINGS",
+        "该助餐点当天暂停服务，请选择其他日期或助餐点",
+    )
+}
+
 /// The order, if this caller may see it; otherwise 404 `ORDER_NOT_FOUND` (its existence is not
 /// revealed): the elder and linked family, the meal point's operators, a clerk of the service or
 /// funding district, the city admin.
@@ -90,6 +97,13 @@ pub async fn visible_order(
 /// How many live orders an elder may hold per meal point, date and slot.
 pub const ORDERS_PER_SLOT: u32 = 1;
 
+/// How long a reservation may stay unconfirmed before the lease sweeper asks the database about
+/// it: three times the writer's deadline, so a slow commit is never overtaken.
+pub const RESERVATION_LEASE: StdDuration = StdDuration::from_secs(60);
+
+/// How often each instance looks for reservations whose lease ran out.
+pub const LEASE_SWEEP_EVERY: StdDuration = StdDuration::from_secs(5);
+
 #[derive(Debug, Clone)]
 pub struct BookingRequest {
     pub elder: ElderRef,
@@ -128,7 +142,29 @@ pub enum Booked {
     Repeated(meal_order::Model),
 }
 
+/// Books within the gate's bounds (503 `BOOKING_BUSY` beyond them); while the database cannot
+/// be reached the answer is 503 `BOOKING_UNAVAILABLE`, as for the reservation store, never 500.
 pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) -> AppResult<Booked> {
+    let _turn = state.booking_gate.admit().await?;
+    book_admitted(state, caller, request).await.map_err(|err| {
+        if err.is_database_unreachable() {
+            AppError::new(
+                ErrorKind::Unavailable,
+                "BOOKING_UNAVAILABLE",
+                "订餐人数较多，系统暂时繁忙，请稍后再试",
+            )
+            .with_source(err)
+        } else {
+            err
+        }
+    })
+}
+
+async fn book_admitted(
+    state: &AppState,
+    caller: &Caller,
+    request: BookingRequest,
+) -> AppResult<Booked> {
     rules::validate_client_key(&request.client_key)?;
     rules::validate_lines(&request.lines)?;
     let db = &state.db;
@@ -184,6 +220,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         order_id: order_id.clone(),
         items: items.clone(),
         quota_limit: ORDERS_PER_SLOT,
+        lease: RESERVATION_LEASE,
     };
     match reserve_loaded(state, &reserve).await? {
         ReserveOutcome::Reserved => {}
@@ -215,6 +252,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
             )
             .with_field("items"));
         }
+        ReserveOutcome::Closed => return Err(not_taking_bookings()),
         ReserveOutcome::NotLoaded => {
             return Err(unavailable(ReservationError::Unavailable(
                 "meal point state could not be rebuilt".into(),
@@ -306,7 +344,10 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         }
     };
     let err = match persisted {
-        Ok(()) => return Ok(Booked::Created(order)),
+        Ok(()) => {
+            confirm_logged(state, order.meal_point_id, &order.id).await;
+            return Ok(Booked::Created(order));
+        }
         Err(err) => err,
     };
     abandon_reservation(state, &reserve).await;
@@ -317,9 +358,13 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
                 .ok_or_else(|| AppError::internal(err))?;
             Ok(Booked::Repeated(first))
         }
+        PersistError::MealPointClosed => Err(not_taking_bookings()),
         PersistError::Oversold { .. } => {
             Err(AppError::conflict("SOLD_OUT", "所选菜品已订完").with_field("items"))
         }
+        PersistError::DeadlinePassed => Err(unavailable(ReservationError::Unavailable(
+            "the order writer fell behind".into(),
+        ))),
         PersistError::WriterStopped => Err(AppError::new(
             ErrorKind::Unavailable,
             "BOOKING_UNAVAILABLE",
@@ -466,10 +511,7 @@ async fn bookable(
         })
         .await?;
     if !meal_points::takes_bookings_on(&meal_point, request.date) {
-        return Err(AppError::conflict(
-            "MEAL_POINT_NOT_TAKING_BOOKINGS",
-            "该助餐点当天暂停服务，请选择其他日期或助餐点",
-        ));
+        return Err(not_taking_bookings());
     }
     if !meal_points::service_modes_of(&meal_point)?.offers(request.mode) {
         return Err(AppError::invalid(
@@ -633,16 +675,59 @@ async fn await_first_order(state: &AppState, order_id: &str) -> AppResult<meal_o
 
 /// Returns a reservation that did not become an order, idempotency key included.
 async fn abandon_reservation(state: &AppState, reserved: &ReserveRequest) {
-    let request = ReleaseRequest {
-        meal_point_id: reserved.meal_point_id,
-        date: reserved.date,
-        slot: reserved.slot.clone(),
-        elder_id: reserved.elder_id,
-        order_id: reserved.order_id.clone(),
-        items: reserved.items.clone(),
-        forget_client_key: Some((reserved.account_id, reserved.client_key.clone())),
-    };
-    release_logged(state, &request).await;
+    release_logged(state, &reserved.abandonment()).await;
+}
+
+/// The order is committed: its reservation's lease is no longer needed. Should the store not
+/// hear it, the lease runs out and the sweeper finds the order in the database and confirms it.
+async fn confirm_logged(state: &AppState, meal_point_id: i64, order_id: &str) {
+    if let Err(err) = state.reservations.confirm(meal_point_id, order_id).await {
+        tracing::warn!(%err, order = %order_id, "reservation not confirmed; the lease sweeper will");
+    }
+}
+
+/// Settles every reservation whose lease ran out: confirmed if its order is in the database,
+/// given back (key included) if not. Returns how many were given back.
+pub async fn sweep_expired_leases(state: &AppState) -> AppResult<u32> {
+    let expired = state
+        .reservations
+        .expired_leases()
+        .await
+        .map_err(unavailable)?;
+    let mut given_back = 0;
+    for release in expired {
+        if store::find_order(&state.db, &release.order_id)
+            .await?
+            .is_some()
+        {
+            confirm_logged(state, release.meal_point_id, &release.order_id).await;
+            continue;
+        }
+        match state.reservations.release(&release).await {
+            Ok(ReleaseOutcome::Released) => {
+                given_back += 1;
+                tracing::warn!(order = %release.order_id, meal_point = release.meal_point_id, "gave back a reservation whose order was never written");
+            }
+            Ok(ReleaseOutcome::AlreadyReleased | ReleaseOutcome::NotLoaded) => {}
+            Err(err) => return Err(unavailable(err)),
+        }
+    }
+    Ok(given_back)
+}
+
+/// Runs [`sweep_expired_leases`] every [`LEASE_SWEEP_EVERY`] on every instance (a sweep racing
+/// another instance's is harmless: releases are once per order id).
+pub fn spawn_lease_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(LEASE_SWEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(err) = sweep_expired_leases(&state).await {
+                tracing::warn!(error = %err, "lease sweep failed; trying again");
+            }
+        }
+    });
 }
 
 /// Returns a cancelled order's portions and quota; its key keeps answering with the order.
@@ -1058,6 +1143,17 @@ pub fn spawn_no_show_sweeper(state: AppState) {
             }
         }
     });
+}
+
+/// Fences the meal point's new status in the reservation store, where every instance decides
+/// bookings. Should the store be unreachable, the writer still refuses orders for covered days
+/// (it reads the status under a row lock in its transaction), and the next rebuild installs the
+/// newer fence; so this logs rather than fails the status change already stored.
+pub async fn status_changed(state: &AppState, meal_point: &meal_point::Model) {
+    let fence = store::fence_of(meal_point);
+    if let Err(err) = state.reservations.fence(meal_point.id, fence).await {
+        tracing::warn!(%err, meal_point = meal_point.id, "meal point status not fenced in the reservation store");
+    }
 }
 
 /// A meal point closing or pausing cancels its live bookings on the affected dates, with the

@@ -2,7 +2,7 @@
 //! rebuilt from.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use entity::{meal_order, offering, order_event, order_item};
+use entity::{meal_order, meal_point, offering, order_event, order_item};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -10,7 +10,10 @@ use sea_orm::{
 };
 
 use super::{
-    reservation::{ElderQuota, IdempotencyRecord, MealPointSnapshot, OfferingPortions},
+    reservation::{
+        ClosedDays, ElderQuota, IdempotencyRecord, MealPointFence, MealPointSnapshot,
+        OfferingPortions,
+    },
     rules::OrderState,
 };
 use crate::error::{AppError, AppResult};
@@ -19,6 +22,26 @@ use vocabulary::Slot;
 /// How far back idempotency keys and cancellations are remembered in a rebuilt store; matches
 /// the Redis store's record lifetime.
 pub const REMEMBER_KEYS_FOR: Duration = Duration::days(3);
+
+/// The meal point's status as the reservation store fences bookings with it; the row's
+/// `updated_at` orders its versions.
+pub fn fence_of(model: &meal_point::Model) -> MealPointFence {
+    let closed = match crate::meal_points::store::status_of(model) {
+        Ok(status) => status.suspension().map(|suspension| ClosedDays {
+            from: suspension.from_date(),
+            until: suspension.until_date(),
+        }),
+        // A status the rules cannot read refuses bookings, as `takes_bookings_on` does.
+        Err(_) => Some(ClosedDays {
+            from: NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default(),
+            until: None,
+        }),
+    };
+    MealPointFence {
+        epoch: model.updated_at.timestamp_micros(),
+        closed,
+    }
+}
 
 pub async fn find_order(
     db: &impl ConnectionTrait,
@@ -251,8 +274,15 @@ pub async fn reservation_snapshot(
         })
         .collect();
 
+    let fence = meal_point::Entity::find_by_id(meal_point_id)
+        .one(db)
+        .await?
+        .map(|model| fence_of(&model))
+        .unwrap_or_default();
+
     Ok(MealPointSnapshot {
         meal_point_id,
+        fence,
         offerings,
         quotas,
         idempotency,

@@ -13,16 +13,25 @@
 //! state were ever wrong the database refuses to oversell: the order fails, nothing of it is
 //! written, and its caller gives the reservation back.
 //!
+//! The writer also refuses an order for a day its meal point does not take bookings (paused or
+//! closed): it reads the meal points of the batch with `FOR SHARE` inside the transaction, so a
+//! status change either commits before (the writer sees it and refuses) or waits for the batch to
+//! commit (and the closure's cancellation, which reads the bookings after the status commits,
+//! finds the order and cancels it). A booking that passed a cached status check, or reserved on
+//! another instance just before the closure, therefore never stays booked for a closed day.
+//! (SQLite has no row locks; its one connection serialises whole transactions, which is stronger.)
+//!
 //! If a batch fails, each of its orders is retried alone so that one bad order (a reused
 //! idempotency key, a pickup-code collision) cannot sink the others.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use entity::{meal_order, order_event, order_item};
+use entity::{meal_order, meal_point, order_event, order_item};
 use sea_orm::{
     ActiveValue::Set,
-    ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
+    QueryFilter, QuerySelect, TransactionTrait,
     sea_query::{Alias, Expr, ExprTrait, Query},
 };
 use tokio::sync::{mpsc, oneshot};
@@ -61,15 +70,28 @@ pub enum PersistError {
     /// The database's portion guard refused: the offering has no portions left for this order.
     #[error("offering {offering_id} has no portions left")]
     Oversold { offering_id: i64 },
+    /// The meal point is paused or closed on the order's date (as the transaction read it).
+    #[error("meal point not taking bookings that day")]
+    MealPointClosed,
     #[error("database: {0}")]
     Database(#[from] DbErr),
+    /// The order waited longer than [`PERSIST_DEADLINE`] for the writer and was not written: its
+    /// reservation's lease may run out soon, and the sweeper would give it back.
+    #[error("order not written within its deadline")]
+    DeadlinePassed,
     /// The writer has stopped (the service is shutting down).
     #[error("order writer stopped")]
     WriterStopped,
 }
 
+/// How long an order may wait for the writer before it is refused unwritten. Well inside the
+/// reservation's lease (`service::RESERVATION_LEASE`), so no order is committed after the sweeper
+/// may have given its reservation back.
+pub const PERSIST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
 struct Job {
     order: NewOrder,
+    deadline: tokio::time::Instant,
     done: oneshot::Sender<Result<(), PersistError>>,
 }
 
@@ -93,7 +115,11 @@ impl OrderWriter {
     pub async fn persist(&self, order: NewOrder) -> Result<(), PersistError> {
         let (done, committed) = oneshot::channel();
         self.queue
-            .send(Job { order, done })
+            .send(Job {
+                order,
+                deadline: tokio::time::Instant::now() + PERSIST_DEADLINE,
+                done,
+            })
             .await
             .map_err(|_| PersistError::WriterStopped)?;
         committed.await.unwrap_or(Err(PersistError::WriterStopped))
@@ -109,11 +135,21 @@ async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        let now = tokio::time::Instant::now();
+        let (batch, late): (Vec<Job>, Vec<Job>) =
+            batch.into_iter().partition(|job| job.deadline > now);
+        for job in late {
+            let _ = job.done.send(Err(PersistError::DeadlinePassed));
+        }
+        let mut batch = batch;
+        if batch.is_empty() {
+            continue;
+        }
         let orders: Vec<&NewOrder> = batch.iter().map(|job| &job.order).collect();
         match write_batch(&db, &orders).await {
-            Ok(()) => {
-                for job in batch {
-                    let _ = job.done.send(Ok(()));
+            Ok(written) => {
+                for (job, result) in batch.into_iter().zip(written) {
+                    let _ = job.done.send(result);
                 }
             }
             Err(err) if batch.len() == 1 => {
@@ -123,7 +159,10 @@ async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
             }
             Err(_) => {
                 for job in batch {
-                    let result = write_batch(&db, &[&job.order]).await;
+                    let result = match write_batch(&db, &[&job.order]).await {
+                        Ok(mut written) => written.pop().unwrap_or(Ok(())),
+                        Err(err) => Err(err),
+                    };
                     let _ = job.done.send(result);
                 }
             }
@@ -131,19 +170,70 @@ async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
     }
 }
 
-async fn write_batch(db: &DatabaseConnection, orders: &[&NewOrder]) -> Result<(), PersistError> {
+/// Writes the orders whose meal point takes bookings on their date in one transaction; the
+/// answer has one entry per order: written, or refused as `MealPointClosed`.
+async fn write_batch(
+    db: &DatabaseConnection,
+    orders: &[&NewOrder],
+) -> Result<Vec<Result<(), PersistError>>, PersistError> {
     let txn = db.begin().await?;
-    let result = insert_orders(&txn, orders).await;
+    let result = async {
+        let open = bookable(&txn, orders).await?;
+        let taken: Vec<&NewOrder> = orders
+            .iter()
+            .zip(&open)
+            .filter(|(_, open)| **open)
+            .map(|(order, _)| *order)
+            .collect();
+        if !taken.is_empty() {
+            insert_orders(&txn, &taken).await?;
+        }
+        Ok::<_, PersistError>(open)
+    }
+    .await;
     match result {
-        Ok(()) => {
+        Ok(open) => {
             txn.commit().await.map_err(classify)?;
-            Ok(())
+            Ok(open
+                .into_iter()
+                .map(|open| {
+                    if open {
+                        Ok(())
+                    } else {
+                        Err(PersistError::MealPointClosed)
+                    }
+                })
+                .collect())
         }
         Err(err) => {
             let _ = txn.rollback().await;
             Err(err)
         }
     }
+}
+
+/// Whether each order's meal point takes bookings on its date, read under a shared row lock that
+/// a status change (an `UPDATE` of the row) must wait for until this transaction ends.
+async fn bookable(
+    txn: &impl ConnectionTrait,
+    orders: &[&NewOrder],
+) -> Result<Vec<bool>, PersistError> {
+    let ids: std::collections::BTreeSet<i64> =
+        orders.iter().map(|o| o.order.meal_point_id).collect();
+    let meal_points = meal_point::Entity::find()
+        .filter(meal_point::Column::Id.is_in(ids))
+        .lock_shared()
+        .all(txn)
+        .await?;
+    Ok(orders
+        .iter()
+        .map(|o| {
+            meal_points
+                .iter()
+                .find(|m| m.id == o.order.meal_point_id)
+                .is_some_and(|m| crate::meal_points::store::takes_bookings_on(m, o.order.date))
+        })
+        .collect())
 }
 
 async fn insert_orders(

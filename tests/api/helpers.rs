@@ -37,6 +37,8 @@ pub struct TestApp {
     pub state: AppState,
     pub fake_wechat: FakeWeChat,
     sqlite_file: Option<std::path::PathBuf>,
+    /// The PostgreSQL schema, so [`TestApp::spawn_peer`] can share it.
+    db_schema: Option<String>,
 }
 
 impl Drop for TestApp {
@@ -205,6 +207,7 @@ pub async fn spawn_app_with_settings(demo_scope: DemoScope, settings: &[(&str, &
         vars.insert(key.to_string(), value.to_string());
     }
     let config = Config::from_vars(&vars).expect("test configuration");
+    let db_schema = options.db_schema.clone();
     let app = Application::build_with(config, options)
         .await
         .expect("the app starts");
@@ -222,6 +225,39 @@ pub async fn spawn_app_with_settings(demo_scope: DemoScope, settings: &[(&str, &
         state,
         fake_wechat,
         sqlite_file,
+        db_schema,
+    }
+}
+
+impl TestApp {
+    /// A second instance of the service sharing this one's PostgreSQL schema, Redis keys and
+    /// clock, as two processes behind a load balancer do; `None` on SQLite, which is a
+    /// single-instance install.
+    pub async fn spawn_peer(&self) -> Option<TestApp> {
+        let db_schema = self.db_schema.clone()?;
+        let mut config = (*self.state.config).clone();
+        config.listen_addr = "127.0.0.1:0".parse().expect("an address");
+        // The first instance seeded the shared database already.
+        config.seed_demo_data = false;
+        let options = BuildOptions {
+            clock: self.state.clock.clone(),
+            db_schema: Some(db_schema.clone()),
+            demo_scope: DemoScope::PlacesAndAccounts,
+        };
+        let app = Application::build_with(config, options)
+            .await
+            .expect("the peer starts");
+        let base = format!("http://{}", app.local_addr());
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        Some(TestApp {
+            base,
+            http: reqwest::Client::new(),
+            state,
+            fake_wechat: self.fake_wechat.clone(),
+            sqlite_file: None,
+            db_schema: Some(db_schema),
+        })
     }
 }
 

@@ -245,6 +245,7 @@ fn booking(
         order_id: new_order_id(),
         items: items(lines),
         quota_limit: 1,
+        lease: Duration::from_secs(60),
     }
 }
 
@@ -1268,3 +1269,10 @@ async fn a_corrupt_counter_is_reported_and_nothing_changes(store: Arc<RedisReser
 fn store_prefix(store: &RedisReservations) -> String {
     store.key_prefix().to_owned()
 }
+
+// The harness's macros are in scope for modules declared after them.
+#[path = "conformance_fence.rs"]
+mod fence;
+
+#[path = "conformance_lease.rs"]
+mod lease;

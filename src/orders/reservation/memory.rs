@@ -14,13 +14,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use chrono::NaiveDate;
 
 use super::{
-    AdjustOutcome, FillOutcome, LoadOutcome, MealPointSnapshot, ReleaseOutcome, ReleaseRequest,
-    ReservationError, ReservationStore, ReserveOutcome, ReserveRequest, StoreFuture,
-    validate_adjustment, validate_new_offering,
+    AdjustOutcome, FillOutcome, LoadOutcome, MealPointFence, MealPointSnapshot, ReleaseOutcome,
+    ReleaseRequest, ReservationError, ReservationStore, ReserveOutcome, ReserveRequest,
+    StoreFuture, validate_adjustment, validate_new_offering,
 };
 
 /// (elder, date, slot): the scope of an elder's quota.
@@ -33,6 +34,9 @@ type IdempotencyScope = (i64, String);
 pub struct InProcessReservations {
     /// A meal point is loaded exactly when it has an entry here.
     meal_points: Mutex<HashMap<i64, MealPointState>>,
+    /// Fences live apart from the loaded state, because a fence is kept whether or not the meal
+    /// point is loaded. Lock order: `meal_points` first, then `fences`.
+    fences: Mutex<HashMap<i64, MealPointFence>>,
 }
 
 #[derive(Debug, Default)]
@@ -41,6 +45,9 @@ struct MealPointState {
     live_orders: HashMap<QuotaScope, u32>,
     first_order_of_key: HashMap<IdempotencyScope, String>,
     released_orders: HashSet<String>,
+    /// Unconfirmed reservations by order id: what gives each back, and when its lease runs out
+    /// (process time: a lease is a duration, whatever the service's business clock says).
+    pending: HashMap<String, (ReleaseRequest, Instant)>,
 }
 
 impl InProcessReservations {
@@ -58,6 +65,23 @@ impl InProcessReservations {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn fences(&self) -> MutexGuard<'_, HashMap<i64, MealPointFence>> {
+        // Same reasoning as `meal_points`: a fence is one insert, never half written.
+        self.fences.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps the newer of the held fence and `fence` (see `ReservationStore::fence`).
+    fn keep_newest_fence(
+        fences: &mut HashMap<i64, MealPointFence>,
+        meal_point_id: i64,
+        fence: MealPointFence,
+    ) {
+        let held = fences.entry(meal_point_id).or_insert(fence);
+        if held.epoch <= fence.epoch {
+            *held = fence;
+        }
+    }
+
     fn reserve_now(&self, request: &ReserveRequest) -> Result<ReserveOutcome, ReservationError> {
         request.validate()?;
         let mut meal_points = self.meal_points();
@@ -69,6 +93,15 @@ impl InProcessReservations {
             return Ok(ReserveOutcome::Duplicate {
                 order_id: first.clone(),
             });
+        }
+        // Checked under the meal-point lock, so a fence set meanwhile is seen by every booking
+        // that takes portions after it.
+        if self
+            .fences()
+            .get(&request.meal_point_id)
+            .is_some_and(|fence| fence.refuses(request.date))
+        {
+            return Ok(ReserveOutcome::Closed);
         }
         let quota_scope = (request.elder_id, request.date, request.slot.clone());
         let live = state.live_orders.get(&quota_scope).copied().unwrap_or(0);
@@ -98,6 +131,10 @@ impl InProcessReservations {
         state
             .first_order_of_key
             .insert(key_scope, request.order_id.clone());
+        state.pending.insert(
+            request.order_id.clone(),
+            (request.abandonment(), Instant::now() + request.lease),
+        );
         Ok(ReserveOutcome::Reserved)
     }
 
@@ -107,6 +144,8 @@ impl InProcessReservations {
         let Some(state) = meal_points.get_mut(&request.meal_point_id) else {
             return Ok(ReleaseOutcome::NotLoaded);
         };
+        // Whatever the answer, the reservation is no longer pending.
+        state.pending.remove(&request.order_id);
         if state.released_orders.contains(&request.order_id) {
             return Ok(ReleaseOutcome::AlreadyReleased);
         }
@@ -141,6 +180,7 @@ impl InProcessReservations {
     fn load_now(&self, snapshot: &MealPointSnapshot) -> Result<LoadOutcome, ReservationError> {
         snapshot.validate()?;
         let mut meal_points = self.meal_points();
+        Self::keep_newest_fence(&mut self.fences(), snapshot.meal_point_id, snapshot.fence);
         if meal_points.contains_key(&snapshot.meal_point_id) {
             return Ok(LoadOutcome::AlreadyLoaded);
         }
@@ -161,6 +201,7 @@ impl InProcessReservations {
                 .map(|r| ((r.account_id, r.client_key.clone()), r.order_id.clone()))
                 .collect(),
             released_orders: snapshot.released_orders.iter().cloned().collect(),
+            pending: HashMap::new(),
         };
         meal_points.insert(snapshot.meal_point_id, state);
         Ok(LoadOutcome::Loaded)
@@ -169,6 +210,7 @@ impl InProcessReservations {
     fn fill_now(&self, snapshot: &MealPointSnapshot) -> Result<FillOutcome, ReservationError> {
         snapshot.validate()?;
         let mut meal_points = self.meal_points();
+        Self::keep_newest_fence(&mut self.fences(), snapshot.meal_point_id, snapshot.fence);
         let state = meal_points.entry(snapshot.meal_point_id).or_default();
         let mut counters_filled = 0;
         for offering in &snapshot.offerings {
@@ -289,9 +331,41 @@ impl ReservationStore for InProcessReservations {
         })
     }
 
+    fn fence(&self, meal_point_id: i64, fence: MealPointFence) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let _meal_points = self.meal_points();
+            Self::keep_newest_fence(&mut self.fences(), meal_point_id, fence);
+            Ok(())
+        })
+    }
+
+    fn confirm<'a>(&'a self, meal_point_id: i64, order_id: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            Ok(self
+                .meal_points()
+                .get_mut(&meal_point_id)
+                .is_some_and(|state| state.pending.remove(order_id).is_some()))
+        })
+    }
+
+    fn expired_leases(&self) -> StoreFuture<'_, Vec<ReleaseRequest>> {
+        Box::pin(async move {
+            let now = Instant::now();
+            Ok(self
+                .meal_points()
+                .values()
+                .flat_map(|state| state.pending.values())
+                .filter(|(_, runs_out)| *runs_out <= now)
+                .map(|(release, _)| release.clone())
+                .collect())
+        })
+    }
+
     fn unload(&self, meal_point_id: i64) -> StoreFuture<'_, ()> {
         Box::pin(async move {
-            self.meal_points().remove(&meal_point_id);
+            let mut meal_points = self.meal_points();
+            meal_points.remove(&meal_point_id);
+            self.fences().remove(&meal_point_id);
             Ok(())
         })
     }

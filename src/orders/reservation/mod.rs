@@ -62,6 +62,16 @@
 //!   the database, the earlier attempt reserved and then failed before persisting, and the caller
 //!   should persist the order under that id (or release it).
 //!
+//! * **Reservations carry a lease.** A `Reserved` booking stays *pending* until the caller
+//!   confirms it ([`ReservationStore::confirm`], once its order is committed) or releases it. A
+//!   pending reservation whose lease ([`ReserveRequest::lease`], a duration the service chooses)
+//!   runs out is listed by [`ReservationStore::expired_leases`]: its instance crashed, or lost
+//!   the store, between reserving and confirming. The sweeper then asks the database: an order
+//!   that is there is confirmed, one that is not is released (key included), so portions taken by
+//!   a crashed instance come back exactly once and a confirmed reservation never does. The lease
+//!   must outlast the writer's deadline ([`super::writer`] refuses jobs older than that), so an
+//!   order cannot be committed after its reservation was given back.
+//!
 //! # Choice of a dyn-compatible trait
 //!
 //! The service holds the store as `Arc<dyn ReservationStore>`, chosen once at start-up from
@@ -80,6 +90,7 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
@@ -154,6 +165,8 @@ pub struct ReserveRequest {
     pub items: Vec<BookedItem>,
     /// How many live orders this elder may hold for this meal point, date and slot (normally 1).
     pub quota_limit: u32,
+    /// How long the reservation may stay unconfirmed before the sweeper gives it back.
+    pub lease: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +183,9 @@ pub enum ReserveOutcome {
         left: i64,
     },
     NotLoaded,
+    /// The meal point is paused or closed on the booking's date (its fence, see
+    /// [`ReservationStore::fence`]). Nothing changed.
+    Closed,
     /// The meal point is loaded but has no counter for this offering (the first such one in
     /// request order): its state is incomplete, not sold out. Nothing changed; fill the gaps from
     /// the database ([`ReservationStore::fill`]) and retry.
@@ -228,10 +244,43 @@ pub struct IdempotencyRecord {
     pub order_id: String,
 }
 
+/// The days a meal point takes no bookings (a pause or closure), from `from` to `until`
+/// inclusive, or without end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClosedDays {
+    pub from: NaiveDate,
+    pub until: Option<NaiveDate>,
+}
+
+impl ClosedDays {
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        date >= self.from && self.until.is_none_or(|until| date <= until)
+    }
+}
+
+/// A meal point's status as the reservation store fences bookings with it. `epoch` orders
+/// versions of the status (the meal point row's `updated_at` in microseconds): the store keeps the
+/// newest it was told, so a rebuild from a snapshot read before a pause cannot reopen the meal
+/// point, and a status change that reaches the store late cannot undo a newer one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MealPointFence {
+    pub epoch: i64,
+    /// `None`: open.
+    pub closed: Option<ClosedDays>,
+}
+
+impl MealPointFence {
+    pub fn refuses(&self, date: NaiveDate) -> bool {
+        self.closed.is_some_and(|closed| closed.covers(date))
+    }
+}
+
 /// A meal point's booking state as read from the database, to rebuild the store from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MealPointSnapshot {
     pub meal_point_id: i64,
+    /// The meal point's status when the snapshot was read.
+    pub fence: MealPointFence,
     /// Every offering still open for booking.
     pub offerings: Vec<OfferingPortions>,
     /// Elders with at least one live order; anyone missing has none.
@@ -317,6 +366,20 @@ pub trait ReservationStore: Send + Sync {
 
     /// Portions left, or `None` when the meal point is not loaded or the offering is unknown.
     fn portions_left(&self, meal_point_id: i64, offering_id: i64) -> StoreFuture<'_, Option<i64>>;
+
+    /// Sets the meal point's status where bookings are decided, so a pause or closure refuses
+    /// bookings of the days it covers on every instance at once ([`ReserveOutcome::Closed`]).
+    /// Kept whether or not the meal point is loaded, and only if `fence.epoch` is not older than
+    /// the one the store holds (a snapshot's fence follows the same rule on `load` and `fill`).
+    fn fence(&self, meal_point_id: i64, fence: MealPointFence) -> StoreFuture<'_, ()>;
+
+    /// The reservation's order is committed: it is no longer pending. `true` if it was pending,
+    /// `false` if it was confirmed or released already (or the store lost it).
+    fn confirm<'a>(&'a self, meal_point_id: i64, order_id: &'a str) -> StoreFuture<'a, bool>;
+
+    /// Pending reservations whose lease ran out, as the releases that would give them back (key
+    /// included). Listing changes nothing; releasing or confirming each is the caller's choice.
+    fn expired_leases(&self) -> StoreFuture<'_, Vec<ReleaseRequest>>;
 
     /// Drops a meal point's whole state (it closed, or a test is done with it). Not meant to race
     /// with a `load` of the same meal point: the Redis store deletes key by key, and a load that
@@ -407,6 +470,11 @@ impl ReserveRequest {
                 "idempotency key must be 1 to {MAX_CLIENT_KEY_BYTES} bytes"
             )));
         }
+        if self.lease.is_zero() || self.lease > MAX_LEASE {
+            return Err(invalid(
+                "a reservation's lease must be above zero and at most a day",
+            ));
+        }
         if self.quota_limit == 0 {
             // An elder with no right to book is refused by the service's eligibility check; a
             // zero here is almost certainly a forgotten field, so say so instead of "quota".
@@ -414,6 +482,77 @@ impl ReserveRequest {
         }
         Ok(())
     }
+}
+
+/// The longest lease a reservation may ask for: an order not committed within a day is lost.
+pub const MAX_LEASE: Duration = Duration::from_secs(24 * 60 * 60);
+
+impl ReserveRequest {
+    /// The release that gives this reservation back when it never became an order.
+    pub fn abandonment(&self) -> ReleaseRequest {
+        ReleaseRequest {
+            meal_point_id: self.meal_point_id,
+            date: self.date,
+            slot: self.slot.clone(),
+            elder_id: self.elder_id,
+            order_id: self.order_id.clone(),
+            items: self.items.clone(),
+            forget_client_key: Some((self.account_id, self.client_key.clone())),
+        }
+    }
+}
+
+/// What a pending reservation keeps so the sweeper can give it back: `elder|date|slot|account|
+/// offering:quantity,…|client key` (the client key last, as it may hold any character).
+fn encode_pending(request: &ReserveRequest) -> String {
+    let items: Vec<String> = request
+        .items
+        .iter()
+        .map(|item| format!("{}:{}", item.offering_id, item.quantity))
+        .collect();
+    format!(
+        "{}|{}|{}|{}|{}|{}",
+        request.elder_id,
+        request.date.format("%Y-%m-%d"),
+        request.slot,
+        request.account_id,
+        items.join(","),
+        request.client_key
+    )
+}
+
+fn decode_pending(
+    meal_point_id: i64,
+    order_id: &str,
+    text: &str,
+) -> Result<ReleaseRequest, ReservationError> {
+    let corrupt = || ReservationError::Corrupt(format!("pending reservation {order_id}: {text:?}"));
+    let mut parts = text.splitn(6, '|');
+    let mut next = || parts.next().ok_or_else(corrupt);
+    let elder_id: i64 = next()?.parse().map_err(|_| corrupt())?;
+    let date = NaiveDate::parse_from_str(next()?, "%Y-%m-%d").map_err(|_| corrupt())?;
+    let slot = next()?.to_owned();
+    let account_id: i64 = next()?.parse().map_err(|_| corrupt())?;
+    let items = next()?
+        .split(',')
+        .map(|pair| {
+            let (offering, quantity) = pair.split_once(':').ok_or_else(corrupt)?;
+            Ok(BookedItem {
+                offering_id: offering.parse().map_err(|_| corrupt())?,
+                quantity: quantity.parse().map_err(|_| corrupt())?,
+            })
+        })
+        .collect::<Result<Vec<_>, ReservationError>>()?;
+    let client_key = next()?.to_owned();
+    Ok(ReleaseRequest {
+        meal_point_id,
+        date,
+        slot,
+        elder_id,
+        order_id: order_id.to_owned(),
+        items,
+        forget_client_key: Some((account_id, client_key)),
+    })
 }
 
 impl ReleaseRequest {

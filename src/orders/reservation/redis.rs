@@ -15,6 +15,10 @@
 //! | `<prefix>{mp:42}:quota:<elder>:<date>:<slot>` | the elder's live orders there | same |
 //! | `<prefix>{mp:42}:idem:<account>:<client key>` | the first order id made with that key | `record_ttl` after it was written |
 //! | `<prefix>{mp:42}:released:<order id>` | `1` once the order gave its portions back | `record_ttl` after it was written |
+//! | `<prefix>{mp:42}:pending` | hash: order id → what to give back, while its reservation is unconfirmed | never; confirm and release drop entries |
+//! | `<prefix>{mp:42}:lease:<order id>` | `1` while the reservation's lease runs | the lease (`PX`, from the request) |
+//! | `<prefix>leased` | set of meal point ids that ever had a pending reservation, for the sweeper | never |
+//! | `<prefix>{mp:42}:fence` | the meal point's status as bookings see it: `epoch\|from\|until` | never; `unload` drops it |
 //!
 //! Counters expire by their meal date because nobody books or cancels a meal that is days past,
 //! so they can go without a rebuild ever needing them. Redis is only ever given a *relative*
@@ -46,10 +50,13 @@ use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{ErrorKind, RedisError, RedisResult, Script, ServerErrorKind};
 use chrono::{Days, NaiveDate, NaiveTime};
 
+use std::collections::HashSet;
+use std::sync::Mutex;
+
 use super::{
-    AdjustOutcome, FillOutcome, LoadOutcome, MealPointSnapshot, ReleaseOutcome, ReleaseRequest,
-    ReservationError, ReservationStore, ReserveOutcome, ReserveRequest, StoreFuture,
-    validate_adjustment, validate_new_offering,
+    AdjustOutcome, FillOutcome, LoadOutcome, MealPointFence, MealPointSnapshot, ReleaseOutcome,
+    ReleaseRequest, ReservationError, ReservationStore, ReserveOutcome, ReserveRequest,
+    StoreFuture, decode_pending, encode_pending, validate_adjustment, validate_new_offering,
 };
 use crate::clock::{Clock, shanghai_to_utc};
 
@@ -89,13 +96,15 @@ impl Default for RedisReservationsConfig {
     }
 }
 
-/// The four scripts; `Script` keeps each one's SHA1, so calls go out as EVALSHA and fall back to
+/// The scripts; `Script` keeps each one's SHA1, so calls go out as EVALSHA and fall back to
 /// loading the script when Redis answers NOSCRIPT (after a restart or `SCRIPT FLUSH`).
 struct Scripts {
     reserve: Script,
     release: Script,
     load: Script,
     adjust: Script,
+    fence: Script,
+    confirm: Script,
 }
 
 impl Scripts {
@@ -105,6 +114,8 @@ impl Scripts {
             release: Script::new(include_str!("release.lua")),
             load: Script::new(include_str!("load.lua")),
             adjust: Script::new(include_str!("adjust.lua")),
+            fence: Script::new(include_str!("fence.lua")),
+            confirm: Script::new(include_str!("confirm.lua")),
         }
     }
 }
@@ -116,6 +127,10 @@ pub struct RedisReservations {
     scripts: Scripts,
     /// The service's clock: meal dates are judged by it, never by Redis's.
     clock: Clock,
+    /// Meal points this process has put in the `leased` index, so it is written once per meal
+    /// point, not per booking (forgotten when a meal point turns out not loaded: Redis may have
+    /// lost the index with everything else).
+    indexed: Mutex<HashSet<i64>>,
 }
 
 impl std::fmt::Debug for RedisReservations {
@@ -170,6 +185,7 @@ impl RedisReservations {
             config,
             scripts: Scripts::new(),
             clock,
+            indexed: Mutex::default(),
         })
     }
 
@@ -210,16 +226,23 @@ impl RedisReservations {
         request: &ReserveRequest,
     ) -> Result<ReserveOutcome, ReservationError> {
         request.validate()?;
+        self.index_leases_of(request.meal_point_id).await?;
         let keys = self.keys(request.meal_point_id);
         let mut invocation = self.scripts.reserve.prepare_invoke();
         invocation
             .key(keys.loaded())
             .key(keys.idempotency(request.account_id, &request.client_key))
             .key(keys.quota(request.elder_id, request.date, &request.slot))
+            .key(keys.fence())
+            .key(keys.pending())
+            .key(keys.lease(&request.order_id))
             .arg(&request.order_id)
             .arg(self.record_ttl_seconds())
             .arg(request.quota_limit)
-            .arg(self.meal_state_ttl_seconds(request.date));
+            .arg(self.meal_state_ttl_seconds(request.date))
+            .arg(request.date.format("%Y-%m-%d").to_string())
+            .arg(encode_pending(request))
+            .arg(u64::try_from(request.lease.as_millis()).unwrap_or(u64::MAX));
         for item in &request.items {
             invocation
                 .key(keys.portions_left(item.offering_id))
@@ -237,11 +260,15 @@ impl RedisReservations {
                 order_id: (*order_id).to_owned(),
             }),
             ["quota_exceeded"] => Ok(ReserveOutcome::QuotaExceeded),
+            ["closed"] => Ok(ReserveOutcome::Closed),
             ["sold_out", offering_id, left] => Ok(ReserveOutcome::SoldOut {
                 offering_id: parse_count("reserve", offering_id)?,
                 left: parse_count("reserve", left)?,
             }),
-            ["not_loaded"] => Ok(ReserveOutcome::NotLoaded),
+            ["not_loaded"] => {
+                self.indexed_set().remove(&request.meal_point_id);
+                Ok(ReserveOutcome::NotLoaded)
+            }
             ["counter_missing", offering_id] => Ok(ReserveOutcome::CounterMissing {
                 offering_id: parse_count("reserve", offering_id)?,
             }),
@@ -270,6 +297,10 @@ impl RedisReservations {
                 .arg(self.record_ttl_seconds())
                 .arg(""),
         };
+        invocation
+            .key(keys.pending())
+            .key(keys.lease(&request.order_id))
+            .arg(&request.order_id);
         for item in &request.items {
             invocation
                 .key(keys.portions_left(item.offering_id))
@@ -299,12 +330,15 @@ impl RedisReservations {
         let mut invocation = self.scripts.load.prepare_invoke();
         invocation
             .key(keys.loaded())
+            .key(keys.fence())
             .arg(snapshot.offerings.len())
             .arg(snapshot.quotas.len())
             .arg(snapshot.idempotency.len())
             .arg(snapshot.released_orders.len())
             .arg(self.record_ttl_seconds())
-            .arg(mode);
+            .arg(mode)
+            .arg(snapshot.fence.epoch)
+            .arg(fence_value(&snapshot.fence));
         // Keys and their values go in the order load.lua reads them back.
         for offering in &snapshot.offerings {
             invocation
@@ -397,6 +431,107 @@ impl RedisReservations {
             ["not_loaded"] => Ok(AdjustOutcome::NotLoaded),
             ["counter_missing"] => Ok(AdjustOutcome::CounterMissing),
             other => Err(unexpected_reply("adjust portions", other)),
+        }
+    }
+
+    fn indexed_set(&self) -> std::sync::MutexGuard<'_, HashSet<i64>> {
+        self.indexed
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Puts the meal point in the sweeper's index before its first reservation from this
+    /// process, so a reservation is never pending where the sweeper cannot find it.
+    async fn index_leases_of(&self, meal_point_id: i64) -> Result<(), ReservationError> {
+        if self.indexed_set().contains(&meal_point_id) {
+            return Ok(());
+        }
+        let mut add = ::redis::cmd("SADD");
+        add.arg(self.leased_index()).arg(meal_point_id);
+        let mut connection = self.connection.clone();
+        self.call("index leases", add.query_async::<()>(&mut connection))
+            .await?;
+        self.indexed_set().insert(meal_point_id);
+        Ok(())
+    }
+
+    fn leased_index(&self) -> String {
+        format!("{}leased", self.config.key_prefix)
+    }
+
+    async fn confirm_in_redis(
+        &self,
+        meal_point_id: i64,
+        order_id: &str,
+    ) -> Result<bool, ReservationError> {
+        super::validate_order_id(order_id)?;
+        let keys = self.keys(meal_point_id);
+        let mut invocation = self.scripts.confirm.prepare_invoke();
+        invocation
+            .key(keys.pending())
+            .key(keys.lease(order_id))
+            .arg(order_id);
+        let mut connection = self.connection.clone();
+        let removed: i64 = self
+            .call("confirm", invocation.invoke_async(&mut connection))
+            .await?;
+        Ok(removed == 1)
+    }
+
+    async fn expired_leases_in_redis(&self) -> Result<Vec<ReleaseRequest>, ReservationError> {
+        let mut connection = self.connection.clone();
+        let mut members = ::redis::cmd("SMEMBERS");
+        members.arg(self.leased_index());
+        let meal_points: Vec<i64> = self
+            .call("expired leases", members.query_async(&mut connection))
+            .await?;
+        let mut expired = Vec::new();
+        for meal_point_id in meal_points {
+            let keys = self.keys(meal_point_id);
+            let mut read = ::redis::cmd("HGETALL");
+            read.arg(keys.pending());
+            let pending: Vec<(String, String)> = self
+                .call("expired leases", read.query_async(&mut connection))
+                .await?;
+            if pending.is_empty() {
+                continue;
+            }
+            // Read after the hash: a reservation made in between has its lease already, and one
+            // confirmed or released in between is settled again harmlessly by the caller.
+            let mut leases = ::redis::cmd("MGET");
+            for (order_id, _) in &pending {
+                leases.arg(keys.lease(order_id));
+            }
+            let running: Vec<Option<String>> = self
+                .call("expired leases", leases.query_async(&mut connection))
+                .await?;
+            for ((order_id, what), lease) in pending.iter().zip(running) {
+                if lease.is_none() {
+                    expired.push(decode_pending(meal_point_id, order_id, what)?);
+                }
+            }
+        }
+        Ok(expired)
+    }
+
+    async fn fence_in_redis(
+        &self,
+        meal_point_id: i64,
+        fence: MealPointFence,
+    ) -> Result<(), ReservationError> {
+        let keys = self.keys(meal_point_id);
+        let mut invocation = self.scripts.fence.prepare_invoke();
+        invocation
+            .key(keys.fence())
+            .arg(fence.epoch)
+            .arg(fence_value(&fence));
+        let mut connection = self.connection.clone();
+        let reply: String = self
+            .call("fence", invocation.invoke_async(&mut connection))
+            .await?;
+        match reply.as_str() {
+            "set" | "kept" => Ok(()),
+            other => Err(unexpected_reply("fence", &[other])),
         }
     }
 
@@ -543,6 +678,18 @@ impl ReservationStore for RedisReservations {
         Box::pin(self.portions_left_in_redis(meal_point_id, offering_id))
     }
 
+    fn fence(&self, meal_point_id: i64, fence: MealPointFence) -> StoreFuture<'_, ()> {
+        Box::pin(self.fence_in_redis(meal_point_id, fence))
+    }
+
+    fn confirm<'a>(&'a self, meal_point_id: i64, order_id: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(self.confirm_in_redis(meal_point_id, order_id))
+    }
+
+    fn expired_leases(&self) -> StoreFuture<'_, Vec<ReleaseRequest>> {
+        Box::pin(self.expired_leases_in_redis())
+    }
+
     fn unload(&self, meal_point_id: i64) -> StoreFuture<'_, ()> {
         Box::pin(self.unload_from_redis(meal_point_id))
     }
@@ -585,6 +732,18 @@ impl MealPointKeys {
     pub(super) fn released(&self, order_id: &str) -> String {
         format!("{}released:{order_id}", self.tag)
     }
+
+    pub(super) fn fence(&self) -> String {
+        format!("{}fence", self.tag)
+    }
+
+    pub(super) fn pending(&self) -> String {
+        format!("{}pending", self.tag)
+    }
+
+    pub(super) fn lease(&self, order_id: &str) -> String {
+        format!("{}lease:{order_id}", self.tag)
+    }
 }
 
 /// SCAN's MATCH is a glob; a prefix holding `*`, `?`, `[`, `]` or `\` must match only itself.
@@ -597,6 +756,21 @@ fn glob_escape(text: &str) -> String {
         escaped.push(c);
     }
     escaped
+}
+
+/// A fence as the scripts read it: `epoch|from|until`, dates as `YYYY-MM-DD` (so the scripts can
+/// compare them as text), empty for open and for no planned end.
+fn fence_value(fence: &MealPointFence) -> String {
+    let day = |date: chrono::NaiveDate| date.format("%Y-%m-%d").to_string();
+    match fence.closed {
+        None => format!("{}||", fence.epoch),
+        Some(closed) => format!(
+            "{}|{}|{}",
+            fence.epoch,
+            day(closed.from),
+            closed.until.map(day).unwrap_or_default()
+        ),
+    }
 }
 
 fn duration_seconds(duration: Duration) -> i64 {
