@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::{
     auth::http::AuthApi,
     dashboard::http::DashboardApi,
+    diets::http::DietsApi,
     elders::http::{EldersApi, FamiliesApi},
     error,
     feedback::{
@@ -49,6 +50,7 @@ type Apis = (
     SupervisionApi,
     SettlementApi,
     (SubsidyDraftApi, DashboardApi, VisitsApi, CounterApi),
+    DietsApi,
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -104,6 +106,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                     state: state.clone(),
                 },
             ),
+            DietsApi {
+                state: state.clone(),
+            },
         ),
         "zhucan 助餐 API",
         env!("CARGO_PKG_VERSION"),

@@ -15,6 +15,7 @@ pub mod console;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
+pub mod diets;
 pub mod elders;
 pub mod error;
 pub mod feedback;

@@ -8,6 +8,7 @@ pub mod dish;
 pub mod district;
 pub mod elder;
 pub mod elder_category;
+pub mod elder_diet;
 pub mod family_link;
 pub mod inspection;
 pub mod inspector;

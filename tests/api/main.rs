@@ -7,6 +7,7 @@
 mod auth;
 mod bounds;
 mod dashboard;
+mod diets;
 mod elders;
 mod elders_claims;
 mod errors;
