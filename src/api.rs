@@ -29,6 +29,7 @@ use crate::{
     menus::http::MenusApi,
     orders::{counter::CounterApi, http::OrdersApi},
     places::http::PlacesApi,
+    samples::http::SamplesApi,
     settlement::http::SettlementApi,
     state::AppState,
     subsidy::{draft::SubsidyDraftApi, http::SubsidyApi},
@@ -50,7 +51,7 @@ type Apis = (
     SupervisionApi,
     SettlementApi,
     (SubsidyDraftApi, DashboardApi, VisitsApi, CounterApi),
-    DietsApi,
+    (DietsApi, SamplesApi),
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -106,9 +107,14 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                     state: state.clone(),
                 },
             ),
-            DietsApi {
-                state: state.clone(),
-            },
+            (
+                DietsApi {
+                    state: state.clone(),
+                },
+                SamplesApi {
+                    state: state.clone(),
+                },
+            ),
         ),
         "zhucan 助餐 API",
         env!("CARGO_PKG_VERSION"),

@@ -25,6 +25,7 @@ pub mod money;
 pub mod orders;
 pub mod pagination;
 pub mod places;
+pub mod samples;
 pub mod settlement;
 pub mod startup;
 pub mod state;

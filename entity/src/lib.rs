@@ -10,6 +10,7 @@ pub mod elder;
 pub mod elder_category;
 pub mod elder_diet;
 pub mod family_link;
+pub mod food_sample;
 pub mod inspection;
 pub mod inspector;
 pub mod meal_order;

@@ -21,6 +21,7 @@ mod menus;
 mod openapi;
 mod orders;
 mod places;
+mod samples;
 mod schema;
 mod settlement;
 mod subsidy;

@@ -8428,6 +8428,241 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/meal-points/{id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A meal point's 留样 log of one day (default today): every dish published that day, slot
+         *     by slot, with what the operator recorded.
+         * @description Roles: operator (their meal points), inspector, district_clerk (their district),
+         *     city_admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["SampleLog"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /**
+         * Record one dish's 留样 of a day (today or the seven days before): kept or not, when, a
+         *     photo, and later when it was discarded.
+         * @description Roles: operator (their meal points only).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SampleInput"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["SampleEntryView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/meal-points/{id}/status": {
         parameters: {
             query?: never;
@@ -16294,6 +16529,95 @@ export interface components {
             submitted_at?: string;
             /** @description Lines plus adjustments, as far as the caller may see them. */
             totals: components["schemas"]["FiguresView"] & unknown;
+        };
+        /**
+         * SampleEntryView
+         * @description One dish of one slot of the day.
+         */
+        SampleEntryView: {
+            /**
+             * Format: date-time
+             * @description The earliest a kept sample may be discarded (kept + 48 h).
+             */
+            discard_from?: string;
+            /** Format: date-time */
+            discarded_at?: string;
+            /** Format: int64 */
+            dish_id: number;
+            dish_name: string;
+            /** @description A sample was kept; absent until recorded. */
+            kept?: boolean;
+            /** Format: date-time */
+            kept_at?: string;
+            photo_url?: string;
+            /** @description Whether the operator has written this dish's entry. */
+            recorded: boolean;
+            slot: components["schemas"]["Slot"];
+            slot_label: string;
+        };
+        /**
+         * SampleInput
+         * @description One dish's entry of a day.
+         */
+        SampleInput: {
+            /** Format: naive-date */
+            date: string;
+            /**
+             * Format: date-time
+             * @description When the sample was discarded: not before `kept_at` + 48 h (409
+             *     `SAMPLE_DISCARD_TOO_EARLY`), not in the future. A discarded entry is final.
+             */
+            discarded_at?: string;
+            /**
+             * Format: int64
+             * @description A dish on that day's menu for that slot.
+             */
+            dish_id: number;
+            kept: boolean;
+            /**
+             * Format: date-time
+             * @description Required when kept: on the meal's day, not in the future.
+             */
+            kept_at?: string;
+            /** @description An `https://` (or `http://`) address of the photo, at most 500 characters. */
+            photo_url?: string;
+            slot: components["schemas"]["Slot"];
+        };
+        /**
+         * SampleLog
+         * @description A meal point's 留样 log of one day.
+         */
+        SampleLog: {
+            /** Format: naive-date */
+            date: string;
+            /** @description Slot by slot, dishes by name. */
+            entries: components["schemas"]["SampleEntryView"][];
+            /** Format: int64 */
+            meal_point_id: number;
+            meal_point_name: string;
+            /**
+             * Format: int64
+             * @description How long a sample must be kept before it may be discarded.
+             */
+            retention_hours: number;
+            summary: components["schemas"]["SampleSummary"];
+        };
+        /**
+         * SampleSummary
+         * @description The day's counts.
+         */
+        SampleSummary: {
+            /** Format: uint32 */
+            discarded: number;
+            /**
+             * Format: uint32
+             * @description Dishes of the day (one per dish and slot).
+             */
+            dishes: number;
+            /** Format: uint32 */
+            kept: number;
+            /** Format: uint32 */
+            recorded: number;
         };
         /** SelfRegistrationRequest */
         SelfRegistrationRequest: {
