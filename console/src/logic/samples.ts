@@ -6,11 +6,11 @@ export interface SampleRow {
   dish_id: number
   dish_name: string
   recorded: boolean
-  kept?: boolean
-  kept_at?: string
-  photo_url?: string
-  discarded_at?: string
-  discard_from?: string
+  kept?: boolean | null
+  kept_at?: string | null
+  photo_url?: string | null
+  discarded_at?: string | null
+  discard_from?: string | null
 }
 
 /** `2026-11-23` and `11:20` → the instant, written with Shanghai's offset. */
@@ -19,7 +19,7 @@ export function keptAtInstant(date: string, hhmm: string): string {
 }
 
 /** The HH:mm (Shanghai) of an instant the API wrote. */
-export function shanghaiTime(instant: string | undefined): string {
+export function shanghaiTime(instant: string | null | undefined): string {
   if (!instant) return ''
   const t = new Date(new Date(instant).getTime() + 8 * 3600 * 1000)
   return `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`

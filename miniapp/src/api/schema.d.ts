@@ -3666,6 +3666,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -8854,6 +8863,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14918,7 +14936,7 @@ export interface components {
              * Format: date-time
              * @description When it was last saved; absent when it never was.
              */
-            updated_at?: string;
+            updated_at?: string | null;
         };
         /**
          * DishChanges
@@ -16009,7 +16027,7 @@ export interface components {
              *     booking is refused with 409 `ALLERGEN_ACK_REQUIRED`, naming dish and allergen, and nothing
              *     is booked. Absent means `false`.
              */
-            allergen_acknowledged?: boolean;
+            allergen_acknowledged?: boolean | null;
             /**
              * @description A key the client makes once per booking (a UUID) and sends again on every retry: a repeat
              *     returns the first order instead of booking twice.
@@ -16951,17 +16969,17 @@ export interface components {
              * Format: date-time
              * @description The earliest a kept sample may be discarded (kept + 48 h).
              */
-            discard_from?: string;
+            discard_from?: string | null;
             /** Format: date-time */
-            discarded_at?: string;
+            discarded_at?: string | null;
             /** Format: int64 */
             dish_id: number;
             dish_name: string;
             /** @description A sample was kept; absent until recorded. */
-            kept?: boolean;
+            kept?: boolean | null;
             /** Format: date-time */
-            kept_at?: string;
-            photo_url?: string;
+            kept_at?: string | null;
+            photo_url?: string | null;
             /** @description Whether the operator has written this dish's entry. */
             recorded: boolean;
             slot: components["schemas"]["Slot"];
@@ -16972,14 +16990,14 @@ export interface components {
          * @description One dish's entry of a day.
          */
         SampleInput: {
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             /**
              * Format: date-time
              * @description When the sample was discarded: not before `kept_at` + 48 h (409
              *     `SAMPLE_DISCARD_TOO_EARLY`), not in the future. A discarded entry is final.
              */
-            discarded_at?: string;
+            discarded_at?: string | null;
             /**
              * Format: int64
              * @description A dish on that day's menu for that slot.
@@ -16990,9 +17008,9 @@ export interface components {
              * Format: date-time
              * @description Required when kept: on the meal's day, not in the future.
              */
-            kept_at?: string;
+            kept_at?: string | null;
             /** @description An `https://` (or `http://`) address of the photo, at most 500 characters. */
-            photo_url?: string;
+            photo_url?: string | null;
             slot: components["schemas"]["Slot"];
         };
         /**
@@ -17000,7 +17018,7 @@ export interface components {
          * @description A meal point's 留样 log of one day.
          */
         SampleLog: {
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             /** @description Slot by slot, dishes by name. */
             entries: components["schemas"]["SampleEntryView"][];
