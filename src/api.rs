@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::{
     auth::http::AuthApi,
     dashboard::http::DashboardApi,
+    diets::http::DietsApi,
     elders::http::{EldersApi, FamiliesApi},
     error,
     feedback::{
@@ -28,6 +29,7 @@ use crate::{
     menus::http::MenusApi,
     orders::{counter::CounterApi, http::OrdersApi},
     places::http::PlacesApi,
+    samples::http::SamplesApi,
     settlement::http::SettlementApi,
     state::AppState,
     subsidy::{draft::SubsidyDraftApi, http::SubsidyApi},
@@ -51,6 +53,7 @@ type Apis = (
     SupervisionApi,
     SettlementApi,
     (SubsidyDraftApi, DashboardApi, VisitsApi, CounterApi),
+    (DietsApi, SamplesApi),
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -103,6 +106,14 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                     state: state.clone(),
                 },
                 CounterApi {
+                    state: state.clone(),
+                },
+            ),
+            (
+                DietsApi {
+                    state: state.clone(),
+                },
+                SamplesApi {
                     state: state.clone(),
                 },
             ),

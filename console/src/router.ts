@@ -27,6 +27,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'points/:id/dishes', name: 'dishes', component: () => import('./views/operator/DishesView.vue'), meta: { title: '菜品', roles: ['operator', 'city_admin'] } },
       { path: 'points/:id/profile', name: 'profile', component: () => import('./views/operator/MealPointProfile.vue'), meta: { title: '助餐点资料', roles: ['operator', 'city_admin'] } },
       { path: 'points/:id/walk-in', name: 'walk-in', component: () => import('./views/operator/WalkInBooking.vue'), meta: { title: '电话/到店订餐', roles: ['operator'] } },
+      // 留样: the operator writes it; inspectors, the district and the city read it.
+      { path: 'points/:id/samples', name: 'samples', component: () => import('./views/operator/SamplesView.vue'), meta: { title: '留样记录', roles: ['operator', 'inspector', 'district_clerk', 'city_admin'] } },
       { path: 'points/:id/ratings', name: 'ratings', component: () => import('./views/operator/RatingsView.vue'), meta: { title: '评价', roles: ['operator'] } },
       // Complaints: operators their meal points', clerks their district's, the city all.
       { path: 'complaints', name: 'complaints', component: () => import('./views/shared/ComplaintsView.vue'), meta: { title: '投诉处理', roles: ['operator', 'district_clerk', 'city_admin'] } },

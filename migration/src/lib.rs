@@ -14,6 +14,8 @@ mod m20261123_000005_create_settlement;
 mod m20261123_000006_create_feedback;
 mod m20261201_000007_create_plan_targets;
 mod m20261201_000008_release_claimed_id_numbers;
+mod m20261201_001801_create_elder_diets;
+mod m20261201_001802_create_food_samples;
 
 pub struct Migrator;
 
@@ -29,6 +31,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_feedback::Migration),
             Box::new(m20261201_000007_create_plan_targets::Migration),
             Box::new(m20261201_000008_release_claimed_id_numbers::Migration),
+            Box::new(m20261201_001801_create_elder_diets::Migration),
+            Box::new(m20261201_001802_create_food_samples::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ import { measure, LIMITS } from './miit.mjs'
 
 const D = h.testMonday()
 const TOMORROW = h.addDays(D, 1)
-let svc, dbDir, b, mp, orderId, servedId
+let svc, dbDir, b, mp, orderId, servedId, elderToken, elderId, allergic
 const report = {}
 
 before(async () => {
@@ -28,6 +28,10 @@ before(async () => {
     items: [{ offering_id: item.offering_id, quantity: 1 }], client_key: `miit-${Date.now()}`,
   }, elder.token)
   orderId = order.id
+  elderToken = elder.token
+  elderId = me.elder.id
+  // A dish on tomorrow's lunch with an allergen, for the booking screen's warning.
+  allergic = menu.days[0].slots.find((s) => s.slot === 'lunch').items.find((i) => i.bookable_now && i.allergens.length)
   // A served order from the demo's meal history, when there is one (rated or to rate).
   const history = await h.api(svc.base, 'GET', `/elders/${me.elder.id}/orders`, null, elder.token)
   servedId = history.find((o) => o.state === 'served')?.id
@@ -80,6 +84,22 @@ test('elder screens', async (t) => {
     url: `/pages/book/book?mp=${mp.id}&date=${TOMORROW}&slot=lunch`, ready: 'quote',
     before: async (page) => { await page.locator('[data-testid^="pick-"]').first().click({ timeout: 20000 }) },
   })
+  // Diets and allergens: the profile screen, then booking a dish with a listed allergen stops at
+  // the full-width warning in the page.
+  await check(t, 'diet', { url: '/pages/diet/diet', ready: 'save-diet' })
+  assert.ok(allergic, 'a demo dish on tomorrow\'s lunch carries an allergen')
+  await h.api(svc.base, 'PUT', `/elders/${elderId}/diet`, { diets: ['soft'], allergens: [allergic.allergens[0].code] }, elderToken)
+  await check(t, 'booking-allergen-warning', {
+    url: `/pages/book/book?mp=${mp.id}&date=${TOMORROW}&slot=lunch`,
+    before: async (page) => {
+      await page.getByTestId(`allergy-${allergic.offering_id}`).waitFor({ timeout: 20000 })
+      await page.getByTestId(`pick-${allergic.offering_id}`).click()
+      await page.getByTestId('quote').waitFor({ timeout: 20000 })
+      await page.getByTestId('confirm').click()
+    },
+    ready: 'allergen-warning',
+  })
+  await h.api(svc.base, 'PUT', `/elders/${elderId}/diet`, { diets: [], allergens: [] }, elderToken)
   await check(t, 'order', { url: `/pages/order/order?id=${encodeURIComponent(orderId)}`, ready: 'pickup-code' })
   if (servedId) {
     await check(t, 'order-served', { url: `/pages/order/order?id=${encodeURIComponent(servedId)}`, ready: 'to-complain' })
@@ -106,6 +126,7 @@ test('family screens', async (t) => {
   await check(t, 'family-home', { before: wechat('demo-family-1'), ready: 'to-elders' })
   await check(t, 'elders', { url: '/pages/elders/elders', ready: 'to-link' })
   await check(t, 'link', { url: '/pages/link/link', ready: 'submit-link' })
+  await check(t, 'family-diet', { url: '/pages/diet/diet', ready: 'save-diet' })
 })
 
 test('operator screens', async (t) => {

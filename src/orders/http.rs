@@ -61,6 +61,11 @@ struct NewBooking {
     /// elder's address is used); an operator must type it.
     #[oai(validator(max_length = 200))]
     delivery_address: Option<String>,
+    /// `true` once the elder (or whoever books) has seen the warning that a chosen dish contains
+    /// an allergen on the elder's profile (`GET /elders/{id}/dish-fit`). Without it such a
+    /// booking is refused with 409 `ALLERGEN_ACK_REQUIRED`, naming dish and allergen, and nothing
+    /// is booked. Absent means `false`.
+    allergen_acknowledged: Option<bool>,
 }
 
 #[derive(Object)]
@@ -275,6 +280,7 @@ impl OrdersApi {
                 .collect(),
             client_key: body.client_key,
             delivery_address: body.delivery_address,
+            allergen_acknowledged: body.allergen_acknowledged.unwrap_or(false),
         };
         let (created, order) = match service::book(&self.state, caller, request).await? {
             Booked::Created(order) => (true, order),

@@ -114,6 +114,8 @@ pub struct BookingRequest {
     pub lines: Vec<(i64, i32)>,
     pub client_key: String,
     pub delivery_address: Option<String>,
+    /// The booker has seen that a chosen dish contains one of the elder's allergens.
+    pub allergen_acknowledged: bool,
 }
 
 /// How a booking names its elder.
@@ -185,6 +187,15 @@ async fn book_admitted(
             };
         }
     };
+    // Before any portion is taken: an unacknowledged allergen changes nothing.
+    let offering_ids: Vec<i64> = request.lines.iter().map(|(id, _)| *id).collect();
+    crate::diets::service::check_booking(
+        db,
+        elder.id,
+        &offering_ids,
+        request.allergen_acknowledged,
+    )
+    .await?;
     let delivery_address = match request.mode {
         ServiceMode::Delivery => Some(
             rules::check_delivery_address(request.delivery_address.as_deref())?

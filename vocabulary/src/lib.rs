@@ -33,7 +33,7 @@ mod subsidy;
 pub use feedback::{ComplaintCategory, ComplaintState};
 pub use meal_points::{MealPointKind, MealPointStatusKind};
 pub use meals::{ServiceMode, Slot, weekday_label_zh};
-pub use menus::{Allergen, DishTag};
+pub use menus::{Allergen, Diet, DishTag};
 pub use orders::{OrderState, PaymentState};
 pub use people::{ElderStatus, LinkStatus, Role, Sex};
 pub use places::DistrictKind;
@@ -202,6 +202,7 @@ mod tests {
         agree(DistrictKind::ALL);
         agree(DishTag::ALL);
         agree(Allergen::ALL);
+        agree(Diet::ALL);
     }
 
     #[test]
@@ -241,6 +242,8 @@ mod tests {
             FunderLevel::ALL.iter().map(|v| v.label_zh()).collect(),
             ElderStatus::ALL.iter().map(|v| v.label_zh()).collect(),
             LinkStatus::ALL.iter().map(|v| v.label_zh()).collect(),
+            Diet::ALL.iter().map(|v| v.label_zh()).collect(),
+            Allergen::ALL.iter().map(|v| v.label_zh()).collect(),
         ];
         for label in labels.iter().flatten() {
             assert!(chinese(label), "{label}");

@@ -30,3 +30,15 @@ word! {
         Sesame = "sesame" => "芝麻",
     }
 }
+
+word! {
+    /// Diets an elder keeps (膳食要求), kept on the elder's profile. Each is met by dishes
+    /// carrying the matching [`DishTag`]s (see the diets domain's rules).
+    pub enum Diet {
+        LowSalt = "low_salt" => "低盐",
+        LowSugar = "low_sugar" => "低糖/糖尿病",
+        Soft = "soft" => "软烂",
+        Halal = "halal" => "清真",
+        Vegetarian = "vegetarian" => "素食",
+    }
+}

@@ -19,6 +19,7 @@ export function menuOf(role: Role | undefined, mealPointId: number | null): Menu
           { path: at('dishes'), label: '菜品' },
           { path: at('walk-in'), label: '电话/到店订餐' },
           { path: at('ratings'), label: '评价' },
+          { path: at('samples'), label: '留样记录' },
           { path: at('profile'), label: '助餐点资料' },
         )
       }

@@ -2005,6 +2005,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/diets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Diets (低盐, 低糖/糖尿病, 软烂, 清真, 素食) with their Chinese labels.
+         * @description Public.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["DietLabel"][];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dish-tags": {
         parameters: {
             query?: never;
@@ -3350,6 +3388,369 @@ export interface paths {
                     };
                     content: {
                         "application/json; charset=utf-8": components["schemas"]["CategoryHistoryView"][];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/elders/{id}/diet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An elder's diets and allergens.
+         * @description Roles: elder, family, district_clerk, city_admin (only elders they may see; others 404).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["DietProfileView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /**
+         * Keep an elder's diets and allergens (the whole profile at once).
+         * @description Roles: elder, family, district_clerk, city_admin (only elders they may see; others 404).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["DietProfileInput"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["DietProfileView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/elders/{id}/dish-fit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How a meal point's dishes on sale fit an elder's diets and allergens: suitable dishes
+         *     first, dishes with a listed allergen last.
+         * @description Roles: elder, family, district_clerk, city_admin (only elders they may see; others 404).
+         */
+        get: {
+            parameters: {
+                query: {
+                    meal_point_id: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["DishFitList"];
                     };
                 };
                 /** @description Bad request or an invalid field (`field` names it) */
@@ -8272,6 +8673,250 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/meal-points/{id}/samples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A meal point's 留样 log of one day (default today): every dish published that day, slot
+         *     by slot, with what the operator recorded.
+         * @description Roles: operator (their meal points), inspector, district_clerk (their district),
+         *     city_admin.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    date?: string;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["SampleLog"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /**
+         * Record one dish's 留样 of a day (today or the seven days before): kept or not, when, a
+         *     photo, and later when it was discarded.
+         * @description Roles: operator (their meal points only).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SampleInput"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["SampleEntryView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -13924,6 +14569,11 @@ export interface components {
          * @enum {string}
          */
         Allergen: "peanut" | "tree_nut" | "milk" | "egg" | "fish" | "shellfish" | "soy" | "wheat" | "sesame";
+        /** AllergenLabel */
+        AllergenLabel: {
+            code: components["schemas"]["Allergen"];
+            label: string;
+        };
         /** AuditEntry */
         AuditEntry: {
             /**
@@ -14254,6 +14904,41 @@ export interface components {
             signed_by: string;
         };
         /**
+         * @description Diets an elder keeps (膳食要求), kept on the elder's profile. Each is met by dishes
+         *     carrying the matching [`DishTag`]s (see the diets domain's rules).
+         * @enum {string}
+         */
+        Diet: "low_salt" | "low_sugar" | "soft" | "halal" | "vegetarian";
+        /** DietLabel */
+        DietLabel: {
+            code: components["schemas"]["Diet"];
+            label: string;
+        };
+        /**
+         * DietProfileInput
+         * @description The whole profile, replacing what was kept (send empty lists to clear it). A value sent twice
+         *     is kept once.
+         */
+        DietProfileInput: {
+            allergens: components["schemas"]["Allergen"][];
+            diets: components["schemas"]["Diet"][];
+        };
+        /**
+         * DietProfileView
+         * @description An elder's diets and allergens (膳食与过敏).
+         */
+        DietProfileView: {
+            allergens: components["schemas"]["AllergenLabel"][];
+            diets: components["schemas"]["DietLabel"][];
+            /** Format: int64 */
+            elder_id: number;
+            /**
+             * Format: date-time
+             * @description When it was last saved; absent when it never was.
+             */
+            updated_at?: string | null;
+        };
+        /**
          * DishChanges
          * @description Changes to a dish; a field left out stays as it is. Offerings already published keep their
          *     own price.
@@ -14278,6 +14963,28 @@ export interface components {
             dish_name: string;
             /** Format: int64 */
             portions: number;
+        };
+        /** DishFitList */
+        DishFitList: {
+            /** @description The meal point's dishes on sale: suitable first, dishes with a listed allergen last. */
+            dishes: components["schemas"]["DishFitView"][];
+            profile: components["schemas"]["DietProfileView"];
+        };
+        /**
+         * DishFitView
+         * @description How one dish fits the elder.
+         */
+        DishFitView: {
+            /** @description The elder's allergens the dish contains: booking it needs `allergen_acknowledged`. */
+            allergens: components["schemas"]["AllergenLabel"][];
+            /** Format: int64 */
+            dish_id: number;
+            dish_name: string;
+            /** @description The elder's diets the dish meets, and those it does not. */
+            met: components["schemas"]["DietLabel"][];
+            /** @description Meets every diet on the profile (at least one) and contains none of its allergens. */
+            suitable: boolean;
+            unmet: components["schemas"]["DietLabel"][];
         };
         /**
          * @description Nutrition and texture tags an elder filters by. Declared in the order menus list them.
@@ -15315,6 +16022,13 @@ export interface components {
         /** NewBooking */
         NewBooking: {
             /**
+             * @description `true` once the elder (or whoever books) has seen the warning that a chosen dish contains
+             *     an allergen on the elder's profile (`GET /elders/{id}/dish-fit`). Without it such a
+             *     booking is refused with 409 `ALLERGEN_ACK_REQUIRED`, naming dish and allergen, and nothing
+             *     is booked. Absent means `false`.
+             */
+            allergen_acknowledged?: boolean | null;
+            /**
              * @description A key the client makes once per booking (a UUID) and sends again on every retry: a repeat
              *     returns the first order instead of booking twice.
              */
@@ -16245,6 +16959,95 @@ export interface components {
             submitted_at?: string | null;
             /** @description Lines plus adjustments, as far as the caller may see them. */
             totals: components["schemas"]["FiguresView"] & unknown;
+        };
+        /**
+         * SampleEntryView
+         * @description One dish of one slot of the day.
+         */
+        SampleEntryView: {
+            /**
+             * Format: date-time
+             * @description The earliest a kept sample may be discarded (kept + 48 h).
+             */
+            discard_from?: string | null;
+            /** Format: date-time */
+            discarded_at?: string | null;
+            /** Format: int64 */
+            dish_id: number;
+            dish_name: string;
+            /** @description A sample was kept; absent until recorded. */
+            kept?: boolean | null;
+            /** Format: date-time */
+            kept_at?: string | null;
+            photo_url?: string | null;
+            /** @description Whether the operator has written this dish's entry. */
+            recorded: boolean;
+            slot: components["schemas"]["Slot"];
+            slot_label: string;
+        };
+        /**
+         * SampleInput
+         * @description One dish's entry of a day.
+         */
+        SampleInput: {
+            /** Format: date */
+            date: string;
+            /**
+             * Format: date-time
+             * @description When the sample was discarded: not before `kept_at` + 48 h (409
+             *     `SAMPLE_DISCARD_TOO_EARLY`), not in the future. A discarded entry is final.
+             */
+            discarded_at?: string | null;
+            /**
+             * Format: int64
+             * @description A dish on that day's menu for that slot.
+             */
+            dish_id: number;
+            kept: boolean;
+            /**
+             * Format: date-time
+             * @description Required when kept: on the meal's day, not in the future.
+             */
+            kept_at?: string | null;
+            /** @description An `https://` (or `http://`) address of the photo, at most 500 characters. */
+            photo_url?: string | null;
+            slot: components["schemas"]["Slot"];
+        };
+        /**
+         * SampleLog
+         * @description A meal point's 留样 log of one day.
+         */
+        SampleLog: {
+            /** Format: date */
+            date: string;
+            /** @description Slot by slot, dishes by name. */
+            entries: components["schemas"]["SampleEntryView"][];
+            /** Format: int64 */
+            meal_point_id: number;
+            meal_point_name: string;
+            /**
+             * Format: int64
+             * @description How long a sample must be kept before it may be discarded.
+             */
+            retention_hours: number;
+            summary: components["schemas"]["SampleSummary"];
+        };
+        /**
+         * SampleSummary
+         * @description The day's counts.
+         */
+        SampleSummary: {
+            /** Format: uint32 */
+            discarded: number;
+            /**
+             * Format: uint32
+             * @description Dishes of the day (one per dish and slot).
+             */
+            dishes: number;
+            /** Format: uint32 */
+            kept: number;
+            /** Format: uint32 */
+            recorded: number;
         };
         /** SelfRegistrationRequest */
         SelfRegistrationRequest: {

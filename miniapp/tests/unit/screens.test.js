@@ -108,6 +108,7 @@ describe('booking', () => {
     answer({
       'GET /meal-points/16': VIEW,
       'GET /meal-points/16/menu': MENU,
+      'GET /elders/7/dish-fit': { profile: { elder_id: 7, diets: [], allergens: [] }, dishes: [] },
       'GET /elders/7/quote': (o) => { quotes.push(o.url); return { gross: '16.00', subsidy_total: '6.00', elder_share: '10.00' } },
       'POST /orders': (o) => { booked = o.data; return { __status: 201, body: ORDER } },
     })
@@ -137,6 +138,7 @@ describe('booking', () => {
     asElder()
     answer({
       'GET /meal-points/16': VIEW, 'GET /meal-points/16/menu': MENU,
+      'GET /elders/7/dish-fit': { profile: { elder_id: 7, diets: [], allergens: [] }, dishes: [] },
       'GET /elders/7/quote': { gross: '16.00', subsidy_total: '6.00', elder_share: '10.00' },
       'POST /orders': { __status: 409, body: { code: 'SOLD_OUT', message: '清蒸鲈鱼已经订完了' } },
     })
