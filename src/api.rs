@@ -27,6 +27,7 @@ use crate::{
     meal_points::http::MealPointsApi,
     menus::http::MenusApi,
     orders::{counter::CounterApi, http::OrdersApi},
+    payments::http::PaymentsApi,
     places::http::PlacesApi,
     settlement::http::SettlementApi,
     state::AppState,
@@ -48,7 +49,13 @@ type Apis = (
     FeedbackComplaintsApi,
     SupervisionApi,
     SettlementApi,
-    (SubsidyDraftApi, DashboardApi, VisitsApi, CounterApi),
+    (
+        SubsidyDraftApi,
+        DashboardApi,
+        VisitsApi,
+        CounterApi,
+        PaymentsApi,
+    ),
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -103,6 +110,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 CounterApi {
                     state: state.clone(),
                 },
+                PaymentsApi {
+                    state: state.clone(),
+                },
             ),
         ),
         "zhucan 助餐 API",
@@ -122,7 +132,16 @@ pub fn app(state: AppState) -> impl Endpoint {
     let mut route = Route::new()
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
-        .at("/api/openapi.json", spec);
+        .at("/api/openapi.json", spec)
+        // WeChat Pay's notifications: its protocol, not ours (see `payments::notify`).
+        .at(
+            "/wechatpay/notify",
+            poem::post(crate::payments::notify::pay_notice),
+        )
+        .at(
+            "/wechatpay/refund-notify",
+            poem::post(crate::payments::notify::refund_notice),
+        );
     if state.config.serve_docs {
         route = route.nest("/docs", service.swagger_ui());
     }

@@ -23,6 +23,7 @@ pub mod menus;
 pub mod money;
 pub mod orders;
 pub mod pagination;
+pub mod payments;
 pub mod places;
 pub mod settlement;
 pub mod startup;

@@ -14,6 +14,7 @@ mod m20261123_000005_create_settlement;
 mod m20261123_000006_create_feedback;
 mod m20261201_000007_create_plan_targets;
 mod m20261201_000008_release_claimed_id_numbers;
+mod m20261201_000009_create_payments;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_create_feedback::Migration),
             Box::new(m20261201_000007_create_plan_targets::Migration),
             Box::new(m20261201_000008_release_claimed_id_numbers::Migration),
+            Box::new(m20261201_000009_create_payments::Migration),
         ]
     }
 }

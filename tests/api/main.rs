@@ -19,6 +19,8 @@ mod meal_points;
 mod menus;
 mod openapi;
 mod orders;
+mod payments;
+mod payments_notices;
 mod places;
 mod schema;
 mod settlement;
