@@ -30,25 +30,44 @@ pub fn shanghai_today(now_utc: DateTime<Utc>) -> NaiveDate {
 /// date arithmetic far from chrono's limits (`+262142-12-31` plus a day does not exist).
 pub const BUSINESS_YEARS: std::ops::RangeInclusive<i32> = 2000..=2199;
 
+/// A date from a request outside [`BUSINESS_YEARS`]: 400 `DATE_OUT_OF_RANGE` naming its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("date out of range")]
+pub struct DateOutOfRange {
+    pub field: &'static str,
+}
+
+impl crate::error::DomainError for DateOutOfRange {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::BadRequest
+    }
+    fn code(&self) -> &'static str {
+        "DATE_OUT_OF_RANGE"
+    }
+    fn message(&self) -> std::borrow::Cow<'static, str> {
+        format!(
+            "日期须在 {} 年到 {} 年之间",
+            BUSINESS_YEARS.start(),
+            BUSINESS_YEARS.end()
+        )
+        .into()
+    }
+    fn field(&self) -> Option<std::borrow::Cow<'static, str>> {
+        Some(self.field.into())
+    }
+}
+
 /// A date from a request, if it lies in [`BUSINESS_YEARS`]; else 400 `DATE_OUT_OF_RANGE` naming
 /// `field`.
 pub fn check_business_date(
     field: &'static str,
     date: NaiveDate,
-) -> crate::error::AppResult<NaiveDate> {
+) -> Result<NaiveDate, DateOutOfRange> {
     use chrono::Datelike;
     if BUSINESS_YEARS.contains(&date.year()) {
         Ok(date)
     } else {
-        Err(crate::error::AppError::invalid(
-            field,
-            "DATE_OUT_OF_RANGE",
-            format!(
-                "日期须在 {} 年到 {} 年之间",
-                BUSINESS_YEARS.start(),
-                BUSINESS_YEARS.end()
-            ),
-        ))
+        Err(DateOutOfRange { field })
     }
 }
 

@@ -198,57 +198,20 @@ pub fn unique_violation(err: &DbErr) -> Option<UniqueKey> {
     UniqueKey::on(table?, &columns)
 }
 
-/// A raw statement written with `?` placeholders, numbered `$1, $2, …` for PostgreSQL, for the
-/// aggregate queries that sea-query does not express (`SUM(CASE …)`, grouping by joined columns).
-/// A `?` inside a quoted SQL string (`'…'`, with `''` as an escaped quote) or a quoted identifier
-/// (`"…"`) is text, not a placeholder, and is left alone.
-pub fn raw_statement(
-    backend: sea_orm::DbBackend,
-    sql: &str,
-    values: Vec<sea_orm::Value>,
-) -> sea_orm::Statement {
-    let sql = if backend == sea_orm::DbBackend::Postgres {
-        numbered_placeholders(sql)
-    } else {
-        sql.to_string()
-    };
-    sea_orm::Statement::from_sql_and_values(backend, sql, values)
+/// `CAST(COALESCE(SUM(expr), 0) AS BIGINT)`: a sum of an aggregate query, 0 over no rows and
+/// BIGINT on both backends (PostgreSQL's `SUM(bigint)` is numeric).
+pub fn sum_bigint(expr: impl Into<sea_orm::sea_query::Expr>) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Expr, Func};
+    Func::cast_as(
+        Func::coalesce([Expr::from(Func::sum(expr)), Expr::cust("0")]),
+        "BIGINT",
+    )
+    .into()
 }
 
-fn numbered_placeholders(sql: &str) -> String {
-    let mut numbered = String::with_capacity(sql.len() + 8);
-    let mut n = 0;
-    let mut quote: Option<char> = None;
-    for c in sql.chars() {
-        match (quote, c) {
-            // An escaped quote ('') closes and reopens: the state comes out right either way.
-            (Some(open), c) if c == open => quote = None,
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '?') => {
-                n += 1;
-                numbered.push_str(&format!("${n}"));
-                continue;
-            }
-            _ => {}
-        }
-        numbered.push(c);
-    }
-    numbered
-}
-
-#[cfg(test)]
-mod tests {
-    use super::numbered_placeholders;
-
-    #[test]
-    fn placeholders_are_numbered_outside_quotes_only() {
-        assert_eq!(
-            numbered_placeholders("SELECT a FROM t WHERE b = ? AND c = ?"),
-            "SELECT a FROM t WHERE b = $1 AND c = $2"
-        );
-        assert_eq!(
-            numbered_placeholders("SELECT '?', 'it''s ?', \"odd?\" FROM t WHERE b = ?"),
-            "SELECT '?', 'it''s ?', \"odd?\" FROM t WHERE b = $1"
-        );
-    }
+/// `CAST(COALESCE(SUM(CASE WHEN cond THEN 1 ELSE 0 END), 0) AS BIGINT)`: how many rows of the
+/// group meet `cond`.
+pub fn count_where(cond: sea_orm::sea_query::Expr) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::Expr;
+    sum_bigint(Expr::case(cond, Expr::cust("1")).finally(Expr::cust("0")))
 }

@@ -1,5 +1,5 @@
 use sea_orm::entity::prelude::*;
-use vocabulary::Role;
+use vocabulary::{Role, RunAction};
 
 /// One step of a run's audit trail: who did what, when.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub run_id: i64,
-    pub action: String,
+    pub action: RunAction,
     pub district_code: Option<String>,
     pub other_district_code: Option<String>,
     pub note: Option<String>,

@@ -3,11 +3,9 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{BearerAuth, Caller, Role, password, rules, service, store};
+use super::{BearerAuth, Caller, Role, service, store};
 use crate::{
-    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
-    places,
     state::AppState,
     tags::ApiTags,
 };
@@ -97,15 +95,8 @@ impl AuthApi {
                 "微信登录凭证无效，请重新进入小程序",
             ));
         }
-        let wechat_session = self.state.wechat.code_to_session(code).await?;
-        let now = self.state.clock.now();
-        let (account, created) =
-            store::find_or_create_wechat_account(&self.state.db, &wechat_session.openid, now)
-                .await?;
-        if !account.active {
-            return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
-        }
-        self.open_session(&account, created).await
+        let session = service::sign_in_with_wechat(&self.state, code).await?;
+        Ok(Json(session.into()))
     }
 
     /// Sign in as staff (operator, district clerk, city admin, inspector) with username and
@@ -130,10 +121,9 @@ impl AuthApi {
             return Err(AppError::invalid("password", "REQUIRED", "请输入密码"));
         }
         let client = super::client_address(req, self.state.config.trusted_proxy_hops);
-        let account =
-            service::sign_in_with_password(&self.state, &body.username, &body.password, &client)
-                .await?;
-        self.open_session(&account, false).await
+        let session =
+            service::sign_in(&self.state, &body.username, &body.password, &client).await?;
+        Ok(Json(session.into()))
     }
 
     /// Sign out: the token stops working at once.
@@ -144,11 +134,7 @@ impl AuthApi {
         auth.any_role();
         // The scheme has accepted this header, so the same parser finds the token in it.
         let token = super::bearer_token(req).unwrap_or_default();
-        store::revoke_session(&self.state.db, &token, self.state.clock.now()).await?;
-        self.state
-            .caches
-            .sessions
-            .remove(&super::rules::token_hash(&token));
+        service::sign_out(&self.state, &token).await?;
         Ok(Json(Done { done: true }))
     }
 
@@ -171,59 +157,14 @@ impl AuthApi {
     ) -> AppResult<Json<StaffAccountView>> {
         auth.allow(&[Role::CityAdmin])?;
         let body = body.0;
-        let username = body.username.trim();
-        rules::check_username(username)?;
-        rules::check_new_password(&body.password)?;
-        if !Role::STAFF.contains(&body.role) {
-            return Err(AppError::invalid(
-                "role",
-                "ROLE_NOT_STAFF",
-                "员工账号的角色只能是助餐点运营方、区结算员或市民政局",
-            ));
-        }
-        let display_name = body.display_name.trim();
-        if display_name.is_empty() || display_name.chars().count() > 32 {
-            return Err(AppError::invalid(
-                "display_name",
-                "DISPLAY_NAME_INVALID",
-                "姓名需为 1 到 32 个字",
-            ));
-        }
-        let district = match (body.role, body.district_code) {
-            (Role::DistrictClerk, Some(code)) => {
-                places::store::require_district(&self.state.db, &code).await?;
-                Some(code)
-            }
-            (Role::DistrictClerk, None) => {
-                return Err(AppError::invalid(
-                    "district_code",
-                    "REQUIRED",
-                    "区结算员账号需要指定所属区",
-                ));
-            }
-            (_, Some(_)) => {
-                return Err(AppError::invalid(
-                    "district_code",
-                    "DISTRICT_NOT_ALLOWED",
-                    "只有区结算员账号属于某个区",
-                ));
-            }
-            (_, None) => None,
+        let new = service::NewStaff {
+            username: body.username,
+            password: body.password,
+            role: body.role,
+            display_name: body.display_name,
+            district_code: body.district_code,
         };
-        let hash = password::hash_blocking(body.password)
-            .await
-            .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?;
-        let account = store::new_account(body.role, display_name, self.state.clock.now())
-            .staff(username, hash, district)
-            .insert(&self.state.db)
-            .await
-            .map_err(|err| {
-                if unique_violation(&err) == Some(UniqueKey::AccountUsername) {
-                    AppError::conflict("USERNAME_TAKEN", "该用户名已被使用").with_field("username")
-                } else {
-                    err.into()
-                }
-            })?;
+        let account = service::create_staff(&self.state, new).await?;
         Ok(Json(staff_view(account)))
     }
 
@@ -249,26 +190,14 @@ impl AuthApi {
     }
 }
 
-impl AuthApi {
-    async fn open_session(
-        &self,
-        account: &entity::account::Model,
-        first_sign_in: bool,
-    ) -> AppResult<Json<SessionView>> {
-        let caller = store::to_caller(account)?;
-        let (token, expires_at) = store::open_session(
-            &self.state.db,
-            account.id,
-            self.state.clock.now(),
-            self.state.config.session_ttl,
-        )
-        .await?;
-        Ok(Json(SessionView {
-            token,
-            expires_at,
-            account: (&caller).into(),
-            first_sign_in,
-        }))
+impl From<service::OpenedSession> for SessionView {
+    fn from(session: service::OpenedSession) -> Self {
+        Self {
+            token: session.token,
+            expires_at: session.expires_at,
+            account: (&session.caller).into(),
+            first_sign_in: session.first_sign_in,
+        }
     }
 }
 

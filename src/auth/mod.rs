@@ -151,3 +151,45 @@ mod tests {
         );
     }
 }
+
+impl crate::error::DomainError for rules::AuthRuleError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        use crate::error::ErrorKind;
+        match self {
+            Self::SignInThrottled { .. } | Self::AccountLocked => ErrorKind::TooManyRequests,
+            Self::PasswordLength | Self::PasswordAllDigits | Self::UsernameInvalid => {
+                ErrorKind::BadRequest
+            }
+        }
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::SignInThrottled { .. } => "LOGIN_THROTTLED",
+            Self::AccountLocked => "ACCOUNT_LOCKED",
+            Self::PasswordLength | Self::PasswordAllDigits => "PASSWORD_TOO_WEAK",
+            Self::UsernameInvalid => "USERNAME_INVALID",
+        }
+    }
+    fn message(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Self::SignInThrottled { retry_after } => format!(
+                "密码错误次数过多，请 {} 后再试",
+                crate::throttle::wait_text(*retry_after)
+            )
+            .into(),
+            Self::AccountLocked => {
+                "该账号今天登录失败次数过多，已暂停登录；请明天再试，或请市民政局解锁".into()
+            }
+            Self::PasswordLength => "密码长度需为 8 到 128 个字符".into(),
+            Self::PasswordAllDigits => "密码不能全是数字".into(),
+            Self::UsernameInvalid => "用户名需为 3 到 64 位字母、数字或 - _ .".into(),
+        }
+    }
+    fn field(&self) -> Option<std::borrow::Cow<'static, str>> {
+        match self {
+            Self::PasswordLength | Self::PasswordAllDigits => Some("password".into()),
+            Self::UsernameInvalid => Some("username".into()),
+            Self::SignInThrottled { .. } | Self::AccountLocked => None,
+        }
+    }
+}

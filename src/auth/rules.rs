@@ -4,10 +4,25 @@ use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::{
-    error::{AppError, ErrorKind},
-    throttle::{Counter, Full, Limit},
-};
+use crate::throttle::{Counter, Full, Limit};
+
+/// Why a sign-in was refused before its password was checked, or a staff account's username or
+/// password is not acceptable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AuthRuleError {
+    /// Too many wrong passwords from this address; it waits this long.
+    #[error("sign-in throttled")]
+    SignInThrottled { retry_after: chrono::Duration },
+    /// Too many wrong passwords for this name today from all addresses.
+    #[error("account locked for the day")]
+    AccountLocked,
+    #[error("password length out of range")]
+    PasswordLength,
+    #[error("password all digits")]
+    PasswordAllDigits,
+    #[error("username invalid")]
+    UsernameInvalid,
+}
 
 // ---------------------------------------------------------------------------------------------
 // Sign-in throttling
@@ -50,22 +65,13 @@ pub fn sign_in_counters(client: &str) -> Vec<Counter> {
 }
 
 /// Why a sign-in was not even tried: this address waits, or the name is paused for the day.
-pub fn sign_in_refused(full: Full, counters: &[Counter]) -> AppError {
+pub fn sign_in_refused(full: Full, counters: &[Counter]) -> AuthRuleError {
     if full.index + 1 == counters.len() {
-        AppError::new(
-            ErrorKind::TooManyRequests,
-            "ACCOUNT_LOCKED",
-            "该账号今天登录失败次数过多，已暂停登录；请明天再试，或请市民政局解锁",
-        )
+        AuthRuleError::AccountLocked
     } else {
-        AppError::new(
-            ErrorKind::TooManyRequests,
-            "LOGIN_THROTTLED",
-            format!(
-                "密码错误次数过多，请 {} 后再试",
-                crate::throttle::wait_text(full.retry_after)
-            ),
-        )
+        AuthRuleError::SignInThrottled {
+            retry_after: full.retry_after,
+        }
     }
 }
 
@@ -103,36 +109,24 @@ pub fn session_state(
 }
 
 /// Staff passwords: long enough to resist guessing, short enough to type.
-pub fn check_new_password(password: &str) -> Result<(), AppError> {
+pub fn check_new_password(password: &str) -> Result<(), AuthRuleError> {
     let length = password.chars().count();
     if !(8..=128).contains(&length) {
-        return Err(AppError::invalid(
-            "password",
-            "PASSWORD_TOO_WEAK",
-            "密码长度需为 8 到 128 个字符",
-        ));
+        return Err(AuthRuleError::PasswordLength);
     }
     if password.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::invalid(
-            "password",
-            "PASSWORD_TOO_WEAK",
-            "密码不能全是数字",
-        ));
+        return Err(AuthRuleError::PasswordAllDigits);
     }
     Ok(())
 }
 
 /// Staff usernames: letters, digits, `-`, `_`, `.`; 3 to 64 characters.
-pub fn check_username(username: &str) -> Result<(), AppError> {
+pub fn check_username(username: &str) -> Result<(), AuthRuleError> {
     let ok_chars = username
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !(3..=64).contains(&username.len()) || !ok_chars {
-        return Err(AppError::invalid(
-            "username",
-            "USERNAME_INVALID",
-            "用户名需为 3 到 64 位字母、数字或 - _ .",
-        ));
+        return Err(AuthRuleError::UsernameInvalid);
     }
     Ok(())
 }
@@ -180,9 +174,10 @@ mod tests {
             index,
             retry_after: Duration::minutes(7),
         };
-        assert_eq!(sign_in_refused(wait(0), &here).code, "LOGIN_THROTTLED");
-        assert!(sign_in_refused(wait(1), &here).message.contains("7 分钟"));
-        assert_eq!(sign_in_refused(wait(3), &here).code, "ACCOUNT_LOCKED");
+        use crate::error::DomainError;
+        assert_eq!(sign_in_refused(wait(0), &here).code(), "LOGIN_THROTTLED");
+        assert!(sign_in_refused(wait(1), &here).message().contains("7 分钟"));
+        assert_eq!(sign_in_refused(wait(3), &here).code(), "ACCOUNT_LOCKED");
     }
 
     #[test]

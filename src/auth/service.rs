@@ -5,20 +5,176 @@
 //! guesses cannot outrun the count; a right password gives its attempt back. A username that
 //! does not exist is counted, refused, timed and answered exactly like one that does.
 
+use chrono::{DateTime, Utc};
 use entity::account;
 
-use super::{Caller, password, rules, store};
+use super::{Caller, Role, password, rules, store};
 use crate::{
+    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
+    places,
     state::AppState,
 };
+
+/// A session just opened: the bearer token (shown once, never stored) and whose it is.
+pub struct OpenedSession {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub caller: Caller,
+    /// True when this sign-in created the account.
+    pub first_sign_in: bool,
+}
+
+async fn open_session(
+    state: &AppState,
+    account: &account::Model,
+    first_sign_in: bool,
+) -> AppResult<OpenedSession> {
+    let caller = store::to_caller(account)?;
+    let (token, expires_at) = store::open_session(
+        &state.db,
+        account.id,
+        state.clock.now(),
+        state.config.session_ttl,
+    )
+    .await?;
+    Ok(OpenedSession {
+        token,
+        expires_at,
+        caller,
+        first_sign_in,
+    })
+}
+
+/// Signs in with a WeChat login code (already checked for form): WeChat's code2Session names
+/// the account, created on its first sign-in.
+pub async fn sign_in_with_wechat(state: &AppState, code: &str) -> AppResult<OpenedSession> {
+    let wechat_session = state.wechat.code_to_session(code).await?;
+    let now = state.clock.now();
+    let (account, created) =
+        store::find_or_create_wechat_account(&state.db, &wechat_session.openid, now).await?;
+    if !account.active {
+        return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
+    }
+    open_session(state, &account, created).await
+}
+
+/// Signs in with a username and password from `client` (an address) and opens a session.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> AppResult<OpenedSession> {
+    let account = sign_in_with_password(state, username, password, client).await?;
+    open_session(state, &account, false).await
+}
+
+/// Ends the session of this token at once, in the database and in the session cache.
+pub async fn sign_out(state: &AppState, token: &str) -> AppResult<()> {
+    store::revoke_session(&state.db, token, state.clock.now()).await?;
+    state.caches.sessions.remove(&rules::token_hash(token));
+    Ok(())
+}
+
+/// A staff account as the city admin asks for it, checked here.
+pub struct NewStaff {
+    pub username: String,
+    pub password: String,
+    pub role: Role,
+    pub display_name: String,
+    pub district_code: Option<String>,
+}
+
+/// Creates a staff account (operator, district clerk with their district, city admin).
+pub async fn create_staff(state: &AppState, new: NewStaff) -> AppResult<account::Model> {
+    let username = new.username.trim();
+    rules::check_username(username)?;
+    rules::check_new_password(&new.password)?;
+    if !Role::STAFF.contains(&new.role) {
+        return Err(AppError::invalid(
+            "role",
+            "ROLE_NOT_STAFF",
+            "员工账号的角色只能是助餐点运营方、区结算员或市民政局",
+        ));
+    }
+    let display_name = new.display_name.trim();
+    if display_name.is_empty() || display_name.chars().count() > 32 {
+        return Err(AppError::invalid(
+            "display_name",
+            "DISPLAY_NAME_INVALID",
+            "姓名需为 1 到 32 个字",
+        ));
+    }
+    let district = match (new.role, new.district_code) {
+        (Role::DistrictClerk, Some(code)) => {
+            places::store::require_district(&state.db, &code).await?;
+            Some(code)
+        }
+        (Role::DistrictClerk, None) => {
+            return Err(AppError::invalid(
+                "district_code",
+                "REQUIRED",
+                "区结算员账号需要指定所属区",
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(AppError::invalid(
+                "district_code",
+                "DISTRICT_NOT_ALLOWED",
+                "只有区结算员账号属于某个区",
+            ));
+        }
+        (_, None) => None,
+    };
+    let account = StaffAccount {
+        role: new.role,
+        username,
+        password: new.password,
+        display_name,
+        district_code: district,
+    };
+    insert_staff_account(&state.db, account, state.clock.now()).await
+}
+
+/// A staff account to insert, its fields checked already.
+pub struct StaffAccount<'a> {
+    pub role: Role,
+    pub username: &'a str,
+    pub password: String,
+    pub display_name: &'a str,
+    pub district_code: Option<String>,
+}
+
+/// Hashes the password and inserts the account (409 `USERNAME_TAKEN` naming `username` when the
+/// name is taken). `db` may be a transaction that inserts more (an inspector's organisation).
+pub async fn insert_staff_account(
+    db: &impl sea_orm::ConnectionTrait,
+    account: StaffAccount<'_>,
+    now: DateTime<Utc>,
+) -> AppResult<account::Model> {
+    let hash = password::hash_blocking(account.password)
+        .await
+        .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?;
+    store::new_account(account.role, account.display_name, now)
+        .staff(account.username, hash, account.district_code)
+        .insert(db)
+        .await
+        .map_err(|err| {
+            if unique_violation(&err) == Some(UniqueKey::AccountUsername) {
+                AppError::conflict("USERNAME_TAKEN", "该用户名已被使用").with_field("username")
+            } else {
+                err.into()
+            }
+        })
+}
 
 fn wrong() -> AppError {
     AppError::unauthenticated("LOGIN_FAILED", "用户名或密码不正确")
 }
 
 /// The account behind a right username and password from `client` (an address), or why not.
-pub async fn sign_in_with_password(
+async fn sign_in_with_password(
     state: &AppState,
     username: &str,
     password: &str,
@@ -29,7 +185,7 @@ pub async fn sign_in_with_password(
     let group = rules::sign_in_group(username);
     let counters = rules::sign_in_counters(client);
     if let Err(full) = state.throttle.reserve(&group, &counters, now).await? {
-        return Err(rules::sign_in_refused(full, &counters));
+        return Err(rules::sign_in_refused(full, &counters).into());
     }
     let account = store::find_by_username(&state.db, username).await?;
     // A name that does not exist is checked against a hash nobody knows the password of, so it

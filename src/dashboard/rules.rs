@@ -6,10 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 
-use crate::{
-    clock::shanghai_to_utc,
-    error::{AppError, Problem},
-};
+use crate::{clock::shanghai_to_utc, error::Problem};
 
 /// A target for the whole city rather than one district.
 pub const CITY_SCOPE: &str = "city";
@@ -250,28 +247,72 @@ pub fn shanghai_span(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime
     (midnight(from), midnight(to + chrono::TimeDelta::days(1)))
 }
 
+/// Why a chart's period is refused; each names the request field at fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    /// The end (`to`) is before the start.
+    #[error("period ends before it starts")]
+    DaysReversed,
+    /// More than [`MAX_DAYS`] days.
+    #[error("period too long")]
+    TooManyDays,
+    /// Not a `YYYY-MM` month.
+    #[error("month invalid")]
+    MonthInvalid { field: &'static str },
+    /// The end month (`to_month`) is before the start.
+    #[error("months reversed")]
+    MonthsReversed,
+    /// More than [`MAX_MONTHS`] months.
+    #[error("too many months")]
+    TooManyMonths,
+}
+
+impl crate::error::DomainError for PeriodError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::BadRequest
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::DaysReversed | Self::MonthsReversed => "PERIOD_INVALID",
+            Self::TooManyDays | Self::TooManyMonths => "PERIOD_TOO_LONG",
+            Self::MonthInvalid { .. } => "MONTH_INVALID",
+        }
+    }
+    fn message(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Self::DaysReversed => "结束日期不能早于开始日期".into(),
+            Self::TooManyDays => format!("按日统计最多 {MAX_DAYS} 天").into(),
+            Self::MonthInvalid { .. } => "月份格式应为 YYYY-MM，例如 2026-11".into(),
+            Self::MonthsReversed => "结束月份不能早于开始月份".into(),
+            Self::TooManyMonths => format!("按月统计最多 {MAX_MONTHS} 个月").into(),
+        }
+    }
+    fn field(&self) -> Option<std::borrow::Cow<'static, str>> {
+        Some(
+            match self {
+                Self::DaysReversed | Self::TooManyDays => "to",
+                Self::MonthInvalid { field } => field,
+                Self::MonthsReversed | Self::TooManyMonths => "to_month",
+            }
+            .into(),
+        )
+    }
+}
+
 /// A span of dates a chart may cover: `to` not before `from`, at most [`MAX_DAYS`] days.
-pub fn check_days(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
+pub fn check_days(from: NaiveDate, to: NaiveDate) -> Result<(), PeriodError> {
     if to < from {
-        return Err(AppError::invalid(
-            "to",
-            "PERIOD_INVALID",
-            "结束日期不能早于开始日期",
-        ));
+        return Err(PeriodError::DaysReversed);
     }
     if (to - from).num_days() + 1 > MAX_DAYS {
-        return Err(AppError::invalid(
-            "to",
-            "PERIOD_TOO_LONG",
-            format!("按日统计最多 {MAX_DAYS} 天"),
-        ));
+        return Err(PeriodError::TooManyDays);
     }
     Ok(())
 }
 
 /// The first day of a `YYYY-MM` month.
-pub fn parse_month(raw: &str, field: &'static str) -> Result<NaiveDate, AppError> {
-    let bad = || AppError::invalid(field, "MONTH_INVALID", "月份格式应为 YYYY-MM，例如 2026-11");
+pub fn parse_month(raw: &str, field: &'static str) -> Result<NaiveDate, PeriodError> {
+    let bad = || PeriodError::MonthInvalid { field };
     let (year, month) = raw.trim().split_once('-').ok_or_else(bad)?;
     if year.len() != 4 || month.len() != 2 {
         return Err(bad());
@@ -287,24 +328,16 @@ pub fn month_key(date: NaiveDate) -> String {
 }
 
 /// Every month from `from` to `to` (first days), both included, at most [`MAX_MONTHS`].
-pub fn months(from: NaiveDate, to: NaiveDate) -> Result<Vec<NaiveDate>, AppError> {
+pub fn months(from: NaiveDate, to: NaiveDate) -> Result<Vec<NaiveDate>, PeriodError> {
     if to < from {
-        return Err(AppError::invalid(
-            "to_month",
-            "PERIOD_INVALID",
-            "结束月份不能早于开始月份",
-        ));
+        return Err(PeriodError::MonthsReversed);
     }
     let mut out = Vec::new();
     let mut month = from;
     while month <= to {
         out.push(month);
         if out.len() as u32 > MAX_MONTHS {
-            return Err(AppError::invalid(
-                "to_month",
-                "PERIOD_TOO_LONG",
-                format!("按月统计最多 {MAX_MONTHS} 个月"),
-            ));
+            return Err(PeriodError::TooManyMonths);
         }
         month = month + Months::new(1);
     }
@@ -597,24 +630,25 @@ mod tests {
 
     #[test]
     fn periods_and_months() {
+        use crate::error::DomainError;
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         assert!(check_days(d("2026-11-01"), d("2026-11-30")).is_ok());
         assert_eq!(
             check_days(d("2026-11-30"), d("2026-11-01"))
                 .unwrap_err()
-                .code,
+                .code(),
             "PERIOD_INVALID"
         );
         assert_eq!(
             check_days(d("2025-01-01"), d("2026-11-01"))
                 .unwrap_err()
-                .code,
+                .code(),
             "PERIOD_TOO_LONG"
         );
         assert_eq!(parse_month("2026-11", "m").unwrap(), d("2026-11-01"));
         for bad in ["2026-13", "2026/11", "26-11", "2026-1", ""] {
             assert_eq!(
-                parse_month(bad, "m").unwrap_err().code,
+                parse_month(bad, "m").unwrap_err().code(),
                 "MONTH_INVALID",
                 "{bad}"
             );
@@ -626,7 +660,7 @@ mod tests {
         );
         assert_eq!(month_end(d("2026-02-01")), d("2026-02-28"));
         assert_eq!(
-            months(d("2020-01-01"), d("2026-01-01")).unwrap_err().code,
+            months(d("2020-01-01"), d("2026-01-01")).unwrap_err().code(),
             "PERIOD_TOO_LONG"
         );
     }

@@ -3,20 +3,34 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::meal_point_target as target;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder, Value};
+use sea_orm::{
+    ActiveValue::Set,
+    ConnectionTrait, EntityTrait, QueryOrder,
+    sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
+};
+use vocabulary::OrderState;
 
 use super::rules::TargetInput;
-use crate::{db::raw_statement, error::AppResult};
+use crate::{
+    db::{count_where, sum_bigint},
+    error::AppResult,
+};
 
-/// `AND column = ?` when a district narrows the query.
-fn district_filter(column: &str, district: Option<&str>, values: &mut Vec<Value>) -> String {
-    match district {
-        Some(code) => {
-            values.push(code.into());
-            format!(" AND {column} = ?")
-        }
-        None => String::new(),
-    }
+/// `column = district` when a district narrows the query.
+fn in_district(column: Expr, district: Option<&str>) -> Option<Expr> {
+    district.map(|code| column.eq(code))
+}
+
+/// Served orders of `meal_order` dated `from` to `to`.
+fn served_between(from: NaiveDate, to: NaiveDate) -> Expr {
+    Expr::col("state")
+        .eq(OrderState::Served.as_str())
+        .and(Expr::col("date").gte(from))
+        .and(Expr::col("date").lte(to))
+}
+
+fn count_all() -> Expr {
+    Func::count(Expr::col(Asterisk)).into()
 }
 
 pub async fn targets(db: &impl ConnectionTrait) -> AppResult<Vec<target::Model>> {
@@ -62,23 +76,18 @@ pub async fn built_by_year(
     if years.is_empty() {
         return Ok(Vec::new());
     }
-    let mut values: Vec<Value> = Vec::new();
-    let mut columns = Vec::new();
+    let mut query = Query::select();
+    query.column("district_code").from("meal_point");
     for (i, (_, start, end)) in years.iter().enumerate() {
-        values.push((*start).into());
-        values.push((*end).into());
-        columns.push(format!(
-            "CAST(COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), 0) AS BIGINT) AS y{i}"
-        ));
+        let in_year = Expr::col("created_at")
+            .gte(*start)
+            .and(Expr::col("created_at").lt(*end));
+        query.expr_as(count_where(in_year), Alias::new(format!("y{i}")));
     }
-    let filter = district_filter("district_code", district, &mut values);
-    let sql = format!(
-        "SELECT district_code, {} FROM meal_point WHERE 1 = 1{filter} GROUP BY district_code",
-        columns.join(", ")
-    );
-    let rows = db
-        .query_all_raw(raw_statement(db.get_database_backend(), &sql, values))
-        .await?;
+    query
+        .and_where_option(in_district(Expr::col("district_code"), district))
+        .group_by_col("district_code");
+    let rows = db.query_all(&query).await?;
     rows.iter()
         .map(|row| {
             let code: String = row.try_get("", "district_code")?;
@@ -97,16 +106,15 @@ pub async fn meals_per_day(
     to: NaiveDate,
     district: Option<&str>,
 ) -> AppResult<Vec<(NaiveDate, String, i64)>> {
-    let mut values: Vec<Value> = vec![from.into(), to.into()];
-    let filter = district_filter("service_district_code", district, &mut values);
-    let sql = format!(
-        "SELECT date, service_district_code, COUNT(*) AS meals FROM meal_order \
-         WHERE state = 'served' AND date >= ? AND date <= ?{filter} \
-         GROUP BY date, service_district_code"
-    );
-    let rows = db
-        .query_all_raw(raw_statement(db.get_database_backend(), &sql, values))
-        .await?;
+    let query = Query::select()
+        .columns(["date", "service_district_code"])
+        .expr_as(count_all(), "meals")
+        .from("meal_order")
+        .and_where(served_between(from, to))
+        .and_where_option(in_district(Expr::col("service_district_code"), district))
+        .group_by_columns(["date", "service_district_code"])
+        .to_owned();
+    let rows = db.query_all(&query).await?;
     rows.iter()
         .map(|row| {
             Ok((
@@ -125,19 +133,21 @@ pub async fn subsidy_per_day(
     to: NaiveDate,
     district: Option<&str>,
 ) -> AppResult<Vec<(NaiveDate, String, i64, i64, i64, i64)>> {
-    let mut values: Vec<Value> = vec![from.into(), to.into()];
-    let filter = district_filter("funding_district_code", district, &mut values);
-    let sql = format!(
-        "SELECT date, funding_district_code, COUNT(*) AS meals, \
-         CAST(COALESCE(SUM(subsidy_city_fen), 0) AS BIGINT) AS city_fen, \
-         CAST(COALESCE(SUM(subsidy_district_fen), 0) AS BIGINT) AS district_fen, \
-         CAST(COALESCE(SUM(subsidy_street_fen), 0) AS BIGINT) AS street_fen \
-         FROM meal_order WHERE state = 'served' AND date >= ? AND date <= ?{filter} \
-         GROUP BY date, funding_district_code"
-    );
-    let rows = db
-        .query_all_raw(raw_statement(db.get_database_backend(), &sql, values))
-        .await?;
+    let query = Query::select()
+        .columns(["date", "funding_district_code"])
+        .expr_as(count_all(), "meals")
+        .expr_as(sum_bigint(Expr::col("subsidy_city_fen")), "city_fen")
+        .expr_as(
+            sum_bigint(Expr::col("subsidy_district_fen")),
+            "district_fen",
+        )
+        .expr_as(sum_bigint(Expr::col("subsidy_street_fen")), "street_fen")
+        .from("meal_order")
+        .and_where(served_between(from, to))
+        .and_where_option(in_district(Expr::col("funding_district_code"), district))
+        .group_by_columns(["date", "funding_district_code"])
+        .to_owned();
+    let rows = db.query_all(&query).await?;
     rows.iter()
         .map(|row| {
             Ok((
@@ -160,23 +170,20 @@ pub async fn meals_by_district_pair(
     to: NaiveDate,
     district: Option<&str>,
 ) -> AppResult<Vec<(String, String, i64)>> {
-    let mut values: Vec<Value> = vec![from.into(), to.into()];
-    let filter = match district {
-        Some(code) => {
-            values.push(code.into());
-            values.push(code.into());
-            " AND (funding_district_code = ? OR service_district_code = ?)".to_string()
-        }
-        None => String::new(),
-    };
-    let sql = format!(
-        "SELECT funding_district_code, service_district_code, COUNT(*) AS meals FROM meal_order \
-         WHERE state = 'served' AND date >= ? AND date <= ?{filter} \
-         GROUP BY funding_district_code, service_district_code"
-    );
-    let rows = db
-        .query_all_raw(raw_statement(db.get_database_backend(), &sql, values))
-        .await?;
+    let either_side = district.map(|code| {
+        Expr::col("funding_district_code")
+            .eq(code)
+            .or(Expr::col("service_district_code").eq(code))
+    });
+    let query = Query::select()
+        .columns(["funding_district_code", "service_district_code"])
+        .expr_as(count_all(), "meals")
+        .from("meal_order")
+        .and_where(served_between(from, to))
+        .and_where_option(either_side)
+        .group_by_columns(["funding_district_code", "service_district_code"])
+        .to_owned();
+    let rows = db.query_all(&query).await?;
     rows.iter()
         .map(|row| {
             Ok((
@@ -196,19 +203,24 @@ pub async fn ratings_by_district(
     end: DateTime<Utc>,
     district: Option<&str>,
 ) -> AppResult<Vec<(String, i64, i64)>> {
-    let mut values: Vec<Value> = vec![start.into(), end.into()];
-    let filter = district_filter("mp.district_code", district, &mut values);
-    let sql = format!(
-        "SELECT mp.district_code AS district_code, COUNT(*) AS ratings, \
-         CAST(COALESCE(SUM(r.overall), 0) AS BIGINT) AS overall_sum \
-         FROM rating r JOIN meal_point mp ON mp.id = r.meal_point_id \
-         WHERE r.hidden = ? AND r.created_at >= ? AND r.created_at < ?{filter} \
-         GROUP BY mp.district_code"
-    );
-    values.insert(0, false.into());
-    let rows = db
-        .query_all_raw(raw_statement(db.get_database_backend(), &sql, values))
-        .await?;
+    let query = Query::select()
+        .expr_as(Expr::col(("mp", "district_code")), "district_code")
+        .expr_as(count_all(), "ratings")
+        .expr_as(sum_bigint(Expr::col(("r", "overall"))), "overall_sum")
+        .from_as("rating", "r")
+        .join_as(
+            JoinType::InnerJoin,
+            "meal_point",
+            "mp",
+            Expr::col(("mp", "id")).equals(("r", "meal_point_id")),
+        )
+        .and_where(Expr::col(("r", "hidden")).eq(false))
+        .and_where(Expr::col(("r", "created_at")).gte(start))
+        .and_where(Expr::col(("r", "created_at")).lt(end))
+        .and_where_option(in_district(Expr::col(("mp", "district_code")), district))
+        .group_by_col(("mp", "district_code"))
+        .to_owned();
+    let rows = db.query_all(&query).await?;
     rows.iter()
         .map(|row| {
             Ok((
@@ -252,21 +264,37 @@ pub async fn complaint_deadlines(
     now: DateTime<Utc>,
     district: Option<&str>,
 ) -> AppResult<Vec<(String, DeadlineCounts)>> {
-    let done = "COALESCE(resolved_at, closed_at)";
-    let mut values: Vec<Value> = vec![now.into(), now.into(), start.into(), end.into()];
-    let filter = district_filter("district_code", district, &mut values);
-    let sql = format!(
-        "SELECT district_code, COUNT(*) AS complaints, \
-         CAST(COALESCE(SUM(CASE WHEN acknowledged_at IS NOT NULL AND acknowledged_at <= ack_due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS ack_met, \
-         CAST(COALESCE(SUM(CASE WHEN (acknowledged_at IS NOT NULL AND acknowledged_at > ack_due_at) OR (acknowledged_at IS NULL AND ack_due_at <= ?) THEN 1 ELSE 0 END), 0) AS BIGINT) AS ack_missed, \
-         CAST(COALESCE(SUM(CASE WHEN {done} IS NOT NULL AND {done} <= resolve_due_at THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolve_met, \
-         CAST(COALESCE(SUM(CASE WHEN ({done} IS NOT NULL AND {done} > resolve_due_at) OR ({done} IS NULL AND resolve_due_at <= ?) THEN 1 ELSE 0 END), 0) AS BIGINT) AS resolve_missed, \
-         CAST(COALESCE(SUM(CASE WHEN escalated_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS escalated \
-         FROM complaint WHERE created_at >= ? AND created_at < ?{filter} GROUP BY district_code"
-    );
-    let rows = db
-        .query_all_raw(raw_statement(db.get_database_backend(), &sql, values))
-        .await?;
+    let col = |name: &'static str| Expr::col(name);
+    let done = || -> Expr { Func::coalesce([col("resolved_at"), col("closed_at")]).into() };
+    let ack_met = col("acknowledged_at")
+        .is_not_null()
+        .and(col("acknowledged_at").lte(col("ack_due_at")));
+    let ack_missed = col("acknowledged_at")
+        .is_not_null()
+        .and(col("acknowledged_at").gt(col("ack_due_at")))
+        .or(col("acknowledged_at")
+            .is_null()
+            .and(col("ack_due_at").lte(now)));
+    let resolve_met = done().is_not_null().and(done().lte(col("resolve_due_at")));
+    let resolve_missed = done()
+        .is_not_null()
+        .and(done().gt(col("resolve_due_at")))
+        .or(done().is_null().and(col("resolve_due_at").lte(now)));
+    let query: SelectStatement = Query::select()
+        .column("district_code")
+        .expr_as(count_all(), "complaints")
+        .expr_as(count_where(ack_met), "ack_met")
+        .expr_as(count_where(ack_missed), "ack_missed")
+        .expr_as(count_where(resolve_met), "resolve_met")
+        .expr_as(count_where(resolve_missed), "resolve_missed")
+        .expr_as(count_where(col("escalated_at").is_not_null()), "escalated")
+        .from("complaint")
+        .and_where(col("created_at").gte(start))
+        .and_where(col("created_at").lt(end))
+        .and_where_option(in_district(col("district_code"), district))
+        .group_by_col("district_code")
+        .to_owned();
+    let rows = db.query_all(&query).await?;
     rows.iter()
         .map(|row| {
             Ok((

@@ -14,19 +14,17 @@ use poem_openapi::{
     registry::{MetaSchema, MetaSchemaRef},
     types::{MaybeUndefined, ParseError, ParseFromJSON, ParseResult, ToJSON, Type},
 };
-use sea_orm::{ConnectionTrait, TransactionTrait};
+use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
 use super::{
     ElderStatus, LinkStatus,
     id_card::{IdCardNumber, Sex},
-    rules::{self, LinkParty},
-    service,
-    store::{self, ElderChanges, ElderFilter, LinkFilter, NewElder},
-    vault::IdCardVault,
+    rules, service,
+    store::{self, ElderChanges, ElderFilter, LinkFilter},
 };
 use crate::{
-    auth::{BearerAuth, Caller, Role},
+    auth::{BearerAuth, Role},
     error::{AppError, AppResult},
     pagination::PageRequest,
     state::AppState,
@@ -175,13 +173,14 @@ struct IdCardLookup {
     id_card: IdCardText,
 }
 
-#[derive(Object)]
-struct CategoryView {
-    category: ElderCategory,
+// `Deserialize`: typed clients (and the tests) read it back.
+#[derive(Object, Debug, serde::Deserialize)]
+pub struct CategoryView {
+    pub category: ElderCategory,
     /// e.g. 低保
-    label: String,
-    recorded_by: i64,
-    recorded_at: DateTime<Utc>,
+    pub label: String,
+    pub recorded_by: i64,
+    pub recorded_at: DateTime<Utc>,
 }
 
 #[derive(Object)]
@@ -196,35 +195,36 @@ struct CategoryHistoryView {
     removed_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Object)]
-struct ElderView {
-    id: i64,
-    name: String,
+// `Deserialize`: typed clients (and the tests) read it back.
+#[derive(Object, Debug, serde::Deserialize)]
+pub struct ElderView {
+    pub id: i64,
+    pub name: String,
     /// e.g. `3204************34`: the first four and the last two characters; the full number is
     /// never shown.
-    id_card_masked: String,
+    pub id_card_masked: String,
     /// The year of birth (the date stays inside the service: with the masked number beside it, a
     /// full date would leave too little of the number to guess).
-    birth_year: i32,
+    pub birth_year: i32,
     /// Age in full years today.
-    age: u32,
+    pub age: u32,
     /// Read from the ID-card number.
-    sex: Sex,
-    hukou_district_code: String,
-    residence_district_code: String,
+    pub sex: Sex,
+    pub hukou_district_code: String,
+    pub residence_district_code: String,
     #[oai(skip_serializing_if_is_none)]
-    residence_street_id: Option<i64>,
-    address: String,
-    phone: String,
-    status: ElderStatus,
+    pub residence_street_id: Option<i64>,
+    pub address: String,
+    pub phone: String,
+    pub status: ElderStatus,
     /// The clerk's reason when a self-registration was rejected.
     #[oai(skip_serializing_if_is_none)]
-    review_note: Option<String>,
+    pub review_note: Option<String>,
     /// The elder signs in to the mini program themselves.
-    has_own_account: bool,
+    pub has_own_account: bool,
     /// Current categories.
-    categories: Vec<CategoryView>,
-    created_at: DateTime<Utc>,
+    pub categories: Vec<CategoryView>,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Object)]
@@ -298,6 +298,22 @@ struct LinkPage {
 // Elders
 // ---------------------------------------------------------------------------------------------
 
+/// The registration a request asks for (staff's and the elder's own requests carry the same
+/// fields): the name and the ID-card number read here, the rest checked by the service.
+macro_rules! registration {
+    ($body:ident, $today:expr) => {
+        service::Registration {
+            name: rules::check_name("name", &$body.name)?,
+            id_card: $body.id_card.parse($today)?,
+            hukou_district_code: $body.hukou_district_code,
+            residence_district_code: $body.residence_district_code,
+            residence_street_id: $body.residence_street_id,
+            address: $body.address,
+            phone: $body.phone,
+        }
+    };
+}
+
 #[OpenApi(tag = "ApiTags::Elders")]
 impl EldersApi {
     /// Register an elder (community staff; a district clerk stands in for them).
@@ -317,38 +333,13 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let body = body.0;
-        let db = &self.state.db;
-        let today = self.state.clock.today();
-        let name = rules::check_name("name", &body.name)?;
-        let id_card = body.id_card.parse(today)?;
-        let (hukou, residence, street) = service::check_places(
-            db,
-            &body.hukou_district_code,
-            &body.residence_district_code,
-            body.residence_street_id,
-        )
-        .await?;
-        if !rules::clerk_may_place(caller, &hukou, &residence) {
-            return Err(service::district_forbidden());
-        }
-        let new = NewElder {
-            name,
-            id_card,
-            hukou_district_code: hukou,
-            residence_district_code: residence,
-            residence_street_id: street,
-            address: rules::check_address(&body.address)?,
-            phone: rules::check_phone(&body.phone)?,
-            status: ElderStatus::Active,
-            account_id: None,
-            created_by: caller.account_id,
+        let ask = registration!(body, self.state.clock.today());
+        let registrant = service::Registrant::Staff {
+            caller,
+            categories: body.categories,
         };
-        let categories: Vec<ElderCategory> = body.categories;
-        let now = self.state.clock.now();
-        let txn = db.begin().await?;
-        let elder = store::insert_elder(&txn, &self.vault(), new, &categories, now).await?;
-        txn.commit().await?;
-        Ok(Json(self.elder_view(db, elder).await?))
+        let elder = service::register(&self.state, registrant, ask).await?;
+        Ok(Json(self.elder_view(&self.state.db, elder).await?))
     }
 
     /// Register yourself as an elder from the mini program.
@@ -366,30 +357,10 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::Family])?;
         let body = body.0;
-        let db = &self.state.db;
-        let name = rules::check_name("name", &body.name)?;
-        let id_card = body.id_card.parse(self.state.clock.today())?;
-        let (hukou, residence, street) = service::check_places(
-            db,
-            &body.hukou_district_code,
-            &body.residence_district_code,
-            body.residence_street_id,
-        )
-        .await?;
-        let new = NewElder {
-            name,
-            id_card,
-            hukou_district_code: hukou,
-            residence_district_code: residence,
-            residence_street_id: street,
-            address: rules::check_address(&body.address)?,
-            phone: rules::check_phone(&body.phone)?,
-            status: ElderStatus::PendingReview,
-            account_id: Some(caller.account_id),
-            created_by: caller.account_id,
-        };
-        let elder = service::register_self(&self.state, new).await?;
-        Ok(Json(self.elder_view(db, elder).await?))
+        let ask = registration!(body, self.state.clock.today());
+        let registrant = service::Registrant::Themselves { caller };
+        let elder = service::register(&self.state, registrant, ask).await?;
+        Ok(Json(self.elder_view(&self.state.db, elder).await?))
     }
 
     /// Elders on the caller's books, newest first: a clerk's are those whose hukou or residence
@@ -448,17 +419,9 @@ impl EldersApi {
         body: Json<IdCardLookup>,
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
-        let db = &self.state.db;
         let id_card = body.0.id_card.parse(self.state.clock.today())?;
-        let found = store::find_by_id_card(db, &self.vault(), &id_card).await?;
-        let Some(elder) = found else {
-            return Err(AppError::not_found(
-                "ELDER_NOT_FOUND",
-                "没有找到这位老人的信息",
-            ));
-        };
-        let (elder, _) = store::require_elder_visible(db, caller, elder.id).await?;
-        Ok(Json(self.elder_view(db, elder).await?))
+        let elder = service::find_by_id_card(&self.state, caller, &id_card).await?;
+        Ok(Json(self.elder_view(&self.state.db, elder).await?))
     }
 
     /// One elder's record.
@@ -536,19 +499,8 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let reason = rules::check_reason(&body.reason)?;
-        let db = &self.state.db;
-        let txn = db.begin().await?;
-        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
-        let elder = store::reject_elder(
-            &txn,
-            elder,
-            reason,
-            caller.account_id,
-            self.state.clock.now(),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(Json(self.elder_view(db, elder).await?))
+        let elder = service::reject(&self.state, caller, id.0, reason).await?;
+        Ok(Json(self.elder_view(&self.state.db, elder).await?))
     }
 
     /// Record an eligibility category on an elder (who and when are kept).
@@ -562,19 +514,8 @@ impl EldersApi {
         body: Json<CategoryRequest>,
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let txn = db.begin().await?;
-        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
-        store::add_category(
-            &txn,
-            elder.id,
-            body.0.category,
-            caller.account_id,
-            self.state.clock.now(),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(Json(self.elder_view(db, elder).await?))
+        let elder = service::set_category(&self.state, caller, id.0, body.0.category, true).await?;
+        Ok(Json(self.elder_view(&self.state.db, elder).await?))
     }
 
     /// Remove an eligibility category; the record of it (who recorded and who removed it, and
@@ -589,19 +530,8 @@ impl EldersApi {
         category: Path<ElderCategory>,
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let txn = db.begin().await?;
-        let elder = store::require_elder_manageable(&txn, caller, id.0).await?;
-        store::remove_category(
-            &txn,
-            elder.id,
-            category.0,
-            caller.account_id,
-            self.state.clock.now(),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(Json(self.elder_view(db, elder).await?))
+        let elder = service::set_category(&self.state, caller, id.0, category.0, false).await?;
+        Ok(Json(self.elder_view(&self.state.db, elder).await?))
     }
 
     /// Every category ever recorded on the elder, removed ones included, oldest first.
@@ -666,10 +596,6 @@ impl EldersApi {
 }
 
 impl EldersApi {
-    fn vault(&self) -> IdCardVault {
-        IdCardVault::new(&self.state.config.data_key)
-    }
-
     async fn elder_view(
         &self,
         db: &impl ConnectionTrait,
@@ -806,7 +732,9 @@ impl FamiliesApi {
     #[oai(path = "/family-links/:id/approve", method = "post")]
     async fn approve(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<LinkView>> {
         let caller = auth.allow(&[Role::Elder, Role::DistrictClerk, Role::CityAdmin])?;
-        self.decide(caller, id.0, LinkStatus::Approved, None).await
+        let link =
+            service::decide_link(&self.state, caller, id.0, LinkStatus::Approved, None).await?;
+        Ok(Json(self.link_view(&self.state.db, link).await?))
     }
 
     /// Reject a pending link, with a reason the family member sees.
@@ -821,8 +749,15 @@ impl FamiliesApi {
     ) -> AppResult<Json<LinkView>> {
         let caller = auth.allow(&[Role::Elder, Role::DistrictClerk, Role::CityAdmin])?;
         let reason = rules::check_reason(&body.reason)?;
-        self.decide(caller, id.0, LinkStatus::Rejected, Some(reason))
-            .await
+        let link = service::decide_link(
+            &self.state,
+            caller,
+            id.0,
+            LinkStatus::Rejected,
+            Some(reason),
+        )
+        .await?;
+        Ok(Json(self.link_view(&self.state.db, link).await?))
     }
 
     /// End a link (or withdraw a pending request), from either side: the family member, the
@@ -837,67 +772,12 @@ impl FamiliesApi {
             Role::DistrictClerk,
             Role::CityAdmin,
         ])?;
-        let db = &self.state.db;
-        let (link, party) = self.link_for(db, caller, id.0).await?;
-        if !party.may_unlink() {
-            return Err(link_not_found());
-        }
-        let link = store::unlink(db, &link, caller.account_id, self.state.clock.now()).await?;
-        Ok(Json(self.link_view(db, link).await?))
+        let link = service::unlink(&self.state, caller, id.0).await?;
+        Ok(Json(self.link_view(&self.state.db, link).await?))
     }
-}
-
-fn link_not_found() -> AppError {
-    AppError::not_found("FAMILY_LINK_NOT_FOUND", "没有找到这条家属关联")
 }
 
 impl FamiliesApi {
-    /// The link and who the caller is to it; 404 for outsiders.
-    async fn link_for(
-        &self,
-        db: &impl ConnectionTrait,
-        caller: &Caller,
-        link_id: i64,
-    ) -> AppResult<(family_link::Model, LinkParty)> {
-        let link = store::find_link(db, link_id)
-            .await?
-            .ok_or_else(link_not_found)?;
-        let elders = store::elders_by_id(db, [link.elder_id]).await?;
-        let elder = elders.get(&link.elder_id).ok_or_else(link_not_found)?;
-        let party = rules::link_party(caller, link.family_account_id, store::scope_of(elder));
-        if party == LinkParty::Outsider {
-            return Err(link_not_found());
-        }
-        Ok((link, party))
-    }
-
-    async fn decide(
-        &self,
-        caller: &Caller,
-        link_id: i64,
-        decision: LinkStatus,
-        note: Option<String>,
-    ) -> AppResult<Json<LinkView>> {
-        let db = &self.state.db;
-        let (link, party) = self.link_for(db, caller, link_id).await?;
-        if !party.may_decide() {
-            return Err(AppError::forbidden(
-                "FAMILY_LINK_DECIDE_FORBIDDEN",
-                "关联申请需由老人本人或社区工作人员确认",
-            ));
-        }
-        let link = store::decide_link(
-            db,
-            &link,
-            decision,
-            note,
-            caller.account_id,
-            self.state.clock.now(),
-        )
-        .await?;
-        Ok(Json(self.link_view(db, link).await?))
-    }
-
     async fn link_view(
         &self,
         db: &impl ConnectionTrait,

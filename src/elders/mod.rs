@@ -28,3 +28,40 @@ impl crate::error::DomainError for rules::ElderNotActive {
         "这位老人的登记还未审核通过，暂不能订餐或享受助餐补贴".into()
     }
 }
+
+impl crate::error::DomainError for rules::ElderRuleError {
+    fn kind(&self) -> crate::error::ErrorKind {
+        crate::error::ErrorKind::BadRequest
+    }
+    fn code(&self) -> &'static str {
+        match self {
+            Self::NameInvalid { .. } => "NAME_INVALID",
+            Self::PhoneInvalid => "PHONE_INVALID",
+            Self::AddressInvalid => "ADDRESS_INVALID",
+            Self::ReasonInvalid => "REASON_INVALID",
+            Self::RelationshipInvalid => "RELATIONSHIP_INVALID",
+        }
+    }
+    fn message(&self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Self::NameInvalid { .. } => "姓名需为 1 到 32 个字，与身份证一致",
+            Self::PhoneInvalid => "请填写 11 位手机号，或带区号的固定电话（如 0519-88881234）",
+            Self::AddressInvalid => "请填写 2 到 128 个字的居住地址",
+            Self::ReasonInvalid => "请写明原因（2 到 200 个字），申请人会看到",
+            Self::RelationshipInvalid => "与老人的关系最多 16 个字，如“女儿”",
+        }
+        .into()
+    }
+    fn field(&self) -> Option<std::borrow::Cow<'static, str>> {
+        Some(
+            match self {
+                Self::NameInvalid { field } => field,
+                Self::PhoneInvalid => "phone",
+                Self::AddressInvalid => "address",
+                Self::ReasonInvalid => "reason",
+                Self::RelationshipInvalid => "relationship",
+            }
+            .into(),
+        )
+    }
+}

@@ -6,9 +6,24 @@ use vocabulary::ElderStatus;
 
 use crate::{
     auth::{Caller, Role},
-    error::{AppError, AppResult},
     throttle::Limit,
 };
+
+/// Why a field of an elder record or a family link is refused (each names its field).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ElderRuleError {
+    /// The name (in `field`) is empty, too long or has control characters.
+    #[error("name invalid")]
+    NameInvalid { field: &'static str },
+    #[error("phone invalid")]
+    PhoneInvalid,
+    #[error("address invalid")]
+    AddressInvalid,
+    #[error("reason invalid")]
+    ReasonInvalid,
+    #[error("relationship invalid")]
+    RelationshipInvalid,
+}
 
 /// The facts of an elder record that decide who may reach it.
 #[derive(Debug, Clone, Copy)]
@@ -115,75 +130,55 @@ pub const LINK_FAILURES_PER_ACCOUNT: Limit = Limit::per_day(10);
 pub const LINK_ATTEMPTS_PER_NUMBER: Limit = Limit::per_day(5);
 
 /// A person's name as on the ID card: 1 to 32 characters after trimming, no control characters.
-pub fn check_name(field: &'static str, name: &str) -> AppResult<String> {
+pub fn check_name(field: &'static str, name: &str) -> Result<String, ElderRuleError> {
     let name = name.trim();
     let length = name.chars().count();
     if !(1..=32).contains(&length) || name.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            field,
-            "NAME_INVALID",
-            "姓名需为 1 到 32 个字，与身份证一致",
-        ));
+        return Err(ElderRuleError::NameInvalid { field });
     }
     Ok(name.to_string())
 }
 
 /// A mobile (11 digits, starting with 1) or a landline with area code (`0519-88881234`).
-pub fn check_phone(phone: &str) -> AppResult<String> {
+pub fn check_phone(phone: &str) -> Result<String, ElderRuleError> {
     let phone = phone.trim();
     let digits = phone.chars().filter(char::is_ascii_digit).count();
     let allowed = phone.chars().all(|c| c.is_ascii_digit() || c == '-');
     let mobile = digits == 11 && phone.len() == 11 && phone.starts_with('1');
     let landline = phone.starts_with('0') && (10..=12).contains(&digits) && phone.len() <= 20;
     if !allowed || !(mobile || landline) {
-        return Err(AppError::invalid(
-            "phone",
-            "PHONE_INVALID",
-            "请填写 11 位手机号，或带区号的固定电话（如 0519-88881234）",
-        ));
+        return Err(ElderRuleError::PhoneInvalid);
     }
     Ok(phone.to_string())
 }
 
 /// Where the elder lives, as a clerk or a delivery rider would read it.
-pub fn check_address(address: &str) -> AppResult<String> {
+pub fn check_address(address: &str) -> Result<String, ElderRuleError> {
     let address = address.trim();
     let length = address.chars().count();
     if !(2..=128).contains(&length) || address.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "address",
-            "ADDRESS_INVALID",
-            "请填写 2 到 128 个字的居住地址",
-        ));
+        return Err(ElderRuleError::AddressInvalid);
     }
     Ok(address.to_string())
 }
 
 /// The reason a clerk gives when rejecting; shown to the person who asked.
-pub fn check_reason(reason: &str) -> AppResult<String> {
+pub fn check_reason(reason: &str) -> Result<String, ElderRuleError> {
     let reason = reason.trim();
     let length = reason.chars().count();
     if !(2..=200).contains(&length) {
-        return Err(AppError::invalid(
-            "reason",
-            "REASON_INVALID",
-            "请写明原因（2 到 200 个字），申请人会看到",
-        ));
+        return Err(ElderRuleError::ReasonInvalid);
     }
     Ok(reason.to_string())
 }
 
 /// How a family member is related, in their own words (女儿, 儿子, 侄女 …); optional.
-pub fn check_relationship(relationship: Option<&str>) -> AppResult<Option<String>> {
+pub fn check_relationship(relationship: Option<&str>) -> Result<Option<String>, ElderRuleError> {
     let Some(relationship) = relationship.map(str::trim).filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
     if relationship.chars().count() > 16 || relationship.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "relationship",
-            "RELATIONSHIP_INVALID",
-            "与老人的关系最多 16 个字，如“女儿”",
-        ));
+        return Err(ElderRuleError::RelationshipInvalid);
     }
     Ok(Some(relationship.to_string()))
 }
@@ -267,6 +262,7 @@ pub fn require_active(status: ElderStatus) -> Result<(), ElderNotActive> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DomainError;
 
     const TIANNING: &str = "320402";
     const ZHONGLOU: &str = "320404";
@@ -426,21 +422,21 @@ mod tests {
         );
         for bad in ["", "   ", "王\n秀英", &"长".repeat(33)] {
             let err = check_name("name", bad).unwrap_err();
-            assert_eq!(err.field.as_deref(), Some("name"), "{bad:?}");
+            assert_eq!(err.field().as_deref(), Some("name"), "{bad:?}");
         }
         for good in ["13812345678", "0519-88881234", "051988881234"] {
             assert_eq!(check_phone(good).unwrap(), good);
         }
         for bad in ["1381234567", "23812345678", "138-1234-5678", "电话", "0519"] {
             assert_eq!(
-                check_phone(bad).unwrap_err().field.as_deref(),
+                check_phone(bad).unwrap_err().field().as_deref(),
                 Some("phone"),
                 "{bad:?}"
             );
         }
         assert!(check_address("天宁区青龙街道龙锦路 12 号").is_ok());
         assert_eq!(
-            check_address("x").unwrap_err().field.as_deref(),
+            check_address("x").unwrap_err().field().as_deref(),
             Some("address")
         );
         assert!(check_reason("无").is_err());

@@ -4,11 +4,12 @@
 
 use entity::{elder, family_link};
 use sea_orm::{ConnectionTrait, TransactionTrait};
+use vocabulary::ElderCategory;
 
 use super::{
-    ElderStatus,
+    ElderStatus, LinkStatus,
     id_card::IdCardNumber,
-    rules,
+    rules::{self, LinkParty},
     store::{self, ElderChanges, NewElder},
     vault::IdCardVault,
 };
@@ -23,7 +24,7 @@ pub fn vault(state: &AppState) -> IdCardVault {
     IdCardVault::new(&state.config.data_key)
 }
 
-pub fn district_forbidden() -> AppError {
+fn district_forbidden() -> AppError {
     AppError::forbidden(
         "ELDER_DISTRICT_FORBIDDEN",
         "只能登记或修改户籍区或居住区属于本区的老人",
@@ -31,7 +32,7 @@ pub fn district_forbidden() -> AppError {
 }
 
 /// Checks the districts and street a request names, each error naming its field.
-pub async fn check_places(
+async fn check_places(
     db: &impl ConnectionTrait,
     hukou: &str,
     residence: &str,
@@ -41,6 +42,136 @@ pub async fn check_places(
     let residence = store::check_district(db, "residence_district_code", residence).await?;
     let street = store::check_street(db, street, &residence).await?;
     Ok((hukou, residence, street))
+}
+
+/// A registration as the request gives it: the name and number already read, the rest checked
+/// here, in the order the answer names the first field at fault.
+pub struct Registration {
+    pub name: String,
+    pub id_card: IdCardNumber,
+    pub hukou_district_code: String,
+    pub residence_district_code: String,
+    pub residence_street_id: Option<i64>,
+    pub address: String,
+    pub phone: String,
+}
+
+/// Who registers: staff (the record is active at once, with its categories) or the elder's own
+/// account (the record waits for review).
+pub enum Registrant<'a> {
+    Staff {
+        caller: &'a Caller,
+        categories: Vec<ElderCategory>,
+    },
+    Themselves {
+        caller: &'a Caller,
+    },
+}
+
+/// Registers an elder. A clerk registers elders whose hukou or residence district is the
+/// clerk's own; a self-registration is always a new record waiting for review, whether or not
+/// the number is registered already. It claims nothing: the number's look-up hash is set only
+/// when a clerk approves, so a claim neither blocks staff from registering the real person nor
+/// tells anyone whether a number is on the books.
+pub async fn register(
+    state: &AppState,
+    registrant: Registrant<'_>,
+    ask: Registration,
+) -> AppResult<elder::Model> {
+    let (hukou, residence, street) = check_places(
+        &state.db,
+        &ask.hukou_district_code,
+        &ask.residence_district_code,
+        ask.residence_street_id,
+    )
+    .await?;
+    let (status, account_id, created_by, categories) = match registrant {
+        Registrant::Staff { caller, categories } => {
+            if !rules::clerk_may_place(caller, &hukou, &residence) {
+                return Err(district_forbidden());
+            }
+            (ElderStatus::Active, None, caller.account_id, categories)
+        }
+        Registrant::Themselves { caller } => (
+            ElderStatus::PendingReview,
+            Some(caller.account_id),
+            caller.account_id,
+            Vec::new(),
+        ),
+    };
+    let new = NewElder {
+        name: ask.name,
+        id_card: ask.id_card,
+        hukou_district_code: hukou,
+        residence_district_code: residence,
+        residence_street_id: street,
+        address: rules::check_address(&ask.address)?,
+        phone: rules::check_phone(&ask.phone)?,
+        status,
+        account_id,
+        created_by,
+    };
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let elder = match new.status {
+        ElderStatus::PendingReview => store::register_self(&txn, &vault(state), new, now).await?,
+        _ => store::insert_elder(&txn, &vault(state), new, &categories, now).await?,
+    };
+    txn.commit().await?;
+    Ok(elder)
+}
+
+/// The elder with this number, if the caller may see them (404 `ELDER_NOT_FOUND` otherwise, as
+/// for a number not registered).
+pub async fn find_by_id_card(
+    state: &AppState,
+    caller: &Caller,
+    id_card: &IdCardNumber,
+) -> AppResult<elder::Model> {
+    let found = store::find_by_id_card(&state.db, &vault(state), id_card).await?;
+    let Some(elder) = found else {
+        return Err(AppError::not_found(
+            "ELDER_NOT_FOUND",
+            "没有找到这位老人的信息",
+        ));
+    };
+    let (elder, _) = store::require_elder_visible(&state.db, caller, elder.id).await?;
+    Ok(elder)
+}
+
+/// Rejects a self-registration with a reason the registrant sees.
+pub async fn reject(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+    reason: String,
+) -> AppResult<elder::Model> {
+    let txn = state.db.begin().await?;
+    let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
+    let elder =
+        store::reject_elder(&txn, elder, reason, caller.account_id, state.clock.now()).await?;
+    txn.commit().await?;
+    Ok(elder)
+}
+
+/// Records (`add`) or removes an eligibility category on an elder the caller manages.
+pub async fn set_category(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+    category: ElderCategory,
+    add: bool,
+) -> AppResult<elder::Model> {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
+    if add {
+        store::add_category(&txn, elder.id, category, caller.account_id, now).await?;
+    } else {
+        store::remove_category(&txn, elder.id, category, caller.account_id, now).await?;
+    }
+    txn.commit().await?;
+    Ok(elder)
 }
 
 /// Corrects a record with what was asked (unchecked); a street left out is kept, or cleared when
@@ -101,17 +232,6 @@ pub async fn update(
     Ok(elder)
 }
 
-/// A self-registration from the mini program: always a new record waiting for review, whether
-/// or not the number is registered already. It claims nothing: the number's look-up hash is set
-/// only when a clerk approves, so a claim neither blocks staff from registering the real person
-/// nor tells anyone whether a number is on the books.
-pub async fn register_self(state: &AppState, new: NewElder) -> AppResult<elder::Model> {
-    let txn = state.db.begin().await?;
-    let elder = store::register_self(&txn, &vault(state), new, state.clock.now()).await?;
-    txn.commit().await?;
-    Ok(elder)
-}
-
 /// Approves a self-registration: its number takes its place among the registered ones (409
 /// `ELDER_ALREADY_REGISTERED`, to the clerk only, when staff registered that person meanwhile:
 /// the claim is then rejected with a reason) and its account becomes the elder's.
@@ -132,6 +252,20 @@ pub async fn approve(state: &AppState, caller: &Caller, elder_id: i64) -> AppRes
         state.caches.forget_sessions_of(account_id);
     }
     Ok(elder)
+}
+
+/// The registered, active elder with this ID-card number whose name matches `name` (as
+/// [`rules::names_match`] reads names), or `None`: an unknown number, a wrong name and a record
+/// under review are one answer, so a caller never tells them apart.
+pub async fn identify(
+    state: &AppState,
+    id_card: &IdCardNumber,
+    name: &str,
+) -> AppResult<Option<elder::Model>> {
+    let found = store::find_by_id_card(&state.db, &vault(state), id_card).await?;
+    Ok(found.filter(|elder| {
+        rules::names_match(&elder.name, name) && rules::require_active(elder.status).is_ok()
+    }))
 }
 
 /// What a family member types to ask for a link.
@@ -198,14 +332,8 @@ pub async fn request_link(
         not_a_miss().await?;
         return Err(too_many_link_attempts(full.retry_after));
     }
-    let found = store::find_by_id_card(&state.db, &vault, &ask.id_card).await?;
-    let elder = match found {
-        Some(elder)
-            if rules::names_match(&elder.name, ask.name) && elder.status == ElderStatus::Active =>
-        {
-            elder
-        }
-        _ => return Err(no_match()),
+    let Some(elder) = identify(state, &ask.id_card, ask.name).await? else {
+        return Err(no_match());
     };
     not_a_miss().await?;
     if elder.account_id == Some(caller.account_id) {
@@ -222,4 +350,68 @@ pub async fn request_link(
         now,
     )
     .await
+}
+
+fn link_not_found() -> AppError {
+    AppError::not_found("FAMILY_LINK_NOT_FOUND", "没有找到这条家属关联")
+}
+
+/// The link and who the caller is to it; 404 for outsiders.
+async fn link_for(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    link_id: i64,
+) -> AppResult<(family_link::Model, LinkParty)> {
+    let link = store::find_link(db, link_id)
+        .await?
+        .ok_or_else(link_not_found)?;
+    let elders = store::elders_by_id(db, [link.elder_id]).await?;
+    let elder = elders.get(&link.elder_id).ok_or_else(link_not_found)?;
+    let party = rules::link_party(caller, link.family_account_id, store::scope_of(elder));
+    if party == LinkParty::Outsider {
+        return Err(link_not_found());
+    }
+    Ok((link, party))
+}
+
+/// Approves or rejects a pending link: the elder from their own account, or a clerk of the
+/// elder's district.
+pub async fn decide_link(
+    state: &AppState,
+    caller: &Caller,
+    link_id: i64,
+    decision: LinkStatus,
+    note: Option<String>,
+) -> AppResult<family_link::Model> {
+    let db = &state.db;
+    let (link, party) = link_for(db, caller, link_id).await?;
+    if !party.may_decide() {
+        return Err(AppError::forbidden(
+            "FAMILY_LINK_DECIDE_FORBIDDEN",
+            "关联申请需由老人本人或社区工作人员确认",
+        ));
+    }
+    store::decide_link(
+        db,
+        &link,
+        decision,
+        note,
+        caller.account_id,
+        state.clock.now(),
+    )
+    .await
+}
+
+/// Ends a link (or withdraws a pending request), from either side.
+pub async fn unlink(
+    state: &AppState,
+    caller: &Caller,
+    link_id: i64,
+) -> AppResult<family_link::Model> {
+    let db = &state.db;
+    let (link, party) = link_for(db, caller, link_id).await?;
+    if !party.may_unlink() {
+        return Err(link_not_found());
+    }
+    store::unlink(db, &link, caller.account_id, state.clock.now()).await
 }

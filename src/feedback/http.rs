@@ -12,14 +12,14 @@ use poem_openapi::{
 
 use super::{
     rules::{self, RatingSummary},
-    store::{self, NewRating},
+    service, store,
 };
 use crate::{
     auth::{BearerAuth, Caller, Role},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, ErrorKind},
     meal_points::http::RatingSummaryView,
     meal_points::store as meal_points,
-    orders::{rules::OrderState, service::visible_order},
+    orders::service::visible_order,
     pagination::{Page, PageRequest},
     state::AppState,
     tags::ApiTags,
@@ -153,10 +153,19 @@ pub fn rating_view(model: rating::Model, show_reason: bool) -> RatingView {
 }
 
 /// The caller behind an optional bearer token, for public endpoints that show staff more. A
-/// missing, expired or unknown token reads as the public.
-async fn optional_caller(state: &AppState, req: &poem::Request) -> Option<Caller> {
-    let token = crate::auth::bearer_token(req)?;
-    crate::auth::caller_for(state, &token).await.ok()
+/// missing, expired, unknown or disabled token reads as the public; a failure to look it up is
+/// an error, never the public's answer.
+async fn optional_caller(state: &AppState, req: &poem::Request) -> AppResult<Option<Caller>> {
+    let Some(token) = crate::auth::bearer_token(req) else {
+        return Ok(None);
+    };
+    match crate::auth::caller_for(state, &token).await {
+        Ok(caller) => Ok(Some(caller)),
+        Err(err) if matches!(err.kind, ErrorKind::Unauthenticated | ErrorKind::Forbidden) => {
+            Ok(None)
+        }
+        Err(err) => Err(err),
+    }
 }
 
 /// Whether this caller sees a meal point's hidden ratings: its operators, a clerk of its
@@ -196,39 +205,17 @@ impl FeedbackApi {
         body: Json<NewRatingBody>,
     ) -> AppResult<RatingCreated> {
         let caller = auth.allow(&[Role::Elder, Role::Family])?;
-        let db = &self.state.db;
-        let order = visible_order(db, caller, &id).await?;
         let body = body.0;
-        let scores = rules::check_scores(
-            body.overall,
-            body.taste,
-            body.portion,
-            body.hygiene,
-            body.service,
-        )?;
-        let comment = rules::check_comment(body.comment.as_deref())?;
-        let photos = rules::check_photos(body.photos.as_deref().unwrap_or_default())?;
-        let now = self.state.clock.now();
-        let already = store::rating_of_order(db, &order.id).await?.is_some();
-        rules::check_may_rate(
-            order.state == OrderState::Served,
-            order.served_at,
-            already,
-            self.state.config.rating_window,
-            now,
-        )?;
-        let rating = store::insert_rating(
-            db,
-            NewRating {
-                order: &order,
-                account_id: caller.account_id,
-                scores,
-                comment,
-                photos,
-                now,
-            },
-        )
-        .await?;
+        let ask = service::RatingAsk {
+            overall: body.overall,
+            taste: body.taste,
+            portion: body.portion,
+            hygiene: body.hygiene,
+            service: body.service,
+            comment: body.comment,
+            photos: body.photos.unwrap_or_default(),
+        };
+        let rating = service::rate(&self.state, caller, &id, ask).await?;
         Ok(RatingCreated::Created(Json(rating_view(rating, false))))
     }
 
@@ -264,7 +251,7 @@ impl FeedbackApi {
     ) -> AppResult<Json<Page<RatingView>>> {
         let page = PageRequest::new(page.0, page_size.0)?;
         let meal_point = meal_points::require_meal_point(&self.state.db, *id).await?;
-        let caller = optional_caller(&self.state, req).await;
+        let caller = optional_caller(&self.state, req).await?;
         let staff = sees_hidden_ratings(&self.state, caller.as_ref(), &meal_point).await?;
         let (items, total) =
             store::ratings_of_meal_point(&self.state.db, meal_point.id, staff, page).await?;
@@ -283,28 +270,8 @@ impl FeedbackApi {
         body: Json<ReplyBody>,
     ) -> AppResult<Json<RatingView>> {
         let caller = auth.allow(&[Role::Operator])?;
-        let db = &self.state.db;
-        let rating = store::require_rating(db, *id).await?;
-        meal_points::require_operator_of(db, caller, rating.meal_point_id).await?;
-        let text = rules::check_text("text", "REPLY_INVALID", "回复", &body.text, 500)?;
-        if !store::set_reply(
-            db,
-            rating.id,
-            &text,
-            caller.account_id,
-            self.state.clock.now(),
-        )
-        .await?
-        {
-            return Err(AppError::conflict(
-                "ALREADY_REPLIED",
-                "这条评价已经回复过了，每条评价只能回复一次",
-            ));
-        }
-        Ok(Json(rating_view(
-            store::require_rating(db, rating.id).await?,
-            true,
-        )))
+        let rating = service::reply(&self.state, caller, *id, &body.text).await?;
+        Ok(Json(rating_view(rating, true)))
     }
 
     /// Hide a rating that breaks the rules (abuse, personal data, advertising). It is never
@@ -320,25 +287,8 @@ impl FeedbackApi {
         body: Json<HideBody>,
     ) -> AppResult<Json<RatingView>> {
         let caller = auth.allow(&[Role::CityAdmin])?;
-        let db = &self.state.db;
-        let rating = store::require_rating(db, *id).await?;
-        let reason = rules::check_text("reason", "REASON_INVALID", "隐藏原因", &body.reason, 200)?;
-        if !store::hide_rating(
-            db,
-            rating.id,
-            &reason,
-            caller.account_id,
-            self.state.clock.now(),
-        )
-        .await?
-        {
-            return Err(AppError::conflict("ALREADY_HIDDEN", "这条评价已经隐藏了"));
-        }
-        tracing::info!(rating = rating.id, by = caller.account_id, %reason, "rating hidden");
-        Ok(Json(rating_view(
-            store::require_rating(db, rating.id).await?,
-            true,
-        )))
+        let rating = service::hide(&self.state, caller, *id, &body.reason).await?;
+        Ok(Json(rating_view(rating, true)))
     }
 }
 
@@ -544,13 +494,7 @@ impl FeedbackComplaintsApi {
             order_id: body.order_id,
             elder_id: body.elder_id,
             category: body.category,
-            text: rules::check_text(
-                "text",
-                "COMPLAINT_TEXT_INVALID",
-                "投诉内容",
-                &body.text,
-                rules::COMPLAINT_TEXT_MAX_CHARS,
-            )?,
+            text: rules::check_text(rules::FreeText::ComplaintText, &body.text)?,
         };
         let complaint = super::service::file_complaint(&self.state, caller, new).await?;
         let view = complaint_views(&self.state, vec![complaint], true)
@@ -756,9 +700,7 @@ impl FeedbackComplaintsApi {
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty())
-            .map(|note| {
-                rules::check_text("note", "NOTE_INVALID", "说明", note, rules::NOTE_MAX_CHARS)
-            })
+            .map(|note| rules::check_text(rules::FreeText::Note, note))
             .transpose()?;
         let latest = super::service::act(&self.state, caller, id, action, note).await?;
         let view = complaint_views(&self.state, vec![latest], true)

@@ -3,10 +3,106 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use crate::{
-    error::{AppError, AppResult},
-    throttle::Limit,
-};
+use crate::throttle::Limit;
+
+/// Why a rating, a complaint step, a visit or a piece of free text is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum FeedbackRuleError {
+    /// A score outside 1..=5; `field` names it.
+    #[error("score invalid")]
+    ScoreInvalid { field: &'static str },
+    #[error("comment too long")]
+    CommentTooLong,
+    #[error("too many photos")]
+    TooManyPhotos,
+    #[error("photo url invalid")]
+    PhotoUrlInvalid,
+    #[error("order not served")]
+    OrderNotServed,
+    #[error("already rated")]
+    AlreadyRated,
+    /// Past the rating window (`days` after the meal).
+    #[error("rating window closed")]
+    RatingWindowClosed { days: i64 },
+    /// A free text is empty or longer than its kind allows.
+    #[error("text length out of range")]
+    TextLength(FreeText),
+    #[error("escalation not due")]
+    EscalationNotDue,
+    /// This party may not take this action.
+    #[error("complaint action forbidden")]
+    ActionForbidden { action: Action },
+    /// The complaint's state does not allow the action.
+    #[error("complaint state conflict")]
+    StateConflict {
+        from: ComplaintState,
+        action: Action,
+    },
+    #[error("inspection date invalid")]
+    InspectionDateInvalid,
+}
+
+/// The free texts of feedback, each with its field, its code, its name and its longest length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FreeText {
+    /// An operator's reply to a rating.
+    Reply,
+    /// Why the city hid a rating.
+    HideReason,
+    /// What a complaint is about.
+    ComplaintText,
+    /// The note of a complaint step.
+    Note,
+    /// An inspector's name.
+    DisplayName,
+    /// An inspector's organisation.
+    Organisation,
+}
+
+impl FreeText {
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Reply | Self::ComplaintText => "text",
+            Self::HideReason => "reason",
+            Self::Note => "note",
+            Self::DisplayName => "display_name",
+            Self::Organisation => "organisation",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Reply => "REPLY_INVALID",
+            Self::HideReason => "REASON_INVALID",
+            Self::ComplaintText => "COMPLAINT_TEXT_INVALID",
+            Self::Note => "NOTE_INVALID",
+            Self::DisplayName => "DISPLAY_NAME_INVALID",
+            Self::Organisation => "ORGANISATION_INVALID",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Reply => "回复",
+            Self::HideReason => "隐藏原因",
+            Self::ComplaintText => "投诉内容",
+            Self::Note => "说明",
+            Self::DisplayName => "姓名",
+            Self::Organisation => "所在单位",
+        }
+    }
+
+    pub fn max_chars(self) -> usize {
+        match self {
+            Self::Reply => 500,
+            Self::HideReason => 200,
+            Self::ComplaintText => COMPLAINT_TEXT_MAX_CHARS,
+            Self::Note => NOTE_MAX_CHARS,
+            Self::DisplayName => 32,
+            Self::Organisation => 64,
+        }
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Ratings
@@ -23,14 +119,10 @@ pub struct Scores {
 }
 
 /// One score, 1..=5, or 400 `SCORE_INVALID` naming the score.
-pub fn check_score(field: &'static str, value: i64) -> AppResult<u8> {
+pub fn check_score(field: &'static str, value: i64) -> Result<u8, FeedbackRuleError> {
     match u8::try_from(value) {
         Ok(score @ 1..=5) => Ok(score),
-        _ => Err(AppError::invalid(
-            field,
-            "SCORE_INVALID",
-            format!("评分须为 1 到 5 分（{field}）"),
-        )),
+        _ => Err(FeedbackRuleError::ScoreInvalid { field }),
     }
 }
 
@@ -40,7 +132,7 @@ pub fn check_scores(
     portion: i64,
     hygiene: i64,
     service: i64,
-) -> AppResult<Scores> {
+) -> Result<Scores, FeedbackRuleError> {
     Ok(Scores {
         overall: check_score("overall", overall)?,
         taste: check_score("taste", taste)?,
@@ -55,28 +147,20 @@ pub const PHOTOS_MAX: usize = 9;
 pub const PHOTO_URL_MAX: usize = 500;
 
 /// A trimmed comment (empty = none), at most [`COMMENT_MAX_CHARS`].
-pub fn check_comment(comment: Option<&str>) -> AppResult<Option<String>> {
+pub fn check_comment(comment: Option<&str>) -> Result<Option<String>, FeedbackRuleError> {
     let Some(text) = comment.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
     if text.chars().count() > COMMENT_MAX_CHARS {
-        return Err(AppError::invalid(
-            "comment",
-            "COMMENT_TOO_LONG",
-            format!("评价内容请不超过 {COMMENT_MAX_CHARS} 字"),
-        ));
+        return Err(FeedbackRuleError::CommentTooLong);
     }
     Ok(Some(text.to_string()))
 }
 
 /// At most nine photos, each an http(s) URL (the mini program uploads first, then sends URLs).
-pub fn check_photos(photos: &[String]) -> AppResult<Vec<String>> {
+pub fn check_photos(photos: &[String]) -> Result<Vec<String>, FeedbackRuleError> {
     if photos.len() > PHOTOS_MAX {
-        return Err(AppError::invalid(
-            "photos",
-            "TOO_MANY_PHOTOS",
-            format!("最多上传 {PHOTOS_MAX} 张照片"),
-        ));
+        return Err(FeedbackRuleError::TooManyPhotos);
     }
     photos
         .iter()
@@ -89,11 +173,7 @@ pub fn check_photos(photos: &[String]) -> AppResult<Vec<String>> {
             if ok {
                 Ok(url.to_string())
             } else {
-                Err(AppError::invalid(
-                    "photos",
-                    "PHOTO_URL_INVALID",
-                    "照片地址须为 http(s) 链接",
-                ))
+                Err(FeedbackRuleError::PhotoUrlInvalid)
             }
         })
         .collect()
@@ -107,45 +187,28 @@ pub fn check_may_rate(
     already_rated: bool,
     window: Duration,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> Result<(), FeedbackRuleError> {
     if !served {
-        return Err(AppError::conflict(
-            "ORDER_NOT_SERVED",
-            "只有已取餐（已送达）的订单才能评价",
-        ));
+        return Err(FeedbackRuleError::OrderNotServed);
     }
     if already_rated {
-        return Err(AppError::conflict(
-            "ALREADY_RATED",
-            "这个订单已经评价过了，每单只能评价一次",
-        ));
+        return Err(FeedbackRuleError::AlreadyRated);
     }
     let closes = served_at.map(|at| at + window);
     if closes.is_none_or(|closes| now >= closes) {
-        return Err(AppError::conflict(
-            "RATING_WINDOW_CLOSED",
-            format!("已超过评价期限（用餐后 {} 天内可评价）", window.num_days()),
-        ));
+        return Err(FeedbackRuleError::RatingWindowClosed {
+            days: window.num_days(),
+        });
     }
     Ok(())
 }
 
-/// A reply or a reason: trimmed, 1..=`max` characters.
-pub fn check_text(
-    field: &'static str,
-    code: &'static str,
-    what: &str,
-    raw: &str,
-    max: usize,
-) -> AppResult<String> {
+/// A free text of its kind: trimmed, 1 to the kind's longest length in characters.
+pub fn check_text(kind: FreeText, raw: &str) -> Result<String, FeedbackRuleError> {
     let text = raw.trim();
     let length = text.chars().count();
-    if length == 0 || length > max {
-        return Err(AppError::invalid(
-            field,
-            code,
-            format!("{what}须为 1 到 {max} 个字"),
-        ));
+    if length == 0 || length > kind.max_chars() {
+        return Err(FeedbackRuleError::TextLength(kind));
     }
     Ok(text.to_string())
 }
@@ -256,12 +319,9 @@ pub fn check_complainant_may_escalate(
     action: Action,
     party: Party,
     deadline_missed: bool,
-) -> AppResult<()> {
+) -> Result<(), FeedbackRuleError> {
     if action == Action::Escalate && party == Party::Complainant && !deadline_missed {
-        return Err(AppError::conflict(
-            "ESCALATION_NOT_DUE",
-            "助餐点的处理时限还没到，请耐心等待；超过时限仍未受理或办结的投诉，会自动转交区民政部门督办",
-        ));
+        return Err(FeedbackRuleError::EscalationNotDue);
     }
     Ok(())
 }
@@ -274,7 +334,11 @@ pub fn check_complainant_may_escalate(
 ///   once a deadline was missed: see [`check_complainant_may_escalate`]);
 /// - close: resolved → closed (complainant, satisfied; supervisor), escalated → closed
 ///   (supervisor, with the district's conclusion).
-pub fn next_state(action: Action, party: Party, from: ComplaintState) -> AppResult<ComplaintState> {
+pub fn next_state(
+    action: Action,
+    party: Party,
+    from: ComplaintState,
+) -> Result<ComplaintState, FeedbackRuleError> {
     use ComplaintState::*;
     let step = match (action, from) {
         (Action::Acknowledge, Submitted) => Some((Acknowledged, party != Party::Complainant)),
@@ -287,18 +351,8 @@ pub fn next_state(action: Action, party: Party, from: ComplaintState) -> AppResu
     };
     match step {
         Some((to, true)) => Ok(to),
-        Some((_, false)) => Err(AppError::forbidden(
-            "COMPLAINT_ACTION_FORBIDDEN",
-            format!("您不能对这条投诉进行“{}”", action.label_zh()),
-        )),
-        None => Err(AppError::conflict(
-            "COMPLAINT_STATE_CONFLICT",
-            format!(
-                "投诉当前为“{}”，不能进行“{}”",
-                from.label_zh(),
-                action.label_zh()
-            ),
-        )),
+        Some((_, false)) => Err(FeedbackRuleError::ActionForbidden { action }),
+        None => Err(FeedbackRuleError::StateConflict { from, action }),
     }
 }
 
@@ -422,14 +476,10 @@ pub fn is_overdue(
 pub const INSPECTION_BACKDATE_DAYS: i64 = 30;
 
 /// A visit's date: today or up to [`INSPECTION_BACKDATE_DAYS`] days back.
-pub fn check_inspection_date(date: NaiveDate, today: NaiveDate) -> AppResult<()> {
+pub fn check_inspection_date(date: NaiveDate, today: NaiveDate) -> Result<(), FeedbackRuleError> {
     let earliest = today - Duration::days(INSPECTION_BACKDATE_DAYS);
     if date > today || date < earliest {
-        return Err(AppError::invalid(
-            "date",
-            "INSPECTION_DATE_INVALID",
-            format!("督查日期须在最近 {INSPECTION_BACKDATE_DAYS} 天内，且不能晚于今天"),
-        ));
+        return Err(FeedbackRuleError::InspectionDateInvalid);
     }
     Ok(())
 }
@@ -551,6 +601,7 @@ pub fn monthly_score(figures: &MonthFigures) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DomainError;
 
     fn at(hours: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000, 0).unwrap() + Duration::hours(hours)
@@ -567,8 +618,8 @@ mod tests {
             ((3, 3, 3, 3, 0), "service"),
         ] {
             let err = check_scores(scores.0, scores.1, scores.2, scores.3, scores.4).unwrap_err();
-            assert_eq!(err.code, "SCORE_INVALID");
-            assert_eq!(err.field.as_deref(), Some(field));
+            assert_eq!(err.code(), "SCORE_INVALID");
+            assert_eq!(err.field().as_deref(), Some(field));
         }
     }
 
@@ -576,7 +627,7 @@ mod tests {
     fn only_served_orders_once_within_the_window() {
         let week = Duration::days(7);
         assert!(check_may_rate(true, Some(at(0)), false, week, at(24)).is_ok());
-        let code = |r: AppResult<()>| r.unwrap_err().code;
+        let code = |r: Result<(), FeedbackRuleError>| r.unwrap_err().code();
         assert_eq!(
             code(check_may_rate(false, None, false, week, at(1))),
             "ORDER_NOT_SERVED"
@@ -604,13 +655,13 @@ mod tests {
         assert_eq!(
             check_photos(&["javascript:alert(1)".into()])
                 .unwrap_err()
-                .code,
+                .code(),
             "PHOTO_URL_INVALID"
         );
         assert_eq!(
             check_photos(&vec!["https://x.cn/a.jpg".to_string(); 10])
                 .unwrap_err()
-                .code,
+                .code(),
             "TOO_MANY_PHOTOS"
         );
     }
@@ -669,7 +720,7 @@ mod tests {
 
     #[test]
     fn the_complainant_escalates_only_past_a_deadline() {
-        let code = |r: AppResult<()>| r.unwrap_err().code;
+        let code = |r: Result<(), FeedbackRuleError>| r.unwrap_err().code();
         assert_eq!(
             code(check_complainant_may_escalate(
                 Action::Escalate,
@@ -710,7 +761,7 @@ mod tests {
             next_state(Action::Close, Party::Supervisor, Escalated).unwrap(),
             Closed
         );
-        let code = |r: AppResult<ComplaintState>| r.unwrap_err().code;
+        let code = |r: Result<ComplaintState, FeedbackRuleError>| r.unwrap_err().code();
         assert_eq!(
             code(next_state(
                 Action::Acknowledge,

@@ -10,13 +10,140 @@ use super::{
     store::{self, Actor},
 };
 use crate::{
-    auth::{Caller, Role},
+    auth::{
+        Caller, Role, rules as auth_rules,
+        service::{StaffAccount, insert_staff_account},
+    },
     error::{AppError, AppResult, ErrorKind},
     meal_points::store as meal_points,
-    orders::service::visible_order,
+    orders::{rules::OrderState, service::visible_order},
     state::AppState,
     throttle::Counter,
 };
+
+/// An inspector the city invites, as the request gives it.
+pub struct NewInspector {
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    pub organisation: String,
+}
+
+/// Creates an inspector's account and their organisation together.
+pub async fn invite_inspector(
+    state: &AppState,
+    caller: &Caller,
+    new: NewInspector,
+) -> AppResult<(entity::account::Model, entity::inspector::Model)> {
+    let username = new.username.trim();
+    auth_rules::check_username(username)?;
+    auth_rules::check_new_password(&new.password)?;
+    let display_name = rules::check_text(rules::FreeText::DisplayName, &new.display_name)?;
+    let organisation = rules::check_text(rules::FreeText::Organisation, &new.organisation)?;
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let account = StaffAccount {
+        role: Role::Inspector,
+        username,
+        password: new.password,
+        display_name: &display_name,
+        district_code: None,
+    };
+    let account = insert_staff_account(&txn, account, now).await?;
+    let inspector =
+        store::insert_inspector(&txn, account.id, &organisation, caller.account_id, now).await?;
+    txn.commit().await?;
+    Ok((account, inspector))
+}
+
+/// A rating as the request gives it, checked here.
+pub struct RatingAsk {
+    pub overall: i64,
+    pub taste: i64,
+    pub portion: i64,
+    pub hygiene: i64,
+    pub service: i64,
+    pub comment: Option<String>,
+    pub photos: Vec<String>,
+}
+
+/// Rates a served order the caller may see, once, within the rating window after the meal.
+pub async fn rate(
+    state: &AppState,
+    caller: &Caller,
+    order_id: &str,
+    ask: RatingAsk,
+) -> AppResult<entity::rating::Model> {
+    let db = &state.db;
+    let order = visible_order(db, caller, order_id).await?;
+    let scores = rules::check_scores(
+        ask.overall,
+        ask.taste,
+        ask.portion,
+        ask.hygiene,
+        ask.service,
+    )?;
+    let comment = rules::check_comment(ask.comment.as_deref())?;
+    let photos = rules::check_photos(&ask.photos)?;
+    let now = state.clock.now();
+    let already = store::rating_of_order(db, &order.id).await?.is_some();
+    rules::check_may_rate(
+        order.state == OrderState::Served,
+        order.served_at,
+        already,
+        state.config.rating_window,
+        now,
+    )?;
+    store::insert_rating(
+        db,
+        store::NewRating {
+            order: &order,
+            account_id: caller.account_id,
+            scores,
+            comment,
+            photos,
+            now,
+        },
+    )
+    .await
+}
+
+/// The meal point's operator answers a rating, once.
+pub async fn reply(
+    state: &AppState,
+    caller: &Caller,
+    rating_id: i64,
+    text: &str,
+) -> AppResult<entity::rating::Model> {
+    let db = &state.db;
+    let rating = store::require_rating(db, rating_id).await?;
+    meal_points::require_operator_of(db, caller, rating.meal_point_id).await?;
+    let text = rules::check_text(rules::FreeText::Reply, text)?;
+    if !store::set_reply(db, rating.id, &text, caller.account_id, state.clock.now()).await? {
+        return Err(AppError::conflict(
+            "ALREADY_REPLIED",
+            "这条评价已经回复过了，每条评价只能回复一次",
+        ));
+    }
+    store::require_rating(db, rating.id).await
+}
+
+/// The city hides a rating that breaks the rules; it is never edited or deleted.
+pub async fn hide(
+    state: &AppState,
+    caller: &Caller,
+    rating_id: i64,
+    reason: &str,
+) -> AppResult<entity::rating::Model> {
+    let db = &state.db;
+    let rating = store::require_rating(db, rating_id).await?;
+    let reason = rules::check_text(rules::FreeText::HideReason, reason)?;
+    if !store::hide_rating(db, rating.id, &reason, caller.account_id, state.clock.now()).await? {
+        return Err(AppError::conflict("ALREADY_HIDDEN", "这条评价已经隐藏了"));
+    }
+    tracing::info!(rating = rating.id, by = caller.account_id, %reason, "rating hidden");
+    store::require_rating(db, rating.id).await
+}
 
 /// A complaint as asked for, its text and category already checked.
 pub struct NewComplaint {
@@ -291,6 +418,7 @@ pub async fn act(
         let current = latest.state;
         return Err(rules::next_state(action, party, current)
             .err()
+            .map(AppError::from)
             .unwrap_or_else(|| {
                 AppError::conflict("COMPLAINT_STATE_CONFLICT", "投诉状态已变化，请刷新后重试")
             }));

@@ -11,7 +11,6 @@ use poem_openapi::{
 };
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
 };
 
 use super::{
@@ -20,9 +19,8 @@ use super::{
     service, store,
 };
 use crate::{
-    auth::{BearerAuth, Caller, Role, password, rules as auth_rules, store as accounts},
+    auth::{BearerAuth, Caller, Role},
     clock::shanghai_to_utc,
-    db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
     meal_points::store as meal_points,
     pagination::{Page, PageRequest},
@@ -168,7 +166,7 @@ fn parse_month(raw: &str) -> AppResult<NaiveDate> {
         NaiveDate::parse_from_str(&format!("{}-01", raw.trim()), "%Y-%m-%d").map_err(|_| {
             AppError::invalid("month", "MONTH_INVALID", "月份格式应为 YYYY-MM，如 2026-11")
         })?;
-    crate::clock::check_business_date("month", first)
+    Ok(crate::clock::check_business_date("month", first)?)
 }
 
 fn next_month(first: NaiveDate) -> NaiveDate {
@@ -298,46 +296,17 @@ impl SupervisionApi {
     ) -> AppResult<InspectorCreated> {
         let caller = auth.allow(&[Role::CityAdmin])?;
         let body = body.0;
-        let username = body.username.trim().to_string();
-        auth_rules::check_username(&username)?;
-        auth_rules::check_new_password(&body.password)?;
-        let display_name = rules::check_text(
-            "display_name",
-            "DISPLAY_NAME_INVALID",
-            "姓名",
-            &body.display_name,
-            32,
-        )?;
-        let organisation = rules::check_text(
-            "organisation",
-            "ORGANISATION_INVALID",
-            "所在单位",
-            &body.organisation,
-            64,
-        )?;
-        let hash = password::hash_blocking(body.password)
-            .await
-            .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?;
-        let now = self.state.clock.now();
-        let txn = self.state.db.begin().await?;
-        let account = accounts::new_account(Role::Inspector, &display_name, now)
-            .staff(&username, hash, None)
-            .insert(&txn)
-            .await
-            .map_err(|err| {
-                if unique_violation(&err) == Some(UniqueKey::AccountUsername) {
-                    AppError::conflict("USERNAME_TAKEN", "该用户名已被使用").with_field("username")
-                } else {
-                    err.into()
-                }
-            })?;
-        let inspector =
-            store::insert_inspector(&txn, account.id, &organisation, caller.account_id, now)
-                .await?;
-        txn.commit().await?;
+        let new = super::service::NewInspector {
+            username: body.username,
+            password: body.password,
+            display_name: body.display_name,
+            organisation: body.organisation,
+        };
+        let (account, inspector) =
+            super::service::invite_inspector(&self.state, caller, new).await?;
         Ok(InspectorCreated::Created(Json(InspectorView {
             id: account.id,
-            username,
+            username: account.username.unwrap_or_default(),
             display_name: account.display_name,
             organisation: inspector.organisation,
             active: account.active,

@@ -5,13 +5,14 @@ use chrono::NaiveDate;
 use entity::inspection;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Value,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    sea_query::{Asterisk, Expr, ExprTrait, Func, JoinType, Order, Query as Sql},
 };
+use vocabulary::MealPointStatusKind;
 
 use super::supervision::{InspectionView, inspection_views};
 use crate::{
     auth::{BearerAuth, Role},
-    db::raw_statement,
     error::{AppError, AppResult},
     pagination::{Page, PageRequest},
     state::AppState,
@@ -101,38 +102,48 @@ async fn due_page(
     district: Option<&str>,
     page: PageRequest,
 ) -> AppResult<(Vec<VisitDue>, u64)> {
-    let backend = db.get_database_backend();
-    let mut values: Vec<Value> = Vec::new();
-    let filter = match district {
-        Some(code) => {
-            values.push(code.into());
-            " AND mp.district_code = ?"
-        }
-        None => "",
-    };
-    let count_sql =
-        format!("SELECT COUNT(*) AS n FROM meal_point mp WHERE mp.status <> 'closed'{filter}");
-    let total: i64 = match db
-        .query_one_raw(raw_statement(backend, &count_sql, values.clone()))
-        .await?
-    {
+    let mp = |column: &'static str| Expr::col(("mp", column));
+    let open = mp("status").ne(MealPointStatusKind::Closed.as_str());
+    let in_district = district.map(|code| mp("district_code").eq(code));
+    let count = Sql::select()
+        .expr_as(Func::count(Expr::col(Asterisk)), "n")
+        .from_as("meal_point", "mp")
+        .and_where(open.clone())
+        .and_where_option(in_district.clone())
+        .to_owned();
+    let total: i64 = match db.query_one(&count).await? {
         Some(row) => row.try_get("", "n")?,
         None => 0,
     };
-    let sql = format!(
-        "SELECT mp.id, mp.name, mp.district_code, mp.address, mp.status, \
-         MAX(i.date) AS last_visit, COUNT(i.id) AS visits \
-         FROM meal_point mp LEFT JOIN inspection i ON i.meal_point_id = mp.id \
-         WHERE mp.status <> 'closed'{filter} \
-         GROUP BY mp.id, mp.name, mp.district_code, mp.address, mp.status \
-         ORDER BY CASE WHEN MAX(i.date) IS NULL THEN 0 ELSE 1 END, MAX(i.date), mp.id \
-         LIMIT ? OFFSET ?"
-    );
-    values.push(i64::try_from(page.page_size).unwrap_or(i64::MAX).into());
-    values.push(i64::try_from(page.offset()).unwrap_or(i64::MAX).into());
-    let rows = db
-        .query_all_raw(raw_statement(backend, &sql, values))
-        .await?;
+    let last_visit = || -> Expr { Func::max(Expr::col(("i", "date"))).into() };
+    let columns = ["id", "name", "district_code", "address", "status"];
+    let query = Sql::select()
+        .columns(columns.map(|column| ("mp", column)))
+        .expr_as(last_visit(), "last_visit")
+        .expr_as(Func::count(Expr::col(("i", "id"))), "visits")
+        .from_as("meal_point", "mp")
+        .join_as(
+            JoinType::LeftJoin,
+            "inspection",
+            "i",
+            Expr::col(("i", "meal_point_id")).equals(("mp", "id")),
+        )
+        .and_where(open)
+        .and_where_option(in_district)
+        .group_by_columns(columns.map(|column| ("mp", column)))
+        // Never visited first, then the longest since the last visit.
+        .order_by_expr(
+            Expr::case(last_visit().is_null(), Expr::cust("0"))
+                .finally(Expr::cust("1"))
+                .into(),
+            Order::Asc,
+        )
+        .order_by_expr(last_visit(), Order::Asc)
+        .order_by(("mp", "id"), Order::Asc)
+        .limit(page.page_size)
+        .offset(page.offset())
+        .to_owned();
+    let rows = db.query_all(&query).await?;
     let items = rows
         .iter()
         .map(|row| {

@@ -15,9 +15,9 @@ use super::{
     ADDRESS_MAX_CHARS, DEFAULT_BOOKING_DAYS_AHEAD, DEFAULT_ORDER_LEAD_MINUTES, MealPointProfile,
     NAME_MAX_CHARS, booking_policy, required_text,
     rules::{
-        CityLabels, GeoPoint, MealPointKind, MealPointStatus, MealPointStatusKind, OpeningDays,
-        ServiceHours, ServiceModes, SlotHours, StarGrade, normalize_food_licence_no,
-        normalize_live_video_url, normalize_phone,
+        CityLabels, GeoPoint, MealPointKind, MealPointRuleError, MealPointStatus,
+        MealPointStatusKind, OpeningDays, ServiceHours, ServiceModes, SlotHours, StarGrade,
+        normalize_food_licence_no, normalize_live_video_url, normalize_phone,
     },
     service::{self, ProfileChanges},
     service_modes,
@@ -786,16 +786,8 @@ fn address(raw: &str) -> AppResult<String> {
 fn opening_days(raw: &[i64]) -> AppResult<OpeningDays> {
     let days = raw
         .iter()
-        .map(|&d| {
-            u8::try_from(d).map_err(|_| {
-                AppError::invalid(
-                    "opening_days",
-                    "INVALID_WEEKDAY",
-                    format!("营业日须为 1（周一）到 7（周日），收到 {d}"),
-                )
-            })
-        })
-        .collect::<AppResult<Vec<_>>>()?;
+        .map(|&d| u8::try_from(d).map_err(|_| MealPointRuleError::InvalidWeekday { value: d }))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(OpeningDays::from_iso_weekdays(&days)?)
 }
 

@@ -1,7 +1,7 @@
 //! Menus over HTTP: an operator's dishes and offerings (publishing, copying a week, portions),
 //! the public menu of a meal point, and the tag and allergen lists.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use entity::{dish, meal_point, offering};
@@ -13,18 +13,14 @@ use poem_openapi::{
 };
 
 use super::{
-    MENU_HORIZON_DAYS, MENU_MAX_DAYS, OFFERINGS_PER_REQUEST_MAX,
-    rules::{
-        Allergen, Dish, DishTag, OfferingDraft, can_book, copy_week, validate_portions,
-        validate_price,
-    },
-    service,
-    store::{self, DishRecord},
+    MENU_MAX_DAYS,
+    rules::{Allergen, DishTag, can_book},
+    service, store,
 };
 use crate::{
     auth::{BearerAuth, Role, http::Done},
     error::{AppError, AppResult},
-    meal_points::{self, http::CodeLabel, rules::normalize_live_video_url},
+    meal_points::{self, http::CodeLabel},
     money::Yuan,
     pagination::{Page, PageRequest},
     state::AppState,
@@ -243,16 +239,16 @@ impl MenusApi {
         body: Json<NewDish>,
     ) -> AppResult<Json<DishView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = meal_points::store::require_meal_point(db, id.0).await?;
-        meal_points::store::require_operator_of(db, caller, model.id).await?;
         let body = body.0;
-        let record = DishRecord {
-            dish: Dish::new(&body.name, body.price.decimal(), body.tags, body.allergens)?,
-            photo_url: photo_url(body.photo_url.as_deref())?,
-            active: body.active.unwrap_or(true),
+        let ask = service::NewDish {
+            name: body.name,
+            price: body.price,
+            tags: body.tags,
+            allergens: body.allergens,
+            photo_url: body.photo_url,
+            active: body.active,
         };
-        let dish = store::insert_dish(db, model.id, &record, self.state.clock.now()).await?;
+        let dish = service::create_dish(&self.state, caller, id.0, ask).await?;
         Ok(Json(dish_view(dish)))
     }
 
@@ -267,33 +263,16 @@ impl MenusApi {
         body: Json<DishChanges>,
     ) -> AppResult<Json<DishView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let current = store::require_own_dish(db, caller, id.0).await?;
         let body = body.0;
-        let record = DishRecord {
-            dish: Dish::new(
-                body.name.as_deref().unwrap_or(&current.name),
-                match body.price {
-                    Some(price) => price.decimal(),
-                    None => Yuan::from_fen(current.price_fen).decimal(),
-                },
-                match &body.tags {
-                    Some(tags) => tags.clone(),
-                    None => store::tags_of(&current),
-                },
-                match &body.allergens {
-                    Some(allergens) => allergens.clone(),
-                    None => store::allergens_of(&current),
-                },
-            )?,
-            photo_url: match &body.photo_url {
-                MaybeUndefined::Value(url) => photo_url(Some(url))?,
-                MaybeUndefined::Null => None,
-                MaybeUndefined::Undefined => current.photo_url.clone(),
-            },
-            active: body.active.unwrap_or(current.active),
+        let patch = service::DishPatch {
+            name: body.name,
+            price: body.price,
+            tags: body.tags,
+            allergens: body.allergens,
+            photo_url: body.photo_url,
+            active: body.active,
         };
-        let dish = service::update_dish(&self.state, current, &record).await?;
+        let dish = service::update_dish(&self.state, caller, id.0, patch).await?;
         Ok(Json(dish_view(dish)))
     }
 
@@ -309,75 +288,20 @@ impl MenusApi {
         body: Json<NewOfferings>,
     ) -> AppResult<Json<Vec<OfferingView>>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = meal_points::store::require_meal_point(db, id.0).await?;
-        meal_points::store::require_operator_of(db, caller, model.id).await?;
-        let inputs = body.0.offerings;
-        if inputs.is_empty() || inputs.len() > OFFERINGS_PER_REQUEST_MAX {
-            return Err(AppError::invalid(
-                "offerings",
-                "OFFERINGS_COUNT_INVALID",
-                format!("一次可发布 1 到 {OFFERINGS_PER_REQUEST_MAX} 条供应"),
-            ));
-        }
-        let hours = meal_points::store::service_hours_of(&model)?;
-        let policy = meal_points::store::booking_policy_of(&model);
-        let dishes = store::dishes_by_id(db, inputs.iter().map(|o| o.dish_id)).await?;
-        let today = self.state.clock.today();
-
-        let mut offerings = Vec::with_capacity(inputs.len());
-        let mut seen = HashSet::new();
-        for (i, input) in inputs.iter().enumerate() {
-            let at = |field: &str| format!("offerings[{i}].{field}");
-            // Another meal point's dish is answered exactly as one that does not exist, so
-            // neither its name nor its existence leaks to an operator guessing ids.
-            let dish = dishes
-                .get(&input.dish_id)
-                .filter(|dish| dish.meal_point_id == model.id)
-                .ok_or_else(|| {
-                    AppError::not_found("DISH_NOT_FOUND", "本助餐点没有这个菜品")
-                        .with_field(at("dish_id"))
-                })?;
-            if !dish.active {
-                return Err(AppError::invalid(
-                    at("dish_id"),
-                    "DISH_INACTIVE",
-                    format!("菜品“{}”已停用，请先启用", dish.name),
-                ));
-            }
-            let slot = input.slot;
-            let opens = hours.hours_for(slot).map(|h| h.opens).ok_or_else(|| {
-                AppError::invalid(
-                    at("slot"),
-                    "SLOT_NOT_SERVED",
-                    format!("本助餐点不供应{}", slot.label_zh()),
-                )
-            })?;
-            check_menu_date(&model, input.date, today).map_err(|e| e.with_field(at("date")))?;
-            if !seen.insert((dish.id, input.date, slot)) {
-                return Err(AppError::invalid(
-                    at("dish_id"),
-                    "OFFERING_LISTED_TWICE",
-                    format!("菜品“{}”在同一天同一时段出现了两次", dish.name),
-                ));
-            }
-            let draft = OfferingDraft::new(
-                dish.id,
-                Yuan::from_fen(dish.price_fen).decimal(),
-                input.date,
-                slot,
-                portions(input.portions).map_err(|e| e.with_field(at("portions")))?,
-                input.price.map(Yuan::decimal),
-            )
-            .and_then(|draft| draft.schedule(opens, policy))
-            .map_err(|e| {
-                let field = e.field().unwrap_or("offerings");
-                AppError::from(e).with_field(at(field))
-            })?;
-            offerings.push(draft);
-        }
-
-        let created = service::publish(&self.state, model.id, &offerings).await?;
+        let asks: Vec<service::OfferingAsk> = body
+            .0
+            .offerings
+            .into_iter()
+            .map(|input| service::OfferingAsk {
+                dish_id: input.dish_id,
+                date: input.date,
+                slot: input.slot,
+                portions: input.portions,
+                price: input.price,
+            })
+            .collect();
+        let (created, dishes) =
+            service::publish_offerings(&self.state, caller, id.0, &asks).await?;
         Ok(Json(
             created.iter().map(|o| offering_view(o, &dishes)).collect(),
         ))
@@ -396,16 +320,8 @@ impl MenusApi {
         body: Json<OfferingChanges>,
     ) -> AppResult<Json<OfferingView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let current = store::require_own_offering(db, caller, id.0).await?;
-        let new_portions = body.portions.map(portions).transpose()?;
-        let new_price = body
-            .price
-            .map(|p| validate_price(p.decimal()).map(Yuan::new))
-            .transpose()?;
-        let offering =
-            service::change_offering(&self.state, current, new_price, new_portions).await?;
-        let dishes = store::dishes_by_id(db, [offering.dish_id]).await?;
+        let (offering, dishes) =
+            service::change_offering(&self.state, caller, id.0, body.portions, body.price).await?;
         Ok(Json(offering_view(&offering, &dishes)))
     }
 
@@ -415,9 +331,7 @@ impl MenusApi {
     #[oai(path = "/offerings/:id", method = "delete")]
     async fn delete_offering(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<Done>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let current = store::require_own_offering(db, caller, id.0).await?;
-        service::delete_offering(&self.state, &current).await?;
+        service::delete_offering(&self.state, caller, id.0).await?;
         Ok(Json(Done { done: true }))
     }
 
@@ -439,78 +353,19 @@ impl MenusApi {
         from_week: Path<NaiveDate>,
     ) -> AppResult<Json<WeekCopy>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = meal_points::store::require_meal_point(db, id.0).await?;
-        meal_points::store::require_operator_of(db, caller, model.id).await?;
-        let from_week = crate::clock::check_business_date("from_week", from_week.0)?;
-        let to_week = crate::clock::check_business_date("to_week", to_week.0)?;
-        let week = TimeDelta::days(6);
-
-        let source = store::offerings_between(db, model.id, from_week, from_week + week).await?;
-        let dishes = store::dishes_by_id(db, source.iter().map(|o| o.dish_id)).await?;
-        let is_active = |dish: &i64| dishes.get(dish).is_some_and(|d| d.active);
-        let drafts = source
-            .iter()
-            .map(|o| {
-                Ok(OfferingDraft {
-                    dish: o.dish_id,
-                    date: o.date,
-                    slot: o.slot,
-                    portions: o.portions,
-                    price: Yuan::from_fen(o.price_fen).decimal(),
-                })
-            })
-            .collect::<AppResult<Vec<_>>>()?;
-        let copies = copy_week(&drafts, from_week, to_week, is_active)?;
-        if drafts.is_empty() {
-            return Err(
-                AppError::conflict("NOTHING_TO_COPY", "所选的那一周没有菜单，无可复制")
-                    .with_field("from_week"),
-            );
-        }
-
-        let shift = to_week - from_week;
-        let mut skipped: Vec<SkippedOffering> = drafts
-            .iter()
-            .filter(|d| !is_active(&d.dish))
-            .map(|d| skipped_view(d.dish, &dishes, d.date + shift, d.slot, Skip::DishInactive))
-            .collect();
-        let hours = meal_points::store::service_hours_of(&model)?;
-        let policy = meal_points::store::booking_policy_of(&model);
-        let today = self.state.clock.today();
-        let published = store::published_between(db, model.id, to_week, to_week + week).await?;
-        let mut offerings = Vec::with_capacity(copies.len());
-        for copy in copies {
-            let why_not = if copy.date < today {
-                Some(Skip::DatePassed)
-            } else if copy.date > today + TimeDelta::days(MENU_HORIZON_DAYS) {
-                Some(Skip::TooFarAhead)
-            } else if !meal_points::store::is_open_on(&model, copy.date) {
-                Some(Skip::ClosedThatDay)
-            } else if hours.hours_for(copy.slot).is_none() {
-                Some(Skip::SlotNotServed)
-            } else if published.contains(&(copy.dish, copy.date, copy.slot)) {
-                Some(Skip::AlreadyPublished)
-            } else {
-                None
-            };
-            if let Some(reason) = why_not {
-                skipped.push(skipped_view(
-                    copy.dish, &dishes, copy.date, copy.slot, reason,
-                ));
-                continue;
-            }
-            let opens = hours
-                .hours_for(copy.slot)
-                .map(|h| h.opens)
-                .unwrap_or_default();
-            offerings.push(copy.schedule(opens, policy)?);
-        }
-        let created = service::publish_copies(&self.state, model.id, &offerings).await?;
-        skipped.sort_by_key(|s| (s.date, s.slot, s.dish_id));
+        let copied = service::copy_week(&self.state, caller, id.0, from_week.0, to_week.0).await?;
+        let dishes = &copied.dishes;
         Ok(Json(WeekCopy {
-            created: created.iter().map(|o| offering_view(o, &dishes)).collect(),
-            skipped,
+            created: copied
+                .created
+                .iter()
+                .map(|o| offering_view(o, dishes))
+                .collect(),
+            skipped: copied
+                .skipped
+                .into_iter()
+                .map(|s| skipped_view(s.dish_id, dishes, s.date, s.slot, s.reason))
+                .collect(),
         }))
     }
 
@@ -625,47 +480,12 @@ impl MenusApi {
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// Why an offering of the source week was not copied.
-#[derive(Clone, Copy)]
-enum Skip {
-    AlreadyPublished,
-    DishInactive,
-    DatePassed,
-    TooFarAhead,
-    ClosedThatDay,
-    SlotNotServed,
-}
-
-impl Skip {
-    fn code(self) -> &'static str {
-        match self {
-            Self::AlreadyPublished => "already_published",
-            Self::DishInactive => "dish_inactive",
-            Self::DatePassed => "date_passed",
-            Self::TooFarAhead => "too_far_ahead",
-            Self::ClosedThatDay => "closed_that_day",
-            Self::SlotNotServed => "slot_not_served",
-        }
-    }
-
-    fn label_zh(self) -> &'static str {
-        match self {
-            Self::AlreadyPublished => "已发布过",
-            Self::DishInactive => "菜品已停用",
-            Self::DatePassed => "日期已过",
-            Self::TooFarAhead => "日期太远",
-            Self::ClosedThatDay => "当天不营业",
-            Self::SlotNotServed => "不再供应该时段",
-        }
-    }
-}
-
 fn skipped_view(
     dish_id: i64,
     dishes: &HashMap<i64, dish::Model>,
     date: NaiveDate,
     slot: Slot,
-    reason: Skip,
+    reason: service::Skip,
 ) -> SkippedOffering {
     SkippedOffering {
         dish_id,
@@ -678,52 +498,6 @@ fn skipped_view(
         reason: reason.code().to_owned(),
         reason_label: reason.label_zh().to_owned(),
     }
-}
-
-/// A date an offering may be published for: not past, within the planning horizon, and an
-/// opening day of the meal point.
-fn check_menu_date(model: &meal_point::Model, date: NaiveDate, today: NaiveDate) -> AppResult<()> {
-    if date < today {
-        return Err(AppError::invalid(
-            "date",
-            "DATE_IN_PAST",
-            format!("{date} 已经过去，不能再发布供应"),
-        ));
-    }
-    if date > today + TimeDelta::days(MENU_HORIZON_DAYS) {
-        return Err(AppError::invalid(
-            "date",
-            "DATE_TOO_FAR_AHEAD",
-            format!("最多提前 {MENU_HORIZON_DAYS} 天发布供应"),
-        ));
-    }
-    if !meal_points::store::is_open_on(model, date) {
-        return Err(AppError::invalid(
-            "date",
-            "CLOSED_THAT_DAY",
-            format!(
-                "{date}（{}）不是本助餐点的营业日",
-                weekday_label_zh(date.weekday())
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// Portions from the request; anything outside `i32` is out of range like any other bad count.
-fn portions(raw: i64) -> AppResult<i32> {
-    let portions = i32::try_from(raw).unwrap_or(if raw < 0 { -1 } else { i32::MAX });
-    Ok(validate_portions(portions)?)
-}
-
-fn photo_url(raw: Option<&str>) -> AppResult<Option<String>> {
-    normalize_live_video_url(raw).map_err(|_| {
-        AppError::invalid(
-            "photo_url",
-            "INVALID_PHOTO_URL",
-            "菜品图片地址须为以 https:// 开头的网址",
-        )
-    })
 }
 
 fn tag_labels(tags: &[DishTag]) -> Vec<CodeLabel> {

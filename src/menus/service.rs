@@ -2,33 +2,387 @@
 //! write, and tells whoever sells portions about new capacity through
 //! [`crate::state::Reactions::capacity`] (the orders domain; never named here).
 
-use chrono::NaiveDate;
-use entity::{dish, offering};
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate, TimeDelta};
+use entity::{dish, meal_point, offering};
+use poem_openapi::types::MaybeUndefined;
 use sea_orm::TransactionTrait;
+use vocabulary::{Slot, weekday_label_zh};
 
 use super::{
-    rules::Offering,
+    MENU_HORIZON_DAYS, OFFERINGS_PER_REQUEST_MAX,
+    rules::{
+        Allergen, Dish, DishTag, Offering, OfferingDraft, copy_week as copy_drafts,
+        validate_portions, validate_price,
+    },
     store::{self, DishRecord},
 };
 use crate::{
+    auth::Caller,
     error::{AppError, AppResult},
+    meal_points::{self, rules::normalize_live_video_url},
     money::Yuan,
     state::AppState,
 };
 
+/// A new dish as the request gives it.
+pub struct NewDish {
+    pub name: String,
+    pub price: Yuan,
+    pub tags: Vec<DishTag>,
+    pub allergens: Vec<Allergen>,
+    pub photo_url: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// Adds a dish to a meal point the caller runs.
+pub async fn create_dish(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    new: NewDish,
+) -> AppResult<dish::Model> {
+    let db = &state.db;
+    let model = meal_points::store::require_meal_point(db, meal_point_id).await?;
+    meal_points::store::require_operator_of(db, caller, model.id).await?;
+    let record = DishRecord {
+        dish: Dish::new(&new.name, new.price.decimal(), new.tags, new.allergens)?,
+        photo_url: photo_url(new.photo_url.as_deref())?,
+        active: new.active.unwrap_or(true),
+    };
+    store::insert_dish(db, model.id, &record, state.clock.now()).await
+}
+
+/// Changes to a dish; a field left out stays as it is.
+pub struct DishPatch {
+    pub name: Option<String>,
+    pub price: Option<Yuan>,
+    pub tags: Option<Vec<DishTag>>,
+    pub allergens: Option<Vec<Allergen>>,
+    /// `null` removes the photo.
+    pub photo_url: MaybeUndefined<String>,
+    pub active: Option<bool>,
+}
+
+/// Changes a dish of a meal point the caller runs; offerings already published keep their own
+/// price.
 pub async fn update_dish(
     state: &AppState,
-    current: dish::Model,
-    record: &DishRecord,
+    caller: &Caller,
+    dish_id: i64,
+    patch: DishPatch,
 ) -> AppResult<dish::Model> {
-    let dish = store::update_dish(&state.db, current, record, state.clock.now()).await?;
+    let current = store::require_own_dish(&state.db, caller, dish_id).await?;
+    let record = DishRecord {
+        dish: Dish::new(
+            patch.name.as_deref().unwrap_or(&current.name),
+            match patch.price {
+                Some(price) => price.decimal(),
+                None => Yuan::from_fen(current.price_fen).decimal(),
+            },
+            match patch.tags {
+                Some(tags) => tags,
+                None => store::tags_of(&current),
+            },
+            match patch.allergens {
+                Some(allergens) => allergens,
+                None => store::allergens_of(&current),
+            },
+        )?,
+        photo_url: match &patch.photo_url {
+            MaybeUndefined::Value(url) => photo_url(Some(url))?,
+            MaybeUndefined::Null => None,
+            MaybeUndefined::Undefined => current.photo_url.clone(),
+        },
+        active: patch.active.unwrap_or(current.active),
+    };
+    let dish = store::update_dish(&state.db, current, &record, state.clock.now()).await?;
     state.caches.forget_catalogue();
     Ok(dish)
 }
 
+/// One offering as the request gives it.
+pub struct OfferingAsk {
+    pub dish_id: i64,
+    pub date: NaiveDate,
+    pub slot: Slot,
+    pub portions: i64,
+    pub price: Option<Yuan>,
+}
+
+/// Checks and schedules offerings of a meal point the caller runs, then publishes them all
+/// together ([`publish`]); each refusal names its `offerings[i].field`. Returns them with their
+/// dishes.
+pub async fn publish_offerings(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    inputs: &[OfferingAsk],
+) -> AppResult<(Vec<offering::Model>, HashMap<i64, dish::Model>)> {
+    let db = &state.db;
+    let model = meal_points::store::require_meal_point(db, meal_point_id).await?;
+    meal_points::store::require_operator_of(db, caller, model.id).await?;
+    if inputs.is_empty() || inputs.len() > OFFERINGS_PER_REQUEST_MAX {
+        return Err(AppError::invalid(
+            "offerings",
+            "OFFERINGS_COUNT_INVALID",
+            format!("一次可发布 1 到 {OFFERINGS_PER_REQUEST_MAX} 条供应"),
+        ));
+    }
+    let hours = meal_points::store::service_hours_of(&model)?;
+    let policy = meal_points::store::booking_policy_of(&model);
+    let dishes = store::dishes_by_id(db, inputs.iter().map(|o| o.dish_id)).await?;
+    let today = state.clock.today();
+
+    let mut offerings = Vec::with_capacity(inputs.len());
+    let mut seen = HashSet::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let at = |field: &str| format!("offerings[{i}].{field}");
+        // Another meal point's dish is answered exactly as one that does not exist, so
+        // neither its name nor its existence leaks to an operator guessing ids.
+        let dish = dishes
+            .get(&input.dish_id)
+            .filter(|dish| dish.meal_point_id == model.id)
+            .ok_or_else(|| {
+                AppError::not_found("DISH_NOT_FOUND", "本助餐点没有这个菜品")
+                    .with_field(at("dish_id"))
+            })?;
+        if !dish.active {
+            return Err(AppError::invalid(
+                at("dish_id"),
+                "DISH_INACTIVE",
+                format!("菜品“{}”已停用，请先启用", dish.name),
+            ));
+        }
+        let slot = input.slot;
+        let opens = hours.hours_for(slot).map(|h| h.opens).ok_or_else(|| {
+            AppError::invalid(
+                at("slot"),
+                "SLOT_NOT_SERVED",
+                format!("本助餐点不供应{}", slot.label_zh()),
+            )
+        })?;
+        check_menu_date(&model, input.date, today).map_err(|e| e.with_field(at("date")))?;
+        if !seen.insert((dish.id, input.date, slot)) {
+            return Err(AppError::invalid(
+                at("dish_id"),
+                "OFFERING_LISTED_TWICE",
+                format!("菜品“{}”在同一天同一时段出现了两次", dish.name),
+            ));
+        }
+        let draft = OfferingDraft::new(
+            dish.id,
+            Yuan::from_fen(dish.price_fen).decimal(),
+            input.date,
+            slot,
+            portions(input.portions).map_err(|e| e.with_field(at("portions")))?,
+            input.price.map(Yuan::decimal),
+        )
+        .and_then(|draft| draft.schedule(opens, policy))
+        .map_err(|e| {
+            let field = e.field().unwrap_or("offerings");
+            AppError::from(e).with_field(at(field))
+        })?;
+        offerings.push(draft);
+    }
+    let created = publish(state, model.id, &offerings).await?;
+    Ok((created, dishes))
+}
+
+/// Why an offering of the source week was not copied.
+#[derive(Clone, Copy)]
+pub enum Skip {
+    AlreadyPublished,
+    DishInactive,
+    DatePassed,
+    TooFarAhead,
+    ClosedThatDay,
+    SlotNotServed,
+}
+
+impl Skip {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::AlreadyPublished => "already_published",
+            Self::DishInactive => "dish_inactive",
+            Self::DatePassed => "date_passed",
+            Self::TooFarAhead => "too_far_ahead",
+            Self::ClosedThatDay => "closed_that_day",
+            Self::SlotNotServed => "slot_not_served",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::AlreadyPublished => "已发布过",
+            Self::DishInactive => "菜品已停用",
+            Self::DatePassed => "日期已过",
+            Self::TooFarAhead => "日期太远",
+            Self::ClosedThatDay => "当天不营业",
+            Self::SlotNotServed => "不再供应该时段",
+        }
+    }
+}
+
+/// An offering of the source week left out of the copy, and why.
+pub struct Skipped {
+    pub dish_id: i64,
+    /// The date in the target week.
+    pub date: NaiveDate,
+    pub slot: Slot,
+    pub reason: Skip,
+}
+
+/// What a week copy did: the offerings published, those left out (by date, slot, dish), and the
+/// dishes they name.
+pub struct WeekCopied {
+    pub created: Vec<offering::Model>,
+    pub skipped: Vec<Skipped>,
+    pub dishes: HashMap<i64, dish::Model>,
+}
+
+/// Publishes the week starting `to_week` by copying the week starting `from_week` (both
+/// Mondays) of a meal point the caller runs: what cannot be copied is listed with the reason,
+/// the rest is published together.
+pub async fn copy_week(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    from_week: NaiveDate,
+    to_week: NaiveDate,
+) -> AppResult<WeekCopied> {
+    let db = &state.db;
+    let model = meal_points::store::require_meal_point(db, meal_point_id).await?;
+    meal_points::store::require_operator_of(db, caller, model.id).await?;
+    let from_week = crate::clock::check_business_date("from_week", from_week)?;
+    let to_week = crate::clock::check_business_date("to_week", to_week)?;
+    let week = TimeDelta::days(6);
+
+    let source = store::offerings_between(db, model.id, from_week, from_week + week).await?;
+    let dishes = store::dishes_by_id(db, source.iter().map(|o| o.dish_id)).await?;
+    let is_active = |dish: &i64| dishes.get(dish).is_some_and(|d| d.active);
+    let drafts: Vec<OfferingDraft> = source
+        .iter()
+        .map(|o| OfferingDraft {
+            dish: o.dish_id,
+            date: o.date,
+            slot: o.slot,
+            portions: o.portions,
+            price: Yuan::from_fen(o.price_fen).decimal(),
+        })
+        .collect();
+    let copies = copy_drafts(&drafts, from_week, to_week, is_active)?;
+    if drafts.is_empty() {
+        return Err(
+            AppError::conflict("NOTHING_TO_COPY", "所选的那一周没有菜单，无可复制")
+                .with_field("from_week"),
+        );
+    }
+
+    let shift = to_week - from_week;
+    let mut skipped: Vec<Skipped> = drafts
+        .iter()
+        .filter(|d| !is_active(&d.dish))
+        .map(|d| Skipped {
+            dish_id: d.dish,
+            date: d.date + shift,
+            slot: d.slot,
+            reason: Skip::DishInactive,
+        })
+        .collect();
+    let hours = meal_points::store::service_hours_of(&model)?;
+    let policy = meal_points::store::booking_policy_of(&model);
+    let today = state.clock.today();
+    let published = store::published_between(db, model.id, to_week, to_week + week).await?;
+    let mut offerings = Vec::with_capacity(copies.len());
+    for copy in copies {
+        let why_not = if copy.date < today {
+            Some(Skip::DatePassed)
+        } else if copy.date > today + TimeDelta::days(MENU_HORIZON_DAYS) {
+            Some(Skip::TooFarAhead)
+        } else if !meal_points::store::is_open_on(&model, copy.date) {
+            Some(Skip::ClosedThatDay)
+        } else if hours.hours_for(copy.slot).is_none() {
+            Some(Skip::SlotNotServed)
+        } else if published.contains(&(copy.dish, copy.date, copy.slot)) {
+            Some(Skip::AlreadyPublished)
+        } else {
+            None
+        };
+        if let Some(reason) = why_not {
+            skipped.push(Skipped {
+                dish_id: copy.dish,
+                date: copy.date,
+                slot: copy.slot,
+                reason,
+            });
+            continue;
+        }
+        let opens = hours
+            .hours_for(copy.slot)
+            .map(|h| h.opens)
+            .unwrap_or_default();
+        offerings.push(copy.schedule(opens, policy)?);
+    }
+    let created = publish_copies(state, model.id, &offerings).await?;
+    skipped.sort_by_key(|s| (s.date, s.slot, s.dish_id));
+    Ok(WeekCopied {
+        created,
+        skipped,
+        dishes,
+    })
+}
+
+/// A date an offering may be published for: not past, within the planning horizon, and an
+/// opening day of the meal point.
+fn check_menu_date(model: &meal_point::Model, date: NaiveDate, today: NaiveDate) -> AppResult<()> {
+    if date < today {
+        return Err(AppError::invalid(
+            "date",
+            "DATE_IN_PAST",
+            format!("{date} 已经过去，不能再发布供应"),
+        ));
+    }
+    if date > today + TimeDelta::days(MENU_HORIZON_DAYS) {
+        return Err(AppError::invalid(
+            "date",
+            "DATE_TOO_FAR_AHEAD",
+            format!("最多提前 {MENU_HORIZON_DAYS} 天发布供应"),
+        ));
+    }
+    if !meal_points::store::is_open_on(model, date) {
+        return Err(AppError::invalid(
+            "date",
+            "CLOSED_THAT_DAY",
+            format!(
+                "{date}（{}）不是本助餐点的营业日",
+                weekday_label_zh(date.weekday())
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Portions from the request; anything outside `i32` is out of range like any other bad count.
+fn portions(raw: i64) -> AppResult<i32> {
+    let portions = i32::try_from(raw).unwrap_or(if raw < 0 { -1 } else { i32::MAX });
+    Ok(validate_portions(portions)?)
+}
+
+fn photo_url(raw: Option<&str>) -> AppResult<Option<String>> {
+    normalize_live_video_url(raw).map_err(|_| {
+        AppError::invalid(
+            "photo_url",
+            "INVALID_PHOTO_URL",
+            "菜品图片地址须为以 https:// 开头的网址",
+        )
+    })
+}
+
 /// Publishes offerings all together, or none if any dish, date and slot is published already
 /// (409 `OFFERING_EXISTS` naming the draft).
-pub async fn publish(
+async fn publish(
     state: &AppState,
     meal_point_id: i64,
     offerings: &[Offering],
@@ -51,7 +405,7 @@ pub async fn publish(
 }
 
 /// Publishes what a week copy produced; the caller has left out what is published already.
-pub async fn publish_copies(
+async fn publish_copies(
     state: &AppState,
     meal_point_id: i64,
     offerings: &[Offering],
@@ -77,8 +431,25 @@ async fn insert_and_announce(
 }
 
 /// Changes an offering's price (only while nothing is booked) and portions (down to what is
-/// booked) together.
+/// booked) together, for an offering of a meal point the caller runs. Returns it with its dish.
 pub async fn change_offering(
+    state: &AppState,
+    caller: &Caller,
+    offering_id: i64,
+    portions: Option<i64>,
+    price: Option<Yuan>,
+) -> AppResult<(offering::Model, HashMap<i64, dish::Model>)> {
+    let current = store::require_own_offering(&state.db, caller, offering_id).await?;
+    let new_portions = portions.map(self::portions).transpose()?;
+    let new_price = price
+        .map(|p| validate_price(p.decimal()).map(Yuan::new))
+        .transpose()?;
+    let offering = change_offering_to(state, current, new_price, new_portions).await?;
+    let dishes = store::dishes_by_id(&state.db, [offering.dish_id]).await?;
+    Ok((offering, dishes))
+}
+
+async fn change_offering_to(
     state: &AppState,
     current: offering::Model,
     price: Option<Yuan>,
@@ -108,9 +479,10 @@ pub async fn change_offering(
     Ok(offering)
 }
 
-/// Withdraws an offering nobody has booked.
-pub async fn delete_offering(state: &AppState, current: &offering::Model) -> AppResult<()> {
-    store::delete_offering(&state.db, current).await?;
+/// Withdraws an offering nobody has booked, of a meal point the caller runs.
+pub async fn delete_offering(state: &AppState, caller: &Caller, offering_id: i64) -> AppResult<()> {
+    let current = store::require_own_offering(&state.db, caller, offering_id).await?;
+    store::delete_offering(&state.db, &current).await?;
     state.caches.forget_catalogue();
     Ok(())
 }

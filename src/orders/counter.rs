@@ -16,7 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::{limiter::Limit, rules::OrderState};
 use crate::{
     auth::{BearerAuth, Role},
-    elders::{self, http::IdCardText, vault::IdCardVault},
+    elders::{self, http::IdCardText},
     error::{AppError, AppResult, ErrorKind},
     meal_points::store as meal_points,
     money::Yuan,
@@ -151,21 +151,14 @@ impl CounterApi {
         let today = self.state.clock.today();
         let id_card = body.0.id_card.parse(today)?;
         let name = elders::rules::check_name("name", &body.0.name)?;
-        let vault = IdCardVault::new(&self.state.config.data_key);
-        let found = elders::store::find_by_id_card(db, &vault, &id_card).await?;
-        match found {
-            Some(elder)
-                if elders::rules::names_match(&elder.name, &name)
-                    && elders::rules::require_active(elder.status).is_ok() =>
-            {
-                Ok(Json(CounterElder {
-                    elder_id: elder.id,
-                    age: elders::rules::age_on(elder.birth_date, today),
-                    name: elder.name,
-                    id_card_masked: elder.id_card_masked,
-                }))
-            }
-            _ => {
+        match elders::service::identify(&self.state, &id_card, &name).await? {
+            Some(elder) => Ok(Json(CounterElder {
+                elder_id: elder.id,
+                age: elders::rules::age_on(elder.birth_date, today),
+                name: elder.name,
+                id_card_masked: elder.id_card_masked,
+            })),
+            None => {
                 limiter
                     .record_failure(&[&key], LOOKUP_WINDOW, now)
                     .await

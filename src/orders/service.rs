@@ -28,7 +28,7 @@ use super::{
 use crate::{
     auth::{Caller, Role},
     clock::shanghai_today,
-    elders::{id_card::IdCardNumber, vault::IdCardVault},
+    elders::id_card::IdCardNumber,
     error::{AppError, AppResult, ErrorKind},
     meal_points::store as meal_points,
     menus::rules::BookingWindowError,
@@ -229,27 +229,14 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
         }
     }
     // From here on every refusal gives the reservation back, key included.
-    let priced = async {
-        let already = crate::subsidy::store::subsidised_meals_in_slot(
-            db,
-            elder.id,
-            request.date,
-            request.slot,
-        )
-        .await?;
-        crate::subsidy::service::quote_for_elder(
-            db,
-            &state.caches,
-            &elder,
-            request.date,
-            request.slot,
-            request.mode,
-            &meal_point.district_code,
-            Yuan::from_fen(gross_fen),
-            already,
-        )
-        .await
+    let meal = crate::subsidy::service::Meal {
+        date: request.date,
+        slot: request.slot,
+        mode: request.mode,
+        service_district_code: &meal_point.district_code,
+        gross: Yuan::from_fen(gross_fen),
     };
+    let priced = crate::subsidy::service::quote_meal(db, &state.caches, &elder, meal);
     let quote = match priced.await {
         Ok(quote) => quote,
         Err(err) => {
@@ -460,16 +447,9 @@ async fn identify_at_counter(
             "身份核对失败次数过多，请 10 分钟后再试",
         ));
     }
-    let vault = IdCardVault::new(&state.config.data_key);
-    let found = crate::elders::store::find_by_id_card(&state.db, &vault, number).await?;
-    match found {
-        Some(elder)
-            if crate::elders::rules::names_match(&elder.name, name)
-                && crate::elders::rules::require_active(elder.status).is_ok() =>
-        {
-            Ok(elder)
-        }
-        _ => {
+    match crate::elders::service::identify(state, number, name).await? {
+        Some(elder) => Ok(elder),
+        None => {
             state
                 .attempt_limiter
                 .record_failure(&[&operator_key, &meal_point_key], GUESS_WINDOW, now)

@@ -624,7 +624,7 @@ impl SettlementApi {
         body: Json<ReviewRequest>,
     ) -> AppResult<Json<RunView>> {
         let caller = auth.allow(&[Role::DistrictClerk])?;
-        service::review(
+        let run = service::review(
             &self.state,
             caller,
             *id,
@@ -632,7 +632,6 @@ impl SettlementApi {
             body.comment.as_deref(),
         )
         .await?;
-        let run = store::require_run(&self.state.db, *id).await?;
         Ok(Json(self.view(caller, run).await?))
     }
 
@@ -647,7 +646,7 @@ impl SettlementApi {
         body: Json<ReviewRequest>,
     ) -> AppResult<Json<RunView>> {
         let caller = auth.allow(&[Role::DistrictClerk])?;
-        service::review(
+        let run = service::review(
             &self.state,
             caller,
             *id,
@@ -655,7 +654,6 @@ impl SettlementApi {
             body.comment.as_deref(),
         )
         .await?;
-        let run = store::require_run(&self.state.db, *id).await?;
         Ok(Json(self.view(caller, run).await?))
     }
 
@@ -702,7 +700,7 @@ impl SettlementApi {
                     (Some(a), Some(b)) => viewer.sees(a, b),
                 })
                 .map(|e| AuditEntry {
-                    action: e.action,
+                    action: e.action.as_str().to_string(),
                     district_code: e.district_code,
                     note: e.note,
                     actor_account_id: e.actor_account_id,

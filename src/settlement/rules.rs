@@ -14,10 +14,48 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    auth::Role,
-    error::{AppError, ErrorKind},
-};
+use crate::{auth::Role, clock::DateOutOfRange};
+
+/// Why a settlement step or a request about a run is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettlementRuleError {
+    #[error("run locked")]
+    RunLocked,
+    #[error("run not draft")]
+    RunNotDraft,
+    #[error("run not submitted")]
+    RunNotSubmitted,
+    #[error("clerk without district")]
+    ClerkWithoutDistrict,
+    #[error("district not involved")]
+    DistrictNotInvolved,
+    /// These districts have not confirmed yet.
+    #[error("run not confirmed")]
+    NotConfirmed { waiting: Vec<String> },
+    /// The reconciliation does not hold; the issues as the viewer may read them.
+    #[error("run not reconciled")]
+    NotReconciled { issues: Vec<String> },
+    #[error("run period not closed")]
+    PeriodNotClosed,
+    #[error("run not yours")]
+    NotYours,
+    #[error("month invalid")]
+    MonthInvalid,
+    #[error(transparent)]
+    DateOutOfRange(#[from] DateOutOfRange),
+    #[error("period reversed")]
+    PeriodReversed,
+    #[error("period too long")]
+    PeriodTooLong,
+    #[error("comment too long")]
+    CommentTooLong,
+    #[error("comment required")]
+    CommentRequired,
+    #[error("reason required")]
+    ReasonRequired,
+    #[error("reason too long")]
+    ReasonTooLong,
+}
 
 /// The longest period a run may cover.
 pub const MAX_PERIOD_DAYS: i64 = 366;
@@ -466,41 +504,18 @@ pub enum Step {
     Delete,
 }
 
-impl Step {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Step::Recompute => "recomputed",
-            Step::AddAdjustment => "adjustment_added",
-            Step::Submit => "submitted",
-            Step::Review => "reviewed",
-            Step::Reopen => "reopened",
-            Step::Approve => "approved_and_locked",
-            Step::Delete => "deleted",
-        }
-    }
-}
-
 /// Whether `step` may be taken in `state`, and the state after it.
-pub fn next_state(state: RunState, step: Step) -> Result<RunState, AppError> {
+pub fn next_state(state: RunState, step: Step) -> Result<RunState, SettlementRuleError> {
     use RunState::*;
     match (state, step) {
-        (Locked, _) => Err(AppError::conflict(
-            "RUN_LOCKED",
-            "该结算已审批锁定，不能再修改；更正请在下一期结算中做调整",
-        )),
+        (Locked, _) => Err(SettlementRuleError::RunLocked),
         (Draft, Step::Recompute | Step::AddAdjustment | Step::Delete) => Ok(Draft),
         (Draft, Step::Submit) => Ok(Submitted),
         (Submitted, Step::Review) => Ok(Submitted),
         (Submitted, Step::Reopen) => Ok(Draft),
         (Submitted, Step::Approve) => Ok(Locked),
-        (Submitted, _) => Err(AppError::conflict(
-            "RUN_NOT_DRAFT",
-            "该结算已提交，需退回草稿后才能修改",
-        )),
-        (Draft, _) => Err(AppError::conflict(
-            "RUN_NOT_SUBMITTED",
-            "该结算还是草稿，需先提交",
-        )),
+        (Submitted, _) => Err(SettlementRuleError::RunNotDraft),
+        (Draft, _) => Err(SettlementRuleError::RunNotSubmitted),
     }
 }
 
@@ -516,67 +531,61 @@ pub fn roles_for(step: Step) -> &'static [Role] {
 }
 
 /// A clerk reviews only for their own district, and only if it is involved in the run.
-pub fn may_review(clerk_district: Option<&str>, involved: &[String]) -> Result<String, AppError> {
+pub fn may_review(
+    clerk_district: Option<&str>,
+    involved: &[String],
+) -> Result<String, SettlementRuleError> {
     let Some(district) = clerk_district else {
-        return Err(AppError::forbidden(
-            "CLERK_WITHOUT_DISTRICT",
-            "该账号没有所属区，不能确认结算",
-        ));
+        return Err(SettlementRuleError::ClerkWithoutDistrict);
     };
     if !involved.iter().any(|d| d == district) {
-        return Err(AppError::forbidden(
-            "DISTRICT_NOT_INVOLVED",
-            "本期结算与本区无关，无需确认",
-        ));
+        return Err(SettlementRuleError::DistrictNotInvolved);
     }
     Ok(district.to_string())
 }
 
 /// Approval needs every involved district to have confirmed; names those that have not.
-pub fn check_all_confirmed(reviews: &[(String, Decision)]) -> Result<(), AppError> {
-    let waiting: Vec<&str> = reviews
+pub fn check_all_confirmed(reviews: &[(String, Decision)]) -> Result<(), SettlementRuleError> {
+    let waiting: Vec<String> = reviews
         .iter()
         .filter(|(_, d)| *d != Decision::Confirmed)
-        .map(|(district, _)| district.as_str())
+        .map(|(district, _)| district.clone())
         .collect();
     if waiting.is_empty() {
         Ok(())
     } else {
-        Err(AppError::conflict(
-            "RUN_NOT_CONFIRMED",
-            format!("还有区未确认本期结算：{}", waiting.join("、")),
-        ))
+        Err(SettlementRuleError::NotConfirmed { waiting })
     }
 }
 
 /// The run's reconciliation must hold to submit it; the refusal names the issues as `viewer`
 /// may read them.
-pub fn check_reconciled(reconciliation: &Reconciliation, viewer: &Viewer) -> Result<(), AppError> {
+pub fn check_reconciled(
+    reconciliation: &Reconciliation,
+    viewer: &Viewer,
+) -> Result<(), SettlementRuleError> {
     if reconciliation.reconciled() {
         Ok(())
     } else {
-        Err(AppError::new(
-            ErrorKind::Conflict,
-            "RUN_NOT_RECONCILED",
-            format!(
-                "结算对账不平，不能提交：{}。请重新计算后再提交",
-                issue_texts(&reconciliation.issues, viewer).join("；")
-            ),
-        ))
+        Err(SettlementRuleError::NotReconciled {
+            issues: issue_texts(&reconciliation.issues, viewer),
+        })
     }
 }
 
 /// A district clerk creates runs only for periods that are over: months before the current one
 /// in Shanghai. A run for the current month or later would block the city's own run of that
 /// period and take over the late-served meals of earlier ones; only the city decides that.
-pub fn check_may_create(viewer: &Viewer, to: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
+pub fn check_may_create(
+    viewer: &Viewer,
+    to: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), SettlementRuleError> {
     let first_of_this_month = today.with_day(1).unwrap_or(today);
     match viewer {
-        Viewer::District(_) if to >= first_of_this_month => Err(AppError::forbidden(
-            "RUN_PERIOD_NOT_CLOSED",
-            "区结算员只能为已结束的月份创建结算；本月及以后的期间由市民政局创建",
-        )
-        .with_field("to")),
+        Viewer::District(_) if to >= first_of_this_month => {
+            Err(SettlementRuleError::PeriodNotClosed)
+        }
         _ => Ok(()),
     }
 }
@@ -586,19 +595,16 @@ pub fn check_may_delete(
     viewer: &Viewer,
     created_by: i64,
     caller_account: i64,
-) -> Result<(), AppError> {
+) -> Result<(), SettlementRuleError> {
     match viewer {
-        Viewer::District(_) if created_by != caller_account => Err(AppError::forbidden(
-            "RUN_NOT_YOURS",
-            "只能删除本人创建的结算草稿",
-        )),
+        Viewer::District(_) if created_by != caller_account => Err(SettlementRuleError::NotYours),
         _ => Ok(()),
     }
 }
 
 /// A calendar month, `YYYY-MM`, as its first and last day.
-pub fn month_period(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let bad = || AppError::invalid("month", "MONTH_INVALID", "月份格式应为 2026-11");
+pub fn month_period(month: &str) -> Result<(NaiveDate, NaiveDate), SettlementRuleError> {
+    let bad = || SettlementRuleError::MonthInvalid;
     let (year, month) = month.trim().split_once('-').ok_or_else(bad)?;
     let (year, month): (i32, u32) = (
         year.parse().map_err(|_| bad())?,
@@ -620,20 +626,12 @@ pub fn previous_month(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (last.with_day(1).unwrap_or(last), last)
 }
 
-pub fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), AppError> {
+pub fn check_period(from: NaiveDate, to: NaiveDate) -> Result<(), SettlementRuleError> {
     if to < from {
-        return Err(AppError::invalid(
-            "to",
-            "PERIOD_INVALID",
-            "结束日期不能早于开始日期",
-        ));
+        return Err(SettlementRuleError::PeriodReversed);
     }
     if (to - from).num_days() + 1 > MAX_PERIOD_DAYS {
-        return Err(AppError::invalid(
-            "to",
-            "PERIOD_TOO_LONG",
-            "一期结算最长一年",
-        ));
+        return Err(SettlementRuleError::PeriodTooLong);
     }
     Ok(())
 }
@@ -647,41 +645,25 @@ pub fn overlaps(a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)) -> bool {
 pub fn check_comment(
     decision: Decision,
     comment: Option<&str>,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<String>, SettlementRuleError> {
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > 500) {
-        return Err(AppError::invalid(
-            "comment",
-            "COMMENT_TOO_LONG",
-            "意见请不超过 500 字",
-        ));
+        return Err(SettlementRuleError::CommentTooLong);
     }
     if decision == Decision::Disputed && comment.is_none() {
-        return Err(AppError::invalid(
-            "comment",
-            "COMMENT_REQUIRED",
-            "提出异议时请写明原因",
-        ));
+        return Err(SettlementRuleError::CommentRequired);
     }
     Ok(comment.map(str::to_string))
 }
 
 /// An adjustment's reason: required, at most 200 characters.
-pub fn check_reason(reason: &str) -> Result<String, AppError> {
+pub fn check_reason(reason: &str) -> Result<String, SettlementRuleError> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::invalid(
-            "reason",
-            "REASON_REQUIRED",
-            "请写明调整原因",
-        ));
+        return Err(SettlementRuleError::ReasonRequired);
     }
     if reason.chars().count() > 200 {
-        return Err(AppError::invalid(
-            "reason",
-            "REASON_TOO_LONG",
-            "原因请不超过 200 字",
-        ));
+        return Err(SettlementRuleError::ReasonTooLong);
     }
     Ok(reason.to_string())
 }
@@ -689,6 +671,7 @@ pub fn check_reason(reason: &str) -> Result<String, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::DomainError;
 
     const TN: &str = "320402";
     const WJ: &str = "320412";
@@ -839,14 +822,14 @@ mod tests {
         );
         let refusal = check_reconciled(&r, &clerk).unwrap_err();
         assert!(
-            !refusal.message.chars().any(|c| c.is_ascii_digit()),
+            !refusal.message().chars().any(|c| c.is_ascii_digit()),
             "{}",
-            refusal.message
+            refusal.message()
         );
         assert!(
             check_reconciled(&r, &Viewer::City)
                 .unwrap_err()
-                .message
+                .message()
                 .contains("元")
         );
 
@@ -883,13 +866,13 @@ mod tests {
         let march = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
         assert!(check_may_create(&clerk, feb, today).is_ok());
         assert_eq!(
-            check_may_create(&clerk, march, today).unwrap_err().code,
+            check_may_create(&clerk, march, today).unwrap_err().code(),
             "RUN_PERIOD_NOT_CLOSED"
         );
         assert!(check_may_create(&Viewer::City, march + Months::new(5), today).is_ok());
         assert!(check_may_delete(&clerk, 7, 7).is_ok());
         assert_eq!(
-            check_may_delete(&clerk, 7, 8).unwrap_err().code,
+            check_may_delete(&clerk, 7, 8).unwrap_err().code(),
             "RUN_NOT_YOURS"
         );
         assert!(check_may_delete(&Viewer::City, 7, 1).is_ok());
@@ -903,11 +886,11 @@ mod tests {
         assert_eq!(next_state(Submitted, Step::Reopen).unwrap(), Draft);
         assert_eq!(next_state(Draft, Step::AddAdjustment).unwrap(), Draft);
         assert_eq!(
-            next_state(Submitted, Step::Recompute).unwrap_err().code,
+            next_state(Submitted, Step::Recompute).unwrap_err().code(),
             "RUN_NOT_DRAFT"
         );
         assert_eq!(
-            next_state(Draft, Step::Approve).unwrap_err().code,
+            next_state(Draft, Step::Approve).unwrap_err().code(),
             "RUN_NOT_SUBMITTED"
         );
         for step in [
@@ -918,7 +901,7 @@ mod tests {
             Step::Reopen,
             Step::Approve,
         ] {
-            assert_eq!(next_state(Locked, step).unwrap_err().code, "RUN_LOCKED");
+            assert_eq!(next_state(Locked, step).unwrap_err().code(), "RUN_LOCKED");
         }
     }
 
@@ -929,7 +912,7 @@ mod tests {
         let involved = vec![TN.to_string(), WJ.to_string()];
         assert_eq!(may_review(Some(TN), &involved).unwrap(), TN);
         assert_eq!(
-            may_review(Some(LY), &involved).unwrap_err().code,
+            may_review(Some(LY), &involved).unwrap_err().code(),
             "DISTRICT_NOT_INVOLVED"
         );
         assert!(check_all_confirmed(&[(TN.into(), Decision::Confirmed)]).is_ok());
@@ -938,11 +921,11 @@ mod tests {
             (WJ.into(), Decision::Disputed),
         ])
         .unwrap_err();
-        assert!(err.message.contains(WJ));
+        assert!(err.message().contains(WJ));
         assert_eq!(
             check_comment(Decision::Disputed, Some("  "))
                 .unwrap_err()
-                .code,
+                .code(),
             "COMMENT_REQUIRED"
         );
         assert_eq!(check_comment(Decision::Confirmed, None).unwrap(), None);

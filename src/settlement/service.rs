@@ -14,6 +14,7 @@ use crate::{
     error::{AppError, AppResult},
     state::AppState,
 };
+use vocabulary::RunAction;
 
 pub fn viewer_of(caller: &Caller) -> Viewer {
     match (&caller.role, &caller.district_code) {
@@ -66,7 +67,7 @@ pub async fn create_run(
         created.id,
         caller,
         Audit {
-            step: "created",
+            step: RunAction::Created,
             districts: (None, None),
             note: audit_note(format!("结算期间 {from} 至 {to}")),
         },
@@ -96,7 +97,7 @@ pub async fn recompute(state: &AppState, caller: &Caller, run_id: i64) -> AppRes
         run.id,
         caller,
         Audit {
-            step: Step::Recompute.as_str(),
+            step: RunAction::Recomputed,
             districts: (None, None),
             note: None,
         },
@@ -123,7 +124,7 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
             run.id,
             caller,
             Audit {
-                step: "submit_refused",
+                step: RunAction::SubmitRefused,
                 districts: (None, None),
                 note: audit_note(rules::issue_texts(&reconciliation.issues, &district).join("；")),
             },
@@ -131,7 +132,7 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
         )
         .await?;
         txn.commit().await?;
-        return Err(refused);
+        return Err(refused.into());
     }
     let json = serde_json::to_string(&reconciliation)
         .map_err(|e| AppError::internal(std::io::Error::other(e)))?;
@@ -153,7 +154,7 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
         run.id,
         caller,
         Audit {
-            step: Step::Submit.as_str(),
+            step: RunAction::Submitted,
             districts: (None, None),
             note: None,
         },
@@ -190,6 +191,16 @@ pub async fn review(
     decision: Decision,
     comment: Option<&str>,
 ) -> AppResult<run::Model> {
+    let action = match decision {
+        Decision::Confirmed => RunAction::Confirmed,
+        Decision::Disputed => RunAction::Disputed,
+        // "Pending" is where a district stands before it reviews; no review decides it.
+        Decision::Pending => {
+            return Err(AppError::internal(std::io::Error::other(
+                "a review confirms or disputes",
+            )));
+        }
+    };
     let comment = rules::check_comment(decision, comment)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
@@ -215,7 +226,7 @@ pub async fn review(
         run.id,
         caller,
         Audit {
-            step: decision.as_str(),
+            step: action,
             districts: (Some(&district), None),
             note: comment,
         },
@@ -253,7 +264,7 @@ pub async fn reopen(
         run.id,
         caller,
         Audit {
-            step: Step::Reopen.as_str(),
+            step: RunAction::Reopened,
             districts: (None, None),
             note: comment,
         },
@@ -291,7 +302,7 @@ pub async fn approve(state: &AppState, caller: &Caller, run_id: i64) -> AppResul
         run.id,
         caller,
         Audit {
-            step: Step::Approve.as_str(),
+            step: RunAction::ApprovedAndLocked,
             districts: (None, None),
             note: None,
         },
@@ -359,7 +370,7 @@ pub async fn add_invalid_adjustment(
         run.id,
         caller,
         Audit {
-            step: Step::AddAdjustment.as_str(),
+            step: RunAction::AdjustmentAdded,
             districts: (
                 Some(&order.funding_district_code),
                 Some(&order.service_district_code),

@@ -9,26 +9,39 @@ use entity::{
     settlement_review as review, settlement_run as run,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    QueryFilter, QueryOrder, QueryResult, Statement,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult,
+    sea_query::{Asterisk, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement},
 };
+use vocabulary::{OrderState, RunAction};
 
 use super::rules::{self, AdjustmentKind, Decision, Figures, Flow, Reconciliation, RunState, Step};
 use crate::{
     auth::Caller,
-    db::raw_statement as statement,
+    db::sum_bigint,
     error::{AppError, AppResult},
 };
 
-/// The sums every figure query selects, as BIGINT on both backends (PostgreSQL's SUM(bigint) is
-/// numeric).
-const SUMS: &str = "COUNT(*) AS meals, \
-     CAST(COALESCE(SUM(gross_fen), 0) AS BIGINT) AS gross_fen, \
-     CAST(COALESCE(SUM(elder_share_fen), 0) AS BIGINT) AS elder_share_fen, \
-     CAST(COALESCE(SUM(subsidy_fen), 0) AS BIGINT) AS subsidy_fen, \
-     CAST(COALESCE(SUM(subsidy_city_fen), 0) AS BIGINT) AS subsidy_city_fen, \
-     CAST(COALESCE(SUM(subsidy_district_fen), 0) AS BIGINT) AS subsidy_district_fen, \
-     CAST(COALESCE(SUM(subsidy_street_fen), 0) AS BIGINT) AS subsidy_street_fen";
+/// The money columns every figure query sums.
+const MONEY_COLUMNS: [&str; 6] = [
+    "gross_fen",
+    "elder_share_fen",
+    "subsidy_fen",
+    "subsidy_city_fen",
+    "subsidy_district_fen",
+    "subsidy_street_fen",
+];
+
+/// The sums every figure query selects (`meals` counts the rows), each under its column's name,
+/// as BIGINT on both backends.
+fn select_sums(query: &mut SelectStatement) -> &mut SelectStatement {
+    query.expr_as(Func::count(Expr::col(Asterisk)), "meals");
+    for column in MONEY_COLUMNS {
+        query.expr_as(sum_bigint(Expr::col(column)), column);
+    }
+    query
+}
 
 fn figures_from(row: &QueryResult, meals_column: &str) -> AppResult<Figures> {
     Ok(Figures {
@@ -42,11 +55,23 @@ fn figures_from(row: &QueryResult, meals_column: &str) -> AppResult<Figures> {
     })
 }
 
-async fn one_figures(db: &impl ConnectionTrait, stmt: Statement) -> AppResult<Figures> {
-    match db.query_one_raw(stmt).await? {
-        Some(row) => figures_from(&row, "meals"),
+async fn one_figures(
+    db: &impl ConnectionTrait,
+    query: &SelectStatement,
+    meals_column: &str,
+) -> AppResult<Figures> {
+    match db.query_one(query).await? {
+        Some(row) => figures_from(&row, meals_column),
         None => Ok(Figures::default()),
     }
+}
+
+/// Served orders of `meal_order` dated `from` to `to`.
+fn served_between(from: NaiveDate, to: NaiveDate) -> Expr {
+    Expr::col("state")
+        .eq(OrderState::Served.as_str())
+        .and(Expr::col("date").gte(from))
+        .and(Expr::col("date").lte(to))
 }
 
 /// The period's served orders, summed afresh in the database.
@@ -55,36 +80,20 @@ pub async fn served_totals(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Figures> {
-    let sql =
-        format!("SELECT {SUMS} FROM meal_order WHERE state = 'served' AND date >= ? AND date <= ?");
-    one_figures(
-        db,
-        statement(
-            db.get_database_backend(),
-            &sql,
-            vec![from.into(), to.into()],
-        ),
-    )
-    .await
+    let query = select_sums(&mut Query::select())
+        .from("meal_order")
+        .and_where(served_between(from, to))
+        .to_owned();
+    one_figures(db, &query, "meals").await
 }
 
 /// The run's lines, summed.
 pub async fn line_totals(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Figures> {
-    let sql = format!(
-        "SELECT CAST(COALESCE(SUM(meals), 0) AS BIGINT) AS meal_sum, \
-         {SUMS} FROM settlement_line WHERE run_id = ?"
-    );
-    match db
-        .query_one_raw(statement(
-            db.get_database_backend(),
-            &sql,
-            vec![run_id.into()],
-        ))
-        .await?
-    {
-        Some(row) => figures_from(&row, "meal_sum"),
-        None => Ok(Figures::default()),
-    }
+    let query = select_sums(Query::select().expr_as(sum_bigint(Expr::col("meals")), "meal_sum"))
+        .from("settlement_line")
+        .and_where(Expr::col("run_id").eq(run_id))
+        .to_owned();
+    one_figures(db, &query, "meal_sum").await
 }
 
 /// The run's adjustments of one kind, summed.
@@ -93,56 +102,63 @@ pub async fn adjustment_totals(
     run_id: i64,
     kind: AdjustmentKind,
 ) -> AppResult<Figures> {
-    let sql = format!(
-        "SELECT CAST(COALESCE(SUM(meals), 0) AS BIGINT) AS meal_sum, \
-         {SUMS} FROM settlement_adjustment WHERE run_id = ? AND kind = ?"
-    );
-    match db
-        .query_one_raw(statement(
-            db.get_database_backend(),
-            &sql,
-            vec![run_id.into(), kind.as_str().into()],
-        ))
-        .await?
-    {
-        Some(row) => figures_from(&row, "meal_sum"),
-        None => Ok(Figures::default()),
-    }
+    let query = select_sums(Query::select().expr_as(sum_bigint(Expr::col("meals")), "meal_sum"))
+        .from("settlement_adjustment")
+        .and_where(Expr::col("run_id").eq(run_id))
+        .and_where(Expr::col("kind").eq(kind.as_str()))
+        .to_owned();
+    one_figures(db, &query, "meal_sum").await
 }
 
 /// Works the run's lines out from the orders: one line per meal point and funding district,
 /// summed in the database.
 pub async fn compute_lines(db: &impl ConnectionTrait, run: &run::Model) -> AppResult<()> {
-    let backend = db.get_database_backend();
-    db.execute_raw(statement(
-        backend,
-        "DELETE FROM settlement_line WHERE run_id = ?",
-        vec![run.id.into()],
-    ))
-    .await?;
-    db.execute_raw(statement(
-        backend,
-        "INSERT INTO settlement_line (run_id, meal_point_id, meal_point_name, \
-             service_district_code, funding_district_code, meals, gross_fen, elder_share_fen, \
-             subsidy_fen, subsidy_city_fen, subsidy_district_fen, subsidy_street_fen) \
-         SELECT ?, meal_point_id, '', service_district_code, funding_district_code, COUNT(*), \
-             SUM(gross_fen), SUM(elder_share_fen), SUM(subsidy_fen), SUM(subsidy_city_fen), \
-             SUM(subsidy_district_fen), SUM(subsidy_street_fen) \
-         FROM meal_order \
-         WHERE state = 'served' AND date >= ? AND date <= ? \
-         GROUP BY meal_point_id, service_district_code, funding_district_code",
-        vec![run.id.into(), run.period_from.into(), run.period_to.into()],
-    ))
-    .await?;
+    line::Entity::delete_many()
+        .filter(line::Column::RunId.eq(run.id))
+        .exec(db)
+        .await?;
+    let districts = ["service_district_code", "funding_district_code"];
+    let mut sums = Query::select();
+    sums.expr(Expr::val(run.id))
+        .column("meal_point_id")
+        .expr(Expr::val(""))
+        .columns(districts)
+        .expr(Func::count(Expr::col(Asterisk)));
+    for column in MONEY_COLUMNS {
+        sums.expr(Func::sum(Expr::col(column)));
+    }
+    sums.from("meal_order")
+        .and_where(served_between(run.period_from, run.period_to))
+        .group_by_col("meal_point_id")
+        .group_by_columns(districts);
+    let insert = Query::insert()
+        .into_table("settlement_line")
+        .columns(
+            ["run_id", "meal_point_id", "meal_point_name"]
+                .into_iter()
+                .chain(districts)
+                .chain(["meals"])
+                .chain(MONEY_COLUMNS),
+        )
+        .select_from(sums)
+        .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?
+        .to_owned();
+    db.execute(&insert).await?;
     // Names after the grouping, over the few lines rather than joined into every order.
-    db.execute_raw(statement(
-        backend,
-        "UPDATE settlement_line SET meal_point_name = COALESCE(\
-             (SELECT name FROM meal_point WHERE meal_point.id = settlement_line.meal_point_id), '') \
-         WHERE run_id = ?",
-        vec![run.id.into()],
-    ))
-    .await?;
+    let name = Query::select()
+        .column("name")
+        .from("meal_point")
+        .and_where(Expr::col(("meal_point", "id")).equals(("settlement_line", "meal_point_id")))
+        .to_owned();
+    let update = Query::update()
+        .table("settlement_line")
+        .value(
+            "meal_point_name",
+            Func::coalesce([Expr::SubQuery(None, Box::new(name.into())), Expr::val("")]),
+        )
+        .and_where(Expr::col("run_id").eq(run.id))
+        .to_owned();
+    db.execute(&update).await?;
     Ok(())
 }
 
@@ -158,10 +174,34 @@ pub struct SettledOrder {
     pub figures: Figures,
 }
 
-const ORDER_COLUMNS: &str = "o.id AS order_id, o.date AS order_date, o.meal_point_id, \
-     COALESCE(p.name, '') AS meal_point_name, o.service_district_code, o.funding_district_code, \
-     1 AS meals, o.gross_fen, o.elder_share_fen, o.subsidy_fen, o.subsidy_city_fen, \
-     o.subsidy_district_fen, o.subsidy_street_fen";
+/// The served orders with their meal point's name, each as [`settled_order`] reads it.
+fn settled_orders() -> SelectStatement {
+    let o = |column: &'static str| Expr::col(("o", column));
+    let mut query = Query::select();
+    query
+        .expr_as(o("id"), "order_id")
+        .expr_as(o("date"), "order_date")
+        .column(("o", "meal_point_id"))
+        .expr_as(
+            Func::coalesce([Expr::col(("p", "name")), Expr::val("")]),
+            "meal_point_name",
+        )
+        .columns([
+            ("o", "service_district_code"),
+            ("o", "funding_district_code"),
+        ])
+        .expr_as(Expr::cust("1"), "meals")
+        .columns(MONEY_COLUMNS.map(|column| ("o", column)))
+        .from_as("meal_order", "o")
+        .join_as(
+            JoinType::LeftJoin,
+            "meal_point",
+            "p",
+            Expr::col(("p", "id")).equals(("o", "meal_point_id")),
+        )
+        .and_where(o("state").eq(OrderState::Served.as_str()));
+    query
+}
 
 fn settled_order(row: &QueryResult) -> AppResult<SettledOrder> {
     let mut figures = figures_from(row, "gross_fen")?;
@@ -191,28 +231,24 @@ pub async fn late_served_due(
         .order_by_asc(run::Column::PeriodFrom)
         .all(db)
         .await?;
-    let sql = format!(
-        "SELECT {ORDER_COLUMNS} FROM meal_order o \
-         LEFT JOIN meal_point p ON p.id = o.meal_point_id \
-         WHERE o.state = 'served' AND o.date >= ? AND o.date <= ? AND o.served_at > ? \
-           AND NOT EXISTS (SELECT 1 FROM settlement_adjustment a \
-               WHERE a.order_id = o.id AND a.kind = 'late_served' AND a.run_id <> ?) \
-         ORDER BY o.date, o.id"
-    );
     let mut due = Vec::new();
     for locked in earlier {
-        let rows = db
-            .query_all_raw(statement(
-                db.get_database_backend(),
-                &sql,
-                vec![
-                    locked.period_from.into(),
-                    locked.period_to.into(),
-                    locked.computed_at.into(),
-                    run.id.into(),
-                ],
-            ))
-            .await?;
+        let carried_elsewhere = Query::select()
+            .expr(Expr::cust("1"))
+            .from_as("settlement_adjustment", "a")
+            .and_where(Expr::col(("a", "order_id")).equals(("o", "id")))
+            .and_where(Expr::col(("a", "kind")).eq(AdjustmentKind::LateServed.as_str()))
+            .and_where(Expr::col(("a", "run_id")).ne(run.id))
+            .to_owned();
+        let query = settled_orders()
+            .and_where(Expr::col(("o", "date")).gte(locked.period_from))
+            .and_where(Expr::col(("o", "date")).lte(locked.period_to))
+            .and_where(Expr::col(("o", "served_at")).gt(locked.computed_at))
+            .and_where(Expr::not_exists(carried_elsewhere))
+            .order_by(("o", "date"), Order::Asc)
+            .order_by(("o", "id"), Order::Asc)
+            .to_owned();
+        let rows = db.query_all(&query).await?;
         for row in &rows {
             due.push(settled_order(row)?);
         }
@@ -295,19 +331,11 @@ pub async fn served_order(
     db: &impl ConnectionTrait,
     order_id: &str,
 ) -> AppResult<Option<(SettledOrder, Option<DateTime<Utc>>)>> {
-    let sql = format!(
-        "SELECT {ORDER_COLUMNS}, o.served_at FROM meal_order o \
-         LEFT JOIN meal_point p ON p.id = o.meal_point_id \
-         WHERE o.id = ? AND o.state = 'served'"
-    );
-    let Some(row) = db
-        .query_one_raw(statement(
-            db.get_database_backend(),
-            &sql,
-            vec![order_id.into()],
-        ))
-        .await?
-    else {
+    let query = settled_orders()
+        .column(("o", "served_at"))
+        .and_where(Expr::col(("o", "id")).eq(order_id))
+        .to_owned();
+    let Some(row) = db.query_one(&query).await? else {
         return Ok(None);
     };
     let served_at: Option<DateTime<Utc>> = row.try_get("", "served_at")?;
@@ -566,7 +594,7 @@ pub async fn record_review(
 
 /// One step of the audit trail.
 pub struct Audit<'a> {
-    pub step: &'a str,
+    pub step: RunAction,
     pub districts: (Option<&'a str>, Option<&'a str>),
     pub note: Option<String>,
 }
@@ -580,7 +608,7 @@ pub async fn audit(
 ) -> AppResult<()> {
     event::ActiveModel {
         run_id: Set(run_id),
-        action: Set(entry.step.to_string()),
+        action: Set(entry.step),
         district_code: Set(entry.districts.0.map(str::to_string)),
         other_district_code: Set(entry.districts.1.map(str::to_string)),
         note: Set(entry.note.map(|n| n.chars().take(500).collect())),

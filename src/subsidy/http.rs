@@ -8,7 +8,6 @@ use poem_openapi::{
     param::{Path, Query},
     payload::{Json, PlainText},
 };
-use sea_orm::TransactionTrait;
 
 use super::{
     CrossDistrictStandard, FunderLevel, NotSubsidised, Quote, ServiceMode, Slot, service, store,
@@ -170,26 +169,7 @@ impl SubsidyApi {
     #[oai(path = "/subsidy-policies", method = "post")]
     async fn publish(&self, auth: BearerAuth, body: PolicyUpload) -> AppResult<Json<PolicyView>> {
         let caller = auth.allow(&[Role::CityAdmin])?;
-        let db = &self.state.db;
-        let source = body.into_text();
-        let policy = match super::draft::checked_policy(db, &source).await? {
-            Ok(policy) => policy,
-            Err(problems) => {
-                return Err(AppError::invalid(
-                    "toml",
-                    "POLICY_INVALID",
-                    format!("补贴政策有 {} 处问题，请逐条修改后重新上传", problems.len()),
-                )
-                .with_problems(problems));
-            }
-        };
-        let now = self.state.clock.now();
-        let today = self.state.clock.today();
-        let txn = db.begin().await?;
-        let row =
-            store::publish_policy(&txn, &policy, &source, caller.account_id, now, today).await?;
-        txn.commit().await?;
-        self.state.caches.forget_policies();
+        let row = service::publish(&self.state, caller, body.into_text()).await?;
         Ok(Json(self.view(row, false).await?))
     }
 
@@ -241,19 +221,7 @@ impl SubsidyApi {
         version: Path<String>,
     ) -> AppResult<Json<PolicyView>> {
         let caller = auth.allow(&[Role::CityAdmin])?;
-        let db = &self.state.db;
-        let txn = db.begin().await?;
-        let row = store::require_policy(&txn, &version).await?;
-        let row = store::withdraw_policy(
-            &txn,
-            &row,
-            caller.account_id,
-            self.state.clock.now(),
-            self.state.clock.today(),
-        )
-        .await?;
-        txn.commit().await?;
-        self.state.caches.forget_policies();
+        let row = service::withdraw(&self.state, caller, &version).await?;
         Ok(Json(self.view(row, false).await?))
     }
 
@@ -327,19 +295,14 @@ impl SubsidyApi {
                 }
             }
         };
-        let already = store::subsidised_meals_in_slot(db, elder.id, meal.date, meal.slot).await?;
-        let quote = service::quote_for_elder(
-            db,
-            &self.state.caches,
-            &elder,
-            meal.date,
-            meal.slot,
-            mode.0,
-            &meal.district,
-            meal.gross,
-            already,
-        )
-        .await?;
+        let to_quote = service::Meal {
+            date: meal.date,
+            slot: meal.slot,
+            mode: mode.0,
+            service_district_code: &meal.district,
+            gross: meal.gross,
+        };
+        let quote = service::quote_meal(db, &self.state.caches, &elder, to_quote).await?;
         Ok(Json(quote_view(
             elder.id,
             meal.date,

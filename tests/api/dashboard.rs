@@ -17,6 +17,7 @@ use chrono::{Datelike, Duration};
 use serde_json::{Value, json};
 
 use crate::{
+    fixtures::ElderForm,
     helpers::{
         TestApp, born, date, day, first_of_month, id_card_number, iso_date, last_of_month,
         month_of, spawn_app, spawn_demo_city, spawn_full_demo, today,
@@ -612,17 +613,12 @@ async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
     let mine = mine.assert_ok()["items"][0]["id"].as_i64().unwrap();
     let birth = born(78, 100);
     let number = id_card_number(ZHONGLOU, &birth, "301");
-    let elder = app
-        .post(
-            "/api/v1/elders",
-            Some(&admin),
-            json!({
-                "name": "钱桂芳", "id_card": number, "hukou_district_code": ZHONGLOU,
-                "residence_district_code": ZHONGLOU, "address": "南大街1号", "phone": "051988001234",
-            }),
-        )
-        .await;
-    let elder_id = elder.assert_ok()["id"].as_i64().unwrap();
+    let form = ElderForm {
+        address: "南大街1号",
+        phone: "051988001234",
+        ..ElderForm::new("钱桂芳", &number, ZHONGLOU, ZHONGLOU)
+    };
+    let elder_id = app.register_elder(&admin, &form.body()).await.ok().id;
     let path = format!("/api/v1/meal-points/{mine}/counter/elder");
 
     let found = app

@@ -3,8 +3,13 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{
-    Reply, TestApp, born, captured_logs, date, day, id_card_number, iso_date, spawn_app,
+use vocabulary::{ElderCategory, ElderStatus, Sex};
+
+use crate::{
+    fixtures::{ElderForm, linked_family, register_elder},
+    helpers::{
+        Reply, TestApp, born, captured_logs, date, day, id_card_number, iso_date, spawn_app,
+    },
 };
 
 const TIANNING: &str = "320402";
@@ -12,14 +17,7 @@ const ZHONGLOU: &str = "320404";
 
 /// A request body for `POST /elders`.
 fn new_elder(name: &str, id_card: &str, hukou: &str, residence: &str) -> Value {
-    json!({
-        "name": name,
-        "id_card": id_card,
-        "hukou_district_code": hukou,
-        "residence_district_code": residence,
-        "address": "钟楼区南大街街道青果巷 8 号",
-        "phone": "13912345678",
-    })
+    ElderForm::new(name, id_card, hukou, residence).body()
 }
 
 /// A valid number whose check character is `X` (a woman's: even order code).
@@ -30,95 +28,60 @@ fn number_ending_in_x(region: &str, birth: &str) -> String {
         .unwrap()
 }
 
-/// Registers an elder as `clerk` and returns the reply's body.
-async fn register(app: &TestApp, clerk: &str, body: Value) -> Value {
-    let token = app.staff_token(clerk).await;
-    app.post("/api/v1/elders", Some(&token), body)
-        .await
-        .assert_ok()
-        .clone()
-}
-
 /// A 天宁 elder (hukou) living in 钟楼, registered by the 天宁 clerk: (elder id, raw number).
 async fn tianning_elder_in_zhonglou(app: &TestApp) -> (i64, String) {
     let number = id_card_number(TIANNING, &born(85, 168), "022");
-    let elder = register(
-        app,
-        "clerk-tianning",
-        new_elder("王桂香", &number, TIANNING, ZHONGLOU),
-    )
-    .await;
-    (elder["id"].as_i64().unwrap(), number)
+    let form = ElderForm::new("王桂香", &number, TIANNING, ZHONGLOU);
+    let elder = register_elder(app, "clerk-tianning", &form).await;
+    (elder.id, number)
 }
 
 /// A family member links to the elder and the 钟楼 clerk approves; returns the family token.
 async fn approved_family(app: &TestApp, openid: &str, number: &str, name: &str) -> String {
-    let family = app.wechat_token(openid).await;
-    let link = app
-        .post(
-            "/api/v1/family-links",
-            Some(&family),
-            json!({ "id_card": number, "name": name, "relationship": "女儿" }),
-        )
-        .await;
-    let link_id = link.assert_ok()["id"].as_i64().unwrap();
-    let clerk = app.staff_token("clerk-zhonglou").await;
-    app.post(
-        &format!("/api/v1/family-links/{link_id}/approve"),
-        Some(&clerk),
-        json!({}),
-    )
-    .await
-    .assert_ok();
-    family
+    linked_family(app, openid, (number, name), "女儿", "clerk-zhonglou").await
 }
 
 #[tokio::test]
 async fn staff_register_an_elder_with_the_number_masked_and_facts_read_from_it() {
     let app = spawn_app().await;
     let number = id_card_number(TIANNING, &born(85, 168), "022");
-    let mut body = new_elder("王桂香", &number, TIANNING, ZHONGLOU);
-    body["categories"] = json!(["dibao", "living_alone"]);
-    let elder = register(&app, "clerk-tianning", body).await;
+    let form = ElderForm {
+        categories: json!(["dibao", "living_alone"]),
+        ..ElderForm::new("王桂香", &number, TIANNING, ZHONGLOU)
+    };
+    let clerk = app.staff_token("clerk-tianning").await;
+    let reply = app.register_elder(&clerk, &form.body()).await;
+    // The birth year, not the date: beside the masked number a full date left too little to guess.
+    assert!(reply.raw().get("birth_date").is_none(), "{}", reply.raw());
+    let elder = reply.ok();
 
-    assert_eq!(elder["name"], "王桂香");
+    assert_eq!(elder.name, "王桂香");
     assert_eq!(
-        elder["id_card_masked"],
+        elder.id_card_masked,
         format!("3204************{}", &number[16..])
     );
-    // The birth year, not the date: beside the masked number a full date left too little to guess.
     assert_eq!(
-        elder["birth_year"],
-        iso_date(&born(85, 168))[..4].parse::<i64>().unwrap()
+        elder.birth_year,
+        iso_date(&born(85, 168))[..4].parse::<i32>().unwrap()
     );
-    assert!(elder.get("birth_date").is_none(), "{elder}");
-    assert_eq!(elder["sex"], "female");
-    assert_eq!(elder["age"], 85);
-    assert_eq!(elder["status"], "active");
-    assert_eq!(elder["hukou_district_code"], TIANNING);
-    assert_eq!(elder["residence_district_code"], ZHONGLOU);
-    assert_eq!(elder["has_own_account"], false);
-    let categories: Vec<&str> = elder["categories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["category"].as_str().unwrap())
-        .collect();
-    assert_eq!(categories, ["dibao", "living_alone"]);
-    let clerk_id = app
-        .account_id(&app.staff_token("clerk-tianning").await)
-        .await;
-    assert_eq!(elder["categories"][0]["recorded_by"], clerk_id);
-    assert_eq!(elder["categories"][0]["label"], "低保");
-    assert!(elder["categories"][0]["recorded_at"].is_string());
+    assert_eq!(elder.sex, Sex::Female);
+    assert_eq!(elder.age, 85);
+    assert_eq!(elder.status, ElderStatus::Active);
+    assert_eq!(elder.hukou_district_code, TIANNING);
+    assert_eq!(elder.residence_district_code, ZHONGLOU);
+    assert!(!elder.has_own_account);
+    let categories: Vec<ElderCategory> = elder.categories.iter().map(|c| c.category).collect();
+    assert_eq!(
+        categories,
+        [ElderCategory::Dibao, ElderCategory::LivingAlone]
+    );
+    let clerk_id = app.account_id(&clerk).await;
+    assert_eq!(elder.categories[0].recorded_by, clerk_id);
+    assert_eq!(elder.categories[0].label, "低保");
 
     // The residence district's clerk reaches the record too (人户分离).
-    let id = elder["id"].as_i64().unwrap();
     let zhonglou = app.staff_token("clerk-zhonglou").await;
-    let read = app
-        .get(&format!("/api/v1/elders/{id}"), Some(&zhonglou))
-        .await;
-    assert_eq!(read.assert_ok()["name"], "王桂香");
+    assert_eq!(app.elder(&zhonglou, elder.id).await.ok().name, "王桂香");
 }
 
 #[tokio::test]
@@ -177,12 +140,8 @@ async fn a_bad_id_card_is_refused_naming_the_field() {
 async fn a_duplicate_id_card_is_refused() {
     let app = spawn_app().await;
     let number = number_ending_in_x(TIANNING, "19440229");
-    register(
-        &app,
-        "clerk-tianning",
-        new_elder("赵大妈", &number, TIANNING, TIANNING),
-    )
-    .await;
+    let form = ElderForm::new("赵大妈", &number, TIANNING, TIANNING);
+    register_elder(&app, "clerk-tianning", &form).await;
 
     // Again from the residence side, by another clerk, and with a lower-case x if it has one.
     let zhonglou = app.staff_token("clerk-zhonglou").await;

@@ -6,34 +6,29 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, all_at_once, born, id_card_number, spawn_app};
+use crate::{
+    fixtures::{ElderForm, register_elder},
+    helpers::{TestApp, all_at_once, born, id_card_number, spawn_app},
+};
 
 const TIANNING: &str = "320402";
 const ZHONGLOU: &str = "320404";
 const WUJIN: &str = "320412";
 
+fn form<'a>(name: &'a str, id_card: &'a str, hukou: &'a str, residence: &'a str) -> ElderForm<'a> {
+    ElderForm {
+        address: "钟楼区南大街街道 8 号",
+        ..ElderForm::new(name, id_card, hukou, residence)
+    }
+}
+
 fn elder_body(name: &str, id_card: &str, hukou: &str, residence: &str) -> Value {
-    json!({
-        "name": name,
-        "id_card": id_card,
-        "hukou_district_code": hukou,
-        "residence_district_code": residence,
-        "address": "钟楼区南大街街道 8 号",
-        "phone": "13912345678",
-    })
+    form(name, id_card, hukou, residence).body()
 }
 
 async fn registered_by_staff(app: &TestApp, name: &str, number: &str) -> i64 {
-    let clerk = app.staff_token("clerk-tianning").await;
-    app.post(
-        "/api/v1/elders",
-        Some(&clerk),
-        elder_body(name, number, TIANNING, ZHONGLOU),
-    )
-    .await
-    .assert_ok()["id"]
-        .as_i64()
-        .unwrap()
+    let form = form(name, number, TIANNING, ZHONGLOU);
+    register_elder(app, "clerk-tianning", &form).await.id
 }
 
 /// The keys and status of a self-registration reply: what could tell one case from another.

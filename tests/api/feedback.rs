@@ -9,9 +9,12 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{
-    TestApp, all_at_once, born, day, id_card_number, month_of, spawn_demo_city, spawn_full_demo,
-    today,
+use crate::{
+    fixtures::{self, ElderForm, linked_family, register_elder},
+    helpers::{
+        TestApp, all_at_once, born, day, id_card_number, month_of, spawn_demo_city,
+        spawn_full_demo, today,
+    },
 };
 
 const ZHONGLOU: &str = "320404";
@@ -24,79 +27,39 @@ struct Kitchen {
 }
 
 async fn kitchen(app: &TestApp) -> Kitchen {
-    let operator = app.staff_token("operator-demo").await;
-    let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
-    let meal_point_id = mine.assert_ok()["items"][0]["id"].as_i64().unwrap();
-    kitchen_at(app, operator, meal_point_id).await
+    let shared = fixtures::kitchen(app).await;
+    kitchen_at(app, shared.operator, shared.meal_point_id).await
 }
 
 /// Today's lunch published at a meal point by someone who may (its operator, the city admin).
 async fn kitchen_at(app: &TestApp, operator: String, meal_point_id: i64) -> Kitchen {
-    let dish = app
-        .post(
-            &format!("/api/v1/meal-points/{meal_point_id}/dishes"),
-            Some(&operator),
-            json!({ "name": "评价测试套餐", "price": "15.00", "tags": ["soft"] }),
-        )
-        .await;
-    let dish_id = dish.assert_ok()["id"].as_i64().unwrap();
-    let published = app
-        .post(
-            &format!("/api/v1/meal-points/{meal_point_id}/offerings"),
-            Some(&operator),
-            json!({ "offerings": [{
-                "dish_id": dish_id, "date": day(0), "slot": "lunch", "portions": 20,
-            }]}),
-        )
-        .await;
-    let body = published.assert_ok();
-    let offerings = body["offerings"].as_array().or(body.as_array()).unwrap();
-    Kitchen {
+    let shared = fixtures::Kitchen {
         operator,
         meal_point_id,
-        offering_id: offerings[0]["id"].as_i64().unwrap(),
+    };
+    let offering_id = shared.offering(app, &day(0), 20).await;
+    Kitchen {
+        operator: shared.operator,
+        meal_point_id,
+        offering_id,
     }
 }
 
 /// A 钟楼 elder registered by the admin, with a family member linked and approved; returns the
 /// elder's id and the family member's token.
 async fn elder_with_family(app: &TestApp, n: u32) -> (i64, String) {
-    let admin = app.staff_token("admin").await;
     let number = id_card_number(ZHONGLOU, &born(81, 120), &format!("{:03}", 200 + n));
     let name = format!("评价老人{n}");
-    let reply = app
-        .post(
-            "/api/v1/elders",
-            Some(&admin),
-            json!({
-                "name": name,
-                "id_card": number,
-                "hukou_district_code": ZHONGLOU,
-                "residence_district_code": ZHONGLOU,
-                "address": format!("南大街{n}号"),
-                "phone": "13900000000",
-                "categories": [],
-            }),
-        )
-        .await;
-    let elder_id = reply.assert_ok()["id"].as_i64().unwrap();
-    let family = app.wechat_token(&format!("o-feedback-family-{n}")).await;
-    let link = app
-        .post(
-            "/api/v1/family-links",
-            Some(&family),
-            json!({ "id_card": number, "name": name, "relationship": "女儿" }),
-        )
-        .await;
-    let link_id = link.assert_ok()["id"].as_i64().unwrap();
-    app.post(
-        &format!("/api/v1/family-links/{link_id}/approve"),
-        Some(&admin),
-        json!({}),
-    )
-    .await
-    .assert_ok();
-    (elder_id, family)
+    let address = format!("南大街{n}号");
+    let form = ElderForm {
+        address: &address,
+        phone: "13900000000",
+        ..ElderForm::new(&name, &number, ZHONGLOU, ZHONGLOU)
+    };
+    let elder = register_elder(app, "admin", &form).await;
+    let openid = format!("o-feedback-family-{n}");
+    let family = linked_family(app, &openid, (&number, &name), "女儿", "admin").await;
+    (elder.id, family)
 }
 
 impl Kitchen {

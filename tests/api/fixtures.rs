@@ -4,6 +4,8 @@
 
 use serde_json::{Value, json};
 
+use zhucan::elders::http::ElderView;
+
 use crate::helpers::{TestApp, born, id_card_number};
 
 pub const ZHONGLOU: &str = "320404";
@@ -104,49 +106,100 @@ impl Kitchen {
     }
 }
 
-/// A 钟楼 elder registered by the admin; returns (id, ID number, name).
-pub async fn elder(app: &TestApp, n: u32) -> (i64, String, String) {
-    let admin = app.staff_token("admin").await;
-    let number = id_card_number(ZHONGLOU, &born(81, 120), &format!("{:03}", 100 + n));
-    let name = format!("订餐老人{n}");
-    let reply = app
-        .post(
-            "/api/v1/elders",
-            Some(&admin),
-            json!({
-                "name": name,
-                "id_card": number,
-                "hukou_district_code": ZHONGLOU,
-                "residence_district_code": ZHONGLOU,
-                "address": format!("南大街{n}号"),
-                "phone": "13900000000",
-                "categories": [],
-            }),
-        )
-        .await;
-    (reply.assert_ok()["id"].as_i64().unwrap(), number, name)
+/// An elder as a registration (`POST /elders`) gives them: what a test varies, the rest valid.
+pub struct ElderForm<'a> {
+    pub name: &'a str,
+    pub id_card: &'a str,
+    pub hukou: &'a str,
+    pub residence: &'a str,
+    pub address: &'a str,
+    pub phone: &'a str,
+    pub categories: Value,
 }
 
-/// A family member linked to the elder and approved by the admin; returns the token.
-pub async fn family_of(app: &TestApp, openid: &str, number: &str, name: &str) -> String {
+impl<'a> ElderForm<'a> {
+    pub fn new(name: &'a str, id_card: &'a str, hukou: &'a str, residence: &'a str) -> Self {
+        Self {
+            name,
+            id_card,
+            hukou,
+            residence,
+            address: "钟楼区南大街街道青果巷 8 号",
+            phone: "13912345678",
+            categories: json!([]),
+        }
+    }
+
+    /// The request body (a self-registration's too: categories are sent only when there are
+    /// some, which only staff may record).
+    pub fn body(&self) -> Value {
+        let mut body = json!({
+            "name": self.name,
+            "id_card": self.id_card,
+            "hukou_district_code": self.hukou,
+            "residence_district_code": self.residence,
+            "address": self.address,
+            "phone": self.phone,
+        });
+        if self.categories != json!([]) {
+            body["categories"] = self.categories.clone();
+        }
+        body
+    }
+}
+
+/// Registers the elder as the staff account `by` (the admin, a clerk) and returns the record.
+pub async fn register_elder(app: &TestApp, by: &str, form: &ElderForm<'_>) -> ElderView {
+    let token = app.staff_token(by).await;
+    app.register_elder(&token, &form.body()).await.ok()
+}
+
+/// A 钟楼 elder registered by the admin; returns (id, ID number, name).
+pub async fn elder(app: &TestApp, n: u32) -> (i64, String, String) {
+    let number = id_card_number(ZHONGLOU, &born(81, 120), &format!("{:03}", 100 + n));
+    let name = format!("订餐老人{n}");
+    let address = format!("南大街{n}号");
+    let form = ElderForm {
+        address: &address,
+        phone: "13900000000",
+        ..ElderForm::new(&name, &number, ZHONGLOU, ZHONGLOU)
+    };
+    let elder = register_elder(app, "admin", &form).await;
+    (elder.id, number, name)
+}
+
+/// A family member (signed in as `openid`) asks to link to the elder as `relationship` and the
+/// staff account `approver` approves; returns the family member's token.
+pub async fn linked_family(
+    app: &TestApp,
+    openid: &str,
+    (number, name): (&str, &str),
+    relationship: &str,
+    approver: &str,
+) -> String {
     let family = app.wechat_token(openid).await;
     let link = app
         .post(
             "/api/v1/family-links",
             Some(&family),
-            json!({ "id_card": number, "name": name, "relationship": "儿子" }),
+            json!({ "id_card": number, "name": name, "relationship": relationship }),
         )
         .await;
     let link_id = link.assert_ok()["id"].as_i64().unwrap();
-    let admin = app.staff_token("admin").await;
+    let approver = app.staff_token(approver).await;
     app.post(
         &format!("/api/v1/family-links/{link_id}/approve"),
-        Some(&admin),
+        Some(&approver),
         json!({}),
     )
     .await
     .assert_ok();
     family
+}
+
+/// A son linked to the elder and approved by the admin; returns the token.
+pub async fn family_of(app: &TestApp, openid: &str, number: &str, name: &str) -> String {
+    linked_family(app, openid, (number, name), "儿子", "admin").await
 }
 
 pub fn key() -> String {

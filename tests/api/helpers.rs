@@ -539,6 +539,21 @@ impl TestApp {
     }
 }
 
+/// The elders domain's operations, typed.
+impl TestApp {
+    pub async fn register_elder(
+        &self,
+        token: &str,
+        body: &Value,
+    ) -> Typed<zhucan::elders::http::ElderView> {
+        Typed::from_reply(self.post("/api/v1/elders", Some(token), body.clone()).await)
+    }
+
+    pub async fn elder(&self, token: &str, id: i64) -> Typed<zhucan::elders::http::ElderView> {
+        Typed::from_reply(self.get(&format!("/api/v1/elders/{id}"), Some(token)).await)
+    }
+}
+
 /// Sends these requests all at once and counts the answers by status: for tests that check a
 /// limit holds under parallel attempts.
 pub async fn all_at_once(requests: Vec<reqwest::RequestBuilder>) -> HashMap<u16, usize> {

@@ -8,8 +8,11 @@
 use serde_json::json;
 use zhucan::{config::FAKE_WECHAT_APP_SECRET, demo::DemoScope};
 
-use crate::helpers::{
-    born, captured_logs, id_card_check_char, id_card_number, spawn_app, spawn_app_with_settings,
+use crate::{
+    fixtures::ElderForm,
+    helpers::{
+        born, captured_logs, id_card_check_char, id_card_number, spawn_app, spawn_app_with_settings,
+    },
 };
 
 const SECRET: &str = "wechat-secret-that-must-never-be-logged";
@@ -30,18 +33,12 @@ async fn no_log_line_carries_a_secret_a_token_an_id_number_or_a_phone() {
     // An elder with a mobile number, found by ID number, linked to a family member.
     let number = id_card_number("320402", &born(83, 50), "091");
     let phone = "13987654321";
-    let created = app
-        .post(
-            "/api/v1/elders",
-            Some(&admin),
-            json!({
-                "name": "郑秀珍", "id_card": number, "hukou_district_code": "320402",
-                "residence_district_code": "320402", "address": "天宁区青龙街道 5 号",
-                "phone": phone,
-            }),
-        )
-        .await;
-    created.assert_ok();
+    let form = ElderForm {
+        address: "天宁区青龙街道 5 号",
+        phone,
+        ..ElderForm::new("郑秀珍", &number, "320402", "320402")
+    };
+    app.register_elder(&admin, &form.body()).await.ok();
     app.post(
         "/api/v1/elders/find-by-id-card",
         Some(&admin),

@@ -1,5 +1,9 @@
 //! The OpenAPI document is a contract with the mini program: it is snapshotted, and every
 //! operation says who may call it.
+//!
+//! The snapshot is a plain JSON file rather than an insta snapshot because it is also the input
+//! of the typed-client generators (`npm run gen:api` in miniapp/ and console/), which read an
+//! OpenAPI document and not insta's `.snap` format (a header above the content).
 
 use crate::helpers::spawn_app;
 
@@ -15,11 +19,21 @@ async fn the_openapi_document_matches_the_snapshot() {
         return;
     }
     let saved = std::fs::read_to_string(SNAPSHOT).unwrap_or_default();
-    assert!(
-        saved == current,
-        "the API changed: review it, then run `UPDATE_SNAPSHOTS=1 cargo test --test api openapi` \
-         and commit tests/snapshots/openapi.json"
-    );
+    if saved != current {
+        let line = saved
+            .lines()
+            .zip(current.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| saved.lines().count().min(current.lines().count()));
+        panic!(
+            "the API changed from line {} of tests/snapshots/openapi.json:\n  saved:   {}\n  current: {}\n\
+             review it, then run `UPDATE_SNAPSHOTS=1 cargo test --test api openapi`, commit the \
+             file and regenerate the typed clients (`npm run gen:api` in miniapp/ and console/)",
+            line + 1,
+            saved.lines().nth(line).unwrap_or("(end of file)"),
+            current.lines().nth(line).unwrap_or("(end of file)"),
+        );
+    }
 }
 
 #[tokio::test]

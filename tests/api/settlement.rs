@@ -27,8 +27,12 @@ use std::io::Read;
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::helpers::{
-    TestApp, born, date, day, first_of_month, id_card_number, last_of_month, month_of, spawn_app,
+use crate::{
+    fixtures::ElderForm,
+    helpers::{
+        TestApp, born, date, day, first_of_month, id_card_number, last_of_month, month_of,
+        spawn_app,
+    },
 };
 
 const TIANNING: &str = "320402";
@@ -89,22 +93,15 @@ async fn meal_point(app: &TestApp, admin: &str, district: &str, n: u32) -> i64 {
 }
 
 async fn elder(app: &TestApp, admin: &str, hukou: &str, birth: &str, n: u32) -> i64 {
-    let reply = app
-        .post(
-            "/api/v1/elders",
-            Some(admin),
-            json!({
-                "name": format!("结算老人{n}"),
-                "id_card": id_card_number(hukou, birth, &format!("{:03}", 200 + n)),
-                "hukou_district_code": hukou,
-                "residence_district_code": hukou,
-                "address": format!("结算路{n}号"),
-                "phone": "13900000000",
-                "categories": [],
-            }),
-        )
-        .await;
-    reply.assert_ok()["id"].as_i64().unwrap()
+    let name = format!("结算老人{n}");
+    let number = id_card_number(hukou, birth, &format!("{:03}", 200 + n));
+    let address = format!("结算路{n}号");
+    let form = ElderForm {
+        address: &address,
+        phone: "13900000000",
+        ..ElderForm::new(&name, &number, hukou, hukou)
+    };
+    app.register_elder(admin, &form.body()).await.ok().id
 }
 
 async fn offering(app: &TestApp, operator: &str, meal_point_id: i64) -> i64 {

@@ -18,9 +18,12 @@ use serde_json::{Value, json};
 
 use chrono::NaiveDate;
 
-use crate::helpers::{
-    TestApp, born, date, day, first_of_month, id_card_number, month_of, spawn_app, spawn_demo_city,
-    today,
+use crate::{
+    fixtures::{ElderForm, register_elder},
+    helpers::{
+        TestApp, born, date, day, first_of_month, id_card_number, month_of, spawn_app,
+        spawn_demo_city, today,
+    },
 };
 
 const TIANNING: &str = "320402";
@@ -28,23 +31,14 @@ const ZHONGLOU: &str = "320404";
 
 /// Registers an elder through the clerk of the hukou district (or the admin) and returns the id.
 async fn elder(app: &TestApp, hukou: &str, residence: &str, birth: &str, categories: Value) -> i64 {
-    let admin = app.staff_token("admin").await;
-    let reply = app
-        .post(
-            "/api/v1/elders",
-            Some(&admin),
-            json!({
-                "name": "测试老人",
-                "id_card": id_card_number(hukou, birth, "035"),
-                "hukou_district_code": hukou,
-                "residence_district_code": residence,
-                "address": "测试地址 1 号",
-                "phone": "13900000000",
-                "categories": categories,
-            }),
-        )
-        .await;
-    reply.assert_ok()["id"].as_i64().unwrap()
+    let number = id_card_number(hukou, birth, "035");
+    let form = ElderForm {
+        address: "测试地址 1 号",
+        phone: "13900000000",
+        categories,
+        ..ElderForm::new("测试老人", &number, hukou, residence)
+    };
+    register_elder(app, "admin", &form).await.id
 }
 
 /// `GET /elders/{id}/quote?{query}`, where `{tomorrow}` in `query` stands for the tests' Tuesday.

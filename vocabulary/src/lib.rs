@@ -39,7 +39,7 @@ pub use orders::{OrderState, PaymentState};
 pub use payments::{PayEventKind, PaymentMethods, RefundState};
 pub use people::{ElderStatus, LinkStatus, Role, Sex};
 pub use places::DistrictKind;
-pub use settlement::{AdjustmentKind, ReviewDecision, RunState};
+pub use settlement::{AdjustmentKind, ReviewDecision, RunAction, RunState};
 pub use subsidy::{CrossDistrictStandard, ElderCategory, FunderLevel};
 
 /// Declares one word: the enum with its stored/wire value and Chinese label per variant, every

@@ -13,6 +13,22 @@ word! {
 }
 
 word! {
+    /// What a settlement run's audit trail records as done to the run.
+    pub enum RunAction {
+        Created = "created" => "创建",
+        Recomputed = "recomputed" => "重新计算",
+        AdjustmentAdded = "adjustment_added" => "添加调整",
+        /// Submission refused because the run did not reconcile with the orders.
+        SubmitRefused = "submit_refused" => "提交未通过对账",
+        Submitted = "submitted" => "提交",
+        Confirmed = "confirmed" => "确认",
+        Disputed = "disputed" => "提出异议",
+        Reopened = "reopened" => "退回草稿",
+        ApprovedAndLocked = "approved_and_locked" => "审批锁定",
+    }
+}
+
+word! {
     /// A district's review of a submitted run.
     pub enum ReviewDecision {
         Pending = "pending" => "待确认",

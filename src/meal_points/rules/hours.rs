@@ -98,7 +98,9 @@ impl OpeningDays {
         let mut bits = 0u8;
         for &day in days {
             if !(1..=7).contains(&day) {
-                return Err(MealPointRuleError::InvalidWeekday { value: day });
+                return Err(MealPointRuleError::InvalidWeekday {
+                    value: i64::from(day),
+                });
             }
             bits |= 1 << (day - 1);
         }

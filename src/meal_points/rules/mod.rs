@@ -53,7 +53,7 @@ pub enum MealPointRuleError {
     #[error("no opening day given")]
     NoOpeningDay,
     #[error("{value} is not an ISO weekday (1..=7)")]
-    InvalidWeekday { value: u8 },
+    InvalidWeekday { value: i64 },
     #[error("no service mode given")]
     NoServiceMode,
     #[error("delivery is offered without a radius")]
