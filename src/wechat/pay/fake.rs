@@ -669,10 +669,13 @@ fn confirm_page(Query(q): Query<ConfirmQuery>, fake: Data<&FakeWeChatPay>) -> Re
         return (StatusCode::NOT_FOUND, Html("<p>支付单不存在</p>")).into_response();
     };
     let amount = format!("{}.{:02}", trade.amount_fen / 100, trade.amount_fen % 100);
+    // Both land inside a quoted JavaScript string in an HTML attribute.
     let escape = |text: &str| {
         text.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('"', "&quot;")
+            .replace('\'', "%27")
+            .replace('\\', "%5C")
     };
     let redirect = escape(q.redirect.as_deref().unwrap_or(""));
     let prepay_id = escape(&q.prepay_id);
