@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use poem::{
-    Endpoint, EndpointExt, IntoResponse, Response, Route,
+    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Response, Route,
     endpoint::StaticFilesEndpoint,
     get, handler,
     http::StatusCode,
@@ -33,6 +33,8 @@ use crate::{
     state::AppState,
     subsidy::{draft::SubsidyDraftApi, http::SubsidyApi},
 };
+
+pub mod contract;
 
 pub const API_PREFIX: &str = "/api/v1";
 
@@ -127,12 +129,17 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
 
 pub fn app(state: AppState) -> impl Endpoint {
     let service = openapi_service(&state);
-    error::learn_enum_fields(&service.spec());
-    let spec = service.spec_endpoint();
+    let derived = service.spec();
+    let document = contract::publish(&derived);
+    error::learn_enum_fields(&document);
+    let methods = std::sync::Arc::new(contract::Methods::from_document(&document));
     let mut route = Route::new()
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
-        .at("/api/openapi.json", spec)
+        .at(
+            "/api/openapi.json",
+            get(serve_document).data(Document(document.clone())),
+        )
         // WeChat Pay's notifications: its protocol, not ours (see `payments::notify`).
         .at(
             "/wechatpay/notify",
@@ -143,7 +150,12 @@ pub fn app(state: AppState) -> impl Endpoint {
             poem::post(crate::payments::notify::refund_notice),
         );
     if state.config.serve_docs {
-        route = route.nest("/docs", service.swagger_ui());
+        // The docs UI embeds the document: the published one, not the derived one.
+        let docs = Html(service.swagger_ui_html().replace(&derived, &document));
+        route = route.nest(
+            "/docs",
+            Route::new().at("/", get(poem::endpoint::make_sync(move |_| docs.clone()))),
+        );
     }
     route = route
         .at("/", get(to_h5))
@@ -152,6 +164,9 @@ pub fn app(state: AppState) -> impl Endpoint {
             "/console",
             crate::console::console_page(state.config.console_dir.clone()),
         );
+    let service = service
+        .into_endpoint()
+        .around(move |ep, req| contract::refuse_unlisted_methods(ep, req, methods.clone()));
     route
         .nest(API_PREFIX, service)
         .around(refuse_large_bodies)
@@ -195,6 +210,20 @@ const H5_NOT_BUILT: &str = "<!doctype html><html lang=\"zh-CN\"><head><meta char
 <p><code>cd miniapp &amp;&amp; npm ci &amp;&amp; npm run build:h5</code></p>\
 <p>然后刷新本页。（<code>cargo run</code> 在找到 npm 时会自动构建。）</p>\
 <p>接口文档在 <a href=\"/docs\">/docs</a>。</p></body></html>";
+
+/// The OpenAPI document as published by [`contract::publish`].
+#[derive(Clone)]
+struct Document(String);
+
+#[handler]
+fn serve_document(document: Data<&Document>) -> Response {
+    document
+        .0
+        .0
+        .clone()
+        .with_content_type("application/json; charset=utf-8")
+        .into_response()
+}
 
 /// The root shows the mini program's H5 page.
 #[handler]

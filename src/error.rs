@@ -30,6 +30,8 @@ pub enum ErrorKind {
     Forbidden,
     /// 404: no such thing, or the caller may not know it exists.
     NotFound,
+    /// 405: the path exists, but not with this method.
+    MethodNotAllowed,
     /// 409: the request is valid but the current state refuses it (sold out, cutoff passed, …).
     Conflict,
     /// 429: too many attempts; try later.
@@ -49,6 +51,7 @@ impl ErrorKind {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict => StatusCode::CONFLICT,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             Self::BadGateway => StatusCode::BAD_GATEWAY,
@@ -343,6 +346,18 @@ pub async fn into_error_response(err: poem::Error) -> Response {
                 Some(e.reason.clone()),
             )
         } else if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
+            if let Some((field, code, message)) = failed_constraint(&e.reason) {
+                return json_error(
+                    status,
+                    ErrorBody {
+                        code,
+                        message,
+                        field: Some(field),
+                        detail: Some(e.reason.clone()),
+                        problems: None,
+                    },
+                );
+            }
             match unknown_enum_value(&e.reason) {
                 Some((field, allowed)) => (
                     "UNKNOWN_VALUE",
@@ -408,6 +423,73 @@ pub async fn into_error_response(err: poem::Error) -> Response {
             problems: None,
         },
     )
+}
+
+/// A body field outside a constraint the document states for it (a length, a range, a pattern,
+/// a number of items): the framework refuses it before any handler runs, and the answer names the
+/// field with the code `<FIELD>_INVALID` (`name` → `NAME_INVALID`, as the domains' own checks
+/// spell it) and says the bound in Chinese. The framework writes
+/// `failed to parse "NewElderRequest": field `name` verification failed. maxLength(32)`.
+fn failed_constraint(reason: &str) -> Option<(String, String, String)> {
+    let rest = reason.split("field `").nth(1)?;
+    let (field, rest) = rest.split_once('`')?;
+    let validator = rest.strip_prefix(" verification failed. ")?;
+    let validator = validator
+        .split(" (occurred")
+        .next()
+        .unwrap_or(validator)
+        .trim();
+    let (name, argument) = validator.split_once('(')?;
+    let object = reason
+        .strip_prefix("failed to parse \"")
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default();
+    let path = nested_path(reason, object)
+        .map_or_else(|| field.to_string(), |outer| format!("{outer}.{field}"));
+    let argument = argument.strip_suffix(')').unwrap_or(argument);
+    let bound = match name {
+        "maxLength" => format!("最多 {argument} 个字符"),
+        "minLength" => format!("至少 {argument} 个字符"),
+        "maximum" => format!(
+            "不能大于 {}",
+            argument.split(',').next().unwrap_or(argument)
+        ),
+        "minimum" => format!(
+            "不能小于 {}",
+            argument.split(',').next().unwrap_or(argument)
+        ),
+        "maxItems" => format!("最多 {argument} 项"),
+        "minItems" => format!("至少 {argument} 项"),
+        _ => "格式不正确（不能为空白，不能含控制字符）".to_string(),
+    };
+    Some((
+        path.clone(),
+        format!("{}_INVALID", field.to_ascii_uppercase()),
+        format!("{path} {bound}"),
+    ))
+}
+
+/// The dotted path from the body's top to an object of type `inner` that failed to parse, read
+/// from the framework's `(occurred while parsing "Outer")` chain; `None` at the top.
+fn nested_path(reason: &str, inner: &str) -> Option<String> {
+    let refs = SCHEMA_REFS.get()?;
+    let mut path = Vec::new();
+    let mut inner = inner.to_string();
+    for outer in reason
+        .split("(occurred while parsing \"")
+        .skip(1)
+        .filter_map(|part| part.split('"').next())
+    {
+        let outer = outer.strip_prefix("list_").unwrap_or(outer);
+        if outer == inner {
+            continue;
+        }
+        let property = refs.properties.get(&(outer.to_string(), inner.clone()))?;
+        path.push(property.clone());
+        inner = outer.to_string();
+    }
+    path.reverse();
+    (!path.is_empty()).then(|| path.join("."))
 }
 
 /// What the API document says about its types, learnt once from the document itself

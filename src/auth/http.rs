@@ -17,12 +17,15 @@ pub struct AuthApi {
 #[derive(Object)]
 struct WeChatLogin {
     /// The code from `wx.login()` in the mini program; single use, valid five minutes.
+    #[oai(validator(min_length = 1, max_length = 256))]
     code: String,
 }
 
 #[derive(Object)]
 struct PasswordLogin {
+    #[oai(validator(min_length = 1, max_length = 128))]
     username: String,
+    #[oai(validator(min_length = 1, max_length = 1024))]
     password: String,
 }
 
@@ -59,12 +62,16 @@ impl From<&Caller> for AccountView {
 
 #[derive(Object)]
 struct NewStaffAccount {
+    #[oai(validator(pattern = r"^[A-Za-z0-9._-]{3,64}$"))]
     username: String,
+    #[oai(validator(min_length = 8, max_length = 128, pattern = r"[^0-9]"))]
     password: String,
     /// `operator`, `district_clerk` or `city_admin`.
     role: Role,
+    #[oai(validator(max_length = 32, pattern = r"\S"))]
     display_name: String,
     /// Required for a district clerk: the district they settle for.
+    #[oai(validator(pattern = r"^[0-9]{6}$"))]
     district_code: Option<String>,
 }
 

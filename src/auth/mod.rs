@@ -125,33 +125,6 @@ impl BearerAuth {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_client_address_is_the_one_the_nearest_trusted_proxy_saw() {
-        let req = |xff: &str| Request::builder().header("x-forwarded-for", xff).finish();
-        // No trusted proxy: the header is the client's to write, so it is ignored.
-        let spoofed = req("1.2.3.4");
-        assert_ne!(client_address(&spoofed, 0), "1.2.3.4");
-        // One load balancer appends the address it saw; what the client sent before is ignored.
-        assert_eq!(
-            client_address(&req("6.6.6.6, 203.0.113.7"), 1),
-            "203.0.113.7"
-        );
-        assert_eq!(
-            client_address(&req("6.6.6.6, 203.0.113.7, 10.0.0.2"), 2),
-            "203.0.113.7"
-        );
-        // Fewer entries than proxies: the connection's own peer.
-        assert_eq!(
-            client_address(&req("203.0.113.7"), 2),
-            client_address(&Request::default(), 0)
-        );
-    }
-}
-
 impl crate::error::DomainError for rules::AuthRuleError {
     fn kind(&self) -> crate::error::ErrorKind {
         use crate::error::ErrorKind;
@@ -191,5 +164,32 @@ impl crate::error::DomainError for rules::AuthRuleError {
             Self::UsernameInvalid => Some("username".into()),
             Self::SignInThrottled { .. } | Self::AccountLocked => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_address_is_the_one_the_nearest_trusted_proxy_saw() {
+        let req = |xff: &str| Request::builder().header("x-forwarded-for", xff).finish();
+        // No trusted proxy: the header is the client's to write, so it is ignored.
+        let spoofed = req("1.2.3.4");
+        assert_ne!(client_address(&spoofed, 0), "1.2.3.4");
+        // One load balancer appends the address it saw; what the client sent before is ignored.
+        assert_eq!(
+            client_address(&req("6.6.6.6, 203.0.113.7"), 1),
+            "203.0.113.7"
+        );
+        assert_eq!(
+            client_address(&req("6.6.6.6, 203.0.113.7, 10.0.0.2"), 2),
+            "203.0.113.7"
+        );
+        // Fewer entries than proxies: the connection's own peer.
+        assert_eq!(
+            client_address(&req("203.0.113.7"), 2),
+            client_address(&Request::default(), 0)
+        );
     }
 }

@@ -85,7 +85,9 @@ pub fn check_targets(
                 "TARGET_YEARS_REVERSED",
                 format!("{at}：结束年份不能早于起始年份"),
             ));
-        } else if target.to_year - target.from_year >= MAX_PLAN_YEARS {
+        } else if i64::from(target.to_year) - i64::from(target.from_year)
+            >= i64::from(MAX_PLAN_YEARS)
+        {
             problems.push(problem(
                 at.clone(),
                 Some("to_year"),
@@ -518,6 +520,21 @@ pub fn cross_district(districts: &[String], pairs: &[(String, String, i64)]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// schemathesis sent years at the ends of `i32`: the span was computed in `i32` and
+    /// overflowed (a panic, answered 500). Problems, not a panic.
+    #[test]
+    fn years_at_the_ends_of_their_type_are_problems_not_an_overflow() {
+        let targets = [
+            t(CITY_SCOPE, -1_192_692_162, i32::MAX, 5),
+            t(CITY_SCOPE, i32::MIN, i32::MAX, 5),
+        ];
+        let problems = check_targets(&targets, &districts(), |i| format!("targets[{i}]"));
+        assert!(
+            problems.iter().any(|p| p.code == "TARGET_YEAR_INVALID"),
+            "{problems:?}"
+        );
+    }
 
     fn t(scope: &str, from: i32, to: i32, target: i32) -> TargetInput {
         TargetInput {

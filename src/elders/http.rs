@@ -117,15 +117,26 @@ impl ToJSON for IdCardText {
 #[derive(Object)]
 struct NewElderRequest {
     /// As on the ID card.
+    #[oai(validator(
+        max_length = 32,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     name: String,
     id_card: IdCardText,
     /// 户籍区: funds the district- and street-level subsidy.
+    #[oai(validator(pattern = r"^[0-9]{6}$"))]
     hukou_district_code: String,
     /// Where the elder lives.
+    #[oai(validator(pattern = r"^[0-9]{6}$"))]
     residence_district_code: String,
     /// The residence street or town (街道/镇), a street of the residence district.
     residence_street_id: Option<i64>,
+    #[oai(validator(
+        max_length = 128,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     address: String,
+    #[oai(validator(max_length = 20, pattern = r"^(1[0-9]{10}|0(-*[0-9]){9,11}-*)$"))]
     phone: String,
     /// Eligibility categories, recorded with the clerk's name and the time.
     #[oai(default)]
@@ -135,12 +146,23 @@ struct NewElderRequest {
 #[derive(Object)]
 struct SelfRegistrationRequest {
     /// As on the ID card.
+    #[oai(validator(
+        max_length = 32,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     name: String,
     id_card: IdCardText,
+    #[oai(validator(pattern = r"^[0-9]{6}$"))]
     hukou_district_code: String,
+    #[oai(validator(pattern = r"^[0-9]{6}$"))]
     residence_district_code: String,
     residence_street_id: Option<i64>,
+    #[oai(validator(
+        max_length = 128,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     address: String,
+    #[oai(validator(max_length = 20, pattern = r"^(1[0-9]{10}|0(-*[0-9]){9,11}-*)$"))]
     phone: String,
 }
 
@@ -148,18 +170,30 @@ struct SelfRegistrationRequest {
 /// changed (a wrong number means a wrong person: register the right one).
 #[derive(Object)]
 struct ElderPatch {
+    #[oai(validator(
+        max_length = 32,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     name: Option<String>,
+    #[oai(validator(pattern = r"^[0-9]{6}$"))]
     hukou_district_code: Option<String>,
+    #[oai(validator(pattern = r"^[0-9]{6}$"))]
     residence_district_code: Option<String>,
     /// `null` clears the street.
     residence_street_id: MaybeUndefined<i64>,
+    #[oai(validator(
+        max_length = 128,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     address: Option<String>,
+    #[oai(validator(max_length = 20, pattern = r"^(1[0-9]{10}|0(-*[0-9]){9,11}-*)$"))]
     phone: Option<String>,
 }
 
 #[derive(Object)]
 struct Rejection {
     /// Shown to the person who asked, e.g. 户籍信息与身份证不符.
+    #[oai(validator(max_length = 200, pattern = r"\S[\s\S]*\S"))]
     reason: String,
 }
 
@@ -260,8 +294,13 @@ struct MyElderView {
 struct LinkRequest {
     /// The elder's ID-card number and name, exactly as on the card.
     id_card: IdCardText,
+    #[oai(validator(
+        max_length = 32,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     name: String,
     /// How you are related (女儿, 儿子 …); optional.
+    #[oai(validator(max_length = 16, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
     relationship: Option<String>,
 }
 

@@ -8,6 +8,7 @@
 //! rule, [`rules::standing`], applied by [`store::require_elder_visible`] on every endpoint that
 //! takes an elder id.
 
+pub mod error;
 pub mod http;
 pub mod id_card;
 pub mod rules;

@@ -8,27 +8,16 @@ use vocabulary::ElderCategory;
 
 use super::{
     ElderStatus, LinkStatus,
+    error::ElderError,
     id_card::IdCardNumber,
     rules::{self, LinkParty},
     store::{self, ElderChanges, NewElder},
     vault::IdCardVault,
 };
-use crate::{
-    auth::Caller,
-    error::{AppError, AppResult, ErrorKind},
-    state::AppState,
-    throttle::Counter,
-};
+use crate::{auth::Caller, state::AppState, throttle::Counter};
 
 pub fn vault(state: &AppState) -> IdCardVault {
     IdCardVault::new(&state.config.data_key)
-}
-
-fn district_forbidden() -> AppError {
-    AppError::forbidden(
-        "ELDER_DISTRICT_FORBIDDEN",
-        "只能登记或修改户籍区或居住区属于本区的老人",
-    )
 }
 
 /// Checks the districts and street a request names, each error naming its field.
@@ -37,7 +26,7 @@ async fn check_places(
     hukou: &str,
     residence: &str,
     street: Option<i64>,
-) -> AppResult<(String, String, Option<i64>)> {
+) -> Result<(String, String, Option<i64>), ElderError> {
     let hukou = store::check_district(db, "hukou_district_code", hukou).await?;
     let residence = store::check_district(db, "residence_district_code", residence).await?;
     let street = store::check_street(db, street, &residence).await?;
@@ -77,7 +66,7 @@ pub async fn register(
     state: &AppState,
     registrant: Registrant<'_>,
     ask: Registration,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     let (hukou, residence, street) = check_places(
         &state.db,
         &ask.hukou_district_code,
@@ -88,7 +77,7 @@ pub async fn register(
     let (status, account_id, created_by, categories) = match registrant {
         Registrant::Staff { caller, categories } => {
             if !rules::clerk_may_place(caller, &hukou, &residence) {
-                return Err(district_forbidden());
+                return Err(ElderError::DistrictForbidden);
             }
             (ElderStatus::Active, None, caller.account_id, categories)
         }
@@ -127,13 +116,10 @@ pub async fn find_by_id_card(
     state: &AppState,
     caller: &Caller,
     id_card: &IdCardNumber,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     let found = store::find_by_id_card(&state.db, &vault(state), id_card).await?;
     let Some(elder) = found else {
-        return Err(AppError::not_found(
-            "ELDER_NOT_FOUND",
-            "没有找到这位老人的信息",
-        ));
+        return Err(ElderError::NotFound);
     };
     let (elder, _) = store::require_elder_visible(&state.db, caller, elder.id).await?;
     Ok(elder)
@@ -145,7 +131,7 @@ pub async fn reject(
     caller: &Caller,
     elder_id: i64,
     reason: String,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     let txn = state.db.begin().await?;
     let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
     let elder =
@@ -161,7 +147,7 @@ pub async fn set_category(
     elder_id: i64,
     category: ElderCategory,
     add: bool,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
@@ -182,7 +168,7 @@ pub async fn update(
     caller: &Caller,
     elder_id: i64,
     edit: ElderChanges,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     let txn = state.db.begin().await?;
     let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
     let hukou = match &edit.hukou_district_code {
@@ -190,11 +176,7 @@ pub async fn update(
         None => elder.hukou_district_code.clone(),
     };
     if hukou != elder.hukou_district_code && !rules::may_change_hukou(caller) {
-        return Err(AppError::forbidden(
-            "HUKOU_CHANGE_FORBIDDEN",
-            "户籍区决定由哪个区出资补贴，只能由市民政局修改；请联系市民政局",
-        )
-        .with_field("hukou_district_code"));
+        return Err(ElderError::HukouChangeForbidden);
     }
     let residence = match &edit.residence_district_code {
         Some(code) => store::check_district(&txn, "residence_district_code", code).await?,
@@ -208,7 +190,7 @@ pub async fn update(
     };
     let street = store::check_street(&txn, street, &residence).await?;
     if !rules::clerk_may_place(caller, &hukou, &residence) {
-        return Err(district_forbidden());
+        return Err(ElderError::DistrictForbidden);
     }
     let changes = ElderChanges {
         name: edit
@@ -235,7 +217,11 @@ pub async fn update(
 /// Approves a self-registration: its number takes its place among the registered ones (409
 /// `ELDER_ALREADY_REGISTERED`, to the clerk only, when staff registered that person meanwhile:
 /// the claim is then rejected with a reason) and its account becomes the elder's.
-pub async fn approve(state: &AppState, caller: &Caller, elder_id: i64) -> AppResult<elder::Model> {
+pub async fn approve(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+) -> Result<elder::Model, ElderError> {
     let txn = state.db.begin().await?;
     let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
     let elder = store::approve_elder(
@@ -261,7 +247,7 @@ pub async fn identify(
     state: &AppState,
     id_card: &IdCardNumber,
     name: &str,
-) -> AppResult<Option<elder::Model>> {
+) -> Result<Option<elder::Model>, ElderError> {
     let found = store::find_by_id_card(&state.db, &vault(state), id_card).await?;
     Ok(found.filter(|elder| {
         rules::names_match(&elder.name, name) && rules::require_active(elder.status).is_ok()
@@ -275,24 +261,6 @@ pub struct LinkAsk<'a> {
     pub relationship: Option<String>,
 }
 
-fn no_match() -> AppError {
-    AppError::not_found(
-        "FAMILY_LINK_NO_MATCH",
-        "没有找到身份证号与姓名相符的已登记老人，请核对后重试，或请老人先到社区登记",
-    )
-}
-
-fn too_many_link_attempts(retry_after: chrono::Duration) -> AppError {
-    AppError::new(
-        ErrorKind::TooManyRequests,
-        "FAMILY_LINK_TOO_MANY_ATTEMPTS",
-        format!(
-            "今天的关联尝试次数已用完，请 {} 后再试，或请社区工作人员协助关联",
-            crate::throttle::wait_text(retry_after)
-        ),
-    )
-}
-
 /// Asks for a link to the elder with this number and name. Every request is counted before the
 /// number is looked up, per number (whoever asks) and per asking account; a number that is not
 /// registered, a wrong name and an elder under review get one and the same answer, and so do the
@@ -301,7 +269,7 @@ pub async fn request_link(
     state: &AppState,
     caller: &Caller,
     ask: LinkAsk<'_>,
-) -> AppResult<family_link::Model> {
+) -> Result<family_link::Model, ElderError> {
     let vault = vault(state);
     let now = state.clock.now();
     let lookup = vault.lookup_hash(&ask.id_card);
@@ -322,7 +290,9 @@ pub async fn request_link(
         .reserve(&account_group, &account_counters, now)
         .await?
     {
-        return Err(too_many_link_attempts(full.retry_after));
+        return Err(ElderError::TooManyLinkAttempts {
+            retry_after: full.retry_after,
+        });
     }
     if let Err(full) = state
         .throttle
@@ -330,30 +300,25 @@ pub async fn request_link(
         .await?
     {
         not_a_miss().await?;
-        return Err(too_many_link_attempts(full.retry_after));
+        return Err(ElderError::TooManyLinkAttempts {
+            retry_after: full.retry_after,
+        });
     }
     let Some(elder) = identify(state, &ask.id_card, ask.name).await? else {
-        return Err(no_match());
+        return Err(ElderError::LinkNoMatch);
     };
     not_a_miss().await?;
     if elder.account_id == Some(caller.account_id) {
-        return Err(AppError::conflict(
-            "FAMILY_LINK_SELF",
-            "这是您本人的登记信息，无需关联",
-        ));
+        return Err(ElderError::LinkSelf);
     }
-    store::insert_link(
+    Ok(store::insert_link(
         &state.db,
         elder.id,
         caller.account_id,
         ask.relationship,
         now,
     )
-    .await
-}
-
-fn link_not_found() -> AppError {
-    AppError::not_found("FAMILY_LINK_NOT_FOUND", "没有找到这条家属关联")
+    .await?)
 }
 
 /// The link and who the caller is to it; 404 for outsiders.
@@ -361,15 +326,15 @@ async fn link_for(
     db: &impl ConnectionTrait,
     caller: &Caller,
     link_id: i64,
-) -> AppResult<(family_link::Model, LinkParty)> {
+) -> Result<(family_link::Model, LinkParty), ElderError> {
     let link = store::find_link(db, link_id)
         .await?
-        .ok_or_else(link_not_found)?;
+        .ok_or(ElderError::LinkNotFound)?;
     let elders = store::elders_by_id(db, [link.elder_id]).await?;
-    let elder = elders.get(&link.elder_id).ok_or_else(link_not_found)?;
+    let elder = elders.get(&link.elder_id).ok_or(ElderError::LinkNotFound)?;
     let party = rules::link_party(caller, link.family_account_id, store::scope_of(elder));
     if party == LinkParty::Outsider {
-        return Err(link_not_found());
+        return Err(ElderError::LinkNotFound);
     }
     Ok((link, party))
 }
@@ -382,16 +347,13 @@ pub async fn decide_link(
     link_id: i64,
     decision: LinkStatus,
     note: Option<String>,
-) -> AppResult<family_link::Model> {
+) -> Result<family_link::Model, ElderError> {
     let db = &state.db;
     let (link, party) = link_for(db, caller, link_id).await?;
     if !party.may_decide() {
-        return Err(AppError::forbidden(
-            "FAMILY_LINK_DECIDE_FORBIDDEN",
-            "关联申请需由老人本人或社区工作人员确认",
-        ));
+        return Err(ElderError::LinkDecideForbidden);
     }
-    store::decide_link(
+    Ok(store::decide_link(
         db,
         &link,
         decision,
@@ -399,7 +361,7 @@ pub async fn decide_link(
         caller.account_id,
         state.clock.now(),
     )
-    .await
+    .await?)
 }
 
 /// Ends a link (or withdraws a pending request), from either side.
@@ -407,11 +369,11 @@ pub async fn unlink(
     state: &AppState,
     caller: &Caller,
     link_id: i64,
-) -> AppResult<family_link::Model> {
+) -> Result<family_link::Model, ElderError> {
     let db = &state.db;
     let (link, party) = link_for(db, caller, link_id).await?;
     if !party.may_unlink() {
-        return Err(link_not_found());
+        return Err(ElderError::LinkNotFound);
     }
-    store::unlink(db, &link, caller.account_id, state.clock.now()).await
+    Ok(store::unlink(db, &link, caller.account_id, state.clock.now()).await?)
 }

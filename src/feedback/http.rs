@@ -36,18 +36,25 @@ pub struct FeedbackApi {
 #[derive(Object)]
 struct NewRatingBody {
     /// 总体评分 1–5.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     overall: i64,
     /// 口味 1–5.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     taste: i64,
     /// 分量 1–5.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     portion: i64,
     /// 卫生 1–5.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     hygiene: i64,
     /// 服务 1–5.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     service: i64,
     /// At most 500 characters.
+    #[oai(validator(max_length = 500))]
     comment: Option<String>,
     /// Up to nine photo URLs (upload first, then send the URLs).
+    #[oai(validator(max_items = 9, max_length = 500))]
     photos: Option<Vec<String>>,
 }
 
@@ -83,12 +90,14 @@ pub struct RatingView {
 #[derive(Object)]
 struct ReplyBody {
     /// At most 500 characters.
+    #[oai(validator(max_length = 500, pattern = r"\S"))]
     text: String,
 }
 
 #[derive(Object)]
 struct HideBody {
     /// Why the rating breaks the rules; kept with who hid it and when. At most 200 characters.
+    #[oai(validator(max_length = 200, pattern = r"\S"))]
     reason: String,
 }
 
@@ -306,12 +315,14 @@ struct NewComplaintBody {
     elder_id: Option<i64>,
     category: rules::Category,
     /// What happened; at most 1000 characters.
+    #[oai(validator(max_length = 1000, pattern = r"\S"))]
     text: String,
 }
 
 #[derive(Object)]
 struct NoteBody {
     /// What was done or decided; required to resolve, at most 500 characters.
+    #[oai(validator(max_length = 500))]
     note: Option<String>,
 }
 
@@ -363,7 +374,7 @@ pub struct ComplaintView {
     #[oai(skip_serializing_if_is_none)]
     pub closed_at: Option<DateTime<Utc>>,
     /// Every step, oldest first (on single reads and the complainant's own list).
-    #[oai(skip_serializing_if_is_empty)]
+    #[oai(default, skip_serializing_if_is_empty)]
     pub steps: Vec<ComplaintStepView>,
 }
 

@@ -32,12 +32,18 @@ pub struct SupervisionApi {
     pub state: AppState,
 }
 
+/// The most meal points the overview lists.
+pub const OVERVIEW_MAX_LIMIT: u64 = 200;
 #[derive(Object)]
 struct NewInspector {
+    #[oai(validator(pattern = r"^[A-Za-z0-9._-]{3,64}$"))]
     username: String,
+    #[oai(validator(max_length = 32, pattern = r"\S"))]
     display_name: String,
     /// The association, university or panel they come from, e.g. 常州市餐饮行业协会.
+    #[oai(validator(max_length = 64, pattern = r"\S"))]
     organisation: String,
+    #[oai(validator(min_length = 8, max_length = 128, pattern = r"[^0-9]"))]
     password: String,
 }
 
@@ -61,12 +67,16 @@ enum InspectorCreated {
 #[derive(Object)]
 struct InspectionScoresInput {
     /// 食品安全.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     food_safety: i64,
     /// 环境卫生.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     hygiene: i64,
     /// 服务.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     service: i64,
     /// 膳食营养 (optional).
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     nutrition: Option<i64>,
 }
 
@@ -76,6 +86,7 @@ struct NewInspection {
     date: NaiveDate,
     scores: InspectionScoresInput,
     /// What was seen; at most 2000 characters.
+    #[oai(validator(max_length = 2000))]
     notes: String,
     /// 留样: a sample of each dish was kept, as food-safety rules require.
     sample_retained: bool,
@@ -450,11 +461,11 @@ impl SupervisionApi {
         let after = next_month(first);
         let (from, to) = (midnight(first), midnight(after));
         let limit = limit.0.unwrap_or(20);
-        if !(1..=200).contains(&limit) {
+        if !(1..=OVERVIEW_MAX_LIMIT).contains(&limit) {
             return Err(AppError::invalid(
                 "limit",
                 "LIMIT_INVALID",
-                "limit 须在 1 到 200 之间",
+                format!("limit 须在 1 到 {OVERVIEW_MAX_LIMIT} 之间"),
             ));
         }
         let district = match (caller.role, district_code.0) {

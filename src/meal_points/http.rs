@@ -152,6 +152,7 @@ struct LabelsInput {
     /// 示范助餐点.
     demonstration: bool,
     /// 1..=5, or null for none.
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     star_grade: Option<i64>,
 }
 
@@ -159,6 +160,7 @@ struct LabelsInput {
 struct StatusInput {
     status: MealPointStatusKind,
     /// Required for paused and closed; shown to elders.
+    #[oai(validator(max_length = 200))]
     status_reason: Option<String>,
     /// First day without bookings; required for paused and closed.
     status_from: Option<NaiveDate>,

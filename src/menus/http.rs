@@ -39,8 +39,10 @@ pub struct MenusApi {
 #[derive(Object)]
 struct NewDish {
     /// 1..=40 characters, unique within the meal point.
+    #[oai(validator(max_length = 40, pattern = r"\S"))]
     name: String,
     /// https, shown in the mini program.
+    #[oai(validator(max_length = 500))]
     photo_url: Option<String>,
     /// Yuan with at most two decimals, e.g. `"12.50"`.
     price: Yuan,
@@ -58,8 +60,10 @@ struct NewDish {
 /// own price.
 #[derive(Object)]
 struct DishChanges {
+    #[oai(validator(max_length = 40, pattern = r"\S"))]
     name: Option<String>,
     /// `null` removes the photo.
+    #[oai(validator(max_length = 500))]
     photo_url: MaybeUndefined<String>,
     price: Option<Yuan>,
     tags: Option<Vec<DishTag>>,
@@ -98,12 +102,14 @@ struct OfferingInput {
 #[derive(Object)]
 struct NewOfferings {
     /// 1..=500 offerings, published together or not at all.
+    #[oai(validator(min_items = 1, max_items = 500))]
     offerings: Vec<OfferingInput>,
 }
 
 #[derive(Object)]
 struct OfferingChanges {
     /// Raise any time; lower only down to what is booked.
+    #[oai(validator(minimum(value = "0"), maximum(value = "10000")))]
     portions: Option<i64>,
     /// Only while nothing is booked.
     price: Option<Yuan>,

@@ -39,6 +39,10 @@ const LOOKUP_WINDOW: StdDuration = StdDuration::from_secs(10 * 60);
 struct CounterLookup {
     id_card: IdCardText,
     /// As on the ID card.
+    #[oai(validator(
+        max_length = 32,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     name: String,
 }
 

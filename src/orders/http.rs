@@ -42,23 +42,31 @@ struct NewBooking {
     elder_id_card: Option<IdCardText>,
     /// ... and the name on it. A wrong number, a wrong name or an elder not yet approved are
     /// answered alike (404 `ELDER_NOT_IDENTIFIED`), and tries are limited.
+    #[oai(validator(
+        max_length = 32,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    ))]
     elder_name: Option<String>,
     meal_point_id: i64,
     date: NaiveDate,
     slot: Slot,
     mode: ServiceMode,
+    #[oai(validator(min_items = 1, max_items = 10))]
     items: Vec<BookingLine>,
     /// A key the client makes once per booking (a UUID) and sends again on every retry: a repeat
     /// returns the first order instead of booking twice.
+    #[oai(validator(min_length = 8, max_length = 128, pattern = r"^[A-Za-z0-9_-]*$"))]
     client_key: String,
     /// For delivery, at most 200 characters. The elder or a family member may leave it out (the
     /// elder's address is used); an operator must type it.
+    #[oai(validator(max_length = 200))]
     delivery_address: Option<String>,
 }
 
 #[derive(Object)]
 struct BookingLine {
     offering_id: i64,
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     quantity: i32,
 }
 
@@ -114,7 +122,7 @@ pub struct OrderView {
     #[oai(skip_serializing_if_is_none)]
     pub served_at: Option<DateTime<Utc>>,
     /// Every change of state, oldest first (only on single-order reads).
-    #[oai(skip_serializing_if_is_empty)]
+    #[oai(default, skip_serializing_if_is_empty)]
     #[serde(default)]
     pub history: Vec<OrderEventView>,
 }
@@ -159,6 +167,7 @@ pub struct OrderEventView {
 #[derive(Object)]
 struct CancelRequest {
     /// Required when an operator cancels.
+    #[oai(validator(max_length = 200))]
     reason: Option<String>,
 }
 
@@ -171,6 +180,7 @@ struct PickupScan {
 #[derive(Object)]
 struct DeliverySignature {
     /// Who received the meal (签收人).
+    #[oai(validator(max_length = 32, pattern = r"\S"))]
     signed_by: String,
 }
 

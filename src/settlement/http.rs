@@ -298,12 +298,14 @@ struct NewAdjustment {
     /// A served order already settled (in a locked run, or in this draft).
     order_id: String,
     /// Why the meal is invalid (e.g. 重复核销、非本人就餐).
+    #[oai(validator(max_length = 200, pattern = r"\S"))]
     reason: String,
 }
 
 #[derive(Object)]
 struct ReviewRequest {
     /// Required to dispute.
+    #[oai(validator(max_length = 500))]
     comment: Option<String>,
 }
 

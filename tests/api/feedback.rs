@@ -144,12 +144,12 @@ async fn a_served_order_is_rated_once_and_the_meal_points_aggregates_change() {
     bad["taste"] = json!(6);
     app.post(&rating_path(&order), Some(&family), bad)
         .await
-        .assert_field_error(400, "SCORE_INVALID", "taste");
+        .assert_field_error(400, "TASTE_INVALID", "taste");
     let mut bad = scores(0);
     bad["hygiene"] = json!(0);
     app.post(&rating_path(&order), Some(&family), bad)
         .await
-        .assert_field_error(400, "SCORE_INVALID", "overall");
+        .assert_field_error(400, "OVERALL_INVALID", "overall");
 
     let rated = app
         .post(&rating_path(&order), Some(&family), scores(4))
@@ -283,7 +283,7 @@ async fn the_operator_replies_once_and_the_city_hides_a_rating_with_a_reason() {
         .assert_error(403, "ROLE_FORBIDDEN");
     app.post(&reply, Some(&kitchen.operator), json!({ "text": "  " }))
         .await
-        .assert_field_error(400, "REPLY_INVALID", "text");
+        .assert_field_error(400, "TEXT_INVALID", "text");
     let replied = app
         .post(
             &reply,
@@ -519,7 +519,7 @@ async fn each_step_keeps_who_when_and_what_and_the_complainant_sees_progress() {
         complaint(kitchen.meal_point_id, None, "other", "   "),
     )
     .await
-    .assert_field_error(400, "COMPLAINT_TEXT_INVALID", "text");
+    .assert_field_error(400, "TEXT_INVALID", "text");
     let elsewhere = other_meal_point(&app).await;
     let mut wrong_point = complaint(elsewhere, None, "delivery", "送错了");
     wrong_point["order_id"] = order["id"].clone();
@@ -777,7 +777,7 @@ async fn the_supervisor_view_lists_overdue_complaints_and_the_lowest_scored_meal
         bad.clone(),
     )
     .await
-    .assert_field_error(400, "SCORE_INVALID", "scores.hygiene");
+    .assert_field_error(400, "HYGIENE_INVALID", "scores.hygiene");
     bad["scores"]["hygiene"] = json!(2);
     for date in [day(7), day(-31), "0001-01-01".to_string()] {
         bad["date"] = json!(date);

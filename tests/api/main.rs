@@ -5,6 +5,7 @@
 //! so the tests run in parallel.
 
 mod auth;
+mod authorization;
 mod bounds;
 mod dashboard;
 mod elders;

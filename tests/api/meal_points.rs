@@ -732,7 +732,7 @@ async fn labels_kind_and_district_are_the_citys_to_set() {
         json!({"demonstration": false, "star_grade": 0}),
     )
     .await
-    .assert_field_error(400, "STAR_GRADE_OUT_OF_RANGE", "star_grade");
+    .assert_field_error(400, "STAR_GRADE_INVALID", "star_grade");
 
     // The city may move a meal point to another district, with a street of that district.
     app.patch(&path, Some(&admin), json!({"district_code": "320402"}))

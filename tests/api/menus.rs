@@ -340,7 +340,7 @@ async fn an_operator_keeps_dishes_and_bad_dishes_are_refused() {
         (
             json!({"name": "  ", "price": "12.00"}),
             400,
-            "DISH_NAME_REQUIRED",
+            "NAME_INVALID",
             "name",
         ),
         (
@@ -587,7 +587,7 @@ async fn publishing_works_out_booking_times_and_checks_every_draft() {
         json!({"offerings": []}),
     )
     .await
-    .assert_field_error(400, "OFFERINGS_COUNT_INVALID", "offerings");
+    .assert_field_error(400, "OFFERINGS_INVALID", "offerings");
     let menu = app
         .get(&format!("/api/v1/meal-points/{id}/menu"), None)
         .await;
@@ -653,7 +653,7 @@ async fn portions_rise_any_time_and_fall_only_to_what_is_booked() {
     assert!(refused.body["message"].as_str().unwrap().contains("12"));
     app.patch(&path, Some(&operator), json!({"portions": -3}))
         .await
-        .assert_field_error(400, "PORTIONS_OUT_OF_RANGE", "portions");
+        .assert_field_error(400, "PORTIONS_INVALID", "portions");
     // A price change and a bad portion count together: neither happens.
     set_booked(&app, offering_id, 0).await;
     app.patch(
@@ -662,7 +662,7 @@ async fn portions_rise_any_time_and_fall_only_to_what_is_booked() {
         json!({"price": "5.00", "portions": 20_000}),
     )
     .await
-    .assert_field_error(400, "PORTIONS_OUT_OF_RANGE", "portions");
+    .assert_field_error(400, "PORTIONS_INVALID", "portions");
     set_booked(&app, offering_id, 12).await;
 
     let url = format!("/api/v1/meal-points/{id}/menu?from={tomorrow}&to={tomorrow}");

@@ -741,7 +741,7 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
         json!({ "order_id": city.order("T2"), "reason": "  " }),
     )
     .await
-    .assert_field_error(400, "REASON_REQUIRED", "reason");
+    .assert_field_error(400, "REASON_INVALID", "reason");
 
     let adjustments = app
         .get(&format!("{next_base}/adjustments"), Some(&city.admin))

@@ -3,11 +3,11 @@
 
 export interface Problem {
   location: string
-  field?: string
+  field?: string | null
   path: string
   code: string
   message: string
-  line?: number
+  line?: number | null
 }
 
 export class ApiError extends Error {

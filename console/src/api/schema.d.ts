@@ -127,6 +127,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -370,6 +379,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -469,7 +487,7 @@ export interface paths {
             parameters: {
                 query?: {
                     /** @description `submitted`, `acknowledged`, `escalated`, `resolved` or `closed`. */
-                    state?: string;
+                    state?: "submitted" | "acknowledged" | "escalated" | "resolved" | "closed";
                     /** @description true: only overdue ones (open, a deadline missed); false: only the others. */
                     overdue?: boolean;
                     meal_point_id?: number;
@@ -646,6 +664,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -900,6 +927,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -1019,6 +1055,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1154,6 +1199,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -1273,6 +1327,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2065,6 +2128,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -2302,6 +2374,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -2420,6 +2501,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2547,6 +2637,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2795,6 +2894,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -3031,6 +3139,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3668,6 +3785,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -3899,6 +4025,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4275,6 +4410,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -4627,6 +4771,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -4697,6 +4850,15 @@ export interface paths {
                     };
                     content: {
                         "application/json; charset=utf-8": components["schemas"]["AccountView"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -5430,6 +5592,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -5792,6 +5963,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -5910,6 +6090,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6398,6 +6587,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -6634,6 +6832,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -6751,6 +6958,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7011,6 +7227,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -7130,6 +7355,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7689,7 +7923,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Bad request or an invalid field (`field` names it) */
@@ -8098,6 +8332,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -8341,6 +8584,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8711,6 +8963,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -8838,6 +9099,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9094,6 +9364,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -9212,6 +9491,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9800,6 +10088,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10406,6 +10703,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -10526,6 +10832,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10660,6 +10975,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -10778,6 +11102,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11009,6 +11342,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11473,6 +11815,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -11840,6 +12191,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -11958,6 +12318,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12145,9 +12514,9 @@ export interface paths {
             parameters: {
                 query: {
                     /** @description `meal_points`, `districts`, `matrix` or `net`. */
-                    statement: string;
+                    statement: "meal_points" | "districts" | "matrix" | "net";
                     /** @description `csv` or `xlsx`. */
-                    format: string;
+                    format: "csv" | "xlsx";
                 };
                 header?: never;
                 path: {
@@ -12166,7 +12535,8 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/octet-stream": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "text/csv; charset=utf-8": string;
                     };
                 };
                 /** @description Bad request or an invalid field (`field` names it) */
@@ -12826,6 +13196,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -13167,6 +13546,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13533,6 +13921,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -13652,6 +14049,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14067,7 +14473,7 @@ export interface components {
         AccountView: {
             display_name: string;
             /** @description A district clerk's district. */
-            district_code?: string;
+            district_code?: string | null;
             /** Format: int64 */
             id: number;
             role: components["schemas"]["Role"];
@@ -14100,7 +14506,7 @@ export interface components {
             /** Format: int64 */
             meal_point_id: number;
             meal_point_name: string;
-            /** Format: naive-date */
+            /** Format: date */
             order_date: string;
             order_id: string;
             reason: string;
@@ -14123,8 +14529,8 @@ export interface components {
             actor_role: components["schemas"]["Role"];
             /** Format: date-time */
             at: string;
-            district_code?: string;
-            note?: string;
+            district_code?: string | null;
+            note?: string | null;
         };
         /** BookingLine */
         BookingLine: {
@@ -14136,7 +14542,7 @@ export interface components {
         /** CancelRequest */
         CancelRequest: {
             /** @description Required when an operator cancels. */
-            reason?: string;
+            reason?: string | null;
         };
         /** CategoryHistoryView */
         CategoryHistoryView: {
@@ -14147,9 +14553,9 @@ export interface components {
             /** Format: int64 */
             recorded_by: number;
             /** Format: date-time */
-            removed_at?: string;
+            removed_at?: string | null;
             /** Format: int64 */
-            removed_by?: number;
+            removed_by?: number | null;
         };
         /** CategoryRequest */
         CategoryRequest: {
@@ -14173,7 +14579,7 @@ export interface components {
             /** Format: date-time */
             now: string;
             /**
-             * Format: naive-date
+             * Format: date
              * @description The business date in Shanghai.
              */
             today: string;
@@ -14224,13 +14630,13 @@ export interface components {
              * Format: int64
              * @description None when the service made the step itself (a missed deadline).
              */
-            actor_account_id?: number;
+            actor_account_id?: number | null;
             /** @description The account's display name, or 系统 for the service. */
             actor_name: string;
-            actor_role?: components["schemas"]["Role"];
+            actor_role?: components["schemas"]["Role"] | null;
             /** Format: date-time */
             at: string;
-            from_state?: components["schemas"]["ComplaintState"];
+            from_state?: components["schemas"]["ComplaintState"] | null;
             note: string;
             to_state: components["schemas"]["ComplaintState"];
             to_state_label: string;
@@ -14243,11 +14649,11 @@ export interface components {
              */
             ack_due_at: string;
             /** Format: date-time */
-            acknowledged_at?: string;
+            acknowledged_at?: string | null;
             category: components["schemas"]["ComplaintCategory"];
             category_label: string;
             /** Format: date-time */
-            closed_at?: string;
+            closed_at?: string | null;
             /** @description Who made it: `elder`, `family`, or the staff role that took it on someone's behalf. */
             complainant_role: components["schemas"]["Role"] & unknown;
             /** Format: date-time */
@@ -14255,15 +14661,15 @@ export interface components {
             /** @description The meal point's district: whose clerk supervises the complaint. */
             district_code: string;
             /** Format: int64 */
-            elder_id?: number;
+            elder_id?: number | null;
             /** Format: date-time */
-            escalated_at?: string;
+            escalated_at?: string | null;
             /** Format: int64 */
             id: number;
             /** Format: int64 */
             meal_point_id: number;
             meal_point_name: string;
-            order_id?: string;
+            order_id?: string | null;
             /** @description Open and a deadline missed. */
             overdue: boolean;
             /**
@@ -14272,10 +14678,13 @@ export interface components {
              */
             resolve_due_at: string;
             /** Format: date-time */
-            resolved_at?: string;
+            resolved_at?: string | null;
             state: components["schemas"]["ComplaintState"];
             state_label: string;
-            /** @description Every step, oldest first (on single reads and the complainant's own list). */
+            /**
+             * @description Every step, oldest first (on single reads and the complainant's own list).
+             * @default []
+             */
             steps: components["schemas"]["ComplaintStepView"][];
             text: string;
         };
@@ -14316,7 +14725,7 @@ export interface components {
              */
             eaten_elsewhere: number;
             /** Format: double */
-            eaten_elsewhere_percent?: number;
+            eaten_elsewhere_percent?: number | null;
             /**
              * Format: int64
              * @description Served meals of the district's elders (its hukou), wherever eaten.
@@ -14328,7 +14737,7 @@ export interface components {
              */
             served_for_others: number;
             /** Format: double */
-            served_for_others_percent?: number;
+            served_for_others_percent?: number | null;
             /**
              * Format: int64
              * @description Meals served at the district's meal points.
@@ -14348,21 +14757,21 @@ export interface components {
              */
             cross_meals: number;
             /** Format: double */
-            cross_percent?: number;
+            cross_percent?: number | null;
             districts: components["schemas"]["CrossDistrictRow"][];
             /**
              * @description Meals eaten outside the hukou district, by (hukou district, meal point district),
              *     largest first.
              */
             flows: components["schemas"]["FlowView"][];
-            /** Format: naive-date */
+            /** Format: date */
             from: string;
             /**
              * Format: int64
              * @description Served meals counted (for a clerk: those their district funds or serves).
              */
             meals: number;
-            /** Format: naive-date */
+            /** Format: date */
             to: string;
         };
         /** CsvText */
@@ -14378,8 +14787,8 @@ export interface components {
          * @description One order of the day as the counter and kitchen see it.
          */
         DayOrder: {
-            delivery_address?: string;
-            delivery_signed_by?: string;
+            delivery_address?: string | null;
+            delivery_signed_by?: string | null;
             /** @description The elder's name, to call out at the counter or write on the delivery bag. */
             elder_name: string;
             /**
@@ -14417,7 +14826,7 @@ export interface components {
         };
         /** DayOrders */
         DayOrders: {
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             /** Format: int64 */
             meal_point_id: number;
@@ -14426,7 +14835,7 @@ export interface components {
         };
         /** DayView */
         DayView: {
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             /** Format: int64 */
             meal_point_id: number;
@@ -14444,18 +14853,18 @@ export interface components {
          */
         DishChanges: {
             /** @description An inactive dish stays on offerings already published but cannot be put on new ones. */
-            active?: boolean;
-            allergens?: components["schemas"]["Allergen"][];
-            name?: string;
+            active?: boolean | null;
+            allergens?: components["schemas"]["Allergen"][] | null;
+            name?: string | null;
             /** @description `null` removes the photo. */
-            photo_url?: string;
+            photo_url?: string | null;
             /**
              * Format: yuan
              * @description Amount in yuan, a string with two decimals, e.g. "12.50"
              * @example 12.50
              */
-            price?: string;
-            tags?: components["schemas"]["DishTag"][];
+            price?: string | null;
+            tags?: components["schemas"]["DishTag"][] | null;
         };
         /** DishCount */
         DishCount: {
@@ -14477,7 +14886,7 @@ export interface components {
             /** Format: int64 */
             meal_point_id: number;
             name: string;
-            photo_url?: string;
+            photo_url?: string | null;
             /**
              * Format: yuan
              * @description Amount in yuan, a string with two decimals, e.g. "12.50"
@@ -14595,7 +15004,7 @@ export interface components {
              * Format: uint32
              * @description The rule's line in the file.
              */
-            line?: number;
+            line?: number | null;
             note: string;
             rule_ref: string;
         };
@@ -14617,10 +15026,10 @@ export interface components {
              */
             gross: string;
             lines: components["schemas"]["DraftQuoteLine"][];
-            /** Format: naive-date */
+            /** Format: date */
             meal_date: string;
             /** @description Why nothing is paid, e.g. 餐价未达到补贴起点. */
-            not_subsidised_reason?: string;
+            not_subsidised_reason?: string | null;
             standard_district: string;
             /**
              * Format: yuan
@@ -14650,16 +15059,16 @@ export interface components {
             /** @description One quote per `what_if` meal, in order (empty while the file has mistakes). */
             quotes: components["schemas"]["DraftQuote"][];
             /** @description What the file says, once it parses. */
-            summary?: components["schemas"]["DraftSummary"] & unknown;
+            summary?: (components["schemas"]["DraftSummary"] & unknown) | null;
         };
         /** DraftSummary */
         DraftSummary: {
             cross_district_standard: components["schemas"]["CrossDistrictStandard"];
             district_sections: string[];
-            /** Format: naive-date */
+            /** Format: date */
             effective_from: string;
             /** Format: uint32 */
-            max_subsidised_per_slot?: number;
+            max_subsidised_per_slot?: number | null;
             /**
              * Format: yuan
              * @description Amount in yuan, a string with two decimals, e.g. "12.50"
@@ -14692,16 +15101,16 @@ export interface components {
          *     changed (a wrong number means a wrong person: register the right one).
          */
         ElderPatch: {
-            address?: string;
-            hukou_district_code?: string;
-            name?: string;
-            phone?: string;
-            residence_district_code?: string;
+            address?: string | null;
+            hukou_district_code?: string | null;
+            name?: string | null;
+            phone?: string | null;
+            residence_district_code?: string | null;
             /**
              * Format: int64
              * @description `null` clears the street.
              */
-            residence_street_id?: number;
+            residence_street_id?: number | null;
         };
         /**
          * @description How the signed-in account is related to an elder in `/me/elders`.
@@ -14745,9 +15154,9 @@ export interface components {
             phone: string;
             residence_district_code: string;
             /** Format: int64 */
-            residence_street_id?: number;
+            residence_street_id?: number | null;
             /** @description The clerk's reason when a self-registration was rejected. */
-            review_note?: string;
+            review_note?: string | null;
             /** @description Read from the ID-card number. */
             sex: components["schemas"]["Sex"] & unknown;
             status: components["schemas"]["ElderStatus"];
@@ -14760,13 +15169,13 @@ export interface components {
             /** @description Stable machine code, e.g. `ORDER_CUTOFF_PASSED`. */
             code: string;
             /** @description Technical detail for developers (parse errors), never needed by people. */
-            detail?: string;
+            detail?: string | null;
             /** @description The request field at fault, when one is. */
-            field?: string;
+            field?: string | null;
             /** @description What happened, in Chinese, fit to show to an elder or a clerk. */
             message: string;
             /** @description Every problem found, when there are several (a policy file, a batch); each names its place. */
-            problems?: components["schemas"]["Problem"][];
+            problems?: components["schemas"]["Problem"][] | null;
         };
         /** FeedbackRow */
         FeedbackRow: {
@@ -14776,7 +15185,7 @@ export interface components {
              */
             ack_met: number;
             /** Format: double */
-            ack_met_percent?: number;
+            ack_met_percent?: number | null;
             /**
              * Format: int64
              * @description Acknowledged late, or not yet with the deadline past.
@@ -14786,7 +15195,7 @@ export interface components {
              * Format: double
              * @description Their mean overall score (1–5), one decimal.
              */
-            average_overall?: number;
+            average_overall?: number | null;
             /**
              * Format: int64
              * @description Complaints made in the period.
@@ -14811,16 +15220,16 @@ export interface components {
              */
             resolve_met: number;
             /** Format: double */
-            resolve_met_percent?: number;
+            resolve_met_percent?: number | null;
             /** Format: int64 */
             resolve_missed: number;
         };
         /** FeedbackView */
         FeedbackView: {
             districts: components["schemas"]["FeedbackRow"][];
-            /** Format: naive-date */
+            /** Format: date */
             from: string;
-            /** Format: naive-date */
+            /** Format: date */
             to: string;
             total: components["schemas"]["FeedbackRow"];
         };
@@ -14932,7 +15341,7 @@ export interface components {
              * Format: int64
              * @description 膳食营养 (optional).
              */
-            nutrition?: number;
+            nutrition?: number | null;
             /**
              * Format: int64
              * @description 服务.
@@ -14946,7 +15355,7 @@ export interface components {
             /** Format: int32 */
             hygiene: number;
             /** Format: int32 */
-            nutrition?: number;
+            nutrition?: number | null;
             /** Format: int32 */
             service: number;
         };
@@ -14959,7 +15368,7 @@ export interface components {
             average: number;
             /** Format: date-time */
             created_at: string;
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             /** Format: int64 */
             id: number;
@@ -14991,7 +15400,7 @@ export interface components {
              * Format: int64
              * @description 1..=5, or null for none.
              */
-            star_grade?: number;
+            star_grade?: number | null;
         };
         /** LabelsView */
         LabelsView: {
@@ -14999,7 +15408,7 @@ export interface components {
             /** @description The badges to show, e.g. `["示范助餐点", "四星级"]`. */
             labels_zh: string[];
             /** Format: uint8 */
-            star_grade?: number;
+            star_grade?: number | null;
         };
         /** LevelAmounts */
         LevelAmounts: {
@@ -15073,7 +15482,7 @@ export interface components {
             id_card: string;
             name: string;
             /** @description How you are related (女儿, 儿子 …); optional. */
-            relationship?: string;
+            relationship?: string | null;
         };
         /**
          * @description Where a family link stands.
@@ -15083,9 +15492,9 @@ export interface components {
         /** LinkView */
         LinkView: {
             /** Format: date-time */
-            decided_at?: string;
+            decided_at?: string | null;
             /** @description The reason given when a request was rejected. */
-            decision_note?: string;
+            decision_note?: string | null;
             /** Format: int64 */
             elder_id: number;
             elder_id_card_masked: string;
@@ -15095,12 +15504,12 @@ export interface components {
             family_display_name: string;
             /** Format: int64 */
             id: number;
-            relationship?: string;
+            relationship?: string | null;
             /** Format: date-time */
             requested_at: string;
             status: components["schemas"]["LinkStatus"];
             /** Format: date-time */
-            unlinked_at?: string;
+            unlinked_at?: string | null;
         };
         /** Matrix */
         Matrix: {
@@ -15164,38 +15573,38 @@ export interface components {
          *     (`PUT /meal-points/{id}/labels`); an unknown field is refused.
          */
         MealPointChanges: {
-            address?: string;
+            address?: string | null;
             /** Format: int64 */
-            booking_days_ahead?: number;
+            booking_days_ahead?: number | null;
             /**
              * Format: int64
              * @description `null` removes it (with delivery). Dropping `delivery` from `service_modes` drops it too.
              */
-            delivery_radius_m?: number;
+            delivery_radius_m?: number | null;
             /** @description city_admin only; `street_id` must then be a street of the new district. */
-            district_code?: string;
-            food_licence_no?: string;
+            district_code?: string | null;
+            food_licence_no?: string | null;
             /** @description city_admin only: the city classifies meal points. */
-            kind?: components["schemas"]["MealPointKind"] & unknown;
+            kind?: (components["schemas"]["MealPointKind"] & unknown) | null;
             /** Format: double */
-            lat?: number;
+            lat?: number | null;
             /** @description `null` removes the live video link. */
-            live_video_url?: string;
+            live_video_url?: string | null;
             /** Format: double */
-            lng?: number;
-            name?: string;
-            opening_days?: number[];
+            lng?: number | null;
+            name?: string | null;
+            opening_days?: number[] | null;
             /** Format: int64 */
-            order_lead_minutes?: number;
-            phone?: string;
-            service_modes?: components["schemas"]["ServiceMode"][];
+            order_lead_minutes?: number | null;
+            phone?: string | null;
+            service_modes?: components["schemas"]["ServiceMode"][] | null;
             /**
              * @description Replaces all slots. Offerings already published keep their cutoff only if their slot is
              *     still served; others are rescheduled to the new hours.
              */
-            slot_hours?: components["schemas"]["SlotHoursInput"][];
+            slot_hours?: components["schemas"]["SlotHoursInput"][] | null;
             /** Format: int64 */
-            street_id?: number;
+            street_id?: number | null;
         };
         /**
          * @description The kinds of meal point in Changzhou's plan: the city's classification.
@@ -15232,7 +15641,7 @@ export interface components {
              * Format: double
              * @description The month's average inspection score (1–5).
              */
-            inspection_average?: number;
+            inspection_average?: number | null;
             /** Format: uint64 */
             inspection_count: number;
             /** Format: int64 */
@@ -15242,14 +15651,14 @@ export interface components {
              * Format: double
              * @description The month's average overall rating (1–5).
              */
-            rating_average?: number;
+            rating_average?: number | null;
             /** Format: uint64 */
             rating_count: number;
             /**
              * Format: double
              * @description 0–100, one decimal; null when nobody rated or inspected it this month.
              */
-            score?: number;
+            score?: number | null;
         };
         /** MealPointStatement */
         MealPointStatement: {
@@ -15280,7 +15689,7 @@ export interface components {
             name: string;
             phone: string;
             /** @description The elders' ratings at a glance (on the list, the near search and the operator's list). */
-            rating_summary?: components["schemas"]["RatingSummaryView"] & unknown;
+            rating_summary?: (components["schemas"]["RatingSummaryView"] & unknown) | null;
             service_modes: components["schemas"]["CodeLabel"][];
             /** @description The slots served, in serving order. */
             slots: components["schemas"]["CodeLabel"][];
@@ -15297,7 +15706,7 @@ export interface components {
             /** Format: uint32 */
             booking_days_ahead: number;
             /** Format: uint32 */
-            delivery_radius_m?: number;
+            delivery_radius_m?: number | null;
             district_code: string;
             district_name: string;
             food_licence_no: string;
@@ -15308,7 +15717,7 @@ export interface components {
             /** Format: double */
             lat: number;
             /** @description 明厨亮灶: open in a web-view. */
-            live_video_url?: string;
+            live_video_url?: string | null;
             /** Format: double */
             lng: number;
             name: string;
@@ -15336,9 +15745,9 @@ export interface components {
             dates: string[];
             /** @description By the meal point's district (就餐区). */
             districts: components["schemas"]["DistrictSeries"][];
-            /** Format: naive-date */
+            /** Format: date */
             from: string;
-            /** Format: naive-date */
+            /** Format: date */
             to: string;
             /** Format: int64 */
             total_meals: number;
@@ -15349,16 +15758,16 @@ export interface components {
         Menu: {
             /** @description Days with at least one offering, in date order; slots in serving order. */
             days: components["schemas"]["MenuDay"][];
-            /** Format: naive-date */
+            /** Format: date */
             from: string;
             /** Format: int64 */
             meal_point_id: number;
-            /** Format: naive-date */
+            /** Format: date */
             to: string;
         };
         /** MenuDay */
         MenuDay: {
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             /** @description Open that weekday and not paused or closed that day. */
             serving: boolean;
@@ -15377,7 +15786,7 @@ export interface components {
              *     left, and the meal point serving that day and slot.
              */
             bookable_now: boolean;
-            /** Format: naive-date */
+            /** Format: date */
             booking_opens_on: string;
             /** Format: date-time */
             cutoff_at: string;
@@ -15386,7 +15795,7 @@ export interface components {
             dish_name: string;
             /** Format: int64 */
             offering_id: number;
-            photo_url?: string;
+            photo_url?: string | null;
             /** Format: int32 */
             portions: number;
             /** Format: int32 */
@@ -15401,10 +15810,10 @@ export interface components {
         };
         /** MenuSlot */
         MenuSlot: {
-            closes?: string;
+            closes?: string | null;
             items: components["schemas"]["MenuItem"][];
             /** @description `HH:MM`; absent if the meal point no longer serves this slot. */
-            opens?: string;
+            opens?: string | null;
             slot: components["schemas"]["Slot"];
             slot_label: string;
         };
@@ -15415,9 +15824,9 @@ export interface components {
              * Format: int64
              * @description The family link, for `family`.
              */
-            link_id?: number;
+            link_id?: number | null;
             relation: components["schemas"]["ElderRelation"];
-            relationship?: string;
+            relationship?: string | null;
         };
         /** NearbyMealPoint */
         NearbyMealPoint: {
@@ -15439,7 +15848,7 @@ export interface components {
             name: string;
             phone: string;
             /** @description The elders' ratings at a glance (on the list, the near search and the operator's list). */
-            rating_summary?: components["schemas"]["RatingSummaryView"] & unknown;
+            rating_summary?: (components["schemas"]["RatingSummaryView"] & unknown) | null;
             /**
              * @description Open today, not paused or closed today, and at least one offering today with portions
              *     left.
@@ -15503,31 +15912,31 @@ export interface components {
              *     returns the first order instead of booking twice.
              */
             client_key: string;
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             /**
              * @description For delivery, at most 200 characters. The elder or a family member may leave it out (the
              *     elder's address is used); an operator must type it.
              */
-            delivery_address?: string;
+            delivery_address?: string | null;
             /**
              * Format: int64
              * @description The elder booked for, by id: the elder themselves or a linked family member (`GET
              *     /me/elders`). Operators never name an elder by id.
              */
-            elder_id?: number;
+            elder_id?: number | null;
             /**
              * Format: id-card
              * @description An operator's phone or walk-in booking names the elder as a counter checks a card: the
              *     ID-card number (typed, or read from the card) ...
              * @example 11010519491231002X
              */
-            elder_id_card?: string;
+            elder_id_card?: string | null;
             /**
              * @description ... and the name on it. A wrong number, a wrong name or an elder not yet approved are
              *     answered alike (404 `ELDER_NOT_IDENTIFIED`), and tries are limited.
              */
-            elder_name?: string;
+            elder_name?: string | null;
             items: components["schemas"]["BookingLine"][];
             /** Format: int64 */
             meal_point_id: number;
@@ -15542,18 +15951,18 @@ export interface components {
              * @description The elder the complaint is for (staff taking it on someone's behalf, or a family member
              *     for a linked elder). Taken from the order when one is given.
              */
-            elder_id?: number;
+            elder_id?: number | null;
             /** Format: int64 */
             meal_point_id: number;
             /** @description The order complained about, if one; it must be at that meal point. */
-            order_id?: string;
+            order_id?: string | null;
             /** @description What happened; at most 1000 characters. */
             text: string;
         };
         /** NewDish */
         NewDish: {
             /** @description Default true. */
-            active?: boolean;
+            active?: boolean | null;
             /**
              * @description Allergens, with their Chinese names at `GET /allergens`.
              * @default []
@@ -15562,7 +15971,7 @@ export interface components {
             /** @description 1..=40 characters, unique within the meal point. */
             name: string;
             /** @description https, shown in the mini program. */
-            photo_url?: string;
+            photo_url?: string | null;
             /**
              * Format: yuan
              * @description Yuan with at most two decimals, e.g. `"12.50"`.
@@ -15600,12 +16009,12 @@ export interface components {
              * Format: int64
              * @description The residence street or town (街道/镇), a street of the residence district.
              */
-            residence_street_id?: number;
+            residence_street_id?: number | null;
         };
         /** NewInspection */
         NewInspection: {
             /**
-             * Format: naive-date
+             * Format: date
              * @description The day of the visit; not in the future.
              */
             date: string;
@@ -15630,14 +16039,14 @@ export interface components {
              * Format: int64
              * @description Booking for a date opens this many days before it (default 7).
              */
-            booking_days_ahead?: number;
+            booking_days_ahead?: number | null;
             /**
              * Format: int64
              * @description Metres; required with `delivery`, refused without it.
              */
-            delivery_radius_m?: number;
+            delivery_radius_m?: number | null;
             /** @description 示范助餐点 (default false). */
-            demonstration?: boolean;
+            demonstration?: boolean | null;
             district_code: string;
             /** @description 食品经营许可证编号: JY and 14 digits. */
             food_licence_no: string;
@@ -15649,7 +16058,7 @@ export interface components {
              */
             lat: number;
             /** @description 明厨亮灶 live kitchen video, https. */
-            live_video_url?: string;
+            live_video_url?: string | null;
             /**
              * Format: double
              * @description GCJ-02 longitude.
@@ -15662,7 +16071,7 @@ export interface components {
              * Format: int64
              * @description Ordering closes this many minutes before a slot opens (default 120).
              */
-            order_lead_minutes?: number;
+            order_lead_minutes?: number | null;
             /** @description A mobile number or a landline with its area code (0519-88886666). */
             phone: string;
             service_modes: components["schemas"]["ServiceMode"][];
@@ -15672,7 +16081,7 @@ export interface components {
              * Format: int64
              * @description 1..=5.
              */
-            star_grade?: number;
+            star_grade?: number | null;
             /**
              * Format: int64
              * @description A street or town of that district (`GET /places/districts/{code}/streets`).
@@ -15687,7 +16096,7 @@ export interface components {
         /** NewRatingBody */
         NewRatingBody: {
             /** @description At most 500 characters. */
-            comment?: string;
+            comment?: string | null;
             /**
              * Format: int64
              * @description 卫生 1–5.
@@ -15699,7 +16108,7 @@ export interface components {
              */
             overall: number;
             /** @description Up to nine photo URLs (upload first, then send the URLs). */
-            photos?: string[];
+            photos?: string[] | null;
             /**
              * Format: int64
              * @description 分量 1–5.
@@ -15719,20 +16128,20 @@ export interface components {
         /** NewRun */
         NewRun: {
             /**
-             * Format: naive-date
+             * Format: date
              * @description Any date range instead of a month (both ends included).
              */
-            from?: string;
+            from?: string | null;
             /** @description A calendar month, `2026-11`. Without `month`, `from` and `to`, the previous month. */
-            month?: string;
-            /** Format: naive-date */
-            to?: string;
+            month?: string | null;
+            /** Format: date */
+            to?: string | null;
         };
         /** NewStaffAccount */
         NewStaffAccount: {
             display_name: string;
             /** @description Required for a district clerk: the district they settle for. */
-            district_code?: string;
+            district_code?: string | null;
             password: string;
             /** @description `operator`, `district_clerk` or `city_admin`. */
             role: components["schemas"]["Role"] & unknown;
@@ -15753,7 +16162,7 @@ export interface components {
         /** NoteBody */
         NoteBody: {
             /** @description What was done or decided; required to resolve, at most 500 characters. */
-            note?: string;
+            note?: string | null;
         };
         /** OfferingChanges */
         OfferingChanges: {
@@ -15761,18 +16170,18 @@ export interface components {
              * Format: int64
              * @description Raise any time; lower only down to what is booked.
              */
-            portions?: number;
+            portions?: number | null;
             /**
              * Format: yuan
              * @description Only while nothing is booked.
              * @example 12.50
              */
-            price?: string;
+            price?: string | null;
         };
         /** OfferingInput */
         OfferingInput: {
             /**
-             * Format: naive-date
+             * Format: date
              * @description The meal's date (Shanghai), an opening day of the meal point, today or later.
              */
             date: string;
@@ -15791,7 +16200,7 @@ export interface components {
              * @description Defaults to the dish's price.
              * @example 12.50
              */
-            price?: string;
+            price?: string | null;
             /** @description A slot the meal point serves. */
             slot: components["schemas"]["Slot"] & unknown;
         };
@@ -15803,7 +16212,7 @@ export interface components {
             /** Format: int32 */
             booked: number;
             /**
-             * Format: naive-date
+             * Format: date
              * @description Booking opens at 00:00 (Shanghai) on this date.
              */
             booking_opens_on: string;
@@ -15812,7 +16221,7 @@ export interface components {
              * @description Ordering is refused from this instant on.
              */
             cutoff_at: string;
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             /** Format: int64 */
             dish_id: number;
@@ -15839,16 +16248,16 @@ export interface components {
             /** Format: int64 */
             account_id: number;
             display_name: string;
-            username?: string;
+            username?: string | null;
         };
         /** OrderEventView */
         OrderEventView: {
             /** Format: int64 */
-            actor_account_id?: number;
+            actor_account_id?: number | null;
             /** Format: date-time */
             at: string;
-            from_state?: components["schemas"]["OrderState"];
-            note?: string;
+            from_state?: components["schemas"]["OrderState"] | null;
+            note?: string | null;
             to_state: components["schemas"]["OrderState"];
         };
         /** OrderLineView */
@@ -15873,22 +16282,25 @@ export interface components {
         OrderState: "booked" | "out_for_delivery" | "served" | "cancelled" | "no_show";
         /** OrderView */
         OrderView: {
-            cancel_reason?: string;
+            cancel_reason?: string | null;
             /** Format: date-time */
             created_at: string;
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
-            delivery_address?: string;
-            delivery_signed_by?: string;
+            delivery_address?: string | null;
+            delivery_signed_by?: string | null;
             /** Format: int64 */
             elder_id: number;
-            elder_id_card_masked?: string;
+            elder_id_card_masked?: string | null;
             /**
              * @description For the operator who booked at the counter: whom the order is for, as the counter checks
              *     it (the name and the masked ID-card number); nothing else of the elder's record.
              */
-            elder_name?: string;
-            /** @description Every change of state, oldest first (only on single-order reads). */
+            elder_name?: string | null;
+            /**
+             * @description Every change of state, oldest first (only on single-order reads).
+             * @default []
+             */
             history: components["schemas"]["OrderEventView"][];
             id: string;
             items: components["schemas"]["OrderLineView"][];
@@ -15904,12 +16316,12 @@ export interface components {
              *     (and the operator in the reply to a phone or walk-in booking they placed, to hand to the
              *     elder); staff who check or settle orders never need it.
              */
-            pickup_code?: string;
+            pickup_code?: string | null;
             price: components["schemas"]["PriceView"];
             /** @description What the QR code in the mini program encodes (with the pickup code, so shown alike). */
-            qr_payload?: string;
+            qr_payload?: string | null;
             /** Format: date-time */
-            served_at?: string;
+            served_at?: string | null;
             slot: components["schemas"]["Slot"];
             slot_label: string;
             state: components["schemas"]["OrderState"];
@@ -15919,7 +16331,7 @@ export interface components {
         Overview: {
             complaints_by_state: components["schemas"]["ComplaintCounts"];
             /** @description The district covered; null for the whole city. */
-            district_code?: string;
+            district_code?: string | null;
             /** @description Meal points by the month's score, lowest first; those without a score last. */
             meal_points: components["schemas"]["MealPointScore"][];
             /** @description `YYYY-MM`. */
@@ -16172,17 +16584,17 @@ export interface components {
         };
         /** PolicyView */
         PolicyView: {
-            city?: string;
+            city?: string | null;
             cross_district_standard: components["schemas"]["CrossDistrictStandard"];
             /** @description Districts with a standard of their own. */
             district_sections: string[];
-            /** Format: naive-date */
+            /** Format: date */
             effective_from: string;
             /**
              * Format: uint32
              * @description Subsidised meals per elder, date and slot; absent means no cap.
              */
-            max_subsidised_per_slot?: number;
+            max_subsidised_per_slot?: number | null;
             /**
              * Format: yuan
              * @description No subsidy below this gross price (the default standard's).
@@ -16199,11 +16611,11 @@ export interface components {
              */
             rule_count: number;
             /** @description The policy file as published (only when one version is asked for). */
-            source?: string;
+            source?: string | null;
             status: components["schemas"]["PolicyStatus"];
             version: string;
             /** Format: date-time */
-            withdrawn_at?: string;
+            withdrawn_at?: string | null;
         };
         /**
          * PriceView
@@ -16224,7 +16636,7 @@ export interface components {
              * @example 12.50
              */
             gross: string;
-            policy_version?: string;
+            policy_version?: string | null;
             /**
              * Format: yuan
              * @description 补贴
@@ -16258,12 +16670,12 @@ export interface components {
             /** @description Stable machine code, e.g. `POLICY_UNKNOWN_CATEGORY`. */
             code: string;
             /** @description The key within that part, e.g. `amount`, when one key is at fault. */
-            field?: string;
+            field?: string | null;
             /**
              * Format: uint32
              * @description The line of the uploaded file at fault (from 1), when the input was a file.
              */
-            line?: number;
+            line?: number | null;
             /** @description Which part of the input, e.g. `rule[3]` or `district 320402 rule[1]`. */
             location: string;
             /** @description What is wrong, in Chinese, naming the place. */
@@ -16280,7 +16692,7 @@ export interface components {
              */
             amount: string;
             /** @description The district whose budget pays (the elder's hukou district); absent for the city level. */
-            funding_district_code?: string;
+            funding_district_code?: string | null;
             level: components["schemas"]["FunderLevel"];
             /** @description 市级 / 区级 / 街道级 */
             level_label: string;
@@ -16315,11 +16727,11 @@ export interface components {
             gross: string;
             /** @description One line per funder level with a non-zero amount (city, district, street). */
             lines: components["schemas"]["QuoteLineView"][];
-            /** Format: naive-date */
+            /** Format: date */
             meal_date: string;
             meal_point_district_code: string;
             mode: components["schemas"]["ServiceMode"];
-            not_subsidised_reason?: components["schemas"]["NotSubsidisedView"];
+            not_subsidised_reason?: components["schemas"]["NotSubsidisedView"] | null;
             policy_version: string;
             slot: components["schemas"]["Slot"];
             /** @description The district whose standard was applied. */
@@ -16353,32 +16765,32 @@ export interface components {
             /** @description How many ratings gave overall 1, 2, 3, 4 and 5. */
             distribution: number[];
             /** Format: double */
-            hygiene?: number;
+            hygiene?: number | null;
             /** Format: double */
-            overall?: number;
+            overall?: number | null;
             /** Format: double */
-            portion?: number;
+            portion?: number | null;
             /**
              * Format: uint64
              * @description Ratings of the recent window (`ZHUCAN_RATING_RECENT_DAYS`, default 30 days).
              */
             recent_count: number;
             /** Format: double */
-            recent_overall?: number;
+            recent_overall?: number | null;
             /** Format: double */
-            service?: number;
+            service?: number | null;
             /** Format: double */
-            taste?: number;
+            taste?: number | null;
         };
         /** RatingView */
         RatingView: {
-            comment?: string;
+            comment?: string | null;
             /** Format: date-time */
             created_at: string;
             /** @description Hidden by the city: left out of the public list and of every average. */
             hidden: boolean;
             /** @description Why the city hid it (shown to staff only). */
-            hidden_reason?: string;
+            hidden_reason?: string | null;
             /** Format: int32 */
             hygiene: number;
             /** Format: int64 */
@@ -16392,7 +16804,7 @@ export interface components {
             /** Format: int32 */
             portion: number;
             /** @description The operator's reply, or null. */
-            reply?: components["schemas"]["RatingReplyView"] & unknown;
+            reply?: (components["schemas"]["RatingReplyView"] & unknown) | null;
             /** Format: int32 */
             service: number;
             /** Format: int32 */
@@ -16406,18 +16818,18 @@ export interface components {
          */
         ReconciliationView: {
             /** @description Meals taken back as invalid. */
-            invalid?: components["schemas"]["FiguresView"] & unknown;
+            invalid?: (components["schemas"]["FiguresView"] & unknown) | null;
             issues: string[];
             /** @description Late-served adjustments carried, and those the orders call for. */
-            late_served?: components["schemas"]["FiguresView"] & unknown;
-            late_served_expected?: components["schemas"]["FiguresView"];
+            late_served?: (components["schemas"]["FiguresView"] & unknown) | null;
+            late_served_expected?: components["schemas"]["FiguresView"] | null;
             /** @description Sum of the run's lines. */
-            lines?: components["schemas"]["FiguresView"] & unknown;
+            lines?: (components["schemas"]["FiguresView"] & unknown) | null;
             reconciled: boolean;
             /** @description Sum of the period's served orders. */
-            served_orders?: components["schemas"]["FiguresView"] & unknown;
+            served_orders?: (components["schemas"]["FiguresView"] & unknown) | null;
             /** @description Lines plus adjustments: what the run settles. */
-            total?: components["schemas"]["FiguresView"] & unknown;
+            total?: (components["schemas"]["FiguresView"] & unknown) | null;
         };
         /** RefundRequest */
         RefundRequest: {
@@ -16485,16 +16897,16 @@ export interface components {
         /** ReviewRequest */
         ReviewRequest: {
             /** @description Required to dispute. */
-            comment?: string;
+            comment?: string | null;
         };
         /** ReviewView */
         ReviewView: {
             /** Format: int64 */
-            account_id?: number;
+            account_id?: number | null;
             /** @description Shown to the city and to the district itself. */
-            comment?: string;
+            comment?: string | null;
             /** Format: date-time */
-            decided_at?: string;
+            decided_at?: string | null;
             decision: components["schemas"]["ReviewDecision"];
             decision_label: string;
             district_code: string;
@@ -16518,10 +16930,10 @@ export interface components {
             /** Format: int64 */
             id: number;
             /** Format: date-time */
-            locked_at?: string;
-            /** Format: naive-date */
+            locked_at?: string | null;
+            /** Format: date */
             period_from: string;
-            /** Format: naive-date */
+            /** Format: date */
             period_to: string;
             state: components["schemas"]["RunState"];
             state_label: string;
@@ -16540,12 +16952,12 @@ export interface components {
             /** Format: int64 */
             id: number;
             /** Format: date-time */
-            locked_at?: string;
+            locked_at?: string | null;
             /** Format: int64 */
-            locked_by?: number;
-            /** Format: naive-date */
+            locked_by?: number | null;
+            /** Format: date */
             period_from: string;
-            /** Format: naive-date */
+            /** Format: date */
             period_to: string;
             /**
              * @description For a draft, checked against the orders now; for a submitted or locked run, as checked
@@ -16557,7 +16969,7 @@ export interface components {
             state: components["schemas"]["RunState"];
             state_label: string;
             /** Format: date-time */
-            submitted_at?: string;
+            submitted_at?: string | null;
             /** @description Lines plus adjustments, as far as the caller may see them. */
             totals: components["schemas"]["FiguresView"] & unknown;
         };
@@ -16576,7 +16988,7 @@ export interface components {
             phone: string;
             residence_district_code: string;
             /** Format: int64 */
-            residence_street_id?: number;
+            residence_street_id?: number | null;
         };
         /**
          * @description How the elder receives the meal. Declared in the order the mini program lists them.
@@ -16601,7 +17013,7 @@ export interface components {
         /** SkippedOffering */
         SkippedOffering: {
             /**
-             * Format: naive-date
+             * Format: date
              * @description The date in the target week.
              */
             date: string;
@@ -16661,7 +17073,7 @@ export interface components {
         };
         /** SlotRef */
         SlotRef: {
-            /** Format: naive-date */
+            /** Format: date */
             date: string;
             slot: components["schemas"]["Slot"];
         };
@@ -16669,7 +17081,7 @@ export interface components {
         StaffAccountView: {
             active: boolean;
             display_name: string;
-            district_code?: string;
+            district_code?: string | null;
             /** Format: int64 */
             id: number;
             role: components["schemas"]["Role"];
@@ -16679,27 +17091,27 @@ export interface components {
         StatusInput: {
             status: components["schemas"]["MealPointStatusKind"];
             /**
-             * Format: naive-date
+             * Format: date
              * @description First day without bookings; required for paused and closed.
              */
-            status_from?: string;
+            status_from?: string | null;
             /** @description Required for paused and closed; shown to elders. */
-            status_reason?: string;
+            status_reason?: string | null;
             /**
-             * Format: naive-date
+             * Format: date
              * @description Last day without bookings (inclusive); none = until further notice.
              */
-            status_until?: string;
+            status_until?: string | null;
         };
         /** StatusView */
         StatusView: {
             code: components["schemas"]["MealPointStatusKind"];
-            /** Format: naive-date */
-            from?: string;
+            /** Format: date */
+            from?: string | null;
             label: string;
-            reason?: string;
-            /** Format: naive-date */
-            until?: string;
+            reason?: string | null;
+            /** Format: date */
+            until?: string | null;
         };
         /** StreetView */
         StreetView: {
@@ -16759,7 +17171,7 @@ export interface components {
              * Format: double
              * @description built / target, in percent with one decimal; absent for a target of zero.
              */
-            percent?: number;
+            percent?: number | null;
             scope: string;
             scope_name: string;
             /** Format: int32 */
@@ -16791,10 +17203,10 @@ export interface components {
             address: string;
             district_code: string;
             /**
-             * Format: naive-date
+             * Format: date
              * @description The latest visit's date; absent if never visited.
              */
-            last_visit?: string;
+            last_visit?: string | null;
             /** Format: int64 */
             meal_point_id: number;
             name: string;
@@ -16820,17 +17232,17 @@ export interface components {
          */
         WhatIfMeal: {
             /**
-             * Format: naive-date
+             * Format: date
              * @description The elder's birth date: age bands use the age on the meal date.
              */
             birth_date: string;
             /** @default [] */
             categories: components["schemas"]["ElderCategory"][];
             /**
-             * Format: naive-date
+             * Format: date
              * @description Defaults to the draft's effective date.
              */
-            date?: string;
+            date?: string | null;
             /**
              * Format: yuan
              * @description Amount in yuan, a string with two decimals, e.g. "12.50"
@@ -16847,7 +17259,7 @@ export interface components {
              * Format: uint32
              * @description Subsidised meals the elder already has in that slot that day (the per-slot cap); default 0.
              */
-            subsidised_meals_already_in_slot?: number;
+            subsidised_meals_already_in_slot?: number | null;
         };
     };
     responses: never;

@@ -16,7 +16,7 @@ export function annotateLines(source: string, problems: Problem[]): { lines: Ann
   const lines = texts.map((text, i) => ({ n: i + 1, text, problems: [] as Problem[] }))
   const unplaced: Problem[] = []
   for (const p of problems) {
-    const line = p.line !== undefined ? lines[p.line - 1] : undefined
+    const line = p.line != null ? lines[p.line - 1] : undefined
     if (line) line.problems.push(p)
     else unplaced.push(p)
   }
