@@ -8203,6 +8203,15 @@ export interface paths {
                         "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                     };
                 };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
                 /** @description Too many attempts */
                 429: {
                     headers: {
@@ -10227,6 +10236,15 @@ export interface paths {
                 };
                 /** @description The current state refuses the request */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -16475,10 +16493,10 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** Format: int32 */
-            http_status?: number;
+            http_status?: number | null;
             kind: components["schemas"]["PayEventKind"];
             kind_label: string;
-            request?: string;
+            request?: string | null;
             /** @description As received; a notification's decrypted, verified resource. */
             response: string;
         };
@@ -16491,7 +16509,7 @@ export interface components {
              */
             amount: string;
             /** @description Demo mode only: the fake WeChat Pay's cashier page, for the H5 page in a browser. */
-            confirm_url?: string;
+            confirm_url?: string | null;
             /**
              * Format: date-time
              * @description Unpaid by then, an online-only booking is cancelled.
@@ -16510,7 +16528,7 @@ export interface components {
         PaymentMethodsChange: {
             methods: components["schemas"]["PaymentMethods"];
             /** @description 子商户号: required for online payment (the money goes to the meal point). */
-            sub_mchid?: string;
+            sub_mchid?: string | null;
         };
         /** PaymentMethodsView */
         PaymentMethodsView: {
@@ -16538,15 +16556,15 @@ export interface components {
             /** @description Every call to and notification from WeChat Pay (staff only). */
             events: components["schemas"]["PaymentEventView"][];
             /** Format: date-time */
-            expires_at?: string;
+            expires_at?: string | null;
             order_id: string;
-            out_trade_no?: string;
+            out_trade_no?: string | null;
             /** Format: date-time */
-            paid_at?: string;
+            paid_at?: string | null;
             payment_state: components["schemas"]["PaymentState"];
             payment_state_label: string;
             refunds: components["schemas"]["RefundView"][];
-            transaction_id?: string;
+            transaction_id?: string | null;
         };
         /** PickupScan */
         PickupScan: {
