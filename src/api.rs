@@ -28,6 +28,7 @@ use crate::{
     meal_points::http::MealPointsApi,
     menus::http::MenusApi,
     orders::{counter::CounterApi, http::OrdersApi},
+    payments::http::PaymentsApi,
     places::http::PlacesApi,
     samples::http::SamplesApi,
     settlement::http::SettlementApi,
@@ -52,7 +53,7 @@ type Apis = (
     FeedbackComplaintsApi,
     SupervisionApi,
     SettlementApi,
-    (SubsidyDraftApi, DashboardApi, VisitsApi, CounterApi),
+    (SubsidyDraftApi, DashboardApi, VisitsApi, CounterApi, PaymentsApi),
     (DietsApi, SamplesApi),
 );
 
@@ -108,6 +109,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                 CounterApi {
                     state: state.clone(),
                 },
+                PaymentsApi {
+                    state: state.clone(),
+                },
             ),
             (
                 DietsApi {
@@ -140,6 +144,15 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at(
             "/api/openapi.json",
             get(serve_document).data(Document(document.clone())),
+        )
+        // WeChat Pay's notifications: its protocol, not ours (see `payments::notify`).
+        .at(
+            "/wechatpay/notify",
+            poem::post(crate::payments::notify::pay_notice),
+        )
+        .at(
+            "/wechatpay/refund-notify",
+            poem::post(crate::payments::notify::refund_notice),
         );
     if state.config.serve_docs {
         // The docs UI embeds the document: the published one, not the derived one.

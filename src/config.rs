@@ -25,6 +25,8 @@ pub struct Config {
     /// Prefix of every Redis key this installation writes (tests give each test its own).
     pub redis_key_prefix: String,
     pub wechat: WeChatConfig,
+    /// WeChat Pay in partner (服务商) mode, for the elder's share.
+    pub wechat_pay: WeChatPayConfig,
     pub session_ttl: chrono::Duration,
     /// How long after a slot closes an unserved order becomes a no-show.
     pub no_show_grace: chrono::Duration,
@@ -68,6 +70,42 @@ pub struct WeChatConfig {
     pub app_id: String,
     pub app_secret: Secret,
 }
+
+/// WeChat Pay API v3, partner mode: the platform is the service provider (服务商, `sp_mchid`) and
+/// each meal point a sub-merchant (子商户, `sub_mchid`, kept per meal point), so the money goes to
+/// the meal point and the platform holds none.
+#[derive(Clone, Debug)]
+pub struct WeChatPayConfig {
+    /// `WECHATPAY_API_BASE`. `None` in demo mode means: start the bundled fake WeChat Pay.
+    pub api_base: Option<String>,
+    /// `WECHATPAY_SP_MCHID`: the service provider's merchant number.
+    pub sp_mchid: String,
+    /// `WECHATPAY_MERCHANT_SERIAL`: the serial of the merchant API certificate whose key signs.
+    pub merchant_serial: String,
+    /// `WECHATPAY_MERCHANT_KEY_FILE`: the merchant API private key (PKCS#8 PEM, apiclient_key.pem).
+    /// Demo mode without it makes a key pair at start and hands the public half to the fake.
+    pub merchant_key_file: Option<PathBuf>,
+    /// `WECHATPAY_APIV3_KEY`: the 32-character APIv3 key that encrypts notifications.
+    pub apiv3_key: Secret,
+    /// `WECHATPAY_PUBLIC_KEY_ID` and `WECHATPAY_PUBLIC_KEY_FILE`: the platform's public key
+    /// (微信支付公钥, `PUB_KEY_ID_…`) that signs answers and notifications.
+    pub platform_key_id: String,
+    pub platform_key_file: Option<PathBuf>,
+    /// `WECHATPAY_NOTIFY_BASE`: the service's public https address WeChat Pay posts to (the paths
+    /// `/wechatpay/notify` and `/wechatpay/refund-notify` are added). Demo: the bound address.
+    pub notify_base: Option<String>,
+    /// `ZHUCAN_PAYMENT_MINUTES` (default 10): how long an online booking waits for its payment,
+    /// never past the cutoff.
+    pub payment_window: chrono::Duration,
+    /// `ZHUCAN_PAYMENT_SWEEP_SECONDS` (default 30): how often lapsed payments are looked at.
+    pub sweep_every: std::time::Duration,
+}
+
+/// The settings the bundled fake WeChat Pay accepts (demo and tests).
+pub const FAKE_WECHATPAY_SP_MCHID: &str = "1900000109";
+pub const FAKE_WECHATPAY_SERIAL: &str = "FAKE-MERCHANT-SERIAL";
+pub const FAKE_WECHATPAY_APIV3_KEY: &str = "zhucan-fake-apiv3-key-demo-only!";
+pub const FAKE_WECHATPAY_PUBLIC_KEY_ID: &str = "PUB_KEY_ID_FAKE_ZHUCAN";
 
 /// A string that never shows in logs or `Debug` output.
 #[derive(Clone, PartialEq, Eq)]
@@ -128,6 +166,57 @@ pub const DEFAULT_CONSOLE_DIR: &str = "console/dist";
 /// The app id and secret the bundled fake WeChat server accepts.
 pub const FAKE_WECHAT_APP_ID: &str = "wx-zhucan-demo";
 pub const FAKE_WECHAT_APP_SECRET: &str = "fake-wechat-secret-for-demo-only";
+
+fn wechat_pay_config<'a>(
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<WeChatPayConfig, ConfigError> {
+    let url = |name: &'static str| -> Result<Option<String>, ConfigError> {
+        match get(name) {
+            Some(base) if base.starts_with("http://") || base.starts_with("https://") => {
+                Ok(Some(base.trim_end_matches('/').to_string()))
+            }
+            Some(_) => Err(bad(name, "must be an http(s) URL")),
+            None => Ok(None),
+        }
+    };
+    let apiv3_key = get("WECHATPAY_APIV3_KEY").unwrap_or(FAKE_WECHATPAY_APIV3_KEY);
+    if apiv3_key.len() != 32 {
+        return Err(bad(
+            "WECHATPAY_APIV3_KEY",
+            "must be the 32-character APIv3 key set in the merchant platform",
+        ));
+    }
+    let payment_minutes = parse_number(
+        get("ZHUCAN_PAYMENT_MINUTES"),
+        "ZHUCAN_PAYMENT_MINUTES",
+        10,
+        1..=120,
+    )?;
+    let sweep_seconds = parse_number(
+        get("ZHUCAN_PAYMENT_SWEEP_SECONDS"),
+        "ZHUCAN_PAYMENT_SWEEP_SECONDS",
+        30u64,
+        1..=600,
+    )?;
+    Ok(WeChatPayConfig {
+        api_base: url("WECHATPAY_API_BASE")?,
+        sp_mchid: get("WECHATPAY_SP_MCHID")
+            .unwrap_or(FAKE_WECHATPAY_SP_MCHID)
+            .to_string(),
+        merchant_serial: get("WECHATPAY_MERCHANT_SERIAL")
+            .unwrap_or(FAKE_WECHATPAY_SERIAL)
+            .to_string(),
+        merchant_key_file: get("WECHATPAY_MERCHANT_KEY_FILE").map(PathBuf::from),
+        apiv3_key: Secret::new(apiv3_key),
+        platform_key_id: get("WECHATPAY_PUBLIC_KEY_ID")
+            .unwrap_or(FAKE_WECHATPAY_PUBLIC_KEY_ID)
+            .to_string(),
+        platform_key_file: get("WECHATPAY_PUBLIC_KEY_FILE").map(PathBuf::from),
+        notify_base: url("WECHATPAY_NOTIFY_BASE")?,
+        payment_window: chrono::Duration::minutes(payment_minutes),
+        sweep_every: std::time::Duration::from_secs(sweep_seconds),
+    })
+}
 
 /// A setting that could not be used, with the name of the setting.
 #[derive(Debug, thiserror::Error)]
@@ -269,6 +358,8 @@ impl Config {
             app_secret: Secret::new(get("WECHAT_SECRET").unwrap_or(FAKE_WECHAT_APP_SECRET)),
         };
 
+        let wechat_pay = wechat_pay_config(&get)?;
+
         let seed_demo_data = parse_bool(
             get("ZHUCAN_SEED_DEMO"),
             "ZHUCAN_SEED_DEMO",
@@ -349,6 +440,7 @@ impl Config {
             redis_url,
             redis_key_prefix,
             wechat,
+            wechat_pay,
             session_ttl: chrono::Duration::minutes(session_minutes),
             no_show_grace: chrono::Duration::minutes(no_show_grace_minutes),
             booking_concurrency,
@@ -370,6 +462,59 @@ impl Config {
             config.check_production()?;
         }
         Ok(config)
+    }
+
+    /// Production pays through the real WeChat Pay with keys of its own, never the fake's.
+    fn check_production_pay(&self) -> Result<(), ConfigError> {
+        let pay = &self.wechat_pay;
+        match pay.api_base.as_deref() {
+            Some(base) if base.starts_with("https://") => {}
+            _ => {
+                return Err(bad(
+                    "WECHATPAY_API_BASE",
+                    "production needs the real WeChat Pay API base, https://api.mch.weixin.qq.com",
+                ));
+            }
+        }
+        let refusals: [(&'static str, bool, &str); 6] = [
+            (
+                "WECHATPAY_SP_MCHID",
+                pay.sp_mchid == FAKE_WECHATPAY_SP_MCHID,
+                "production needs the service provider's own merchant number",
+            ),
+            (
+                "WECHATPAY_MERCHANT_SERIAL",
+                pay.merchant_serial == FAKE_WECHATPAY_SERIAL,
+                "production needs the serial of the merchant API certificate",
+            ),
+            (
+                "WECHATPAY_MERCHANT_KEY_FILE",
+                pay.merchant_key_file.is_none(),
+                "production needs the merchant API private key (apiclient_key.pem)",
+            ),
+            (
+                "WECHATPAY_APIV3_KEY",
+                pay.apiv3_key.expose() == FAKE_WECHATPAY_APIV3_KEY,
+                "the demo APIv3 key is public; production needs its own",
+            ),
+            (
+                "WECHATPAY_PUBLIC_KEY_FILE",
+                pay.platform_key_file.is_none()
+                    || pay.platform_key_id == FAKE_WECHATPAY_PUBLIC_KEY_ID,
+                "production needs WeChat Pay's public key and its id (PUB_KEY_ID_…)",
+            ),
+            (
+                "WECHATPAY_NOTIFY_BASE",
+                !pay.notify_base
+                    .as_deref()
+                    .is_some_and(|base| base.starts_with("https://")),
+                "production needs the service's public https address for payment notifications",
+            ),
+        ];
+        match refusals.into_iter().find(|(_, refused, _)| *refused) {
+            Some((setting, _, problem)) => Err(bad(setting, problem)),
+            None => Ok(()),
+        }
     }
 
     /// Production must talk to the real WeChat with a real secret and keep its data in the real
@@ -424,6 +569,7 @@ impl Config {
                 "production takes the lunch peak through Redis (redis://…)",
             ));
         }
+        self.check_production_pay()?;
         if self.seed_demo_data {
             return Err(bad(
                 "ZHUCAN_SEED_DEMO",
@@ -555,6 +701,20 @@ mod tests {
                 "ZHUCAN_DATA_KEY",
                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
             ),
+            ("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com"),
+            ("WECHATPAY_SP_MCHID", "1230000109"),
+            (
+                "WECHATPAY_MERCHANT_SERIAL",
+                "5157F09EFDC096DE15EBE81A47057A72",
+            ),
+            (
+                "WECHATPAY_MERCHANT_KEY_FILE",
+                "/etc/zhucan/apiclient_key.pem",
+            ),
+            ("WECHATPAY_APIV3_KEY", "a-real-apiv3-key-of-32-chars-abc"),
+            ("WECHATPAY_PUBLIC_KEY_ID", "PUB_KEY_ID_0112345678"),
+            ("WECHATPAY_PUBLIC_KEY_FILE", "/etc/zhucan/pub_key.pem"),
+            ("WECHATPAY_NOTIFY_BASE", "https://zhucan.example.cn"),
         ];
         assert!(Config::from_vars(&vars(&real)).is_ok());
 
@@ -576,6 +736,24 @@ mod tests {
             "WECHAT_SECRET"
         );
         assert_eq!(with("WECHAT_APPID", FAKE_WECHAT_APP_ID), "WECHAT_APPID");
+        for (setting, fake) in [
+            ("WECHATPAY_API_BASE", "http://127.0.0.1:9101"),
+            ("WECHATPAY_SP_MCHID", FAKE_WECHATPAY_SP_MCHID),
+            ("WECHATPAY_MERCHANT_SERIAL", FAKE_WECHATPAY_SERIAL),
+            ("WECHATPAY_APIV3_KEY", FAKE_WECHATPAY_APIV3_KEY),
+            ("WECHATPAY_NOTIFY_BASE", "http://10.0.0.5:8080"),
+        ] {
+            assert_eq!(with(setting, fake), setting);
+        }
+        for setting in [
+            "WECHATPAY_API_BASE",
+            "WECHATPAY_MERCHANT_KEY_FILE",
+            "WECHATPAY_PUBLIC_KEY_FILE",
+        ] {
+            let mut missing = vars(&real);
+            missing.remove(setting);
+            assert_eq!(Config::from_vars(&missing).unwrap_err().setting, setting);
+        }
         assert_eq!(with("DATABASE_URL", "sqlite://x.db"), "DATABASE_URL");
         assert_eq!(with("ZHUCAN_SEED_DEMO", "true"), "ZHUCAN_SEED_DEMO");
         assert_eq!(

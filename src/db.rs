@@ -72,6 +72,7 @@ pub enum UniqueKey {
     PolicyLiveDate,
     OrderClientKey,
     OrderPickupCode,
+    PaymentOrder,
     RatingOrder,
     SettlementReviewDistrict,
     SettlementAdjustmentOrderKind,
@@ -79,7 +80,7 @@ pub enum UniqueKey {
 }
 
 impl UniqueKey {
-    pub const ALL: [UniqueKey; 16] = [
+    pub const ALL: [UniqueKey; 17] = [
         UniqueKey::AccountUsername,
         UniqueKey::AccountWechatOpenid,
         UniqueKey::DishName,
@@ -92,6 +93,7 @@ impl UniqueKey {
         UniqueKey::PolicyLiveDate,
         UniqueKey::OrderClientKey,
         UniqueKey::OrderPickupCode,
+        UniqueKey::PaymentOrder,
         UniqueKey::RatingOrder,
         UniqueKey::SettlementReviewDistrict,
         UniqueKey::SettlementAdjustmentOrderKind,
@@ -114,6 +116,7 @@ impl UniqueKey {
             UniqueKey::PolicyLiveDate => "subsidy_policy_live_date_key",
             UniqueKey::OrderClientKey => "meal_order_idempotency_key",
             UniqueKey::OrderPickupCode => "meal_order_pickup_code_key",
+            UniqueKey::PaymentOrder => "payment_order_id_key",
             UniqueKey::RatingOrder => "rating_order_id_key",
             UniqueKey::SettlementReviewDistrict => "settlement_review_run_district_key",
             UniqueKey::SettlementAdjustmentOrderKind => "settlement_adjustment_order_kind_key",
@@ -136,6 +139,7 @@ impl UniqueKey {
             UniqueKey::PolicyLiveDate => ("subsidy_policy", &["effective_from"]),
             UniqueKey::OrderClientKey => ("meal_order", &["account_id", "client_key"]),
             UniqueKey::OrderPickupCode => ("meal_order", &["meal_point_id", "date", "pickup_code"]),
+            UniqueKey::PaymentOrder => ("payment", &["order_id"]),
             UniqueKey::RatingOrder => ("rating", &["order_id"]),
             UniqueKey::SettlementReviewDistrict => {
                 ("settlement_review", &["run_id", "district_code"])

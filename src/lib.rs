@@ -24,6 +24,7 @@ pub mod menus;
 pub mod money;
 pub mod orders;
 pub mod pagination;
+pub mod payments;
 pub mod places;
 pub mod samples;
 pub mod settlement;

@@ -14,7 +14,16 @@ use crate::{
     db, demo,
     orders::{limiter::AttemptLimiter, writer::OrderWriter},
     state::AppState,
-    wechat::{WeChatClient, fake::FakeWeChat},
+    wechat::{
+        WeChatClient,
+        fake::FakeWeChat,
+        pay::{
+            PayClient,
+            client::PayClientKeys,
+            crypto::{ApiV3Key, PublicKey, SigningIdentity},
+            fake::{FakeWeChatPay, demo_keys},
+        },
+    },
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -34,6 +43,8 @@ pub enum StartupError {
     FakeWeChat(#[source] std::io::Error),
     #[error("cannot build the WeChat client ({0})")]
     WeChatClient(#[source] reqwest::Error),
+    #[error("WeChat Pay: {0}")]
+    WeChatPay(String),
     #[error("REDIS_URL: cannot set up peak ordering ({0})")]
     Reservations(#[source] crate::orders::reservation::ReservationError),
     #[error("demo data: {0}")]
@@ -64,6 +75,7 @@ pub struct Application {
     local_addr: SocketAddr,
     state: AppState,
     fake_wechat: Option<FakeWeChat>,
+    fake_pay: Option<FakeWeChatPay>,
     demo_accounts: Vec<demo::DemoAccount>,
 }
 
@@ -113,6 +125,19 @@ impl Application {
             config.booking_queue,
             std::time::Duration::from_millis(config.booking_queue_wait_ms),
         ));
+        // Bound before the state is built: WeChat Pay is told where to send notifications.
+        let addr = config.listen_addr;
+        let acceptor = TcpListener::bind(addr)
+            .into_acceptor()
+            .await
+            .map_err(|source| StartupError::Listen { addr, source })?;
+        let local_addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .unwrap_or(addr);
+        let (pay, fake_pay) = wechat_pay(&config, &options.clock, local_addr).await?;
+
         let reservations = crate::orders::reservation::connect(
             config.redis_url.as_deref(),
             crate::orders::reservation::RedisReservationsConfig {
@@ -143,6 +168,7 @@ impl Application {
             db,
             redis,
             wechat,
+            pay,
             reservations,
             order_writer,
             attempt_limiter,
@@ -156,6 +182,7 @@ impl Application {
                 offerings: Arc::new(crate::menus::reactions::Reschedule),
                 ratings: Arc::new(crate::feedback::reactions::Glances),
                 capacity: Arc::new(crate::orders::reactions::Bookings),
+                payment_terms: Arc::new(crate::payments::reactions::Payments),
             },
         };
 
@@ -171,23 +198,14 @@ impl Application {
         crate::orders::service::spawn_no_show_sweeper(state.clone());
         crate::orders::service::spawn_lease_sweeper(state.clone());
         crate::feedback::service::spawn_escalation_sweeper(state.clone());
-
-        let addr = state.config.listen_addr;
-        let acceptor = TcpListener::bind(addr)
-            .into_acceptor()
-            .await
-            .map_err(|source| StartupError::Listen { addr, source })?;
-        let local_addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .unwrap_or(addr);
+        crate::payments::service::spawn_sweeper(state.clone());
 
         Ok(Self {
             acceptor,
             local_addr,
             state,
             fake_wechat,
+            fake_pay,
             demo_accounts,
         })
     }
@@ -206,6 +224,11 @@ impl Application {
         self.fake_wechat.as_ref()
     }
 
+    /// The in-process fake WeChat Pay, when demo mode started one.
+    pub fn fake_pay(&self) -> Option<&FakeWeChatPay> {
+        self.fake_pay.as_ref()
+    }
+
     pub fn demo_accounts(&self) -> &[demo::DemoAccount] {
         &self.demo_accounts
     }
@@ -221,6 +244,86 @@ impl Application {
             )
             .await
     }
+}
+
+/// The WeChat Pay client: against the real one with the configured keys, or (demo mode without
+/// `WECHATPAY_API_BASE`) against a fake started here with key pairs made for this process.
+async fn wechat_pay(
+    config: &Config,
+    clock: &Clock,
+    local_addr: SocketAddr,
+) -> Result<(PayClient, Option<FakeWeChatPay>), StartupError> {
+    let pay = &config.wechat_pay;
+    let failed = |what: String| StartupError::WeChatPay(what);
+    let apiv3 = ApiV3Key::new(pay.apiv3_key.expose()).map_err(|e| failed(e.to_string()))?;
+    let read = |setting: &str, path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| failed(format!("{setting}: cannot read {} ({e})", path.display())))
+    };
+    let notify_base = pay
+        .notify_base
+        .clone()
+        .unwrap_or_else(|| format!("http://{local_addr}"));
+    let (api_base, keys, fake) = match (&pay.api_base, config.mode) {
+        (Some(base), _) => {
+            let (Some(key_file), Some(platform_file)) =
+                (&pay.merchant_key_file, &pay.platform_key_file)
+            else {
+                return Err(failed(
+                    "WECHATPAY_API_BASE needs WECHATPAY_MERCHANT_KEY_FILE and WECHATPAY_PUBLIC_KEY_FILE"
+                        .into(),
+                ));
+            };
+            let merchant = SigningIdentity::from_pem(
+                &pay.merchant_serial,
+                &read("WECHATPAY_MERCHANT_KEY_FILE", key_file)?,
+            )
+            .map_err(|e| failed(format!("WECHATPAY_MERCHANT_KEY_FILE: {e}")))?;
+            let platform = PublicKey::from_pem(
+                &pay.platform_key_id,
+                &read("WECHATPAY_PUBLIC_KEY_FILE", platform_file)?,
+            )
+            .map_err(|e| failed(format!("WECHATPAY_PUBLIC_KEY_FILE: {e}")))?;
+            let keys = PayClientKeys {
+                merchant,
+                apiv3,
+                platform: vec![platform],
+            };
+            (base.clone(), keys, None)
+        }
+        (None, Mode::Demo) => {
+            let demo = demo_keys(&pay.merchant_serial, &pay.platform_key_id);
+            let fake = FakeWeChatPay::new(
+                &pay.sp_mchid,
+                &config.wechat.app_id,
+                demo.merchant.verifier(),
+                demo.platform.clone(),
+                apiv3.clone(),
+                clock.clone(),
+            );
+            let addr = fake
+                .spawn("127.0.0.1:0")
+                .await
+                .map_err(|e| failed(format!("cannot start the fake WeChat Pay ({e})")))?;
+            let keys = PayClientKeys {
+                merchant: demo.merchant.clone(),
+                apiv3,
+                platform: vec![fake.platform_public_key()],
+            };
+            (format!("http://{addr}"), keys, Some(fake))
+        }
+        (None, Mode::Production) => unreachable!("production config names WECHATPAY_API_BASE"),
+    };
+    let client = PayClient::new(
+        api_base,
+        pay.sp_mchid.clone(),
+        config.wechat.app_id.clone(),
+        keys,
+        notify_base,
+        clock.clone(),
+    )
+    .map_err(|e| failed(format!("cannot build the client ({e})")))?;
+    Ok((client, fake))
 }
 
 async fn connect_redis(url: &str) -> Result<redis::aio::ConnectionManager, redis::RedisError> {

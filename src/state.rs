@@ -26,6 +26,8 @@ pub struct AppState {
     /// `None` without `REDIS_URL`: the in-process implementations serve instead.
     pub redis: Option<redis::aio::ConnectionManager>,
     pub wechat: WeChatClient,
+    /// WeChat Pay API v3 (partner mode), the real one or the bundled fake.
+    pub pay: crate::wechat::pay::PayClient,
     /// The lunch-peak gate: Redis when configured, in-process otherwise.
     pub reservations: SharedReservations,
     /// Batches new orders into durable commits.
@@ -57,12 +59,14 @@ pub type Reaction<'a, T> = Pin<Box<dyn Future<Output = AppResult<T>> + Send + 'a
 /// | a meal point's hours or booking times change | `meal_points::OfferingsOnScheduleChange` | menus: offerings get new cutoffs, in the same transaction |
 /// | a meal point is shown | `meal_points::RatingGlances` | feedback: the rating summary |
 /// | offerings published, portions changed | `menus::CapacityChanges` | orders: the reservation store learns the capacity |
+/// | an order is booked or cancelled | `orders::payment_terms::PaymentTerms` | payments: the payment due; a refund or a closed trade |
 #[derive(Clone)]
 pub struct Reactions {
     pub bookings: Arc<dyn crate::meal_points::BookingsOnSuspension>,
     pub offerings: Arc<dyn crate::meal_points::OfferingsOnScheduleChange>,
     pub ratings: Arc<dyn crate::meal_points::RatingGlances>,
     pub capacity: Arc<dyn crate::menus::CapacityChanges>,
+    pub payment_terms: Arc<dyn crate::orders::payment_terms::PaymentTerms>,
 }
 
 /// A signed-in caller and when the session ends.
@@ -83,6 +87,8 @@ pub struct HotCaches {
     pub operator_of: TtlCache<(i64, i64), ()>,
     /// The policy in force on a date (`None`: none is).
     pub policy_on: TtlCache<NaiveDate, Option<Policy>>,
+    /// How each meal point takes the elder's share (`None`: at the counter), read per booking.
+    pub payment_methods: TtlCache<i64, Option<entity::meal_point_payment::Model>>,
 }
 
 impl Default for HotCaches {
@@ -93,6 +99,7 @@ impl Default for HotCaches {
             offerings: TtlCache::new(HOT_TTL),
             operator_of: TtlCache::new(HOT_TTL),
             policy_on: TtlCache::new(HOT_TTL),
+            payment_methods: TtlCache::new(HOT_TTL),
         }
     }
 }

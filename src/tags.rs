@@ -21,6 +21,8 @@ pub enum ApiTags {
     Subsidy,
     /// Booking, cancelling, pickup, delivery, no-shows
     Orders,
+    /// Paying the elder's share (自付) with WeChat Pay, refunds, meal points' payment methods
+    Payments,
     /// Ratings of served meals and complaints (评价与投诉)
     Feedback,
     /// The supervisor view, inspectors and their visits (督查)

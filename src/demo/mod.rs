@@ -7,6 +7,7 @@ pub mod changzhou;
 pub mod elders;
 pub mod feedback;
 pub mod meal_points;
+pub mod payments;
 pub mod plan;
 pub mod served_month;
 
@@ -143,6 +144,7 @@ pub async fn seed_if_empty(state: &AppState, scope: DemoScope) -> AppResult<bool
         let txn = db.begin().await?;
         let served = served_month::seed(&txn, state.clock.today(), fallback).await?;
         txn.commit().await?;
+        payments::seed(state, fallback).await?;
         tracing::info!(served, "demo: last month's served lunches seeded");
     }
     Ok(true)

@@ -26,7 +26,7 @@ use crate::{
     state::AppState,
     tags::ApiTags,
 };
-use vocabulary::{ServiceMode, Slot};
+use vocabulary::{PaymentState, ServiceMode, Slot};
 
 pub struct OrdersApi {
     pub state: AppState,
@@ -104,6 +104,9 @@ pub struct OrderView {
     pub mode_label: String,
     pub state: OrderState,
     pub state_label: String,
+    /// The elder's share, beside the order's state: 待支付, 已支付, 已退款 …
+    pub payment_state: PaymentState,
+    pub payment_state_label: String,
     /// Six digits to show or read aloud at the counter. Only the elder and linked family see it
     /// (and the operator in the reply to a phone or walk-in booking they placed, to hand to the
     /// elder); staff who check or settle orders never need it.
@@ -585,6 +588,8 @@ impl OrdersApi {
             mode: order.mode,
             state_label: order.state.label_zh().to_string(),
             state: order.state,
+            payment_state_label: order.payment_state.label_zh().to_string(),
+            payment_state: order.payment_state,
             pickup_code: show_code.then_some(order.pickup_code),
             items: lines
                 .into_iter()

@@ -6,6 +6,7 @@ pub mod counter;
 pub mod error;
 pub mod http;
 pub mod limiter;
+pub mod payment_terms;
 pub mod reactions;
 pub mod reservation;
 pub mod rules;

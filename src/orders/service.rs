@@ -35,7 +35,7 @@ use crate::{
     money::Yuan,
     state::AppState,
 };
-use vocabulary::{PaymentState, ServiceMode, Slot};
+use vocabulary::{ServiceMode, Slot};
 
 fn unavailable(err: ReservationError) -> AppError {
     AppError::new(
@@ -295,6 +295,19 @@ async fn book_admitted(
     };
 
     let split = crate::subsidy::FrozenSplit::of(&quote);
+    // Online-only meal points hold the booking while its payment is pending (see `payments`).
+    let payment_state = match state
+        .reactions
+        .payment_terms
+        .initial_state(state, meal_point.id, split.elder_share_fen)
+        .await
+    {
+        Ok(payment_state) => payment_state,
+        Err(err) => {
+            abandon_reservation(state, &reserve).await;
+            return Err(err);
+        }
+    };
     let mut order = meal_order::Model {
         id: order_id,
         account_id: caller.account_id,
@@ -317,7 +330,7 @@ async fn book_admitted(
         elder_share_fen: split.elder_share_fen,
         policy_version: split.policy_version,
         quote_json: split.quote_json,
-        payment_state: PaymentState::Unpaid,
+        payment_state,
         delivery_address,
         delivery_signed_by: None,
         cancel_reason: None,
@@ -807,6 +820,25 @@ pub async fn cancel_unchecked(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<meal_order::Model, OrderError> {
+    cancel_guarded(state, actor, order, lines, reason, now, |update| update).await
+}
+
+/// A cancellation with more conditions on (and columns set by) the same guarded update: a booking
+/// whose payment lapsed is cancelled only while its payment is still pending, so a payment
+/// confirmed at the same moment either wins whole or loses whole. Portions and quota go back
+/// exactly once (only the update that moved the order gives them back), then the payment hears
+/// of it (a refund, a closed trade).
+pub async fn cancel_guarded(
+    state: &AppState,
+    actor: Option<i64>,
+    order: &meal_order::Model,
+    lines: &[entity::order_item::Model],
+    reason: &str,
+    now: DateTime<Utc>,
+    guard: impl FnOnce(
+        sea_orm::UpdateMany<meal_order::Entity>,
+    ) -> sea_orm::UpdateMany<meal_order::Entity>,
+) -> Result<meal_order::Model, OrderError> {
     let txn = state.db.begin().await?;
     let reason_owned = reason.to_string();
     let moved = store::transition(
@@ -820,10 +852,10 @@ pub async fn cancel_unchecked(
             at: now,
         },
         |update| {
-            update.col_expr(
+            guard(update.col_expr(
                 meal_order::Column::CancelReason,
                 sea_orm::sea_query::Expr::value(reason_owned),
-            )
+            ))
         },
     )
     .await?;
@@ -841,6 +873,16 @@ pub async fn cancel_unchecked(
         })
         .collect();
     give_back(state, order, &items).await;
+    // The cancellation stands whatever WeChat Pay says; a refund that fails here is retried by
+    // the payments sweep.
+    if let Err(err) = state
+        .reactions
+        .payment_terms
+        .cancelled(state, &cancelled)
+        .await
+    {
+        tracing::warn!(%err, order = %cancelled.id, "payment not settled after cancelling");
+    }
     Ok(cancelled)
 }
 

@@ -3,5 +3,6 @@
 
 pub mod client;
 pub mod fake;
+pub mod pay;
 
 pub use client::{WeChatClient, WeChatError, WeChatSession};

@@ -36,6 +36,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub state: AppState,
     pub fake_wechat: FakeWeChat,
+    /// The in-process fake WeChat Pay (`None` when a test points `WECHATPAY_API_BASE` elsewhere).
+    pub fake_pay: Option<zhucan::wechat::pay::fake::FakeWeChatPay>,
     sqlite_file: Option<std::path::PathBuf>,
     /// The PostgreSQL schema, so [`TestApp::spawn_peer`] can share it.
     db_schema: Option<String>,
@@ -217,6 +219,7 @@ pub async fn spawn_app_with_settings(demo_scope: DemoScope, settings: &[(&str, &
         .fake_wechat()
         .cloned()
         .unwrap_or_else(|| FakeWeChat::new("not-started", "not-started"));
+    let fake_pay = app.fake_pay().cloned();
     tokio::spawn(app.run_until_stopped());
     zhucan::wechat::client::install_crypto_provider();
     TestApp {
@@ -224,6 +227,7 @@ pub async fn spawn_app_with_settings(demo_scope: DemoScope, settings: &[(&str, &
         http: reqwest::Client::new(),
         state,
         fake_wechat,
+        fake_pay,
         sqlite_file,
         db_schema,
     }
@@ -495,7 +499,7 @@ pub struct Typed<T> {
 }
 
 impl<T: serde::de::DeserializeOwned> Typed<T> {
-    fn from_reply(reply: Reply) -> Self {
+    pub fn from_reply(reply: Reply) -> Self {
         Self {
             status: reply.status,
             raw: reply.body,

@@ -24,6 +24,8 @@ mod orders;
 mod peak_fencing;
 mod peak_leases;
 mod peak_overload;
+mod payments;
+mod payments_notices;
 mod places;
 mod samples;
 mod schema;

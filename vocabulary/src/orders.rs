@@ -77,6 +77,9 @@ word! {
         Refunded = "refunded" => "已退款",
         /// 部分退款: part of the share went back (an operator's partial refund with a reason).
         PartiallyRefunded = "partially_refunded" => "部分退款",
+        /// 已关闭: online payment was due and never made; the trade was closed and the booking
+        /// cancelled.
+        Closed = "closed" => "已关闭",
     }
 }
 
@@ -86,12 +89,16 @@ impl PaymentState {
         use PaymentState::*;
         match self {
             NotRequired => &[],
-            Unpaid => &[PaidAtCounter, Pending],
-            Pending => &[PaidOnline, Unpaid],
+            // A meal point taking both: paid online without ever being due online.
+            Unpaid => &[PaidAtCounter, Pending, PaidOnline],
+            Pending => &[PaidOnline, Unpaid, Closed],
             PaidAtCounter => &[],
             PaidOnline => &[RefundPending],
-            RefundPending => &[Refunded, PartiallyRefunded],
+            // Back to paid when WeChat Pay could not make the refund.
+            RefundPending => &[Refunded, PartiallyRefunded, PaidOnline],
             PartiallyRefunded => &[RefundPending],
+            // Money that arrived after the trade lapsed (it is refunded at once).
+            Closed => &[PaidOnline],
             Refunded => &[],
         }
     }
@@ -110,7 +117,8 @@ impl PaymentState {
             PaymentState::NotRequired
             | PaymentState::Unpaid
             | PaymentState::Pending
-            | PaymentState::Refunded => false,
+            | PaymentState::Refunded
+            | PaymentState::Closed => false,
         }
     }
 }

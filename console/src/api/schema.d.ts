@@ -8418,6 +8418,246 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/meal-points/{id}/payment-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How a meal point takes the elder's share: online (WeChat Pay), at the counter, or both.
+         * @description Roles: anyone signed in.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["PaymentMethodsView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set how a meal point takes the elder's share, with its WeChat Pay sub-merchant number
+         *     (子商户号) for online payment. 409 `ONLINE_PAYMENT_NOT_OFFERED` for online without one.
+         * @description Roles: city_admin.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PaymentMethodsChange"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["PaymentMethodsView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/meal-points/{id}/pickups": {
         parameters: {
             query?: never;
@@ -10086,6 +10326,238 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orders/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An order's money: how its share stands, its trade, its refunds, and for staff every
+         *     exchange with WeChat Pay as it went.
+         * @description Roles: elder, family, operator, district_clerk, city_admin (each only the orders they may see).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["PaymentView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Start paying an order's share (自付) with WeChat Pay.
+         * @description Answers the parameters of `wx.requestPayment`, signed; asking again before the payment
+         *     time is up answers the same trade. 409 `PAYMENT_NOT_DUE` when nothing is to be paid online,
+         *     `PAYMENT_EXPIRED` when the time is up, `ONLINE_PAYMENT_NOT_OFFERED` at a counter-only meal
+         *     point; 502 when WeChat Pay cannot be reached (nothing changed).
+         *
+         *     Roles: elder, family (only orders they may see).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["PaymentLaunchView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders/{id}/rating": {
         parameters: {
             query?: never;
@@ -10230,6 +10702,145 @@ export interface paths {
                     };
                     content: {
                         "application/json; charset=utf-8": components["schemas"]["RatingView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund (part of) an order's online payment, with a reason (e.g. a dish was missing).
+         * @description A cancelled order is refunded in full by itself; this is the operator's partial refund.
+         *     400 `REFUND_TOO_LARGE` beyond what is left, `REFUND_REASON_REQUIRED`; 409
+         *     `NOTHING_TO_REFUND`, `REFUND_IN_PROGRESS`.
+         *
+         *     Roles: operator (of the order's meal point).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["RefundRequest"];
+                };
+            };
+            responses: {
+                /** @description Asked of WeChat Pay; the refund notification settles it. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["RefundView"];
                     };
                 };
                 /** @description Bad request or an invalid field (`field` names it) */
@@ -16429,6 +17040,9 @@ export interface components {
             meal_point_id: number;
             mode: components["schemas"]["ServiceMode"];
             mode_label: string;
+            /** @description The elder's share, beside the order's state: 待支付, 已支付, 已退款 … */
+            payment_state: components["schemas"]["PaymentState"] & unknown;
+            payment_state_label: string;
             /**
              * @description Six digits to show or read aloud at the counter. Only the elder and linked family see it
              *     (and the operator in the reply to a phone or walk-in booking they placed, to hand to the
@@ -16582,6 +17196,89 @@ export interface components {
         PasswordLogin: {
             password: string;
             username: string;
+        };
+        /**
+         * @description What a call to, or a message from, WeChat Pay was; every one is kept with its raw payload.
+         * @enum {string}
+         */
+        PayEventKind: "prepay" | "query" | "close" | "refund" | "pay_notice" | "refund_notice";
+        /** PaymentEventView */
+        PaymentEventView: {
+            /** Format: date-time */
+            at: string;
+            /** Format: int32 */
+            http_status?: number | null;
+            kind: components["schemas"]["PayEventKind"];
+            kind_label: string;
+            request?: string | null;
+            /** @description As received; a notification's decrypted, verified resource. */
+            response: string;
+        };
+        /** PaymentLaunchView */
+        PaymentLaunchView: {
+            /**
+             * Format: yuan
+             * @description 自付金额
+             * @example 12.50
+             */
+            amount: string;
+            /** @description Demo mode only: the fake WeChat Pay's cashier page, for the H5 page in a browser. */
+            confirm_url?: string | null;
+            /**
+             * Format: date-time
+             * @description Unpaid by then, an online-only booking is cancelled.
+             */
+            expires_at: string;
+            order_id: string;
+            request_payment: components["schemas"]["RequestPaymentView"];
+        };
+        /**
+         * @description How a meal point takes the elder's share. A meal with nothing to pay (share 0.00) needs
+         *     none of them.
+         * @enum {string}
+         */
+        PaymentMethods: "online" | "counter" | "both";
+        /** PaymentMethodsChange */
+        PaymentMethodsChange: {
+            methods: components["schemas"]["PaymentMethods"];
+            /** @description 子商户号: required for online payment (the money goes to the meal point). */
+            sub_mchid?: string | null;
+        };
+        /** PaymentMethodsView */
+        PaymentMethodsView: {
+            /** Format: int64 */
+            meal_point_id: number;
+            methods: components["schemas"]["PaymentMethods"];
+            methods_label: string;
+        };
+        /**
+         * @description Where the payment of the elder's share (自付) stands, beside the order's state.
+         *
+         *     Orders have been written `unpaid` (to be paid at the counter) since the start and the demo
+         *     history `paid_at_counter`; online payment (WeChat Pay) adds the other states.
+         * @enum {string}
+         */
+        PaymentState: "not_required" | "unpaid" | "pending" | "paid_at_counter" | "paid_wechat" | "refund_pending" | "refunded" | "partially_refunded" | "closed";
+        /** PaymentView */
+        PaymentView: {
+            /**
+             * Format: yuan
+             * @description 自付金额
+             * @example 12.50
+             */
+            amount: string;
+            /** @description Every call to and notification from WeChat Pay (staff only). */
+            events: components["schemas"]["PaymentEventView"][];
+            /** Format: date-time */
+            expires_at?: string | null;
+            order_id: string;
+            out_trade_no?: string | null;
+            /** Format: date-time */
+            paid_at?: string | null;
+            payment_state: components["schemas"]["PaymentState"];
+            payment_state_label: string;
+            refunds: components["schemas"]["RefundView"][];
+            transaction_id?: string | null;
         };
         /** PickupScan */
         PickupScan: {
@@ -16866,6 +17563,39 @@ export interface components {
             /** @description Lines plus adjustments: what the run settles. */
             total?: (components["schemas"]["FiguresView"] & unknown) | null;
         };
+        /** RefundRequest */
+        RefundRequest: {
+            /**
+             * Format: yuan
+             * @description In yuan, at most two decimals, not beyond what is left to refund.
+             * @example 12.50
+             */
+            amount: string;
+            /** @description Made once per refund and sent again on retries: a repeat refunds once. */
+            client_key: string;
+            /** @description At most 80 characters; shown to the elder. */
+            reason: string;
+        };
+        /**
+         * @description Where one refund stands at WeChat Pay.
+         * @enum {string}
+         */
+        RefundState: "processing" | "succeeded" | "failed";
+        /** RefundView */
+        RefundView: {
+            /**
+             * Format: yuan
+             * @description Amount in yuan, a string with two decimals, e.g. "12.50"
+             * @example 12.50
+             */
+            amount: string;
+            /** Format: date-time */
+            created_at: string;
+            out_refund_no: string;
+            reason: string;
+            state: components["schemas"]["RefundState"];
+            state_label: string;
+        };
         /** Rejection */
         Rejection: {
             /** @description Shown to the person who asked, e.g. 户籍信息与身份证不符. */
@@ -16875,6 +17605,21 @@ export interface components {
         ReplyBody: {
             /** @description At most 500 characters. */
             text: string;
+        };
+        /**
+         * RequestPaymentView
+         * @description What `wx.requestPayment` takes, as WeChat names it.
+         */
+        RequestPaymentView: {
+            appId: string;
+            nonceStr: string;
+            /** @description `prepay_id=…` */
+            package: string;
+            /** @description RSA-SHA256 over `appId\ntimeStamp\nnonceStr\npackage\n`, base64. */
+            paySign: string;
+            /** @description `RSA` */
+            signType: string;
+            timeStamp: string;
         };
         /**
          * @description A district's review of a submitted run.

@@ -1,0 +1,129 @@
+//! Why a payment operation was refused, or failed: one enum, mapped to HTTP once.
+
+use std::borrow::Cow;
+
+use super::rules::{PaymentRuleError, REFUND_REASON_MAX_CHARS};
+use crate::{
+    error::{AppError, DomainError, ErrorKind},
+    wechat::pay::PayError,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    #[error(transparent)]
+    Rule(#[from] PaymentRuleError),
+    /// The order is not booked any more (cancelled, served …): nothing to pay.
+    #[error("order is not booked")]
+    OrderNotBooked,
+    /// Online payment needs the payer's WeChat identity (a staff account has none).
+    #[error("payer has no WeChat openid")]
+    PayerWithoutWeChat,
+    /// The meal point takes no online payment, or has no sub-merchant number yet.
+    #[error("meal point takes no online payment")]
+    NotOnline,
+    /// WeChat Pay refused or could not be reached; nothing changed on our side.
+    #[error(transparent)]
+    WeChatPay(#[from] PayError),
+    #[error(transparent)]
+    Database(#[from] sea_orm::DbErr),
+    /// Another domain's answer (an order not found …), already HTTP.
+    #[error(transparent)]
+    Other(#[from] AppError),
+}
+
+impl DomainError for PaymentError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            PaymentError::Rule(PaymentRuleError::RefundReason)
+            | PaymentError::Rule(PaymentRuleError::RefundNotPositive)
+            | PaymentError::Rule(PaymentRuleError::RefundTooLarge { .. }) => ErrorKind::BadRequest,
+            PaymentError::Rule(_)
+            | PaymentError::OrderNotBooked
+            | PaymentError::PayerWithoutWeChat
+            | PaymentError::NotOnline => ErrorKind::Conflict,
+            PaymentError::WeChatPay(_) => ErrorKind::BadGateway,
+            PaymentError::Database(_) => ErrorKind::Internal,
+            PaymentError::Other(err) => err.kind,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            PaymentError::Rule(rule) => match rule {
+                PaymentRuleError::NotDue(_) => "PAYMENT_NOT_DUE",
+                PaymentRuleError::Expired => "PAYMENT_EXPIRED",
+                PaymentRuleError::RefundTooLarge { .. } => "REFUND_TOO_LARGE",
+                PaymentRuleError::RefundNotPositive => "REFUND_AMOUNT_INVALID",
+                PaymentRuleError::RefundReason => "REFUND_REASON_REQUIRED",
+                PaymentRuleError::NothingToRefund(_) => "NOTHING_TO_REFUND",
+                PaymentRuleError::RefundInProgress => "REFUND_IN_PROGRESS",
+            },
+            PaymentError::OrderNotBooked => "ORDER_NOT_BOOKED",
+            PaymentError::PayerWithoutWeChat => "PAYER_WITHOUT_WECHAT",
+            PaymentError::NotOnline => "ONLINE_PAYMENT_NOT_OFFERED",
+            PaymentError::WeChatPay(PayError::Unreachable(_)) => "WECHATPAY_UNREACHABLE",
+            PaymentError::WeChatPay(_) => "WECHATPAY_ERROR",
+            PaymentError::Database(_) => "INTERNAL",
+            PaymentError::Other(err) => err.code,
+        }
+    }
+
+    fn message(&self) -> Cow<'static, str> {
+        match self {
+            PaymentError::Rule(rule) => match rule {
+                PaymentRuleError::NotDue(state) => {
+                    format!("该订单无需在线支付（{}）", state.label_zh()).into()
+                }
+                PaymentRuleError::Expired => "支付时间已过，订单将自动取消".into(),
+                PaymentRuleError::RefundTooLarge { refundable, .. } => format!(
+                    "退款金额超过可退金额 {}.{:02} 元",
+                    refundable / 100,
+                    refundable % 100
+                )
+                .into(),
+                PaymentRuleError::RefundNotPositive => "退款金额必须大于 0，最多两位小数".into(),
+                PaymentRuleError::RefundReason => {
+                    format!("请填写退款原因（不超过 {REFUND_REASON_MAX_CHARS} 字）").into()
+                }
+                PaymentRuleError::NothingToRefund(state) => {
+                    format!("该订单没有可退的在线支付（{}）", state.label_zh()).into()
+                }
+                PaymentRuleError::RefundInProgress => "上一笔退款还在处理中，请稍后再试".into(),
+            },
+            PaymentError::OrderNotBooked => "订单已不在预订状态，无需支付".into(),
+            PaymentError::PayerWithoutWeChat => "请在微信小程序中支付".into(),
+            PaymentError::NotOnline => "该助餐点不支持在线支付，请到店付款".into(),
+            PaymentError::WeChatPay(PayError::Unreachable(_)) => {
+                "暂时连不上微信支付，请稍后再试".into()
+            }
+            PaymentError::WeChatPay(_) => "微信支付暂时不可用，请稍后再试".into(),
+            PaymentError::Database(_) => "服务器开小差了，请稍后再试".into(),
+            PaymentError::Other(err) => err.message.clone(),
+        }
+    }
+
+    fn field(&self) -> Option<Cow<'static, str>> {
+        match self {
+            PaymentError::Rule(PaymentRuleError::RefundReason) => Some("reason".into()),
+            PaymentError::Rule(
+                PaymentRuleError::RefundNotPositive | PaymentRuleError::RefundTooLarge { .. },
+            ) => Some("amount".into()),
+            _ => None,
+        }
+    }
+
+    fn into_app_error(self) -> AppError {
+        match self {
+            PaymentError::Other(err) => err,
+            PaymentError::Database(err) => AppError::internal(err),
+            other => {
+                let kind = other.kind();
+                let mut error = AppError::new(kind, other.code(), other.message());
+                if let Some(field) = other.field() {
+                    error = error.with_field(field);
+                }
+                error.with_source(other)
+            }
+        }
+    }
+}
