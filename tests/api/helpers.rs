@@ -253,12 +253,14 @@ impl TestApp {
             .expect("the peer starts");
         let base = format!("http://{}", app.local_addr());
         let state = app.state().clone();
+        let fake_pay = app.fake_pay().cloned();
         tokio::spawn(app.run_until_stopped());
         Some(TestApp {
             base,
             http: reqwest::Client::new(),
             state,
             fake_wechat: self.fake_wechat.clone(),
+            fake_pay,
             sqlite_file: None,
             db_schema: Some(db_schema),
         })
