@@ -53,7 +53,13 @@ type Apis = (
     FeedbackComplaintsApi,
     SupervisionApi,
     SettlementApi,
-    (SubsidyDraftApi, DashboardApi, VisitsApi, CounterApi, PaymentsApi),
+    (
+        SubsidyDraftApi,
+        DashboardApi,
+        VisitsApi,
+        CounterApi,
+        PaymentsApi,
+    ),
     (DietsApi, SamplesApi),
 );
 

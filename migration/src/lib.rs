@@ -14,9 +14,9 @@ mod m20261123_000005_create_settlement;
 mod m20261123_000006_create_feedback;
 mod m20261201_000007_create_plan_targets;
 mod m20261201_000008_release_claimed_id_numbers;
+mod m20261201_000009_create_payments;
 mod m20261201_001801_create_elder_diets;
 mod m20261201_001802_create_food_samples;
-mod m20261201_000009_create_payments;
 
 pub struct Migrator;
 
