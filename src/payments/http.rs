@@ -94,8 +94,7 @@ pub struct PaymentView {
     #[oai(skip_serializing_if_is_none)]
     pub expires_at: Option<DateTime<Utc>>,
     pub refunds: Vec<RefundView>,
-    /// Every call to and notification from WeChat Pay (staff only).
-    #[oai(skip_serializing_if_is_empty)]
+    /// Every call to and notification from WeChat Pay (staff only: empty for elders and families).
     #[serde(default)]
     pub events: Vec<PaymentEventView>,
 }
