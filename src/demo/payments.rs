@@ -1,6 +1,6 @@
-//! Demo payment methods: of the demo operator's meal points the first takes the elder's share
-//! online (WeChat Pay, through the bundled fake), the second online or at the counter; every
-//! other meal point at the counter. Only the `cargo run` demo seeds them, so the tests' booking
+//! Demo payment methods: the demo operator's meal points take the elder's share online (WeChat
+//! Pay, through the bundled fake) or at the counter, so a booking made days ahead is never
+//! cancelled for want of payment; every other meal point at the counter. Only the `cargo run` demo seeds them, so the tests' booking
 //! flows stay at the counter unless a test sets a meal point online itself.
 
 use entity::meal_point_payment;
@@ -15,7 +15,7 @@ pub async fn seed(state: &AppState, operator_account_id: i64) -> AppResult<()> {
     let points = meal_point_store::meal_points_of_operator(&state.db, operator_account_id).await?;
     let now = state.clock.now();
     for (point, (methods, sub_mchid)) in points.iter().zip([
-        (PaymentMethods::Online, DEMO_SUB_MCHIDS[0]),
+        (PaymentMethods::Both, DEMO_SUB_MCHIDS[0]),
         (PaymentMethods::Both, DEMO_SUB_MCHIDS[1]),
     ]) {
         payments::store::set_methods(
