@@ -96,8 +96,9 @@ pub const DATE_PATTERN: &str = concat!(
 /// A month, `YYYY-MM`, in the same years.
 pub const MONTH_PATTERN: &str = "^2[01][0-9]{2}-(?:0[1-9]|1[0-2])$";
 
-/// A district's code (GB/T 2260, six digits).
-pub const DISTRICT_CODE_PATTERN: &str = "^[0-9]{6}$";
+/// A district's code: GB/T 2260's six digits, or a local code such as a management zone's `CZ-ETDZ`
+/// (the rule the subsidy policy parser applies).
+pub const DISTRICT_CODE_PATTERN: &str = "^[A-Za-z0-9-]{1,20}$";
 
 /// poem-openapi writes chrono's `NaiveDate` as `format: naive-date`, which no client or
 /// generator knows: every such schema becomes a `date`, and in what a request carries, a date in

@@ -71,7 +71,7 @@ struct NewStaffAccount {
     #[oai(validator(max_length = 32, pattern = r"\S"))]
     display_name: String,
     /// Required for a district clerk: the district they settle for.
-    #[oai(validator(pattern = r"^[0-9]{6}$"))]
+    #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
     district_code: Option<String>,
 }
 

@@ -124,10 +124,10 @@ struct NewElderRequest {
     name: String,
     id_card: IdCardText,
     /// 户籍区: funds the district- and street-level subsidy.
-    #[oai(validator(pattern = r"^[0-9]{6}$"))]
+    #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
     hukou_district_code: String,
     /// Where the elder lives.
-    #[oai(validator(pattern = r"^[0-9]{6}$"))]
+    #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
     residence_district_code: String,
     /// The residence street or town (街道/镇), a street of the residence district.
     residence_street_id: Option<i64>,
@@ -152,9 +152,9 @@ struct SelfRegistrationRequest {
     ))]
     name: String,
     id_card: IdCardText,
-    #[oai(validator(pattern = r"^[0-9]{6}$"))]
+    #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
     hukou_district_code: String,
-    #[oai(validator(pattern = r"^[0-9]{6}$"))]
+    #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
     residence_district_code: String,
     residence_street_id: Option<i64>,
     #[oai(validator(
@@ -175,9 +175,9 @@ struct ElderPatch {
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
     name: Option<String>,
-    #[oai(validator(pattern = r"^[0-9]{6}$"))]
+    #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
     hukou_district_code: Option<String>,
-    #[oai(validator(pattern = r"^[0-9]{6}$"))]
+    #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
     residence_district_code: Option<String>,
     /// `null` clears the street.
     residence_street_id: MaybeUndefined<i64>,

@@ -17267,7 +17267,7 @@ export interface components {
              * @example 12.50
              */
             amount: string;
-            /** @description Every call to and notification from WeChat Pay (staff only). */
+            /** @description Every call to and notification from WeChat Pay (staff only: empty for elders and families). */
             events: components["schemas"]["PaymentEventView"][];
             /** Format: date-time */
             expires_at?: string | null;
