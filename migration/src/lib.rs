@@ -15,6 +15,7 @@ mod m20261123_000006_create_feedback;
 mod m20261201_000007_create_plan_targets;
 mod m20261201_000008_release_claimed_id_numbers;
 mod m20261201_000009_create_payments;
+mod m20261201_001601_create_notices;
 mod m20261201_001801_create_elder_diets;
 mod m20261201_001802_create_food_samples;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_001801_create_elder_diets::Migration),
             Box::new(m20261201_001802_create_food_samples::Migration),
             Box::new(m20261201_000009_create_payments::Migration),
+            Box::new(m20261201_001601_create_notices::Migration),
         ]
     }
 }
