@@ -174,6 +174,159 @@ impl WeChatClient {
     }
 }
 
+/// An access token of the mini program. It never shows in `Debug` output or errors.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(Secret);
+
+impl AccessToken {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Secret::new(value))
+    }
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
+impl std::fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccessToken(<redacted>)")
+    }
+}
+
+/// What `stable_token` handed out: the token and how many seconds it lives.
+#[derive(Debug, Clone)]
+pub struct FreshToken {
+    pub token: AccessToken,
+    pub expires_in: i64,
+}
+
+#[derive(Deserialize)]
+struct StableTokenReply {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    access_token: Option<String>,
+    expires_in: Option<i64>,
+}
+
+/// One subscribe message as `subscribeMessage.send` takes it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SubscribeMessage {
+    pub touser: String,
+    pub template_id: String,
+    pub page: String,
+    /// `{"thing1": {"value": "…"}, …}`.
+    pub data: serde_json::Value,
+    pub miniprogram_state: &'static str,
+    pub lang: &'static str,
+}
+
+/// Why `subscribeMessage.send` did not deliver.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// 43101: the user refused or has no one-time subscription left. Retrying cannot help.
+    #[error("subscribe/send: no subscription (43101)")]
+    NoSubscription,
+    /// 40001, 40014, 42001: the token is no longer valid; fetch another and send again.
+    #[error("subscribe/send: access token rejected ({0})")]
+    TokenRejected(i64),
+    /// The message itself is wrong (bad openid, template, data or page): retrying cannot help.
+    #[error("subscribe/send: refused ({errcode}: {errmsg})")]
+    Refused { errcode: i64, errmsg: String },
+    /// Busy, a 5xx, a timeout, unreachable: worth a retry later.
+    #[error("subscribe/send: {0}")]
+    Transient(String),
+}
+
+impl WeChatClient {
+    /// `POST /cgi-bin/stable_token`: the token WeChat keeps for this app (the same one until it
+    /// nears its end, unless `force_refresh`).
+    pub async fn stable_token(&self, force_refresh: bool) -> Result<FreshToken, WeChatError> {
+        let response = self
+            .http
+            .post(format!("{}/cgi-bin/stable_token", self.api_base))
+            .json(&serde_json::json!({
+                "grant_type": "client_credential",
+                "appid": self.app_id,
+                "secret": self.app_secret.expose(),
+                "force_refresh": force_refresh,
+            }))
+            .send()
+            .await
+            .map_err(WeChatError::unreachable)?;
+        let status = response.status();
+        let body = response.text().await.map_err(WeChatError::unreachable)?;
+        if !status.is_success() {
+            return Err(WeChatError::BadReply(format!("HTTP {status}")));
+        }
+        let reply: StableTokenReply =
+            serde_json::from_str(&body).map_err(|e| WeChatError::BadReply(e.to_string()))?;
+        match reply.errcode {
+            0 => match (reply.access_token, reply.expires_in) {
+                (Some(token), Some(expires_in)) if !token.is_empty() => Ok(FreshToken {
+                    token: AccessToken::new(token),
+                    expires_in,
+                }),
+                _ => Err(WeChatError::BadReply("no access_token".into())),
+            },
+            -1 => Err(WeChatError::Busy),
+            40002 | 40013 | 40125 | 41002 | 41004 => Err(WeChatError::Misconfigured {
+                errcode: reply.errcode,
+                errmsg: reply.errmsg,
+            }),
+            errcode => Err(WeChatError::Other {
+                errcode,
+                errmsg: reply.errmsg,
+            }),
+        }
+    }
+
+    /// `POST /cgi-bin/message/subscribe/send`.
+    pub async fn send_subscribe(
+        &self,
+        token: &AccessToken,
+        message: &SubscribeMessage,
+    ) -> Result<(), SendError> {
+        let response = self
+            .http
+            .post(format!("{}/cgi-bin/message/subscribe/send", self.api_base))
+            .query(&[("access_token", token.expose())])
+            .json(message)
+            .send()
+            .await
+            // Without the URL: it carries the token.
+            .map_err(|e| SendError::Transient(e.without_url().to_string()))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(SendError::Transient(format!("HTTP {status}")));
+        }
+        let body = response
+            .text()
+            .await
+            .map_err(|e| SendError::Transient(e.without_url().to_string()))?;
+        let reply: StableTokenReply = serde_json::from_str(&body)
+            .map_err(|e| SendError::Transient(format!("unreadable answer: {e}")))?;
+        match reply.errcode {
+            0 => Ok(()),
+            43101 => Err(SendError::NoSubscription),
+            40001 | 40014 | 42001 => Err(SendError::TokenRejected(reply.errcode)),
+            -1 | 45009 => Err(SendError::Transient(format!(
+                "{}: {}",
+                reply.errcode, reply.errmsg
+            ))),
+            errcode => Err(SendError::Refused {
+                errcode,
+                errmsg: reply.errmsg,
+            }),
+        }
+    }
+
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +351,35 @@ mod tests {
             for secret in ["the-app-secret", "the-login-code", "secret="] {
                 assert!(!text.contains(secret), "{text}");
             }
+        }
+    }
+
+    /// The access token rides in the query of `subscribe/send`: neither a transport error nor
+    /// the token's `Debug` may repeat it.
+    #[tokio::test]
+    async fn a_send_error_does_not_name_the_access_token() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", closed.local_addr().unwrap());
+        drop(closed);
+        let config = WeChatConfig {
+            api_base: Some(base.clone()),
+            app_id: "wx-test".into(),
+            app_secret: Secret::new("the-app-secret"),
+        };
+        let client = WeChatClient::new(&config, base).unwrap();
+        let token = AccessToken::new("the-access-token");
+        let message = SubscribeMessage {
+            touser: "o-someone".into(),
+            template_id: "tmpl".into(),
+            page: "pages/index/index".into(),
+            data: serde_json::json!({}),
+            miniprogram_state: "formal",
+            lang: "zh_CN",
+        };
+        let err = client.send_subscribe(&token, &message).await.unwrap_err();
+        assert!(matches!(err, SendError::Transient(_)), "{err}");
+        for text in [err.to_string(), format!("{err:?}"), format!("{token:?}")] {
+            assert!(!text.contains("the-access-token"), "{text}");
         }
     }
 }

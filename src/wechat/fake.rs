@@ -13,9 +13,16 @@
 //!
 //! A code spelled `err.<errcode>.<anything>` gets that WeChat error (40029 invalid code, 45011
 //! rate limited, 40226 high-risk user blocked, -1 busy).
+//!
+//! Subscribe messages: `POST /cgi-bin/stable_token` issues access tokens (one at a time, the same
+//! one until it is expired or a refresh is forced, as WeChat's stable token behaves) and
+//! `POST /cgi-bin/message/subscribe/send` records every message it takes. Tests read the record
+//! with [`FakeWeChat::sent_messages`] (over HTTP: `GET /fake/subscribe-messages`) and make the
+//! next sends fail with [`FakeWeChat::fail_next`] (`POST /fake/subscribe-failures`): 43101 (no
+//! subscription), a 5xx, a timeout, or the token expired (42001) or invalid (40001).
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::{HashMap, HashSet, VecDeque},
     net::SocketAddr,
     sync::{Arc, Mutex},
 };
@@ -42,6 +49,45 @@ struct FakeState {
     issued: HashMap<String, String>,
     used: HashSet<String>,
     code2session_calls: u64,
+    /// The access token in force; older ones answer 42001.
+    token: Option<String>,
+    stable_token_calls: u64,
+    stable_token_delay_ms: u64,
+    failures: VecDeque<SendFailure>,
+    sent: Vec<SentMessage>,
+    send_calls: u64,
+}
+
+/// A message `subscribe/send` took, as it came.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SentMessage {
+    pub touser: String,
+    pub template_id: String,
+    pub page: Option<String>,
+    pub data: serde_json::Value,
+}
+
+impl SentMessage {
+    /// The value of one keyword (`thing1` …).
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.data.get(key)?.get("value")?.as_str()
+    }
+}
+
+/// How the next `subscribe/send` fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendFailure {
+    /// 43101: the user refused or has no subscription left.
+    NoQuota,
+    /// HTTP 503.
+    ServerError,
+    /// No answer for longer than any client waits.
+    Timeout,
+    /// 42001: the access token expired (the fake forgets the token in force).
+    TokenExpired,
+    /// 40001: the access token is not valid (the fake forgets the token in force).
+    TokenInvalid,
 }
 
 impl FakeWeChat {
@@ -59,6 +105,39 @@ impl FakeWeChat {
         self.lock().code2session_calls
     }
 
+    /// How many times `stable_token` was called.
+    pub fn stable_token_calls(&self) -> u64 {
+        self.lock().stable_token_calls
+    }
+
+    /// Makes `stable_token` answer this much later (so concurrent refreshes overlap).
+    pub fn delay_stable_token(&self, millis: u64) {
+        self.lock().stable_token_delay_ms = millis;
+    }
+
+    /// The token in force stops working: sends with it get 42001 until a new one is fetched.
+    pub fn expire_token(&self) {
+        self.lock().token = None;
+    }
+
+    /// Every message `subscribe/send` took, in order.
+    pub fn sent_messages(&self) -> Vec<SentMessage> {
+        self.lock().sent.clone()
+    }
+
+    /// How many times `subscribe/send` was called, failures included.
+    pub fn send_calls(&self) -> u64 {
+        self.lock().send_calls
+    }
+
+    /// The next `times` sends fail this way (after any failures already queued).
+    pub fn fail_next(&self, failure: SendFailure, times: usize) {
+        let mut state = self.lock();
+        for _ in 0..times {
+            state.failures.push_back(failure);
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, FakeState> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -67,6 +146,10 @@ impl FakeWeChat {
         Route::new()
             .at("/sns/jscode2session", poem::get(jscode2session))
             .at("/fake/js-code", post(issue_code))
+            .at("/cgi-bin/stable_token", post(stable_token))
+            .at("/cgi-bin/message/subscribe/send", post(subscribe_send))
+            .at("/fake/subscribe-messages", poem::get(list_messages))
+            .at("/fake/subscribe-failures", post(queue_failure))
             .data(self.clone())
     }
 
@@ -164,4 +247,157 @@ fn issue_code(Json(body): Json<IssueCode>, fake: Data<&FakeWeChat>) -> Response 
     let code = format!("fake{}", uuid::Uuid::new_v4().simple());
     fake.lock().issued.insert(code.clone(), body.openid);
     Json(json!({ "code": code })).into_response()
+}
+
+#[derive(Deserialize)]
+struct StableTokenRequest {
+    grant_type: Option<String>,
+    appid: Option<String>,
+    secret: Option<String>,
+    #[serde(default)]
+    force_refresh: bool,
+}
+
+/// 2 hours, as WeChat's tokens live.
+const TOKEN_SECONDS: i64 = 7200;
+
+#[handler]
+async fn stable_token(body: Json<StableTokenRequest>, fake: Data<&FakeWeChat>) -> Response {
+    let delay = {
+        let mut state = fake.lock();
+        state.stable_token_calls += 1;
+        state.stable_token_delay_ms
+    };
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
+    if body.grant_type.as_deref() != Some("client_credential") {
+        return wechat_error(40002, "invalid grant_type");
+    }
+    if body.appid.as_deref() != Some(fake.app_id.as_str()) {
+        return wechat_error(40013, "invalid appid");
+    }
+    if body.secret.as_deref() != Some(fake.app_secret.as_str()) {
+        return wechat_error(40125, "invalid appsecret");
+    }
+    let mut state = fake.lock();
+    if body.force_refresh || state.token.is_none() {
+        state.token = Some(format!("fake-token-{}", uuid::Uuid::new_v4().simple()));
+    }
+    wechat_reply(json!({
+        "access_token": state.token,
+        "expires_in": TOKEN_SECONDS,
+    }))
+}
+
+#[derive(Deserialize)]
+struct AccessTokenQuery {
+    access_token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SubscribeSend {
+    touser: Option<String>,
+    template_id: Option<String>,
+    page: Option<String>,
+    data: Option<serde_json::Value>,
+}
+
+#[handler]
+async fn subscribe_send(
+    Query(q): Query<AccessTokenQuery>,
+    body: Json<SubscribeSend>,
+    fake: Data<&FakeWeChat>,
+) -> Response {
+    let failure = {
+        let mut state = fake.lock();
+        state.send_calls += 1;
+        let failure = state.failures.pop_front();
+        if matches!(
+            failure,
+            Some(SendFailure::TokenExpired | SendFailure::TokenInvalid)
+        ) {
+            state.token = None;
+        }
+        failure
+    };
+    match failure {
+        Some(SendFailure::NoQuota) => return wechat_error(43101, "user refuse to accept the msg"),
+        Some(SendFailure::ServerError) => {
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+        Some(SendFailure::Timeout) => {
+            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+            return StatusCode::GATEWAY_TIMEOUT.into_response();
+        }
+        Some(SendFailure::TokenExpired) => {
+            return wechat_error(42001, "access_token expired");
+        }
+        Some(SendFailure::TokenInvalid) => {
+            return wechat_error(40001, "invalid credential, access_token is invalid");
+        }
+        None => {}
+    }
+    let mut state = fake.lock();
+    match (&q.access_token, &state.token) {
+        (Some(given), Some(current)) if given == current => {}
+        (Some(given), _) if given.starts_with("fake-token-") => {
+            return wechat_error(42001, "access_token expired");
+        }
+        _ => return wechat_error(40001, "invalid credential, access_token is invalid"),
+    }
+    let Some(touser) = body.touser.clone().filter(|t| !t.is_empty()) else {
+        return wechat_error(40003, "invalid openid");
+    };
+    let Some(template_id) = body.template_id.clone().filter(|t| !t.is_empty()) else {
+        return wechat_error(40037, "invalid template_id");
+    };
+    let Some(data) = body.data.clone().filter(|d| d.is_object()) else {
+        return wechat_error(47003, "argument invalid! data is empty");
+    };
+    // WeChat's keyword limits the service must keep to (`thing` at most 20 characters …).
+    for (key, value) in data.as_object().into_iter().flatten() {
+        let Some(text) = value.get("value").and_then(|v| v.as_str()) else {
+            return wechat_error(47003, "argument invalid! data.value is empty");
+        };
+        let limit = if key.starts_with("thing") {
+            20
+        } else if key.starts_with("phrase") {
+            5
+        } else {
+            32
+        };
+        if text.is_empty() || text.chars().count() > limit {
+            return wechat_error(47003, &format!("argument invalid! {key}.value"));
+        }
+    }
+    state.sent.push(SentMessage {
+        touser,
+        template_id,
+        page: body.page.clone(),
+        data,
+    });
+    wechat_reply(json!({ "errcode": 0, "errmsg": "ok" }))
+}
+
+#[handler]
+fn list_messages(fake: Data<&FakeWeChat>) -> Json<Vec<SentMessage>> {
+    Json(fake.sent_messages())
+}
+
+#[derive(Deserialize)]
+struct QueueFailure {
+    failure: SendFailure,
+    #[serde(default = "one")]
+    times: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+#[handler]
+fn queue_failure(Json(body): Json<QueueFailure>, fake: Data<&FakeWeChat>) -> StatusCode {
+    fake.fail_next(body.failure, body.times.min(100));
+    StatusCode::NO_CONTENT
 }

@@ -4,5 +4,6 @@
 pub mod client;
 pub mod fake;
 pub mod pay;
+pub mod token;
 
 pub use client::{WeChatClient, WeChatError, WeChatSession};
