@@ -27,6 +27,7 @@ use crate::{
     },
     meal_points::http::MealPointsApi,
     menus::http::MenusApi,
+    notices::http::NoticesApi,
     orders::{counter::CounterApi, http::OrdersApi},
     payments::http::PaymentsApi,
     places::http::PlacesApi,
@@ -60,7 +61,7 @@ type Apis = (
         CounterApi,
         PaymentsApi,
     ),
-    (DietsApi, SamplesApi),
+    (DietsApi, SamplesApi, NoticesApi),
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -124,6 +125,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                     state: state.clone(),
                 },
                 SamplesApi {
+                    state: state.clone(),
+                },
+                NoticesApi {
                     state: state.clone(),
                 },
             ),

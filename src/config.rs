@@ -27,6 +27,8 @@ pub struct Config {
     pub wechat: WeChatConfig,
     /// WeChat Pay in partner (服务商) mode, for the elder's share.
     pub wechat_pay: WeChatPayConfig,
+    /// WeChat subscribe messages (订阅消息).
+    pub notices: NoticeConfig,
     pub session_ttl: chrono::Duration,
     /// How long after a slot closes an unserved order becomes a no-show.
     pub no_show_grace: chrono::Duration,
@@ -99,6 +101,99 @@ pub struct WeChatPayConfig {
     pub payment_window: chrono::Duration,
     /// `ZHUCAN_PAYMENT_SWEEP_SECONDS` (default 30): how often lapsed payments are looked at.
     pub sweep_every: std::time::Duration,
+}
+
+/// Subscribe messages: the templates chosen in the mini program's admin (订阅消息 → 我的模板) and
+/// how the sender works.
+#[derive(Clone, Debug)]
+pub struct NoticeConfig {
+    /// `WECHAT_TEMPLATE_<KIND>` per notice kind; demo: `demo-<kind>`.
+    pub templates: std::collections::BTreeMap<vocabulary::NoticeKind, String>,
+    /// `ZHUCAN_REMINDER_HOURS_BEFORE` (default 17: lunch at 11:00 is reminded at 18:00 the
+    /// evening before).
+    pub reminder_lead: chrono::Duration,
+    /// `ZHUCAN_NOTICE_SWEEP_SECONDS` (default 10): how often due notices are looked for.
+    pub sweep_every: std::time::Duration,
+    /// `ZHUCAN_NOTICE_RETRY_SECONDS` (default 60): the first retry's wait, doubled per attempt.
+    pub retry_base: chrono::Duration,
+    /// `ZHUCAN_NOTICE_ATTEMPTS` (default 6): tries before a notice is given up as failed.
+    pub max_attempts: i32,
+    /// `WECHAT_MINIPROGRAM_STATE`: which version a tap on the message opens (`formal` default,
+    /// `trial`, `developer`).
+    pub miniprogram_state: &'static str,
+}
+
+/// The template id of the demo (the fake WeChat takes any).
+pub const DEMO_TEMPLATE_PREFIX: &str = "demo-";
+
+fn notice_config<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<NoticeConfig, ConfigError> {
+    use vocabulary::NoticeKind;
+    let mut templates = std::collections::BTreeMap::new();
+    for &kind in NoticeKind::ALL {
+        let setting: &'static str = match kind {
+            NoticeKind::BookingConfirmed => "WECHAT_TEMPLATE_BOOKING_CONFIRMED",
+            NoticeKind::SlotReminder => "WECHAT_TEMPLATE_SLOT_REMINDER",
+            NoticeKind::ClosureCancelled => "WECHAT_TEMPLATE_CLOSURE_CANCELLED",
+            NoticeKind::NoShowAlert => "WECHAT_TEMPLATE_NO_SHOW_ALERT",
+            NoticeKind::RefundMade => "WECHAT_TEMPLATE_REFUND_MADE",
+            NoticeKind::ComplaintStep => "WECHAT_TEMPLATE_COMPLAINT_STEP",
+            NoticeKind::RatingReply => "WECHAT_TEMPLATE_RATING_REPLY",
+        };
+        let id = match get(setting) {
+            Some(id) if id.len() <= 64 && id.chars().all(|c| c.is_ascii_graphic()) => {
+                id.to_string()
+            }
+            Some(_) => return Err(bad(setting, "must be a template id (ASCII, at most 64)")),
+            None => format!("{DEMO_TEMPLATE_PREFIX}{}", kind.as_str().replace('_', "-")),
+        };
+        if templates.values().any(|other| *other == id) {
+            return Err(bad(setting, "each notice needs a template of its own"));
+        }
+        templates.insert(kind, id);
+    }
+    let lead_hours = parse_number(
+        get("ZHUCAN_REMINDER_HOURS_BEFORE"),
+        "ZHUCAN_REMINDER_HOURS_BEFORE",
+        17,
+        1..=48,
+    )?;
+    let sweep_seconds = parse_number(
+        get("ZHUCAN_NOTICE_SWEEP_SECONDS"),
+        "ZHUCAN_NOTICE_SWEEP_SECONDS",
+        10u64,
+        1..=600,
+    )?;
+    let retry_seconds = parse_number(
+        get("ZHUCAN_NOTICE_RETRY_SECONDS"),
+        "ZHUCAN_NOTICE_RETRY_SECONDS",
+        60,
+        1..=3600,
+    )?;
+    let max_attempts = parse_number(
+        get("ZHUCAN_NOTICE_ATTEMPTS"),
+        "ZHUCAN_NOTICE_ATTEMPTS",
+        6,
+        1..=20,
+    )?;
+    let miniprogram_state = match get("WECHAT_MINIPROGRAM_STATE").unwrap_or("formal") {
+        "formal" => "formal",
+        "trial" => "trial",
+        "developer" => "developer",
+        _ => {
+            return Err(bad(
+                "WECHAT_MINIPROGRAM_STATE",
+                "must be formal, trial or developer",
+            ));
+        }
+    };
+    Ok(NoticeConfig {
+        templates,
+        reminder_lead: chrono::Duration::hours(lead_hours),
+        sweep_every: std::time::Duration::from_secs(sweep_seconds),
+        retry_base: chrono::Duration::seconds(retry_seconds),
+        max_attempts,
+        miniprogram_state,
+    })
 }
 
 /// The settings the bundled fake WeChat Pay accepts (demo and tests).
@@ -359,6 +454,7 @@ impl Config {
         };
 
         let wechat_pay = wechat_pay_config(&get)?;
+        let notices = notice_config(&get)?;
 
         let seed_demo_data = parse_bool(
             get("ZHUCAN_SEED_DEMO"),
@@ -441,6 +537,7 @@ impl Config {
             redis_key_prefix,
             wechat,
             wechat_pay,
+            notices,
             session_ttl: chrono::Duration::minutes(session_minutes),
             no_show_grace: chrono::Duration::minutes(no_show_grace_minutes),
             booking_concurrency,
@@ -549,6 +646,20 @@ impl Config {
             return Err(bad(
                 "WECHAT_APPID",
                 "production needs the mini program's real app id",
+            ));
+        }
+        if let Some((kind, _)) = self
+            .notices
+            .templates
+            .iter()
+            .find(|(_, id)| id.starts_with(DEMO_TEMPLATE_PREFIX))
+        {
+            return Err(bad(
+                "WECHAT_TEMPLATE_*",
+                format!(
+                    "production needs the subscribe template chosen for {kind} (WECHAT_TEMPLATE_{})",
+                    kind.as_str().to_uppercase()
+                ),
             ));
         }
         if self.wechat.app_secret.expose() == FAKE_WECHAT_APP_SECRET {

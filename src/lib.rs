@@ -22,6 +22,7 @@ pub mod feedback;
 pub mod meal_points;
 pub mod menus;
 pub mod money;
+pub mod notices;
 pub mod orders;
 pub mod pagination;
 pub mod payments;

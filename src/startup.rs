@@ -162,12 +162,22 @@ impl Application {
             },
             None => crate::throttle::Throttle::in_process(),
         };
-        let order_writer = OrderWriter::spawn(db.clone());
+        let order_writer = OrderWriter::spawn(db.clone(), config.notices.reminder_lead);
 
+        let tokens = crate::wechat::token::AccessTokens::new(
+            wechat.clone(),
+            options.clock.clone(),
+            &db,
+            redis
+                .clone()
+                .map(|conn| (conn, config.redis_key_prefix.clone())),
+        );
+        let notices = Arc::new(crate::notices::service::Sender::new(tokens));
         let state = AppState {
             db,
             redis,
             wechat,
+            notices,
             pay,
             reservations,
             order_writer,
@@ -199,6 +209,12 @@ impl Application {
         crate::orders::service::spawn_lease_sweeper(state.clone());
         crate::feedback::service::spawn_escalation_sweeper(state.clone());
         crate::payments::service::spawn_sweeper(state.clone());
+        crate::notices::service::spawn_sender(
+            state.db.clone(),
+            state.clock.clone(),
+            state.config.notices.clone(),
+            state.notices.clone(),
+        );
 
         Ok(Self {
             acceptor,

@@ -26,6 +26,8 @@ pub struct AppState {
     /// `None` without `REDIS_URL`: the in-process implementations serve instead.
     pub redis: Option<redis::aio::ConnectionManager>,
     pub wechat: WeChatClient,
+    /// Delivers WeChat subscribe messages; holds the access token.
+    pub notices: Arc<crate::notices::service::Sender>,
     /// WeChat Pay API v3 (partner mode), the real one or the bundled fake.
     pub pay: crate::wechat::pay::PayClient,
     /// The lunch-peak gate: Redis when configured, in-process otherwise.
@@ -44,6 +46,18 @@ pub struct AppState {
     pub caches: Arc<HotCaches>,
     /// How one domain's change reaches the others.
     pub reactions: Reactions,
+}
+
+impl AppState {
+    /// What the notice sender needs of the state.
+    pub fn outbox(&self) -> crate::notices::service::Outbox<'_> {
+        crate::notices::service::Outbox {
+            db: &self.db,
+            clock: &self.clock,
+            config: &self.config.notices,
+            sender: &self.notices,
+        }
+    }
 }
 
 /// A reaction's answer, boxed so the traits stay object-safe.

@@ -23,6 +23,8 @@ pub enum ApiTags {
     Orders,
     /// Paying the elder's share (自付) with WeChat Pay, refunds, meal points' payment methods
     Payments,
+    /// WeChat subscribe messages (订阅消息): subscriptions reported by the mini program
+    Notices,
     /// Ratings of served meals and complaints (评价与投诉)
     Feedback,
     /// The supervisor view, inspectors and their visits (督查)

@@ -16,10 +16,12 @@ use crate::{
     },
     error::{AppError, AppResult, ErrorKind},
     meal_points::store as meal_points,
+    notices::store::{self as notices, NewNotice},
     orders::{rules::OrderState, service::visible_order},
     state::AppState,
     throttle::Counter,
 };
+use vocabulary::NoticeKind;
 
 /// An inspector the city invites, as the request gives it.
 pub struct NewInspector {
@@ -119,12 +121,25 @@ pub async fn reply(
     let rating = store::require_rating(db, rating_id).await?;
     meal_points::require_operator_of(db, caller, rating.meal_point_id).await?;
     let text = rules::check_text(rules::FreeText::Reply, text)?;
-    if !store::set_reply(db, rating.id, &text, caller.account_id, state.clock.now()).await? {
+    let now = state.clock.now();
+    // The rater hears of the reply: the notice is written with it.
+    let txn = db.begin().await?;
+    if !store::set_reply(&txn, rating.id, &text, caller.account_id, now).await? {
         return Err(AppError::conflict(
             "ALREADY_REPLIED",
             "这条评价已经回复过了，每条评价只能回复一次",
         ));
     }
+    let notice = NewNotice {
+        kind: NoticeKind::RatingReply,
+        subject: rating.id.to_string(),
+        order_id: None,
+        detail: None,
+        due_at: now,
+        account_id: Some(rating.account_id),
+    };
+    notices::enqueue(&txn, vec![notice], now).await?;
+    txn.commit().await?;
     store::require_rating(db, rating.id).await
 }
 
@@ -400,19 +415,11 @@ pub async fn act(
     let to = rules::next_state(action, party, from)?;
     rules::check_complainant_may_escalate(action, party, deadline_missed)?;
     let note = note.unwrap_or_else(|| action.label_zh().to_string());
-    let moved = store::transition(
-        &state.db,
-        complaint.id,
-        from,
-        to,
-        Actor {
-            account_id: Some(caller.account_id),
-            role: Some(caller.role),
-        },
-        &note,
-        now,
-    )
-    .await?;
+    let actor = Actor {
+        account_id: Some(caller.account_id),
+        role: Some(caller.role),
+    };
+    let moved = step_telling(state, &complaint, from, to, actor, &note, now).await?;
     let latest = store::require_complaint(&state.db, complaint.id).await?;
     if !moved {
         let current = latest.state;
@@ -424,6 +431,35 @@ pub async fn act(
             }));
     }
     Ok(latest)
+}
+
+/// A guarded step on a complaint and, in the same transaction, the notice that tells the
+/// complainant of it (not of a step they took themselves).
+async fn step_telling(
+    state: &AppState,
+    complaint: &entity::complaint::Model,
+    from: ComplaintState,
+    to: ComplaintState,
+    actor: Actor,
+    note: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<bool> {
+    let by_complainant = actor.account_id == Some(complaint.complainant_account_id);
+    let txn = state.db.begin().await?;
+    let moved = store::transition(&txn, complaint.id, from, to, actor, note, now).await?;
+    if moved && !by_complainant {
+        let notice = NewNotice {
+            kind: NoticeKind::ComplaintStep,
+            subject: complaint.id.to_string(),
+            order_id: None,
+            detail: Some(note.chars().take(200).collect()),
+            due_at: now,
+            account_id: Some(complaint.complainant_account_id),
+        };
+        notices::enqueue(&txn, vec![notice], now).await?;
+    }
+    txn.commit().await?;
+    Ok(moved)
 }
 
 /// What the service writes on a step it makes itself.
@@ -444,17 +480,16 @@ pub async fn sweep_escalations(state: &AppState) -> AppResult<u32> {
             account_id: None,
             role: None,
         };
-        if store::transition(
-            &state.db,
-            complaint.id,
+        let step = step_telling(
+            state,
+            &complaint,
             from,
             ComplaintState::Escalated,
             system,
             ESCALATION_NOTE,
             now,
-        )
-        .await?
-        {
+        );
+        if step.await? {
             escalated += 1;
         }
     }

@@ -24,7 +24,7 @@ use crate::{
     state::AppState,
     tags::ApiTags,
 };
-use vocabulary::{ServiceMode, Slot};
+use vocabulary::{NoticeReach, ServiceMode, Slot};
 
 pub struct CounterApi {
     pub state: AppState,
@@ -86,6 +86,10 @@ struct DayOrder {
     delivery_address: Option<String>,
     #[oai(skip_serializing_if_is_none)]
     delivery_signed_by: Option<String>,
+    /// Whether the elder (or, for an elder without WeChat, the family) was told of this order
+    /// by a WeChat message: `not_reached` is someone to call.
+    notice: NoticeReach,
+    notice_label: String,
 }
 
 #[derive(Object)]
@@ -240,6 +244,7 @@ impl CounterApi {
             .all(db)
             .await?;
         let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+        let ids_for_notices = ids.clone();
         let mut items: HashMap<String, Vec<DayOrderItem>> = HashMap::new();
         for line in order_item::Entity::find()
             .filter(order_item::Column::OrderId.is_in(ids))
@@ -259,9 +264,19 @@ impl CounterApi {
             .into_iter()
             .map(|e| (e.id, e.name))
             .collect();
+        let notices = crate::notices::store::of_orders(db, ids_for_notices).await?;
+        let reach_of = |order_id: &str| {
+            let of_order: Vec<&entity::notice::Model> = notices
+                .iter()
+                .filter(|n| n.order_id.as_deref() == Some(order_id))
+                .collect();
+            crate::notices::service::reach(&of_order)
+        };
         let mut views: Vec<DayOrder> = orders
             .into_iter()
             .map(|o| DayOrder {
+                notice: reach_of(&o.id),
+                notice_label: reach_of(&o.id).label_zh().to_string(),
                 items: items.remove(&o.id).unwrap_or_default(),
                 elder_name: names.get(&o.elder_id).cloned().unwrap_or_default(),
                 slot_label: o.slot.label_zh().to_string(),

@@ -33,9 +33,10 @@ use crate::{
     meal_points::store as meal_points,
     menus::rules::BookingWindowError,
     money::Yuan,
+    notices::store::{self as notices, NewNotice},
     state::AppState,
 };
-use vocabulary::{ServiceMode, Slot};
+use vocabulary::{NoticeKind, ServiceMode, Slot};
 
 fn unavailable(err: ReservationError) -> AppError {
     AppError::new(
@@ -823,6 +824,29 @@ pub async fn cancel_unchecked(
     cancel_guarded(state, actor, order, lines, reason, now, |update| update).await
 }
 
+/// A cancellation that writes the notice telling of it (in its transaction).
+async fn cancel_telling(
+    state: &AppState,
+    actor: Option<i64>,
+    order: &meal_order::Model,
+    lines: &[entity::order_item::Model],
+    reason: &str,
+    now: DateTime<Utc>,
+    tell: NoticeKind,
+) -> Result<meal_order::Model, OrderError> {
+    cancel_inner(
+        state,
+        actor,
+        order,
+        lines,
+        reason,
+        now,
+        |update| update,
+        Some(tell),
+    )
+    .await
+}
+
 /// A cancellation with more conditions on (and columns set by) the same guarded update: a booking
 /// whose payment lapsed is cancelled only while its payment is still pending, so a payment
 /// confirmed at the same moment either wins whole or loses whole. Portions and quota go back
@@ -838,6 +862,22 @@ pub async fn cancel_guarded(
     guard: impl FnOnce(
         sea_orm::UpdateMany<meal_order::Entity>,
     ) -> sea_orm::UpdateMany<meal_order::Entity>,
+) -> Result<meal_order::Model, OrderError> {
+    cancel_inner(state, actor, order, lines, reason, now, guard, None).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn cancel_inner(
+    state: &AppState,
+    actor: Option<i64>,
+    order: &meal_order::Model,
+    lines: &[entity::order_item::Model],
+    reason: &str,
+    now: DateTime<Utc>,
+    guard: impl FnOnce(
+        sea_orm::UpdateMany<meal_order::Entity>,
+    ) -> sea_orm::UpdateMany<meal_order::Entity>,
+    tell: Option<NoticeKind>,
 ) -> Result<meal_order::Model, OrderError> {
     let txn = state.db.begin().await?;
     let reason_owned = reason.to_string();
@@ -861,6 +901,10 @@ pub async fn cancel_guarded(
     .await?;
     if moved {
         store::return_portions(&txn, lines, now).await?;
+        if let Some(kind) = tell {
+            let notice = NewNotice::about_order(kind, &order.id, now).with_detail(reason);
+            notices::enqueue(&txn, vec![notice], now).await?;
+        }
     }
     txn.commit().await?;
     let cancelled = settled(state, &order.id, moved, OrderState::Cancelled).await?;
@@ -897,9 +941,27 @@ pub async fn transition(
         sea_orm::UpdateMany<meal_order::Entity>,
     ) -> sea_orm::UpdateMany<meal_order::Entity>,
 ) -> Result<meal_order::Model, OrderError> {
+    transition_telling(state, order_id, change, extra, None).await
+}
+
+/// A guarded state change that also writes a notice about it, in the same transaction: the
+/// notice exists if and only if the change was made.
+async fn transition_telling(
+    state: &AppState,
+    order_id: &str,
+    change: StateChange<'_>,
+    extra: impl FnOnce(
+        sea_orm::UpdateMany<meal_order::Entity>,
+    ) -> sea_orm::UpdateMany<meal_order::Entity>,
+    tell: Option<NoticeKind>,
+) -> Result<meal_order::Model, OrderError> {
     let to = change.to;
+    let at = change.at;
     let txn = state.db.begin().await?;
     let moved = store::transition(&txn, order_id, change, extra).await?;
+    if moved && let Some(kind) = tell {
+        notices::enqueue(&txn, vec![NewNotice::about_order(kind, order_id, at)], at).await?;
+    }
     txn.commit().await?;
     settled(state, order_id, moved, to).await
 }
@@ -1150,7 +1212,15 @@ pub async fn mark_no_shows(
             note: None,
             at: now,
         };
-        match transition(state, &order.id, change, |u| u).await {
+        // The family hears the elder did not come (an elder without family: the board shows it).
+        let told = transition_telling(
+            state,
+            &order.id,
+            change,
+            |u| u,
+            Some(NoticeKind::NoShowAlert),
+        );
+        match told.await {
             Ok(_) => marked += 1,
             // Served or cancelled meanwhile: nothing to mark.
             Err(OrderError::Rule(OrderRuleError::IllegalTransition { .. })) => {}
@@ -1228,7 +1298,16 @@ pub async fn cancel_for_closure(
     let mut cancelled = 0;
     for order in booked.into_iter().filter(|o| affected(o.date)) {
         let lines = store::lines_of(&state.db, &order.id).await?;
-        match cancel_unchecked(state, Some(actor), &order, &lines, reason, now).await {
+        let cancelled_now = cancel_telling(
+            state,
+            Some(actor),
+            &order,
+            &lines,
+            reason,
+            now,
+            NoticeKind::ClosureCancelled,
+        );
+        match cancelled_now.await {
             Ok(_) => cancelled += 1,
             // Served or cancelled meanwhile: nothing to do for this one.
             Err(OrderError::Rule(OrderRuleError::IllegalTransition { .. })) => {}

@@ -36,7 +36,11 @@ use sea_orm::{
 };
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::UniqueKey;
+use crate::{
+    db::UniqueKey,
+    notices::store::{self as notices, NewNotice},
+};
+use vocabulary::NoticeKind;
 
 /// Orders in one transaction at most. Large enough to absorb a stampede, small enough that one
 /// statement stays well under any parameter limit (SQLite allows 32,766 bound values).
@@ -103,11 +107,12 @@ pub struct OrderWriter {
 
 impl OrderWriter {
     /// Starts the writer task on the current runtime.
-    pub fn spawn(db: DatabaseConnection) -> Self {
+    /// `reminder_lead`: how long before its slot opens a booking is reminded of.
+    pub fn spawn(db: DatabaseConnection, reminder_lead: chrono::Duration) -> Self {
         // The queue bound is back-pressure: when the database falls this far behind, new
         // bookings wait to enqueue instead of piling up memory.
         let (queue, jobs) = mpsc::channel(MAX_BATCH * 20);
-        tokio::spawn(run(db, jobs));
+        tokio::spawn(run(db, reminder_lead, jobs));
         Self { queue }
     }
 
@@ -126,7 +131,11 @@ impl OrderWriter {
     }
 }
 
-async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
+async fn run(
+    db: DatabaseConnection,
+    reminder_lead: chrono::Duration,
+    mut jobs: mpsc::Receiver<Job>,
+) {
     while let Some(first) = jobs.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -146,7 +155,7 @@ async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
             continue;
         }
         let orders: Vec<&NewOrder> = batch.iter().map(|job| &job.order).collect();
-        match write_batch(&db, &orders).await {
+        match write_batch(&db, reminder_lead, &orders).await {
             Ok(written) => {
                 for (job, result) in batch.into_iter().zip(written) {
                     let _ = job.done.send(result);
@@ -159,7 +168,7 @@ async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
             }
             Err(_) => {
                 for job in batch {
-                    let result = match write_batch(&db, &[&job.order]).await {
+                    let result = match write_batch(&db, reminder_lead, &[&job.order]).await {
                         Ok(mut written) => written.pop().unwrap_or(Ok(())),
                         Err(err) => Err(err),
                     };
@@ -174,11 +183,12 @@ async fn run(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
 /// answer has one entry per order: written, or refused as `MealPointClosed`.
 async fn write_batch(
     db: &DatabaseConnection,
+    reminder_lead: chrono::Duration,
     orders: &[&NewOrder],
 ) -> Result<Vec<Result<(), PersistError>>, PersistError> {
     let txn = db.begin().await?;
     let result = async {
-        let open = bookable(&txn, orders).await?;
+        let (open, meal_points) = bookable(&txn, orders).await?;
         let taken: Vec<&NewOrder> = orders
             .iter()
             .zip(&open)
@@ -187,6 +197,12 @@ async fn write_batch(
             .collect();
         if !taken.is_empty() {
             insert_orders(&txn, &taken).await?;
+            notices::enqueue(
+                &txn,
+                booking_notices(&taken, &meal_points, reminder_lead),
+                taken[0].order.created_at,
+            )
+            .await?;
         }
         Ok::<_, PersistError>(open)
     }
@@ -217,7 +233,7 @@ async fn write_batch(
 async fn bookable(
     txn: &impl ConnectionTrait,
     orders: &[&NewOrder],
-) -> Result<Vec<bool>, PersistError> {
+) -> Result<(Vec<bool>, Vec<meal_point::Model>), PersistError> {
     let ids: std::collections::BTreeSet<i64> =
         orders.iter().map(|o| o.order.meal_point_id).collect();
     let meal_points = meal_point::Entity::find()
@@ -225,7 +241,7 @@ async fn bookable(
         .lock_shared()
         .all(txn)
         .await?;
-    Ok(orders
+    let open = orders
         .iter()
         .map(|o| {
             meal_points
@@ -233,7 +249,41 @@ async fn bookable(
                 .find(|m| m.id == o.order.meal_point_id)
                 .is_some_and(|m| crate::meal_points::store::takes_bookings_on(m, o.order.date))
         })
-        .collect())
+        .collect();
+    Ok((open, meal_points))
+}
+
+/// Each booking's confirmation, due at once, and its reminder before the slot (if that is still
+/// ahead): written with the orders, so a booking is told of exactly when it exists.
+fn booking_notices(
+    orders: &[&NewOrder],
+    meal_points: &[meal_point::Model],
+    reminder_lead: chrono::Duration,
+) -> Vec<NewNotice> {
+    let mut notices = Vec::with_capacity(orders.len() * 2);
+    for o in orders {
+        let order = &o.order;
+        notices.push(NewNotice::about_order(
+            NoticeKind::BookingConfirmed,
+            &order.id,
+            order.created_at,
+        ));
+        let opens = meal_points
+            .iter()
+            .find(|m| m.id == order.meal_point_id)
+            .and_then(|m| crate::meal_points::store::service_hours_of(m).ok())
+            .and_then(|hours| hours.hours_for(order.slot).map(|h| h.opens));
+        let due = opens.and_then(|opens| {
+            crate::notices::rules::reminder_due(order.date, opens, reminder_lead, order.created_at)
+        });
+        if let Some(due) = due {
+            let mut reminder =
+                NewNotice::about_order(NoticeKind::SlotReminder, &order.id, order.created_at);
+            reminder.due_at = due;
+            notices.push(reminder);
+        }
+    }
+    notices
 }
 
 async fn insert_orders(

@@ -390,9 +390,22 @@ async fn settle_refund(
     refund_id: Option<&str>,
 ) -> Result<(), PaymentError> {
     let now = state.clock.now();
-    if !store::settle_refund(&state.db, &refund.out_refund_no, to, refund_id, now).await? {
+    // The refund-made notice is written with the refund's settling, or not at all.
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
+    if !store::settle_refund(&txn, &refund.out_refund_no, to, refund_id, now).await? {
         return Ok(());
     }
+    if to == RefundState::Succeeded {
+        let amount = format!("¥{}", crate::money::Yuan::from_fen(refund.amount_fen));
+        let notice = crate::notices::store::NewNotice::about_order(
+            vocabulary::NoticeKind::RefundMade,
+            &refund.order_id,
+            now,
+        )
+        .with_detail(amount);
+        crate::notices::store::enqueue(&txn, vec![notice], now).await?;
+    }
+    txn.commit().await?;
     let Some(trade) = store::trade(&state.db, &refund.out_trade_no).await? else {
         return Ok(());
     };
