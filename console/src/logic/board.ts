@@ -47,3 +47,11 @@ export function kitchenLines(slots: SlotDay[]): Array<{ slot: string; slotLabel:
 export function normaliseCode(text: string): string {
   return text.trim().replace(/\s+/g, '')
 }
+
+/** How the notice column shows whether the elder's side was told: no one reached is the one to
+ * call before the meal. */
+export function noticeTag(notice: DayOrder['notice']): 'success' | 'info' | 'danger' {
+  if (notice === 'reached') return 'success'
+  if (notice === 'pending') return 'info'
+  return 'danger'
+}

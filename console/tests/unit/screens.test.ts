@@ -1,7 +1,7 @@
 // Each screen's logic, apart from its template.
 import { describe, expect, it } from 'vitest'
 import type { components } from '../../src/api/schema'
-import { activeSlots, byState, deliveries, kitchenLines, nextDeliveryStep, normaliseCode } from '../../src/logic/board'
+import { activeSlots, byState, deliveries, kitchenLines, nextDeliveryStep, normaliseCode, noticeTag } from '../../src/logic/board'
 import { complaintActions, nextDeadline, overdueFirst } from '../../src/logic/complaints'
 import { dashboardKpis, monthsBack } from '../../src/logic/dashboard'
 import { newElderRequest, searchKind } from '../../src/logic/elders'
@@ -33,6 +33,8 @@ const order = (id: string, slot: string, state: string, mode = 'pickup'): DayOrd
   gross: '16.00',
   subsidy: '3.00',
   elder_share: '13.00',
+  notice: 'reached',
+  notice_label: '已通知',
 })
 
 describe("today's board", () => {
@@ -44,6 +46,12 @@ describe("today's board", () => {
       ['out_for_delivery', ['e']],
       ['served', ['a']],
     ])
+  })
+
+  it('marks in red the orders whose elder side no WeChat message reached', () => {
+    expect(noticeTag('not_reached')).toBe('danger')
+    expect(noticeTag('pending')).toBe('info')
+    expect(noticeTag('reached')).toBe('success')
   })
 
   it('lists the deliveries and their next step', () => {
