@@ -241,6 +241,8 @@ impl TestApp {
         let db_schema = self.db_schema.clone()?;
         let mut config = (*self.state.config).clone();
         config.listen_addr = "127.0.0.1:0".parse().expect("an address");
+        // The same fake WeChat as this instance, as two real instances share the real one.
+        config.wechat.api_base = Some(self.state.wechat.api_base().to_string());
         // The first instance seeded the shared database already.
         config.seed_demo_data = false;
         let options = BuildOptions {

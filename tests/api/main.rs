@@ -19,6 +19,7 @@ mod helpers;
 mod logs;
 mod meal_points;
 mod menus;
+mod notices;
 mod openapi;
 mod orders;
 mod payments;
