@@ -278,7 +278,10 @@ async fn a_closure_tells_of_the_cancelled_order_with_its_reason() {
     s.deliver().await;
     let sent = s.sent(CLOSURE);
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert_eq!(sent[0].value("thing3"), Some("厨房设备检修"));
+    assert_eq!(
+        sent[0].value("thing3"),
+        Some("助餐点暂停服务：厨房设备检修")
+    );
     // The reminder of the cancelled order is never sent.
     s.app.advance_clock(Duration::days(1));
     s.deliver().await;
@@ -406,7 +409,7 @@ async fn subscriptions_take_known_templates_from_elders_and_families_only() {
     .await
     .assert_field_error(400, "SUBSCRIBE_TEMPLATE_UNKNOWN", "answers");
     assert_eq!(s.remaining(BOOKED).await, 0, "refused whole");
-    report(json!([])).await.assert_error(400, "INVALID_BODY");
+    report(json!([])).await.assert_error(400, "ANSWERS_INVALID");
     report(json!([
         { "template_id": BOOKED, "answer": "accept" },
         { "template_id": NO_SHOW, "answer": "reject" },
