@@ -5759,6 +5759,242 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/notice-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My subscriptions to WeChat messages, and the templates to ask for on each screen.
+         * @description Roles: elder, family.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["Subscriptions"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Report what `wx.requestSubscribeMessage` answered: each accepted template allows one
+         *     more message. Unknown template ids refuse the whole report.
+         * @description Roles: elder, family.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SubscribeReport"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["Subscriptions"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/meal-point-kinds": {
         parameters: {
             query?: never;
@@ -15475,6 +15711,12 @@ export interface components {
             items: components["schemas"]["DayOrderItem"][];
             mode: components["schemas"]["ServiceMode"];
             mode_label: string;
+            /**
+             * @description Whether the elder (or, for an elder without WeChat, the family) was told of this order
+             *     by a WeChat message: `not_reached` is someone to call.
+             */
+            notice: components["schemas"]["NoticeReach"] & unknown;
+            notice_label: string;
             slot: components["schemas"]["Slot"];
             slot_label: string;
             state: components["schemas"]["OrderState"];
@@ -16896,6 +17138,16 @@ export interface components {
             /** @description What was done or decided; required to resolve, at most 500 characters. */
             note?: string | null;
         };
+        /**
+         * @description What a notice tells; each kind has its own subscribe template.
+         * @enum {string}
+         */
+        NoticeKind: "booking_confirmed" | "slot_reminder" | "closure_cancelled" | "no_show_alert" | "refund_made" | "complaint_step" | "rating_reply";
+        /**
+         * @description Whether anyone on an elder's side was told about an order, as the operator's board shows.
+         * @enum {string}
+         */
+        NoticeReach: "reached" | "pending" | "not_reached";
         /** OfferingChanges */
         OfferingChanges: {
             /**
@@ -17941,6 +18193,25 @@ export interface components {
             id: number;
             name: string;
         };
+        /**
+         * @description What the mini program's `wx.requestSubscribeMessage` answered for one template.
+         * @enum {string}
+         */
+        SubscribeAnswer: "accept" | "reject" | "ban" | "filter";
+        /** SubscribeReport */
+        SubscribeReport: {
+            /** @description What `wx.requestSubscribeMessage` answered, per template id (1 to 3). */
+            answers: components["schemas"]["TemplateAnswer"][];
+        };
+        /** Subscriptions */
+        Subscriptions: {
+            /** @description Ask for these on the booking screen (at most 3, as WeChat allows per request). */
+            booking_screen: string[];
+            /** @description Ask for these on the complaint screen. */
+            complaint_screen: string[];
+            /** @description Every template, with how many more messages of it this account accepted. */
+            templates: components["schemas"]["TemplateQuota"][];
+        };
         /** SubsidyPerMonthView */
         SubsidyPerMonthView: {
             /**
@@ -18015,6 +18286,22 @@ export interface components {
             to_year: number;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** TemplateAnswer */
+        TemplateAnswer: {
+            answer: components["schemas"]["SubscribeAnswer"];
+            template_id: string;
+        };
+        /** TemplateQuota */
+        TemplateQuota: {
+            kind: components["schemas"]["NoticeKind"];
+            kind_label: string;
+            /**
+             * Format: int32
+             * @description One-time subscriptions left: each accepted request allows one message.
+             */
+            remaining: number;
+            template_id: string;
         };
         /**
          * VisitDue
