@@ -826,6 +826,13 @@ mod tests {
             ("WECHATPAY_PUBLIC_KEY_ID", "PUB_KEY_ID_0112345678"),
             ("WECHATPAY_PUBLIC_KEY_FILE", "/etc/zhucan/pub_key.pem"),
             ("WECHATPAY_NOTIFY_BASE", "https://zhucan.example.cn"),
+            ("WECHAT_TEMPLATE_BOOKING_CONFIRMED", "tmpl-real-booked"),
+            ("WECHAT_TEMPLATE_SLOT_REMINDER", "tmpl-real-reminder"),
+            ("WECHAT_TEMPLATE_CLOSURE_CANCELLED", "tmpl-real-closure"),
+            ("WECHAT_TEMPLATE_NO_SHOW_ALERT", "tmpl-real-no-show"),
+            ("WECHAT_TEMPLATE_REFUND_MADE", "tmpl-real-refund"),
+            ("WECHAT_TEMPLATE_COMPLAINT_STEP", "tmpl-real-complaint"),
+            ("WECHAT_TEMPLATE_RATING_REPLY", "tmpl-real-reply"),
         ];
         assert!(Config::from_vars(&vars(&real)).is_ok());
 
@@ -847,6 +854,14 @@ mod tests {
             "WECHAT_SECRET"
         );
         assert_eq!(with("WECHAT_APPID", FAKE_WECHAT_APP_ID), "WECHAT_APPID");
+        assert_eq!(
+            with("WECHAT_TEMPLATE_NO_SHOW_ALERT", "demo-no-show-alert"),
+            "WECHAT_TEMPLATE_*"
+        );
+        assert_eq!(
+            with("WECHAT_TEMPLATE_RATING_REPLY", "tmpl-real-booked"),
+            "WECHAT_TEMPLATE_RATING_REPLY"
+        );
         for (setting, fake) in [
             ("WECHATPAY_API_BASE", "http://127.0.0.1:9101"),
             ("WECHATPAY_SP_MCHID", FAKE_WECHATPAY_SP_MCHID),
