@@ -61,29 +61,29 @@ impl From<&Caller> for AccountView {
 }
 
 #[derive(Object)]
-struct NewStaffAccount {
+pub struct NewStaffAccount {
     #[oai(validator(pattern = r"^[A-Za-z0-9._-]{3,64}$"))]
-    username: String,
+    pub username: String,
     #[oai(validator(min_length = 8, max_length = 128, pattern = r"[^0-9]"))]
-    password: String,
+    pub password: String,
     /// `operator`, `district_clerk` or `city_admin`.
-    role: Role,
+    pub role: Role,
     #[oai(validator(max_length = 32, pattern = r"\S"))]
-    display_name: String,
+    pub display_name: String,
     /// Required for a district clerk: the district they settle for.
     #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
-    district_code: Option<String>,
+    pub district_code: Option<String>,
 }
 
 #[derive(Object)]
-struct StaffAccountView {
-    id: i64,
-    username: String,
-    role: Role,
-    display_name: String,
+pub struct StaffAccountView {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    pub display_name: String,
     #[oai(skip_serializing_if_is_none)]
-    district_code: Option<String>,
-    active: bool,
+    pub district_code: Option<String>,
+    pub active: bool,
 }
 
 #[OpenApi(tag = "ApiTags::Auth")]

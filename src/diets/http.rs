@@ -85,9 +85,9 @@ fn profile_view(elder_id: i64, profile: &Profile) -> DietProfileView {
 /// The whole profile, replacing what was kept (send empty lists to clear it). A value sent twice
 /// is kept once.
 #[derive(Object)]
-struct DietProfileInput {
-    diets: Vec<Diet>,
-    allergens: Vec<Allergen>,
+pub struct DietProfileInput {
+    pub diets: Vec<Diet>,
+    pub allergens: Vec<Allergen>,
 }
 
 /// How one dish fits the elder.

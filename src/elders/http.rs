@@ -115,96 +115,96 @@ impl ToJSON for IdCardText {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Object)]
-struct NewElderRequest {
+pub struct NewElderRequest {
     /// As on the ID card.
     #[oai(validator(
         max_length = 32,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    name: String,
-    id_card: IdCardText,
+    pub name: String,
+    pub id_card: IdCardText,
     /// 户籍区: funds the district- and street-level subsidy.
     #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
-    hukou_district_code: String,
+    pub hukou_district_code: String,
     /// Where the elder lives.
     #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
-    residence_district_code: String,
+    pub residence_district_code: String,
     /// The residence street or town (街道/镇), a street of the residence district.
-    residence_street_id: Option<i64>,
+    pub residence_street_id: Option<i64>,
     #[oai(validator(
         max_length = 128,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    address: String,
+    pub address: String,
     #[oai(validator(max_length = 20, pattern = r"^(1[0-9]{10}|0(-*[0-9]){9,11}-*)$"))]
-    phone: String,
+    pub phone: String,
     /// Eligibility categories, recorded with the clerk's name and the time.
     #[oai(default)]
-    categories: Vec<ElderCategory>,
+    pub categories: Vec<ElderCategory>,
 }
 
 #[derive(Object)]
-struct SelfRegistrationRequest {
+pub struct SelfRegistrationRequest {
     /// As on the ID card.
     #[oai(validator(
         max_length = 32,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    name: String,
-    id_card: IdCardText,
+    pub name: String,
+    pub id_card: IdCardText,
     #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
-    hukou_district_code: String,
+    pub hukou_district_code: String,
     #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
-    residence_district_code: String,
-    residence_street_id: Option<i64>,
+    pub residence_district_code: String,
+    pub residence_street_id: Option<i64>,
     #[oai(validator(
         max_length = 128,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    address: String,
+    pub address: String,
     #[oai(validator(max_length = 20, pattern = r"^(1[0-9]{10}|0(-*[0-9]){9,11}-*)$"))]
-    phone: String,
+    pub phone: String,
 }
 
 /// Changes to an elder record; fields left out stay as they are. The ID-card number cannot be
 /// changed (a wrong number means a wrong person: register the right one).
 #[derive(Object)]
-struct ElderPatch {
+pub struct ElderPatch {
     #[oai(validator(
         max_length = 32,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    name: Option<String>,
+    pub name: Option<String>,
     #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
-    hukou_district_code: Option<String>,
+    pub hukou_district_code: Option<String>,
     #[oai(validator(pattern = r"^[A-Za-z0-9-]{1,20}$"))]
-    residence_district_code: Option<String>,
+    pub residence_district_code: Option<String>,
     /// `null` clears the street.
-    residence_street_id: MaybeUndefined<i64>,
+    pub residence_street_id: MaybeUndefined<i64>,
     #[oai(validator(
         max_length = 128,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    address: Option<String>,
+    pub address: Option<String>,
     #[oai(validator(max_length = 20, pattern = r"^(1[0-9]{10}|0(-*[0-9]){9,11}-*)$"))]
-    phone: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(Object)]
-struct Rejection {
+pub struct Rejection {
     /// Shown to the person who asked, e.g. 户籍信息与身份证不符.
     #[oai(validator(max_length = 200, pattern = r"\S[\s\S]*\S"))]
-    reason: String,
+    pub reason: String,
 }
 
 #[derive(Object)]
-struct CategoryRequest {
-    category: ElderCategory,
+pub struct CategoryRequest {
+    pub category: ElderCategory,
 }
 
 #[derive(Object)]
-struct IdCardLookup {
-    id_card: IdCardText,
+pub struct IdCardLookup {
+    pub id_card: IdCardText,
 }
 
 // `Deserialize`: typed clients (and the tests) read it back.
@@ -218,15 +218,15 @@ pub struct CategoryView {
 }
 
 #[derive(Object)]
-struct CategoryHistoryView {
-    category: ElderCategory,
-    label: String,
-    recorded_by: i64,
-    recorded_at: DateTime<Utc>,
+pub struct CategoryHistoryView {
+    pub category: ElderCategory,
+    pub label: String,
+    pub recorded_by: i64,
+    pub recorded_at: DateTime<Utc>,
     #[oai(skip_serializing_if_is_none)]
-    removed_by: Option<i64>,
+    pub removed_by: Option<i64>,
     #[oai(skip_serializing_if_is_none)]
-    removed_at: Option<DateTime<Utc>>,
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 // `Deserialize`: typed clients (and the tests) read it back.
@@ -262,11 +262,11 @@ pub struct ElderView {
 }
 
 #[derive(Object)]
-struct ElderPage {
-    items: Vec<ElderView>,
-    total: u64,
-    page: u64,
-    page_size: u64,
+pub struct ElderPage {
+    pub items: Vec<ElderView>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
 }
 
 /// How the signed-in account is related to an elder in `/me/elders`.
@@ -280,57 +280,57 @@ pub enum ElderRelation {
 }
 
 #[derive(Object)]
-struct MyElderView {
-    relation: ElderRelation,
+pub struct MyElderView {
+    pub relation: ElderRelation,
     /// The family link, for `family`.
     #[oai(skip_serializing_if_is_none)]
-    link_id: Option<i64>,
+    pub link_id: Option<i64>,
     #[oai(skip_serializing_if_is_none)]
-    relationship: Option<String>,
-    elder: ElderView,
+    pub relationship: Option<String>,
+    pub elder: ElderView,
 }
 
 #[derive(Object)]
-struct LinkRequest {
+pub struct LinkRequest {
     /// The elder's ID-card number and name, exactly as on the card.
-    id_card: IdCardText,
+    pub id_card: IdCardText,
     #[oai(validator(
         max_length = 32,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    name: String,
+    pub name: String,
     /// How you are related (女儿, 儿子 …); optional.
     #[oai(validator(max_length = 16, pattern = r"^[^\x00-\x1F\x7F-\x9F]*$"))]
-    relationship: Option<String>,
+    pub relationship: Option<String>,
 }
 
 #[derive(Object)]
-struct LinkView {
-    id: i64,
-    elder_id: i64,
-    elder_name: String,
-    elder_id_card_masked: String,
-    family_account_id: i64,
-    family_display_name: String,
+pub struct LinkView {
+    pub id: i64,
+    pub elder_id: i64,
+    pub elder_name: String,
+    pub elder_id_card_masked: String,
+    pub family_account_id: i64,
+    pub family_display_name: String,
     #[oai(skip_serializing_if_is_none)]
-    relationship: Option<String>,
-    status: LinkStatus,
-    requested_at: DateTime<Utc>,
+    pub relationship: Option<String>,
+    pub status: LinkStatus,
+    pub requested_at: DateTime<Utc>,
     #[oai(skip_serializing_if_is_none)]
-    decided_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
     /// The reason given when a request was rejected.
     #[oai(skip_serializing_if_is_none)]
-    decision_note: Option<String>,
+    pub decision_note: Option<String>,
     #[oai(skip_serializing_if_is_none)]
-    unlinked_at: Option<DateTime<Utc>>,
+    pub unlinked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Object)]
-struct LinkPage {
-    items: Vec<LinkView>,
-    total: u64,
-    page: u64,
-    page_size: u64,
+pub struct LinkPage {
+    pub items: Vec<LinkView>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -34,28 +34,28 @@ pub struct FeedbackApi {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Object)]
-struct NewRatingBody {
+pub struct NewRatingBody {
     /// 总体评分 1–5.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    overall: i64,
+    pub overall: i64,
     /// 口味 1–5.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    taste: i64,
+    pub taste: i64,
     /// 分量 1–5.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    portion: i64,
+    pub portion: i64,
     /// 卫生 1–5.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    hygiene: i64,
+    pub hygiene: i64,
     /// 服务 1–5.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    service: i64,
+    pub service: i64,
     /// At most 500 characters.
     #[oai(validator(max_length = 500))]
-    comment: Option<String>,
+    pub comment: Option<String>,
     /// Up to nine photo URLs (upload first, then send the URLs).
     #[oai(validator(max_items = 9, max_length = 500))]
-    photos: Option<Vec<String>>,
+    pub photos: Option<Vec<String>>,
 }
 
 /// The operator's answer to a rating.
@@ -88,17 +88,17 @@ pub struct RatingView {
 }
 
 #[derive(Object)]
-struct ReplyBody {
+pub struct ReplyBody {
     /// At most 500 characters.
     #[oai(validator(max_length = 500, pattern = r"\S"))]
-    text: String,
+    pub text: String,
 }
 
 #[derive(Object)]
-struct HideBody {
+pub struct HideBody {
     /// Why the rating breaks the rules; kept with who hid it and when. At most 200 characters.
     #[oai(validator(max_length = 200, pattern = r"\S"))]
-    reason: String,
+    pub reason: String,
 }
 
 #[derive(ApiResponse)]
@@ -306,24 +306,24 @@ impl FeedbackApi {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Object)]
-struct NewComplaintBody {
-    meal_point_id: i64,
+pub struct NewComplaintBody {
+    pub meal_point_id: i64,
     /// The order complained about, if one; it must be at that meal point.
-    order_id: Option<String>,
+    pub order_id: Option<String>,
     /// The elder the complaint is for (staff taking it on someone's behalf, or a family member
     /// for a linked elder). Taken from the order when one is given.
-    elder_id: Option<i64>,
-    category: rules::Category,
+    pub elder_id: Option<i64>,
+    pub category: rules::Category,
     /// What happened; at most 1000 characters.
     #[oai(validator(max_length = 1000, pattern = r"\S"))]
-    text: String,
+    pub text: String,
 }
 
 #[derive(Object)]
-struct NoteBody {
+pub struct NoteBody {
     /// What was done or decided; required to resolve, at most 500 characters.
     #[oai(validator(max_length = 500))]
-    note: Option<String>,
+    pub note: Option<String>,
 }
 
 /// One step of a complaint: who, when, what was said.

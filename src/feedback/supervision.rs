@@ -35,25 +35,25 @@ pub struct SupervisionApi {
 /// The most meal points the overview lists.
 pub const OVERVIEW_MAX_LIMIT: u64 = 200;
 #[derive(Object)]
-struct NewInspector {
+pub struct NewInspector {
     #[oai(validator(pattern = r"^[A-Za-z0-9._-]{3,64}$"))]
-    username: String,
+    pub username: String,
     #[oai(validator(max_length = 32, pattern = r"\S"))]
-    display_name: String,
+    pub display_name: String,
     /// The association, university or panel they come from, e.g. 常州市餐饮行业协会.
     #[oai(validator(max_length = 64, pattern = r"\S"))]
-    organisation: String,
+    pub organisation: String,
     #[oai(validator(min_length = 8, max_length = 128, pattern = r"[^0-9]"))]
-    password: String,
+    pub password: String,
 }
 
 #[derive(Object)]
-struct InspectorView {
-    id: i64,
-    username: String,
-    display_name: String,
-    organisation: String,
-    active: bool,
+pub struct InspectorView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub organisation: String,
+    pub active: bool,
 }
 
 #[derive(ApiResponse)]
@@ -65,56 +65,56 @@ enum InspectorCreated {
 
 /// Scores 1–5.
 #[derive(Object)]
-struct InspectionScoresInput {
+pub struct InspectionScoresInput {
     /// 食品安全.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    food_safety: i64,
+    pub food_safety: i64,
     /// 环境卫生.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    hygiene: i64,
+    pub hygiene: i64,
     /// 服务.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    service: i64,
+    pub service: i64,
     /// 膳食营养 (optional).
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    nutrition: Option<i64>,
+    pub nutrition: Option<i64>,
 }
 
 #[derive(Object)]
-struct NewInspection {
+pub struct NewInspection {
     /// The day of the visit; not in the future.
-    date: NaiveDate,
-    scores: InspectionScoresInput,
+    pub date: NaiveDate,
+    pub scores: InspectionScoresInput,
     /// What was seen; at most 2000 characters.
     #[oai(validator(max_length = 2000))]
-    notes: String,
+    pub notes: String,
     /// 留样: a sample of each dish was kept, as food-safety rules require.
-    sample_retained: bool,
+    pub sample_retained: bool,
 }
 
 #[derive(Object)]
-struct InspectionScoresView {
-    food_safety: i32,
-    hygiene: i32,
-    service: i32,
-    nutrition: Option<i32>,
+pub struct InspectionScoresView {
+    pub food_safety: i32,
+    pub hygiene: i32,
+    pub service: i32,
+    pub nutrition: Option<i32>,
 }
 
 #[derive(Object)]
 pub struct InspectionView {
-    id: i64,
-    meal_point_id: i64,
-    meal_point_name: String,
-    inspector_account_id: i64,
-    inspector_name: String,
-    organisation: String,
-    date: NaiveDate,
-    scores: InspectionScoresView,
+    pub id: i64,
+    pub meal_point_id: i64,
+    pub meal_point_name: String,
+    pub inspector_account_id: i64,
+    pub inspector_name: String,
+    pub organisation: String,
+    pub date: NaiveDate,
+    pub scores: InspectionScoresView,
     /// The mean of the scores given, one decimal.
-    average: f64,
-    notes: String,
-    sample_retained: bool,
-    created_at: DateTime<Utc>,
+    pub average: f64,
+    pub notes: String,
+    pub sample_retained: bool,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(ApiResponse)]
@@ -126,49 +126,49 @@ enum InspectionCreated {
 
 /// Complaints made in the month, by their state now.
 #[derive(Object, Default)]
-struct ComplaintCounts {
-    submitted: u64,
-    acknowledged: u64,
-    escalated: u64,
-    resolved: u64,
-    closed: u64,
-    total: u64,
+pub struct ComplaintCounts {
+    pub submitted: u64,
+    pub acknowledged: u64,
+    pub escalated: u64,
+    pub resolved: u64,
+    pub closed: u64,
+    pub total: u64,
 }
 
 /// A meal point's month.
 #[derive(Object)]
-struct MealPointScore {
-    meal_point_id: i64,
-    name: String,
-    district_code: String,
+pub struct MealPointScore {
+    pub meal_point_id: i64,
+    pub name: String,
+    pub district_code: String,
     /// 0–100, one decimal; null when nobody rated or inspected it this month.
-    score: Option<f64>,
-    rating_count: u64,
+    pub score: Option<f64>,
+    pub rating_count: u64,
     /// The month's average overall rating (1–5).
-    rating_average: Option<f64>,
-    inspection_count: u64,
+    pub rating_average: Option<f64>,
+    pub inspection_count: u64,
     /// The month's average inspection score (1–5).
-    inspection_average: Option<f64>,
-    complaint_count: u64,
-    escalated_count: u64,
+    pub inspection_average: Option<f64>,
+    pub complaint_count: u64,
+    pub escalated_count: u64,
 }
 
 #[derive(Object)]
-struct Overview {
+pub struct Overview {
     /// `YYYY-MM`.
-    month: String,
+    pub month: String,
     /// The district covered; null for the whole city.
-    district_code: Option<String>,
-    complaints_by_state: ComplaintCounts,
+    pub district_code: Option<String>,
+    pub complaints_by_state: ComplaintCounts,
     /// Open complaints now (any month).
-    open_complaints: u64,
+    pub open_complaints: u64,
     /// Open complaints that missed a deadline (any month), oldest first, at most 50.
-    overdue: Vec<ComplaintView>,
-    overdue_total: u64,
+    pub overdue: Vec<ComplaintView>,
+    pub overdue_total: u64,
     /// Meal points by the month's score, lowest first; those without a score last.
-    meal_points: Vec<MealPointScore>,
+    pub meal_points: Vec<MealPointScore>,
     /// Inspectors' visits in the month, newest first, at most 20.
-    recent_inspections: Vec<InspectionView>,
+    pub recent_inspections: Vec<InspectionView>,
 }
 
 /// The first day of a `YYYY-MM` month.

@@ -83,89 +83,90 @@ pub struct SlotHoursView {
 }
 
 #[derive(Object)]
-struct NewMealPoint {
-    name: String,
+pub struct NewMealPoint {
+    pub name: String,
     /// See `GET /meal-point-kinds` for the Chinese names.
-    kind: MealPointKind,
-    district_code: String,
+    pub kind: MealPointKind,
+    pub district_code: String,
     /// A street or town of that district (`GET /places/districts/{code}/streets`).
-    street_id: i64,
-    address: String,
+    pub street_id: i64,
+    pub address: String,
     /// GCJ-02 latitude, as WeChat's map picker returns it.
-    lat: f64,
+    pub lat: f64,
     /// GCJ-02 longitude.
-    lng: f64,
+    pub lng: f64,
     /// A mobile number or a landline with its area code (0519-88886666).
-    phone: String,
-    service_modes: Vec<ServiceMode>,
+    pub phone: String,
+    pub service_modes: Vec<ServiceMode>,
     /// Metres; required with `delivery`, refused without it.
-    delivery_radius_m: Option<i64>,
+    pub delivery_radius_m: Option<i64>,
     /// ISO weekdays the meal point serves: 1 = Monday … 7 = Sunday.
-    opening_days: Vec<i64>,
+    pub opening_days: Vec<i64>,
     /// One entry per slot served.
-    slot_hours: Vec<SlotHoursInput>,
+    pub slot_hours: Vec<SlotHoursInput>,
     /// Ordering closes this many minutes before a slot opens (default 120).
-    order_lead_minutes: Option<i64>,
+    pub order_lead_minutes: Option<i64>,
     /// Booking for a date opens this many days before it (default 7).
-    booking_days_ahead: Option<i64>,
+    pub booking_days_ahead: Option<i64>,
     /// 食品经营许可证编号: JY and 14 digits.
-    food_licence_no: String,
+    pub food_licence_no: String,
     /// 明厨亮灶 live kitchen video, https.
-    live_video_url: Option<String>,
+    pub live_video_url: Option<String>,
     /// 示范助餐点 (default false).
-    demonstration: Option<bool>,
+    pub demonstration: Option<bool>,
     /// 1..=5.
-    star_grade: Option<i64>,
+    pub star_grade: Option<i64>,
 }
 
 /// Changes to a meal point's profile; a field left out stays as it is. Labels are not here
 /// (`PUT /meal-points/{id}/labels`); an unknown field is refused.
-#[derive(Object)]
+// `Default`: a change names only what changes (the tests build them so).
+#[derive(Object, Default)]
 #[oai(deny_unknown_fields)]
-struct MealPointChanges {
-    name: Option<String>,
+pub struct MealPointChanges {
+    pub name: Option<String>,
     /// city_admin only: the city classifies meal points.
-    kind: Option<MealPointKind>,
+    pub kind: Option<MealPointKind>,
     /// city_admin only; `street_id` must then be a street of the new district.
-    district_code: Option<String>,
-    street_id: Option<i64>,
-    address: Option<String>,
-    lat: Option<f64>,
-    lng: Option<f64>,
-    phone: Option<String>,
-    service_modes: Option<Vec<ServiceMode>>,
+    pub district_code: Option<String>,
+    pub street_id: Option<i64>,
+    pub address: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub phone: Option<String>,
+    pub service_modes: Option<Vec<ServiceMode>>,
     /// `null` removes it (with delivery). Dropping `delivery` from `service_modes` drops it too.
-    delivery_radius_m: MaybeUndefined<i64>,
-    opening_days: Option<Vec<i64>>,
+    pub delivery_radius_m: MaybeUndefined<i64>,
+    pub opening_days: Option<Vec<i64>>,
     /// Replaces all slots. Offerings already published keep their cutoff only if their slot is
     /// still served; others are rescheduled to the new hours.
-    slot_hours: Option<Vec<SlotHoursInput>>,
-    order_lead_minutes: Option<i64>,
-    booking_days_ahead: Option<i64>,
-    food_licence_no: Option<String>,
+    pub slot_hours: Option<Vec<SlotHoursInput>>,
+    pub order_lead_minutes: Option<i64>,
+    pub booking_days_ahead: Option<i64>,
+    pub food_licence_no: Option<String>,
     /// `null` removes the live video link.
-    live_video_url: MaybeUndefined<String>,
+    pub live_video_url: MaybeUndefined<String>,
 }
 
 #[derive(Object)]
-struct LabelsInput {
+pub struct LabelsInput {
     /// 示范助餐点.
-    demonstration: bool,
+    pub demonstration: bool,
     /// 1..=5, or null for none.
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    star_grade: Option<i64>,
+    pub star_grade: Option<i64>,
 }
 
 #[derive(Object)]
-struct StatusInput {
-    status: MealPointStatusKind,
+pub struct StatusInput {
+    pub status: MealPointStatusKind,
     /// Required for paused and closed; shown to elders.
     #[oai(validator(max_length = 200))]
-    status_reason: Option<String>,
+    pub status_reason: Option<String>,
     /// First day without bookings; required for paused and closed.
-    status_from: Option<NaiveDate>,
+    pub status_from: Option<NaiveDate>,
     /// Last day without bookings (inclusive); none = until further notice.
-    status_until: Option<NaiveDate>,
+    pub status_until: Option<NaiveDate>,
 }
 
 #[derive(Object)]
@@ -229,58 +230,58 @@ pub struct MealPointSummary {
 }
 
 #[derive(Object)]
-struct NearbyMealPoint {
+pub struct NearbyMealPoint {
     #[oai(flatten)]
-    meal_point: MealPointSummary,
+    pub meal_point: MealPointSummary,
     /// Great-circle distance from the searched point, in metres.
-    distance_m: u32,
+    pub distance_m: u32,
     /// Open today, not paused or closed today, and at least one offering today with portions
     /// left.
-    serves_today: bool,
+    pub serves_today: bool,
 }
 
 /// A meal point's full public profile.
 #[derive(Object)]
-struct MealPointView {
-    id: i64,
-    name: String,
-    kind: CodeLabel,
-    district_code: String,
-    district_name: String,
-    street_id: i64,
-    street_name: String,
-    address: String,
-    lat: f64,
-    lng: f64,
-    phone: String,
-    service_modes: Vec<CodeLabel>,
+pub struct MealPointView {
+    pub id: i64,
+    pub name: String,
+    pub kind: CodeLabel,
+    pub district_code: String,
+    pub district_name: String,
+    pub street_id: i64,
+    pub street_name: String,
+    pub address: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub phone: String,
+    pub service_modes: Vec<CodeLabel>,
     #[oai(skip_serializing_if_is_none)]
-    delivery_radius_m: Option<u32>,
+    pub delivery_radius_m: Option<u32>,
     /// ISO weekdays, 1 = Monday.
-    opening_days: Vec<u8>,
+    pub opening_days: Vec<u8>,
     /// 每天, 周一至周五, 周一、周三、周五 …
-    opening_days_label: String,
-    slot_hours: Vec<SlotHoursView>,
-    order_lead_minutes: u32,
-    booking_days_ahead: u32,
-    food_licence_no: String,
-    status: StatusView,
+    pub opening_days_label: String,
+    pub slot_hours: Vec<SlotHoursView>,
+    pub order_lead_minutes: u32,
+    pub booking_days_ahead: u32,
+    pub food_licence_no: String,
+    pub status: StatusView,
     /// Whether the status lets it take bookings today (opening days aside).
-    takes_bookings_today: bool,
-    labels: LabelsView,
+    pub takes_bookings_today: bool,
+    pub labels: LabelsView,
     /// 明厨亮灶: open in a web-view.
     #[oai(skip_serializing_if_is_none)]
-    live_video_url: Option<String>,
+    pub live_video_url: Option<String>,
     /// The elders' ratings at a glance.
-    rating_summary: RatingSummaryView,
+    pub rating_summary: RatingSummaryView,
 }
 
 #[derive(Object)]
-struct OperatorView {
-    account_id: i64,
-    display_name: String,
+pub struct OperatorView {
+    pub account_id: i64,
+    pub display_name: String,
     #[oai(skip_serializing_if_is_none)]
-    username: Option<String>,
+    pub username: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -37,173 +37,173 @@ pub struct MenusApi {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Object)]
-struct NewDish {
+pub struct NewDish {
     /// 1..=40 characters, unique within the meal point.
     #[oai(validator(max_length = 40, pattern = r"\S"))]
-    name: String,
+    pub name: String,
     /// https, shown in the mini program.
     #[oai(validator(max_length = 500))]
-    photo_url: Option<String>,
+    pub photo_url: Option<String>,
     /// Yuan with at most two decimals, e.g. `"12.50"`.
-    price: Yuan,
+    pub price: Yuan,
     /// Tags, with their Chinese names at `GET /dish-tags`.
     #[oai(default)]
-    tags: Vec<DishTag>,
+    pub tags: Vec<DishTag>,
     /// Allergens, with their Chinese names at `GET /allergens`.
     #[oai(default)]
-    allergens: Vec<Allergen>,
+    pub allergens: Vec<Allergen>,
     /// Default true.
-    active: Option<bool>,
+    pub active: Option<bool>,
 }
 
 /// Changes to a dish; a field left out stays as it is. Offerings already published keep their
 /// own price.
 #[derive(Object)]
-struct DishChanges {
+pub struct DishChanges {
     #[oai(validator(max_length = 40, pattern = r"\S"))]
-    name: Option<String>,
+    pub name: Option<String>,
     /// `null` removes the photo.
     #[oai(validator(max_length = 500))]
-    photo_url: MaybeUndefined<String>,
-    price: Option<Yuan>,
-    tags: Option<Vec<DishTag>>,
-    allergens: Option<Vec<Allergen>>,
+    pub photo_url: MaybeUndefined<String>,
+    pub price: Option<Yuan>,
+    pub tags: Option<Vec<DishTag>>,
+    pub allergens: Option<Vec<Allergen>>,
     /// An inactive dish stays on offerings already published but cannot be put on new ones.
-    active: Option<bool>,
+    pub active: Option<bool>,
 }
 
 #[derive(Object)]
-struct DishView {
-    id: i64,
-    meal_point_id: i64,
-    name: String,
+pub struct DishView {
+    pub id: i64,
+    pub meal_point_id: i64,
+    pub name: String,
     #[oai(skip_serializing_if_is_none)]
-    photo_url: Option<String>,
-    price: Yuan,
-    tags: Vec<CodeLabel>,
-    allergens: Vec<CodeLabel>,
-    active: bool,
+    pub photo_url: Option<String>,
+    pub price: Yuan,
+    pub tags: Vec<CodeLabel>,
+    pub allergens: Vec<CodeLabel>,
+    pub active: bool,
 }
 
 #[derive(Object)]
-struct OfferingInput {
+pub struct OfferingInput {
     /// A dish of this meal point, active.
-    dish_id: i64,
+    pub dish_id: i64,
     /// The meal's date (Shanghai), an opening day of the meal point, today or later.
-    date: NaiveDate,
+    pub date: NaiveDate,
     /// A slot the meal point serves.
-    slot: Slot,
+    pub slot: Slot,
     /// 0..=10000.
-    portions: i64,
+    pub portions: i64,
     /// Defaults to the dish's price.
-    price: Option<Yuan>,
+    pub price: Option<Yuan>,
 }
 
 #[derive(Object)]
-struct NewOfferings {
+pub struct NewOfferings {
     /// 1..=500 offerings, published together or not at all.
     #[oai(validator(min_items = 1, max_items = 500))]
-    offerings: Vec<OfferingInput>,
+    pub offerings: Vec<OfferingInput>,
 }
 
 #[derive(Object)]
-struct OfferingChanges {
+pub struct OfferingChanges {
     /// Raise any time; lower only down to what is booked.
     #[oai(validator(minimum(value = "0"), maximum(value = "10000")))]
-    portions: Option<i64>,
+    pub portions: Option<i64>,
     /// Only while nothing is booked.
-    price: Option<Yuan>,
+    pub price: Option<Yuan>,
 }
 
 /// An offering as its operator sees it.
 #[derive(Object)]
-struct OfferingView {
-    id: i64,
-    meal_point_id: i64,
-    dish_id: i64,
-    dish_name: String,
-    date: NaiveDate,
-    slot: Slot,
-    slot_label: String,
-    portions: i32,
-    booked: i32,
-    portions_left: i32,
-    price: Yuan,
+pub struct OfferingView {
+    pub id: i64,
+    pub meal_point_id: i64,
+    pub dish_id: i64,
+    pub dish_name: String,
+    pub date: NaiveDate,
+    pub slot: Slot,
+    pub slot_label: String,
+    pub portions: i32,
+    pub booked: i32,
+    pub portions_left: i32,
+    pub price: Yuan,
     /// Ordering is refused from this instant on.
-    cutoff_at: DateTime<Utc>,
+    pub cutoff_at: DateTime<Utc>,
     /// Booking opens at 00:00 (Shanghai) on this date.
-    booking_opens_on: NaiveDate,
+    pub booking_opens_on: NaiveDate,
 }
 
 #[derive(Object)]
-struct SkippedOffering {
-    dish_id: i64,
-    dish_name: String,
+pub struct SkippedOffering {
+    pub dish_id: i64,
+    pub dish_name: String,
     /// The date in the target week.
-    date: NaiveDate,
-    slot: Slot,
+    pub date: NaiveDate,
+    pub slot: Slot,
     /// `already_published`, `dish_inactive`, `date_passed`, `too_far_ahead`, `closed_that_day`
     /// or `slot_not_served`.
-    reason: String,
-    reason_label: String,
+    pub reason: String,
+    pub reason_label: String,
 }
 
 #[derive(Object)]
-struct WeekCopy {
-    created: Vec<OfferingView>,
+pub struct WeekCopy {
+    pub created: Vec<OfferingView>,
     /// Offerings of the source week not copied, and why.
-    skipped: Vec<SkippedOffering>,
+    pub skipped: Vec<SkippedOffering>,
 }
 
 /// One dish on the public menu.
 #[derive(Object)]
-struct MenuItem {
-    offering_id: i64,
-    dish_id: i64,
-    dish_name: String,
+pub struct MenuItem {
+    pub offering_id: i64,
+    pub dish_id: i64,
+    pub dish_name: String,
     #[oai(skip_serializing_if_is_none)]
-    photo_url: Option<String>,
-    tags: Vec<CodeLabel>,
-    allergens: Vec<CodeLabel>,
-    price: Yuan,
-    portions: i32,
-    portions_left: i32,
-    cutoff_at: DateTime<Utc>,
-    booking_opens_on: NaiveDate,
+    pub photo_url: Option<String>,
+    pub tags: Vec<CodeLabel>,
+    pub allergens: Vec<CodeLabel>,
+    pub price: Yuan,
+    pub portions: i32,
+    pub portions_left: i32,
+    pub cutoff_at: DateTime<Utc>,
+    pub booking_opens_on: NaiveDate,
     /// Whether an elder could book it at this moment: booking open, cutoff not passed, portions
     /// left, and the meal point serving that day and slot.
-    bookable_now: bool,
+    pub bookable_now: bool,
 }
 
 #[derive(Object)]
-struct MenuSlot {
-    slot: Slot,
-    slot_label: String,
+pub struct MenuSlot {
+    pub slot: Slot,
+    pub slot_label: String,
     /// `HH:MM`; absent if the meal point no longer serves this slot.
     #[oai(skip_serializing_if_is_none)]
-    opens: Option<String>,
+    pub opens: Option<String>,
     #[oai(skip_serializing_if_is_none)]
-    closes: Option<String>,
-    items: Vec<MenuItem>,
+    pub closes: Option<String>,
+    pub items: Vec<MenuItem>,
 }
 
 #[derive(Object)]
-struct MenuDay {
-    date: NaiveDate,
+pub struct MenuDay {
+    pub date: NaiveDate,
     /// 周一 … 周日.
-    weekday_label: String,
+    pub weekday_label: String,
     /// Open that weekday and not paused or closed that day.
-    serving: bool,
-    slots: Vec<MenuSlot>,
+    pub serving: bool,
+    pub slots: Vec<MenuSlot>,
 }
 
 #[derive(Object)]
-struct Menu {
-    meal_point_id: i64,
-    from: NaiveDate,
-    to: NaiveDate,
+pub struct Menu {
+    pub meal_point_id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     /// Days with at least one offering, in date order; slots in serving order.
-    days: Vec<MenuDay>,
+    pub days: Vec<MenuDay>,
 }
 
 // ---------------------------------------------------------------------------------------------

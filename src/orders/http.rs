@@ -33,46 +33,46 @@ pub struct OrdersApi {
 }
 
 #[derive(Object)]
-struct NewBooking {
+pub struct NewBooking {
     /// The elder booked for, by id: the elder themselves or a linked family member (`GET
     /// /me/elders`). Operators never name an elder by id.
-    elder_id: Option<i64>,
+    pub elder_id: Option<i64>,
     /// An operator's phone or walk-in booking names the elder as a counter checks a card: the
     /// ID-card number (typed, or read from the card) ...
-    elder_id_card: Option<IdCardText>,
+    pub elder_id_card: Option<IdCardText>,
     /// ... and the name on it. A wrong number, a wrong name or an elder not yet approved are
     /// answered alike (404 `ELDER_NOT_IDENTIFIED`), and tries are limited.
     #[oai(validator(
         max_length = 32,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    elder_name: Option<String>,
-    meal_point_id: i64,
-    date: NaiveDate,
-    slot: Slot,
-    mode: ServiceMode,
+    pub elder_name: Option<String>,
+    pub meal_point_id: i64,
+    pub date: NaiveDate,
+    pub slot: Slot,
+    pub mode: ServiceMode,
     #[oai(validator(min_items = 1, max_items = 10))]
-    items: Vec<BookingLine>,
+    pub items: Vec<BookingLine>,
     /// A key the client makes once per booking (a UUID) and sends again on every retry: a repeat
     /// returns the first order instead of booking twice.
     #[oai(validator(min_length = 8, max_length = 128, pattern = r"^[A-Za-z0-9_-]*$"))]
-    client_key: String,
+    pub client_key: String,
     /// For delivery, at most 200 characters. The elder or a family member may leave it out (the
     /// elder's address is used); an operator must type it.
     #[oai(validator(max_length = 200))]
-    delivery_address: Option<String>,
+    pub delivery_address: Option<String>,
     /// `true` once the elder (or whoever books) has seen the warning that a chosen dish contains
     /// an allergen on the elder's profile (`GET /elders/{id}/dish-fit`). Without it such a
     /// booking is refused with 409 `ALLERGEN_ACK_REQUIRED`, naming dish and allergen, and nothing
     /// is booked. Absent means `false`.
-    allergen_acknowledged: Option<bool>,
+    pub allergen_acknowledged: Option<bool>,
 }
 
 #[derive(Object)]
-struct BookingLine {
-    offering_id: i64,
+pub struct BookingLine {
+    pub offering_id: i64,
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
-    quantity: i32,
+    pub quantity: i32,
 }
 
 #[derive(ApiResponse)]
@@ -170,60 +170,60 @@ pub struct OrderEventView {
 }
 
 #[derive(Object)]
-struct CancelRequest {
+pub struct CancelRequest {
     /// Required when an operator cancels.
     #[oai(validator(max_length = 200))]
-    reason: Option<String>,
+    pub reason: Option<String>,
 }
 
 #[derive(Object)]
-struct PickupScan {
+pub struct PickupScan {
     /// The six-digit code, typed, or the QR payload as scanned.
-    code: String,
+    pub code: String,
 }
 
 #[derive(Object)]
-struct DeliverySignature {
+pub struct DeliverySignature {
     /// Who received the meal (签收人).
     #[oai(validator(max_length = 32, pattern = r"\S"))]
-    signed_by: String,
+    pub signed_by: String,
 }
 
 #[derive(Object)]
-struct SlotRef {
-    date: NaiveDate,
-    slot: Slot,
+pub struct SlotRef {
+    pub date: NaiveDate,
+    pub slot: Slot,
 }
 
 #[derive(Object)]
-struct NoShowsMarked {
-    marked: u32,
+pub struct NoShowsMarked {
+    pub marked: u32,
 }
 
 #[derive(Object)]
-struct DayView {
-    meal_point_id: i64,
-    date: NaiveDate,
-    slots: Vec<SlotDay>,
+pub struct DayView {
+    pub meal_point_id: i64,
+    pub date: NaiveDate,
+    pub slots: Vec<SlotDay>,
 }
 
 #[derive(Object)]
-struct SlotDay {
-    slot: Slot,
-    slot_label: String,
+pub struct SlotDay {
+    pub slot: Slot,
+    pub slot_label: String,
     /// Portions to cook per dish (booked, out for delivery and served).
-    dishes: Vec<DishCount>,
-    booked: u32,
-    out_for_delivery: u32,
-    served: u32,
-    cancelled: u32,
-    no_show: u32,
+    pub dishes: Vec<DishCount>,
+    pub booked: u32,
+    pub out_for_delivery: u32,
+    pub served: u32,
+    pub cancelled: u32,
+    pub no_show: u32,
 }
 
 #[derive(Object)]
-struct DishCount {
-    dish_name: String,
-    portions: i64,
+pub struct DishCount {
+    pub dish_name: String,
+    pub portions: i64,
 }
 
 #[OpenApi(tag = "ApiTags::Orders")]

@@ -11,19 +11,19 @@ pub struct PlacesApi {
 }
 
 #[derive(Object)]
-struct DistrictView {
+pub struct DistrictView {
     /// GB/T 2260 code, or a local code for a management zone (e.g. `CZ-ETDZ`).
-    code: String,
-    name: String,
-    kind: DistrictKind,
-    city: String,
+    pub code: String,
+    pub name: String,
+    pub kind: DistrictKind,
+    pub city: String,
 }
 
 #[derive(Object)]
-struct StreetView {
-    id: i64,
-    district_code: String,
-    name: String,
+pub struct StreetView {
+    pub id: i64,
+    pub district_code: String,
+    pub name: String,
 }
 
 #[OpenApi(tag = "ApiTags::Places")]

@@ -93,19 +93,19 @@ pub struct SampleLog {
 
 /// One dish's entry of a day.
 #[derive(Object)]
-struct SampleInput {
-    date: NaiveDate,
-    slot: Slot,
+pub struct SampleInput {
+    pub date: NaiveDate,
+    pub slot: Slot,
     /// A dish on that day's menu for that slot.
-    dish_id: i64,
-    kept: bool,
+    pub dish_id: i64,
+    pub kept: bool,
     /// Required when kept: on the meal's day, not in the future.
-    kept_at: Option<DateTime<Utc>>,
+    pub kept_at: Option<DateTime<Utc>>,
     /// An `https://` (or `http://`) address of the photo, at most 500 characters.
-    photo_url: Option<String>,
+    pub photo_url: Option<String>,
     /// When the sample was discarded: not before `kept_at` + 48 h (409
     /// `SAMPLE_DISCARD_TOO_EARLY`), not in the future. A discarded entry is final.
-    discarded_at: Option<DateTime<Utc>>,
+    pub discarded_at: Option<DateTime<Utc>>,
 }
 
 #[OpenApi(tag = "ApiTags::Supervision")]

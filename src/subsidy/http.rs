@@ -32,9 +32,9 @@ pub struct SubsidyApi {
 // ---------------------------------------------------------------------------------------------
 
 #[derive(Object)]
-struct PolicyText {
+pub struct PolicyText {
     /// The policy file (TOML); the format is described in the project's docs (`src/subsidy/mod.rs`).
-    toml: String,
+    pub toml: String,
 }
 
 #[derive(ApiRequest)]
@@ -55,100 +55,100 @@ impl PolicyUpload {
 }
 
 #[derive(Object)]
-struct PolicyView {
-    version: String,
-    effective_from: NaiveDate,
-    status: PolicyStatus,
+pub struct PolicyView {
+    pub version: String,
+    pub effective_from: NaiveDate,
+    pub status: PolicyStatus,
     #[oai(skip_serializing_if_is_none)]
-    city: Option<String>,
-    cross_district_standard: CrossDistrictStandard,
+    pub city: Option<String>,
+    pub cross_district_standard: CrossDistrictStandard,
     /// No subsidy below this gross price (the default standard's).
-    min_meal_price: Yuan,
+    pub min_meal_price: Yuan,
     /// Subsidised meals per elder, date and slot; absent means no cap.
     #[oai(skip_serializing_if_is_none)]
-    max_subsidised_per_slot: Option<u32>,
+    pub max_subsidised_per_slot: Option<u32>,
     /// Rules of the default standard.
-    rule_count: u32,
+    pub rule_count: u32,
     /// Districts with a standard of their own.
-    district_sections: Vec<String>,
-    published_by: i64,
-    published_at: DateTime<Utc>,
+    pub district_sections: Vec<String>,
+    pub published_by: i64,
+    pub published_at: DateTime<Utc>,
     #[oai(skip_serializing_if_is_none)]
-    withdrawn_at: Option<DateTime<Utc>>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
     /// The policy file as published (only when one version is asked for).
     #[oai(skip_serializing_if_is_none)]
-    source: Option<String>,
+    pub source: Option<String>,
 }
 
 #[derive(Object)]
-struct PolicyPage {
-    items: Vec<PolicyView>,
-    total: u64,
-    page: u64,
-    page_size: u64,
+pub struct PolicyPage {
+    pub items: Vec<PolicyView>,
+    pub total: u64,
+    pub page: u64,
+    pub page_size: u64,
 }
 
 #[derive(Object)]
-struct QuoteLineView {
-    level: FunderLevel,
+pub struct QuoteLineView {
+    pub level: FunderLevel,
     /// 市级 / 区级 / 街道级
-    level_label: String,
+    pub level_label: String,
     /// The district whose budget pays (the elder's hukou district); absent for the city level.
     #[oai(skip_serializing_if_is_none)]
-    funding_district_code: Option<String>,
-    amount: Yuan,
+    pub funding_district_code: Option<String>,
+    pub amount: Yuan,
 }
 
 #[derive(Object)]
-struct FiredRuleView {
+pub struct FiredRuleView {
     /// `rule[3]` or `district 320402 rule[1]`, numbered from 1 in file order.
-    rule_ref: String,
-    level: FunderLevel,
+    pub rule_ref: String,
+    pub level: FunderLevel,
     /// Zero for a rule that lost to a larger one of its group.
-    amount: Yuan,
+    pub amount: Yuan,
     /// Why it applied, in Chinese.
-    note: String,
+    pub note: String,
 }
 
 #[derive(Object)]
-struct LevelCutView {
-    level: FunderLevel,
-    amount: Yuan,
+pub struct LevelCutView {
+    pub level: FunderLevel,
+    pub amount: Yuan,
 }
 
 #[derive(Object)]
-struct NotSubsidisedView {
+pub struct NotSubsidisedView {
     /// `below_minimum_price`, `slot_cap_reached` or `no_rule_applies`.
-    code: String,
+    pub code: String,
     /// For the screen, e.g. 餐价未达到补贴起点.
-    label: String,
+    pub label: String,
 }
 
 /// What one meal would cost the elder: 补贴 (subsidy) and 自付 (the elder's share).
 #[derive(Object)]
-struct QuoteView {
-    elder_id: i64,
-    meal_date: NaiveDate,
-    slot: Slot,
-    mode: ServiceMode,
-    meal_point_district_code: String,
-    gross: Yuan,
-    subsidy_total: Yuan,
+pub struct QuoteView {
+    pub elder_id: i64,
+    pub meal_date: NaiveDate,
+    pub slot: Slot,
+    pub mode: ServiceMode,
+    pub meal_point_district_code: String,
+    pub gross: Yuan,
+    pub subsidy_total: Yuan,
     /// 自付: gross − subsidy, never below zero.
-    elder_share: Yuan,
+    pub elder_share: Yuan,
     /// One line per funder level with a non-zero amount (city, district, street).
-    lines: Vec<QuoteLineView>,
-    policy_version: String,
+    pub lines: Vec<QuoteLineView>,
+    pub policy_version: String,
     /// The district whose standard was applied.
-    standard_district: String,
+    pub standard_district: String,
     /// Age in full years on the meal date (age bands use this, not today's age).
-    age_on_meal_date: u32,
+    pub age_on_meal_date: u32,
     /// The rules that applied, with notes in Chinese.
-    fired: Vec<FiredRuleView>,
+    pub fired: Vec<FiredRuleView>,
     /// Amounts taken off so the subsidy does not exceed the gross price.
-    capped_at_gross: Vec<LevelCutView>,
+    pub capped_at_gross: Vec<LevelCutView>,
     #[oai(skip_serializing_if_is_none)]
-    not_subsidised_reason: Option<NotSubsidisedView>,
+    pub not_subsidised_reason: Option<NotSubsidisedView>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ use chrono::{Datelike, Duration};
 use serde_json::{Value, json};
 
 use crate::{
-    fixtures::ElderForm,
+    fixtures::{self, ElderForm},
     helpers::{
         TestApp, born, date, day, first_of_month, id_card_number, iso_date, last_of_month,
         month_of, spawn_app, spawn_demo_city, spawn_full_demo, today,
@@ -40,7 +40,7 @@ fn series<'a>(body: &'a Value, code: &str) -> &'a Value {
 }
 
 #[tokio::test]
-async fn the_plans_targets_are_seeded_and_replaced_only_when_all_are_valid() {
+async fn the_plans_targets_are_seeded() {
     let app = spawn_app().await;
     let admin = app.staff_token("admin").await;
     let seeded = app.get("/api/v1/plan-targets", Some(&admin)).await;
@@ -70,7 +70,12 @@ async fn the_plans_targets_are_seeded_and_replaced_only_when_all_are_valid() {
         })
         .collect();
     assert_eq!(city_years, [(2024, 83), (2025, 50), (2026, 32)]);
+}
 
+#[tokio::test]
+async fn targets_are_replaced_only_when_all_are_valid() {
+    let app = spawn_app().await;
+    let admin = app.staff_token("admin").await;
     // Every mistake is listed, and nothing changes.
     let refused = app
         .put(
@@ -110,10 +115,15 @@ async fn the_plans_targets_are_seeded_and_replaced_only_when_all_are_valid() {
         10
     );
 
+    tianning_and_city_targets(&app, &admin).await;
+}
+
+/// The city replaces the targets with 天宁's and one of the city's.
+async fn tianning_and_city_targets(app: &TestApp, admin: &str) {
     let replaced = app
         .put(
             "/api/v1/plan-targets",
-            Some(&admin),
+            Some(admin),
             json!({ "targets": [
                 { "scope": TIANNING, "from_year": 2027, "to_year": 2029, "target": 12 },
                 { "scope": "city", "from_year": 2027, "to_year": 2027, "target": 40 },
@@ -121,7 +131,13 @@ async fn the_plans_targets_are_seeded_and_replaced_only_when_all_are_valid() {
         )
         .await;
     assert_eq!(replaced.assert_ok().as_array().unwrap().len(), 2);
+}
 
+#[tokio::test]
+async fn a_clerk_reads_their_own_districts_targets_and_only_the_city_changes_them() {
+    let app = spawn_app().await;
+    let admin = app.staff_token("admin").await;
+    tianning_and_city_targets(&app, &admin).await;
     // A clerk reads their own district's targets; only the city changes them.
     let tianning = app.staff_token("clerk-tianning").await;
     let theirs = app.get("/api/v1/plan-targets", Some(&tianning)).await;
@@ -297,7 +313,7 @@ async fn plan_progress_counts_the_meal_points_built_per_district_and_year() {
 }
 
 #[tokio::test]
-async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_orders() {
+async fn meals_per_day_are_counted_from_the_served_orders_for_every_district() {
     let app = spawn_app().await;
     let city = city(&app).await;
     let admin = &city.admin;
@@ -325,6 +341,13 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
     assert_eq!(series(daily, ZHONGLOU)["meals"], json!([0, 0, 0]));
     assert_eq!(daily["totals"], json!([0, 6, 0]));
     assert_eq!(daily["total_meals"], 6);
+}
+
+#[tokio::test]
+async fn the_subsidy_per_month_is_summed_by_funder_level_from_the_served_orders() {
+    let app = spawn_app().await;
+    let city = city(&app).await;
+    let admin = &city.admin;
 
     let monthly = app
         .get(
@@ -354,6 +377,13 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
         monthly["sum"],
         json!({ "meals": 6, "city": "0.00", "district": "12.00", "street": "10.00", "total": "22.00" })
     );
+}
+
+#[tokio::test]
+async fn the_cross_district_share_counts_meals_eaten_outside_the_hukou_district() {
+    let app = spawn_app().await;
+    let city = city(&app).await;
+    let admin = &city.admin;
 
     let cross = app
         .get(
@@ -396,7 +426,12 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
             .iter()
             .all(|f| f["meals"] == 1 && f["funding_district_code"] != f["service_district_code"])
     );
+}
 
+#[tokio::test]
+async fn a_clerk_sees_their_districts_side_only() {
+    let app = spawn_app().await;
+    let _city = city(&app).await;
     // A clerk sees their district's side only.
     let clerk = app.staff_token("clerk-tianning").await;
     let theirs = app
@@ -442,6 +477,13 @@ async fn meals_subsidy_and_the_cross_district_share_are_summed_from_the_served_o
         )
         .await;
     assert_eq!(theirs.assert_ok()["sum"]["total"], "7.00");
+}
+
+#[tokio::test]
+async fn a_delivery_signed_for_is_counted_from_then_on() {
+    let app = spawn_app().await;
+    let city = city(&app).await;
+    let admin = &city.admin;
 
     // A delivery signed for now is served: counted from then on.
     app.post(
@@ -604,9 +646,9 @@ async fn the_dashboard_refuses_other_roles_and_bad_periods() {
     assert_eq!(clock.assert_ok()["today"], day(0));
 }
 
-#[tokio::test]
-async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
-    let app = spawn_demo_city().await;
+/// 钱桂芳, 78, registered by the city in 钟楼, and the counter of `operator-demo`'s first meal
+/// point: the admin's and the operator's tokens, her number, her id and the counter's path.
+async fn walk_in(app: &TestApp) -> (String, String, String, i64, String) {
     let admin = app.staff_token("admin").await;
     let operator = app.staff_token("operator-demo").await;
     let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
@@ -621,6 +663,13 @@ async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
     let elder_id = app.register_elder(&admin, &form.body()).await.ok().id;
     let path = format!("/api/v1/meal-points/{mine}/counter/elder");
 
+    (admin, operator, number, elder_id, path)
+}
+
+#[tokio::test]
+async fn the_counter_finds_a_walk_in_elder_by_card_and_name_and_shows_only_what_it_needs() {
+    let app = spawn_demo_city().await;
+    let (_, operator, number, elder_id, path) = walk_in(&app).await;
     let found = app
         .post(
             &path,
@@ -645,7 +694,13 @@ async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
         found.get("phone").is_none() && found.get("address").is_none(),
         "only what the counter needs"
     );
+}
 
+#[tokio::test]
+async fn a_wrong_name_or_number_at_the_counter_learns_nothing() {
+    let app = spawn_demo_city().await;
+    let (_, operator, number, _, path) = walk_in(&app).await;
+    let birth = born(78, 100);
     // A wrong name and an unknown number get the same answer.
     app.post(
         &path,
@@ -673,6 +728,12 @@ async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
     )
     .await
     .assert_field_error(400, "ID_CARD_CHECKSUM", "id_card");
+}
+
+#[tokio::test]
+async fn another_meal_points_counter_or_another_role_may_not_look() {
+    let app = spawn_demo_city().await;
+    let (admin, operator, number, _, path) = walk_in(&app).await;
     // Another meal point's counter, or another role, may not look.
     let others = app
         .get("/api/v1/meal-points?district_code=320481&page_size=1", None)
@@ -692,8 +753,14 @@ async fn the_counter_finds_a_walk_in_elder_by_card_and_name_only() {
     )
     .await
     .assert_error(403, "ROLE_FORBIDDEN");
+}
+
+#[tokio::test]
+async fn counter_guessing_stops_after_ten_misses_even_for_a_right_pair() {
+    let app = spawn_demo_city().await;
+    let (_, operator, number, _, path) = walk_in(&app).await;
     // Guessing stops after ten misses in ten minutes, even for a right pair.
-    for _ in 0..8 {
+    for _ in 0..10 {
         app.post(
             &path,
             Some(&operator),
@@ -803,20 +870,7 @@ async fn operator_elsewhere(app: &TestApp, admin: &str) -> String {
 async fn the_inspectors_round_puts_the_never_visited_first_and_lists_their_own_visits() {
     let app = spawn_demo_city().await;
     let admin = app.staff_token("admin").await;
-    app.post(
-        "/api/v1/inspectors",
-        Some(&admin),
-        json!({ "username": "inspector-1", "display_name": "顾敏", "organisation": "常州市餐饮行业协会", "password": "inspect-pass-1" }),
-    )
-    .await
-    .assert_ok();
-    let inspector = app
-        .staff_login("inspector-1", "inspect-pass-1")
-        .await
-        .assert_ok()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let inspector = fixtures::inspector(&app, "inspector-1", "顾敏").await;
     let due = app
         .get("/api/v1/inspections/due?page_size=2", Some(&inspector))
         .await;
@@ -898,7 +952,7 @@ amount = "1.00"
 "#;
 
 #[tokio::test]
-async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_what_if() {
+async fn a_policy_draft_is_checked_with_every_problem_on_its_line() {
     let app = spawn_app().await;
     let admin = app.staff_token("admin").await;
     let effective = day(30);
@@ -945,17 +999,33 @@ async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_wha
         .await;
     assert_eq!(syntax.assert_ok()["problems"][0]["code"], "POLICY_SYNTAX");
     assert!(syntax.body["problems"][0]["line"].as_i64().unwrap() >= 2);
+}
 
-    let fixed = draft
+/// [`DRAFT`] effective in 30 days, its problems fixed.
+fn fixed_draft() -> String {
+    DRAFT
+        .replace("EFFECTIVE", &day(30))
         .replace("\"nation\"", "\"street\"")
         .replace("amount = 1.50", "age_min = 80\namount = \"1.50\"")
-        .replace("320499", TIANNING);
+        .replace("320499", TIANNING)
+}
+
+/// A what-if lunch at a 武进 meal point for 15.00, for an elder born on `birth` with hukou in
+/// `hukou`.
+fn what_if_meal(birth: &str, hukou: &str) -> Value {
+    json!({ "birth_date": birth, "hukou_district_code": hukou, "meal_point_district_code": WUJIN,
+                "slot": "lunch", "mode": "dine_in", "gross": "15.00" })
+}
+
+#[tokio::test]
+async fn a_clean_draft_is_quoted_what_if_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let admin = app.staff_token("admin").await;
+    let effective = day(30);
+    let fixed = fixed_draft();
+    let meal = what_if_meal;
     // 86 and 66 on the draft's effective date, the what-if meals' default date.
     let (old, younger) = (iso_date(&born(86, 200)), iso_date(&born(66, 200)));
-    let meal = |birth: &str, hukou: &str| {
-        json!({ "birth_date": birth, "hukou_district_code": hukou, "meal_point_district_code": WUJIN,
-                "slot": "lunch", "mode": "dine_in", "gross": "15.00" })
-    };
     let report = app
         .post(
             "/api/v1/subsidy-policies/check",
@@ -990,7 +1060,16 @@ async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_wha
             .iter()
             .any(|v| v["version"] == "draft-2027")
     );
+}
 
+#[tokio::test]
+async fn a_used_version_or_a_past_date_makes_a_clean_draft_unpublishable_on_its_line() {
+    let app = spawn_app().await;
+    let admin = app.staff_token("admin").await;
+    let effective = day(30);
+    let fixed = fixed_draft();
+    let versions = app.get("/api/v1/subsidy-policies", Some(&admin)).await;
+    versions.assert_ok();
     // A version already used, or a past date, makes a clean file unpublishable, on its line.
     let published = versions.body["items"][0]["version"].as_str().unwrap();
     let used = fixed
@@ -1015,7 +1094,14 @@ async fn a_policy_draft_is_checked_with_every_problem_on_its_line_and_quoted_wha
         problems,
         [(1, "POLICY_VERSION_EXISTS"), (2, "POLICY_BACKDATED")]
     );
+}
 
+#[tokio::test]
+async fn bad_what_if_meals_are_named_and_only_the_city_checks_drafts() {
+    let app = spawn_app().await;
+    let admin = app.staff_token("admin").await;
+    let fixed = fixed_draft();
+    let meal = what_if_meal;
     app.post(
         "/api/v1/subsidy-policies/check",
         Some(&admin),

@@ -3,31 +3,52 @@
 //!
 //! # How tests talk to the API (the pattern to follow)
 //!
-//! A test drives the real HTTP API and reads answers into **the API's own view types**
-//! (`zhucan::orders::http::OrderView` …, which derive `Deserialize` for this), never into
+//! A test drives the real HTTP API with **the API's own request types** and reads answers into
+//! **its view types** (`zhucan::orders::http::{NewBooking, OrderView}` …), never into
 //! `serde_json::Value` picked apart by hand: a field renamed in the API breaks the test at compile
 //! time, and `order.price.elder_share` says what it is. Each operation a domain's tests use is one
-//! typed method of [`TestApp`] (`app.book(&token, &body)`, `app.order(&token, &id)`,
-//! `app.cancel(…)`, `app.verify_pickup(…)`), returning a [`Typed`] reply: `.ok()` is the view (and
-//! fails the test, printing the body, on anything else), `.error(status, code)` checks a refusal
-//! of the common shape. Fixtures that several files need (the demo operator's kitchen, an elder
-//! registered by the city, a family member linked to them) live in [`fixtures`] once, not copied
-//! per file. The untyped `get`/`post`/`Reply` stay for tests not converted yet and for probing
-//! malformed requests.
+//! typed method of [`TestApp`] (`app.book(&token, &booking)`, `app.order(&token, &id)`,
+//! `app.cancel(…)`, `app.verify_pickup(…)`), returning a [`Typed`] answer that keeps the status:
+//! `.ok()` is the view (and fails the test, printing the body, on anything else, or when the body
+//! is not exactly what the view writes), `.error(status, code)` checks a refusal of the common
+//! shape and returns the typed [`ErrorBody`], `.field_error(…)` also checks the field named.
+//! Bodies and answers go through poem-openapi's `ToJSON` / `ParseFromJSON`, the same code the
+//! service uses, so no serde derive is needed on its types (see [`Typed`]). A request carrying an
+//! ID-card number is sent as a [`Carded`] (the service's `IdCardText` never writes the number).
+//! Fixtures that several files need (the demo operator's kitchen, an elder registered by the
+//! city, a family member linked to them, a meal point of the test's own, an inspector) live in
+//! [`crate::fixtures`] once, not copied per file. What no request type can hold (an unknown enum
+//! value, a float price, a score of 9 where the type allows it but the schema does not) is sent
+//! as JSON through the same typed method (`&impl ToJSON`: a `Value` is one), and an assertion on
+//! something no view holds (a field that must be absent) reads `.raw()`. The untyped
+//! `get`/`post`/`Reply` stay for tests not converted yet.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Days, Duration, Months, NaiveDate, Utc, Weekday};
+use poem_openapi::types::{ParseFromJSON, ToJSON};
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
 use tokio::sync::OnceCell;
+use vocabulary::{ElderCategory, Slot};
 use zhucan::{
     clock::{Clock, shanghai_to_utc, shanghai_today},
     config::Config,
     demo::{DEMO_PASSWORD, DemoScope},
+    diets::http as diets,
+    elders::http::{self as elders, IdCardText},
+    error::ErrorBody,
+    feedback::{http as feedback, supervision},
+    meal_points::http as meal_points,
+    menus::http as menus,
+    money::Yuan,
+    orders::http as orders,
+    pagination::Page,
+    samples::http as samples,
     startup::{Application, BuildOptions},
     state::AppState,
+    subsidy::http as subsidy,
     wechat::fake::FakeWeChat,
 };
 
@@ -82,7 +103,12 @@ pub fn date(days: i64) -> NaiveDate {
 /// The instant it is `hour:minute` in Shanghai `days` after the tests' Monday, as the API writes
 /// instants (RFC 3339 in UTC, `…T01:30:00+00:00`).
 pub fn shanghai_at(days: i64, hour: u32, minute: u32) -> String {
-    shanghai_to_utc(date(days).and_hms_opt(hour, minute, 0).unwrap()).to_rfc3339()
+    shanghai_instant(days, hour, minute).to_rfc3339()
+}
+
+/// The instant it is `hour:minute` in Shanghai `days` after the tests' Monday.
+pub fn shanghai_instant(days: i64, hour: u32, minute: u32) -> DateTime<Utc> {
+    shanghai_to_utc(date(days).and_hms_opt(hour, minute, 0).unwrap())
 }
 
 /// [`date`] as the API writes it, `YYYY-MM-DD`.
@@ -429,11 +455,14 @@ impl TestApp {
             .to_string()
     }
 
+    /// `GET /me`: who the token signs in.
+    pub async fn me(&self, token: &str) -> Typed<zhucan::auth::http::AccountView> {
+        self.get_as("/api/v1/me", Some(token)).await
+    }
+
     /// The account id behind a token (`GET /me`).
     pub async fn account_id(&self, token: &str) -> i64 {
-        self.get("/api/v1/me", Some(token)).await.assert_ok()["id"]
-            .as_i64()
-            .unwrap()
+        self.me(token).await.ok().id
     }
 
     pub fn advance_clock(&self, by: Duration) {
@@ -494,15 +523,74 @@ impl std::io::Write for LogSink {
     }
 }
 
-/// A reply read into the API's view type `T` (or left as the error body it is).
-#[derive(Debug)]
+/// A reply read into the API's view type `T`, or the typed error body it is.
+///
+/// The view is parsed with poem-openapi's own `ParseFromJSON` (and request bodies are written
+/// with its `ToJSON`), not serde: it reads the wire exactly as the service writes it (field
+/// names, enum values, `Yuan` as `"12.50"`), checks the answer against the schema's validators
+/// as well, and needs no serde derive on the service's types, which would be a second
+/// description of the wire that could disagree with the document.
 pub struct Typed<T> {
     pub status: StatusCode,
     raw: Value,
     _view: std::marker::PhantomData<T>,
 }
 
-impl<T: serde::de::DeserializeOwned> Typed<T> {
+impl<T> std::fmt::Debug for Typed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status, self.raw)
+    }
+}
+
+/// Reads `value` as the API type `T`, failing the test with the body when it is not one.
+#[track_caller]
+pub fn parse<T: ParseFromJSON>(value: &Value) -> T {
+    T::parse_from_json(Some(value.clone())).unwrap_or_else(|e| {
+        panic!(
+            "the body is not a {}: {}: {value}",
+            std::any::type_name::<T>(),
+            e.message()
+        )
+    })
+}
+
+/// The JSON a request type sends, as the service's typed clients send it.
+pub fn body_of<B: ToJSON>(body: &B) -> Value {
+    body.to_json().unwrap_or(Value::Null)
+}
+
+/// Reads `value` as the view `T` and checks that `T` writes it back exactly: so an amount the
+/// service wrote as `"12.5"` instead of `"12.50"`, a field the view does not know, or a `null`
+/// where the field should be left out fails the test, as a string comparison on the body would.
+#[track_caller]
+pub fn parse_exact<T: ParseFromJSON + ToJSON>(value: &Value) -> T {
+    let view: T = parse(value);
+    assert_eq!(
+        view.to_json().as_ref(),
+        Some(value),
+        "the body is not exactly what {} writes",
+        std::any::type_name::<T>()
+    );
+    view
+}
+
+impl<T: ParseFromJSON + ToJSON> Typed<T> {
+    /// The view, when the call succeeded; otherwise the test fails with the body.
+    #[track_caller]
+    pub fn ok(self) -> T {
+        assert!(self.status.is_success(), "{} {}", self.status, self.raw);
+        parse_exact(&self.raw)
+    }
+
+    /// Asserts this exact success status and returns the view.
+    #[track_caller]
+    pub fn ok_with(self, status: u16) -> T {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.raw);
+        parse_exact(&self.raw)
+    }
+}
+
+impl<T> Typed<T> {
     pub fn from_reply(reply: Reply) -> Self {
         Self {
             status: reply.status,
@@ -511,23 +599,34 @@ impl<T: serde::de::DeserializeOwned> Typed<T> {
         }
     }
 
-    /// The view, when the call succeeded; otherwise the test fails with the body.
+    /// Asserts a refusal of the common error shape (status, code, Chinese message) and returns
+    /// the error body.
     #[track_caller]
-    pub fn ok(self) -> T {
-        assert!(self.status.is_success(), "{} {}", self.status, self.raw);
-        serde_json::from_value(self.raw.clone())
-            .unwrap_or_else(|e| panic!("the reply is not the view: {e}: {}", self.raw))
-    }
-
-    /// Asserts a refusal of the common error shape (status, code, Chinese message).
-    #[track_caller]
-    pub fn error(&self, status: u16, code: &str) -> &Value {
+    pub fn error(&self, status: u16, code: &str) -> ErrorBody {
         Reply {
             status: self.status,
             body: self.raw.clone(),
         }
         .assert_error(status, code);
-        &self.raw
+        parse(&self.raw)
+    }
+
+    /// Asserts a refusal that names the request field at fault.
+    #[track_caller]
+    pub fn field_error(&self, status: u16, code: &str, field: &str) -> ErrorBody {
+        let body = self.error(status, code);
+        assert_eq!(body.field.as_deref(), Some(field), "body: {}", self.raw);
+        body
+    }
+
+    /// The error body, when the call was refused (for tests that count outcomes).
+    pub fn refusal(&self) -> Option<ErrorBody> {
+        (!self.status.is_success()).then(|| parse(&self.raw))
+    }
+
+    /// The code of the refusal, when the call was refused.
+    pub fn code(&self) -> Option<String> {
+        self.refusal().map(|body| body.code)
     }
 
     /// The body as sent, for what no view holds (a field that must be absent, say).
@@ -536,14 +635,378 @@ impl<T: serde::de::DeserializeOwned> Typed<T> {
     }
 }
 
-/// The orders domain's operations, typed.
+/// Typed calls: the body is a request type of the service, the answer its view type.
 impl TestApp {
-    pub async fn book(&self, token: &str, body: &Value) -> Typed<zhucan::orders::http::OrderView> {
-        Typed::from_reply(self.post("/api/v1/orders", Some(token), body.clone()).await)
+    pub async fn call<T>(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Typed<T> {
+        Typed::from_reply(self.request(method, path, token, body).await)
     }
 
-    pub async fn order(&self, token: &str, id: &str) -> Typed<zhucan::orders::http::OrderView> {
-        Typed::from_reply(self.get(&format!("/api/v1/orders/{id}"), Some(token)).await)
+    pub async fn get_as<T>(&self, path: &str, token: Option<&str>) -> Typed<T> {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post_as<T>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &impl ToJSON,
+    ) -> Typed<T> {
+        self.call(Method::POST, path, token, Some(body_of(body)))
+            .await
+    }
+
+    pub async fn put_as<T>(&self, path: &str, token: Option<&str>, body: &impl ToJSON) -> Typed<T> {
+        self.call(Method::PUT, path, token, Some(body_of(body)))
+            .await
+    }
+
+    pub async fn patch_as<T>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &impl ToJSON,
+    ) -> Typed<T> {
+        self.call(Method::PATCH, path, token, Some(body_of(body)))
+            .await
+    }
+
+    pub async fn delete_as<T>(&self, path: &str, token: Option<&str>) -> Typed<T> {
+        self.call(Method::DELETE, path, token, None).await
+    }
+}
+
+/// The places domain's operations, typed.
+impl TestApp {
+    pub async fn districts(&self) -> Typed<Vec<zhucan::places::http::DistrictView>> {
+        self.get_as("/api/v1/places/districts", None).await
+    }
+
+    pub async fn streets(&self, district: &str) -> Typed<Vec<zhucan::places::http::StreetView>> {
+        self.get_as(
+            &format!("/api/v1/places/districts/{district}/streets"),
+            None,
+        )
+        .await
+    }
+}
+
+/// The meal points domain's operations, typed.
+impl TestApp {
+    /// `GET /meal-points?{query}`: the public directory.
+    pub async fn meal_points(&self, query: &str) -> Typed<Page<meal_points::MealPointSummary>> {
+        self.get_as(&format!("/api/v1/meal-points?{query}"), None)
+            .await
+    }
+
+    /// The meal points the caller (an operator) runs.
+    pub async fn my_meal_points(&self, token: &str) -> Typed<Page<meal_points::MealPointSummary>> {
+        self.get_as("/api/v1/me/meal-points", Some(token)).await
+    }
+
+    pub async fn meal_point(&self, id: i64) -> Typed<meal_points::MealPointView> {
+        self.get_as(&format!("/api/v1/meal-points/{id}"), None)
+            .await
+    }
+
+    /// `POST /meal-points` with a [`meal_points::NewMealPoint`] (or its JSON).
+    pub async fn create_meal_point(
+        &self,
+        token: &str,
+        body: &impl ToJSON,
+    ) -> Typed<meal_points::MealPointView> {
+        self.post_as("/api/v1/meal-points", Some(token), body).await
+    }
+
+    pub async fn assign_operator(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        account_id: i64,
+    ) -> Typed<Vec<meal_points::OperatorView>> {
+        self.post_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/operators/{account_id}"),
+            Some(token),
+            &json!({}),
+        )
+        .await
+    }
+
+    pub async fn set_labels(
+        &self,
+        token: &str,
+        id: i64,
+        body: &meal_points::LabelsInput,
+    ) -> Typed<meal_points::MealPointView> {
+        self.put_as(
+            &format!("/api/v1/meal-points/{id}/labels"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+
+    pub async fn operators(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+    ) -> Typed<Vec<meal_points::OperatorView>> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/operators"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// `GET /meal-points/near?{query}`.
+    pub async fn near(&self, query: &str) -> Typed<Page<meal_points::NearbyMealPoint>> {
+        self.get_as(&format!("/api/v1/meal-points/near?{query}"), None)
+            .await
+    }
+
+    /// `PATCH /meal-points/{id}` with a [`meal_points::MealPointChanges`] (or its JSON).
+    pub async fn change_meal_point(
+        &self,
+        token: &str,
+        id: i64,
+        body: &impl ToJSON,
+    ) -> Typed<meal_points::MealPointView> {
+        self.patch_as(&format!("/api/v1/meal-points/{id}"), Some(token), body)
+            .await
+    }
+
+    pub async fn set_meal_point_status(
+        &self,
+        token: &str,
+        id: i64,
+        body: &meal_points::StatusInput,
+    ) -> Typed<meal_points::MealPointView> {
+        self.put_as(
+            &format!("/api/v1/meal-points/{id}/status"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+}
+
+/// The 留样 domain's operations, typed.
+impl TestApp {
+    pub async fn sample_log(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        date: NaiveDate,
+    ) -> Typed<samples::SampleLog> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/samples?date={date}"),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn write_sample(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        body: &samples::SampleInput,
+    ) -> Typed<samples::SampleEntryView> {
+        self.put_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/samples"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+}
+
+/// Ratings' operations, typed.
+impl TestApp {
+    /// Rates a served order: a [`feedback::NewRatingBody`] (or JSON no request type can hold).
+    pub async fn rate(
+        &self,
+        token: &str,
+        order_id: &str,
+        body: &impl ToJSON,
+    ) -> Typed<feedback::RatingView> {
+        self.post_as(
+            &format!("/api/v1/orders/{order_id}/rating"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+
+    pub async fn rating(&self, token: &str, order_id: &str) -> Typed<feedback::RatingView> {
+        self.get_as(&format!("/api/v1/orders/{order_id}/rating"), Some(token))
+            .await
+    }
+
+    /// A meal point's ratings, as the caller (or anyone, without a token) sees them.
+    pub async fn ratings(
+        &self,
+        token: Option<&str>,
+        meal_point_id: i64,
+    ) -> Typed<Page<feedback::RatingView>> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/ratings"),
+            token,
+        )
+        .await
+    }
+
+    pub async fn reply_to_rating(
+        &self,
+        token: &str,
+        rating_id: i64,
+        text: &str,
+    ) -> Typed<feedback::RatingView> {
+        let body = feedback::ReplyBody { text: text.into() };
+        self.post_as(
+            &format!("/api/v1/ratings/{rating_id}/reply"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+
+    pub async fn hide_rating(
+        &self,
+        token: &str,
+        rating_id: i64,
+        reason: &str,
+    ) -> Typed<feedback::RatingView> {
+        let body = feedback::HideBody {
+            reason: reason.into(),
+        };
+        self.post_as(
+            &format!("/api/v1/ratings/{rating_id}/hide"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+}
+
+/// Complaints' operations, typed.
+impl TestApp {
+    /// Files a complaint: a [`feedback::NewComplaintBody`] (or JSON no request type can hold).
+    pub async fn complain(
+        &self,
+        token: &str,
+        body: &impl ToJSON,
+    ) -> Typed<feedback::ComplaintView> {
+        self.post_as("/api/v1/complaints", Some(token), body).await
+    }
+
+    pub async fn complaint(&self, token: &str, id: i64) -> Typed<feedback::ComplaintView> {
+        self.get_as(&format!("/api/v1/complaints/{id}"), Some(token))
+            .await
+    }
+
+    /// `GET /complaints?{query}`: the complaints staff may see.
+    pub async fn complaints(
+        &self,
+        token: &str,
+        query: &str,
+    ) -> Typed<Page<feedback::ComplaintView>> {
+        self.get_as(&format!("/api/v1/complaints?{query}"), Some(token))
+            .await
+    }
+
+    /// The caller's own complaints.
+    pub async fn my_complaints(&self, token: &str) -> Typed<Page<feedback::ComplaintView>> {
+        self.get_as("/api/v1/me/complaints", Some(token)).await
+    }
+
+    /// A step of a complaint (`acknowledge`, `resolve`, `escalate`, `close`) with its note.
+    pub async fn complaint_step(
+        &self,
+        token: &str,
+        id: i64,
+        step: &str,
+        note: Option<&str>,
+    ) -> Typed<feedback::ComplaintView> {
+        let body = feedback::NoteBody {
+            note: note.map(str::to_owned),
+        };
+        self.post_as(
+            &format!("/api/v1/complaints/{id}/{step}"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+}
+
+/// Supervision's operations, typed.
+impl TestApp {
+    pub async fn inspect(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        body: &supervision::NewInspection,
+    ) -> Typed<supervision::InspectionView> {
+        self.post_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/inspections"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+
+    pub async fn inspections(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+    ) -> Typed<Page<supervision::InspectionView>> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/inspections"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// `GET /supervision/overview?{query}`.
+    pub async fn overview(&self, token: &str, query: &str) -> Typed<supervision::Overview> {
+        self.get_as(
+            &format!("/api/v1/supervision/overview?{query}"),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn invite_inspector(
+        &self,
+        token: &str,
+        body: &supervision::NewInspector,
+    ) -> Typed<supervision::InspectorView> {
+        self.post_as("/api/v1/inspectors", Some(token), body).await
+    }
+}
+
+/// The orders domain's operations, typed.
+impl TestApp {
+    /// `POST /orders` with a [`orders::NewBooking`] (or, for tests that bend one field out of
+    /// shape, its JSON).
+    pub async fn book(&self, token: &str, body: &impl ToJSON) -> Typed<orders::OrderView> {
+        self.post_as("/api/v1/orders", Some(token), body).await
+    }
+
+    pub async fn order(&self, token: &str, id: &str) -> Typed<orders::OrderView> {
+        self.get_as(&format!("/api/v1/orders/{id}"), Some(token))
+            .await
+    }
+
+    /// An elder's orders, as the elder, family or staff see them.
+    pub async fn elder_orders(&self, token: &str, elder_id: i64) -> Typed<Vec<orders::OrderView>> {
+        self.get_as(&format!("/api/v1/elders/{elder_id}/orders"), Some(token))
+            .await
     }
 
     pub async fn cancel(
@@ -551,15 +1014,12 @@ impl TestApp {
         token: &str,
         id: &str,
         reason: Option<&str>,
-    ) -> Typed<zhucan::orders::http::OrderView> {
-        let body = match reason {
-            Some(reason) => json!({ "reason": reason }),
-            None => json!({}),
+    ) -> Typed<orders::OrderView> {
+        let body = orders::CancelRequest {
+            reason: reason.map(str::to_owned),
         };
-        Typed::from_reply(
-            self.post(&format!("/api/v1/orders/{id}/cancel"), Some(token), body)
-                .await,
-        )
+        self.post_as(&format!("/api/v1/orders/{id}/cancel"), Some(token), &body)
+            .await
     }
 
     pub async fn verify_pickup(
@@ -567,30 +1027,526 @@ impl TestApp {
         token: &str,
         meal_point_id: i64,
         code: &str,
-    ) -> Typed<zhucan::orders::http::OrderView> {
-        Typed::from_reply(
-            self.post(
-                &format!("/api/v1/meal-points/{meal_point_id}/pickups"),
-                Some(token),
-                json!({ "code": code }),
-            )
-            .await,
+    ) -> Typed<orders::OrderView> {
+        let body = orders::PickupScan {
+            code: code.to_owned(),
+        };
+        self.post_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/pickups"),
+            Some(token),
+            &body,
         )
+        .await
+    }
+
+    pub async fn out_for_delivery(&self, token: &str, id: &str) -> Typed<orders::OrderView> {
+        self.post_as(
+            &format!("/api/v1/orders/{id}/out-for-delivery"),
+            Some(token),
+            &json!({}),
+        )
+        .await
+    }
+
+    pub async fn delivered(
+        &self,
+        token: &str,
+        id: &str,
+        signed_by: &str,
+    ) -> Typed<orders::OrderView> {
+        let body = orders::DeliverySignature {
+            signed_by: signed_by.to_owned(),
+        };
+        self.post_as(
+            &format!("/api/v1/orders/{id}/delivered"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+
+    pub async fn mark_no_shows(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        date: NaiveDate,
+        slot: Slot,
+    ) -> Typed<orders::NoShowsMarked> {
+        self.post_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/no-shows"),
+            Some(token),
+            &orders::SlotRef { date, slot },
+        )
+        .await
+    }
+
+    /// The operator's day view of a meal point.
+    pub async fn day_view(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        date: NaiveDate,
+    ) -> Typed<orders::DayView> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/day?date={date}"),
+            Some(token),
+        )
+        .await
+    }
+}
+
+/// The menus domain's operations, typed.
+impl TestApp {
+    pub async fn add_dish(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        body: &menus::NewDish,
+    ) -> Typed<menus::DishView> {
+        self.post_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/dishes"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+
+    pub async fn change_dish(
+        &self,
+        token: &str,
+        dish_id: i64,
+        body: &menus::DishChanges,
+    ) -> Typed<menus::DishView> {
+        self.patch_as(&format!("/api/v1/dishes/{dish_id}"), Some(token), body)
+            .await
+    }
+
+    pub async fn publish(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        offerings: Vec<menus::OfferingInput>,
+    ) -> Typed<Vec<menus::OfferingView>> {
+        self.post_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/offerings"),
+            Some(token),
+            &menus::NewOfferings { offerings },
+        )
+        .await
+    }
+
+    pub async fn change_offering(
+        &self,
+        token: &str,
+        offering_id: i64,
+        body: &menus::OfferingChanges,
+    ) -> Typed<menus::OfferingView> {
+        self.patch_as(
+            &format!("/api/v1/offerings/{offering_id}"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+
+    /// A meal point's dishes, inactive ones too, as its operator sees them.
+    pub async fn dishes(&self, token: &str, meal_point_id: i64) -> Typed<Page<menus::DishView>> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/dishes"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// Copies the week of Monday `from` to the week of Monday `to`.
+    pub async fn copy_week(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        to: NaiveDate,
+        from: NaiveDate,
+    ) -> Typed<menus::WeekCopy> {
+        self.post_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/weeks/{to}/copy-from/{from}"),
+            Some(token),
+            &json!({}),
+        )
+        .await
+    }
+
+    pub async fn withdraw_offering(
+        &self,
+        token: &str,
+        offering_id: i64,
+    ) -> Typed<zhucan::auth::http::Done> {
+        self.delete_as(&format!("/api/v1/offerings/{offering_id}"), Some(token))
+            .await
+    }
+
+    pub async fn dish_tags(&self) -> Typed<Vec<meal_points::CodeLabel>> {
+        self.get_as("/api/v1/dish-tags", None).await
+    }
+
+    pub async fn allergens(&self) -> Typed<Vec<meal_points::CodeLabel>> {
+        self.get_as("/api/v1/allergens", None).await
+    }
+
+    /// `GET /meal-points/{id}/menu?{query}` (the query may be empty: the default range).
+    pub async fn menu_of(&self, meal_point_id: i64, query: &str) -> Typed<menus::Menu> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/menu?{query}"),
+            None,
+        )
+        .await
+    }
+
+    /// The public menu of a meal point from `from` to `to`.
+    pub async fn menu(
+        &self,
+        meal_point_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Typed<menus::Menu> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/menu?from={from}&to={to}"),
+            None,
+        )
+        .await
+    }
+}
+
+/// The diets domain's operations, typed.
+impl TestApp {
+    pub async fn diet(&self, token: &str, elder_id: i64) -> Typed<diets::DietProfileView> {
+        self.get_as(&format!("/api/v1/elders/{elder_id}/diet"), Some(token))
+            .await
+    }
+
+    /// Keeps the elder's diet profile: a [`diets::DietProfileInput`], or JSON no input type can
+    /// hold (an unknown code).
+    pub async fn keep_diet(
+        &self,
+        token: &str,
+        elder_id: i64,
+        body: &impl ToJSON,
+    ) -> Typed<diets::DietProfileView> {
+        self.put_as(
+            &format!("/api/v1/elders/{elder_id}/diet"),
+            Some(token),
+            body,
+        )
+        .await
+    }
+
+    pub async fn dish_fit(
+        &self,
+        token: &str,
+        elder_id: i64,
+        meal_point_id: i64,
+    ) -> Typed<diets::DishFitList> {
+        self.get_as(
+            &format!("/api/v1/elders/{elder_id}/dish-fit?meal_point_id={meal_point_id}"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// The public list of diets, with their Chinese labels.
+    pub async fn diet_labels(&self) -> Typed<Vec<diets::DietLabel>> {
+        self.get_as("/api/v1/diets", None).await
     }
 }
 
 /// The elders domain's operations, typed.
 impl TestApp {
+    /// `POST /elders` with a [`elders::NewElderRequest`] (or its JSON).
     pub async fn register_elder(
         &self,
         token: &str,
-        body: &Value,
-    ) -> Typed<zhucan::elders::http::ElderView> {
-        Typed::from_reply(self.post("/api/v1/elders", Some(token), body.clone()).await)
+        body: &impl ToJSON,
+    ) -> Typed<elders::ElderView> {
+        self.post_as("/api/v1/elders", Some(token), body).await
     }
 
-    pub async fn elder(&self, token: &str, id: i64) -> Typed<zhucan::elders::http::ElderView> {
-        Typed::from_reply(self.get(&format!("/api/v1/elders/{id}"), Some(token)).await)
+    pub async fn elder(&self, token: &str, id: i64) -> Typed<elders::ElderView> {
+        self.get_as(&format!("/api/v1/elders/{id}"), Some(token))
+            .await
+    }
+
+    /// `GET /elders?{query}`: the elders a clerk or the city may see.
+    pub async fn elders(&self, token: &str, query: &str) -> Typed<elders::ElderPage> {
+        self.get_as(&format!("/api/v1/elders?{query}"), Some(token))
+            .await
+    }
+
+    /// `PATCH /elders/{id}` with an [`elders::ElderPatch`] (or its JSON).
+    pub async fn change_elder(
+        &self,
+        token: &str,
+        id: i64,
+        body: &impl ToJSON,
+    ) -> Typed<elders::ElderView> {
+        self.patch_as(&format!("/api/v1/elders/{id}"), Some(token), body)
+            .await
+    }
+
+    pub async fn approve_elder(&self, token: &str, id: i64) -> Typed<elders::ElderView> {
+        self.post_as(
+            &format!("/api/v1/elders/{id}/approve"),
+            Some(token),
+            &json!({}),
+        )
+        .await
+    }
+
+    pub async fn reject_elder(
+        &self,
+        token: &str,
+        id: i64,
+        reason: &str,
+    ) -> Typed<elders::ElderView> {
+        let body = elders::Rejection {
+            reason: reason.to_owned(),
+        };
+        self.post_as(&format!("/api/v1/elders/{id}/reject"), Some(token), &body)
+            .await
+    }
+
+    pub async fn add_category(
+        &self,
+        token: &str,
+        id: i64,
+        category: ElderCategory,
+    ) -> Typed<elders::ElderView> {
+        let body = elders::CategoryRequest { category };
+        self.post_as(
+            &format!("/api/v1/elders/{id}/categories"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+
+    pub async fn remove_category(
+        &self,
+        token: &str,
+        id: i64,
+        category: ElderCategory,
+    ) -> Typed<elders::ElderView> {
+        self.delete_as(
+            &format!("/api/v1/elders/{id}/categories/{category}"),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn category_history(
+        &self,
+        token: &str,
+        id: i64,
+    ) -> Typed<Vec<elders::CategoryHistoryView>> {
+        self.get_as(
+            &format!("/api/v1/elders/{id}/category-history"),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn find_elder_by_id_card(
+        &self,
+        token: &str,
+        number: &str,
+    ) -> Typed<elders::ElderView> {
+        let body = elders::IdCardLookup {
+            id_card: id_card(number),
+        };
+        let body = Carded::new(body, "id_card", number);
+        self.post_as("/api/v1/elders/find-by-id-card", Some(token), &body)
+            .await
+    }
+
+    /// A WeChat user registers themselves, to be reviewed by staff.
+    pub async fn self_register(&self, token: &str, body: &impl ToJSON) -> Typed<elders::ElderView> {
+        self.post_as("/api/v1/elders/self-registration", Some(token), body)
+            .await
+    }
+}
+
+/// Family links' operations, typed.
+impl TestApp {
+    pub async fn request_link(&self, token: &str, body: &impl ToJSON) -> Typed<elders::LinkView> {
+        self.post_as("/api/v1/family-links", Some(token), body)
+            .await
+    }
+
+    /// `GET /family-links?{query}`: the links the caller is party to or may review.
+    pub async fn family_links(&self, token: &str, query: &str) -> Typed<elders::LinkPage> {
+        self.get_as(&format!("/api/v1/family-links?{query}"), Some(token))
+            .await
+    }
+
+    pub async fn reject_link(
+        &self,
+        token: &str,
+        link_id: i64,
+        reason: &str,
+    ) -> Typed<elders::LinkView> {
+        let body = elders::Rejection {
+            reason: reason.to_owned(),
+        };
+        self.post_as(
+            &format!("/api/v1/family-links/{link_id}/reject"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+
+    pub async fn unlink(&self, token: &str, link_id: i64) -> Typed<elders::LinkView> {
+        self.delete_as(&format!("/api/v1/family-links/{link_id}"), Some(token))
+            .await
+    }
+
+    pub async fn approve_link(&self, token: &str, link_id: i64) -> Typed<elders::LinkView> {
+        self.post_as(
+            &format!("/api/v1/family-links/{link_id}/approve"),
+            Some(token),
+            &json!({}),
+        )
+        .await
+    }
+}
+
+/// Staff accounts' operations, typed.
+impl TestApp {
+    pub async fn staff_accounts(
+        &self,
+        token: &str,
+    ) -> Typed<Vec<zhucan::auth::http::StaffAccountView>> {
+        self.get_as("/api/v1/staff-accounts", Some(token)).await
+    }
+
+    pub async fn create_staff_account(
+        &self,
+        token: &str,
+        body: &zhucan::auth::http::NewStaffAccount,
+    ) -> Typed<zhucan::auth::http::StaffAccountView> {
+        self.post_as("/api/v1/staff-accounts", Some(token), body)
+            .await
+    }
+}
+
+/// The subsidy domain's operations, typed.
+impl TestApp {
+    /// `GET /elders/{id}/quote?{query}`.
+    pub async fn quote(
+        &self,
+        token: &str,
+        elder_id: i64,
+        query: &str,
+    ) -> Typed<subsidy::QuoteView> {
+        self.get_as(
+            &format!("/api/v1/elders/{elder_id}/quote?{query}"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// Publishes a policy version, its TOML in a JSON body.
+    pub async fn publish_policy(&self, token: &str, toml: &str) -> Typed<subsidy::PolicyView> {
+        let body = subsidy::PolicyText {
+            toml: toml.to_owned(),
+        };
+        self.post_as("/api/v1/subsidy-policies", Some(token), &body)
+            .await
+    }
+
+    pub async fn policies(&self, token: &str) -> Typed<subsidy::PolicyPage> {
+        self.get_as("/api/v1/subsidy-policies", Some(token)).await
+    }
+
+    pub async fn policy(&self, token: &str, version: &str) -> Typed<subsidy::PolicyView> {
+        self.get_as(&format!("/api/v1/subsidy-policies/{version}"), Some(token))
+            .await
+    }
+
+    pub async fn withdraw_policy(&self, token: &str, version: &str) -> Typed<subsidy::PolicyView> {
+        self.delete_as(&format!("/api/v1/subsidy-policies/{version}"), Some(token))
+            .await
+    }
+
+    /// The elders the caller (an elder or family member) may act for.
+    pub async fn my_elders(&self, token: &str) -> Typed<Vec<elders::MyElderView>> {
+        self.get_as("/api/v1/me/elders", Some(token)).await
+    }
+}
+
+/// A value of the API's vocabulary (an enum) as the wire writes it.
+pub fn wire<T: ToJSON>(value: &T) -> String {
+    match value.to_json() {
+        Some(Value::String(text)) => text,
+        other => panic!("not a word of the vocabulary: {other:?}"),
+    }
+}
+
+/// A yuan amount as the API writes it (`"12.50"`), read through the API's own parser.
+pub fn yuan(text: &str) -> Yuan {
+    parse(&json!(text))
+}
+
+/// An ID-card number as a request type holds it. It is never written out by the type itself
+/// (`IdCardText` writes `***`, so it cannot leak): send the request as a [`Carded`].
+pub fn id_card(number: &str) -> IdCardText {
+    parse(&json!(number))
+}
+
+/// A request that carries an ID-card number in `field`: its body is the request's own JSON with
+/// the number put in, as the mini program sends it.
+pub struct Carded<T> {
+    pub request: T,
+    pub field: &'static str,
+    pub number: String,
+}
+
+impl<T: ToJSON> Carded<T> {
+    pub fn new(request: T, field: &'static str, number: &str) -> Self {
+        Self {
+            request,
+            field,
+            number: number.to_owned(),
+        }
+    }
+}
+
+impl<T: ToJSON> poem_openapi::types::Type for Carded<T> {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> std::borrow::Cow<'static, str> {
+        T::name()
+    }
+
+    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl<T: ToJSON> ToJSON for Carded<T> {
+    fn to_json(&self) -> Option<Value> {
+        let mut body = self.request.to_json()?;
+        body[self.field] = json!(self.number);
+        Some(body)
     }
 }
 

@@ -13,16 +13,17 @@
 //! Minimum meal price 5.00, one subsidised meal per slot, hukou district's standard.
 
 use chrono::Duration;
-use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
-
 use chrono::NaiveDate;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use vocabulary::ElderCategory;
+use zhucan::subsidy::http::QuoteView;
 
 use crate::{
-    fixtures::{ElderForm, register_elder},
+    fixtures::{ElderForm, kitchen, register_elder},
     helpers::{
-        TestApp, born, date, day, first_of_month, id_card_number, month_of, spawn_app,
-        spawn_demo_city, today,
+        TestApp, Typed, born, date, day, first_of_month, id_card_number, month_of, spawn_app,
+        spawn_demo_city, today, wire,
     },
 };
 
@@ -30,64 +31,57 @@ const TIANNING: &str = "320402";
 const ZHONGLOU: &str = "320404";
 
 /// Registers an elder through the clerk of the hukou district (or the admin) and returns the id.
-async fn elder(app: &TestApp, hukou: &str, residence: &str, birth: &str, categories: Value) -> i64 {
+async fn elder(
+    app: &TestApp,
+    hukou: &str,
+    residence: &str,
+    birth: &str,
+    categories: &[ElderCategory],
+) -> i64 {
     let number = id_card_number(hukou, birth, "035");
     let form = ElderForm {
         address: "测试地址 1 号",
         phone: "13900000000",
-        categories,
+        categories: categories.to_vec(),
         ..ElderForm::new("测试老人", &number, hukou, residence)
     };
     register_elder(app, "admin", &form).await.id
 }
 
-/// `GET /elders/{id}/quote?{query}`, where `{tomorrow}` in `query` stands for the tests' Tuesday.
-async fn quote(app: &TestApp, token: &str, elder_id: i64, query: &str) -> crate::helpers::Reply {
+/// A quote, where `{tomorrow}` in `query` stands for the tests' Tuesday.
+async fn quote(app: &TestApp, token: &str, elder_id: i64, query: &str) -> Typed<QuoteView> {
     let query = query.replace("{tomorrow}", &day(1));
-    app.get(
-        &format!("/api/v1/elders/{elder_id}/quote?{query}"),
-        Some(token),
-    )
-    .await
+    app.quote(token, elder_id, &query).await
 }
 
-/// `(level, funding district or null, amount)` of each line.
-fn lines(quote: &Value) -> Vec<(String, Value, String)> {
-    quote["lines"]
-        .as_array()
-        .unwrap()
+/// `(level, funding district, amount)` of each line.
+fn lines(quote: &QuoteView) -> Vec<(String, Option<String>, String)> {
+    quote
+        .lines
         .iter()
         .map(|line| {
             (
-                line["level"].as_str().unwrap().to_string(),
-                line.get("funding_district_code")
-                    .cloned()
-                    .unwrap_or(Value::Null),
-                line["amount"].as_str().unwrap().to_string(),
+                wire(&line.level),
+                line.funding_district_code.clone(),
+                line.amount.to_string(),
             )
         })
         .collect()
 }
 
 /// `(rule, amount)` of each fired rule.
-fn fired(quote: &Value) -> Vec<(String, String)> {
-    quote["fired"]
-        .as_array()
-        .unwrap()
+fn fired(quote: &QuoteView) -> Vec<(String, String)> {
+    quote
+        .fired
         .iter()
-        .map(|rule| {
-            (
-                rule["rule_ref"].as_str().unwrap().to_string(),
-                rule["amount"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|rule| (rule.rule_ref.clone(), rule.amount.to_string()))
         .collect()
 }
 
-fn line(level: &str, district: Option<&str>, amount: &str) -> (String, Value, String) {
+fn line(level: &str, district: Option<&str>, amount: &str) -> (String, Option<String>, String) {
     (
         level.to_string(),
-        district.map_or(Value::Null, |d| json!(d)),
+        district.map(str::to_owned),
         amount.to_string(),
     )
 }
@@ -100,7 +94,7 @@ fn rule(reference: &str, amount: &str) -> (String, String) {
 async fn an_85_year_old_tianning_elder_eating_lunch_in_zhonglou() {
     let app = spawn_app().await;
     // 85 on the meal date. Hukou 天宁, lives in 钟楼.
-    let id = elder(&app, TIANNING, ZHONGLOU, &born(85, 168), json!([])).await;
+    let id = elder(&app, TIANNING, ZHONGLOU, &born(85, 168), &[]).await;
     let clerk = app.staff_token("clerk-zhonglou").await;
     let reply = quote(
         &app,
@@ -109,38 +103,43 @@ async fn an_85_year_old_tianning_elder_eating_lunch_in_zhonglou() {
         "meal_point_district=320404&date={tomorrow}&slot=lunch&mode=dine_in&gross=15.00",
     )
     .await;
-    let q = reply.assert_ok();
-    assert_eq!(q["gross"], "15.00");
+    let q = reply.ok();
+    assert_eq!(q.gross.to_string(), "15.00");
     // rule[1] district 2.00 + rule[3] street 2.00, both funded by 天宁 (the hukou district).
-    assert_eq!(q["subsidy_total"], "4.00");
-    assert_eq!(q["elder_share"], "11.00");
+    assert_eq!(q.subsidy_total.to_string(), "4.00");
+    assert_eq!(q.elder_share.to_string(), "11.00");
     assert_eq!(
-        lines(q),
+        lines(&q),
         [
             line("district", Some(TIANNING), "2.00"),
             line("street", Some(TIANNING), "2.00"),
         ]
     );
-    assert_eq!(fired(q), [rule("rule[1]", "2.00"), rule("rule[3]", "2.00")]);
-    assert_eq!(q["policy_version"], "2026-01");
-    assert_eq!(q["standard_district"], TIANNING);
-    assert_eq!(q["meal_point_district_code"], ZHONGLOU);
-    assert_eq!(q["age_on_meal_date"], 85);
-    assert_eq!(q["lines"][0]["level_label"], "区级");
-    assert!(
-        q["fired"][1]["note"]
-            .as_str()
-            .unwrap()
-            .contains("80岁及以上")
+    assert_eq!(
+        fired(&q),
+        [rule("rule[1]", "2.00"), rule("rule[3]", "2.00")]
     );
-    assert!(q.get("not_subsidised_reason").is_none());
+    assert_eq!(q.policy_version, "2026-01");
+    assert_eq!(q.standard_district, TIANNING);
+    assert_eq!(q.meal_point_district_code, ZHONGLOU);
+    assert_eq!(q.age_on_meal_date, 85);
+    assert_eq!(q.lines[0].level_label, "区级");
+    assert!(q.fired[1].note.contains("80岁及以上"));
+    assert!(q.not_subsidised_reason.is_none());
 }
 
 #[tokio::test]
 async fn a_72_year_old_dibao_elder() {
     let app = spawn_app().await;
     // Born 1954-03-03: 72 on the meal date. 钟楼 hukou and home, 低保.
-    let id = elder(&app, ZHONGLOU, ZHONGLOU, &born(72, 100), json!(["dibao"])).await;
+    let id = elder(
+        &app,
+        ZHONGLOU,
+        ZHONGLOU,
+        &born(72, 100),
+        &[ElderCategory::Dibao],
+    )
+    .await;
     let clerk = app.staff_token("clerk-zhonglou").await;
     let lunch = quote(
         &app,
@@ -149,26 +148,26 @@ async fn a_72_year_old_dibao_elder() {
         "meal_point_district=320404&date={tomorrow}&slot=lunch&mode=dine_in&gross=15.00",
     )
     .await;
-    let q = lunch.assert_ok();
+    let q = lunch.ok();
     // district 2.00 (rule[1]) + street 1.00 (rule[2]) + targeted 3.00 (rule[4]) = 6.00.
-    assert_eq!(q["subsidy_total"], "6.00");
-    assert_eq!(q["elder_share"], "9.00");
+    assert_eq!(q.subsidy_total.to_string(), "6.00");
+    assert_eq!(q.elder_share.to_string(), "9.00");
     assert_eq!(
-        lines(q),
+        lines(&q),
         [
             line("district", Some(ZHONGLOU), "5.00"),
             line("street", Some(ZHONGLOU), "1.00"),
         ]
     );
     assert_eq!(
-        fired(q),
+        fired(&q),
         [
             rule("rule[1]", "2.00"),
             rule("rule[2]", "1.00"),
             rule("rule[4]", "3.00"),
         ]
     );
-    assert_eq!(q["age_on_meal_date"], 72);
+    assert_eq!(q.age_on_meal_date, 72);
 
     // Breakfast: the universal rules are lunch and dinner only; the targeted one still applies.
     let breakfast = quote(
@@ -178,10 +177,10 @@ async fn a_72_year_old_dibao_elder() {
         "meal_point_district=320404&date={tomorrow}&slot=breakfast&mode=pickup&gross=6.50",
     )
     .await;
-    let q = breakfast.assert_ok();
-    assert_eq!(q["subsidy_total"], "3.00");
-    assert_eq!(q["elder_share"], "3.50");
-    assert_eq!(fired(q), [rule("rule[4]", "3.00")]);
+    let q = breakfast.ok();
+    assert_eq!(q.subsidy_total.to_string(), "3.00");
+    assert_eq!(q.elder_share.to_string(), "3.50");
+    assert_eq!(fired(&q), [rule("rule[4]", "3.00")]);
 }
 
 #[tokio::test]
@@ -192,7 +191,7 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
         ZHONGLOU,
         ZHONGLOU,
         &born(72, 100),
-        json!(["dibao", "disabled_low_income"]),
+        &[ElderCategory::Dibao, ElderCategory::DisabledLowIncome],
     )
     .await;
     let admin = app.staff_token("admin").await;
@@ -203,12 +202,12 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
         "meal_point_district=320404&date={tomorrow}&slot=dinner&mode=delivery&gross=15.00",
     )
     .await;
-    let q = delivered.assert_ok();
+    let q = delivered.ok();
     // 2.00 + 1.00 + max(3.00, 2.00) + delivery 3.00 = 9.00; rule[5] is listed with 0.00.
-    assert_eq!(q["subsidy_total"], "9.00");
-    assert_eq!(q["elder_share"], "6.00");
+    assert_eq!(q.subsidy_total.to_string(), "9.00");
+    assert_eq!(q.elder_share.to_string(), "6.00");
     assert_eq!(
-        fired(q),
+        fired(&q),
         [
             rule("rule[1]", "2.00"),
             rule("rule[2]", "1.00"),
@@ -217,7 +216,7 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
             rule("rule[6]", "3.00"),
         ]
     );
-    assert!(q["fired"][3]["note"].as_str().unwrap().contains("不叠加"));
+    assert!(q.fired[3].note.contains("不叠加"));
 
     // An 8.00 meal: 9.00 of rules is cut to 8.00, the street's 1.00 first; the elder pays 0.00.
     let cheap = quote(
@@ -227,14 +226,16 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
         "meal_point_district=320404&date={tomorrow}&slot=dinner&mode=delivery&gross=8.00",
     )
     .await;
-    let q = cheap.assert_ok();
-    assert_eq!(q["subsidy_total"], "8.00");
-    assert_eq!(q["elder_share"], "0.00");
-    assert_eq!(lines(q), [line("district", Some(ZHONGLOU), "8.00")]);
-    assert_eq!(
-        q["capped_at_gross"],
-        json!([{ "level": "street", "amount": "1.00" }])
-    );
+    let q = cheap.ok();
+    assert_eq!(q.subsidy_total.to_string(), "8.00");
+    assert_eq!(q.elder_share.to_string(), "0.00");
+    assert_eq!(lines(&q), [line("district", Some(ZHONGLOU), "8.00")]);
+    let capped: Vec<(String, String)> = q
+        .capped_at_gross
+        .iter()
+        .map(|cut| (wire(&cut.level), cut.amount.to_string()))
+        .collect();
+    assert_eq!(capped, [("street".to_string(), "1.00".to_string())]);
 
     // Below the 5.00 minimum: nothing, and the reason in Chinese.
     let below = quote(
@@ -244,13 +245,14 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
         "meal_point_district=320404&date={tomorrow}&slot=lunch&mode=dine_in&gross=4.50",
     )
     .await;
-    let q = below.assert_ok();
-    assert_eq!(q["subsidy_total"], "0.00");
-    assert_eq!(q["elder_share"], "4.50");
-    assert_eq!(q["lines"], json!([]));
+    let q = below.ok();
+    assert_eq!(q.subsidy_total.to_string(), "0.00");
+    assert_eq!(q.elder_share.to_string(), "4.50");
+    assert!(q.lines.is_empty());
+    let reason = q.not_subsidised_reason.unwrap();
     assert_eq!(
-        q["not_subsidised_reason"],
-        json!({ "code": "below_minimum_price", "label": "餐价未达到补贴起点" })
+        (reason.code.as_str(), reason.label.as_str()),
+        ("below_minimum_price", "餐价未达到补贴起点")
     );
 }
 
@@ -258,7 +260,7 @@ async fn targeted_rules_do_not_stack_but_delivery_does_and_gross_caps_it() {
 async fn age_bands_use_the_age_on_the_meal_date() {
     let app = spawn_app().await;
     // 79 on the tests' Monday, 80 from a week later.
-    let id = elder(&app, TIANNING, TIANNING, &born(79, 7), json!([])).await;
+    let id = elder(&app, TIANNING, TIANNING, &born(79, 7), &[]).await;
     let clerk = app.staff_token("clerk-tianning").await;
     let before = quote(
         &app,
@@ -270,10 +272,13 @@ async fn age_bands_use_the_age_on_the_meal_date() {
         ),
     )
     .await;
-    let q = before.assert_ok();
-    assert_eq!(q["age_on_meal_date"], 79);
-    assert_eq!(q["subsidy_total"], "3.00");
-    assert_eq!(fired(q), [rule("rule[1]", "2.00"), rule("rule[2]", "1.00")]);
+    let q = before.ok();
+    assert_eq!(q.age_on_meal_date, 79);
+    assert_eq!(q.subsidy_total.to_string(), "3.00");
+    assert_eq!(
+        fired(&q),
+        [rule("rule[1]", "2.00"), rule("rule[2]", "1.00")]
+    );
 
     let after = quote(
         &app,
@@ -285,11 +290,14 @@ async fn age_bands_use_the_age_on_the_meal_date() {
         ),
     )
     .await;
-    let q = after.assert_ok();
-    assert_eq!(q["age_on_meal_date"], 80);
-    assert_eq!(q["subsidy_total"], "4.00");
-    assert_eq!(q["elder_share"], "8.00");
-    assert_eq!(fired(q), [rule("rule[1]", "2.00"), rule("rule[3]", "2.00")]);
+    let q = after.ok();
+    assert_eq!(q.age_on_meal_date, 80);
+    assert_eq!(q.subsidy_total.to_string(), "4.00");
+    assert_eq!(q.elder_share.to_string(), "8.00");
+    assert_eq!(
+        fired(&q),
+        [rule("rule[1]", "2.00"), rule("rule[3]", "2.00")]
+    );
 
     // Breakfast gets nothing under the example policy for an elder without categories.
     let breakfast = quote(
@@ -303,7 +311,7 @@ async fn age_bands_use_the_age_on_the_meal_date() {
     )
     .await;
     assert_eq!(
-        breakfast.assert_ok()["not_subsidised_reason"]["code"],
+        breakfast.ok().not_subsidised_reason.unwrap().code,
         "no_rule_applies"
     );
 }
@@ -313,25 +321,23 @@ async fn the_elder_and_a_linked_family_member_get_quotes() {
     let app = spawn_app().await;
     // Demo: 吴国平 (钟楼, born 1953-02-14, 低保) signs in as demo-elder-2.
     let elder_token = app.wechat_token("demo-elder-2").await;
-    let mine = app.get("/api/v1/me/elders", Some(&elder_token)).await;
-    let id = mine.assert_ok()[0]["elder"]["id"].as_i64().unwrap();
+    let id = app.my_elders(&elder_token).await.ok()[0].elder.id;
     let query = "meal_point_district=320404&date={tomorrow}&slot=lunch&mode=dine_in&gross=15.00";
-    let own = quote(&app, &elder_token, id, query).await;
-    assert_eq!(own.assert_ok()["subsidy_total"], "6.00");
-    assert_eq!(own.body["elder_share"], "9.00");
+    let own = quote(&app, &elder_token, id, query).await.ok();
+    assert_eq!(own.subsidy_total.to_string(), "6.00");
+    assert_eq!(own.elder_share.to_string(), "9.00");
 
     // 钱敏 (demo-family-3) is family of 钱秀珍 (武进, born 1940-01-15, 86).
     let family = app.wechat_token("demo-family-3").await;
-    let mine = app.get("/api/v1/me/elders", Some(&family)).await;
-    let qian = mine
-        .assert_ok()
-        .as_array()
+    let qian = app
+        .my_elders(&family)
+        .await
+        .ok()
+        .into_iter()
+        .find(|e| e.elder.name == "钱秀珍")
         .unwrap()
-        .iter()
-        .find(|e| e["elder"]["name"] == "钱秀珍")
-        .unwrap()["elder"]["id"]
-        .as_i64()
-        .unwrap();
+        .elder
+        .id;
     let for_mother = quote(
         &app,
         &family,
@@ -339,19 +345,19 @@ async fn the_elder_and_a_linked_family_member_get_quotes() {
         "meal_point_district=320412&date={tomorrow}&slot=dinner&mode=pickup&gross=12.00",
     )
     .await;
-    let q = for_mother.assert_ok();
-    assert_eq!(q["subsidy_total"], "4.00");
-    assert_eq!(q["elder_share"], "8.00");
+    let q = for_mother.ok();
+    assert_eq!(q.subsidy_total.to_string(), "4.00");
+    assert_eq!(q.elder_share.to_string(), "8.00");
     // … but not for someone else's elder.
     quote(&app, &family, id, query)
         .await
-        .assert_error(404, "ELDER_NOT_FOUND");
+        .error(404, "ELDER_NOT_FOUND");
 }
 
 #[tokio::test]
 async fn bad_quote_parameters_are_named() {
     let app = spawn_app().await;
-    let id = elder(&app, TIANNING, TIANNING, &born(76, 160), json!([])).await;
+    let id = elder(&app, TIANNING, TIANNING, &born(76, 160), &[]).await;
     let admin = app.staff_token("admin").await;
     let cases = [
         (
@@ -386,9 +392,8 @@ async fn bad_quote_parameters_are_named() {
         ),
     ];
     for (query, code, field) in cases {
-        let reply = quote(&app, &admin, id, query).await;
-        reply.assert_error(400, code);
-        assert_eq!(reply.body["field"], field, "{query}");
+        let refusal = quote(&app, &admin, id, query).await.error(400, code);
+        assert_eq!(refusal.field.as_deref(), Some(field), "{query}");
     }
     // Before the first policy: no policy in force.
     quote(
@@ -398,7 +403,7 @@ async fn bad_quote_parameters_are_named() {
         "meal_point_district=320402&date=2025-12-31&slot=lunch&mode=dine_in&gross=15.00",
     )
     .await
-    .assert_error(409, "NO_POLICY_IN_FORCE");
+    .error(409, "NO_POLICY_IN_FORCE");
 }
 
 /// A later version of the city's policy: 钟楼 applies its own standard to elders eating there.
@@ -448,31 +453,61 @@ fn next_version() -> String {
     month_of(next_version_from(), 0)
 }
 
-#[tokio::test]
-async fn a_new_version_supersedes_from_its_effective_date() {
-    let app = spawn_app().await;
-    let id = elder(&app, TIANNING, ZHONGLOU, &born(85, 168), json!([])).await;
+/// A 天宁 elder living in 钟楼, 85 on the meal dates, the admin's token, and the next version
+/// published (scheduled): its effective date and version name.
+async fn next_version_published(app: &TestApp) -> (i64, String, NaiveDate, String) {
+    let id = elder(app, TIANNING, ZHONGLOU, &born(85, 168), &[]).await;
     let admin = app.staff_token("admin").await;
     let from = next_version_from();
     let version = next_version();
-    let text = policy(&version, from);
-
     let published = app
-        .post(
-            "/api/v1/subsidy-policies",
-            Some(&admin),
-            json!({ "toml": text }),
-        )
-        .await;
-    let p = published.assert_ok();
-    assert_eq!(p["version"], version);
-    assert_eq!(p["status"], "scheduled");
-    assert_eq!(p["cross_district_standard"], "service");
-    assert_eq!(p["district_sections"], json!([ZHONGLOU]));
+        .publish_policy(&admin, &policy(&version, from))
+        .await
+        .ok();
+    assert_eq!(published.version, version);
+    (id, admin, from, version)
+}
 
-    let lunch_in_zhonglou = |date: NaiveDate| {
-        format!("meal_point_district=320404&date={date}&slot=lunch&mode=dine_in&gross=15.00")
-    };
+fn lunch_in_zhonglou(date: NaiveDate) -> String {
+    format!("meal_point_district=320404&date={date}&slot=lunch&mode=dine_in&gross=15.00")
+}
+
+#[tokio::test]
+async fn a_new_version_is_published_scheduled_with_its_district_sections() {
+    let app = spawn_app().await;
+    let admin = app.staff_token("admin").await;
+    let version = next_version();
+    let p = app
+        .publish_policy(&admin, &policy(&version, next_version_from()))
+        .await
+        .ok();
+    assert_eq!(p.version, version);
+    assert_eq!(wire(&p.status), "scheduled");
+    assert_eq!(wire(&p.cross_district_standard), "service");
+    assert_eq!(p.district_sections, [ZHONGLOU]);
+
+    let statuses: Vec<(String, String)> = app
+        .policies(&admin)
+        .await
+        .ok()
+        .items
+        .iter()
+        .map(|p| (p.version.clone(), wire(&p.status)))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (version.clone(), "scheduled".to_string()),
+            ("2026-01".to_string(), "in_force".to_string()),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_new_version_applies_from_its_effective_date_with_the_service_districts_standard() {
+    let app = spawn_app().await;
+    let (id, admin, from, version) = next_version_published(&app).await;
+
     // The last day of the old version.
     let old = quote(
         &app,
@@ -480,28 +515,30 @@ async fn a_new_version_supersedes_from_its_effective_date() {
         id,
         &lunch_in_zhonglou(from.pred_opt().unwrap()),
     )
-    .await;
-    assert_eq!(old.assert_ok()["policy_version"], "2026-01");
-    assert_eq!(old.body["subsidy_total"], "4.00");
+    .await
+    .ok();
+    assert_eq!(old.policy_version, "2026-01");
+    assert_eq!(old.subsidy_total.to_string(), "4.00");
 
     // From its first day: 钟楼's own standard (就餐地标准) applies to a 天宁 elder eating there;
     // district money still comes from 天宁, the city's from the city.
     let a_few_days_in = from + Duration::days(3);
-    let new = quote(&app, &admin, id, &lunch_in_zhonglou(a_few_days_in)).await;
-    let q = new.assert_ok();
-    assert_eq!(q["policy_version"], version);
-    assert_eq!(q["standard_district"], ZHONGLOU);
-    assert_eq!(q["subsidy_total"], "5.50");
-    assert_eq!(q["elder_share"], "9.50");
+    let q = quote(&app, &admin, id, &lunch_in_zhonglou(a_few_days_in))
+        .await
+        .ok();
+    assert_eq!(q.policy_version, version);
+    assert_eq!(q.standard_district, ZHONGLOU);
+    assert_eq!(q.subsidy_total.to_string(), "5.50");
+    assert_eq!(q.elder_share.to_string(), "9.50");
     assert_eq!(
-        lines(q),
+        lines(&q),
         [
             line("city", None, "1.00"),
             line("district", Some(TIANNING), "4.50"),
         ]
     );
     assert_eq!(
-        fired(q),
+        fired(&q),
         [
             rule("district 320404 rule[1]", "4.50"),
             rule("district 320404 rule[2]", "1.00"),
@@ -516,35 +553,28 @@ async fn a_new_version_supersedes_from_its_effective_date() {
             "meal_point_district=320402&date={a_few_days_in}&slot=lunch&mode=dine_in&gross=15.00"
         ),
     )
-    .await;
-    assert_eq!(at_home.assert_ok()["subsidy_total"], "3.00");
+    .await
+    .ok();
+    assert_eq!(at_home.subsidy_total.to_string(), "3.00");
+}
 
-    let list = app.get("/api/v1/subsidy-policies", Some(&admin)).await;
-    let statuses: Vec<(Value, Value)> = list.assert_ok()["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["version"].clone(), p["status"].clone()))
-        .collect();
-    assert_eq!(
-        statuses,
-        [
-            (json!(version), json!("scheduled")),
-            (json!("2026-01"), json!("in_force")),
-        ]
-    );
+#[tokio::test]
+async fn a_version_in_force_supersedes_the_old_and_neither_is_withdrawn_or_edited() {
+    let app = spawn_app().await;
+    let (_, _, from, version) = next_version_published(&app).await;
+    let text = policy(&version, from);
 
     // Once its day comes, the new version is in force, the old one superseded, and neither can
     // be withdrawn or edited.
     app.advance_clock(Duration::days((from - today()).num_days()));
     let admin = app.staff_token("admin").await;
-    let list = app.get("/api/v1/subsidy-policies", Some(&admin)).await;
-    assert_eq!(list.assert_ok()["items"][0]["status"], "in_force");
-    assert_eq!(list.body["items"][1]["status"], "superseded");
-    let path = format!("/api/v1/subsidy-policies/{version}");
-    app.delete(&path, Some(&admin))
+    let list = app.policies(&admin).await.ok();
+    assert_eq!(wire(&list.items[0].status), "in_force");
+    assert_eq!(wire(&list.items[1].status), "superseded");
+    app.withdraw_policy(&admin, &version)
         .await
-        .assert_error(409, "POLICY_IN_EFFECT");
+        .error(409, "POLICY_IN_EFFECT");
+    let path = format!("/api/v1/subsidy-policies/{version}");
     let put = app
         .request(
             Method::PUT,
@@ -554,16 +584,15 @@ async fn a_new_version_supersedes_from_its_effective_date() {
         )
         .await;
     assert_eq!(put.status, StatusCode::METHOD_NOT_ALLOWED);
-    let detail = app.get(&path, Some(&admin)).await;
-    assert_eq!(detail.assert_ok()["source"], text);
+    let detail = app.policy(&admin, &version).await.ok();
+    assert_eq!(detail.source.as_deref(), Some(text.as_str()));
 }
 
-#[tokio::test]
-async fn a_scheduled_version_may_be_withdrawn_and_dates_are_checked() {
-    let app = spawn_app().await;
-    let id = elder(&app, TIANNING, TIANNING, &born(85, 168), json!([])).await;
+/// Half a year on: a version `later` published as a plain TOML file; returns the elder (天宁, 85),
+/// the admin's token, the policy text, its date and a quote query for the day after.
+async fn later_version_published(app: &TestApp) -> (i64, String, String, NaiveDate, String) {
+    let id = elder(app, TIANNING, TIANNING, &born(85, 168), &[]).await;
     let admin = app.staff_token("admin").await;
-    // Half a year on.
     let from = first_of_month(today(), 8);
     let text = policy("later", from);
 
@@ -578,63 +607,55 @@ async fn a_scheduled_version_may_be_withdrawn_and_dates_are_checked() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-
     let then = format!(
         "meal_point_district=320402&date={}&slot=lunch&mode=dine_in&gross=15.00",
         from + Duration::days(1)
     );
-    let q = quote(&app, &admin, id, &then).await;
-    assert_eq!(q.assert_ok()["policy_version"], "later");
+    (id, admin, text, from, then)
+}
+
+#[tokio::test]
+async fn a_scheduled_version_applies_on_its_dates_and_may_be_withdrawn_once() {
+    let app = spawn_app().await;
+    let (id, admin, _, _, then) = later_version_published(&app).await;
+    let q = quote(&app, &admin, id, &then).await.ok();
+    assert_eq!(q.policy_version, "later");
+
+    let withdrawn = app.withdraw_policy(&admin, "later").await.ok();
+    assert_eq!(wire(&withdrawn.status), "withdrawn");
+    let q = quote(&app, &admin, id, &then).await.ok();
+    assert_eq!(q.policy_version, "2026-01");
+    app.withdraw_policy(&admin, "later")
+        .await
+        .error(409, "POLICY_ALREADY_WITHDRAWN");
+}
+
+#[tokio::test]
+async fn a_taken_date_a_reused_name_or_a_past_date_is_refused() {
+    let app = spawn_app().await;
+    let (_, admin, text, from, _) = later_version_published(&app).await;
 
     // Another live version on the same date, or a reused version name, is refused.
-    app.post(
-        "/api/v1/subsidy-policies",
-        Some(&admin),
-        json!({ "toml": policy("later-b", from) }),
-    )
-    .await
-    .assert_error(409, "POLICY_DATE_TAKEN");
-
-    let withdrawn = app
-        .delete("/api/v1/subsidy-policies/later", Some(&admin))
-        .await;
-    assert_eq!(withdrawn.assert_ok()["status"], "withdrawn");
-    let q = quote(&app, &admin, id, &then).await;
-    assert_eq!(q.assert_ok()["policy_version"], "2026-01");
-    app.delete("/api/v1/subsidy-policies/later", Some(&admin))
+    app.publish_policy(&admin, &policy("later-b", from))
         .await
-        .assert_error(409, "POLICY_ALREADY_WITHDRAWN");
-
-    let reused = app
-        .post(
-            "/api/v1/subsidy-policies",
-            Some(&admin),
-            json!({ "toml": text }),
-        )
-        .await;
-    reused.assert_error(409, "POLICY_VERSION_EXISTS");
+        .error(409, "POLICY_DATE_TAKEN");
+    app.withdraw_policy(&admin, "later").await.ok();
+    app.publish_policy(&admin, &text)
+        .await
+        .error(409, "POLICY_VERSION_EXISTS");
 
     // Never back-dated; today is allowed.
-    let backdated = app
-        .post(
-            "/api/v1/subsidy-policies",
-            Some(&admin),
-            json!({ "toml": policy("yesterday", date(-1)) }),
-        )
-        .await;
-    backdated.assert_error(400, "POLICY_BACKDATED");
-    assert_eq!(backdated.body["field"], "effective_from");
-    let today = app
-        .post(
-            "/api/v1/subsidy-policies",
-            Some(&admin),
-            json!({ "toml": policy("today", today()) }),
-        )
-        .await;
-    assert_eq!(today.assert_ok()["status"], "in_force");
-    app.get("/api/v1/subsidy-policies/nope", Some(&admin))
+    app.publish_policy(&admin, &policy("yesterday", date(-1)))
         .await
-        .assert_error(404, "POLICY_NOT_FOUND");
+        .field_error(400, "POLICY_BACKDATED", "effective_from");
+    let today = app
+        .publish_policy(&admin, &policy("today", today()))
+        .await
+        .ok();
+    assert_eq!(wire(&today.status), "in_force");
+    app.policy(&admin, "nope")
+        .await
+        .error(404, "POLICY_NOT_FOUND");
 }
 
 #[tokio::test]
@@ -667,18 +688,14 @@ level = "street"
 amount = "1.00"
 "#
     .replace("{from}", &next_version_from().to_string());
-    let reply = app
-        .post(
-            "/api/v1/subsidy-policies",
-            Some(&admin),
-            json!({ "toml": bad }),
-        )
-        .await;
-    reply.assert_error(400, "POLICY_INVALID");
-    let problems = reply.body["problems"].as_array().unwrap();
+    let refusal = app
+        .publish_policy(&admin, &bad)
+        .await
+        .error(400, "POLICY_INVALID");
+    let problems = refusal.problems.unwrap();
     let found: Vec<(&str, &str)> = problems
         .iter()
-        .map(|p| (p["path"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .map(|p| (p.path.as_str(), p.code.as_str()))
         .collect();
     for expected in [
         ("rule[2].categories[2]", "POLICY_UNKNOWN_CATEGORY"),
@@ -689,52 +706,38 @@ amount = "1.00"
         assert!(found.contains(&expected), "{expected:?} in {found:?}");
     }
     assert_eq!(problems.len(), 4, "{found:?}");
-    let third = problems
-        .iter()
-        .find(|p| p["path"] == "rule[3].level")
-        .unwrap();
-    assert_eq!(third["location"], "rule[3]");
-    assert_eq!(third["field"], "level");
-    assert!(third["message"].as_str().unwrap().contains("第3条规则"));
-    assert!(reply.body["message"].as_str().unwrap().contains("4 处问题"));
+    let third = problems.iter().find(|p| p.path == "rule[3].level").unwrap();
+    assert_eq!(third.location, "rule[3]");
+    assert_eq!(third.field.as_deref(), Some("level"));
+    assert!(third.message.contains("第3条规则"));
+    assert!(refusal.message.contains("4 处问题"));
 
     // Nothing was stored.
-    let list = app.get("/api/v1/subsidy-policies", Some(&admin)).await;
-    assert_eq!(list.assert_ok()["total"], 1);
+    assert_eq!(app.policies(&admin).await.ok().total, 1);
 
     let broken = app
-        .post(
-            "/api/v1/subsidy-policies",
-            Some(&admin),
-            json!({ "toml": "version = " }),
-        )
-        .await;
-    broken.assert_error(400, "POLICY_INVALID");
-    assert_eq!(broken.body["problems"][0]["code"], "POLICY_SYNTAX");
+        .publish_policy(&admin, "version = ")
+        .await
+        .error(400, "POLICY_INVALID");
+    assert_eq!(broken.problems.unwrap()[0].code, "POLICY_SYNTAX");
 }
 
 #[tokio::test]
 async fn only_the_city_publishes_and_only_staff_read_policies() {
     let app = spawn_app().await;
     let clerk = app.staff_token("clerk-tianning").await;
-    app.post(
-        "/api/v1/subsidy-policies",
-        Some(&clerk),
-        json!({ "toml": policy(&next_version(), next_version_from()) }),
-    )
-    .await
-    .assert_error(403, "ROLE_FORBIDDEN");
-    let list = app.get("/api/v1/subsidy-policies", Some(&clerk)).await;
-    assert_eq!(list.assert_ok()["items"][0]["version"], "2026-01");
-    assert_eq!(list.body["items"][0]["min_meal_price"], "5.00");
-    assert_eq!(list.body["items"][0]["rule_count"], 6);
+    app.publish_policy(&clerk, &policy(&next_version(), next_version_from()))
+        .await
+        .error(403, "ROLE_FORBIDDEN");
+    let list = app.policies(&clerk).await.ok();
+    assert_eq!(list.items[0].version, "2026-01");
+    assert_eq!(list.items[0].min_meal_price.to_string(), "5.00");
+    assert_eq!(list.items[0].rule_count, 6);
     let family = app.wechat_token("demo-family-1").await;
-    app.get("/api/v1/subsidy-policies", Some(&family))
+    app.policies(&family).await.error(403, "ROLE_FORBIDDEN");
+    app.withdraw_policy(&clerk, "2026-01")
         .await
-        .assert_error(403, "ROLE_FORBIDDEN");
-    app.delete("/api/v1/subsidy-policies/2026-01", Some(&clerk))
-        .await
-        .assert_error(403, "ROLE_FORBIDDEN");
+        .error(403, "ROLE_FORBIDDEN");
 }
 
 /// The mini program's form: quote a dish on the menu (`offering`) in a service mode; the date,
@@ -743,56 +746,47 @@ async fn only_the_city_publishes_and_only_staff_read_policies() {
 async fn a_quote_for_a_dish_on_the_menu_of_a_zhonglou_meal_point() {
     let app = spawn_demo_city().await;
     // Hukou 天宁, 85 on the meal date, eating lunch at a 钟楼 meal point.
-    let id = elder(&app, TIANNING, ZHONGLOU, &born(85, 168), json!([])).await;
-    let operator = app.staff_token("operator-demo").await;
-    let meal_point = app.get("/api/v1/me/meal-points", Some(&operator)).await;
-    let meal_point_id = meal_point.assert_ok()["items"][0]["id"].as_i64().unwrap();
-    let menu = app
-        .get(
-            &format!(
-                "/api/v1/meal-points/{meal_point_id}/menu?from={tomorrow}&to={tomorrow}",
-                tomorrow = day(1)
-            ),
-            None,
-        )
-        .await;
-    let lunch = menu.assert_ok()["days"][0]["slots"]
-        .as_array()
-        .unwrap()
+    let id = elder(&app, TIANNING, ZHONGLOU, &born(85, 168), &[]).await;
+    let meal_point_id = kitchen(&app).await.meal_point_id;
+    let menu = app.menu(meal_point_id, date(1), date(1)).await.ok();
+    let lunch = menu.days[0]
+        .slots
         .iter()
-        .find(|slot| slot["slot"] == "lunch")
-        .cloned()
+        .find(|slot| slot.slot == vocabulary::Slot::Lunch)
         .expect("the demo menu has lunch tomorrow");
-    let dish = lunch["items"][0].clone();
-    let offering = dish["offering_id"].as_i64().unwrap();
-    let price: rust_decimal::Decimal = dish["price"].as_str().unwrap().parse().unwrap();
+    let dish = &lunch.items[0];
+    let price = dish.price.decimal();
 
     let admin = app.staff_token("admin").await;
-    let reply = quote(
+    let q = quote(
         &app,
         &admin,
         id,
-        &format!("offering={offering}&mode=pickup"),
+        &format!("offering={}&mode=pickup", dish.offering_id),
     )
-    .await;
-    let q = reply.assert_ok();
-    assert_eq!(q["gross"], dish["price"]);
-    assert_eq!(q["meal_date"], day(1));
-    assert_eq!(q["slot"], "lunch");
-    assert_eq!(q["meal_point_district_code"], ZHONGLOU);
+    .await
+    .ok();
+    assert_eq!(q.gross, dish.price);
+    assert_eq!(q.meal_date, date(1));
+    assert_eq!(q.slot, vocabulary::Slot::Lunch);
+    assert_eq!(q.meal_point_district_code, ZHONGLOU);
     if price >= rust_decimal::Decimal::new(500, 2) {
         // district 2.00 + street (80+) 2.00, funded by 天宁; never more than the price.
         let expected = price.min(rust_decimal::Decimal::new(400, 2));
-        assert_eq!(q["subsidy_total"], format!("{expected:.2}"));
-        assert_eq!(q["elder_share"], format!("{:.2}", price - expected));
-        assert_eq!(q["lines"][0]["funding_district_code"], TIANNING);
+        assert_eq!(q.subsidy_total.to_string(), format!("{expected:.2}"));
+        assert_eq!(
+            q.elder_share.to_string(),
+            format!("{:.2}", price - expected)
+        );
+        assert_eq!(q.lines[0].funding_district_code.as_deref(), Some(TIANNING));
     }
 
     // Neither an offering nor the what-if fields: the missing field is named.
-    let incomplete = quote(&app, &admin, id, "mode=pickup").await;
-    incomplete.assert_error(400, "REQUIRED");
+    quote(&app, &admin, id, "mode=pickup")
+        .await
+        .error(400, "REQUIRED");
     // An offering that does not exist.
     quote(&app, &admin, id, "offering=999999&mode=pickup")
         .await
-        .assert_error(404, "OFFERING_NOT_FOUND");
+        .error(404, "OFFERING_NOT_FOUND");
 }
