@@ -223,7 +223,18 @@ mod tests {
         assert!(Yuan::parse_from_json(Some(serde_json::json!(12.5))).is_err());
         assert!(Yuan::parse_from_json(Some(serde_json::json!(12))).is_err());
         for text in [
-            "abc", "", "+5", "1e3", "1_000", " 5", "5 ", "05", "5.", ".5", "--1", "1234567890",
+            "abc",
+            "",
+            "+5",
+            "1e3",
+            "1_000",
+            " 5",
+            "5 ",
+            "05",
+            "5.",
+            ".5",
+            "--1",
+            "1234567890",
         ] {
             assert!(
                 Yuan::parse_from_json(Some(Value::String(text.into()))).is_err(),

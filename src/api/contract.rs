@@ -157,10 +157,7 @@ fn state_request_amounts(value: &mut Value) {
     match value {
         Value::Object(object) => {
             if object.get("format").and_then(Value::as_str) == Some("yuan") {
-                object.insert(
-                    "pattern".into(),
-                    json!(crate::money::REQUEST_YUAN_PATTERN),
-                );
+                object.insert("pattern".into(), json!(crate::money::REQUEST_YUAN_PATTERN));
             }
             object.values_mut().for_each(state_request_amounts);
         }
@@ -183,11 +180,23 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
         },
     };
     let meal_point = vec![
-        ("name", json!({ "maxLength": NAME_MAX_CHARS, "pattern": TEXT_PATTERN })),
-        ("address", json!({ "maxLength": ADDRESS_MAX_CHARS, "pattern": TEXT_PATTERN })),
+        (
+            "name",
+            json!({ "maxLength": NAME_MAX_CHARS, "pattern": TEXT_PATTERN }),
+        ),
+        (
+            "address",
+            json!({ "maxLength": ADDRESS_MAX_CHARS, "pattern": TEXT_PATTERN }),
+        ),
         ("district_code", json!({ "pattern": DISTRICT_CODE_PATTERN })),
-        ("lat", json!({ "minimum": CHINA_LAT.start(), "maximum": CHINA_LAT.end() })),
-        ("lng", json!({ "minimum": CHINA_LNG.start(), "maximum": CHINA_LNG.end() })),
+        (
+            "lat",
+            json!({ "minimum": CHINA_LAT.start(), "maximum": CHINA_LAT.end() }),
+        ),
+        (
+            "lng",
+            json!({ "minimum": CHINA_LNG.start(), "maximum": CHINA_LNG.end() }),
+        ),
         ("phone", json!({ "pattern": PHONE_PATTERN })),
         ("service_modes", json!({ "minItems": 1 })),
         (
@@ -207,7 +216,10 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
             "booking_days_ahead",
             json!({ "minimum": 0, "maximum": BOOKING_DAYS_AHEAD_MAX }),
         ),
-        ("food_licence_no", json!({ "pattern": FOOD_LICENCE_PATTERN })),
+        (
+            "food_licence_no",
+            json!({ "pattern": FOOD_LICENCE_PATTERN }),
+        ),
         (
             "live_video_url",
             json!({ "maxLength": LIVE_VIDEO_URL_MAX_LEN, "pattern": LIVE_VIDEO_URL_PATTERN }),
@@ -219,9 +231,17 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
             rules.push((schema, *property, rule.clone()));
         }
     }
-    rules.push(("NewMealPoint", "star_grade", json!({ "minimum": 1, "maximum": 5 })));
+    rules.push((
+        "NewMealPoint",
+        "star_grade",
+        json!({ "minimum": 1, "maximum": 5 }),
+    ));
     for property in ["opens", "closes"] {
-        rules.push(("SlotHoursInput", property, json!({ "pattern": HHMM_PATTERN })));
+        rules.push((
+            "SlotHoursInput",
+            property,
+            json!({ "pattern": HHMM_PATTERN }),
+        ));
     }
     for schema in ["NewDish", "DishChanges", "OfferingInput", "OfferingChanges"] {
         rules.push((
@@ -235,7 +255,11 @@ fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
         let year = json!({ "minimum": YEARS.start(), "maximum": YEARS.end() });
         rules.push(("TargetEntry", "from_year", year.clone()));
         rules.push(("TargetEntry", "to_year", year));
-        rules.push(("TargetEntry", "target", json!({ "minimum": 0, "maximum": MAX_TARGET })));
+        rules.push((
+            "TargetEntry",
+            "target",
+            json!({ "minimum": 0, "maximum": MAX_TARGET }),
+        ));
         rules.push((
             "TargetEntry",
             "scope",
@@ -343,11 +367,17 @@ fn state_query_bounds(name: &str, schema: &mut Map<String, Value>) {
             );
         }
         "lat" => {
-            set("minimum", json!(crate::meal_points::rules::CHINA_LAT.start()));
+            set(
+                "minimum",
+                json!(crate::meal_points::rules::CHINA_LAT.start()),
+            );
             set("maximum", json!(crate::meal_points::rules::CHINA_LAT.end()));
         }
         "lng" => {
-            set("minimum", json!(crate::meal_points::rules::CHINA_LNG.start()));
+            set(
+                "minimum",
+                json!(crate::meal_points::rules::CHINA_LNG.start()),
+            );
             set("maximum", json!(crate::meal_points::rules::CHINA_LNG.end()));
         }
         "radius_m" => {

@@ -809,12 +809,12 @@ fn service_hours(raw: &[SlotHoursInput]) -> AppResult<ServiceHours> {
             .then(|| NaiveTime::parse_from_str(text, "%H:%M").ok())
             .flatten()
             .ok_or_else(|| {
-            AppError::invalid(
-                "slot_hours",
-                "INVALID_TIME",
-                format!("时间 {text} 格式不正确，应为 时:分，如 11:00"),
-            )
-        })
+                AppError::invalid(
+                    "slot_hours",
+                    "INVALID_TIME",
+                    format!("时间 {text} 格式不正确，应为 时:分，如 11:00"),
+                )
+            })
     };
     let hours = raw
         .iter()

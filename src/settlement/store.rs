@@ -386,7 +386,9 @@ pub async fn require_run(db: &impl ConnectionTrait, id: i64) -> AppResult<run::M
 /// Who created a run: the city, or a clerk of a district (an account since removed counts as
 /// the city's, which lets only the city and the involved districts' clerks take it on).
 pub async fn author_of(db: &impl ConnectionTrait, account_id: i64) -> AppResult<rules::Author> {
-    let account = entity::account::Entity::find_by_id(account_id).one(db).await?;
+    let account = entity::account::Entity::find_by_id(account_id)
+        .one(db)
+        .await?;
     Ok(
         match account.filter(|a| a.role == vocabulary::Role::DistrictClerk) {
             Some(entity::account::Model {

@@ -245,17 +245,38 @@ mod tests {
     fn the_patterns_state_the_rules() {
         let phone = regex::Regex::new(PHONE_PATTERN).unwrap();
         for raw in [
-            "13812345678", " 138 1234 5678 ", "0519-88886666", "051988886666", "0519 - 8888 6666",
-            "010-62345678", "025-8123456", "02-58123456", "011-62345678", "12812345678",
-            "138-12345678", "0519-08886666", "0519-8888-6666", "\t13812345678", "13812345678\n",
-            "0519-８８８８６６６６", "", "-", "0",
+            "13812345678",
+            " 138 1234 5678 ",
+            "0519-88886666",
+            "051988886666",
+            "0519 - 8888 6666",
+            "010-62345678",
+            "025-8123456",
+            "02-58123456",
+            "011-62345678",
+            "12812345678",
+            "138-12345678",
+            "0519-08886666",
+            "0519-8888-6666",
+            "\t13812345678",
+            "13812345678\n",
+            "0519-８８８８６６６６",
+            "",
+            "-",
+            "0",
         ] {
             assert_eq!(phone.is_match(raw), normalize_phone(raw).is_ok(), "{raw:?}");
         }
         let licence = regex::Regex::new(FOOD_LICENCE_PATTERN).unwrap();
         for raw in [
-            "JY23204020012345", " jy23204020012345 ", "Jy23204020012345", "\tJY23204020012345",
-            "JY2320402001234", "JY232040200123456", "SP23204020012345", "JY2320402001234X",
+            "JY23204020012345",
+            " jy23204020012345 ",
+            "Jy23204020012345",
+            "\tJY23204020012345",
+            "JY2320402001234",
+            "JY232040200123456",
+            "SP23204020012345",
+            "JY2320402001234X",
         ] {
             assert_eq!(
                 licence.is_match(raw),
@@ -265,10 +286,25 @@ mod tests {
         }
         let url = regex::Regex::new(LIVE_VIDEO_URL_PATTERN).unwrap();
         for raw in [
-            "", " ", "https://a.cn", "HTTPS://live.example.cn:8443/a?b=c", "https://a.cn/直播",
-            "https://a.cn#x", "https://.a.cn", "https://-a.cn", "https://a.cn:", "https://a.cn:123456",
-            "https://a.cn:1:2", "https://a@b.cn", "https://a.cn/ b", "https://a.cn/\u{85}",
-            "https://a.cn/\u{3000}", "https://a.cn/\u{1c}", "http://a.cn", "https://", "https://a.cn ",
+            "",
+            " ",
+            "https://a.cn",
+            "HTTPS://live.example.cn:8443/a?b=c",
+            "https://a.cn/直播",
+            "https://a.cn#x",
+            "https://.a.cn",
+            "https://-a.cn",
+            "https://a.cn:",
+            "https://a.cn:123456",
+            "https://a.cn:1:2",
+            "https://a@b.cn",
+            "https://a.cn/ b",
+            "https://a.cn/\u{85}",
+            "https://a.cn/\u{3000}",
+            "https://a.cn/\u{1c}",
+            "http://a.cn",
+            "https://",
+            "https://a.cn ",
         ] {
             assert_eq!(
                 url.is_match(raw),
