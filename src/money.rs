@@ -42,12 +42,15 @@ impl Yuan {
         self.0
     }
 
+    /// As written: `1.500` has three decimals. The document states amounts as at most two
+    /// decimals, so a request with more is refused, not rounded or read as whole fen.
     pub fn has_at_most_two_decimals(self) -> bool {
-        self.0.normalize().scale() <= 2
+        self.0.scale() <= 2
     }
 
+    /// A minus sign, even on zero: the document states request amounts without one.
     pub fn is_negative(self) -> bool {
-        self.0.is_sign_negative() && !self.0.is_zero()
+        self.0.is_sign_negative()
     }
 }
 
@@ -128,19 +131,48 @@ impl Type for Yuan {
     }
 }
 
+/// The widest amount a request may carry: nine digits of yuan, far beyond any meal, price or
+/// refund, and far from `Decimal`'s and the fen columns' limits.
+pub const REQUEST_MAX_YUAN_DIGITS: usize = 9;
+
+/// The pattern the document states for an amount in a request: not negative, at most two
+/// decimals, no leading zeros, at most [`REQUEST_MAX_YUAN_DIGITS`] digits of yuan. Operations
+/// with a narrower rule (a price's maximum, a refund above zero) state their own in
+/// `api/contract.rs`.
+pub const REQUEST_YUAN_PATTERN: &str = r"^(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{1,2})?$";
+
+/// Reads a request amount written as the document says (`12.50`), or as a mistake the domain
+/// rules name with their own codes: a minus sign (`*_NEGATIVE`) or more than two decimals
+/// (`*_TOO_MANY_DECIMALS`). Anything else (`+5`, `1e3`, `1_000`, ` 5`, `05`, `5.`) is no amount
+/// the document allows, and is refused here rather than read leniently.
+fn parse_request_amount(text: &str) -> Option<Yuan> {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let whole_ok = digits(whole)
+        && whole.len() <= REQUEST_MAX_YUAN_DIGITS
+        && (whole == "0" || !whole.starts_with('0'));
+    // Decimal holds 28 digits: a fraction longer than that is no amount anyone typed.
+    let fraction_ok = fraction.is_none_or(|f| digits(f) && f.len() <= 12);
+    if !(whole_ok && fraction_ok) {
+        return None;
+    }
+    text.parse::<Decimal>().ok().map(Yuan)
+}
+
 impl ParseFromJSON for Yuan {
     fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
         match value.unwrap_or_default() {
-            Value::String(text) => text.trim().parse::<Decimal>().map(Yuan).map_err(|_| {
+            Value::String(text) => parse_request_amount(&text).ok_or_else(|| {
                 ParseError::custom(format!("`{text}` is not an amount like \"12.50\""))
             }),
-            // Whole numbers are exact in JSON; fractions arrive as binary floats, which money
-            // must never pass through.
-            Value::Number(n) if n.is_i64() => {
-                Ok(Yuan(Decimal::from(n.as_i64().unwrap_or_default())))
-            }
+            // Fractions arrive as binary floats, which money must never pass through; the
+            // document says a string, so whole numbers are refused too.
             Value::Number(_) => Err(ParseError::custom(
-                "amounts with decimals must be strings, e.g. \"12.50\"",
+                "amounts are strings with at most two decimals, e.g. \"12.50\"",
             )),
             other => Err(ParseError::expected_type(other)),
         }
@@ -149,11 +181,8 @@ impl ParseFromJSON for Yuan {
 
 impl ParseFromParameter for Yuan {
     fn parse_from_parameter(value: &str) -> ParseResult<Self> {
-        value
-            .trim()
-            .parse::<Decimal>()
-            .map(Yuan)
-            .map_err(|_| ParseError::custom(format!("`{value}` is not an amount like 12.50")))
+        parse_request_amount(value)
+            .ok_or_else(|| ParseError::custom(format!("`{value}` is not an amount like 12.50")))
     }
 }
 
@@ -190,16 +219,37 @@ mod tests {
     }
 
     #[test]
-    fn parsing_refuses_floats_and_counts_decimals() {
+    fn parsing_refuses_numbers_and_lenient_forms_and_counts_decimals() {
         assert!(Yuan::parse_from_json(Some(serde_json::json!(12.5))).is_err());
-        assert_eq!(
-            Yuan::parse_from_json(Some(serde_json::json!(12))).unwrap(),
-            Yuan::from_fen(1200)
-        );
-        assert!(Yuan::parse_from_json(Some(Value::String("abc".into()))).is_err());
-        let three = Yuan::parse_from_json(Some(Value::String("1.005".into()))).unwrap();
-        assert!(!three.has_at_most_two_decimals());
-        let trailing = Yuan::parse_from_json(Some(Value::String("1.500".into()))).unwrap();
-        assert!(trailing.has_at_most_two_decimals());
+        assert!(Yuan::parse_from_json(Some(serde_json::json!(12))).is_err());
+        for text in [
+            "abc",
+            "",
+            "+5",
+            "1e3",
+            "1_000",
+            " 5",
+            "5 ",
+            "05",
+            "5.",
+            ".5",
+            "--1",
+            "1234567890",
+        ] {
+            assert!(
+                Yuan::parse_from_json(Some(Value::String(text.into()))).is_err(),
+                "{text:?}"
+            );
+        }
+        let parse = |text: &str| Yuan::parse_from_json(Some(Value::String(text.into()))).unwrap();
+        assert_eq!(parse("12.5"), Yuan::from_fen(1250));
+        assert_eq!(parse("0"), Yuan::ZERO);
+        assert_eq!(parse("123456789.99").to_fen(), 12_345_678_999);
+        assert!(!parse("1.005").has_at_most_two_decimals());
+        assert!(!parse("1.500").has_at_most_two_decimals());
+        assert!(parse("1.50").has_at_most_two_decimals());
+        assert!(parse("-1.00").is_negative());
+        assert!(parse("-0").is_negative());
+        assert!(!parse("0.00").is_negative());
     }
 }

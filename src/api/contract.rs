@@ -10,12 +10,15 @@
 //! remember it. Everything else (bounds, lengths, patterns, enums, each operation's answers)
 //! is stated on the types and operations themselves.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use poem::{Endpoint, IntoResponse, Request, Response};
 use serde_json::{Map, Value, json};
 
-use crate::error::{AppError, ErrorKind};
+use crate::{
+    auth::Role,
+    error::{AppError, ErrorKind},
+};
 
 const ERROR_BODY: &str = "#/components/schemas/ErrorBody";
 
@@ -37,6 +40,26 @@ pub fn publish(derived: &str) -> String {
     {
         for (name, schema) in schemas.iter_mut() {
             state_dates(schema, requests.contains(name));
+            if requests.contains(name) {
+                state_request_amounts(schema);
+            }
+        }
+        // Derived with `deny_unknown_fields`, which poem-openapi does not write into the schema.
+        if let Some(changes) = schemas
+            .get_mut("MealPointChanges")
+            .and_then(Value::as_object_mut)
+        {
+            changes.insert("additionalProperties".into(), Value::Bool(false));
+        }
+        for (schema, property, rules) in body_rules() {
+            let target = schemas
+                .get_mut(schema)
+                .and_then(|s| s.get_mut("properties"))
+                .and_then(|p| p.get_mut(property));
+            debug_assert!(target.is_some(), "no property {schema}.{property}");
+            if let Some(target) = target {
+                merge(target, rules);
+            }
         }
     }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
@@ -56,6 +79,7 @@ pub fn publish(derived: &str) -> String {
             }
             if let Some(schema) = parameter.get_mut("schema") {
                 state_dates(schema, true);
+                state_request_amounts(schema);
             }
         }
         for (path, operation) in paths
@@ -96,6 +120,11 @@ pub const DATE_PATTERN: &str = concat!(
 /// A month, `YYYY-MM`, in the same years.
 pub const MONTH_PATTERN: &str = "^2[01][0-9]{2}-(?:0[1-9]|1[0-2])$";
 
+/// A name, an address or a like text: at least one character that is not a space, and no
+/// control characters.
+pub const TEXT_PATTERN: &str =
+    r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$";
+
 /// A district's code: GB/T 2260's six digits, or a local code such as a management zone's `CZ-ETDZ`
 /// (the rule the subsidy policy parser applies).
 pub const DISTRICT_CODE_PATTERN: &str = "^[A-Za-z0-9-]{1,20}$";
@@ -118,6 +147,163 @@ fn state_dates(value: &mut Value, in_request: bool) {
         }
         Value::Array(items) => items.iter_mut().for_each(|v| state_dates(v, in_request)),
         _ => {}
+    }
+}
+
+/// An amount (`format: yuan`) in a request: the shape [`crate::money::Yuan`] reads, without a
+/// minus sign or more than two decimals, which the domains refuse with their own codes. A field
+/// with a narrower rule states it in [`body_rules`].
+fn state_request_amounts(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object.get("format").and_then(Value::as_str) == Some("yuan") {
+                object.insert("pattern".into(), json!(crate::money::REQUEST_YUAN_PATTERN));
+            }
+            object.values_mut().for_each(state_request_amounts);
+        }
+        Value::Array(items) => items.iter_mut().for_each(state_request_amounts),
+        _ => {}
+    }
+}
+
+/// Rules on body fields that the domains check with their own codes (`INVALID_PHONE`,
+/// `COORDINATE_OUTSIDE_CHINA` …) rather than the framework's `<FIELD>_INVALID`, stated by schema
+/// and property from the constants the checks use. Cross-field rules (delivery needs a radius,
+/// slots in order, `from` before `to`) cannot be stated; `tests/contract/hooks.py` lists them.
+fn body_rules() -> Vec<(&'static str, &'static str, Value)> {
+    use crate::meal_points::{
+        ADDRESS_MAX_CHARS, BOOKING_DAYS_AHEAD_MAX, NAME_MAX_CHARS, ORDER_LEAD_MINUTES_MAX,
+        http::HHMM_PATTERN,
+        rules::{
+            CHINA_LAT, CHINA_LNG, DELIVERY_RADIUS_M, FOOD_LICENCE_PATTERN, LIVE_VIDEO_URL_MAX_LEN,
+            LIVE_VIDEO_URL_PATTERN, PHONE_PATTERN,
+        },
+    };
+    let meal_point = vec![
+        (
+            "name",
+            json!({ "maxLength": NAME_MAX_CHARS, "pattern": TEXT_PATTERN }),
+        ),
+        (
+            "address",
+            json!({ "maxLength": ADDRESS_MAX_CHARS, "pattern": TEXT_PATTERN }),
+        ),
+        ("district_code", json!({ "pattern": DISTRICT_CODE_PATTERN })),
+        (
+            "lat",
+            json!({ "minimum": CHINA_LAT.start(), "maximum": CHINA_LAT.end() }),
+        ),
+        (
+            "lng",
+            json!({ "minimum": CHINA_LNG.start(), "maximum": CHINA_LNG.end() }),
+        ),
+        ("phone", json!({ "pattern": PHONE_PATTERN })),
+        ("service_modes", json!({ "minItems": 1 })),
+        (
+            "delivery_radius_m",
+            json!({ "minimum": DELIVERY_RADIUS_M.start(), "maximum": DELIVERY_RADIUS_M.end() }),
+        ),
+        (
+            "opening_days",
+            json!({ "minItems": 1, "items": { "minimum": 1, "maximum": 7 } }),
+        ),
+        ("slot_hours", json!({ "minItems": 1, "maxItems": 3 })),
+        (
+            "order_lead_minutes",
+            json!({ "minimum": 0, "maximum": ORDER_LEAD_MINUTES_MAX }),
+        ),
+        (
+            "booking_days_ahead",
+            json!({ "minimum": 0, "maximum": BOOKING_DAYS_AHEAD_MAX }),
+        ),
+        (
+            "food_licence_no",
+            json!({ "pattern": FOOD_LICENCE_PATTERN }),
+        ),
+        (
+            "live_video_url",
+            json!({ "maxLength": LIVE_VIDEO_URL_MAX_LEN, "pattern": LIVE_VIDEO_URL_PATTERN }),
+        ),
+    ];
+    let mut rules = Vec::new();
+    for schema in ["NewMealPoint", "MealPointChanges"] {
+        for (property, rule) in &meal_point {
+            rules.push((schema, *property, rule.clone()));
+        }
+    }
+    rules.push((
+        "NewMealPoint",
+        "star_grade",
+        json!({ "minimum": 1, "maximum": 5 }),
+    ));
+    for property in ["opens", "closes"] {
+        rules.push((
+            "SlotHoursInput",
+            property,
+            json!({ "pattern": HHMM_PATTERN }),
+        ));
+    }
+    for schema in ["NewDish", "DishChanges", "OfferingInput", "OfferingChanges"] {
+        rules.push((
+            schema,
+            "price",
+            json!({ "pattern": crate::menus::rules::PRICE_PATTERN }),
+        ));
+    }
+    {
+        use crate::dashboard::rules::{MAX_TARGET, MAX_TARGETS, YEARS};
+        let year = json!({ "minimum": YEARS.start(), "maximum": YEARS.end() });
+        rules.push(("TargetEntry", "from_year", year.clone()));
+        rules.push(("TargetEntry", "to_year", year));
+        rules.push((
+            "TargetEntry",
+            "target",
+            json!({ "minimum": 0, "maximum": MAX_TARGET }),
+        ));
+        rules.push((
+            "TargetEntry",
+            "scope",
+            json!({ "pattern": DISTRICT_CODE_PATTERN }),
+        ));
+        rules.push(("TargetList", "targets", json!({ "maxItems": MAX_TARGETS })));
+    }
+    rules.push(("NewRun", "month", json!({ "pattern": MONTH_PATTERN })));
+    // A refund is of at least one fen; its reason as WeChat Pay takes it; a retry key as a
+    // booking's.
+    rules.push((
+        "RefundRequest",
+        "amount",
+        json!({ "pattern": r"^(?:[1-9][0-9]{0,8}(?:\.[0-9]{1,2})?|0\.(?:[1-9][0-9]?|0[1-9]))$" }),
+    ));
+    rules.push((
+        "RefundRequest",
+        "reason",
+        json!({ "maxLength": crate::payments::rules::REFUND_REASON_MAX_CHARS, "pattern": r"\S" }),
+    ));
+    rules.push((
+        "RefundRequest",
+        "client_key",
+        json!({ "minLength": 8, "maxLength": 128, "pattern": "^[A-Za-z0-9_-]*$" }),
+    ));
+    rules
+}
+
+/// Adds `rules` to `target`, object by object (`items` of an array included).
+fn merge(target: &mut Value, rules: Value) {
+    match (target, rules) {
+        (Value::Object(target), Value::Object(rules)) => {
+            for (key, rule) in rules {
+                match target.get_mut(&key) {
+                    Some(existing) if existing.is_object() && rule.is_object() => {
+                        merge(existing, rule)
+                    }
+                    _ => {
+                        target.insert(key, rule);
+                    }
+                }
+            }
+        }
+        (target, rules) => *target = rules,
     }
 }
 
@@ -179,6 +365,20 @@ fn state_query_bounds(name: &str, schema: &mut Map<String, Value>) {
                 "maximum",
                 json!(crate::feedback::supervision::OVERVIEW_MAX_LIMIT),
             );
+        }
+        "lat" => {
+            set(
+                "minimum",
+                json!(crate::meal_points::rules::CHINA_LAT.start()),
+            );
+            set("maximum", json!(crate::meal_points::rules::CHINA_LAT.end()));
+        }
+        "lng" => {
+            set(
+                "minimum",
+                json!(crate::meal_points::rules::CHINA_LNG.start()),
+            );
+            set("maximum", json!(crate::meal_points::rules::CHINA_LNG.end()));
         }
         "radius_m" => {
             set("minimum", json!(1));
@@ -279,11 +479,13 @@ fn declare(operation: &mut Map<String, Value>, status: &str, description: &str) 
 }
 
 /// The methods the document lists for each path template, to answer a method it does not list
-/// with 405, the error body and an `Allow` header.
+/// with 405, the error body and an `Allow` header; and the roles each operation's description
+/// names, to refuse every other role before the request is read.
 #[derive(Clone, Debug, Default)]
 pub struct Methods {
-    /// Path templates (`/orders/{id}`) as segments, with their methods in upper case.
-    paths: Vec<(Vec<Segment>, BTreeSet<String>)>,
+    /// Path templates (`/orders/{id}`) as segments, with their methods in upper case and the
+    /// roles of each (`None`: public, or any signed-in account).
+    paths: Vec<(Vec<Segment>, BTreeMap<String, Option<Vec<Role>>>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -315,7 +517,14 @@ impl Methods {
                     .as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(method, _)| method.to_ascii_uppercase())
+                    .map(|(method, operation)| {
+                        let text = [&operation["summary"], &operation["description"]]
+                            .iter()
+                            .filter_map(|t| t.as_str())
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        (method.to_ascii_uppercase(), roles_of(&text))
+                    })
                     .collect();
                 (segments, methods)
             })
@@ -325,7 +534,7 @@ impl Methods {
 
     /// The methods of the template the router picks for `path` (below the API prefix): a fixed
     /// segment wins over a parameter, segment by segment, as poem's router does.
-    pub fn allowed(&self, path: &str) -> Option<&BTreeSet<String>> {
+    fn allowed(&self, path: &str) -> Option<&BTreeMap<String, Option<Vec<Role>>>> {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         self.paths
             .iter()
@@ -346,32 +555,70 @@ impl Methods {
     }
 }
 
-/// Answers a method the document does not list for a path it lists: 405 with the error body and
-/// the `Allow` header, whatever the router would have said (poem answers some of them 404, in
-/// plain text).
-pub async fn refuse_unlisted_methods<E: Endpoint>(
+/// The roles an operation's description names on its `Roles:` line (what the docs UI shows),
+/// up to the end of that sentence; words in parentheses qualify a role (`operator (their own
+/// meal points)`) and are skipped. `None` for an operation any signed-in account may call.
+fn roles_of(text: &str) -> Option<Vec<Role>> {
+    let (_, rest) = text.split_once("Roles:")?;
+    let mut depth = 0usize;
+    let mut names = String::new();
+    for c in rest.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => break,
+            c if depth == 0 => names.push(c),
+            _ => {}
+        }
+    }
+    let roles: Vec<Role> = names
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter_map(Role::parse)
+        .collect();
+    (!roles.is_empty()).then_some(roles)
+}
+
+/// In front of every operation: a method the document does not list for a path it lists gets
+/// 405 with the error body and the `Allow` header, whatever the router would have said (poem
+/// answers some of them 404, in plain text); a signed-in caller whose role the operation's
+/// `Roles:` line does not name gets 403 `ROLE_FORBIDDEN` before the body or parameters are read,
+/// so a caller without the role learns nothing from the validation of what they sent. The
+/// handler's own `allow` still decides (the authorization matrix fails if the line and the
+/// handler disagree); a missing or unknown token goes on to the bearer scheme's 401.
+pub async fn guard<E: Endpoint>(
     ep: E,
     req: Request,
     methods: std::sync::Arc<Methods>,
 ) -> poem::Result<Response> {
+    use poem::error::ResponseError;
     if let Some(allowed) = methods.allowed(req.uri().path()) {
         let method = req.method().as_str();
-        let listed = allowed.contains(method) || (method == "HEAD" && allowed.contains("GET"));
-        if !listed {
-            use poem::error::ResponseError;
+        let listed = allowed
+            .get(method)
+            .or_else(|| (method == "HEAD").then(|| allowed.get("GET")).flatten());
+        let Some(roles) = listed else {
             let mut response = AppError::new(
                 ErrorKind::MethodNotAllowed,
                 "METHOD_NOT_ALLOWED",
                 "这个接口不支持该请求方法",
             )
             .as_response();
-            let allow = allowed.iter().cloned().collect::<Vec<_>>().join(", ");
+            let allow = allowed.keys().cloned().collect::<Vec<_>>().join(", ");
             if let Ok(value) = allow.parse() {
                 response
                     .headers_mut()
                     .insert(poem::http::header::ALLOW, value);
             }
             return Ok(response);
+        };
+        if let (Some(roles), Some(token), Some(state)) = (
+            roles,
+            crate::auth::bearer_token(&req),
+            req.data::<crate::state::AppState>(),
+        ) && let Ok(caller) = crate::auth::caller_for(state, &token).await
+            && let Err(refused) = crate::auth::BearerAuth(caller).allow(roles)
+        {
+            return Ok(refused.as_response());
         }
     }
     Ok(ep.call(req).await?.into_response())

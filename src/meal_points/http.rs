@@ -36,6 +36,9 @@ pub struct MealPointsApi {
     pub state: AppState,
 }
 
+/// A slot's opening or closing time as the document states it: `HH:MM`, 00:00 to 23:59.
+pub const HHMM_PATTERN: &str = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$";
+
 /// The near search's radius when none is given: the 15-minute walk (15分钟助餐服务圈).
 pub const NEAR_DEFAULT_RADIUS_M: u32 = 1000;
 /// The widest near search; beyond this, filter the list by district instead.
@@ -795,14 +798,24 @@ fn opening_days(raw: &[i64]) -> AppResult<OpeningDays> {
 }
 
 fn service_hours(raw: &[SlotHoursInput]) -> AppResult<ServiceHours> {
+    // Exactly `HH:MM` (the document's pattern): chrono alone would also take `9:00` or ` 9:00`.
     let time = |text: &str| {
-        NaiveTime::parse_from_str(text.trim(), "%H:%M").map_err(|_| {
-            AppError::invalid(
-                "slot_hours",
-                "INVALID_TIME",
-                format!("时间 {text} 格式不正确，应为 时:分，如 11:00"),
-            )
-        })
+        let shaped = text.len() == 5
+            && text.as_bytes()[2] == b':'
+            && text
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| i == 2 || b.is_ascii_digit());
+        shaped
+            .then(|| NaiveTime::parse_from_str(text, "%H:%M").ok())
+            .flatten()
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "slot_hours",
+                    "INVALID_TIME",
+                    format!("时间 {text} 格式不正确，应为 时:分，如 11:00"),
+                )
+            })
     };
     let hours = raw
         .iter()

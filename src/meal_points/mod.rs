@@ -133,7 +133,8 @@ pub const DEFAULT_ORDER_LEAD_MINUTES: u32 = 120;
 /// A new meal point's booking window when none is given: a week ahead.
 pub const DEFAULT_BOOKING_DAYS_AHEAD: u32 = 7;
 
-/// A trimmed, non-empty text of at most `max` characters.
+/// A text that is not blank, has no control characters and at most `max` characters as sent
+/// (the document's `TEXT_PATTERN` and `maxLength`), returned trimmed.
 pub fn required_text(
     raw: &str,
     field: &'static str,
@@ -142,12 +143,12 @@ pub fn required_text(
     max: usize,
 ) -> AppResult<String> {
     let text = raw.trim();
-    let len = text.chars().count();
-    if len == 0 || len > max {
+    let blank_or_long = text.is_empty() || raw.chars().count() > max;
+    if blank_or_long || raw.chars().any(char::is_control) {
         return Err(AppError::invalid(
             field,
             code,
-            format!("{what}须为 1 到 {max} 个字"),
+            format!("{what}须为 1 到 {max} 个字，不能含控制字符"),
         ));
     }
     Ok(text.to_owned())

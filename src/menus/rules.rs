@@ -34,6 +34,10 @@ pub const DISH_NAME_MAX_CHARS: usize = 40;
 /// columns money is stored in.
 pub const PRICE_MAX: Decimal = Decimal::from_parts(99_999, 0, 0, false, 2);
 
+/// [`validate_price`]'s rule as the document states it: 0 to [`PRICE_MAX`], at most two
+/// decimals, no sign.
+pub const PRICE_PATTERN: &str = r"^(?:0|[1-9][0-9]{0,2})(?:\.[0-9]{1,2})?$";
+
 pub use vocabulary::{Allergen, DishTag};
 
 /// Tag codes as a set, in canonical order; an unknown code is refused.
@@ -85,20 +89,20 @@ pub fn validate_dish_name(raw: &str) -> Result<String, MenuRuleError> {
     Ok(name.to_owned())
 }
 
-/// A price in yuan: not negative, whole fen, at most [`PRICE_MAX`]. Returned with exactly two
-/// decimals (`12.5` becomes `12.50`); `12.500` is accepted because it is still whole fen.
+/// A price in yuan as the document states it: no minus sign, at most two decimals as written
+/// (`12.500` too is refused), at most [`PRICE_MAX`]. Returned with exactly two decimals (`12.5`
+/// becomes `12.50`).
 pub fn validate_price(price: Decimal) -> Result<Decimal, MenuRuleError> {
-    if price.is_sign_negative() && !price.is_zero() {
+    if price.is_sign_negative() {
         return Err(MenuRuleError::PriceNegative);
     }
-    if price.round_dp(2) != price {
+    if price.scale() > 2 {
         return Err(MenuRuleError::PriceTooManyDecimals);
     }
     if price > PRICE_MAX {
         return Err(MenuRuleError::PriceTooHigh);
     }
-    // `abs` turns a typed "-0.00" into 0.00 instead of showing a minus sign.
-    let mut yuan = price.abs();
+    let mut yuan = price;
     yuan.rescale(2);
     Ok(yuan)
 }
@@ -683,9 +687,9 @@ mod tests {
         let cases = [
             ("12", Ok("12.00")),
             ("12.5", Ok("12.50")),
-            ("12.500", Ok("12.50")),
+            ("12.500", Err("PRICE_TOO_MANY_DECIMALS")),
             ("0", Ok("0.00")),
-            ("-0.00", Ok("0.00")),
+            ("-0.00", Err("PRICE_NEGATIVE")),
             ("999.99", Ok("999.99")),
             ("12.345", Err("PRICE_TOO_MANY_DECIMALS")),
             ("0.001", Err("PRICE_TOO_MANY_DECIMALS")),

@@ -24,7 +24,8 @@ impl crate::error::DomainError for rules::SettlementRuleError {
             Self::ClerkWithoutDistrict
             | Self::DistrictNotInvolved
             | Self::PeriodNotClosed
-            | Self::NotYours => ErrorKind::Forbidden,
+            | Self::NotYours
+            | Self::SubmitNotYours => ErrorKind::Forbidden,
             Self::DateOutOfRange(inner) => inner.kind(),
             Self::MonthInvalid
             | Self::PeriodReversed
@@ -46,7 +47,7 @@ impl crate::error::DomainError for rules::SettlementRuleError {
             Self::NotConfirmed { .. } => "RUN_NOT_CONFIRMED",
             Self::NotReconciled { .. } => "RUN_NOT_RECONCILED",
             Self::PeriodNotClosed => "RUN_PERIOD_NOT_CLOSED",
-            Self::NotYours => "RUN_NOT_YOURS",
+            Self::NotYours | Self::SubmitNotYours => "RUN_NOT_YOURS",
             Self::MonthInvalid => "MONTH_INVALID",
             Self::DateOutOfRange(inner) => inner.code(),
             Self::PeriodReversed => "PERIOD_INVALID",
@@ -77,6 +78,9 @@ impl crate::error::DomainError for rules::SettlementRuleError {
                 "区结算员只能为已结束的月份创建结算；本月及以后的期间由市民政局创建".into()
             }
             Self::NotYours => "只能删除本人创建的结算草稿".into(),
+            Self::SubmitNotYours => {
+                "区结算员创建的草稿由该区或市民政局提交，市民政局创建的草稿由涉及的区提交".into()
+            }
             Self::MonthInvalid => "月份格式应为 2026-11".into(),
             Self::DateOutOfRange(inner) => inner.message(),
             Self::PeriodReversed => "结束日期不能早于开始日期".into(),

@@ -114,6 +114,9 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let (run, next) = store::lock_step(&txn, run_id, Step::Submit).await?;
+    let author = store::author_of(&txn, run.created_by).await?;
+    let involved = rules::districts_involved(&store::flows_of(&txn, run.id).await?);
+    rules::check_may_submit(&viewer_of(caller), &author, &involved)?;
     let reconciliation = store::reconcile(&txn, &run).await?;
     if let Err(refused) = rules::check_reconciled(&reconciliation, &viewer_of(caller)) {
         // Every involved clerk reads the audit trail: the note names what differs, without the

@@ -383,6 +383,23 @@ pub async fn require_run(db: &impl ConnectionTrait, id: i64) -> AppResult<run::M
         .ok_or_else(|| AppError::not_found("RUN_NOT_FOUND", "没有找到这期结算"))
 }
 
+/// Who created a run: the city, or a clerk of a district (an account since removed counts as
+/// the city's, which lets only the city and the involved districts' clerks take it on).
+pub async fn author_of(db: &impl ConnectionTrait, account_id: i64) -> AppResult<rules::Author> {
+    let account = entity::account::Entity::find_by_id(account_id)
+        .one(db)
+        .await?;
+    Ok(
+        match account.filter(|a| a.role == vocabulary::Role::DistrictClerk) {
+            Some(entity::account::Model {
+                district_code: Some(code),
+                ..
+            }) => rules::Author::District(code),
+            _ => rules::Author::City,
+        },
+    )
+}
+
 /// Reads the run again inside a transaction and checks `step` may be taken now.
 pub async fn lock_step(
     db: &impl ConnectionTrait,

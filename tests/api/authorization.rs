@@ -157,7 +157,7 @@ const MATRIX: &[(&str, [u16; 8])] = &[
     ("POST /settlement-runs/{id}/dispute",                        [401, 403, 403, 403, 403, 400, 403, 403]),
     ("POST /settlement-runs/{id}/recompute",                      [401, 403, 403, 403, 403, 200, 403, 409]),
     ("POST /settlement-runs/{id}/reopen",                         [401, 403, 403, 403, 403, 403, 403, 409]),
-    ("POST /settlement-runs/{id}/submit",                         [401, 403, 403, 403, 403, 200, 403, 409]),
+    ("POST /settlement-runs/{id}/submit",                         [401, 403, 403, 403, 403, 403, 403, 409]),
     ("POST /staff-accounts",                                      [401, 403, 403, 403, 403, 403, 403, 400]),
     ("POST /staff-accounts/{id}/unlock",                          [401, 403, 403, 403, 403, 403, 403, 200]),
     ("POST /subsidy-policies",                                    [401, 403, 403, 403, 403, 403, 403, 400]),

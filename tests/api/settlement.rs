@@ -907,6 +907,29 @@ async fn a_refused_submission_shows_a_clerk_no_city_wide_figures() {
     );
 }
 
+/// A clerk's draft is that district's work in progress: another district's clerk reads it but
+/// cannot send it to every district's review; its own district or the city can.
+#[tokio::test]
+async fn a_clerk_cannot_submit_another_districts_clerks_draft() {
+    let app = spawn_app().await;
+    let tianning = app.staff_token("clerk-tianning").await;
+    let zhonglou = app.staff_token("clerk-zhonglou").await;
+    let draft = create_month(&app, &zhonglou, &month_of(date(0), -1)).await;
+    let path = format!("/api/v1/settlement-runs/{}", draft["id"]);
+    app.get(&path, Some(&tianning)).await.assert_ok();
+    app.post(&format!("{path}/submit"), Some(&tianning), json!({}))
+        .await
+        .assert_error(403, "RUN_NOT_YOURS");
+    assert_eq!(
+        app.get(&path, Some(&zhonglou)).await.assert_ok()["state"],
+        "draft"
+    );
+    let submitted = app
+        .post(&format!("{path}/submit"), Some(&zhonglou), json!({}))
+        .await;
+    assert_eq!(submitted.assert_ok()["state"], "submitted");
+}
+
 /// A clerk's run for the current month or later would block the city's own run and take over
 /// the late-served meals of earlier periods: those are the city's. Drafts can be thrown away.
 #[tokio::test]

@@ -8,8 +8,10 @@ use super::MealPointRuleError;
 /// Spaces are ignored (people write 138 1234 5678); a hyphen may only separate the area code.
 /// The hyphen is optional because area codes are prefix-free: 010 and 02x have three digits,
 /// every other code (03xx–09xx) four.
+///
+/// [`PHONE_PATTERN`] states the same rule for the API document.
 pub fn normalize_phone(raw: &str) -> Result<String, MealPointRuleError> {
-    let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact: String = raw.chars().filter(|c| *c != ' ').collect();
     let (area_given, rest) = match compact.split_once('-') {
         Some((area, local)) => (Some(area), local),
         None => (None, compact.as_str()),
@@ -50,7 +52,7 @@ pub fn normalize_phone(raw: &str) -> Result<String, MealPointRuleError> {
 /// serial, check digit), returned uppercased. The check-digit algorithm is not published, so
 /// only the shape is checked; the licence itself is verified against the certificate photo.
 pub fn normalize_food_licence_no(raw: &str) -> Result<String, MealPointRuleError> {
-    let licence = raw.trim().to_ascii_uppercase();
+    let licence = raw.trim_matches(' ').to_ascii_uppercase();
     let well_formed = licence
         .strip_prefix("JY")
         .is_some_and(|digits| digits.len() == 14 && digits.bytes().all(|b| b.is_ascii_digit()));
@@ -61,13 +63,32 @@ pub fn normalize_food_licence_no(raw: &str) -> Result<String, MealPointRuleError
     }
 }
 
-/// The longest live-video URL kept; real platform links are far shorter.
+/// [`normalize_phone`]'s rule as a pattern: a mobile number, or an area code (010, 02x, or
+/// 0 and three digits), an optional hyphen and a local number of 7 or 8 digits that does not
+/// start with 0 or 1; spaces anywhere.
+pub const PHONE_PATTERN: &str = concat!(
+    r"^ *(?:1 *[3-9](?: *[0-9]){9}",
+    r"|0 *(?:1 *0|2 *[0-9]|[3-9](?: *[0-9]){2}) *-? *[2-9](?: *[0-9]){6,7}) *$"
+);
+
+/// [`normalize_food_licence_no`]'s rule as a pattern: `JY` in either case and 14 digits.
+pub const FOOD_LICENCE_PATTERN: &str = r"^ *[Jj][Yy][0-9]{14} *$";
+
+/// [`normalize_live_video_url`]'s rule as a pattern: empty (no live video), or https, a host
+/// of letters, digits, dots and hyphens, an optional port, and no spaces or control characters.
+pub const LIVE_VIDEO_URL_PATTERN: &str = concat!(
+    r"^(?:|[Hh][Tt][Tt][Pp][Ss]://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?",
+    r"(?:[/?#][^\s\x00-\x1F\x7F-\x9F]*)?)$"
+);
+
+/// The longest live-video URL kept, in characters; real platform links are far shorter.
 pub const LIVE_VIDEO_URL_MAX_LEN: usize = 2048;
 
 /// The optional 明厨亮灶 live-kitchen URL. It must be https because the mini program opens it
-/// in a web-view, which loads nothing else. A blank value means "no live video".
+/// in a web-view, which loads nothing else. An empty value means "no live video"; spaces
+/// around it are refused like any other (the document's pattern has none).
 pub fn normalize_live_video_url(raw: Option<&str>) -> Result<Option<String>, MealPointRuleError> {
-    let Some(url) = raw.map(str::trim).filter(|u| !u.is_empty()) else {
+    let Some(url) = raw.filter(|u| !u.is_empty()) else {
         return Ok(None);
     };
     const SCHEME: &str = "https://";
@@ -93,7 +114,7 @@ pub fn normalize_live_video_url(raw: Option<&str>) -> Result<Option<String>, Mea
     let port_ok =
         port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
     let chars_ok = !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if !(host_ok && port_ok && chars_ok) || url.len() > LIVE_VIDEO_URL_MAX_LEN {
+    if !(host_ok && port_ok && chars_ok) || url.chars().count() > LIVE_VIDEO_URL_MAX_LEN {
         return Err(MealPointRuleError::InvalidLiveVideoUrl);
     }
     Ok(Some(format!("{SCHEME}{rest}")))
@@ -157,7 +178,12 @@ mod tests {
     fn live_video_urls() {
         let cases = [
             (None, Ok(None)),
-            (Some("  "), Ok(None)),
+            (Some(""), Ok(None)),
+            (Some("  "), Err("LIVE_VIDEO_URL_NOT_HTTPS")),
+            (
+                Some(" https://live.example.cn/1"),
+                Err("LIVE_VIDEO_URL_NOT_HTTPS"),
+            ),
             (
                 Some("https://mclz.example.cn/live/123"),
                 Ok(Some("https://mclz.example.cn/live/123")),
@@ -211,5 +237,80 @@ mod tests {
             "a".repeat(LIVE_VIDEO_URL_MAX_LEN)
         );
         assert!(normalize_live_video_url(Some(&too_long)).is_err());
+    }
+
+    /// The document's patterns say what the rules accept, no more and no less: a generated
+    /// request that matches is accepted, one that does not is refused.
+    #[test]
+    fn the_patterns_state_the_rules() {
+        let phone = regex::Regex::new(PHONE_PATTERN).unwrap();
+        for raw in [
+            "13812345678",
+            " 138 1234 5678 ",
+            "0519-88886666",
+            "051988886666",
+            "0519 - 8888 6666",
+            "010-62345678",
+            "025-8123456",
+            "02-58123456",
+            "011-62345678",
+            "12812345678",
+            "138-12345678",
+            "0519-08886666",
+            "0519-8888-6666",
+            "\t13812345678",
+            "13812345678\n",
+            "0519-８８８８６６６６",
+            "",
+            "-",
+            "0",
+        ] {
+            assert_eq!(phone.is_match(raw), normalize_phone(raw).is_ok(), "{raw:?}");
+        }
+        let licence = regex::Regex::new(FOOD_LICENCE_PATTERN).unwrap();
+        for raw in [
+            "JY23204020012345",
+            " jy23204020012345 ",
+            "Jy23204020012345",
+            "\tJY23204020012345",
+            "JY2320402001234",
+            "JY232040200123456",
+            "SP23204020012345",
+            "JY2320402001234X",
+        ] {
+            assert_eq!(
+                licence.is_match(raw),
+                normalize_food_licence_no(raw).is_ok(),
+                "{raw:?}"
+            );
+        }
+        let url = regex::Regex::new(LIVE_VIDEO_URL_PATTERN).unwrap();
+        for raw in [
+            "",
+            " ",
+            "https://a.cn",
+            "HTTPS://live.example.cn:8443/a?b=c",
+            "https://a.cn/直播",
+            "https://a.cn#x",
+            "https://.a.cn",
+            "https://-a.cn",
+            "https://a.cn:",
+            "https://a.cn:123456",
+            "https://a.cn:1:2",
+            "https://a@b.cn",
+            "https://a.cn/ b",
+            "https://a.cn/\u{85}",
+            "https://a.cn/\u{3000}",
+            "https://a.cn/\u{1c}",
+            "http://a.cn",
+            "https://",
+            "https://a.cn ",
+        ] {
+            assert_eq!(
+                url.is_match(raw),
+                normalize_live_video_url(Some(raw)).is_ok(),
+                "{raw:?}"
+            );
+        }
     }
 }

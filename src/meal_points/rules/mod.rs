@@ -16,7 +16,8 @@ use chrono::{NaiveDate, NaiveTime};
 use vocabulary::Slot;
 
 pub use contacts::{
-    LIVE_VIDEO_URL_MAX_LEN, normalize_food_licence_no, normalize_live_video_url, normalize_phone,
+    FOOD_LICENCE_PATTERN, LIVE_VIDEO_URL_MAX_LEN, LIVE_VIDEO_URL_PATTERN, PHONE_PATTERN,
+    normalize_food_licence_no, normalize_live_video_url, normalize_phone,
 };
 pub use geography::{
     BoundingBox, CHINA_LAT, CHINA_LNG, EARTH_MEAN_RADIUS_M, GeoPoint, bounding_box, destination,

@@ -39,6 +39,8 @@ pub enum SettlementRuleError {
     PeriodNotClosed,
     #[error("run not yours")]
     NotYours,
+    #[error("run not yours to submit")]
+    SubmitNotYours,
     #[error("month invalid")]
     MonthInvalid,
     #[error(transparent)]

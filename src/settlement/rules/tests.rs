@@ -207,6 +207,26 @@ fn clerks_create_runs_of_closed_months_only_and_delete_their_own_drafts() {
 }
 
 #[test]
+fn a_clerks_draft_is_submitted_by_that_district_or_the_city_and_the_citys_by_those_involved() {
+    let zhonglou = Viewer::District("320404".into());
+    let tianning = Viewer::District("320402".into());
+    let involved = vec!["320402".to_string(), "320404".to_string()];
+    let by_zhonglou = Author::District("320404".into());
+    assert!(check_may_submit(&zhonglou, &by_zhonglou, &involved).is_ok());
+    assert!(matches!(
+        check_may_submit(&tianning, &by_zhonglou, &involved),
+        Err(SettlementRuleError::SubmitNotYours)
+    ));
+    assert!(check_may_submit(&Viewer::City, &by_zhonglou, &involved).is_ok());
+    assert!(check_may_submit(&tianning, &Author::City, &involved).is_ok());
+    let wujin = Viewer::District("320412".into());
+    assert!(matches!(
+        check_may_submit(&wujin, &Author::City, &involved),
+        Err(SettlementRuleError::SubmitNotYours)
+    ));
+}
+
+#[test]
 fn the_workflow_runs_draft_submitted_locked_and_a_locked_run_refuses_everything() {
     use RunState::*;
     assert_eq!(next_state(Draft, Step::Submit).unwrap(), Submitted);

@@ -106,6 +106,29 @@ pub fn check_may_create(
     }
 }
 
+/// Who made a draft: the city, or a clerk of a district.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Author {
+    City,
+    District(String),
+}
+
+/// Who may submit a draft. The city any. A clerk's draft is that district's work in progress:
+/// a clerk of another district reads it (their own figures) but does not send it to every
+/// district's review. The city's draft goes forward from any clerk whose district it involves.
+pub fn check_may_submit(
+    viewer: &Viewer,
+    author: &Author,
+    involved: &[String],
+) -> Result<(), SettlementRuleError> {
+    match (viewer, author) {
+        (Viewer::City, _) => Ok(()),
+        (Viewer::District(mine), Author::District(theirs)) if mine == theirs => Ok(()),
+        (Viewer::District(mine), Author::City) if involved.contains(mine) => Ok(()),
+        _ => Err(SettlementRuleError::SubmitNotYours),
+    }
+}
+
 /// Who may delete a draft: the city admin any, a clerk the drafts they created.
 pub fn check_may_delete(
     viewer: &Viewer,
