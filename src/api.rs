@@ -181,7 +181,7 @@ pub fn app(state: AppState) -> impl Endpoint {
         );
     let service = service
         .into_endpoint()
-        .around(move |ep, req| contract::guard(ep, req, methods.clone()));
+        .around(move |ep, req| contract::refuse_unlisted_methods(ep, req, methods.clone()));
     route
         .nest(API_PREFIX, service)
         .around(refuse_large_bodies)

@@ -15,10 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use poem::{Endpoint, IntoResponse, Request, Response};
 use serde_json::{Map, Value, json};
 
-use crate::{
-    auth::Role,
-    error::{AppError, ErrorKind},
-};
+use crate::error::{AppError, ErrorKind};
 
 const ERROR_BODY: &str = "#/components/schemas/ErrorBody";
 
@@ -479,13 +476,11 @@ fn declare(operation: &mut Map<String, Value>, status: &str, description: &str) 
 }
 
 /// The methods the document lists for each path template, to answer a method it does not list
-/// with 405, the error body and an `Allow` header; and the roles each operation's description
-/// names, to refuse every other role before the request is read.
+/// with 405, the error body and an `Allow` header.
 #[derive(Clone, Debug, Default)]
 pub struct Methods {
-    /// Path templates (`/orders/{id}`) as segments, with their methods in upper case and the
-    /// roles of each (`None`: public, or any signed-in account).
-    paths: Vec<(Vec<Segment>, BTreeMap<String, Option<Vec<Role>>>)>,
+    /// Path templates (`/orders/{id}`) as segments, with their methods in upper case.
+    paths: Vec<(Vec<Segment>, BTreeSet<String>)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -517,14 +512,7 @@ impl Methods {
                     .as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(method, operation)| {
-                        let text = [&operation["summary"], &operation["description"]]
-                            .iter()
-                            .filter_map(|t| t.as_str())
-                            .collect::<Vec<_>>()
-                            .join("\n");
-                        (method.to_ascii_uppercase(), roles_of(&text))
-                    })
+                    .map(|(method, _)| method.to_ascii_uppercase())
                     .collect();
                 (segments, methods)
             })
@@ -534,7 +522,7 @@ impl Methods {
 
     /// The methods of the template the router picks for `path` (below the API prefix): a fixed
     /// segment wins over a parameter, segment by segment, as poem's router does.
-    fn allowed(&self, path: &str) -> Option<&BTreeMap<String, Option<Vec<Role>>>> {
+    pub fn allowed(&self, path: &str) -> Option<&BTreeSet<String>> {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         self.paths
             .iter()
@@ -555,70 +543,32 @@ impl Methods {
     }
 }
 
-/// The roles an operation's description names on its `Roles:` line (what the docs UI shows),
-/// up to the end of that sentence; words in parentheses qualify a role (`operator (their own
-/// meal points)`) and are skipped. `None` for an operation any signed-in account may call.
-fn roles_of(text: &str) -> Option<Vec<Role>> {
-    let (_, rest) = text.split_once("Roles:")?;
-    let mut depth = 0usize;
-    let mut names = String::new();
-    for c in rest.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            '.' if depth == 0 => break,
-            c if depth == 0 => names.push(c),
-            _ => {}
-        }
-    }
-    let roles: Vec<Role> = names
-        .split(|c: char| c == ',' || c.is_whitespace())
-        .filter_map(Role::parse)
-        .collect();
-    (!roles.is_empty()).then_some(roles)
-}
-
-/// In front of every operation: a method the document does not list for a path it lists gets
-/// 405 with the error body and the `Allow` header, whatever the router would have said (poem
-/// answers some of them 404, in plain text); a signed-in caller whose role the operation's
-/// `Roles:` line does not name gets 403 `ROLE_FORBIDDEN` before the body or parameters are read,
-/// so a caller without the role learns nothing from the validation of what they sent. The
-/// handler's own `allow` still decides (the authorization matrix fails if the line and the
-/// handler disagree); a missing or unknown token goes on to the bearer scheme's 401.
-pub async fn guard<E: Endpoint>(
+/// Answers a method the document does not list for a path it lists: 405 with the error body and
+/// the `Allow` header, whatever the router would have said (poem answers some of them 404, in
+/// plain text).
+pub async fn refuse_unlisted_methods<E: Endpoint>(
     ep: E,
     req: Request,
     methods: std::sync::Arc<Methods>,
 ) -> poem::Result<Response> {
-    use poem::error::ResponseError;
     if let Some(allowed) = methods.allowed(req.uri().path()) {
         let method = req.method().as_str();
-        let listed = allowed
-            .get(method)
-            .or_else(|| (method == "HEAD").then(|| allowed.get("GET")).flatten());
-        let Some(roles) = listed else {
+        let listed = allowed.contains(method) || (method == "HEAD" && allowed.contains("GET"));
+        if !listed {
+            use poem::error::ResponseError;
             let mut response = AppError::new(
                 ErrorKind::MethodNotAllowed,
                 "METHOD_NOT_ALLOWED",
                 "这个接口不支持该请求方法",
             )
             .as_response();
-            let allow = allowed.keys().cloned().collect::<Vec<_>>().join(", ");
+            let allow = allowed.iter().cloned().collect::<Vec<_>>().join(", ");
             if let Ok(value) = allow.parse() {
                 response
                     .headers_mut()
                     .insert(poem::http::header::ALLOW, value);
             }
             return Ok(response);
-        };
-        if let (Some(roles), Some(token), Some(state)) = (
-            roles,
-            crate::auth::bearer_token(&req),
-            req.data::<crate::state::AppState>(),
-        ) && let Ok(caller) = crate::auth::caller_for(state, &token).await
-            && let Err(refused) = crate::auth::BearerAuth(caller).allow(roles)
-        {
-            return Ok(refused.as_response());
         }
     }
     Ok(ep.call(req).await?.into_response())
