@@ -79,16 +79,22 @@ pub trait DomainError: std::error::Error + Send + Sync + 'static {
     where
         Self: Sized,
     {
-        let kind = self.kind();
-        let mut error = AppError::new(kind, self.code(), self.message());
-        if let Some(field) = self.field() {
-            error = error.with_field(field);
-        }
-        if kind == ErrorKind::Internal {
-            error = error.with_source(self);
-        }
-        error
+        domain_answer(self)
     }
+}
+
+/// A domain error's own answer (kind, code, message, field): what [`DomainError::into_app_error`]
+/// gives unless a variant is already an HTTP answer or a database failure to keep as the cause.
+pub fn domain_answer<E: DomainError>(err: E) -> AppError {
+    let kind = err.kind();
+    let mut error = AppError::new(kind, err.code(), err.message());
+    if let Some(field) = err.field() {
+        error = error.with_field(field);
+    }
+    if kind == ErrorKind::Internal {
+        error = error.with_source(err);
+    }
+    error
 }
 
 impl<E: DomainError> From<E> for AppError {

@@ -10,7 +10,7 @@
 //! remember it. Everything else (bounds, lengths, patterns, enums, each operation's answers)
 //! is stated on the types and operations themselves.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use poem::{Endpoint, IntoResponse, Request, Response};
 use serde_json::{Map, Value, json};

@@ -4,7 +4,6 @@
 //! district clerk their own district.
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
-use entity::meal_point_target as target;
 use poem_openapi::{
     ApiRequest, Object, OpenApi,
     param::Query,
@@ -12,7 +11,7 @@ use poem_openapi::{
 };
 
 use super::{
-    rules::{self, CITY_SCOPE, TargetInput},
+    rules::{self, TargetInput, TargetPlace},
     service::{self, Scope},
 };
 use crate::{
@@ -280,8 +279,9 @@ impl DashboardApi {
     async fn targets(&self, auth: BearerAuth) -> AppResult<Json<Vec<TargetView>>> {
         let caller = auth.allow(READERS)?;
         let scope = Scope::of(caller);
-        let rows = service::targets(&self.state, &scope).await?;
-        Ok(Json(self.target_views(rows).await?))
+        Ok(Json(target_views(
+            service::targets(&self.state, &scope).await?,
+        )))
     }
 
     /// Replace every target with this list. Every problem is listed (`problems`, each naming
@@ -308,10 +308,9 @@ impl DashboardApi {
                 target: t.target,
             })
             .collect();
-        let rows =
-            service::replace_targets(&self.state, caller, &targets, |i| format!("targets[{i}]"))
-                .await?;
-        Ok(Json(self.target_views(rows).await?))
+        let saved =
+            service::replace_targets(&self.state, caller, &targets, TargetPlace::Entry).await?;
+        Ok(Json(target_views(saved)))
     }
 
     /// Import the targets from CSV, replacing every target (the format of
@@ -326,8 +325,8 @@ impl DashboardApi {
             TargetsCsv::Json(json) => json.0.csv,
             TargetsCsv::Text(text) => text.0,
         };
-        let rows = service::import_targets_csv(&self.state, caller, &text).await?;
-        Ok(Json(self.target_views(rows).await?))
+        let saved = service::import_targets_csv(&self.state, caller, &text).await?;
+        Ok(Json(target_views(saved)))
     }
 
     /// Meal points built against the plan: each target with the meal points of its scope
@@ -339,14 +338,14 @@ impl DashboardApi {
     async fn plan_progress(&self, auth: BearerAuth) -> AppResult<Json<PlanProgressView>> {
         let caller = auth.allow(READERS)?;
         let progress = service::plan_progress(&self.state, &Scope::of(caller)).await?;
-        let names = self.names().await?;
+        let names = progress.names;
         Ok(Json(PlanProgressView {
             years: progress.years,
             targets: progress
                 .targets
                 .into_iter()
                 .map(|p| TargetProgressView {
-                    scope_name: scope_name(&names, &p.target.scope),
+                    scope_name: names.scope_name(&p.target.scope),
                     scope: p.target.scope,
                     from_year: p.target.from_year,
                     to_year: p.target.to_year,
@@ -467,7 +466,7 @@ impl DashboardApi {
         let caller = auth.allow(READERS)?;
         let (from, to) = self.year_span(from.0, to.0)?;
         let share = service::cross_district(&self.state, &Scope::of(caller), from, to).await?;
-        let names = self.names().await?;
+        let names = share.names;
         Ok(Json(CrossDistrictView {
             from,
             to,
@@ -495,9 +494,9 @@ impl DashboardApi {
                 .flows
                 .into_iter()
                 .map(|(funding, service, meals)| FlowView {
-                    funding_district_name: scope_name(&names, &funding),
+                    funding_district_name: names.scope_name(&funding),
                     funding_district_code: funding,
-                    service_district_name: scope_name(&names, &service),
+                    service_district_name: names.scope_name(&service),
                     service_district_code: service,
                     meals,
                 })
@@ -530,32 +529,24 @@ impl DashboardApi {
     }
 }
 
+fn target_views(targets: service::Targets) -> Vec<TargetView> {
+    let names = targets.names;
+    targets
+        .rows
+        .into_iter()
+        .map(|t| TargetView {
+            scope_name: names.scope_name(&t.scope),
+            id: t.id,
+            scope: t.scope,
+            from_year: t.from_year,
+            to_year: t.to_year,
+            target: t.target,
+            updated_at: t.updated_at,
+        })
+        .collect()
+}
+
 impl DashboardApi {
-    /// District names by code.
-    async fn names(&self) -> AppResult<std::collections::HashMap<String, String>> {
-        Ok(crate::places::store::list_districts(&self.state.db)
-            .await?
-            .into_iter()
-            .map(|d| (d.code, d.name))
-            .collect())
-    }
-
-    async fn target_views(&self, rows: Vec<target::Model>) -> AppResult<Vec<TargetView>> {
-        let names = self.names().await?;
-        Ok(rows
-            .into_iter()
-            .map(|t| TargetView {
-                scope_name: scope_name(&names, &t.scope),
-                id: t.id,
-                scope: t.scope,
-                from_year: t.from_year,
-                to_year: t.to_year,
-                target: t.target,
-                updated_at: t.updated_at,
-            })
-            .collect())
-    }
-
     /// `from`..`to` with defaults: to today, from the first day of the month eleven months back.
     fn year_span(
         &self,
@@ -571,16 +562,6 @@ impl DashboardApi {
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
-}
-
-fn scope_name(names: &std::collections::HashMap<String, String>, scope: &str) -> String {
-    if scope == CITY_SCOPE {
-        return "全市".to_string();
-    }
-    names
-        .get(scope)
-        .cloned()
-        .unwrap_or_else(|| scope.to_string())
 }
 
 fn level_series(m: &rules::MonthlySubsidy) -> LevelSeries {

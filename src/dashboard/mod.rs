@@ -2,6 +2,7 @@
 //! subsidy paid by funder level, the 同城共享 share, ratings and complaint deadlines. Every
 //! figure is summed in the database; the plan's targets are data the city enters or imports.
 
+pub mod error;
 pub mod http;
 pub mod rules;
 pub mod service;

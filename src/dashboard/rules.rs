@@ -34,74 +34,200 @@ pub struct TargetInput {
     pub target: i32,
 }
 
+/// Where a problem of the targets is: the list as a whole, an entry of the request, or a line of
+/// an imported CSV file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetPlace {
+    List,
+    Entry(usize),
+    Line(usize),
+}
+
+impl std::fmt::Display for TargetPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::List => f.write_str("targets"),
+            Self::Entry(index) => write!(f, "targets[{index}]"),
+            Self::Line(line) => write!(f, "line {line}"),
+        }
+    }
+}
+
+/// What is wrong with the targets (or their CSV file); its code and Chinese message are said
+/// here only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetProblem {
+    TooMany,
+    ScopeUnknown {
+        scope: String,
+    },
+    YearInvalid {
+        field: &'static str,
+        year: i32,
+    },
+    YearsReversed,
+    YearsTooLong,
+    CountInvalid,
+    /// Overlaps the years of an earlier target of the same scope.
+    YearsOverlap {
+        earlier: TargetPlace,
+    },
+    CsvEmpty,
+    CsvColumnMissing {
+        column: &'static str,
+    },
+    CsvColumnCount {
+        expected: usize,
+        found: usize,
+    },
+    CsvNotANumber {
+        field: &'static str,
+        value: String,
+    },
+}
+
+impl TargetProblem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::TooMany => "TARGETS_TOO_MANY",
+            Self::ScopeUnknown { .. } => "TARGET_SCOPE_UNKNOWN",
+            Self::YearInvalid { .. } => "TARGET_YEAR_INVALID",
+            Self::YearsReversed => "TARGET_YEARS_REVERSED",
+            Self::YearsTooLong => "TARGET_YEARS_TOO_LONG",
+            Self::CountInvalid => "TARGET_COUNT_INVALID",
+            Self::YearsOverlap { .. } => "TARGET_YEARS_OVERLAP",
+            Self::CsvEmpty => "CSV_EMPTY",
+            Self::CsvColumnMissing { .. } => "CSV_COLUMN_MISSING",
+            Self::CsvColumnCount { .. } => "CSV_COLUMN_COUNT",
+            Self::CsvNotANumber { .. } => "CSV_NOT_A_NUMBER",
+        }
+    }
+
+    /// The key of the entry (or the CSV column) at fault, when one is.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Self::ScopeUnknown { .. } => Some("scope"),
+            Self::YearInvalid { field, .. } => Some(field),
+            Self::YearsReversed | Self::YearsTooLong => Some("to_year"),
+            Self::CountInvalid => Some("target"),
+            Self::YearsOverlap { .. } => Some("from_year"),
+            Self::CsvColumnMissing { column } => Some(column),
+            Self::CsvNotANumber { field, .. } => Some(field),
+            Self::TooMany | Self::CsvEmpty | Self::CsvColumnCount { .. } => None,
+        }
+    }
+
+    /// The message, naming `place`: a CSV line as 第 N 行, anything else as its location.
+    pub fn message(&self, place: TargetPlace) -> String {
+        let at = match place {
+            TargetPlace::Line(line) if self.is_csv() => format!("第 {line} 行"),
+            place => place.to_string(),
+        };
+        match self {
+            Self::TooMany => format!("一次最多 {MAX_TARGETS} 条目标"),
+            Self::ScopeUnknown { scope } => {
+                format!("{at}：本市没有编码为 {scope} 的区（全市目标请填 {CITY_SCOPE}）")
+            }
+            Self::YearInvalid { year, .. } => format!(
+                "{at}：年份 {year} 不在 {} 到 {} 之间",
+                YEARS.start(),
+                YEARS.end()
+            ),
+            Self::YearsReversed => format!("{at}：结束年份不能早于起始年份"),
+            Self::YearsTooLong => format!("{at}：一条目标最多覆盖 {MAX_PLAN_YEARS} 年"),
+            Self::CountInvalid => format!("{at}：目标数需为 0 到 {MAX_TARGET} 之间的整数"),
+            Self::YearsOverlap { earlier } => {
+                format!("{at}：与{earlier}的年份重叠，同一范围的目标年份不能重叠")
+            }
+            Self::CsvEmpty => format!("文件是空的：第一行应为表头 {CSV_HEADER}"),
+            Self::CsvColumnMissing { column } => format!("{at}：表头缺少 {column} 列"),
+            Self::CsvColumnCount { expected, found } => {
+                format!("{at}：应有 {expected} 列，实际 {found} 列")
+            }
+            Self::CsvNotANumber { field, value } => {
+                format!("{at}：{field} 应为整数，而不是“{value}”")
+            }
+        }
+    }
+
+    fn is_csv(&self) -> bool {
+        matches!(
+            self,
+            Self::CsvEmpty
+                | Self::CsvColumnMissing { .. }
+                | Self::CsvColumnCount { .. }
+                | Self::CsvNotANumber { .. }
+        )
+    }
+}
+
+/// A problem and its place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetIssue {
+    pub place: TargetPlace,
+    pub problem: TargetProblem,
+}
+
+impl TargetIssue {
+    fn new(place: TargetPlace, problem: TargetProblem) -> Self {
+        Self { place, problem }
+    }
+
+    /// As the error body lists it; a CSV line's problem carries its line.
+    pub fn to_problem(&self) -> Problem {
+        let location = self.place.to_string();
+        let field = self.problem.field();
+        Problem {
+            path: match field {
+                Some(field) => format!("{location}.{field}"),
+                None => location.clone(),
+            },
+            location,
+            field: field.map(str::to_string),
+            code: self.problem.code().to_string(),
+            message: self.problem.message(self.place),
+            line: match self.place {
+                TargetPlace::Line(line) => u32::try_from(line).ok(),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// Checks a whole list of targets, returning every problem, each naming its entry
 /// (`targets[3].to_year`) or, for a CSV import, its line (`line 5`).
 pub fn check_targets(
     targets: &[TargetInput],
     known_districts: &HashSet<String>,
-    place: impl Fn(usize) -> String,
-) -> Vec<Problem> {
+    place: impl Fn(usize) -> TargetPlace,
+) -> Vec<TargetIssue> {
     let mut problems = Vec::new();
     if targets.len() > MAX_TARGETS {
-        problems.push(problem(
-            "targets".to_string(),
-            None,
-            "TARGETS_TOO_MANY",
-            format!("一次最多 {MAX_TARGETS} 条目标"),
-        ));
+        problems.push(TargetIssue::new(TargetPlace::List, TargetProblem::TooMany));
         return problems;
     }
     for (index, target) in targets.iter().enumerate() {
         let at = place(index);
+        let mut push = |problem| problems.push(TargetIssue::new(at, problem));
         if target.scope != CITY_SCOPE && !known_districts.contains(&target.scope) {
-            problems.push(problem(
-                at.clone(),
-                Some("scope"),
-                "TARGET_SCOPE_UNKNOWN",
-                format!(
-                    "{at}：本市没有编码为 {} 的区（全市目标请填 {CITY_SCOPE}）",
-                    target.scope
-                ),
-            ));
+            push(TargetProblem::ScopeUnknown {
+                scope: target.scope.clone(),
+            });
         }
         for (field, year) in [("from_year", target.from_year), ("to_year", target.to_year)] {
             if !YEARS.contains(&year) {
-                problems.push(problem(
-                    at.clone(),
-                    Some(field),
-                    "TARGET_YEAR_INVALID",
-                    format!(
-                        "{at}：年份 {year} 不在 {} 到 {} 之间",
-                        YEARS.start(),
-                        YEARS.end()
-                    ),
-                ));
+                push(TargetProblem::YearInvalid { field, year });
             }
         }
         if target.from_year > target.to_year {
-            problems.push(problem(
-                at.clone(),
-                Some("to_year"),
-                "TARGET_YEARS_REVERSED",
-                format!("{at}：结束年份不能早于起始年份"),
-            ));
+            push(TargetProblem::YearsReversed);
         } else if i64::from(target.to_year) - i64::from(target.from_year)
             >= i64::from(MAX_PLAN_YEARS)
         {
-            problems.push(problem(
-                at.clone(),
-                Some("to_year"),
-                "TARGET_YEARS_TOO_LONG",
-                format!("{at}：一条目标最多覆盖 {MAX_PLAN_YEARS} 年"),
-            ));
+            push(TargetProblem::YearsTooLong);
         }
         if !(0..=MAX_TARGET).contains(&target.target) {
-            problems.push(problem(
-                at.clone(),
-                Some("target"),
-                "TARGET_COUNT_INVALID",
-                format!("{at}：目标数需为 0 到 {MAX_TARGET} 之间的整数"),
-            ));
+            push(TargetProblem::CountInvalid);
         }
         // Two targets of one scope over overlapping years would count the same meal points twice.
         if let Some(earlier) = targets[..index].iter().position(|other| {
@@ -109,32 +235,12 @@ pub fn check_targets(
                 && other.from_year <= target.to_year
                 && target.from_year <= other.to_year
         }) {
-            problems.push(problem(
-                at.clone(),
-                Some("from_year"),
-                "TARGET_YEARS_OVERLAP",
-                format!(
-                    "{at}：与{}的年份重叠，同一范围的目标年份不能重叠",
-                    place(earlier)
-                ),
-            ));
+            push(TargetProblem::YearsOverlap {
+                earlier: place(earlier),
+            });
         }
     }
     problems
-}
-
-fn problem(location: String, field: Option<&str>, code: &str, message: String) -> Problem {
-    Problem {
-        path: match field {
-            Some(field) => format!("{location}.{field}"),
-            None => location.clone(),
-        },
-        location,
-        field: field.map(str::to_string),
-        code: code.to_string(),
-        message,
-        line: None,
-    }
 }
 
 /// The columns of the targets CSV; `name` is optional and only for people reading the file.
@@ -143,7 +249,7 @@ pub const CSV_HEADER: &str = "scope,name,from_year,to_year,target";
 /// Reads targets from CSV: a header naming `scope`, `from_year`, `to_year` and `target` (any
 /// order, other columns such as `name` ignored), then one target per line. Blank lines and lines
 /// starting with `#` are skipped. Every problem is returned, each with its line number.
-pub fn parse_targets_csv(text: &str) -> Result<Vec<(usize, TargetInput)>, Vec<Problem>> {
+pub fn parse_targets_csv(text: &str) -> Result<Vec<(usize, TargetInput)>, Vec<TargetIssue>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
         .lines()
@@ -151,11 +257,9 @@ pub fn parse_targets_csv(text: &str) -> Result<Vec<(usize, TargetInput)>, Vec<Pr
         .map(|(i, line)| (i + 1, line.trim()))
         .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'));
     let Some((header_line, header)) = lines.next() else {
-        return Err(vec![csv_problem(
-            1,
-            None,
-            "CSV_EMPTY",
-            "文件是空的：第一行应为表头 scope,name,from_year,to_year,target".to_string(),
+        return Err(vec![TargetIssue::new(
+            TargetPlace::Line(1),
+            TargetProblem::CsvEmpty,
         )]);
     };
     let columns: Vec<String> = header
@@ -165,14 +269,12 @@ pub fn parse_targets_csv(text: &str) -> Result<Vec<(usize, TargetInput)>, Vec<Pr
     let index_of = |name: &str| columns.iter().position(|c| c == name);
     let mut problems = Vec::new();
     let mut wanted = Vec::new();
-    for name in ["scope", "from_year", "to_year", "target"] {
-        match index_of(name) {
+    for column in ["scope", "from_year", "to_year", "target"] {
+        match index_of(column) {
             Some(i) => wanted.push(i),
-            None => problems.push(csv_problem(
-                header_line,
-                Some(name),
-                "CSV_COLUMN_MISSING",
-                format!("第 {header_line} 行：表头缺少 {name} 列"),
+            None => problems.push(TargetIssue::new(
+                TargetPlace::Line(header_line),
+                TargetProblem::CsvColumnMissing { column },
             )),
         }
     }
@@ -181,27 +283,26 @@ pub fn parse_targets_csv(text: &str) -> Result<Vec<(usize, TargetInput)>, Vec<Pr
     }
     let mut targets = Vec::new();
     for (line_no, line) in lines {
+        let at = TargetPlace::Line(line_no);
         let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         if cells.len() != columns.len() {
-            problems.push(csv_problem(
-                line_no,
-                None,
-                "CSV_COLUMN_COUNT",
-                format!(
-                    "第 {line_no} 行：应有 {} 列，实际 {} 列",
-                    columns.len(),
-                    cells.len()
-                ),
+            problems.push(TargetIssue::new(
+                at,
+                TargetProblem::CsvColumnCount {
+                    expected: columns.len(),
+                    found: cells.len(),
+                },
             ));
             continue;
         }
-        let number = |field: &'static str, i: usize, problems: &mut Vec<Problem>| {
+        let number = |field: &'static str, i: usize, problems: &mut Vec<TargetIssue>| {
             cells[i].parse::<i32>().map_err(|_| {
-                problems.push(csv_problem(
-                    line_no,
-                    Some(field),
-                    "CSV_NOT_A_NUMBER",
-                    format!("第 {line_no} 行：{field} 应为整数，而不是“{}”", cells[i]),
+                problems.push(TargetIssue::new(
+                    at,
+                    TargetProblem::CsvNotANumber {
+                        field,
+                        value: cells[i].to_string(),
+                    },
                 ));
             })
         };
@@ -225,12 +326,6 @@ pub fn parse_targets_csv(text: &str) -> Result<Vec<(usize, TargetInput)>, Vec<Pr
     } else {
         Err(problems)
     }
-}
-
-fn csv_problem(line: usize, field: Option<&str>, code: &str, message: String) -> Problem {
-    let mut p = problem(format!("line {line}"), field, code, message);
-    p.line = u32::try_from(line).ok();
-    p
 }
 
 /// The instants a Shanghai calendar year starts and ends (the next year's start).
@@ -529,9 +624,11 @@ mod tests {
             t(CITY_SCOPE, -1_192_692_162, i32::MAX, 5),
             t(CITY_SCOPE, i32::MIN, i32::MAX, 5),
         ];
-        let problems = check_targets(&targets, &districts(), |i| format!("targets[{i}]"));
+        let problems = check_targets(&targets, &districts(), TargetPlace::Entry);
         assert!(
-            problems.iter().any(|p| p.code == "TARGET_YEAR_INVALID"),
+            problems
+                .iter()
+                .any(|p| matches!(p.problem, TargetProblem::YearInvalid { .. })),
             "{problems:?}"
         );
     }
@@ -549,13 +646,6 @@ mod tests {
         ["320402", "320481"].into_iter().map(String::from).collect()
     }
 
-    fn codes(problems: &[Problem]) -> Vec<(String, String)> {
-        problems
-            .iter()
-            .map(|p| (p.path.clone(), p.code.clone()))
-            .collect()
-    }
-
     #[test]
     fn the_plans_targets_pass() {
         let targets = [
@@ -565,11 +655,12 @@ mod tests {
             t("city", 2025, 2025, 50),
             t("city", 2026, 2026, 32),
         ];
-        assert!(check_targets(&targets, &districts(), |i| format!("targets[{i}]")).is_empty());
+        assert!(check_targets(&targets, &districts(), TargetPlace::Entry).is_empty());
     }
 
     #[test]
     fn every_mistake_is_named() {
+        use TargetPlace::Entry;
         let targets = [
             t("320499", 2024, 2026, 40),
             t("320402", 2026, 2024, 15),
@@ -578,9 +669,35 @@ mod tests {
             t("320481", 2024, 2024, 1),
             t("320481", 2024, 2025, 1),
         ];
-        let problems = check_targets(&targets, &districts(), |i| format!("targets[{i}]"));
+        let problems = check_targets(&targets, &districts(), Entry);
+        let issue = |i, problem| TargetIssue::new(Entry(i), problem);
         assert_eq!(
-            codes(&problems),
+            problems,
+            [
+                issue(
+                    0,
+                    TargetProblem::ScopeUnknown {
+                        scope: "320499".into()
+                    }
+                ),
+                issue(1, TargetProblem::YearsReversed),
+                issue(
+                    2,
+                    TargetProblem::YearInvalid {
+                        field: "from_year",
+                        year: 1999
+                    }
+                ),
+                issue(2, TargetProblem::CountInvalid),
+                issue(3, TargetProblem::YearsTooLong),
+                issue(5, TargetProblem::YearsOverlap { earlier: Entry(4) }),
+            ]
+        );
+        let wire: Vec<Problem> = problems.iter().map(TargetIssue::to_problem).collect();
+        assert_eq!(
+            wire.iter()
+                .map(|p| (p.path.as_str(), p.code.as_str()))
+                .collect::<Vec<_>>(),
             [
                 ("targets[0].scope", "TARGET_SCOPE_UNKNOWN"),
                 ("targets[1].to_year", "TARGET_YEARS_REVERSED"),
@@ -589,10 +706,9 @@ mod tests {
                 ("targets[3].to_year", "TARGET_YEARS_TOO_LONG"),
                 ("targets[5].from_year", "TARGET_YEARS_OVERLAP"),
             ]
-            .map(|(a, b)| (a.to_string(), b.to_string()))
         );
-        assert!(problems[5].message.contains("targets[4]"), "{problems:?}");
-        assert!(problems[0].message.contains("320499"));
+        assert!(wire[5].message.contains("targets[4]"), "{wire:?}");
+        assert!(wire[0].message.contains("320499"));
     }
 
     #[test]
@@ -619,23 +735,56 @@ mod tests {
 
     #[test]
     fn csv_problems_carry_their_line() {
+        use TargetPlace::Line;
         let text = "\u{feff}# a comment\nscope,from_year,to_year,target\n320402,2024,2026,15\n\n320481,2024,x,40\n320404,2024\n";
         let problems = parse_targets_csv(text).unwrap_err();
         assert_eq!(
-            problems
-                .iter()
-                .map(|p| (p.line, p.code.as_str()))
-                .collect::<Vec<_>>(),
-            [(Some(5), "CSV_NOT_A_NUMBER"), (Some(6), "CSV_COLUMN_COUNT")]
+            problems,
+            [
+                TargetIssue::new(
+                    Line(5),
+                    TargetProblem::CsvNotANumber {
+                        field: "to_year",
+                        value: "x".into()
+                    }
+                ),
+                TargetIssue::new(
+                    Line(6),
+                    TargetProblem::CsvColumnCount {
+                        expected: 4,
+                        found: 2
+                    }
+                ),
+            ]
         );
-        assert!(problems[0].message.contains("第 5 行"));
+        let wire = problems[0].to_problem();
+        assert_eq!(wire.line, Some(5));
+        assert!(wire.message.contains("第 5 行"), "{wire:?}");
         let missing = parse_targets_csv("scope,year,target\n").unwrap_err();
-        assert_eq!(missing[0].code, "CSV_COLUMN_MISSING");
-        assert_eq!(missing.len(), 2);
         assert_eq!(
-            parse_targets_csv("  \n# only\n").unwrap_err()[0].code,
-            "CSV_EMPTY"
+            missing.iter().map(|p| &p.problem).collect::<Vec<_>>(),
+            [
+                &TargetProblem::CsvColumnMissing {
+                    column: "from_year"
+                },
+                &TargetProblem::CsvColumnMissing { column: "to_year" },
+            ]
         );
+        assert_eq!(
+            parse_targets_csv("  \n# only\n").unwrap_err()[0].problem,
+            TargetProblem::CsvEmpty
+        );
+    }
+
+    /// A target checked during a CSV import is named by its line, in the message too.
+    #[test]
+    fn an_imported_targets_problem_names_its_line() {
+        let problems = check_targets(&[t("320499", 2024, 2026, 40)], &districts(), |_| {
+            TargetPlace::Line(3)
+        });
+        let wire = problems[0].to_problem();
+        assert_eq!((wire.path.as_str(), wire.line), ("line 3.scope", Some(3)));
+        assert!(wire.message.starts_with("line 3："), "{wire:?}");
     }
 
     #[test]

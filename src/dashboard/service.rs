@@ -1,22 +1,24 @@
 //! Each dashboard figure: the scope the caller may see, the database's grouped rows, and the
 //! rules that fold them into series.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use entity::meal_point_target as target;
 use sea_orm::TransactionTrait;
 
 use super::{
-    rules::{self, CITY_SCOPE, CrossDistrict, MonthlySubsidy, TargetInput},
+    error::DashboardError,
+    rules::{self, CITY_SCOPE, CrossDistrict, MonthlySubsidy, TargetInput, TargetPlace},
     store::{self, DeadlineCounts},
 };
 use crate::{
     auth::{Caller, Role},
-    error::{AppError, AppResult, Problem},
     places,
     state::AppState,
 };
+
+type Result<T> = std::result::Result<T, DashboardError>;
 
 /// Whose figures: the city admin sees the city, a district clerk their district only.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,8 +45,35 @@ impl Scope {
     }
 }
 
+/// The city's district names by code, to name a scope or a flow.
+#[derive(Clone, Debug, Default)]
+pub struct DistrictNames(HashMap<String, String>);
+
+impl DistrictNames {
+    async fn of_city(state: &AppState) -> Result<Self> {
+        Ok(Self(
+            places::store::list_districts(&state.db)
+                .await?
+                .into_iter()
+                .map(|d| (d.code, d.name))
+                .collect(),
+        ))
+    }
+
+    /// A district's name, 全市 for the city, the code itself for a code the city does not know.
+    pub fn scope_name(&self, scope: &str) -> String {
+        if scope == CITY_SCOPE {
+            return "全市".to_string();
+        }
+        self.0
+            .get(scope)
+            .cloned()
+            .unwrap_or_else(|| scope.to_string())
+    }
+}
+
 /// The districts a scope covers, as `(code, name)`, in the city's order.
-pub async fn districts_in(state: &AppState, scope: &Scope) -> AppResult<Vec<(String, String)>> {
+pub async fn districts_in(state: &AppState, scope: &Scope) -> Result<Vec<(String, String)>> {
     Ok(places::store::list_districts(&state.db)
         .await?
         .into_iter()
@@ -53,7 +82,7 @@ pub async fn districts_in(state: &AppState, scope: &Scope) -> AppResult<Vec<(Str
         .collect())
 }
 
-async fn known_districts(state: &AppState) -> AppResult<HashSet<String>> {
+async fn known_districts(state: &AppState) -> Result<HashSet<String>> {
     Ok(places::store::list_districts(&state.db)
         .await?
         .into_iter()
@@ -61,8 +90,21 @@ async fn known_districts(state: &AppState) -> AppResult<HashSet<String>> {
         .collect())
 }
 
+/// Targets with the names of their scopes.
+pub struct Targets {
+    pub rows: Vec<target::Model>,
+    pub names: DistrictNames,
+}
+
 /// The targets the scope covers: all for the city, the district's own for a clerk.
-pub async fn targets(state: &AppState, scope: &Scope) -> AppResult<Vec<target::Model>> {
+pub async fn targets(state: &AppState, scope: &Scope) -> Result<Targets> {
+    Ok(Targets {
+        rows: scoped_targets(state, scope).await?,
+        names: DistrictNames::of_city(state).await?,
+    })
+}
+
+async fn scoped_targets(state: &AppState, scope: &Scope) -> Result<Vec<target::Model>> {
     Ok(store::targets(&state.db)
         .await?
         .into_iter()
@@ -75,51 +117,27 @@ pub async fn replace_targets(
     state: &AppState,
     caller: &Caller,
     targets: &[TargetInput],
-    place: impl Fn(usize) -> String,
-) -> AppResult<Vec<target::Model>> {
+    place: impl Fn(usize) -> TargetPlace,
+) -> Result<Targets> {
     let problems = rules::check_targets(targets, &known_districts(state).await?, place);
     if !problems.is_empty() {
-        return Err(invalid_targets(problems));
+        return Err(DashboardError::TargetsInvalid(problems));
     }
     let txn = state.db.begin().await?;
     store::replace_targets(&txn, targets, caller.account_id, state.clock.now()).await?;
     txn.commit().await?;
-    store::targets(&state.db).await
+    Ok(Targets {
+        rows: store::targets(&state.db).await?,
+        names: DistrictNames::of_city(state).await?,
+    })
 }
 
 /// Reads a CSV of targets and replaces every target with it; problems name their lines.
-pub async fn import_targets_csv(
-    state: &AppState,
-    caller: &Caller,
-    text: &str,
-) -> AppResult<Vec<target::Model>> {
-    let parsed = rules::parse_targets_csv(text).map_err(invalid_targets)?;
+pub async fn import_targets_csv(state: &AppState, caller: &Caller, text: &str) -> Result<Targets> {
+    let parsed = rules::parse_targets_csv(text).map_err(DashboardError::TargetsInvalid)?;
     let lines: Vec<usize> = parsed.iter().map(|(line, _)| *line).collect();
     let targets: Vec<TargetInput> = parsed.into_iter().map(|(_, t)| t).collect();
-    replace_targets(state, caller, &targets, |i| format!("line {}", lines[i])).await
-}
-
-/// Problems named `line N` (a CSV import) carry their line too.
-fn invalid_targets(problems: Vec<Problem>) -> AppError {
-    AppError::invalid(
-        "targets",
-        "TARGETS_INVALID",
-        format!("规划目标有 {} 处问题，请逐条修改后重新提交", problems.len()),
-    )
-    .with_problems(
-        problems
-            .into_iter()
-            .map(|mut p| {
-                if p.line.is_none() {
-                    p.line = p
-                        .location
-                        .strip_prefix("line ")
-                        .and_then(|n| n.parse().ok());
-                }
-                p
-            })
-            .collect(),
-    )
+    replace_targets(state, caller, &targets, |i| TargetPlace::Line(lines[i])).await
 }
 
 pub struct TargetProgress {
@@ -135,6 +153,7 @@ pub struct PlanProgress {
     pub built: Vec<(String, String, Vec<i64>)>,
     /// The districts' counts added up per year.
     pub built_by_year: Vec<i64>,
+    pub names: DistrictNames,
 }
 
 /// The years a plan chart covers: those of the targets and this year, at most twenty.
@@ -154,8 +173,8 @@ pub fn plan_years(targets: &[target::Model], this_year: i32) -> Vec<i32> {
     (first.max(last - 19)..=last).collect()
 }
 
-pub async fn plan_progress(state: &AppState, scope: &Scope) -> AppResult<PlanProgress> {
-    let targets = targets(state, scope).await?;
+pub async fn plan_progress(state: &AppState, scope: &Scope) -> Result<PlanProgress> {
+    let targets = scoped_targets(state, scope).await?;
     let years = plan_years(&targets, state.clock.today().year());
     let bounds: Vec<_> = years
         .iter()
@@ -205,6 +224,7 @@ pub async fn plan_progress(state: &AppState, scope: &Scope) -> AppResult<PlanPro
         years,
         targets,
         built,
+        names: DistrictNames::of_city(state).await?,
     })
 }
 
@@ -221,7 +241,7 @@ pub async fn meals_per_day(
     scope: &Scope,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<DailyMeals> {
+) -> Result<DailyMeals> {
     rules::check_days(from, to)?;
     let districts = districts_in(state, scope).await?;
     let rows = store::meals_per_day(&state.db, from, to, scope.district()).await?;
@@ -249,7 +269,7 @@ pub async fn subsidy_per_month(
     scope: &Scope,
     from_month: NaiveDate,
     to_month: NaiveDate,
-) -> AppResult<MonthlySubsidies> {
+) -> Result<MonthlySubsidies> {
     let months = rules::months(from_month, to_month)?;
     let districts = districts_in(state, scope).await?;
     let rows = store::subsidy_per_day(
@@ -275,6 +295,7 @@ pub struct CrossDistrictShare {
     pub flows: Vec<(String, String, i64)>,
     pub meals: i64,
     pub cross_meals: i64,
+    pub names: DistrictNames,
 }
 
 pub async fn cross_district(
@@ -282,7 +303,7 @@ pub async fn cross_district(
     scope: &Scope,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<CrossDistrictShare> {
+) -> Result<CrossDistrictShare> {
     rules::check_days(from, to)?;
     let districts = districts_in(state, scope).await?;
     let pairs = store::meals_by_district_pair(&state.db, from, to, scope.district()).await?;
@@ -303,6 +324,7 @@ pub async fn cross_district(
             .zip(rows)
             .collect(),
         flows,
+        names: DistrictNames::of_city(state).await?,
     })
 }
 
@@ -320,7 +342,7 @@ pub async fn feedback(
     scope: &Scope,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<(Vec<DistrictFeedback>, DistrictFeedback)> {
+) -> Result<(Vec<DistrictFeedback>, DistrictFeedback)> {
     rules::check_days(from, to)?;
     let (start, end) = rules::shanghai_span(from, to);
     let district = scope.district();

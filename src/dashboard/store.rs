@@ -5,16 +5,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::meal_point_target as target;
 use sea_orm::{
     ActiveValue::Set,
-    ConnectionTrait, EntityTrait, QueryOrder,
+    ConnectionTrait, DbErr, EntityTrait, QueryOrder,
     sea_query::{Alias, Asterisk, Expr, ExprTrait, Func, JoinType, Query, SelectStatement},
 };
 use vocabulary::OrderState;
 
 use super::rules::TargetInput;
-use crate::{
-    db::{count_where, sum_bigint},
-    error::AppResult,
-};
+use crate::db::{count_where, sum_bigint};
 
 /// `column = district` when a district narrows the query.
 fn in_district(column: Expr, district: Option<&str>) -> Option<Expr> {
@@ -33,12 +30,12 @@ fn count_all() -> Expr {
     Func::count(Expr::col(Asterisk)).into()
 }
 
-pub async fn targets(db: &impl ConnectionTrait) -> AppResult<Vec<target::Model>> {
-    Ok(target::Entity::find()
+pub async fn targets(db: &impl ConnectionTrait) -> Result<Vec<target::Model>, DbErr> {
+    target::Entity::find()
         .order_by_asc(target::Column::FromYear)
         .order_by_asc(target::Column::Id)
         .all(db)
-        .await?)
+        .await
 }
 
 /// Replaces every target with `targets` (call inside a transaction).
@@ -47,7 +44,7 @@ pub async fn replace_targets(
     targets: &[TargetInput],
     by: i64,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> Result<(), DbErr> {
     target::Entity::delete_many().exec(db).await?;
     if targets.is_empty() {
         return Ok(());
@@ -72,7 +69,7 @@ pub async fn built_by_year(
     db: &impl ConnectionTrait,
     years: &[(i32, DateTime<Utc>, DateTime<Utc>)],
     district: Option<&str>,
-) -> AppResult<Vec<(String, Vec<i64>)>> {
+) -> Result<Vec<(String, Vec<i64>)>, DbErr> {
     if years.is_empty() {
         return Ok(Vec::new());
     }
@@ -105,7 +102,7 @@ pub async fn meals_per_day(
     from: NaiveDate,
     to: NaiveDate,
     district: Option<&str>,
-) -> AppResult<Vec<(NaiveDate, String, i64)>> {
+) -> Result<Vec<(NaiveDate, String, i64)>, DbErr> {
     let query = Query::select()
         .columns(["date", "service_district_code"])
         .expr_as(count_all(), "meals")
@@ -132,7 +129,7 @@ pub async fn subsidy_per_day(
     from: NaiveDate,
     to: NaiveDate,
     district: Option<&str>,
-) -> AppResult<Vec<(NaiveDate, String, i64, i64, i64, i64)>> {
+) -> Result<Vec<(NaiveDate, String, i64, i64, i64, i64)>, DbErr> {
     let query = Query::select()
         .columns(["date", "funding_district_code"])
         .expr_as(count_all(), "meals")
@@ -169,7 +166,7 @@ pub async fn meals_by_district_pair(
     from: NaiveDate,
     to: NaiveDate,
     district: Option<&str>,
-) -> AppResult<Vec<(String, String, i64)>> {
+) -> Result<Vec<(String, String, i64)>, DbErr> {
     let either_side = district.map(|code| {
         Expr::col("funding_district_code")
             .eq(code)
@@ -202,7 +199,7 @@ pub async fn ratings_by_district(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     district: Option<&str>,
-) -> AppResult<Vec<(String, i64, i64)>> {
+) -> Result<Vec<(String, i64, i64)>, DbErr> {
     let query = Query::select()
         .expr_as(Expr::col(("mp", "district_code")), "district_code")
         .expr_as(count_all(), "ratings")
@@ -263,7 +260,7 @@ pub async fn complaint_deadlines(
     end: DateTime<Utc>,
     now: DateTime<Utc>,
     district: Option<&str>,
-) -> AppResult<Vec<(String, DeadlineCounts)>> {
+) -> Result<Vec<(String, DeadlineCounts)>, DbErr> {
     let col = |name: &'static str| Expr::col(name);
     let done = || -> Expr { Func::coalesce([col("resolved_at"), col("closed_at")]).into() };
     let ack_met = col("acknowledged_at")

@@ -20,7 +20,7 @@ pub mod store;
 
 use std::borrow::Cow;
 
-use crate::error::{AppError, DomainError, ErrorKind};
+use crate::error::{AppError, DomainError, ErrorKind, domain_answer};
 use rules::AllergenHit;
 
 #[derive(Debug, thiserror::Error)]
@@ -71,13 +71,7 @@ impl DomainError for DietError {
         match self {
             DietError::Other(err) => err,
             DietError::Database(err) => AppError::internal(err),
-            other => {
-                let mut error = AppError::new(other.kind(), other.code(), other.message());
-                if let Some(field) = other.field() {
-                    error = error.with_field(field);
-                }
-                error
-            }
+            other => domain_answer(other),
         }
     }
 }

@@ -9,17 +9,19 @@ use super::{
     store::{self, Profile},
 };
 use crate::{
-    auth::Caller, elders::store as elders, error::AppResult, meal_points::store as meal_points,
+    auth::Caller, elders::store as elders, meal_points::store as meal_points,
     menus::store as menus, state::AppState,
 };
 use vocabulary::{Allergen, Diet};
 
 /// The profile of an elder the caller may see (404 otherwise).
-pub async fn profile(state: &AppState, caller: &Caller, elder_id: i64) -> AppResult<Profile> {
+pub async fn profile(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+) -> Result<Profile, DietError> {
     elders::require_elder_visible(&state.db, caller, elder_id).await?;
-    Ok(store::profile(&state.db, elder_id)
-        .await
-        .map_err(DietError::from)?)
+    Ok(store::profile(&state.db, elder_id).await?)
 }
 
 /// Replaces the profile. Everyone who may see the record may keep it (see the module's notes).
@@ -29,7 +31,7 @@ pub async fn keep(
     elder_id: i64,
     diets: Vec<Diet>,
     allergens: Vec<Allergen>,
-) -> AppResult<Profile> {
+) -> Result<Profile, DietError> {
     elders::require_elder_visible(&state.db, caller, elder_id).await?;
     let diets = rules::as_set(diets);
     let allergens = rules::as_set(allergens);
@@ -41,16 +43,13 @@ pub async fn keep(
         caller.account_id,
         state.clock.now(),
     )
-    .await
-    .map_err(DietError::from)?;
+    .await?;
     tracing::info!(
         elder = elder_id,
         by = caller.account_id,
         "diet profile kept"
     );
-    Ok(store::profile(&state.db, elder_id)
-        .await
-        .map_err(DietError::from)?)
+    Ok(store::profile(&state.db, elder_id).await?)
 }
 
 /// A meal point's dishes on sale as they fit the elder, suitable first, dishes with a listed
@@ -60,15 +59,11 @@ pub async fn dish_fit(
     caller: &Caller,
     elder_id: i64,
     meal_point_id: i64,
-) -> AppResult<(Profile, Vec<(dish::Model, Fit)>)> {
+) -> Result<(Profile, Vec<(dish::Model, Fit)>), DietError> {
     elders::require_elder_visible(&state.db, caller, elder_id).await?;
     meal_points::require_meal_point(&state.db, meal_point_id).await?;
-    let profile = store::profile(&state.db, elder_id)
-        .await
-        .map_err(DietError::from)?;
-    let dishes = store::active_dishes(&state.db, meal_point_id)
-        .await
-        .map_err(DietError::from)?;
+    let profile = store::profile(&state.db, elder_id).await?;
+    let dishes = store::active_dishes(&state.db, meal_point_id).await?;
     let mut fitted: Vec<(dish::Model, Fit)> = dishes
         .into_iter()
         .map(|d| {

@@ -1,7 +1,5 @@
 //! Ratings and complaints over HTTP.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entity::rating;
 use poem_openapi::{
@@ -12,14 +10,12 @@ use poem_openapi::{
 
 use super::{
     rules::{self, RatingSummary},
-    service, store,
+    service::{self, ComplaintRecord},
 };
 use crate::{
     auth::{BearerAuth, Caller, Role},
     error::{AppError, AppResult, ErrorKind},
     meal_points::http::RatingSummaryView,
-    meal_points::store as meal_points,
-    orders::service::visible_order,
     pagination::{Page, PageRequest},
     state::AppState,
     tags::ApiTags,
@@ -124,19 +120,6 @@ impl From<RatingSummary> for RatingSummaryView {
     }
 }
 
-/// The rating summaries of these meal points (every id gets one, empty without ratings).
-pub async fn rating_summaries(
-    state: &AppState,
-    meal_point_ids: &[i64],
-) -> AppResult<HashMap<i64, RatingSummaryView>> {
-    let since = state.clock.now() - state.config.rating_recent_window;
-    let totals = store::rating_totals(&state.db, meal_point_ids, since).await?;
-    Ok(totals
-        .into_iter()
-        .map(|(id, t)| (id, rules::summarize(&t).into()))
-        .collect())
-}
-
 pub fn rating_view(model: rating::Model, show_reason: bool) -> RatingView {
     let photos = serde_json::from_str(&model.photos_json).unwrap_or_default();
     let reply = match (model.reply_text, model.replied_at) {
@@ -175,26 +158,6 @@ async fn optional_caller(state: &AppState, req: &poem::Request) -> AppResult<Opt
         }
         Err(err) => Err(err),
     }
-}
-
-/// Whether this caller sees a meal point's hidden ratings: its operators, a clerk of its
-/// district, the city admin.
-async fn sees_hidden_ratings(
-    state: &AppState,
-    caller: Option<&Caller>,
-    meal_point: &entity::meal_point::Model,
-) -> AppResult<bool> {
-    let Some(caller) = caller else {
-        return Ok(false);
-    };
-    Ok(match caller.role {
-        Role::CityAdmin => true,
-        Role::DistrictClerk => caller.district_code.as_deref() == Some(&meal_point.district_code),
-        Role::Operator => {
-            meal_points::is_operator_of(&state.db, caller.account_id, meal_point.id).await?
-        }
-        _ => false,
-    })
 }
 
 #[OpenApi(tag = "ApiTags::Feedback")]
@@ -238,10 +201,7 @@ impl FeedbackApi {
         id: Path<String>,
     ) -> AppResult<Json<RatingView>> {
         let caller = auth.any_role();
-        let order = visible_order(&self.state.db, caller, &id).await?;
-        let rating = store::rating_of_order(&self.state.db, &order.id)
-            .await?
-            .ok_or_else(store::rating_not_found)?;
+        let rating = service::rating_of_order(&self.state, caller, &id).await?;
         let staff = Role::STAFF.contains(&caller.role);
         Ok(Json(rating_view(rating, staff)))
     }
@@ -259,13 +219,16 @@ impl FeedbackApi {
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<Page<RatingView>>> {
         let page = PageRequest::new(page.0, page_size.0)?;
-        let meal_point = meal_points::require_meal_point(&self.state.db, *id).await?;
         let caller = optional_caller(&self.state, req).await?;
-        let staff = sees_hidden_ratings(&self.state, caller.as_ref(), &meal_point).await?;
-        let (items, total) =
-            store::ratings_of_meal_point(&self.state.db, meal_point.id, staff, page).await?;
-        let items = items.into_iter().map(|r| rating_view(r, staff)).collect();
-        Ok(Json(Page::new(items, total, page)))
+        let ratings =
+            service::ratings_of_meal_point(&self.state, caller.as_ref(), *id, page).await?;
+        let staff = ratings.with_hidden;
+        let items = ratings
+            .items
+            .into_iter()
+            .map(|r| rating_view(r, staff))
+            .collect();
+        Ok(Json(Page::new(items, ratings.total, page)))
     }
 
     /// Reply to a rating, once.
@@ -385,92 +348,46 @@ enum ComplaintCreated {
     Created(Json<ComplaintView>),
 }
 
-/// Builds the views of these complaints, with their steps if asked.
-pub async fn complaint_views(
-    state: &AppState,
-    complaints: Vec<entity::complaint::Model>,
-    with_steps: bool,
-) -> AppResult<Vec<ComplaintView>> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-    let db = &state.db;
-    let now = state.clock.now();
-    let mut point_ids: Vec<i64> = complaints.iter().map(|c| c.meal_point_id).collect();
-    point_ids.sort_unstable();
-    point_ids.dedup();
-    let names: HashMap<i64, String> = entity::meal_point::Entity::find()
-        .select_only()
-        .column(entity::meal_point::Column::Id)
-        .column(entity::meal_point::Column::Name)
-        .filter(entity::meal_point::Column::Id.is_in(point_ids))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
+/// The view of a complaint's record.
+pub fn complaint_view(record: ComplaintRecord) -> ComplaintView {
+    let c = record.complaint;
+    let steps = record
+        .steps
         .into_iter()
+        .map(|(s, actor_name)| ComplaintStepView {
+            actor_name,
+            from_state: s.from_state,
+            to_state_label: s.to_state.label_zh().to_string(),
+            to_state: s.to_state,
+            actor_account_id: s.actor_account_id,
+            actor_role: s.actor_role,
+            note: s.note,
+            at: s.at,
+        })
         .collect();
-    let mut views = Vec::with_capacity(complaints.len());
-    for c in complaints {
-        let complaint_state = c.state;
-        let category = c.category;
-        let steps = if with_steps {
-            let steps = store::steps_of(db, c.id).await?;
-            let actor_names = crate::elders::store::account_names(
-                db,
-                steps.iter().filter_map(|s| s.actor_account_id),
-            )
-            .await?;
-            steps
-                .into_iter()
-                .map(|s| {
-                    let to = s.to_state;
-                    ComplaintStepView {
-                        actor_name: match s.actor_account_id {
-                            Some(id) => actor_names.get(&id).cloned().unwrap_or_default(),
-                            None => "系统".to_string(),
-                        },
-                        from_state: s.from_state,
-                        to_state_label: to.label_zh().to_string(),
-                        to_state: s.to_state,
-                        actor_account_id: s.actor_account_id,
-                        actor_role: s.actor_role,
-                        note: s.note,
-                        at: s.at,
-                    }
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        views.push(ComplaintView {
-            id: c.id,
-            meal_point_name: names.get(&c.meal_point_id).cloned().unwrap_or_default(),
-            meal_point_id: c.meal_point_id,
-            district_code: c.district_code,
-            order_id: c.order_id,
-            elder_id: c.elder_id,
-            category_label: category.label_zh().to_string(),
-            category: c.category,
-            text: c.text,
-            state_label: complaint_state.label_zh().to_string(),
-            overdue: rules::is_overdue(
-                complaint_state,
-                c.acknowledged_at,
-                c.ack_due_at,
-                c.resolve_due_at,
-                now,
-            ),
-            state: c.state,
-            complainant_role: c.complainant_role,
-            created_at: c.created_at,
-            ack_due_at: c.ack_due_at,
-            resolve_due_at: c.resolve_due_at,
-            acknowledged_at: c.acknowledged_at,
-            escalated_at: c.escalated_at,
-            resolved_at: c.resolved_at,
-            closed_at: c.closed_at,
-            steps,
-        });
+    ComplaintView {
+        id: c.id,
+        meal_point_name: record.meal_point_name,
+        meal_point_id: c.meal_point_id,
+        district_code: c.district_code,
+        order_id: c.order_id,
+        elder_id: c.elder_id,
+        category_label: c.category.label_zh().to_string(),
+        category: c.category,
+        text: c.text,
+        state_label: c.state.label_zh().to_string(),
+        overdue: record.overdue,
+        state: c.state,
+        complainant_role: c.complainant_role,
+        created_at: c.created_at,
+        ack_due_at: c.ack_due_at,
+        resolve_due_at: c.resolve_due_at,
+        acknowledged_at: c.acknowledged_at,
+        escalated_at: c.escalated_at,
+        resolved_at: c.resolved_at,
+        closed_at: c.closed_at,
+        steps,
     }
-    Ok(views)
 }
 
 #[OpenApi(tag = "ApiTags::Feedback")]
@@ -507,12 +424,8 @@ impl FeedbackComplaintsApi {
             category: body.category,
             text: rules::check_text(rules::FreeText::ComplaintText, &body.text)?,
         };
-        let complaint = super::service::file_complaint(&self.state, caller, new).await?;
-        let view = complaint_views(&self.state, vec![complaint], true)
-            .await?
-            .pop()
-            .ok_or_else(store::complaint_not_found)?;
-        Ok(ComplaintCreated::Created(Json(view)))
+        let record = service::file_complaint(&self.state, caller, new).await?;
+        Ok(ComplaintCreated::Created(Json(complaint_view(record))))
     }
 
     /// One complaint with every step.
@@ -522,13 +435,8 @@ impl FeedbackComplaintsApi {
     #[oai(path = "/complaints/:id", method = "get")]
     async fn complaint(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ComplaintView>> {
         let caller = auth.any_role();
-        super::service::sweep_escalations(&self.state).await?;
-        let (complaint, _) = super::service::visible_complaint(&self.state, caller, *id).await?;
-        let view = complaint_views(&self.state, vec![complaint], true)
-            .await?
-            .pop()
-            .ok_or_else(store::complaint_not_found)?;
-        Ok(Json(view))
+        let record = service::complaint(&self.state, caller, *id).await?;
+        Ok(Json(complaint_view(record)))
     }
 
     /// The complaints the signed-in elder or family member made, or that were made for an elder
@@ -542,21 +450,10 @@ impl FeedbackComplaintsApi {
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<Page<ComplaintView>>> {
-        use sea_orm::{ColumnTrait, Condition};
         let caller = auth.allow(&[Role::Elder, Role::Family])?;
         let page = PageRequest::new(page.0, page_size.0)?;
-        super::service::sweep_escalations(&self.state).await?;
-        let elders: Vec<i64> =
-            crate::elders::store::elders_of_account(&self.state.db, caller.account_id)
-                .await?
-                .into_iter()
-                .map(|(elder, _)| elder.id)
-                .collect();
-        let condition = Condition::any()
-            .add(entity::complaint::Column::ComplainantAccountId.eq(caller.account_id))
-            .add(entity::complaint::Column::ElderId.is_in(elders));
-        let (items, total) = store::list_complaints(&self.state.db, condition, page).await?;
-        let items = complaint_views(&self.state, items, true).await?;
+        let (records, total) = service::complaints_of_family(&self.state, caller, page).await?;
+        let items = records.into_iter().map(complaint_view).collect();
         Ok(Json(Page::new(items, total, page)))
     }
 
@@ -576,34 +473,28 @@ impl FeedbackComplaintsApi {
         page: Query<Option<u64>>,
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<Page<ComplaintView>>> {
-        use sea_orm::{ColumnTrait, Condition};
         let caller = auth.allow(&[Role::Operator, Role::DistrictClerk, Role::CityAdmin])?;
         let page = PageRequest::new(page.0, page_size.0)?;
-        super::service::sweep_escalations(&self.state).await?;
-        let mut condition = staff_scope(&self.state, caller).await?.condition();
-        if let Some(code) = state.0.as_deref() {
-            let parsed = rules::ComplaintState::parse(code.trim()).ok_or_else(|| {
-                AppError::invalid(
-                    "state",
-                    "COMPLAINT_STATE_INVALID",
-                    "状态须为 submitted、acknowledged、escalated、resolved 或 closed",
-                )
-            })?;
-            condition = condition.add(entity::complaint::Column::State.eq(parsed.as_str()));
-        }
-        if let Some(overdue) = overdue.0 {
-            let overdue_condition = store::overdue_condition(self.state.clock.now());
-            condition = condition.add(if overdue {
-                overdue_condition
-            } else {
-                Condition::not(overdue_condition)
-            });
-        }
-        if let Some(meal_point_id) = meal_point_id.0 {
-            condition = condition.add(entity::complaint::Column::MealPointId.eq(meal_point_id));
-        }
-        let (items, total) = store::list_complaints(&self.state.db, condition, page).await?;
-        let items = complaint_views(&self.state, items, false).await?;
+        let state = state
+            .0
+            .as_deref()
+            .map(|code| {
+                rules::ComplaintState::parse(code.trim()).ok_or_else(|| {
+                    AppError::invalid(
+                        "state",
+                        "COMPLAINT_STATE_INVALID",
+                        "状态须为 submitted、acknowledged、escalated、resolved 或 closed",
+                    )
+                })
+            })
+            .transpose()?;
+        let filter = service::StaffComplaintFilter {
+            state,
+            overdue: overdue.0,
+            meal_point_id: meal_point_id.0,
+        };
+        let (records, total) = service::staff_complaints(&self.state, caller, filter, page).await?;
+        let items = records.into_iter().map(complaint_view).collect();
         Ok(Json(Page::new(items, total, page)))
     }
 
@@ -670,27 +561,6 @@ pub struct FeedbackComplaintsApi {
     pub state: AppState,
 }
 
-/// The complaints a staff member's lists cover.
-pub async fn staff_scope(state: &AppState, caller: &Caller) -> AppResult<store::ComplaintScope> {
-    Ok(match caller.role {
-        Role::Operator => store::ComplaintScope {
-            meal_point_ids: Some(
-                meal_points::meal_points_of_operator(&state.db, caller.account_id)
-                    .await?
-                    .into_iter()
-                    .map(|m| m.id)
-                    .collect(),
-            ),
-            district_code: None,
-        },
-        Role::DistrictClerk => store::ComplaintScope {
-            meal_point_ids: None,
-            district_code: Some(caller.district_code.clone().unwrap_or_default()),
-        },
-        _ => store::ComplaintScope::default(),
-    })
-}
-
 impl FeedbackComplaintsApi {
     async fn act(
         &self,
@@ -713,11 +583,7 @@ impl FeedbackComplaintsApi {
             .filter(|n| !n.is_empty())
             .map(|note| rules::check_text(rules::FreeText::Note, note))
             .transpose()?;
-        let latest = super::service::act(&self.state, caller, id, action, note).await?;
-        let view = complaint_views(&self.state, vec![latest], true)
-            .await?
-            .pop()
-            .ok_or_else(store::complaint_not_found)?;
-        Ok(Json(view))
+        let record = service::act(&self.state, caller, id, action, note).await?;
+        Ok(Json(complaint_view(record)))
     }
 }

@@ -14,6 +14,7 @@
 //!   escalated and has not.
 //! - The monthly score is [`rules::monthly_score`].
 
+pub mod error;
 pub mod http;
 pub mod reactions;
 pub mod rules;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::http::rating_summaries;
+use super::service::rating_summaries;
 use crate::{
     meal_points::{RatingGlances, http::RatingSummaryView},
     state::{AppState, Reaction},
@@ -17,6 +17,12 @@ impl RatingGlances for Glances {
         state: &'a AppState,
         meal_point_ids: &'a [i64],
     ) -> Reaction<'a, HashMap<i64, RatingSummaryView>> {
-        Box::pin(rating_summaries(state, meal_point_ids))
+        Box::pin(async move {
+            Ok(rating_summaries(state, meal_point_ids)
+                .await?
+                .into_iter()
+                .map(|(id, summary)| (id, summary.into()))
+                .collect())
+        })
     }
 }

@@ -9,23 +9,26 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Asterisk, Expr, ExprTrait, Func, JoinType, Order, Query},
 };
 
-use super::rules::{ComplaintState, RatingTotals, Scores};
+use super::{
+    error::FeedbackError,
+    rules::{ComplaintState, RatingTotals, Scores},
+};
 use crate::{
     db::{UniqueKey, unique_violation},
     error::{AppError, AppResult},
     pagination::PageRequest,
 };
-use vocabulary::Role;
+use vocabulary::{MealPointStatusKind, Role};
 
 // ---------------------------------------------------------------------------------------------
 // Ratings
 // ---------------------------------------------------------------------------------------------
 
 pub fn rating_not_found() -> AppError {
-    AppError::not_found("RATING_NOT_FOUND", "没有找到这条评价")
+    FeedbackError::RatingNotFound.into()
 }
 
 pub async fn rating_of_order(
@@ -256,7 +259,7 @@ pub async fn rating_month_totals(
 // ---------------------------------------------------------------------------------------------
 
 pub fn complaint_not_found() -> AppError {
-    AppError::not_found("COMPLAINT_NOT_FOUND", "没有找到这条投诉")
+    FeedbackError::ComplaintNotFound.into()
 }
 
 pub async fn require_complaint(db: &impl ConnectionTrait, id: i64) -> AppResult<complaint::Model> {
@@ -386,6 +389,44 @@ pub fn overdue_condition(now: DateTime<Utc>) -> Condition {
             .add(Expr::col(C::AcknowledgedAt).gt(Expr::col(C::AckDueAt)))
             .add(C::ResolveDueAt.lte(now)),
     )
+}
+
+/// How many complaints of the scope are open now.
+pub async fn count_open_complaints(
+    db: &impl ConnectionTrait,
+    scope: &ComplaintScope,
+) -> AppResult<u64> {
+    let open: Vec<&str> = ComplaintState::OPEN.iter().map(|s| s.as_str()).collect();
+    Ok(complaint::Entity::find()
+        .filter(scope.condition())
+        .filter(complaint::Column::State.is_in(open))
+        .count(db)
+        .await?)
+}
+
+/// The scope's complaints that missed a deadline, oldest first, at most `limit`, and how many
+/// there are.
+pub async fn overdue_complaints(
+    db: &impl ConnectionTrait,
+    scope: &ComplaintScope,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> AppResult<(Vec<complaint::Model>, u64)> {
+    let condition = Condition::all()
+        .add(scope.condition())
+        .add(overdue_condition(now));
+    let total = complaint::Entity::find()
+        .filter(condition.clone())
+        .count(db)
+        .await?;
+    let rows = complaint::Entity::find()
+        .filter(condition)
+        .order_by_asc(complaint::Column::CreatedAt)
+        .order_by_asc(complaint::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
 }
 
 pub async fn list_complaints(
@@ -528,6 +569,34 @@ pub async fn organisations(
         .collect())
 }
 
+/// Every inspector's account, by id.
+pub async fn inspector_accounts(
+    db: &impl ConnectionTrait,
+) -> AppResult<Vec<entity::account::Model>> {
+    use entity::account;
+    Ok(account::Entity::find()
+        .filter(account::Column::Role.eq(Role::Inspector.as_str()))
+        .order_by_asc(account::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// One page of an inspector's visits, newest first, and the total.
+pub async fn inspections_by(
+    db: &impl ConnectionTrait,
+    inspector_account_id: i64,
+    page: PageRequest,
+) -> AppResult<(Vec<inspection::Model>, u64)> {
+    let paginator = inspection::Entity::find()
+        .filter(inspection::Column::InspectorAccountId.eq(inspector_account_id))
+        .order_by_desc(inspection::Column::Date)
+        .order_by_desc(inspection::Column::Id)
+        .paginate(db, page.page_size);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page.index()).await?;
+    Ok((rows, total))
+}
+
 pub async fn insert_inspection(
     db: &impl ConnectionTrait,
     row: inspection::ActiveModel,
@@ -594,4 +663,80 @@ pub async fn elder_with_order_at(
         .into_tuple::<i64>()
         .one(db)
         .await?)
+}
+
+/// A meal point on the inspectors' round.
+pub struct VisitDueRow {
+    pub meal_point_id: i64,
+    pub name: String,
+    pub district_code: String,
+    pub address: String,
+    pub status: String,
+    pub last_visit: Option<NaiveDate>,
+    pub visits: i64,
+}
+
+/// One page of the round, ordered and counted in the database.
+pub async fn visits_due(
+    db: &impl ConnectionTrait,
+    district: Option<&str>,
+    page: PageRequest,
+) -> AppResult<(Vec<VisitDueRow>, u64)> {
+    let mp = |column: &'static str| Expr::col(("mp", column));
+    let open = mp("status").ne(MealPointStatusKind::Closed.as_str());
+    let in_district = district.map(|code| mp("district_code").eq(code));
+    let count = Query::select()
+        .expr_as(Func::count(Expr::col(Asterisk)), "n")
+        .from_as("meal_point", "mp")
+        .and_where(open.clone())
+        .and_where_option(in_district.clone())
+        .to_owned();
+    let total: i64 = match db.query_one(&count).await? {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    let last_visit = || -> Expr { Func::max(Expr::col(("i", "date"))).into() };
+    let columns = ["id", "name", "district_code", "address", "status"];
+    let query = Query::select()
+        .columns(columns.map(|column| ("mp", column)))
+        .expr_as(last_visit(), "last_visit")
+        .expr_as(Func::count(Expr::col(("i", "id"))), "visits")
+        .from_as("meal_point", "mp")
+        .join_as(
+            JoinType::LeftJoin,
+            "inspection",
+            "i",
+            Expr::col(("i", "meal_point_id")).equals(("mp", "id")),
+        )
+        .and_where(open)
+        .and_where_option(in_district)
+        .group_by_columns(columns.map(|column| ("mp", column)))
+        // Never visited first, then the longest since the last visit.
+        .order_by_expr(
+            Expr::case(last_visit().is_null(), Expr::cust("0"))
+                .finally(Expr::cust("1"))
+                .into(),
+            Order::Asc,
+        )
+        .order_by_expr(last_visit(), Order::Asc)
+        .order_by(("mp", "id"), Order::Asc)
+        .limit(page.page_size)
+        .offset(page.offset())
+        .to_owned();
+    let rows = db.query_all(&query).await?;
+    let items = rows
+        .iter()
+        .map(|row| {
+            Ok(VisitDueRow {
+                meal_point_id: row.try_get("", "id")?,
+                name: row.try_get("", "name")?,
+                district_code: row.try_get("", "district_code")?,
+                address: row.try_get("", "address")?,
+                status: row.try_get("", "status")?,
+                last_visit: row.try_get("", "last_visit")?,
+                visits: row.try_get("", "visits")?,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    Ok((items, u64::try_from(total).unwrap_or_default()))
 }

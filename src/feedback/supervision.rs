@@ -1,28 +1,19 @@
 //! The supervisor view, inspector accounts and their visits, over HTTP.
 
-use std::collections::HashMap;
-
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entity::{account, inspection, meal_point};
+use chrono::{DateTime, NaiveDate, Utc};
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
 
 use super::{
-    http::{ComplaintView, complaint_views, staff_scope},
-    rules::{self, ComplaintState, MonthFigures, VisitScores},
-    service, store,
+    http::{ComplaintView, complaint_view},
+    service::{self, InspectionRecord},
 };
 use crate::{
-    auth::{BearerAuth, Caller, Role},
-    clock::shanghai_to_utc,
+    auth::{BearerAuth, Role},
     error::{AppError, AppResult},
-    meal_points::store as meal_points,
     pagination::{Page, PageRequest},
     state::AppState,
     tags::ApiTags,
@@ -32,8 +23,7 @@ pub struct SupervisionApi {
     pub state: AppState,
 }
 
-/// The most meal points the overview lists.
-pub const OVERVIEW_MAX_LIMIT: u64 = 200;
+pub use super::service::OVERVIEW_MAX_LIMIT;
 #[derive(Object)]
 pub struct NewInspector {
     #[oai(validator(pattern = r"^[A-Za-z0-9._-]{3,64}$"))]
@@ -180,116 +170,26 @@ fn parse_month(raw: &str) -> AppResult<NaiveDate> {
     Ok(crate::clock::check_business_date("month", first)?)
 }
 
-fn next_month(first: NaiveDate) -> NaiveDate {
-    let (year, month) = if first.month() == 12 {
-        (first.year() + 1, 1)
-    } else {
-        (first.year(), first.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(first)
-}
-
-fn midnight(date: NaiveDate) -> DateTime<Utc> {
-    shanghai_to_utc(date.and_time(chrono::NaiveTime::MIN))
-}
-
-fn visit_scores(row: &inspection::Model) -> Vec<u8> {
-    [
-        Some(row.food_safety),
-        Some(row.hygiene),
-        Some(row.service),
-        row.nutrition,
-    ]
-    .into_iter()
-    .flatten()
-    .filter_map(|s| u8::try_from(s).ok())
-    .collect()
-}
-
-fn mean(scores: &[u8]) -> Option<f64> {
-    (!scores.is_empty())
-        .then(|| scores.iter().map(|s| f64::from(*s)).sum::<f64>() / scores.len() as f64)
-}
-
-pub(crate) async fn inspection_views(
-    state: &AppState,
-    rows: Vec<inspection::Model>,
-) -> AppResult<Vec<InspectionView>> {
-    let db = &state.db;
-    let inspector_ids: Vec<i64> = rows.iter().map(|r| r.inspector_account_id).collect();
-    let names = crate::elders::store::account_names(db, inspector_ids.iter().copied()).await?;
-    let organisations = store::organisations(db, inspector_ids).await?;
-    let point_ids: Vec<i64> = rows.iter().map(|r| r.meal_point_id).collect();
-    let point_names: HashMap<i64, String> = meal_point::Entity::find()
-        .select_only()
-        .column(meal_point::Column::Id)
-        .column(meal_point::Column::Name)
-        .filter(meal_point::Column::Id.is_in(point_ids))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let average = mean(&visit_scores(&r))
-                .map(rules::round1)
-                .unwrap_or_default();
-            InspectionView {
-                id: r.id,
-                meal_point_id: r.meal_point_id,
-                meal_point_name: point_names
-                    .get(&r.meal_point_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                inspector_account_id: r.inspector_account_id,
-                inspector_name: names
-                    .get(&r.inspector_account_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                organisation: organisations
-                    .get(&r.inspector_account_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                date: r.date,
-                scores: InspectionScoresView {
-                    food_safety: r.food_safety,
-                    hygiene: r.hygiene,
-                    service: r.service,
-                    nutrition: r.nutrition,
-                },
-                average,
-                notes: r.notes,
-                sample_retained: r.sample_retained,
-                created_at: r.created_at,
-            }
-        })
-        .collect())
-}
-
-/// Whether the caller may read a meal point's inspections: its operators, a clerk of its
-/// district, the city admin, inspectors.
-async fn require_inspections_visible(
-    state: &AppState,
-    caller: &Caller,
-    meal_point: &meal_point::Model,
-) -> AppResult<()> {
-    let allowed = match caller.role {
-        Role::CityAdmin | Role::Inspector => true,
-        Role::DistrictClerk => caller.district_code.as_deref() == Some(&meal_point.district_code),
-        Role::Operator => {
-            meal_points::is_operator_of(&state.db, caller.account_id, meal_point.id).await?
-        }
-        Role::Elder | Role::Family => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "INSPECTIONS_FORBIDDEN",
-            "只有该助餐点的运营方、所在区和市民政局可以查看督查记录",
-        ))
+pub(crate) fn inspection_view(record: InspectionRecord) -> InspectionView {
+    let r = record.inspection;
+    InspectionView {
+        id: r.id,
+        meal_point_id: r.meal_point_id,
+        meal_point_name: record.meal_point_name,
+        inspector_account_id: r.inspector_account_id,
+        inspector_name: record.inspector_name,
+        organisation: record.organisation,
+        date: r.date,
+        scores: InspectionScoresView {
+            food_safety: r.food_safety,
+            hygiene: r.hygiene,
+            service: r.service,
+            nutrition: r.nutrition,
+        },
+        average: record.average,
+        notes: r.notes,
+        sample_retained: r.sample_retained,
+        created_at: r.created_at,
     }
 }
 
@@ -307,14 +207,13 @@ impl SupervisionApi {
     ) -> AppResult<InspectorCreated> {
         let caller = auth.allow(&[Role::CityAdmin])?;
         let body = body.0;
-        let new = super::service::NewInspector {
+        let new = service::NewInspector {
             username: body.username,
             password: body.password,
             display_name: body.display_name,
             organisation: body.organisation,
         };
-        let (account, inspector) =
-            super::service::invite_inspector(&self.state, caller, new).await?;
+        let (account, inspector) = service::invite_inspector(&self.state, caller, new).await?;
         Ok(InspectorCreated::Created(Json(InspectorView {
             id: account.id,
             username: account.username.unwrap_or_default(),
@@ -330,17 +229,12 @@ impl SupervisionApi {
     #[oai(path = "/inspectors", method = "get")]
     async fn inspectors(&self, auth: BearerAuth) -> AppResult<Json<Vec<InspectorView>>> {
         auth.allow(&[Role::CityAdmin])?;
-        let db = &self.state.db;
-        let rows = account::Entity::find()
-            .filter(account::Column::Role.eq(Role::Inspector.as_str()))
-            .order_by_asc(account::Column::Id)
-            .all(db)
-            .await?;
-        let organisations = store::organisations(db, rows.iter().map(|a| a.id)).await?;
+        let inspectors = service::inspectors(&self.state).await?;
         Ok(Json(
-            rows.into_iter()
-                .map(|a| InspectorView {
-                    organisation: organisations.get(&a.id).cloned().unwrap_or_default(),
+            inspectors
+                .into_iter()
+                .map(|(a, organisation)| InspectorView {
+                    organisation,
                     id: a.id,
                     username: a.username.unwrap_or_default(),
                     display_name: a.display_name,
@@ -362,49 +256,18 @@ impl SupervisionApi {
         body: Json<NewInspection>,
     ) -> AppResult<InspectionCreated> {
         let caller = auth.allow(&[Role::Inspector])?;
-        let db = &self.state.db;
-        let meal_point = meal_points::require_meal_point(db, *id).await?;
         let body = body.0;
-        let score = |field: &'static str, value: i64| rules::check_score(field, value);
-        let food_safety = score("scores.food_safety", body.scores.food_safety)?;
-        let hygiene = score("scores.hygiene", body.scores.hygiene)?;
-        let service = score("scores.service", body.scores.service)?;
-        let nutrition = body
-            .scores
-            .nutrition
-            .map(|n| score("scores.nutrition", n))
-            .transpose()?;
-        rules::check_inspection_date(body.date, self.state.clock.today())?;
-        let notes = body.notes.trim().to_string();
-        if notes.chars().count() > 2000 {
-            return Err(AppError::invalid(
-                "notes",
-                "NOTES_TOO_LONG",
-                "督查记录请不超过 2000 字",
-            ));
-        }
-        let row = store::insert_inspection(
-            db,
-            inspection::ActiveModel {
-                meal_point_id: sea_orm::Set(meal_point.id),
-                inspector_account_id: sea_orm::Set(caller.account_id),
-                date: sea_orm::Set(body.date),
-                food_safety: sea_orm::Set(i32::from(food_safety)),
-                hygiene: sea_orm::Set(i32::from(hygiene)),
-                service: sea_orm::Set(i32::from(service)),
-                nutrition: sea_orm::Set(nutrition.map(i32::from)),
-                notes: sea_orm::Set(notes),
-                sample_retained: sea_orm::Set(body.sample_retained),
-                created_at: sea_orm::Set(self.state.clock.now()),
-                ..Default::default()
-            },
-        )
-        .await?;
-        let view = inspection_views(&self.state, vec![row])
-            .await?
-            .pop()
-            .ok_or_else(|| AppError::internal(std::io::Error::other("inspection vanished")))?;
-        Ok(InspectionCreated::Created(Json(view)))
+        let new = service::NewInspection {
+            date: body.date,
+            food_safety: body.scores.food_safety,
+            hygiene: body.scores.hygiene,
+            service: body.scores.service,
+            nutrition: body.scores.nutrition,
+            notes: body.notes,
+            sample_retained: body.sample_retained,
+        };
+        let record = service::record_inspection(&self.state, caller, *id, new).await?;
+        Ok(InspectionCreated::Created(Json(inspection_view(record))))
     }
 
     /// A meal point's inspection visits, newest first.
@@ -426,11 +289,9 @@ impl SupervisionApi {
             Role::Inspector,
         ])?;
         let page = PageRequest::new(page.0, page_size.0)?;
-        let meal_point = meal_points::require_meal_point(&self.state.db, *id).await?;
-        require_inspections_visible(&self.state, caller, &meal_point).await?;
-        let (rows, total) =
-            store::inspections_of_meal_point(&self.state.db, meal_point.id, page).await?;
-        let items = inspection_views(&self.state, rows).await?;
+        let (records, total) =
+            service::inspections_of_meal_point(&self.state, caller, *id, page).await?;
+        let items = records.into_iter().map(inspection_view).collect();
         Ok(Json(Page::new(items, total, page)))
     }
 
@@ -452,170 +313,46 @@ impl SupervisionApi {
         limit: Query<Option<u64>>,
     ) -> AppResult<Json<Overview>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let today = self.state.clock.today();
-        let first = match month.0.as_deref() {
-            Some(raw) => parse_month(raw)?,
-            None => today.with_day(1).unwrap_or(today),
-        };
-        let after = next_month(first);
-        let (from, to) = (midnight(first), midnight(after));
+        let month = month.0.as_deref().map(parse_month).transpose()?;
         let limit = limit.0.unwrap_or(20);
-        if !(1..=OVERVIEW_MAX_LIMIT).contains(&limit) {
-            return Err(AppError::invalid(
-                "limit",
-                "LIMIT_INVALID",
-                format!("limit 须在 1 到 {OVERVIEW_MAX_LIMIT} 之间"),
-            ));
-        }
-        let district = match (caller.role, district_code.0) {
-            (Role::CityAdmin, Some(code)) => Some(
-                crate::places::store::require_district(db, code.trim())
-                    .await?
-                    .code,
-            ),
-            (Role::CityAdmin, None) => None,
-            (_, Some(code)) if Some(code.trim()) != caller.district_code.as_deref() => {
-                return Err(AppError::forbidden(
-                    "NOT_YOUR_DISTRICT",
-                    "区结算员只能查看本区的督查情况",
-                ));
-            }
-            _ => caller.district_code.clone(),
-        };
-        service::sweep_escalations(&self.state).await?;
-        let now = self.state.clock.now();
-        let mut scope = staff_scope(&self.state, caller).await?;
-        scope.district_code = district.clone();
-
-        // Complaints: the month's by state, the open and overdue ones of any month.
-        let made = store::complaints_made_between(db, &scope, from, to).await?;
-        let mut counts = ComplaintCounts::default();
-        for complaint in &made {
-            counts.total += 1;
-            match ComplaintState::parse(&complaint.state) {
-                Some(ComplaintState::Submitted) => counts.submitted += 1,
-                Some(ComplaintState::Acknowledged) => counts.acknowledged += 1,
-                Some(ComplaintState::Escalated) => counts.escalated += 1,
-                Some(ComplaintState::Resolved) => counts.resolved += 1,
-                Some(ComplaintState::Closed) => counts.closed += 1,
-                None => {}
-            }
-        }
-        let open: Vec<&str> = ComplaintState::OPEN.iter().map(|s| s.as_str()).collect();
-        let open_complaints = entity::complaint::Entity::find()
-            .filter(scope.condition())
-            .filter(entity::complaint::Column::State.is_in(open))
-            .count(db)
-            .await?;
-        let overdue_condition = Condition::all()
-            .add(scope.condition())
-            .add(store::overdue_condition(now));
-        let overdue_total = entity::complaint::Entity::find()
-            .filter(overdue_condition.clone())
-            .count(db)
-            .await?;
-        let overdue_rows = entity::complaint::Entity::find()
-            .filter(overdue_condition)
-            .order_by_asc(entity::complaint::Column::CreatedAt)
-            .order_by_asc(entity::complaint::Column::Id)
-            .limit(50)
-            .all(db)
-            .await?;
-        let overdue = complaint_views(&self.state, overdue_rows, false).await?;
-
-        // Meal points by the month's score.
-        let mut points = meal_point::Entity::find()
-            .select_only()
-            .column(meal_point::Column::Id)
-            .column(meal_point::Column::Name)
-            .column(meal_point::Column::DistrictCode);
-        if let Some(code) = &district {
-            points = points.filter(meal_point::Column::DistrictCode.eq(code.as_str()));
-        }
-        let points: Vec<(i64, String, String)> = points.into_tuple().all(db).await?;
-        let ids: Vec<i64> = points.iter().map(|p| p.0).collect();
-        let ratings = store::rating_month_totals(db, &ids, from, to).await?;
-        let last_day = after.pred_opt().unwrap_or(first);
-        let visits = store::inspections_between(db, &ids, first, last_day).await?;
-        let mut figures: HashMap<i64, MonthFigures> = HashMap::new();
-        for (id, (count, sum)) in ratings {
-            let f = figures.entry(id).or_default();
-            f.rating_count = count;
-            f.rating_overall_sum = sum;
-        }
-        for visit in &visits {
-            figures
-                .entry(visit.meal_point_id)
-                .or_default()
-                .visits
-                .push(VisitScores {
-                    scores: visit_scores(visit),
-                    sample_retained: visit.sample_retained,
-                });
-        }
-        // Shown as made; scored once per complainant.
-        let mut made_per_point: HashMap<i64, (u64, u64)> = HashMap::new();
-        let mut complainants: HashMap<i64, Vec<(rules::Complainant, bool)>> = HashMap::new();
-        for complaint in &made {
-            let shown = made_per_point.entry(complaint.meal_point_id).or_default();
-            shown.0 += 1;
-            shown.1 += u64::from(complaint.escalated);
-            complainants
-                .entry(complaint.meal_point_id)
-                .or_default()
-                .push((complaint.complainant, complaint.escalated));
-        }
-        for (id, who) in &complainants {
-            let f = figures.entry(*id).or_default();
-            (f.complaints, f.escalated) = rules::count_complainants(who);
-        }
-        let mut scored: Vec<MealPointScore> = points
-            .into_iter()
-            .map(|(id, name, district_code)| {
-                let f = figures.remove(&id).unwrap_or_default();
-                let (complaint_count, escalated_count) =
-                    made_per_point.get(&id).copied().unwrap_or_default();
-                let all_visit_scores: Vec<u8> =
-                    f.visits.iter().flat_map(|v| v.scores.clone()).collect();
-                MealPointScore {
-                    meal_point_id: id,
-                    name,
-                    district_code,
-                    score: rules::monthly_score(&f),
-                    rating_count: f.rating_count,
-                    rating_average: (f.rating_count > 0).then(|| {
-                        rules::round1(f.rating_overall_sum as f64 / f.rating_count as f64)
-                    }),
-                    inspection_count: f.visits.len() as u64,
-                    inspection_average: mean(&all_visit_scores).map(rules::round1),
-                    complaint_count,
-                    escalated_count,
-                }
-            })
-            .collect();
-        // Lowest score first; without a score last; ties by more complaints, then id.
-        scored.sort_by(|a, b| {
-            let key = |s: &MealPointScore| s.score.unwrap_or(f64::INFINITY);
-            key(a)
-                .total_cmp(&key(b))
-                .then(b.complaint_count.cmp(&a.complaint_count))
-                .then(a.meal_point_id.cmp(&b.meal_point_id))
-        });
-        scored.truncate(usize::try_from(limit).unwrap_or(20));
-
-        let recent = visits.into_iter().take(20).collect();
-        let recent_inspections = inspection_views(&self.state, recent).await?;
-
+        let overview =
+            service::month_overview(&self.state, caller, month, district_code.0, limit).await?;
+        let counts = overview.complaints_by_state;
         Ok(Json(Overview {
-            month: first.format("%Y-%m").to_string(),
-            district_code: district,
-            complaints_by_state: counts,
-            open_complaints,
-            overdue,
-            overdue_total,
-            meal_points: scored,
-            recent_inspections,
+            month: overview.month.format("%Y-%m").to_string(),
+            district_code: overview.district_code,
+            complaints_by_state: ComplaintCounts {
+                submitted: counts.submitted,
+                acknowledged: counts.acknowledged,
+                escalated: counts.escalated,
+                resolved: counts.resolved,
+                closed: counts.closed,
+                total: counts.total,
+            },
+            open_complaints: overview.open_complaints,
+            overdue: overview.overdue.into_iter().map(complaint_view).collect(),
+            overdue_total: overview.overdue_total,
+            meal_points: overview
+                .meal_points
+                .into_iter()
+                .map(|p| MealPointScore {
+                    meal_point_id: p.meal_point_id,
+                    name: p.name,
+                    district_code: p.district_code,
+                    score: p.score,
+                    rating_count: p.rating_count,
+                    rating_average: p.rating_average,
+                    inspection_count: p.inspection_count,
+                    inspection_average: p.inspection_average,
+                    complaint_count: p.complaint_count,
+                    escalated_count: p.escalated_count,
+                })
+                .collect(),
+            recent_inspections: overview
+                .recent_inspections
+                .into_iter()
+                .map(inspection_view)
+                .collect(),
         }))
     }
 }

@@ -2,24 +2,24 @@
 //! admin does (create, labels, operators) and what an operator keeps (profile, hours, status).
 
 use chrono::{NaiveDate, NaiveTime};
-use entity::{district, meal_point, street};
+use entity::{account, meal_point};
 use poem_openapi::{
     Object, OpenApi,
     param::{Path, Query},
     payload::Json,
     types::MaybeUndefined,
 };
-use sea_orm::EntityTrait;
 
 use super::{
-    ADDRESS_MAX_CHARS, DEFAULT_BOOKING_DAYS_AHEAD, DEFAULT_ORDER_LEAD_MINUTES, MealPointProfile,
-    NAME_MAX_CHARS, booking_policy, required_text,
+    DEFAULT_BOOKING_DAYS_AHEAD, DEFAULT_ORDER_LEAD_MINUTES, MealPointProfile, booking_policy,
+    error::ProfileText,
+    required_text,
     rules::{
         CityLabels, GeoPoint, MealPointKind, MealPointRuleError, MealPointStatus,
         MealPointStatusKind, OpeningDays, ServiceHours, ServiceModes, SlotHours, StarGrade,
         normalize_food_licence_no, normalize_live_video_url, normalize_phone,
     },
-    service::{self, ProfileChanges},
+    service::{self, Listed, MealPointDetails, ProfileChanges},
     service_modes,
     store::{self, ListFilter},
 };
@@ -39,10 +39,7 @@ pub struct MealPointsApi {
 /// A slot's opening or closing time as the document states it: `HH:MM`, 00:00 to 23:59.
 pub const HHMM_PATTERN: &str = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$";
 
-/// The near search's radius when none is given: the 15-minute walk (15分钟助餐服务圈).
-pub const NEAR_DEFAULT_RADIUS_M: u32 = 1000;
-/// The widest near search; beyond this, filter the list by district instead.
-pub const NEAR_MAX_RADIUS_M: u32 = 5000;
+pub use super::{NEAR_DEFAULT_RADIUS_M, NEAR_MAX_RADIUS_M};
 
 // ---------------------------------------------------------------------------------------------
 // DTOs
@@ -328,8 +325,8 @@ impl MealPointsApi {
             demonstration: body.demonstration.unwrap_or(false),
             star_grade: body.star_grade.map(star_grade).transpose()?,
         };
-        let model = service::create(&self.state, profile, labels).await?;
-        Ok(Json(self.view(model).await?))
+        let details = service::create(&self.state, profile, labels).await?;
+        Ok(Json(self.view(details)?))
     }
 
     /// The meal point directory, filtered, by id.
@@ -354,10 +351,6 @@ impl MealPointsApi {
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<Page<MealPointSummary>>> {
         let page = PageRequest::new(page.0, page_size.0)?;
-        let db = &self.state.db;
-        if let Some(code) = &district_code.0 {
-            crate::places::store::require_district(db, code).await?;
-        }
         let filter = ListFilter {
             district_code: district_code.0,
             kind: kind.0,
@@ -374,9 +367,11 @@ impl MealPointsApi {
                 .transpose()?,
             dish_tag: dish_tag.0,
         };
-        let (models, total) = store::list(db, &filter, page).await?;
-        let items = models.iter().map(summary).collect::<AppResult<Vec<_>>>()?;
-        let items = with_rating_summaries(&self.state, items).await?;
+        let (listed, total) = service::list(&self.state, &filter, page).await?;
+        let items = listed
+            .into_iter()
+            .map(listed_summary)
+            .collect::<AppResult<_>>()?;
         Ok(Json(Page::new(items, total, page)))
     }
 
@@ -394,38 +389,14 @@ impl MealPointsApi {
         page_size: Query<Option<u64>>,
     ) -> AppResult<Json<Page<NearbyMealPoint>>> {
         let page = PageRequest::new(page.0, page_size.0)?;
-        let center = GeoPoint::new(lat.0, lng.0)?;
-        let radius = radius_m.0.unwrap_or(i64::from(NEAR_DEFAULT_RADIUS_M));
-        let radius = u32::try_from(radius)
-            .ok()
-            .filter(|r| (1..=NEAR_MAX_RADIUS_M).contains(r))
-            .ok_or_else(|| {
-                AppError::invalid(
-                    "radius_m",
-                    "RADIUS_OUT_OF_RANGE",
-                    format!("搜索半径须在 1 到 {NEAR_MAX_RADIUS_M} 米之间"),
-                )
-            })?;
-        let db = &self.state.db;
-        let found = store::near(db, center, radius).await?;
-        let total = found.len() as u64;
-        let found = page.slice(found);
-        let today = self.state.clock.today();
-        let ids: Vec<i64> = found.iter().map(|(m, _)| m.id).collect();
-        let with_portions = store::with_portions_left_on(db, &ids, today).await?;
-        let mut summaries = self.state.reactions.ratings.of(&self.state, &ids).await?;
+        let (found, total) = service::near(&self.state, lat.0, lng.0, radius_m.0, page).await?;
         let items = found
             .into_iter()
-            .map(|(model, distance_m)| {
-                let serves_today = with_portions.contains(&model.id)
-                    && store::is_open_on(&model, today)
-                    && store::takes_bookings_on(&model, today);
-                let mut meal_point = summary(&model)?;
-                meal_point.rating_summary = summaries.remove(&model.id);
+            .map(|nearby| {
                 Ok(NearbyMealPoint {
-                    meal_point,
-                    distance_m,
-                    serves_today,
+                    meal_point: listed_summary(nearby.listed)?,
+                    distance_m: nearby.distance_m,
+                    serves_today: nearby.serves_today,
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
@@ -437,8 +408,8 @@ impl MealPointsApi {
     /// Public.
     #[oai(path = "/meal-points/:id", method = "get")]
     async fn get(&self, id: Path<i64>) -> AppResult<Json<MealPointView>> {
-        let model = store::require_meal_point(&self.state.db, id.0).await?;
-        Ok(Json(self.view(model).await?))
+        let details = service::get(&self.state, id.0).await?;
+        Ok(Json(self.view(details)?))
     }
 
     /// Change a meal point's profile, hours, service modes or booking times.
@@ -486,8 +457,8 @@ impl MealPointsApi {
                 MaybeUndefined::Undefined => None,
             },
         };
-        let model = service::update_profile(&self.state, caller, id.0, changes).await?;
-        Ok(Json(self.view(model).await?))
+        let details = service::update_profile(&self.state, caller, id.0, changes).await?;
+        Ok(Json(self.view(details)?))
     }
 
     /// Set the labels only the city gives: 示范助餐点 and the star grade.
@@ -505,8 +476,8 @@ impl MealPointsApi {
             demonstration: body.demonstration,
             star_grade: body.star_grade.map(star_grade).transpose()?,
         };
-        let model = service::set_labels(&self.state, id.0, labels).await?;
-        Ok(Json(self.view(model).await?))
+        let details = service::set_labels(&self.state, id.0, labels).await?;
+        Ok(Json(self.view(details)?))
     }
 
     /// Open, pause or close a meal point. A pause or closure stops bookings for the days it
@@ -527,8 +498,8 @@ impl MealPointsApi {
             body.status_from,
             body.status_until,
         )?;
-        let model = service::set_status(&self.state, caller, id.0, status).await?;
-        Ok(Json(self.view(model).await?))
+        let details = service::set_status(&self.state, caller, id.0, status).await?;
+        Ok(Json(self.view(details)?))
     }
 
     /// The operators assigned to a meal point.
@@ -541,10 +512,8 @@ impl MealPointsApi {
         id: Path<i64>,
     ) -> AppResult<Json<Vec<OperatorView>>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let model = store::require_meal_point(db, id.0).await?;
-        store::require_operator_of(db, caller, model.id).await?;
-        self.operator_views(model.id).await
+        let accounts = service::operators(&self.state, caller, id.0).await?;
+        Ok(Json(operator_views(accounts)))
     }
 
     /// Assign an operator account to a meal point (assigning twice changes nothing). Returns
@@ -559,8 +528,8 @@ impl MealPointsApi {
         account_id: Path<i64>,
     ) -> AppResult<Json<Vec<OperatorView>>> {
         auth.allow(&[Role::CityAdmin])?;
-        service::assign_operator(&self.state, id.0, account_id.0).await?;
-        self.operator_views(id.0).await
+        let accounts = service::assign_operator(&self.state, id.0, account_id.0).await?;
+        Ok(Json(operator_views(accounts)))
     }
 
     /// Remove an operator from a meal point (removing one not assigned changes nothing).
@@ -575,8 +544,8 @@ impl MealPointsApi {
         account_id: Path<i64>,
     ) -> AppResult<Json<Vec<OperatorView>>> {
         auth.allow(&[Role::CityAdmin])?;
-        service::unassign_operator(&self.state, id.0, account_id.0).await?;
-        self.operator_views(id.0).await
+        let accounts = service::unassign_operator(&self.state, id.0, account_id.0).await?;
+        Ok(Json(operator_views(accounts)))
     }
 
     /// The meal points the signed-in operator runs.
@@ -591,14 +560,11 @@ impl MealPointsApi {
     ) -> AppResult<Json<Page<MealPointSummary>>> {
         let caller = auth.allow(&[Role::Operator])?;
         let page = PageRequest::new(page.0, page_size.0)?;
-        let models = store::meal_points_of_operator(&self.state.db, caller.account_id).await?;
-        let total = models.len() as u64;
-        let items = page
-            .slice(models)
-            .iter()
-            .map(summary)
-            .collect::<AppResult<Vec<_>>>()?;
-        let items = with_rating_summaries(&self.state, items).await?;
+        let (listed, total) = service::of_operator(&self.state, caller, page).await?;
+        let items = listed
+            .into_iter()
+            .map(listed_summary)
+            .collect::<AppResult<_>>()?;
         Ok(Json(Page::new(items, total, page)))
     }
 
@@ -617,30 +583,15 @@ impl MealPointsApi {
 }
 
 impl MealPointsApi {
-    async fn view(&self, model: meal_point::Model) -> AppResult<MealPointView> {
-        let db = &self.state.db;
-        let district_name = district::Entity::find_by_id(model.district_code.clone())
-            .one(db)
-            .await?
-            .map(|d| d.name)
-            .unwrap_or_default();
-        let street_name = street::Entity::find_by_id(model.street_id)
-            .one(db)
-            .await?
-            .map(|s| s.name)
-            .unwrap_or_default();
+    fn view(&self, details: MealPointDetails) -> AppResult<MealPointView> {
+        let MealPointDetails {
+            model,
+            district_name,
+            street_name,
+            rating_summary,
+        } = details;
         let profile = store::profile_of(&model)?;
         let today = self.state.clock.today();
-        let rating_summary = self
-            .state
-            .reactions
-            .ratings
-            .of(&self.state, &[model.id])
-            .await?
-            .remove(&model.id)
-            .ok_or_else(|| {
-                AppError::internal(std::io::Error::other("no rating summary for a meal point"))
-            })?;
         Ok(MealPointView {
             id: model.id,
             name: profile.name,
@@ -668,20 +619,17 @@ impl MealPointsApi {
             rating_summary,
         })
     }
+}
 
-    async fn operator_views(&self, meal_point_id: i64) -> AppResult<Json<Vec<OperatorView>>> {
-        let accounts = store::operators_of(&self.state.db, meal_point_id).await?;
-        Ok(Json(
-            accounts
-                .into_iter()
-                .map(|a| OperatorView {
-                    account_id: a.id,
-                    display_name: a.display_name,
-                    username: a.username,
-                })
-                .collect(),
-        ))
-    }
+fn operator_views(accounts: Vec<account::Model>) -> Vec<OperatorView> {
+    accounts
+        .into_iter()
+        .map(|a| OperatorView {
+            account_id: a.id,
+            display_name: a.display_name,
+            username: a.username,
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -713,17 +661,10 @@ pub fn summary(model: &meal_point::Model) -> AppResult<MealPointSummary> {
     })
 }
 
-/// Fills in the rating summaries of a page of meal points (two grouped queries for the page).
-async fn with_rating_summaries(
-    state: &AppState,
-    mut items: Vec<MealPointSummary>,
-) -> AppResult<Vec<MealPointSummary>> {
-    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
-    let mut summaries = state.reactions.ratings.of(state, &ids).await?;
-    for item in &mut items {
-        item.rating_summary = summaries.remove(&item.id);
-    }
-    Ok(items)
+fn listed_summary(listed: Listed) -> AppResult<MealPointSummary> {
+    let mut summary = summary(&listed.model)?;
+    summary.rating_summary = listed.rating_summary;
+    Ok(summary)
 }
 
 fn mode_labels(modes: &ServiceModes) -> Vec<CodeLabel> {
@@ -776,17 +717,11 @@ fn labels_view(labels: CityLabels) -> LabelsView {
 // ---------------------------------------------------------------------------------------------
 
 fn meal_point_name(raw: &str) -> AppResult<String> {
-    required_text(
-        raw,
-        "name",
-        "MEAL_POINT_NAME_INVALID",
-        "助餐点名称",
-        NAME_MAX_CHARS,
-    )
+    Ok(required_text(raw, ProfileText::Name)?)
 }
 
 fn address(raw: &str) -> AppResult<String> {
-    required_text(raw, "address", "ADDRESS_INVALID", "地址", ADDRESS_MAX_CHARS)
+    Ok(required_text(raw, ProfileText::Address)?)
 }
 
 fn opening_days(raw: &[i64]) -> AppResult<OpeningDays> {

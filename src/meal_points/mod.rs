@@ -20,6 +20,7 @@
 //!   withdraws them).
 //! - An operator assigned twice stays assigned once; removing one not assigned is not an error.
 
+pub mod error;
 pub mod http;
 pub mod rules;
 pub mod service;
@@ -32,9 +33,10 @@ use sea_orm::DatabaseTransaction;
 use vocabulary::ServiceMode;
 
 use crate::{
-    error::{AppError, AppResult, DomainError, ErrorKind},
+    error::{DomainError, ErrorKind},
     state::{AppState, Reaction},
 };
+use error::{MealPointError, ProfileText};
 use http::RatingSummaryView;
 use rules::{
     BookingPolicy, GeoPoint, MealPointKind, MealPointRuleError, OpeningDays, ServiceHours,
@@ -132,50 +134,32 @@ pub const BOOKING_DAYS_AHEAD_MAX: u32 = 31;
 pub const DEFAULT_ORDER_LEAD_MINUTES: u32 = 120;
 /// A new meal point's booking window when none is given: a week ahead.
 pub const DEFAULT_BOOKING_DAYS_AHEAD: u32 = 7;
+/// The near search's radius when none is given: the 15-minute walk (15分钟助餐服务圈).
+pub const NEAR_DEFAULT_RADIUS_M: u32 = 1000;
+/// The widest near search; beyond this, filter the list by district instead.
+pub const NEAR_MAX_RADIUS_M: u32 = 5000;
 
-/// A text that is not blank, has no control characters and at most `max` characters as sent
-/// (the document's `TEXT_PATTERN` and `maxLength`), returned trimmed.
-pub fn required_text(
-    raw: &str,
-    field: &'static str,
-    code: &'static str,
-    what: &str,
-    max: usize,
-) -> AppResult<String> {
-    let text = raw.trim();
-    let blank_or_long = text.is_empty() || raw.chars().count() > max;
+/// A text that is not blank, has no control characters and at most the text's limit of
+/// characters as sent (the document's `TEXT_PATTERN` and `maxLength`), returned trimmed.
+pub fn required_text(raw: &str, text: ProfileText) -> Result<String, MealPointError> {
+    let trimmed = raw.trim();
+    let blank_or_long = trimmed.is_empty() || raw.chars().count() > text.max_chars();
     if blank_or_long || raw.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            field,
-            code,
-            format!("{what}须为 1 到 {max} 个字，不能含控制字符"),
-        ));
+        return Err(MealPointError::TextInvalid(text));
     }
-    Ok(text.to_owned())
+    Ok(trimmed.to_owned())
 }
 
 /// Lead time and booking window, within bounds that catch typos (minutes typed as hours × 60…).
-pub fn booking_policy(lead_minutes: i64, days_ahead: i64) -> AppResult<BookingPolicy> {
+pub fn booking_policy(lead_minutes: i64, days_ahead: i64) -> Result<BookingPolicy, MealPointError> {
     let lead_minutes = u32::try_from(lead_minutes)
         .ok()
         .filter(|m| *m <= ORDER_LEAD_MINUTES_MAX)
-        .ok_or_else(|| {
-            AppError::invalid(
-                "order_lead_minutes",
-                "ORDER_LEAD_OUT_OF_RANGE",
-                format!("预订截止提前量须在 0 到 {ORDER_LEAD_MINUTES_MAX} 分钟之间"),
-            )
-        })?;
+        .ok_or(MealPointError::OrderLeadOutOfRange)?;
     let days_ahead = u32::try_from(days_ahead)
         .ok()
         .filter(|d| *d <= BOOKING_DAYS_AHEAD_MAX)
-        .ok_or_else(|| {
-            AppError::invalid(
-                "booking_days_ahead",
-                "BOOKING_DAYS_AHEAD_OUT_OF_RANGE",
-                format!("提前开放预订的天数须在 0 到 {BOOKING_DAYS_AHEAD_MAX} 天之间"),
-            )
-        })?;
+        .ok_or(MealPointError::BookingDaysAheadOutOfRange)?;
     Ok(BookingPolicy {
         lead_minutes,
         days_ahead,
@@ -186,16 +170,10 @@ pub fn booking_policy(lead_minutes: i64, days_ahead: i64) -> AppResult<BookingPo
 pub fn service_modes(
     modes: &[ServiceMode],
     delivery_radius_m: Option<i64>,
-) -> AppResult<ServiceModes> {
+) -> Result<ServiceModes, MealPointError> {
     let radius = delivery_radius_m
-        .map(|r| {
-            u32::try_from(r).map_err(|_| {
-                AppError::invalid(
-                    "delivery_radius_m",
-                    "DELIVERY_RADIUS_OUT_OF_RANGE",
-                    format!("送餐半径须在 1 到 10000 米之间，收到 {r} 米"),
-                )
-            })
+        .map(|radius| {
+            u32::try_from(radius).map_err(|_| MealPointError::DeliveryRadiusOutOfRange { radius })
         })
         .transpose()?;
     Ok(ServiceModes::new(modes, radius)?)

@@ -9,29 +9,159 @@ use sea_orm::{EntityTrait, TransactionTrait};
 use vocabulary::{MealPointKind, Role, ServiceMode};
 
 use super::{
-    MealPointProfile, booking_policy,
+    MealPointProfile, NEAR_DEFAULT_RADIUS_M, NEAR_MAX_RADIUS_M, booking_policy,
+    error::MealPointError,
+    http::RatingSummaryView,
     rules::{CityLabels, GeoPoint, MealPointStatus, OpeningDays, ServiceHours},
-    service_modes, store,
+    service_modes,
+    store::{self, ListFilter},
 };
-use crate::{
-    auth::Caller,
-    error::{AppError, AppResult},
-    state::AppState,
-};
+use crate::{auth::Caller, error::AppError, pagination::PageRequest, state::AppState};
+
+type Result<T> = std::result::Result<T, MealPointError>;
+
+/// A meal point with what its profile shows besides its own row.
+pub struct MealPointDetails {
+    pub model: meal_point::Model,
+    pub district_name: String,
+    pub street_name: String,
+    pub rating_summary: RatingSummaryView,
+}
+
+/// A meal point of a directory page, with its ratings at a glance.
+pub struct Listed {
+    pub model: meal_point::Model,
+    pub rating_summary: Option<RatingSummaryView>,
+}
+
+/// A meal point found near a place.
+pub struct Nearby {
+    pub listed: Listed,
+    pub distance_m: u32,
+    /// Open today, neither paused nor closed, with an offering that has portions left.
+    pub serves_today: bool,
+}
+
+/// A meal point's public profile.
+pub async fn get(state: &AppState, id: i64) -> Result<MealPointDetails> {
+    let model = store::require_meal_point(&state.db, id).await?;
+    details(state, model).await
+}
+
+async fn details(state: &AppState, model: meal_point::Model) -> Result<MealPointDetails> {
+    let (district_name, street_name) =
+        store::place_names(&state.db, &model.district_code, model.street_id).await?;
+    let rating_summary = state
+        .reactions
+        .ratings
+        .of(state, &[model.id])
+        .await?
+        .remove(&model.id)
+        .ok_or_else(|| {
+            AppError::internal(std::io::Error::other("no rating summary for a meal point"))
+        })?;
+    Ok(MealPointDetails {
+        model,
+        district_name,
+        street_name,
+        rating_summary,
+    })
+}
+
+/// One page of the filtered directory, and the total.
+pub async fn list(
+    state: &AppState,
+    filter: &ListFilter,
+    page: PageRequest,
+) -> Result<(Vec<Listed>, u64)> {
+    if let Some(code) = &filter.district_code {
+        crate::places::store::require_district(&state.db, code).await?;
+    }
+    let (models, total) = store::list(&state.db, filter, page).await?;
+    Ok((with_ratings(state, models).await?, total))
+}
+
+/// One page of the meal points within `radius_m` (default [`NEAR_DEFAULT_RADIUS_M`]) of a
+/// place, nearest first, and the total.
+pub async fn near(
+    state: &AppState,
+    lat: f64,
+    lng: f64,
+    radius_m: Option<i64>,
+    page: PageRequest,
+) -> Result<(Vec<Nearby>, u64)> {
+    let center = GeoPoint::new(lat, lng)?;
+    let radius = u32::try_from(radius_m.unwrap_or(i64::from(NEAR_DEFAULT_RADIUS_M)))
+        .ok()
+        .filter(|r| (1..=NEAR_MAX_RADIUS_M).contains(r))
+        .ok_or(MealPointError::SearchRadiusOutOfRange)?;
+    let db = &state.db;
+    let found = store::near(db, center, radius).await?;
+    let total = found.len() as u64;
+    let (models, distances): (Vec<_>, Vec<_>) = page.slice(found).into_iter().unzip();
+    let today = state.clock.today();
+    let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
+    let with_portions = store::with_portions_left_on(db, &ids, today).await?;
+    let items = with_ratings(state, models)
+        .await?
+        .into_iter()
+        .zip(distances)
+        .map(|(listed, distance_m)| Nearby {
+            serves_today: with_portions.contains(&listed.model.id)
+                && store::is_open_on(&listed.model, today)
+                && store::takes_bookings_on(&listed.model, today),
+            listed,
+            distance_m,
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// One page of the meal points the operator runs, and the total.
+pub async fn of_operator(
+    state: &AppState,
+    caller: &Caller,
+    page: PageRequest,
+) -> Result<(Vec<Listed>, u64)> {
+    let models = store::meal_points_of_operator(&state.db, caller.account_id).await?;
+    let total = models.len() as u64;
+    Ok((with_ratings(state, page.slice(models)).await?, total))
+}
+
+/// Adds the ratings at a glance to a page of meal points (two grouped queries for the page).
+async fn with_ratings(state: &AppState, models: Vec<meal_point::Model>) -> Result<Vec<Listed>> {
+    let ids: Vec<i64> = models.iter().map(|m| m.id).collect();
+    let mut summaries = state.reactions.ratings.of(state, &ids).await?;
+    Ok(models
+        .into_iter()
+        .map(|model| Listed {
+            rating_summary: summaries.remove(&model.id),
+            model,
+        })
+        .collect())
+}
+
+/// The operators of a meal point the caller runs (or any, for the city).
+pub async fn operators(state: &AppState, caller: &Caller, id: i64) -> Result<Vec<account::Model>> {
+    let db = &state.db;
+    let model = store::require_own_meal_point(db, caller, id).await?;
+    Ok(store::operators_of(db, model.id).await?)
+}
 
 /// A new meal point, open, with no operators yet.
 pub async fn create(
     state: &AppState,
     profile: MealPointProfile,
     labels: CityLabels,
-) -> AppResult<meal_point::Model> {
+) -> Result<MealPointDetails> {
     let db = &state.db;
     crate::places::store::require_district(db, &profile.district_code).await?;
     store::require_street_in_district(db, profile.street_id, &profile.district_code).await?;
     profile
         .booking_policy
         .check_against(&profile.service_hours)?;
-    store::insert_meal_point(db, &profile, labels, state.clock.now()).await
+    let model = store::insert_meal_point(db, &profile, labels, state.clock.now()).await?;
+    details(state, model).await
 }
 
 /// What a profile edit changes; `None` keeps the current value. Every present value has been
@@ -67,21 +197,16 @@ pub async fn update_profile(
     caller: &Caller,
     id: i64,
     changes: ProfileChanges,
-) -> AppResult<meal_point::Model> {
+) -> Result<MealPointDetails> {
     let db = &state.db;
-    let model = store::require_meal_point(db, id).await?;
-    store::require_operator_of(db, caller, model.id).await?;
+    let model = store::require_own_meal_point(db, caller, id).await?;
     if caller.role != Role::CityAdmin {
         for (field, given) in [
             ("kind", changes.kind.is_some()),
             ("district_code", changes.district_code.is_some()),
         ] {
             if given {
-                return Err(AppError::forbidden(
-                    "CITY_ADMIN_ONLY_FIELD",
-                    "助餐点的类型和所属区由市民政局设定，运营方不能修改",
-                )
-                .with_field(field));
+                return Err(MealPointError::CityAdminOnlyField { field });
             }
         }
     }
@@ -172,19 +297,15 @@ pub async fn update_profile(
     }
     txn.commit().await?;
     state.caches.forget_catalogue();
-    Ok(model)
+    details(state, model).await
 }
 
 /// The labels only the city gives.
-pub async fn set_labels(
-    state: &AppState,
-    id: i64,
-    labels: CityLabels,
-) -> AppResult<meal_point::Model> {
+pub async fn set_labels(state: &AppState, id: i64, labels: CityLabels) -> Result<MealPointDetails> {
     let model = store::require_meal_point(&state.db, id).await?;
     let model = store::set_labels(&state.db, model, labels, state.clock.now()).await?;
     state.caches.forget_catalogue();
-    Ok(model)
+    details(state, model).await
 }
 
 /// Opens, pauses or closes a meal point. A pause or closure cancels the bookings of the days it
@@ -194,10 +315,9 @@ pub async fn set_status(
     caller: &Caller,
     id: i64,
     status: MealPointStatus,
-) -> AppResult<meal_point::Model> {
+) -> Result<MealPointDetails> {
     let db = &state.db;
-    let model = store::require_meal_point(db, id).await?;
-    store::require_operator_of(db, caller, model.id).await?;
+    let model = store::require_own_meal_point(db, caller, id).await?;
     let model = store::set_status(db, model, &status, state.clock.now()).await?;
     state.caches.forget_catalogue();
     // The fence goes up before the cancellation reads the bookings to cancel, so no instance
@@ -215,37 +335,39 @@ pub async fn set_status(
             .suspended(state, caller.account_id, &model, &reason)
             .await?;
     }
-    Ok(model)
+    details(state, model).await
 }
 
-/// Assigns an operator account (assigning twice changes nothing).
-pub async fn assign_operator(state: &AppState, id: i64, account_id: i64) -> AppResult<()> {
+/// Assigns an operator account (assigning twice changes nothing); returns the operators.
+pub async fn assign_operator(
+    state: &AppState,
+    id: i64,
+    account_id: i64,
+) -> Result<Vec<account::Model>> {
     let db = &state.db;
     let model = store::require_meal_point(db, id).await?;
     let account = account::Entity::find_by_id(account_id)
         .one(db)
         .await?
-        .ok_or_else(|| {
-            AppError::not_found("ACCOUNT_NOT_FOUND", "没有这个账号").with_field("account_id")
-        })?;
+        .ok_or(MealPointError::AccountNotFound)?;
     if account.role != Role::Operator {
-        return Err(AppError::invalid(
-            "account_id",
-            "ACCOUNT_NOT_OPERATOR",
-            "只能指派助餐点运营方账号",
-        ));
+        return Err(MealPointError::AccountNotOperator);
     }
     store::assign_operator(db, model.id, account.id, state.clock.now()).await?;
     state.caches.forget_operators();
-    Ok(())
+    Ok(store::operators_of(db, model.id).await?)
 }
 
-/// Removes an operator (removing one not assigned changes nothing).
-pub async fn unassign_operator(state: &AppState, id: i64, account_id: i64) -> AppResult<()> {
+/// Removes an operator (removing one not assigned changes nothing); returns the operators.
+pub async fn unassign_operator(
+    state: &AppState,
+    id: i64,
+    account_id: i64,
+) -> Result<Vec<account::Model>> {
     let model = store::require_meal_point(&state.db, id).await?;
     store::unassign_operator(&state.db, model.id, account_id).await?;
     state.caches.forget_operators();
-    Ok(())
+    Ok(store::operators_of(&state.db, model.id).await?)
 }
 
 /// New hours or booking times of a meal point, for the offerings published from `from` on.

@@ -2,7 +2,7 @@
 //! types (a row that no longer passes the rules is a bug, reported as an internal error).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{account, dish, meal_point, meal_point_operator, offering, street};
+use entity::{account, dish, district, meal_point, meal_point_operator, offering, street};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -46,6 +46,17 @@ pub async fn require_meal_point(
     })
 }
 
+/// The meal point, if `caller` may change it (see [`require_operator_of`]): 404 before 403.
+pub async fn require_own_meal_point(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    id: i64,
+) -> AppResult<meal_point::Model> {
+    let model = require_meal_point(db, id).await?;
+    require_operator_of(db, caller, model.id).await?;
+    Ok(model)
+}
+
 /// Whether `caller` may change this meal point: a city admin may change any, an operator only
 /// those assigned to them; anyone else gets 403 `NOT_YOUR_MEAL_POINT`.
 pub async fn require_operator_of(
@@ -66,6 +77,21 @@ pub async fn require_operator_of(
             "您不是该助餐点的运营方，不能查看或修改它",
         ))
     }
+}
+
+/// Whether `caller` keeps watch over this meal point: the city admin, a clerk of its district, its
+/// own operators. Inspectors, who visit any meal point, are for each reader to let in or not.
+pub async fn is_overseen_by(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    meal_point: &meal_point::Model,
+) -> AppResult<bool> {
+    Ok(match caller.role {
+        Role::CityAdmin => true,
+        Role::DistrictClerk => caller.district_code.as_deref() == Some(&meal_point.district_code),
+        Role::Operator => is_operator_of(db, caller.account_id, meal_point.id).await?,
+        _ => false,
+    })
 }
 
 pub async fn is_operator_of(
@@ -592,6 +618,61 @@ pub async fn near(
         .collect();
     within.sort_by_key(|(model, distance)| (*distance, model.id));
     Ok(within)
+}
+
+/// The names of these meal points, by id.
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<std::collections::HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(meal_point::Entity::find()
+        .select_only()
+        .column(meal_point::Column::Id)
+        .column(meal_point::Column::Name)
+        .filter(meal_point::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// Every meal point's id, name and district, of one district or the city.
+pub async fn names_in_district(
+    db: &impl ConnectionTrait,
+    district_code: Option<&str>,
+) -> AppResult<Vec<(i64, String, String)>> {
+    let mut points = meal_point::Entity::find()
+        .select_only()
+        .column(meal_point::Column::Id)
+        .column(meal_point::Column::Name)
+        .column(meal_point::Column::DistrictCode);
+    if let Some(code) = district_code {
+        points = points.filter(meal_point::Column::DistrictCode.eq(code));
+    }
+    Ok(points.into_tuple().all(db).await?)
+}
+
+/// The names of a district and a street (empty for one not found).
+pub async fn place_names(
+    db: &impl ConnectionTrait,
+    district_code: &str,
+    street_id: i64,
+) -> AppResult<(String, String)> {
+    let district_name = district::Entity::find_by_id(district_code.to_owned())
+        .one(db)
+        .await?
+        .map(|d| d.name)
+        .unwrap_or_default();
+    let street_name = street::Entity::find_by_id(street_id)
+        .one(db)
+        .await?
+        .map(|s| s.name)
+        .unwrap_or_default();
+    Ok((district_name, street_name))
 }
 
 /// The street, which must lie in `district_code`: 404 if there is no such street, 400 if it

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
-use entity::{dish, meal_point, offering};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use entity::{dish, offering};
 use poem_openapi::{
     Object, OpenApi,
     param::{Path, Query},
@@ -13,14 +13,13 @@ use poem_openapi::{
 };
 
 use super::{
-    MENU_MAX_DAYS,
-    rules::{Allergen, DishTag, can_book},
+    rules::{Allergen, DishTag},
     service, store,
 };
 use crate::{
     auth::{BearerAuth, Role, http::Done},
-    error::{AppError, AppResult},
-    meal_points::{self, http::CodeLabel},
+    error::AppResult,
+    meal_points::http::CodeLabel,
     money::Yuan,
     pagination::{Page, PageRequest},
     state::AppState,
@@ -225,10 +224,7 @@ impl MenusApi {
     ) -> AppResult<Json<Page<DishView>>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
         let page = PageRequest::new(page.0, page_size.0)?;
-        let db = &self.state.db;
-        let model = meal_points::store::require_meal_point(db, id.0).await?;
-        meal_points::store::require_operator_of(db, caller, model.id).await?;
-        let dishes = store::dishes_of(db, model.id).await?;
+        let dishes = service::dishes(&self.state, caller, id.0).await?;
         let total = dishes.len() as u64;
         let items = page.slice(dishes).into_iter().map(dish_view).collect();
         Ok(Json(Page::new(items, total, page)))
@@ -386,38 +382,10 @@ impl MenusApi {
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
     ) -> AppResult<Json<Menu>> {
-        let db = &self.state.db;
-        let model = meal_points::store::require_meal_point(db, id.0).await?;
-        let from = crate::clock::check_business_date(
-            "from",
-            from.0.unwrap_or_else(|| self.state.clock.today()),
-        )?;
-        let to = match to.0 {
-            Some(to) => crate::clock::check_business_date("to", to)?,
-            None => from + TimeDelta::days(6),
-        };
-        if to < from {
-            return Err(AppError::invalid(
-                "to",
-                "DATE_RANGE_INVALID",
-                "结束日期不能早于开始日期",
-            ));
-        }
-        if (to - from).num_days() >= MENU_MAX_DAYS {
-            return Err(AppError::invalid(
-                "to",
-                "DATE_RANGE_TOO_LONG",
-                format!("一次最多查看 {MENU_MAX_DAYS} 天的菜单"),
-            ));
-        }
-        let offerings = store::offerings_between(db, model.id, from, to).await?;
-        let dishes = store::dishes_by_id(db, offerings.iter().map(|o| o.dish_id)).await?;
-        let hours = meal_points::store::service_hours_of(&model)?;
-        let now = self.state.clock.now();
-
+        let menu = service::public_menu(&self.state, id.0, from.0, to.0).await?;
         let mut by_day: BTreeMap<NaiveDate, BTreeMap<Slot, Vec<MenuItem>>> = BTreeMap::new();
-        for offering in &offerings {
-            let item = menu_item(&model, offering, &dishes, now)?;
+        for (offering, bookable_now) in &menu.offerings {
+            let item = menu_item(offering, *bookable_now, &menu.dishes);
             by_day
                 .entry(offering.date)
                 .or_default()
@@ -430,12 +398,11 @@ impl MenusApi {
             .map(|(date, slots)| MenuDay {
                 date,
                 weekday_label: weekday_label_zh(date.weekday()).to_owned(),
-                serving: meal_points::store::is_open_on(&model, date)
-                    && meal_points::store::takes_bookings_on(&model, date),
+                serving: menu.serving_on(date),
                 slots: slots
                     .into_iter()
                     .map(|(slot, items)| {
-                        let slot_hours = hours.hours_for(slot);
+                        let slot_hours = menu.hours.hours_for(slot);
                         MenuSlot {
                             slot,
                             slot_label: slot.label_zh().to_owned(),
@@ -448,9 +415,9 @@ impl MenusApi {
             })
             .collect();
         Ok(Json(Menu {
-            meal_point_id: model.id,
-            from,
-            to,
+            meal_point_id: menu.meal_point.id,
+            from: menu.from,
+            to: menu.to,
             days,
         }))
     }
@@ -554,18 +521,12 @@ fn offering_view(offering: &offering::Model, dishes: &HashMap<i64, dish::Model>)
 }
 
 fn menu_item(
-    model: &meal_point::Model,
     offering: &offering::Model,
+    bookable_now: bool,
     dishes: &HashMap<i64, dish::Model>,
-    now: DateTime<Utc>,
-) -> AppResult<MenuItem> {
-    let scheduled = store::scheduled_of(offering)?;
-    let portions_left = store::portions_left(offering);
-    let bookable_now = portions_left > 0
-        && meal_points::store::serves(model, offering.date, scheduled.slot)
-        && can_book(now, &scheduled).is_ok();
+) -> MenuItem {
     let dish = dishes.get(&offering.dish_id);
-    Ok(MenuItem {
+    MenuItem {
         offering_id: offering.id,
         dish_id: offering.dish_id,
         dish_name: dish.map(|d| d.name.clone()).unwrap_or_default(),
@@ -578,9 +539,9 @@ fn menu_item(
             .unwrap_or_default(),
         price: Yuan::from_fen(offering.price_fen),
         portions: offering.portions,
-        portions_left,
+        portions_left: store::portions_left(offering),
         cutoff_at: offering.cutoff_at,
         booking_opens_on: offering.opens_on,
         bookable_now,
-    })
+    }
 }

@@ -19,6 +19,7 @@
 //!   could not be told apart on the menu. Withdrawn dishes stay on offerings already published.
 //! - The public menu defaults to today and the six days after, at most 14 days at once.
 
+pub mod error;
 pub mod http;
 pub mod reactions;
 pub mod rules;

@@ -1,30 +1,118 @@
-//! The menus' use cases that write: each holds its transaction, drops the hot caches beside the
-//! write, and tells whoever sells portions about new capacity through
+//! The menus' use cases: the operator's dishes and the public menu read; the writes each hold
+//! their transaction, drop the hot caches beside the write, and tell whoever sells portions about new capacity through
 //! [`crate::state::Reactions::capacity`] (the orders domain; never named here).
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate, TimeDelta};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use entity::{dish, meal_point, offering};
 use poem_openapi::types::MaybeUndefined;
 use sea_orm::TransactionTrait;
-use vocabulary::{Slot, weekday_label_zh};
+use vocabulary::Slot;
 
 use super::{
-    MENU_HORIZON_DAYS, OFFERINGS_PER_REQUEST_MAX,
+    MENU_HORIZON_DAYS, MENU_MAX_DAYS, OFFERINGS_PER_REQUEST_MAX,
+    error::MenuError,
     rules::{
-        Allergen, Dish, DishTag, Offering, OfferingDraft, copy_week as copy_drafts,
-        validate_portions, validate_price,
+        Allergen, BookingPolicy, Dish, DishTag, Offering, OfferingDraft, can_book,
+        copy_week as copy_drafts, validate_portions, validate_price,
     },
     store::{self, DishRecord},
 };
 use crate::{
     auth::Caller,
-    error::{AppError, AppResult},
-    meal_points::{self, rules::normalize_live_video_url},
+    meal_points::{
+        self,
+        rules::{ServiceHours, normalize_live_video_url},
+    },
     money::Yuan,
     state::AppState,
 };
+
+type Result<T> = std::result::Result<T, MenuError>;
+
+/// The dishes of a meal point the caller runs, inactive ones included, by id.
+pub async fn dishes(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+) -> Result<Vec<dish::Model>> {
+    let db = &state.db;
+    let model = meal_points::store::require_own_meal_point(db, caller, meal_point_id).await?;
+    Ok(store::dishes_of(db, model.id).await?)
+}
+
+/// A meal point's public menu over some days.
+pub struct PublicMenu {
+    pub meal_point: meal_point::Model,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub hours: ServiceHours,
+    /// Each offering, and whether it can be booked now.
+    pub offerings: Vec<(offering::Model, bool)>,
+    pub dishes: HashMap<i64, dish::Model>,
+}
+
+impl PublicMenu {
+    /// Whether the meal point serves on `date` (open, neither paused nor closed).
+    pub fn serving_on(&self, date: NaiveDate) -> bool {
+        meal_points::store::is_open_on(&self.meal_point, date)
+            && meal_points::store::takes_bookings_on(&self.meal_point, date)
+    }
+}
+
+/// A meal point's menu from `from` (default today) to `to` (default six days after), at most
+/// [`MENU_MAX_DAYS`] days.
+pub async fn public_menu(
+    state: &AppState,
+    meal_point_id: i64,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<PublicMenu> {
+    let db = &state.db;
+    let model = meal_points::store::require_meal_point(db, meal_point_id).await?;
+    let from =
+        crate::clock::check_business_date("from", from.unwrap_or_else(|| state.clock.today()))?;
+    let to = match to {
+        Some(to) => crate::clock::check_business_date("to", to)?,
+        None => from + TimeDelta::days(6),
+    };
+    if to < from {
+        return Err(MenuError::DateRangeReversed);
+    }
+    if (to - from).num_days() >= MENU_MAX_DAYS {
+        return Err(MenuError::DateRangeTooLong);
+    }
+    let offerings = store::offerings_between(db, model.id, from, to).await?;
+    let dishes = store::dishes_by_id(db, offerings.iter().map(|o| o.dish_id)).await?;
+    let hours = meal_points::store::service_hours_of(&model)?;
+    let now = state.clock.now();
+    let mut with_bookable = Vec::with_capacity(offerings.len());
+    for offering in offerings {
+        let bookable = bookable_now(&model, &offering, now)?;
+        with_bookable.push((offering, bookable));
+    }
+    Ok(PublicMenu {
+        meal_point: model,
+        from,
+        to,
+        hours,
+        offerings: with_bookable,
+        dishes,
+    })
+}
+
+/// Portions left, the meal point serving that day and slot, and the booking window open.
+fn bookable_now(
+    model: &meal_point::Model,
+    offering: &offering::Model,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let scheduled = store::scheduled_of(offering)?;
+    Ok(store::portions_left(offering) > 0
+        && meal_points::store::serves(model, offering.date, scheduled.slot)
+        && can_book(now, &scheduled).is_ok())
+}
 
 /// A new dish as the request gives it.
 pub struct NewDish {
@@ -42,16 +130,15 @@ pub async fn create_dish(
     caller: &Caller,
     meal_point_id: i64,
     new: NewDish,
-) -> AppResult<dish::Model> {
+) -> Result<dish::Model> {
     let db = &state.db;
-    let model = meal_points::store::require_meal_point(db, meal_point_id).await?;
-    meal_points::store::require_operator_of(db, caller, model.id).await?;
+    let model = meal_points::store::require_own_meal_point(db, caller, meal_point_id).await?;
     let record = DishRecord {
         dish: Dish::new(&new.name, new.price.decimal(), new.tags, new.allergens)?,
         photo_url: photo_url(new.photo_url.as_deref())?,
         active: new.active.unwrap_or(true),
     };
-    store::insert_dish(db, model.id, &record, state.clock.now()).await
+    Ok(store::insert_dish(db, model.id, &record, state.clock.now()).await?)
 }
 
 /// Changes to a dish; a field left out stays as it is.
@@ -72,7 +159,7 @@ pub async fn update_dish(
     caller: &Caller,
     dish_id: i64,
     patch: DishPatch,
-) -> AppResult<dish::Model> {
+) -> Result<dish::Model> {
     let current = store::require_own_dish(&state.db, caller, dish_id).await?;
     let record = DishRecord {
         dish: Dish::new(
@@ -119,16 +206,11 @@ pub async fn publish_offerings(
     caller: &Caller,
     meal_point_id: i64,
     inputs: &[OfferingAsk],
-) -> AppResult<(Vec<offering::Model>, HashMap<i64, dish::Model>)> {
+) -> Result<(Vec<offering::Model>, HashMap<i64, dish::Model>)> {
     let db = &state.db;
-    let model = meal_points::store::require_meal_point(db, meal_point_id).await?;
-    meal_points::store::require_operator_of(db, caller, model.id).await?;
+    let model = meal_points::store::require_own_meal_point(db, caller, meal_point_id).await?;
     if inputs.is_empty() || inputs.len() > OFFERINGS_PER_REQUEST_MAX {
-        return Err(AppError::invalid(
-            "offerings",
-            "OFFERINGS_COUNT_INVALID",
-            format!("一次可发布 1 到 {OFFERINGS_PER_REQUEST_MAX} 条供应"),
-        ));
+        return Err(MenuError::OfferingsCount);
     }
     let hours = meal_points::store::service_hours_of(&model)?;
     let policy = meal_points::store::booking_policy_of(&model);
@@ -138,56 +220,56 @@ pub async fn publish_offerings(
     let mut offerings = Vec::with_capacity(inputs.len());
     let mut seen = HashSet::new();
     for (i, input) in inputs.iter().enumerate() {
-        let at = |field: &str| format!("offerings[{i}].{field}");
-        // Another meal point's dish is answered exactly as one that does not exist, so
-        // neither its name nor its existence leaks to an operator guessing ids.
-        let dish = dishes
-            .get(&input.dish_id)
-            .filter(|dish| dish.meal_point_id == model.id)
-            .ok_or_else(|| {
-                AppError::not_found("DISH_NOT_FOUND", "本助餐点没有这个菜品")
-                    .with_field(at("dish_id"))
-            })?;
-        if !dish.active {
-            return Err(AppError::invalid(
-                at("dish_id"),
-                "DISH_INACTIVE",
-                format!("菜品“{}”已停用，请先启用", dish.name),
-            ));
-        }
-        let slot = input.slot;
-        let opens = hours.hours_for(slot).map(|h| h.opens).ok_or_else(|| {
-            AppError::invalid(
-                at("slot"),
-                "SLOT_NOT_SERVED",
-                format!("本助餐点不供应{}", slot.label_zh()),
-            )
-        })?;
-        check_menu_date(&model, input.date, today).map_err(|e| e.with_field(at("date")))?;
-        if !seen.insert((dish.id, input.date, slot)) {
-            return Err(AppError::invalid(
-                at("dish_id"),
-                "OFFERING_LISTED_TWICE",
-                format!("菜品“{}”在同一天同一时段出现了两次", dish.name),
-            ));
-        }
-        let draft = OfferingDraft::new(
-            dish.id,
-            Yuan::from_fen(dish.price_fen).decimal(),
-            input.date,
-            slot,
-            portions(input.portions).map_err(|e| e.with_field(at("portions")))?,
-            input.price.map(Yuan::decimal),
-        )
-        .and_then(|draft| draft.schedule(opens, policy))
-        .map_err(|e| {
-            let field = e.field().unwrap_or("offerings");
-            AppError::from(e).with_field(at(field))
-        })?;
+        let draft = offering_draft(&model, &hours, policy, &dishes, &mut seen, input, today)
+            .map_err(|e| e.at_offering(i))?;
         offerings.push(draft);
     }
     let created = publish(state, model.id, &offerings).await?;
     Ok((created, dishes))
+}
+
+/// Checks and schedules one offering of a publish request; `seen` holds the dish, date and slot
+/// of those before it.
+fn offering_draft(
+    model: &meal_point::Model,
+    hours: &ServiceHours,
+    policy: BookingPolicy,
+    dishes: &HashMap<i64, dish::Model>,
+    seen: &mut HashSet<(i64, NaiveDate, Slot)>,
+    input: &OfferingAsk,
+    today: NaiveDate,
+) -> Result<Offering> {
+    // Another meal point's dish is answered exactly as one that does not exist, so neither its
+    // name nor its existence leaks to an operator guessing ids.
+    let dish = dishes
+        .get(&input.dish_id)
+        .filter(|dish| dish.meal_point_id == model.id)
+        .ok_or(MenuError::DishNotFound)?;
+    if !dish.active {
+        return Err(MenuError::DishInactive {
+            name: dish.name.clone(),
+        });
+    }
+    let slot = input.slot;
+    let opens = hours
+        .hours_for(slot)
+        .map(|h| h.opens)
+        .ok_or(MenuError::SlotNotServed { slot })?;
+    check_menu_date(model, input.date, today)?;
+    if !seen.insert((dish.id, input.date, slot)) {
+        return Err(MenuError::ListedTwice {
+            dish_name: dish.name.clone(),
+        });
+    }
+    Ok(OfferingDraft::new(
+        dish.id,
+        Yuan::from_fen(dish.price_fen).decimal(),
+        input.date,
+        slot,
+        portions(input.portions)?,
+        input.price.map(Yuan::decimal),
+    )
+    .and_then(|draft| draft.schedule(opens, policy))?)
 }
 
 /// Why an offering of the source week was not copied.
@@ -251,10 +333,9 @@ pub async fn copy_week(
     meal_point_id: i64,
     from_week: NaiveDate,
     to_week: NaiveDate,
-) -> AppResult<WeekCopied> {
+) -> Result<WeekCopied> {
     let db = &state.db;
-    let model = meal_points::store::require_meal_point(db, meal_point_id).await?;
-    meal_points::store::require_operator_of(db, caller, model.id).await?;
+    let model = meal_points::store::require_own_meal_point(db, caller, meal_point_id).await?;
     let from_week = crate::clock::check_business_date("from_week", from_week)?;
     let to_week = crate::clock::check_business_date("to_week", to_week)?;
     let week = TimeDelta::days(6);
@@ -274,10 +355,7 @@ pub async fn copy_week(
         .collect();
     let copies = copy_drafts(&drafts, from_week, to_week, is_active)?;
     if drafts.is_empty() {
-        return Err(
-            AppError::conflict("NOTHING_TO_COPY", "所选的那一周没有菜单，无可复制")
-                .with_field("from_week"),
-        );
+        return Err(MenuError::NothingToCopy);
     }
 
     let shift = to_week - from_week;
@@ -336,48 +414,27 @@ pub async fn copy_week(
 
 /// A date an offering may be published for: not past, within the planning horizon, and an
 /// opening day of the meal point.
-fn check_menu_date(model: &meal_point::Model, date: NaiveDate, today: NaiveDate) -> AppResult<()> {
+fn check_menu_date(model: &meal_point::Model, date: NaiveDate, today: NaiveDate) -> Result<()> {
     if date < today {
-        return Err(AppError::invalid(
-            "date",
-            "DATE_IN_PAST",
-            format!("{date} 已经过去，不能再发布供应"),
-        ));
+        return Err(MenuError::DateInPast { date });
     }
     if date > today + TimeDelta::days(MENU_HORIZON_DAYS) {
-        return Err(AppError::invalid(
-            "date",
-            "DATE_TOO_FAR_AHEAD",
-            format!("最多提前 {MENU_HORIZON_DAYS} 天发布供应"),
-        ));
+        return Err(MenuError::DateTooFarAhead);
     }
     if !meal_points::store::is_open_on(model, date) {
-        return Err(AppError::invalid(
-            "date",
-            "CLOSED_THAT_DAY",
-            format!(
-                "{date}（{}）不是本助餐点的营业日",
-                weekday_label_zh(date.weekday())
-            ),
-        ));
+        return Err(MenuError::ClosedThatDay { date });
     }
     Ok(())
 }
 
 /// Portions from the request; anything outside `i32` is out of range like any other bad count.
-fn portions(raw: i64) -> AppResult<i32> {
+fn portions(raw: i64) -> Result<i32> {
     let portions = i32::try_from(raw).unwrap_or(if raw < 0 { -1 } else { i32::MAX });
     Ok(validate_portions(portions)?)
 }
 
-fn photo_url(raw: Option<&str>) -> AppResult<Option<String>> {
-    normalize_live_video_url(raw).map_err(|_| {
-        AppError::invalid(
-            "photo_url",
-            "INVALID_PHOTO_URL",
-            "菜品图片地址须为以 https:// 开头的网址",
-        )
-    })
+fn photo_url(raw: Option<&str>) -> Result<Option<String>> {
+    normalize_live_video_url(raw).map_err(|_| MenuError::PhotoUrlInvalid)
 }
 
 /// Publishes offerings all together, or none if any dish, date and slot is published already
@@ -386,7 +443,7 @@ async fn publish(
     state: &AppState,
     meal_point_id: i64,
     offerings: &[Offering],
-) -> AppResult<Vec<offering::Model>> {
+) -> Result<Vec<offering::Model>> {
     let today = state.clock.today();
     let (from, to) = date_span(offerings.iter().map(|o| o.date)).unwrap_or((today, today));
     let txn = state.db.begin().await?;
@@ -395,11 +452,7 @@ async fn publish(
         .iter()
         .position(|o| published.contains(&(o.dish, o.date, o.slot)))
     {
-        return Err(AppError::conflict(
-            "OFFERING_EXISTS",
-            "该菜品在这一天的这个时段已有供应，请修改原有供应",
-        )
-        .with_field(format!("offerings[{i}]")));
+        return Err(MenuError::OfferingExists.at_offering(i));
     }
     insert_and_announce(state, txn, meal_point_id, offerings).await
 }
@@ -409,7 +462,7 @@ async fn publish_copies(
     state: &AppState,
     meal_point_id: i64,
     offerings: &[Offering],
-) -> AppResult<Vec<offering::Model>> {
+) -> Result<Vec<offering::Model>> {
     let txn = state.db.begin().await?;
     insert_and_announce(state, txn, meal_point_id, offerings).await
 }
@@ -421,7 +474,7 @@ async fn insert_and_announce(
     txn: sea_orm::DatabaseTransaction,
     meal_point_id: i64,
     offerings: &[Offering],
-) -> AppResult<Vec<offering::Model>> {
+) -> Result<Vec<offering::Model>> {
     let created =
         store::insert_offerings(&txn, meal_point_id, offerings, state.clock.now()).await?;
     txn.commit().await?;
@@ -438,7 +491,7 @@ pub async fn change_offering(
     offering_id: i64,
     portions: Option<i64>,
     price: Option<Yuan>,
-) -> AppResult<(offering::Model, HashMap<i64, dish::Model>)> {
+) -> Result<(offering::Model, HashMap<i64, dish::Model>)> {
     let current = store::require_own_offering(&state.db, caller, offering_id).await?;
     let new_portions = portions.map(self::portions).transpose()?;
     let new_price = price
@@ -454,7 +507,7 @@ async fn change_offering_to(
     current: offering::Model,
     price: Option<Yuan>,
     portions: Option<i32>,
-) -> AppResult<offering::Model> {
+) -> Result<offering::Model> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let mut offering = current;
@@ -480,7 +533,7 @@ async fn change_offering_to(
 }
 
 /// Withdraws an offering nobody has booked, of a meal point the caller runs.
-pub async fn delete_offering(state: &AppState, caller: &Caller, offering_id: i64) -> AppResult<()> {
+pub async fn delete_offering(state: &AppState, caller: &Caller, offering_id: i64) -> Result<()> {
     let current = store::require_own_offering(&state.db, caller, offering_id).await?;
     store::delete_offering(&state.db, &current).await?;
     state.caches.forget_catalogue();

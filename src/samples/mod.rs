@@ -16,13 +16,19 @@ pub mod store;
 
 use std::borrow::Cow;
 
-use crate::error::{AppError, DomainError, ErrorKind};
+use crate::error::{AppError, DomainError, ErrorKind, domain_answer};
 use rules::SampleRuleError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SampleError {
     #[error(transparent)]
     Rule(#[from] SampleRuleError),
+    /// Not one who oversees the meal point, nor an inspector.
+    #[error("log not visible")]
+    LogForbidden,
+    /// Only the meal point's own operators write its log.
+    #[error("not an operator of the meal point")]
+    NotOperator,
     /// The dish is not on the meal point's menu for that date and slot.
     #[error("dish not on the day's menu")]
     DishNotOnMenu,
@@ -38,6 +44,7 @@ impl DomainError for SampleError {
         match self {
             SampleError::Rule(rule) if rule.is_conflict() => ErrorKind::Conflict,
             SampleError::Rule(_) | SampleError::DishNotOnMenu => ErrorKind::BadRequest,
+            SampleError::LogForbidden | SampleError::NotOperator => ErrorKind::Forbidden,
             SampleError::Database(_) => ErrorKind::Internal,
             SampleError::Other(err) => err.kind,
         }
@@ -46,6 +53,8 @@ impl DomainError for SampleError {
         match self {
             SampleError::Rule(rule) => rule.code(),
             SampleError::DishNotOnMenu => "SAMPLE_DISH_NOT_ON_MENU",
+            SampleError::LogForbidden => "SAMPLES_FORBIDDEN",
+            SampleError::NotOperator => "NOT_YOUR_MEAL_POINT",
             SampleError::Database(_) => "INTERNAL",
             SampleError::Other(err) => err.code,
         }
@@ -54,6 +63,10 @@ impl DomainError for SampleError {
         match self {
             SampleError::Rule(rule) => rule.message().into(),
             SampleError::DishNotOnMenu => "这道菜当天这一餐没有供应，不能记录留样".into(),
+            SampleError::LogForbidden => {
+                "只有该助餐点的运营方、督查员、所在区和市民政局可以查看留样记录".into()
+            }
+            SampleError::NotOperator => "只有该助餐点的运营方可以记录留样".into(),
             SampleError::Database(_) => "服务器开小差了，请稍后再试".into(),
             SampleError::Other(err) => err.message.clone(),
         }
@@ -62,7 +75,7 @@ impl DomainError for SampleError {
         match self {
             SampleError::Rule(rule) => rule.field().map(Cow::Borrowed),
             SampleError::DishNotOnMenu => Some(Cow::Borrowed("dish_id")),
-            SampleError::Database(_) => None,
+            SampleError::LogForbidden | SampleError::NotOperator | SampleError::Database(_) => None,
             SampleError::Other(err) => err.field.clone(),
         }
     }
@@ -70,13 +83,7 @@ impl DomainError for SampleError {
         match self {
             SampleError::Other(err) => err,
             SampleError::Database(err) => AppError::internal(err),
-            other => {
-                let mut error = AppError::new(other.kind(), other.code(), other.message());
-                if let Some(field) = other.field() {
-                    error = error.with_field(field);
-                }
-                error
-            }
+            other => domain_answer(other),
         }
     }
 }

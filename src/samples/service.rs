@@ -11,7 +11,6 @@ use super::{
 };
 use crate::{
     auth::{Caller, Role},
-    error::{AppError, AppResult},
     meal_points::store as meal_points,
     menus::store as menus,
     state::AppState,
@@ -26,28 +25,19 @@ pub struct LogLine {
     pub sample: Option<food_sample::Model>,
 }
 
-/// Who reads a meal point's log: its operators, inspectors (any meal point: they visit
-/// unannounced), the clerk of its district, the city admin.
+/// Who reads a meal point's log: those who oversee it, and inspectors (any meal point: they
+/// visit unannounced).
 async fn require_log_visible(
     state: &AppState,
     caller: &Caller,
     meal_point: &meal_point::Model,
-) -> AppResult<()> {
-    let allowed = match caller.role {
-        Role::CityAdmin | Role::Inspector => true,
-        Role::DistrictClerk => caller.district_code.as_deref() == Some(&meal_point.district_code),
-        Role::Operator => {
-            meal_points::is_operator_of(&state.db, caller.account_id, meal_point.id).await?
-        }
-        Role::Elder | Role::Family => false,
-    };
-    if allowed {
+) -> Result<(), SampleError> {
+    if caller.role == Role::Inspector
+        || meal_points::is_overseen_by(&state.db, caller, meal_point).await?
+    {
         Ok(())
     } else {
-        Err(AppError::forbidden(
-            "SAMPLES_FORBIDDEN",
-            "只有该助餐点的运营方、督查员、所在区和市民政局可以查看留样记录",
-        ))
+        Err(SampleError::LogForbidden)
     }
 }
 
@@ -58,14 +48,12 @@ pub async fn day_log(
     caller: &Caller,
     meal_point_id: i64,
     date: NaiveDate,
-) -> AppResult<(meal_point::Model, Vec<LogLine>)> {
+) -> Result<(meal_point::Model, Vec<LogLine>), SampleError> {
     let db = &state.db;
     let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
     require_log_visible(state, caller, &meal_point).await?;
     let offerings = menus::offerings_between(db, meal_point.id, date, date).await?;
-    let samples = store::samples_of_day(db, meal_point.id, date)
-        .await
-        .map_err(SampleError::from)?;
+    let samples = store::samples_of_day(db, meal_point.id, date).await?;
     let mut keys: Vec<(Slot, i64)> = offerings.iter().map(|o| (o.slot, o.dish_id)).collect();
     keys.extend(samples.iter().map(|s| (s.slot, s.dish_id)));
     keys.sort();
@@ -96,42 +84,32 @@ pub async fn write(
     caller: &Caller,
     key: SampleKey,
     entry: SampleEntry,
-) -> AppResult<LogLine> {
+) -> Result<LogLine, SampleError> {
     let db = &state.db;
     let meal_point = meal_points::require_meal_point(db, key.meal_point_id).await?;
     if !meal_points::is_operator_of(db, caller.account_id, meal_point.id).await? {
-        return Err(AppError::forbidden(
-            "NOT_YOUR_MEAL_POINT",
-            "只有该助餐点的运营方可以记录留样",
-        ));
+        return Err(SampleError::NotOperator);
     }
     let now = state.clock.now();
-    rules::check_log_date(key.date, now).map_err(SampleError::from)?;
+    rules::check_log_date(key.date, now)?;
     let on_menu = menus::offerings_between(db, meal_point.id, key.date, key.date)
         .await?
         .iter()
         .any(|o| o.slot == key.slot && o.dish_id == key.dish_id);
-    let txn = db.begin().await.map_err(SampleError::from)?;
-    let previous = store::find(&txn, key.meal_point_id, key.date, key.slot, key.dish_id)
-        .await
-        .map_err(SampleError::from)?;
+    let txn = db.begin().await?;
+    let previous = store::find(&txn, key.meal_point_id, key.date, key.slot, key.dish_id).await?;
     if !on_menu && previous.is_none() {
-        return Err(SampleError::DishNotOnMenu.into());
+        return Err(SampleError::DishNotOnMenu);
     }
     let entry = rules::check_entry(
         entry,
         key.date,
         now,
         previous.as_ref().map(store::entry_of).as_ref(),
-    )
-    .map_err(SampleError::from)?;
-    store::save(&txn, &key, &entry, caller.account_id, now)
-        .await
-        .map_err(SampleError::from)?;
-    let row = store::find(&txn, key.meal_point_id, key.date, key.slot, key.dish_id)
-        .await
-        .map_err(SampleError::from)?;
-    txn.commit().await.map_err(SampleError::from)?;
+    )?;
+    store::save(&txn, &key, &entry, caller.account_id, now).await?;
+    let row = store::find(&txn, key.meal_point_id, key.date, key.slot, key.dish_id).await?;
+    txn.commit().await?;
     let dish = menus::dishes_by_id(db, [key.dish_id]).await?;
     Ok(LogLine {
         slot: key.slot,
