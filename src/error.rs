@@ -79,16 +79,23 @@ pub trait DomainError: std::error::Error + Send + Sync + 'static {
     where
         Self: Sized,
     {
-        let kind = self.kind();
-        let mut error = AppError::new(kind, self.code(), self.message());
-        if let Some(field) = self.field() {
-            error = error.with_field(field);
-        }
-        if kind == ErrorKind::Internal {
-            error = error.with_source(self);
+        let error = domain_answer(&self);
+        if error.kind == ErrorKind::Internal {
+            return error.with_source(self);
         }
         error
     }
+}
+
+/// The answer a domain error gives (kind, code, message, field), without its cause: what an
+/// enum's own `into_app_error` uses for its refusals after taking its infrastructure variants
+/// apart.
+pub fn domain_answer(err: &impl DomainError) -> AppError {
+    let mut error = AppError::new(err.kind(), err.code(), err.message());
+    if let Some(field) = err.field() {
+        error = error.with_field(field);
+    }
+    error
 }
 
 impl<E: DomainError> From<E> for AppError {
