@@ -9,10 +9,16 @@
 //! graph without cycles. A domain that reacts to another's
 //! change does it through a narrow trait the changing domain defines and the reacting one
 //! implements, wired in `startup` (see README, "Architecture").
+//!
+//! Two more checks read the same sources: no `http.rs` reaches the database itself (handlers
+//! parse, call a service and map its answer; queries and transactions live in `service.rs` and
+//! `store.rs`), and no code outside `src/error.rs` branches on an error's code string (a caller
+//! matches on a domain error's variants; the code is the wire's, written once in its
+//! `DomainError` impl).
 
 use std::{
     collections::{BTreeMap, BTreeSet},
-    path::Path,
+    path::{Path, PathBuf},
 };
 
 /// Modules that wire everything together; they may name any module.
@@ -26,16 +32,20 @@ fn top_level_modules(src: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every `crate::x` a source text names, comments left out.
-fn named_modules(text: &str) -> BTreeSet<String> {
-    let code: String = text
-        .lines()
+/// A source text with its line comments left out (doc comments too).
+fn without_comments(text: &str) -> String {
+    text.lines()
         .map(|line| match line.find("//") {
             Some(at) => &line[..at],
             None => line,
         })
         .collect::<Vec<_>>()
-        .join("\n");
+        .join("\n")
+}
+
+/// Every `crate::x` a source text names, comments left out.
+fn named_modules(text: &str) -> BTreeSet<String> {
+    let code = without_comments(text);
     let mut named = BTreeSet::new();
     let mut rest = code.as_str();
     while let Some(at) = rest.find("crate::") {
@@ -194,4 +204,376 @@ fn the_cycle_finder_finds_cycles_and_reads_use_groups() {
         find_cycle(&graph),
         Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
     );
+}
+
+/// Every `.rs` file under `src`, relative to it, with its text.
+fn source_files(src: &Path) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    let mut stack = vec![src.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("readable src") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("readable source");
+                let relative = path.strip_prefix(src).expect("under src").to_path_buf();
+                files.push((relative, text));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The files and folders (relative to `src`) of modules declared `#[cfg(test)] mod x;`: test
+/// code, which may assert the wire's codes.
+fn test_only_modules(files: &[(PathBuf, String)]) -> Vec<PathBuf> {
+    let mut test_only = Vec::new();
+    for (path, text) in files {
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for pair in lines.windows(2) {
+            let [attribute, declaration] = pair else {
+                continue;
+            };
+            let Some(name) = declaration
+                .strip_prefix("mod ")
+                .or_else(|| declaration.strip_prefix("pub mod "))
+                .and_then(|rest| rest.strip_suffix(';'))
+            else {
+                continue;
+            };
+            if *attribute != "#[cfg(test)]" {
+                continue;
+            }
+            // `a/mod.rs` and `lib.rs` declare children beside them; `a.rs` declares them in `a/`.
+            let parent = path.parent().unwrap_or(Path::new(""));
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
+            let dir = if matches!(stem, "mod" | "lib" | "main") {
+                parent.to_path_buf()
+            } else {
+                parent.join(stem)
+            };
+            test_only.push(dir.join(format!("{name}.rs")));
+            test_only.push(dir.join(name));
+        }
+    }
+    test_only
+}
+
+/// The text with every `#[cfg(test)]` item (a test module, a test helper) left out.
+fn without_test_items(code: &str) -> String {
+    let mut kept = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        kept.push_str(&rest[..at]);
+        rest = &rest[at + "#[cfg(test)]".len()..];
+        // The item ends at its first `;` (`mod tests;`) or at the brace closing its body.
+        let open = rest.find('{');
+        if let Some(semicolon) = rest.find(';')
+            && open.is_none_or(|open| semicolon < open)
+        {
+            rest = &rest[semicolon + 1..];
+            continue;
+        }
+        let Some(open) = open else {
+            return kept;
+        };
+        let mut depth = 0usize;
+        let mut end = rest.len();
+        for (i, c) in rest[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &rest[end..];
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// Why a handler file reaches the database itself: it names sea-orm (its query builders,
+/// entities' finders, connections and transactions all come through it) or opens a transaction.
+fn database_reach(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (number, line) in code.lines().enumerate() {
+        if line.contains("sea_orm") {
+            found.push(format!(
+                "line {}: names sea_orm: {}",
+                number + 1,
+                line.trim()
+            ));
+        }
+        if line.contains(".begin()") {
+            found.push(format!(
+                "line {}: opens a transaction: {}",
+                number + 1,
+                line.trim()
+            ));
+        }
+    }
+    found
+}
+
+/// Whether a string literal's text has the shape of an error code: `SLOT_NOT_OVER`, `INTERNAL`
+/// (district codes such as `320404` or `CZ-ETDZ` do not).
+fn is_code_shaped(literal: &str) -> bool {
+    literal.len() >= 2
+        && literal.starts_with(|c: char| c.is_ascii_uppercase())
+        && literal
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Whether an expression reads an error's code: `err.code`, `e.code()`, `x.code.as_str()`,
+/// `code.as_str()` (a bare `code` is any variable: a currency, a district).
+fn reads_a_code(expression: &str) -> bool {
+    let expression = expression.trim();
+    if expression == "code.as_str()" {
+        return true;
+    }
+    let expression = [".as_str()", ".as_ref()", ".to_string()"]
+        .iter()
+        .fold(expression, |e, suffix| e.strip_suffix(suffix).unwrap_or(e));
+    let expression = expression.strip_suffix("()").unwrap_or(expression);
+    expression.ends_with(".code")
+}
+
+/// The literal at the start of `text` (after blanks), if it is a string literal.
+fn leading_literal(text: &str) -> Option<&str> {
+    let text = text.trim_start().strip_prefix('"')?;
+    Some(&text[..text.find('"')?])
+}
+
+/// The literal at the end of `text` (before blanks), if it is a string literal.
+fn trailing_literal(text: &str) -> Option<&str> {
+    let text = text.trim_end().strip_suffix('"')?;
+    Some(&text[text.rfind('"')? + 1..])
+}
+
+/// The expression just before an operator: back to the nearest blank or delimiter outside
+/// parentheses (`e.code()`, `err.code.as_str()`, `"X"`).
+fn expression_before(text: &str) -> &str {
+    let text = text.trim_end();
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' if depth > 0 => depth -= 1,
+            c if depth == 0
+                && (c.is_whitespace()
+                    || matches!(c, '(' | '{' | ',' | ';' | '|' | '&' | '!' | '=')) =>
+            {
+                return &text[at + c.len_utf8()..];
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The expression just after an operator: up to the nearest blank or delimiter outside
+/// parentheses.
+fn expression_after(text: &str) -> &str {
+    let text = text.trim_start();
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            c if depth == 0
+                && (c.is_whitespace() || matches!(c, ')' | '{' | ',' | ';' | '|' | '&')) =>
+            {
+                return &text[..at];
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The text up to the bracket that closes the one opened just before it.
+fn until_closed(text: &str, open: char, close: char) -> &str {
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                return &text[..at];
+            }
+            depth -= 1;
+        }
+    }
+    text
+}
+
+/// Comparisons of an error's code with a code-shaped literal: `err.code == "SLOT_NOT_OVER"`,
+/// `"X" != e.code()`, `match err.code { "X" => … }`, `matches!(e.code(), "X" | "Y")`.
+fn code_comparisons(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for operator in ["==", "!="] {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(operator) {
+            let at = from + at;
+            from = at + operator.len();
+            let left = expression_before(&code[..at]);
+            let right = expression_after(&code[at + operator.len()..]);
+            let compared = (reads_a_code(left)
+                && leading_literal(right).is_some_and(is_code_shaped))
+                || (reads_a_code(right) && trailing_literal(left).is_some_and(is_code_shaped));
+            if compared {
+                found.push(format!("{left} {operator} {right}"));
+            }
+        }
+    }
+    for (opening, delimiter, open, close) in
+        [("match ", '{', '{', '}'), ("matches!(", ',', '(', ')')]
+    {
+        let mut from = 0;
+        while let Some(at) = code[from..].find(opening) {
+            let start = from + at + opening.len();
+            from = start;
+            let Some(end) = code[start..].find(delimiter) else {
+                continue;
+            };
+            let scrutinee = &code[start..start + end];
+            if !reads_a_code(scrutinee) {
+                continue;
+            }
+            let arms = until_closed(&code[start + end + 1..], open, close);
+            let arm_literal = arms.split('"').skip(1).step_by(2).find(|literal| {
+                is_code_shaped(literal)
+                    && arms
+                        .split(&format!("\"{literal}\""))
+                        .nth(1)
+                        .is_some_and(|after| {
+                            let after = after.trim_start();
+                            after.is_empty() || after.starts_with("=>") || after.starts_with('|')
+                        })
+            });
+            if let Some(literal) = arm_literal {
+                found.push(format!("{opening}{} … \"{literal}\"", scrutinee.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_handler_queries_the_database_or_opens_a_transaction() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let handlers: Vec<(PathBuf, String)> = source_files(&src)
+        .into_iter()
+        .filter(|(path, _)| path.file_name().is_some_and(|n| n == "http.rs"))
+        .collect();
+    assert!(handlers.len() > 10, "the handlers were read: {handlers:?}");
+    let mut offences = Vec::new();
+    for (path, text) in &handlers {
+        let reach = database_reach(&without_comments(text));
+        offences.extend(reach.iter().map(|r| format!("{}: {r}", path.display())));
+    }
+    assert!(
+        offences.is_empty(),
+        "handlers parse, call a service and map its answer; queries and transactions belong in \
+         service.rs and store.rs:\n{}",
+        offences.join("\n")
+    );
+}
+
+/// Files that read another system's error codes, not ours: the check leaves them be.
+const OTHER_SYSTEMS_CODES: [(&str, &str); 1] = [(
+    "orders/reservation/redis.rs",
+    "Redis's own error codes (OOM, BUSY …) tell an unavailable store from a corrupt one",
+)];
+
+#[test]
+fn no_code_outside_the_error_module_compares_error_codes() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = source_files(&src);
+    let test_only = test_only_modules(&files);
+    let mut offences = Vec::new();
+    for (path, text) in &files {
+        let foreign = OTHER_SYSTEMS_CODES
+            .iter()
+            .any(|(file, _)| path == Path::new(file));
+        if path == Path::new("error.rs") || foreign || test_only.iter().any(|t| path.starts_with(t))
+        {
+            continue;
+        }
+        let code = without_test_items(&without_comments(text));
+        for comparison in code_comparisons(&code) {
+            offences.push(format!("{}: {comparison}", path.display()));
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "a caller matches on a domain error's variants, never on its code string:\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn the_checks_find_what_they_look_for() {
+    let handler = "use sea_orm::{EntityTrait, QueryFilter};\nlet txn = state.db.begin().await?;\n// sea_orm in a comment\n";
+    assert_eq!(database_reach(&without_comments(handler)).len(), 2);
+    assert!(
+        database_reach("let order = service::order_for(&self.state, caller, &id).await?;")
+            .is_empty()
+    );
+
+    for compared in [
+        "if err.code == \"SLOT_NOT_OVER\" {",
+        "Err(e) if e.code() != \"INTERNAL\" => {}",
+        "let same = \"ORDER_NOT_FOUND\" == err.code;",
+        "if err.code.as_str() == \"SOLD_OUT\" {",
+        "Some(code) if code.as_str() == \"SOLD_OUT\" => {}",
+        "match err.code {\n        \"SLOT_NOT_OVER\" => 0,\n        _ => 1,\n    }",
+        "matches!(e.code(), \"LOGIN_THROTTLED\" | \"ACCOUNT_LOCKED\")",
+    ] {
+        assert_eq!(code_comparisons(compared).len(), 1, "{compared}");
+    }
+    for other in [
+        "if district.code == \"320404\" {",
+        ".any(|d| d.code == \"CZ-ETDZ\")",
+        "match trade_state { \"SUCCESS\" => 1, _ => 0 }",
+        "Value::String(code) if code == \"CNY\" => Ok(()),",
+        "match district.code { \"320402\" => 1, _ => 0 }",
+        "assert_eq!(err.code(), \"LOGIN_THROTTLED\");",
+        "Self::SlotNotOver => \"SLOT_NOT_OVER\",",
+    ] {
+        assert!(code_comparisons(other).is_empty(), "{other}");
+    }
+
+    let code = "fn a() {}\n#[cfg(test)]\nmod tests {\n    fn t() { if e.code == \"X_Y\" {} }\n}\nfn b() {}\n";
+    assert_eq!(without_test_items(code), "fn a() {}\n\nfn b() {}\n");
+    let files = vec![
+        (
+            PathBuf::from("lib.rs"),
+            "#[cfg(test)]\nmod architecture;\n".to_string(),
+        ),
+        (
+            PathBuf::from("subsidy/mod.rs"),
+            "#[cfg(test)]\nmod tests;\n".to_string(),
+        ),
+        (
+            PathBuf::from("orders/reservation.rs"),
+            "#[cfg(test)]\nmod conformance;\n".to_string(),
+        ),
+    ];
+    let test_only = test_only_modules(&files);
+    assert!(test_only.contains(&PathBuf::from("architecture.rs")));
+    assert!(test_only.contains(&PathBuf::from("subsidy/tests")));
+    assert!(test_only.contains(&PathBuf::from("orders/reservation/conformance.rs")));
 }

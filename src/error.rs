@@ -79,20 +79,21 @@ pub trait DomainError: std::error::Error + Send + Sync + 'static {
     where
         Self: Sized,
     {
-        domain_answer(self)
+        let error = domain_answer(&self);
+        if error.kind == ErrorKind::Internal {
+            return error.with_source(self);
+        }
+        error
     }
 }
 
-/// A domain error's own answer (kind, code, message, field): what [`DomainError::into_app_error`]
-/// gives unless a variant is already an HTTP answer or a database failure to keep as the cause.
-pub fn domain_answer<E: DomainError>(err: E) -> AppError {
-    let kind = err.kind();
-    let mut error = AppError::new(kind, err.code(), err.message());
+/// The answer a domain error gives (kind, code, message, field), without its cause: what an
+/// enum's own `into_app_error` uses for its refusals after taking its infrastructure variants
+/// apart.
+pub fn domain_answer(err: &impl DomainError) -> AppError {
+    let mut error = AppError::new(err.kind(), err.code(), err.message());
     if let Some(field) = err.field() {
         error = error.with_field(field);
-    }
-    if kind == ErrorKind::Internal {
-        error = error.with_source(err);
     }
     error
 }

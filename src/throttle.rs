@@ -27,7 +27,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::{
     clock::SHANGHAI,
-    error::{AppError, AppResult, ErrorKind},
+    error::{AppError, DomainError, ErrorKind, domain_answer},
 };
 
 /// At most `max` attempts per `window`.
@@ -148,13 +148,30 @@ static RESERVE: std::sync::LazyLock<redis::Script> =
 static GIVE_BACK: std::sync::LazyLock<redis::Script> =
     std::sync::LazyLock::new(|| redis::Script::new(GIVE_BACK_SCRIPT));
 
-fn unavailable(err: redis::RedisError) -> AppError {
-    AppError::new(
-        ErrorKind::Unavailable,
-        "SERVICE_BUSY",
-        "服务暂时繁忙，请稍后再试",
-    )
-    .with_source(err)
+/// Redis, which holds the counts, cannot be reached: an attempt that cannot be counted is not let
+/// through, and nothing was counted (503).
+#[derive(Debug, thiserror::Error)]
+#[error("throttle store unavailable: {0}")]
+pub struct ThrottleUnavailable(#[source] redis::RedisError);
+
+fn unavailable(err: redis::RedisError) -> ThrottleUnavailable {
+    ThrottleUnavailable(err)
+}
+
+impl DomainError for ThrottleUnavailable {
+    fn kind(&self) -> ErrorKind {
+        ErrorKind::Unavailable
+    }
+    fn code(&self) -> &'static str {
+        "SERVICE_BUSY"
+    }
+    fn message(&self) -> std::borrow::Cow<'static, str> {
+        "服务暂时繁忙，请稍后再试".into()
+    }
+    /// The Redis error stays the cause, for the log.
+    fn into_app_error(self) -> AppError {
+        domain_answer(&self).with_source(self)
+    }
 }
 
 impl Throttle {
@@ -180,7 +197,7 @@ impl Throttle {
         group: &str,
         counters: &[Counter],
         now: DateTime<Utc>,
-    ) -> AppResult<Result<(), Full>> {
+    ) -> Result<Result<(), Full>, ThrottleUnavailable> {
         if counters.is_empty() {
             return Ok(Ok(()));
         }
@@ -253,7 +270,7 @@ impl Throttle {
         group_counters: &[Counter],
         counters: &[&Counter],
         now: DateTime<Utc>,
-    ) -> AppResult<()> {
+    ) -> Result<(), ThrottleUnavailable> {
         let key = self.group_key(group, group_counters, now);
         match self {
             Self::Redis { conn, .. } => {
@@ -289,7 +306,7 @@ impl Throttle {
         group_counters: &[Counter],
         counters: &[&Counter],
         now: DateTime<Utc>,
-    ) -> AppResult<()> {
+    ) -> Result<(), ThrottleUnavailable> {
         let key = self.group_key(group, group_counters, now);
         match self {
             Self::Redis { conn, .. } => {
@@ -322,7 +339,7 @@ impl Throttle {
         group: &str,
         group_counters: &[Counter],
         now: DateTime<Utc>,
-    ) -> AppResult<()> {
+    ) -> Result<(), ThrottleUnavailable> {
         let key = self.group_key(group, group_counters, now);
         match self {
             Self::Redis { conn, .. } => {

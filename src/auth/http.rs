@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 
-use super::{BearerAuth, Caller, Role, service, store};
+use super::{BearerAuth, Caller, Role, service};
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
@@ -192,7 +192,7 @@ impl AuthApi {
     #[oai(path = "/staff-accounts", method = "get")]
     async fn list_staff(&self, auth: BearerAuth) -> AppResult<Json<Vec<StaffAccountView>>> {
         auth.allow(&[Role::CityAdmin])?;
-        let accounts = store::list_staff(&self.state.db).await?;
+        let accounts = service::staff_accounts(&self.state).await?;
         Ok(Json(accounts.into_iter().map(staff_view).collect()))
     }
 }

@@ -6,6 +6,7 @@
 //! and logout revokes it. Every operation names the roles that may call it with
 //! [`BearerAuth::allow`], so the rule is visible where the endpoint is written.
 
+pub mod error;
 pub mod http;
 pub mod password;
 pub mod rules;

@@ -8,10 +8,9 @@
 use chrono::{DateTime, Utc};
 use entity::account;
 
-use super::{Caller, Role, password, rules, store};
+use super::{Caller, Role, error::AuthError, password, rules, store};
 use crate::{
     db::{UniqueKey, unique_violation},
-    error::{AppError, AppResult},
     places,
     state::AppState,
 };
@@ -29,8 +28,8 @@ async fn open_session(
     state: &AppState,
     account: &account::Model,
     first_sign_in: bool,
-) -> AppResult<OpenedSession> {
-    let caller = store::to_caller(account)?;
+) -> Result<OpenedSession, AuthError> {
+    let caller = store::to_caller(account);
     let (token, expires_at) = store::open_session(
         &state.db,
         account.id,
@@ -48,13 +47,13 @@ async fn open_session(
 
 /// Signs in with a WeChat login code (already checked for form): WeChat's code2Session names
 /// the account, created on its first sign-in.
-pub async fn sign_in_with_wechat(state: &AppState, code: &str) -> AppResult<OpenedSession> {
+pub async fn sign_in_with_wechat(state: &AppState, code: &str) -> Result<OpenedSession, AuthError> {
     let wechat_session = state.wechat.code_to_session(code).await?;
     let now = state.clock.now();
     let (account, created) =
         store::find_or_create_wechat_account(&state.db, &wechat_session.openid, now).await?;
     if !account.active {
-        return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
+        return Err(AuthError::AccountDisabled);
     }
     open_session(state, &account, created).await
 }
@@ -65,13 +64,13 @@ pub async fn sign_in(
     username: &str,
     password: &str,
     client: &str,
-) -> AppResult<OpenedSession> {
+) -> Result<OpenedSession, AuthError> {
     let account = sign_in_with_password(state, username, password, client).await?;
     open_session(state, &account, false).await
 }
 
 /// Ends the session of this token at once, in the database and in the session cache.
-pub async fn sign_out(state: &AppState, token: &str) -> AppResult<()> {
+pub async fn sign_out(state: &AppState, token: &str) -> Result<(), AuthError> {
     store::revoke_session(&state.db, token, state.clock.now()).await?;
     state.caches.sessions.remove(&rules::token_hash(token));
     Ok(())
@@ -87,24 +86,16 @@ pub struct NewStaff {
 }
 
 /// Creates a staff account (operator, district clerk with their district, city admin).
-pub async fn create_staff(state: &AppState, new: NewStaff) -> AppResult<account::Model> {
+pub async fn create_staff(state: &AppState, new: NewStaff) -> Result<account::Model, AuthError> {
     let username = new.username.trim();
     rules::check_username(username)?;
     rules::check_new_password(&new.password)?;
     if !Role::STAFF.contains(&new.role) {
-        return Err(AppError::invalid(
-            "role",
-            "ROLE_NOT_STAFF",
-            "员工账号的角色只能是助餐点运营方、区结算员或市民政局",
-        ));
+        return Err(AuthError::RoleNotStaff);
     }
     let display_name = new.display_name.trim();
     if display_name.is_empty() || display_name.chars().count() > 32 {
-        return Err(AppError::invalid(
-            "display_name",
-            "DISPLAY_NAME_INVALID",
-            "姓名需为 1 到 32 个字",
-        ));
+        return Err(AuthError::DisplayNameInvalid);
     }
     let district = match (new.role, new.district_code) {
         (Role::DistrictClerk, Some(code)) => {
@@ -112,18 +103,10 @@ pub async fn create_staff(state: &AppState, new: NewStaff) -> AppResult<account:
             Some(code)
         }
         (Role::DistrictClerk, None) => {
-            return Err(AppError::invalid(
-                "district_code",
-                "REQUIRED",
-                "区结算员账号需要指定所属区",
-            ));
+            return Err(AuthError::DistrictRequired);
         }
         (_, Some(_)) => {
-            return Err(AppError::invalid(
-                "district_code",
-                "DISTRICT_NOT_ALLOWED",
-                "只有区结算员账号属于某个区",
-            ));
+            return Err(AuthError::DistrictNotAllowed);
         }
         (_, None) => None,
     };
@@ -152,25 +135,21 @@ pub async fn insert_staff_account(
     db: &impl sea_orm::ConnectionTrait,
     account: StaffAccount<'_>,
     now: DateTime<Utc>,
-) -> AppResult<account::Model> {
+) -> Result<account::Model, AuthError> {
     let hash = password::hash_blocking(account.password)
         .await
-        .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?;
+        .map_err(|e| AuthError::PasswordHash(e.to_string()))?;
     store::new_account(account.role, account.display_name, now)
         .staff(account.username, hash, account.district_code)
         .insert(db)
         .await
         .map_err(|err| {
             if unique_violation(&err) == Some(UniqueKey::AccountUsername) {
-                AppError::conflict("USERNAME_TAKEN", "该用户名已被使用").with_field("username")
+                AuthError::UsernameTaken
             } else {
                 err.into()
             }
         })
-}
-
-fn wrong() -> AppError {
-    AppError::unauthenticated("LOGIN_FAILED", "用户名或密码不正确")
 }
 
 /// The account behind a right username and password from `client` (an address), or why not.
@@ -179,7 +158,7 @@ async fn sign_in_with_password(
     username: &str,
     password: &str,
     client: &str,
-) -> AppResult<account::Model> {
+) -> Result<account::Model, AuthError> {
     let username = username.trim();
     let now = state.clock.now();
     let group = rules::sign_in_group(username);
@@ -196,7 +175,7 @@ async fn sign_in_with_password(
         .unwrap_or_else(|| DUMMY_HASH.to_string());
     let verified = password::verify_blocking(password.to_string(), stored).await;
     let Some(account) = account.filter(|_| verified) else {
-        return Err(wrong());
+        return Err(AuthError::LoginFailed);
     };
     // A right password: this address starts afresh, and the attempt leaves the name's ceiling.
     let (address, ceiling) = counters.split_at(counters.len() - 1);
@@ -210,16 +189,25 @@ async fn sign_in_with_password(
         .give_back(&group, &counters, &[&ceiling[0]], now)
         .await?;
     if !account.active {
-        return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
+        return Err(AuthError::AccountDisabled);
     }
     Ok(account)
 }
 
+/// Every staff account, oldest first.
+pub async fn staff_accounts(state: &AppState) -> Result<Vec<account::Model>, AuthError> {
+    store::list_staff(&state.db).await
+}
+
 /// The city admin lifts every sign-in wait and the day's pause from a staff account.
-pub async fn unlock(state: &AppState, by: &Caller, account_id: i64) -> AppResult<account::Model> {
+pub async fn unlock(
+    state: &AppState,
+    by: &Caller,
+    account_id: i64,
+) -> Result<account::Model, AuthError> {
     let account = store::find_staff(&state.db, account_id)
         .await?
-        .ok_or_else(|| AppError::not_found("STAFF_ACCOUNT_NOT_FOUND", "没有找到这个员工账号"))?;
+        .ok_or(AuthError::StaffAccountNotFound)?;
     let username = account.username.clone().unwrap_or_default();
     let counters = rules::sign_in_counters("");
     state

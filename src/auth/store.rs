@@ -9,12 +9,12 @@ use sea_orm::{
 
 use super::{
     Caller, Role,
+    error::AuthError,
     rules::{self, SessionState},
 };
-use crate::{
-    db::{UniqueKey, unique_violation},
-    error::{AppError, AppResult},
-};
+use crate::db::{UniqueKey, unique_violation};
+
+type StoreResult<T> = Result<T, AuthError>;
 
 /// Resolves a bearer token to its caller and when the session ends, or says precisely why it
 /// cannot.
@@ -22,7 +22,7 @@ pub async fn caller_for_token(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> AppResult<(Caller, DateTime<Utc>)> {
+) -> StoreResult<(Caller, DateTime<Utc>)> {
     // One round trip for both rows: every authenticated request pays it, the lunch peak too.
     let session_account = session::Entity::belongs_to(account::Entity)
         .from(session::Column::AccountId)
@@ -34,41 +34,31 @@ pub async fn caller_for_token(
         .one(db)
         .await?;
     let Some((session, account)) = found else {
-        return Err(AppError::unauthenticated(
-            "TOKEN_INVALID",
-            "登录信息无效，请重新登录",
-        ));
+        return Err(AuthError::TokenInvalid);
     };
     match rules::session_state(session.expires_at, session.revoked_at, now) {
         SessionState::Active => {}
         SessionState::Expired => {
-            return Err(AppError::unauthenticated(
-                "TOKEN_EXPIRED",
-                "登录已过期，请重新登录",
-            ));
+            return Err(AuthError::TokenExpired);
         }
         SessionState::Revoked => {
-            return Err(AppError::unauthenticated(
-                "TOKEN_REVOKED",
-                "您已退出登录，请重新登录",
-            ));
+            return Err(AuthError::TokenRevoked);
         }
     }
-    let account = account
-        .ok_or_else(|| AppError::unauthenticated("TOKEN_INVALID", "登录信息无效，请重新登录"))?;
+    let account = account.ok_or(AuthError::TokenInvalid)?;
     if !account.active {
-        return Err(AppError::forbidden("ACCOUNT_DISABLED", "该账号已停用"));
+        return Err(AuthError::AccountDisabled);
     }
-    Ok((to_caller(&account)?, session.expires_at))
+    Ok((to_caller(&account), session.expires_at))
 }
 
-pub fn to_caller(account: &account::Model) -> AppResult<Caller> {
-    Ok(Caller {
+pub fn to_caller(account: &account::Model) -> Caller {
+    Caller {
         account_id: account.id,
         role: account.role,
         display_name: account.display_name.clone(),
         district_code: account.district_code.clone(),
-    })
+    }
 }
 
 /// Opens a session and returns the bearer token (shown once, never stored).
@@ -77,7 +67,7 @@ pub async fn open_session(
     account_id: i64,
     now: DateTime<Utc>,
     ttl: Duration,
-) -> AppResult<(String, DateTime<Utc>)> {
+) -> StoreResult<(String, DateTime<Utc>)> {
     let token = rules::new_token();
     let expires_at = now + ttl;
     session::ActiveModel {
@@ -96,7 +86,7 @@ pub async fn revoke_session(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     session::Entity::update_many()
         .col_expr(session::Column::RevokedAt, Expr::value(now))
         .filter(session::Column::TokenHash.eq(rules::token_hash(token)))
@@ -109,7 +99,7 @@ pub async fn revoke_session(
 pub async fn find_by_username(
     db: &impl ConnectionTrait,
     username: &str,
-) -> AppResult<Option<account::Model>> {
+) -> StoreResult<Option<account::Model>> {
     Ok(account::Entity::find()
         .filter(account::Column::Username.eq(username))
         .one(db)
@@ -122,7 +112,7 @@ pub async fn find_or_create_wechat_account(
     db: &impl ConnectionTrait,
     openid: &str,
     now: DateTime<Utc>,
-) -> AppResult<(account::Model, bool)> {
+) -> StoreResult<(account::Model, bool)> {
     let existing = account::Entity::find()
         .filter(account::Column::WechatOpenid.eq(openid))
         .one(db)
@@ -142,7 +132,7 @@ pub async fn find_or_create_wechat_account(
                 .filter(account::Column::WechatOpenid.eq(openid))
                 .one(db)
                 .await?
-                .ok_or_else(|| AppError::internal(err))?;
+                .ok_or(AuthError::Database(err))?;
             Ok((account, false))
         }
         Err(err) => Err(err.into()),
@@ -153,14 +143,14 @@ pub async fn find_or_create_wechat_account(
 pub async fn find_staff(
     db: &impl ConnectionTrait,
     account_id: i64,
-) -> AppResult<Option<account::Model>> {
+) -> StoreResult<Option<account::Model>> {
     Ok(account::Entity::find_by_id(account_id)
         .filter(account::Column::Username.is_not_null())
         .one(db)
         .await?)
 }
 
-pub async fn list_staff(db: &impl ConnectionTrait) -> AppResult<Vec<account::Model>> {
+pub async fn list_staff(db: &impl ConnectionTrait) -> StoreResult<Vec<account::Model>> {
     Ok(account::Entity::find()
         .filter(account::Column::Username.is_not_null())
         .order_by_asc(account::Column::Id)

@@ -66,9 +66,9 @@ impl DomainError for DashboardError {
             Self::Database(err) => AppError::internal(err),
             Self::TargetsInvalid(issues) => {
                 let problems = issues.iter().map(TargetIssue::to_problem).collect();
-                domain_answer(Self::TargetsInvalid(issues)).with_problems(problems)
+                domain_answer(&Self::TargetsInvalid(issues)).with_problems(problems)
             }
-            other => domain_answer(other),
+            other => domain_answer(&other),
         }
     }
 }

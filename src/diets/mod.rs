@@ -71,7 +71,7 @@ impl DomainError for DietError {
         match self {
             DietError::Other(err) => err,
             DietError::Database(err) => AppError::internal(err),
-            other => domain_answer(other),
+            other => domain_answer(&other),
         }
     }
 }

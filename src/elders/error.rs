@@ -36,6 +36,9 @@ pub enum ElderError {
     /// Only the elder or a clerk decides a link.
     #[error("link decision forbidden")]
     LinkDecideForbidden,
+    /// The link attempts cannot be counted (Redis down): nothing was tried.
+    #[error(transparent)]
+    ThrottleUnavailable(#[from] crate::throttle::ThrottleUnavailable),
     /// A database failure: an internal error, never a refusal.
     #[error(transparent)]
     Database(#[from] sea_orm::DbErr),
@@ -54,6 +57,7 @@ impl DomainError for ElderError {
             Self::NotFound | Self::LinkNoMatch | Self::LinkNotFound => ErrorKind::NotFound,
             Self::TooManyLinkAttempts { .. } => ErrorKind::TooManyRequests,
             Self::LinkSelf => ErrorKind::Conflict,
+            Self::ThrottleUnavailable(err) => err.kind(),
             Self::Database(_) => ErrorKind::Internal,
             Self::Other(err) => err.kind,
         }
@@ -70,6 +74,7 @@ impl DomainError for ElderError {
             Self::LinkSelf => "FAMILY_LINK_SELF",
             Self::LinkNotFound => "FAMILY_LINK_NOT_FOUND",
             Self::LinkDecideForbidden => "FAMILY_LINK_DECIDE_FORBIDDEN",
+            Self::ThrottleUnavailable(err) => err.code(),
             Self::Database(_) => "INTERNAL",
             Self::Other(err) => err.code,
         }
@@ -94,6 +99,7 @@ impl DomainError for ElderError {
             Self::LinkSelf => "这是您本人的登记信息，无需关联".into(),
             Self::LinkNotFound => "没有找到这条家属关联".into(),
             Self::LinkDecideForbidden => "关联申请需由老人本人或社区工作人员确认".into(),
+            Self::ThrottleUnavailable(err) => err.message(),
             Self::Database(_) => "服务器开小差了，请稍后再试".into(),
             Self::Other(err) => err.message.clone(),
         }
@@ -112,6 +118,7 @@ impl DomainError for ElderError {
         match self {
             // Another layer's answer passes through whole (its problems and cause included).
             Self::Other(err) => err,
+            Self::ThrottleUnavailable(err) => err.into_app_error(),
             Self::Database(err) => AppError::internal(err),
             other => {
                 let mut error = AppError::new(other.kind(), other.code(), other.message());

@@ -14,7 +14,6 @@ use poem_openapi::{
     registry::{MetaSchema, MetaSchemaRef},
     types::{MaybeUndefined, ParseError, ParseFromJSON, ParseResult, ToJSON, Type},
 };
-use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
 use super::{
@@ -378,7 +377,7 @@ impl EldersApi {
             categories: body.categories,
         };
         let elder = service::register(&self.state, registrant, ask).await?;
-        Ok(Json(self.elder_view(&self.state.db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// Register yourself as an elder from the mini program.
@@ -399,7 +398,7 @@ impl EldersApi {
         let ask = registration!(body, self.state.clock.today());
         let registrant = service::Registrant::Themselves { caller };
         let elder = service::register(&self.state, registrant, ask).await?;
-        Ok(Json(self.elder_view(&self.state.db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// Elders on the caller's books, newest first: a clerk's are those whose hukou or residence
@@ -439,7 +438,7 @@ impl EldersApi {
         let db = &self.state.db;
         let (elders, total) = store::list_elders(db, caller, &filter, request).await?;
         Ok(Json(ElderPage {
-            items: self.elder_views(db, elders).await?,
+            items: self.elder_views(elders).await?,
             total,
             page: request.page,
             page_size: request.page_size,
@@ -460,7 +459,7 @@ impl EldersApi {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let id_card = body.0.id_card.parse(self.state.clock.today())?;
         let elder = service::find_by_id_card(&self.state, caller, &id_card).await?;
-        Ok(Json(self.elder_view(&self.state.db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// One elder's record.
@@ -480,7 +479,7 @@ impl EldersApi {
         ])?;
         let db = &self.state.db;
         let (elder, _) = store::require_elder_visible(db, caller, id.0).await?;
-        Ok(Json(self.elder_view(db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// Correct an elder's record (name, districts, street, address, phone).
@@ -511,7 +510,7 @@ impl EldersApi {
             phone: body.phone,
         };
         let elder = service::update(&self.state, caller, id.0, edit).await?;
-        Ok(Json(self.elder_view(&self.state.db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// Approve a self-registration: the record becomes active and the registrant's account
@@ -522,7 +521,7 @@ impl EldersApi {
     async fn approve(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let elder = service::approve(&self.state, caller, id.0).await?;
-        Ok(Json(self.elder_view(&self.state.db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// Reject a self-registration with a reason the registrant sees. They may correct it and
@@ -539,7 +538,7 @@ impl EldersApi {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let reason = rules::check_reason(&body.reason)?;
         let elder = service::reject(&self.state, caller, id.0, reason).await?;
-        Ok(Json(self.elder_view(&self.state.db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// Record an eligibility category on an elder (who and when are kept).
@@ -554,7 +553,7 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let elder = service::set_category(&self.state, caller, id.0, body.0.category, true).await?;
-        Ok(Json(self.elder_view(&self.state.db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// Remove an eligibility category; the record of it (who recorded and who removed it, and
@@ -570,7 +569,7 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let elder = service::set_category(&self.state, caller, id.0, category.0, false).await?;
-        Ok(Json(self.elder_view(&self.state.db, elder).await?))
+        Ok(Json(self.elder_view(elder).await?))
     }
 
     /// Every category ever recorded on the elder, removed ones included, oldest first.
@@ -614,7 +613,7 @@ impl EldersApi {
         let pairs = store::elders_of_account(db, caller.account_id).await?;
         let (elders, links): (Vec<elder::Model>, Vec<Option<family_link::Model>>) =
             pairs.into_iter().unzip();
-        let views = self.elder_views(db, elders).await?;
+        let views = self.elder_views(elders).await?;
         Ok(Json(
             views
                 .into_iter()
@@ -635,22 +634,14 @@ impl EldersApi {
 }
 
 impl EldersApi {
-    async fn elder_view(
-        &self,
-        db: &impl ConnectionTrait,
-        elder: elder::Model,
-    ) -> AppResult<ElderView> {
-        let categories = store::current_categories(db, elder.id).await?;
+    async fn elder_view(&self, elder: elder::Model) -> AppResult<ElderView> {
+        let categories = store::current_categories(&self.state.db, elder.id).await?;
         Ok(elder_view(elder, &categories, self.state.clock.today()))
     }
 
-    async fn elder_views(
-        &self,
-        db: &impl ConnectionTrait,
-        elders: Vec<elder::Model>,
-    ) -> AppResult<Vec<ElderView>> {
+    async fn elder_views(&self, elders: Vec<elder::Model>) -> AppResult<Vec<ElderView>> {
         let ids: Vec<i64> = elders.iter().map(|e| e.id).collect();
-        let mut categories = store::current_categories_of(db, &ids).await?;
+        let mut categories = store::current_categories_of(&self.state.db, &ids).await?;
         let today = self.state.clock.today();
         Ok(elders
             .into_iter()
@@ -726,7 +717,7 @@ impl FamiliesApi {
             relationship: rules::check_relationship(body.relationship.as_deref())?,
         };
         let link = service::request_link(&self.state, caller, ask).await?;
-        Ok(Json(self.link_view(&self.state.db, link).await?))
+        Ok(Json(self.link_view(link).await?))
     }
 
     /// Family links the caller is a party to, newest first: a family member's own requests, the
@@ -757,7 +748,7 @@ impl FamiliesApi {
         let db = &self.state.db;
         let (links, total) = store::list_links(db, caller, &filter, request).await?;
         Ok(Json(LinkPage {
-            items: self.link_views(db, links).await?,
+            items: self.link_views(links).await?,
             total,
             page: request.page,
             page_size: request.page_size,
@@ -773,7 +764,7 @@ impl FamiliesApi {
         let caller = auth.allow(&[Role::Elder, Role::DistrictClerk, Role::CityAdmin])?;
         let link =
             service::decide_link(&self.state, caller, id.0, LinkStatus::Approved, None).await?;
-        Ok(Json(self.link_view(&self.state.db, link).await?))
+        Ok(Json(self.link_view(link).await?))
     }
 
     /// Reject a pending link, with a reason the family member sees.
@@ -796,7 +787,7 @@ impl FamiliesApi {
             Some(reason),
         )
         .await?;
-        Ok(Json(self.link_view(&self.state.db, link).await?))
+        Ok(Json(self.link_view(link).await?))
     }
 
     /// End a link (or withdraw a pending request), from either side: the family member, the
@@ -812,27 +803,20 @@ impl FamiliesApi {
             Role::CityAdmin,
         ])?;
         let link = service::unlink(&self.state, caller, id.0).await?;
-        Ok(Json(self.link_view(&self.state.db, link).await?))
+        Ok(Json(self.link_view(link).await?))
     }
 }
 
 impl FamiliesApi {
-    async fn link_view(
-        &self,
-        db: &impl ConnectionTrait,
-        link: family_link::Model,
-    ) -> AppResult<LinkView> {
-        let mut views = self.link_views(db, vec![link]).await?;
+    async fn link_view(&self, link: family_link::Model) -> AppResult<LinkView> {
+        let mut views = self.link_views(vec![link]).await?;
         views
             .pop()
             .ok_or_else(|| AppError::internal(std::io::Error::other("a link lost its elder")))
     }
 
-    async fn link_views(
-        &self,
-        db: &impl ConnectionTrait,
-        links: Vec<family_link::Model>,
-    ) -> AppResult<Vec<LinkView>> {
+    async fn link_views(&self, links: Vec<family_link::Model>) -> AppResult<Vec<LinkView>> {
+        let db = &self.state.db;
         let elders = store::elders_by_id(db, links.iter().map(|l| l.elder_id)).await?;
         let names = store::account_names(db, links.iter().map(|l| l.family_account_id)).await?;
         Ok(links

@@ -194,7 +194,7 @@ impl DomainError for FeedbackError {
             Self::Other(err) => err,
             Self::Order(order) => order.into_app_error(),
             Self::Database(err) => AppError::internal(err),
-            other => domain_answer(other),
+            other => domain_answer(&other),
         }
     }
 }

@@ -60,7 +60,9 @@ pub async fn invite_inspector(
         display_name: &display_name,
         district_code: None,
     };
-    let account = insert_staff_account(&txn, account, now).await?;
+    let account = insert_staff_account(&txn, account, now)
+        .await
+        .map_err(AppError::from)?;
     let inspector =
         store::insert_inspector(&txn, account.id, &organisation, caller.account_id, now).await?;
     txn.commit().await?;
@@ -705,7 +707,12 @@ pub async fn file_complaint(
                 rules::COMPLAINTS_PER_MEAL_POINT_PER_DAY,
             ),
         ];
-        if let Err(full) = state.throttle.reserve(&group, &counters, now).await? {
+        if let Err(full) = state
+            .throttle
+            .reserve(&group, &counters, now)
+            .await
+            .map_err(AppError::from)?
+        {
             return Err(FeedbackError::ComplaintLimitReached {
                 retry_after: full.retry_after,
             });

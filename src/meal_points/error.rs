@@ -117,9 +117,12 @@ impl DomainError for MealPointError {
     fn message(&self) -> Cow<'static, str> {
         match self {
             Self::Rule(rule) => rule.message().into(),
-            Self::TextInvalid(text) => {
-                format!("{}须为 1 到 {} 个字，不能含控制字符", text.label_zh(), text.max_chars()).into()
-            }
+            Self::TextInvalid(text) => format!(
+                "{}须为 1 到 {} 个字，不能含控制字符",
+                text.label_zh(),
+                text.max_chars()
+            )
+            .into(),
             Self::OrderLeadOutOfRange => {
                 format!("预订截止提前量须在 0 到 {ORDER_LEAD_MINUTES_MAX} 分钟之间").into()
             }
@@ -162,7 +165,7 @@ impl DomainError for MealPointError {
         match self {
             Self::Other(err) => err,
             Self::Database(err) => AppError::internal(err),
-            other => domain_answer(other),
+            other => domain_answer(&other),
         }
     }
 }

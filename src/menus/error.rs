@@ -180,7 +180,7 @@ impl DomainError for MenuError {
         match self {
             Self::Other(err) => err,
             Self::Database(err) => AppError::internal(err),
-            other => domain_answer(other),
+            other => domain_answer(&other),
         }
     }
 }

@@ -5,13 +5,18 @@
 use std::borrow::Cow;
 
 use super::{
+    limiter::LimiterUnavailable,
     reservation::ReservationError,
     rules::{
         DELIVERY_ADDRESS_MAX_CHARS, MAX_LINES, MAX_QUANTITY, OrderRuleError, REASON_MAX_CHARS,
     },
+    writer::PersistError,
 };
+use vocabulary::{ServiceMode, Slot};
+
 use crate::{
-    error::{AppError, DomainError, ErrorKind},
+    clock::DateOutOfRange,
+    error::{AppError, DomainError, ErrorKind, domain_answer},
     menus::rules::BookingWindowError,
 };
 
@@ -20,6 +25,9 @@ pub enum OrderError {
     /// A rule of the order's life refused (state machine, cutoff, window, …).
     #[error(transparent)]
     Rule(#[from] OrderRuleError),
+    /// A date of the request lies outside the business years.
+    #[error(transparent)]
+    Date(#[from] DateOutOfRange),
     /// The offering's booking window is not open now.
     #[error(transparent)]
     BookingWindow(#[from] BookingWindowError),
@@ -50,9 +58,61 @@ pub enum OrderError {
     /// A delivery step on an order that is not a delivery.
     #[error("not a delivery")]
     NotADelivery,
+    /// An elder or family account names no elder; an operator names one by id.
+    #[error("elder required")]
+    ElderRequired,
+    /// An operator names the elder as a counter checks a card, never by id.
+    #[error("elder id not for operators")]
+    ElderIdNotForOperators,
+    /// Only the elder, linked family and the meal point's operators book.
+    #[error("role may not book")]
+    RoleMayNotBook,
+    /// No approved elder with this ID-card number and name (whichever is wrong).
+    #[error("elder not identified")]
+    ElderNotIdentified,
+    /// Too many failed identifications at the counter in the window.
+    #[error("too many identification attempts")]
+    TooManyIdentifyAttempts,
+    /// The meal point does not offer this service mode.
+    #[error("mode not offered")]
+    ModeNotOffered { mode: ServiceMode },
+    /// A booked offering does not exist (or was taken off the menu).
+    #[error("offering not found")]
+    OfferingNotFound,
+    /// A booked offering is not of this meal point, date and slot.
+    #[error("offering mismatch")]
+    OfferingMismatch,
+    /// The elder already holds a live order at this meal point, date and slot.
+    #[error("elder already booked")]
+    ElderAlreadyBooked { slot: Slot },
+    /// Not enough portions left of this dish (`left` of them).
+    #[error("sold out")]
+    SoldOut { dish: String, left: i64 },
+    /// A retry raced the first request, whose commit has not shown yet.
+    #[error("booking in progress")]
+    BookingInProgress,
+    /// The meal point does not take bookings that day (paused, closed).
+    #[error("meal point not taking bookings")]
+    NotTakingBookings,
     /// The reservation store cannot be reached; nothing was changed.
     #[error("reservation store unavailable")]
     Unavailable(#[source] ReservationError),
+    /// The database cannot be reached while booking: answered as the reservation store's
+    /// absence is, never 500.
+    #[error("database unreachable while booking")]
+    DatabaseUnreachable(#[source] AppError),
+    /// The order writer is stopping (the instance restarts); nothing was written.
+    #[error("order writer stopped")]
+    WriterStopped,
+    /// The counter of wrong pickup codes cannot be reached: no code is tried uncounted.
+    #[error("pickup attempt limiter unavailable")]
+    PickupLimiterUnavailable(#[source] LimiterUnavailable),
+    /// The counter of wrong identifications at the counter cannot be reached.
+    #[error("identification attempt limiter unavailable")]
+    IdentifyLimiterUnavailable(#[source] LimiterUnavailable),
+    /// The order writer failed in a way no refusal explains: a bug.
+    #[error(transparent)]
+    WriterFailed(PersistError),
     /// A database failure: an internal error, never a refusal.
     #[error(transparent)]
     Database(#[from] sea_orm::DbErr),
@@ -66,17 +126,33 @@ impl DomainError for OrderError {
         match self {
             OrderError::Rule(rule) => rule.kind(),
             OrderError::BookingWindow(window) => window.kind(),
-            OrderError::NotFound => ErrorKind::NotFound,
+            OrderError::Date(date) => date.kind(),
+            OrderError::NotFound | OrderError::ElderNotIdentified => ErrorKind::NotFound,
+            OrderError::ElderRequired
+            | OrderError::ElderIdNotForOperators
+            | OrderError::ModeNotOffered { .. }
+            | OrderError::OfferingNotFound
+            | OrderError::OfferingMismatch => ErrorKind::BadRequest,
+            OrderError::RoleMayNotBook => ErrorKind::Forbidden,
+            OrderError::TooManyIdentifyAttempts => ErrorKind::TooManyRequests,
+            OrderError::ElderAlreadyBooked { .. }
+            | OrderError::SoldOut { .. }
+            | OrderError::BookingInProgress => ErrorKind::Conflict,
             OrderError::SlotNotServed
             | OrderError::PickupAlreadyUsed
             | OrderError::PickupOfCancelledOrder
             | OrderError::PickupOfDelivery
             | OrderError::PickupOfNoShow
-            | OrderError::NotADelivery => ErrorKind::Conflict,
+            | OrderError::NotADelivery
+            | OrderError::NotTakingBookings => ErrorKind::Conflict,
             OrderError::PickupCodeNotFound => ErrorKind::NotFound,
             OrderError::TooManyPickupAttempts => ErrorKind::TooManyRequests,
-            OrderError::Unavailable(_) => ErrorKind::Unavailable,
-            OrderError::Database(_) => ErrorKind::Internal,
+            OrderError::Unavailable(_)
+            | OrderError::DatabaseUnreachable(_)
+            | OrderError::WriterStopped
+            | OrderError::PickupLimiterUnavailable(_)
+            | OrderError::IdentifyLimiterUnavailable(_) => ErrorKind::Unavailable,
+            OrderError::Database(_) | OrderError::WriterFailed(_) => ErrorKind::Internal,
             OrderError::Other(err) => err.kind,
         }
     }
@@ -85,7 +161,19 @@ impl DomainError for OrderError {
         match self {
             OrderError::Rule(rule) => rule.code(),
             OrderError::BookingWindow(window) => window.code(),
+            OrderError::Date(date) => date.code(),
             OrderError::NotFound => "ORDER_NOT_FOUND",
+            OrderError::ElderRequired => "ELDER_REQUIRED",
+            OrderError::ElderIdNotForOperators => "ELDER_ID_NOT_FOR_OPERATORS",
+            OrderError::RoleMayNotBook => "ROLE_FORBIDDEN",
+            OrderError::ElderNotIdentified => "ELDER_NOT_IDENTIFIED",
+            OrderError::TooManyIdentifyAttempts => "ELDER_IDENTIFY_TOO_MANY_ATTEMPTS",
+            OrderError::ModeNotOffered { .. } => "MODE_NOT_OFFERED",
+            OrderError::OfferingNotFound => "OFFERING_NOT_FOUND",
+            OrderError::OfferingMismatch => "OFFERING_MISMATCH",
+            OrderError::ElderAlreadyBooked { .. } => "ELDER_ALREADY_BOOKED",
+            OrderError::SoldOut { .. } => "SOLD_OUT",
+            OrderError::BookingInProgress => "BOOKING_IN_PROGRESS",
             OrderError::SlotNotServed => "SLOT_NOT_SERVED",
             OrderError::PickupCodeNotFound => "PICKUP_CODE_NOT_FOUND",
             OrderError::PickupAlreadyUsed => "PICKUP_ALREADY_USED",
@@ -94,8 +182,13 @@ impl DomainError for OrderError {
             OrderError::PickupOfNoShow => "ORDER_STATE_CONFLICT",
             OrderError::TooManyPickupAttempts => "PICKUP_TOO_MANY_ATTEMPTS",
             OrderError::NotADelivery => "NOT_A_DELIVERY",
-            OrderError::Unavailable(_) => "BOOKING_UNAVAILABLE",
-            OrderError::Database(_) => "INTERNAL",
+            OrderError::NotTakingBookings => "MEAL_POINT_NOT_TAKING_BOOKINGS",
+            OrderError::Unavailable(_)
+            | OrderError::DatabaseUnreachable(_)
+            | OrderError::WriterStopped
+            | OrderError::IdentifyLimiterUnavailable(_) => "BOOKING_UNAVAILABLE",
+            OrderError::PickupLimiterUnavailable(_) => "PICKUP_UNAVAILABLE",
+            OrderError::Database(_) | OrderError::WriterFailed(_) => "INTERNAL",
             OrderError::Other(err) => err.code,
         }
     }
@@ -104,7 +197,32 @@ impl DomainError for OrderError {
         match self {
             OrderError::Rule(rule) => rule.message(),
             OrderError::BookingWindow(window) => DomainError::message(window),
+            OrderError::Date(date) => date.message(),
             OrderError::NotFound => "没有找到这个订单".into(),
+            OrderError::ElderRequired => "请选择为哪位老人订餐".into(),
+            OrderError::ElderIdNotForOperators => "请用老人的身份证号和姓名确认身份后订餐".into(),
+            OrderError::RoleMayNotBook => "只有老人本人、家属或助餐点运营方可以订餐".into(),
+            OrderError::ElderNotIdentified => {
+                "身份证号与姓名不符，或这位老人还未完成登记，请核对后重试".into()
+            }
+            OrderError::TooManyIdentifyAttempts => "身份核对失败次数过多，请 10 分钟后再试".into(),
+            OrderError::ModeNotOffered { mode } => {
+                format!("该助餐点不提供{}", mode.label_zh()).into()
+            }
+            OrderError::OfferingNotFound => "所选菜品不存在或已下架".into(),
+            OrderError::OfferingMismatch => "所选菜品不属于这个助餐点、日期或餐次".into(),
+            OrderError::ElderAlreadyBooked { slot } => format!(
+                "该老人在这个助餐点已预订了{}，请勿重复预订",
+                slot.label_zh()
+            )
+            .into(),
+            OrderError::SoldOut { dish, left } if *left > 0 => {
+                format!("{dish}只剩 {left} 份了").into()
+            }
+            OrderError::SoldOut { dish, .. } => format!("{dish}已订完").into(),
+            OrderError::BookingInProgress => {
+                "上一次预订还在处理中，请稍后在“我的订单”中查看".into()
+            }
             OrderError::SlotNotServed => "该助餐点不供应这个餐次".into(),
             OrderError::PickupCodeNotFound => "取餐码不正确，或不是本助餐点今天的订单".into(),
             OrderError::PickupAlreadyUsed => "该取餐码已核销过了".into(),
@@ -113,8 +231,17 @@ impl DomainError for OrderError {
             OrderError::PickupOfNoShow => "该订单不能核销".into(),
             OrderError::TooManyPickupAttempts => "取餐码输错次数过多，请 10 分钟后再试".into(),
             OrderError::NotADelivery => "这不是送餐订单".into(),
-            OrderError::Unavailable(_) => "订餐人数较多，系统暂时繁忙，请稍后再试".into(),
-            OrderError::Database(_) => "服务器开小差了，请稍后再试".into(),
+            OrderError::NotTakingBookings => "该助餐点当天暂停服务，请选择其他日期或助餐点".into(),
+            OrderError::Unavailable(_) | OrderError::DatabaseUnreachable(_) => {
+                "订餐人数较多，系统暂时繁忙，请稍后再试".into()
+            }
+            OrderError::WriterStopped => "系统正在重启，请稍后再试".into(),
+            OrderError::PickupLimiterUnavailable(_) | OrderError::IdentifyLimiterUnavailable(_) => {
+                "系统暂时繁忙，请稍后再试".into()
+            }
+            OrderError::Database(_) | OrderError::WriterFailed(_) => {
+                "服务器开小差了，请稍后再试".into()
+            }
             OrderError::Other(err) => err.message.clone(),
         }
     }
@@ -122,28 +249,32 @@ impl DomainError for OrderError {
     fn field(&self) -> Option<Cow<'static, str>> {
         match self {
             OrderError::Rule(rule) => rule.field(),
+            OrderError::Date(date) => date.field(),
             OrderError::PickupCodeNotFound => Some("code".into()),
+            OrderError::ElderRequired | OrderError::ElderIdNotForOperators => {
+                Some("elder_id".into())
+            }
+            OrderError::ModeNotOffered { .. } => Some("mode".into()),
+            OrderError::OfferingNotFound
+            | OrderError::OfferingMismatch
+            | OrderError::SoldOut { .. } => Some("items".into()),
+            OrderError::Other(err) => err.field.clone(),
             _ => None,
         }
     }
 
     fn into_app_error(self) -> AppError {
+        let answer = domain_answer(&self);
         match self {
             OrderError::Other(err) => err,
             OrderError::Database(err) => AppError::internal(err),
-            OrderError::Unavailable(err) => AppError::new(
-                ErrorKind::Unavailable,
-                "BOOKING_UNAVAILABLE",
-                "订餐人数较多，系统暂时繁忙，请稍后再试",
-            )
-            .with_source(err),
-            other => {
-                let mut error = AppError::new(other.kind(), other.code(), other.message());
-                if let Some(field) = other.field() {
-                    error = error.with_field(field);
-                }
-                error
-            }
+            OrderError::WriterFailed(err) => AppError::internal(err),
+            // An infrastructure failure keeps its cause, for the log.
+            OrderError::Unavailable(err) => answer.with_source(err),
+            OrderError::DatabaseUnreachable(err) => answer.with_source(err),
+            OrderError::PickupLimiterUnavailable(err)
+            | OrderError::IdentifyLimiterUnavailable(err) => answer.with_source(err),
+            _ => answer,
         }
     }
 }

@@ -1,8 +1,6 @@
 //! Booking and the order's life over HTTP: book, read, cancel, verify a pickup, deliver, mark
 //! no-shows, and the operator's day view.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::meal_order;
 use poem_openapi::{
@@ -10,18 +8,15 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{
     rules::{self, OrderState},
-    service::{self, Booked, BookingRequest, ElderRef},
-    store,
+    service::{self, BookingRequest, ElderRef, OrderDetails},
 };
 use crate::{
     auth::{BearerAuth, Caller, Role},
     elders::http::IdCardText,
     error::{AppError, AppResult},
-    meal_points::store as meal_points,
     money::Yuan,
     state::AppState,
     tags::ApiTags,
@@ -285,21 +280,8 @@ impl OrdersApi {
             delivery_address: body.delivery_address,
             allergen_acknowledged: body.allergen_acknowledged.unwrap_or(false),
         };
-        let (created, order) = match service::book(&self.state, caller, request).await? {
-            Booked::Created(order) => (true, order),
-            Booked::Repeated(order) => (false, order),
-        };
-        let mut view = self.view(order, false, true).await?;
-        if caller.role == Role::Operator {
-            // The counter's slip: whom it is for, as checked at the counter.
-            if let Some(elder) = entity::elder::Entity::find_by_id(view.elder_id)
-                .one(&self.state.db)
-                .await?
-            {
-                view.elder_name = Some(elder.name);
-                view.elder_id_card_masked = Some(elder.id_card_masked);
-            }
-        }
+        let (created, shown) = service::book_and_show(&self.state, caller, request).await?;
+        let view = order_view(shown, true);
         Ok(if created {
             BookingReply::Created(Json(view))
         } else {
@@ -313,10 +295,8 @@ impl OrdersApi {
     #[oai(path = "/orders/:id", method = "get")]
     async fn order(&self, auth: BearerAuth, id: Path<String>) -> AppResult<Json<OrderView>> {
         let caller = auth.any_role();
-        let order = self.visible_order(caller, &id).await?;
-        Ok(Json(
-            self.view(order, true, shows_pickup_code(caller)).await?,
-        ))
+        let shown = service::order_for(&self.state, caller, &id).await?;
+        Ok(Json(order_view(shown, shows_pickup_code(caller))))
     }
 
     /// An elder's orders, newest first.
@@ -336,21 +316,14 @@ impl OrdersApi {
             Role::DistrictClerk,
             Role::CityAdmin,
         ])?;
-        crate::elders::store::require_elder_visible(&self.state.db, caller, *id).await?;
-        let mut query = meal_order::Entity::find()
-            .filter(meal_order::Column::ElderId.eq(*id))
-            .order_by_desc(meal_order::Column::Date)
-            .order_by_desc(meal_order::Column::CreatedAt);
-        if let Some(from) = from.0 {
-            let from = crate::clock::check_business_date("from", from)?;
-            query = query.filter(meal_order::Column::Date.gte(from));
-        }
-        let orders = query.all(&self.state.db).await?;
-        let mut views = Vec::with_capacity(orders.len());
-        for order in orders {
-            views.push(self.view(order, false, shows_pickup_code(caller)).await?);
-        }
-        Ok(Json(views))
+        let orders = service::orders_of_elder(&self.state, caller, *id, from.0).await?;
+        let show_code = shows_pickup_code(caller);
+        Ok(Json(
+            orders
+                .into_iter()
+                .map(|shown| order_view(shown, show_code))
+                .collect(),
+        ))
     }
 
     /// Cancel a booked order.
@@ -367,13 +340,9 @@ impl OrdersApi {
         body: Json<CancelRequest>,
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Elder, Role::Family, Role::Operator])?;
-        let order = self.visible_order(caller, &id).await?;
-        let reason = rules::check_reason(body.reason.as_deref())?;
-        let cancelled = service::cancel(&self.state, caller, &order, reason).await?;
-        Ok(Json(
-            self.view(cancelled, false, shows_pickup_code(caller))
-                .await?,
-        ))
+        let cancelled =
+            service::cancel_visible(&self.state, caller, &id, body.reason.as_deref()).await?;
+        Ok(Json(order_view(cancelled, shows_pickup_code(caller))))
     }
 
     /// Verify a pickup (or dine-in) by its code: scanned from the QR code or typed.
@@ -391,7 +360,7 @@ impl OrdersApi {
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Operator])?;
         let served = service::verify_pickup(&self.state, caller, *id, &body.code).await?;
-        Ok(Json(self.view(served, false, false).await?))
+        Ok(Json(self.view(served).await?))
     }
 
     /// The delivery orders of a slot, with addresses.
@@ -406,22 +375,13 @@ impl OrdersApi {
         slot: Query<Slot>,
     ) -> AppResult<Json<Vec<OrderView>>> {
         let caller = auth.allow(&[Role::Operator])?;
-        meal_points::require_operator_of(&self.state.db, caller, *id).await?;
-        let slot = slot.0;
-        let date = crate::clock::check_business_date("date", *date)?;
-        let orders = meal_order::Entity::find()
-            .filter(meal_order::Column::MealPointId.eq(*id))
-            .filter(meal_order::Column::Date.eq(date))
-            .filter(meal_order::Column::Slot.eq(slot))
-            .filter(meal_order::Column::Mode.eq(ServiceMode::Delivery))
-            .order_by_asc(meal_order::Column::CreatedAt)
-            .all(&self.state.db)
-            .await?;
-        let mut views = Vec::with_capacity(orders.len());
-        for order in orders {
-            views.push(self.view(order, false, false).await?);
-        }
-        Ok(Json(views))
+        let orders = service::deliveries(&self.state, caller, *id, *date, slot.0).await?;
+        Ok(Json(
+            orders
+                .into_iter()
+                .map(|shown| order_view(shown, false))
+                .collect(),
+        ))
     }
 
     /// Mark a delivery order as out for delivery.
@@ -435,7 +395,7 @@ impl OrdersApi {
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Operator])?;
         let moved = service::out_for_delivery(&self.state, caller, &id).await?;
-        Ok(Json(self.view(moved, false, false).await?))
+        Ok(Json(self.view(moved).await?))
     }
 
     /// Mark a delivery as delivered, signed for by name.
@@ -450,7 +410,7 @@ impl OrdersApi {
     ) -> AppResult<Json<OrderView>> {
         let caller = auth.allow(&[Role::Operator])?;
         let moved = service::delivered(&self.state, caller, &id, &body.signed_by).await?;
-        Ok(Json(self.view(moved, false, false).await?))
+        Ok(Json(self.view(moved).await?))
     }
 
     /// Mark every unserved order of an ended slot as a no-show (no subsidy is counted for them).
@@ -466,15 +426,8 @@ impl OrdersApi {
         body: Json<SlotRef>,
     ) -> AppResult<Json<NoShowsMarked>> {
         let caller = auth.allow(&[Role::Operator])?;
-        meal_points::require_operator_of(&self.state.db, caller, *id).await?;
-        let marked = service::mark_no_shows(
-            &self.state,
-            Some(caller.account_id),
-            *id,
-            body.date,
-            body.slot,
-        )
-        .await?;
+        let marked =
+            service::mark_no_shows_by(&self.state, caller, *id, body.date, body.slot).await?;
         Ok(Json(NoShowsMarked { marked }))
     }
 
@@ -490,133 +443,104 @@ impl OrdersApi {
         date: Query<Option<NaiveDate>>,
     ) -> AppResult<Json<DayView>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        meal_points::require_operator_of(&self.state.db, caller, *id).await?;
-        let date = crate::clock::check_business_date(
-            "date",
-            date.0.unwrap_or_else(|| self.state.clock.today()),
-        )?;
-        let meal_point = meal_points::require_meal_point(&self.state.db, *id).await?;
-        let orders = meal_order::Entity::find()
-            .filter(meal_order::Column::MealPointId.eq(*id))
-            .filter(meal_order::Column::Date.eq(date))
-            .all(&self.state.db)
-            .await?;
-        let order_ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
-        let lines = entity::order_item::Entity::find()
-            .filter(entity::order_item::Column::OrderId.is_in(order_ids))
-            .all(&self.state.db)
-            .await?;
-        let mut slots = Vec::new();
-        for &slot in Slot::ALL {
-            let in_slot: Vec<&meal_order::Model> =
-                orders.iter().filter(|o| o.slot == slot).collect();
-            let count =
-                |state: OrderState| in_slot.iter().filter(|o| o.state == state).count() as u32;
-            let mut dishes: BTreeMap<String, i64> = BTreeMap::new();
-            for order in in_slot.iter().filter(|o| o.state.is_cooked_for()) {
-                for line in lines.iter().filter(|l| l.order_id == order.id) {
-                    *dishes.entry(line.dish_name.clone()).or_default() += i64::from(line.quantity);
-                }
-            }
-            if in_slot.is_empty() && service::slot_hours(&meal_point, slot)?.is_none() {
-                continue;
-            }
-            slots.push(SlotDay {
-                slot,
-                slot_label: slot.label_zh().to_string(),
-                dishes: dishes
-                    .into_iter()
-                    .map(|(dish_name, portions)| DishCount {
-                        dish_name,
-                        portions,
-                    })
-                    .collect(),
-                booked: count(OrderState::Booked),
-                out_for_delivery: count(OrderState::OutForDelivery),
-                served: count(OrderState::Served),
-                cancelled: count(OrderState::Cancelled),
-                no_show: count(OrderState::NoShow),
-            });
-        }
+        let day = service::day(&self.state, caller, *id, date.0).await?;
         Ok(Json(DayView {
             meal_point_id: *id,
-            date,
-            slots,
+            date: day.date,
+            slots: day
+                .slots
+                .into_iter()
+                .map(|slot| SlotDay {
+                    slot: slot.slot,
+                    slot_label: slot.slot.label_zh().to_string(),
+                    booked: slot.count(OrderState::Booked),
+                    out_for_delivery: slot.count(OrderState::OutForDelivery),
+                    served: slot.count(OrderState::Served),
+                    cancelled: slot.count(OrderState::Cancelled),
+                    no_show: slot.count(OrderState::NoShow),
+                    dishes: slot
+                        .dishes
+                        .into_iter()
+                        .map(|(dish_name, portions)| DishCount {
+                            dish_name,
+                            portions,
+                        })
+                        .collect(),
+                })
+                .collect(),
         }))
     }
 }
 
 impl OrdersApi {
-    /// The order, if this caller may see it; otherwise 404 (its existence is not revealed).
-    async fn visible_order(&self, caller: &Caller, order_id: &str) -> AppResult<meal_order::Model> {
-        Ok(service::visible_order(&self.state.db, caller, order_id).await?)
+    /// An order a staff step just moved, as staff see it (no pickup code, no history).
+    async fn view(&self, order: meal_order::Model) -> AppResult<OrderView> {
+        Ok(order_view(
+            service::details(&self.state, order, false).await?,
+            false,
+        ))
     }
+}
 
-    async fn view(
-        &self,
-        order: meal_order::Model,
-        with_history: bool,
-        show_code: bool,
-    ) -> AppResult<OrderView> {
-        let lines = store::lines_of(&self.state.db, &order.id).await?;
-        let history = if with_history {
-            store::history_of(&self.state.db, &order.id)
-                .await?
-                .into_iter()
-                .map(|e| OrderEventView {
-                    from_state: e.from_state,
-                    to_state: e.to_state,
-                    actor_account_id: e.actor_account_id,
-                    note: e.note,
-                    at: e.at,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(OrderView {
-            qr_payload: show_code.then(|| rules::qr_payload(&order.id, &order.pickup_code)),
-            id: order.id,
-            elder_id: order.elder_id,
-            elder_name: None,
-            elder_id_card_masked: None,
-            meal_point_id: order.meal_point_id,
-            date: order.date,
-            slot_label: order.slot.label_zh().to_string(),
-            slot: order.slot,
-            mode_label: order.mode.label_zh().to_string(),
-            mode: order.mode,
-            state_label: order.state.label_zh().to_string(),
-            state: order.state,
-            payment_state_label: order.payment_state.label_zh().to_string(),
-            payment_state: order.payment_state,
-            pickup_code: show_code.then_some(order.pickup_code),
-            items: lines
-                .into_iter()
-                .map(|l| OrderLineView {
-                    offering_id: l.offering_id,
-                    dish_name: l.dish_name,
-                    quantity: l.quantity,
-                    unit_price: Yuan::from_fen(l.unit_price_fen),
-                })
-                .collect(),
-            price: PriceView {
-                gross: Yuan::from_fen(order.gross_fen),
-                subsidy: Yuan::from_fen(order.subsidy_fen),
-                elder_share: Yuan::from_fen(order.elder_share_fen),
-                subsidy_city: Yuan::from_fen(order.subsidy_city_fen),
-                subsidy_district: Yuan::from_fen(order.subsidy_district_fen),
-                subsidy_street: Yuan::from_fen(order.subsidy_street_fen),
-                funding_district_code: order.funding_district_code,
-                policy_version: order.policy_version,
-            },
-            delivery_address: order.delivery_address,
-            delivery_signed_by: order.delivery_signed_by,
-            cancel_reason: order.cancel_reason,
-            created_at: order.created_at,
-            served_at: order.served_at,
-            history,
-        })
+fn order_view(shown: OrderDetails, show_code: bool) -> OrderView {
+    let OrderDetails {
+        order,
+        lines,
+        history,
+        elder,
+    } = shown;
+    OrderView {
+        qr_payload: show_code.then(|| rules::qr_payload(&order.id, &order.pickup_code)),
+        id: order.id,
+        elder_id: order.elder_id,
+        // The counter's slip: whom it is for, as checked at the counter.
+        elder_name: elder.as_ref().map(|e| e.name.clone()),
+        elder_id_card_masked: elder.map(|e| e.id_card_masked),
+        meal_point_id: order.meal_point_id,
+        date: order.date,
+        slot_label: order.slot.label_zh().to_string(),
+        slot: order.slot,
+        mode_label: order.mode.label_zh().to_string(),
+        mode: order.mode,
+        state_label: order.state.label_zh().to_string(),
+        state: order.state,
+        payment_state_label: order.payment_state.label_zh().to_string(),
+        payment_state: order.payment_state,
+        pickup_code: show_code.then_some(order.pickup_code),
+        items: lines
+            .into_iter()
+            .map(|l| OrderLineView {
+                offering_id: l.offering_id,
+                dish_name: l.dish_name,
+                quantity: l.quantity,
+                unit_price: Yuan::from_fen(l.unit_price_fen),
+            })
+            .collect(),
+        price: PriceView {
+            gross: Yuan::from_fen(order.gross_fen),
+            subsidy: Yuan::from_fen(order.subsidy_fen),
+            elder_share: Yuan::from_fen(order.elder_share_fen),
+            subsidy_city: Yuan::from_fen(order.subsidy_city_fen),
+            subsidy_district: Yuan::from_fen(order.subsidy_district_fen),
+            subsidy_street: Yuan::from_fen(order.subsidy_street_fen),
+            funding_district_code: order.funding_district_code,
+            policy_version: order.policy_version,
+        },
+        delivery_address: order.delivery_address,
+        delivery_signed_by: order.delivery_signed_by,
+        cancel_reason: order.cancel_reason,
+        created_at: order.created_at,
+        served_at: order.served_at,
+        history: history
+            .into_iter()
+            .map(|e| OrderEventView {
+                from_state: e.from_state,
+                to_state: e.to_state,
+                actor_account_id: e.actor_account_id,
+                note: e.note,
+                at: e.at,
+            })
+            .collect(),
     }
 }
 

@@ -9,6 +9,7 @@ use rand::Rng;
 use crate::clock::shanghai_to_utc;
 
 pub use vocabulary::OrderState;
+use vocabulary::Slot;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OrderRuleError {
@@ -204,6 +205,61 @@ pub fn check_signature(signed_by: &str) -> Result<&str, OrderRuleError> {
     Ok(name)
 }
 
+/// An order as the operator's day view counts it.
+pub struct DayOrder<'a> {
+    pub id: &'a str,
+    pub slot: Slot,
+    pub state: OrderState,
+}
+
+/// A line of an order, as the day view adds portions up.
+pub struct DayLine<'a> {
+    pub order_id: &'a str,
+    pub dish_name: &'a str,
+    pub quantity: i32,
+}
+
+/// One slot of the operator's day: what to cook and where the orders stand.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SlotDay {
+    pub slot: Slot,
+    /// Portions to cook per dish, by dish name: the lines of the orders still cooked for.
+    pub dishes: Vec<(String, i64)>,
+    states: Vec<OrderState>,
+}
+
+impl SlotDay {
+    /// How many of the slot's orders are in this state.
+    pub fn count(&self, state: OrderState) -> u32 {
+        let n = self.states.iter().filter(|s| **s == state).count();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+}
+
+/// The day per slot, in slot order: every slot the meal point serves (`served`), and any other
+/// slot that has orders all the same (hours changed after booking).
+pub fn day_slots(orders: &[DayOrder<'_>], lines: &[DayLine<'_>], served: &[Slot]) -> Vec<SlotDay> {
+    let mut slots = Vec::new();
+    for &slot in Slot::ALL {
+        let in_slot: Vec<&DayOrder<'_>> = orders.iter().filter(|o| o.slot == slot).collect();
+        if in_slot.is_empty() && !served.contains(&slot) {
+            continue;
+        }
+        let mut dishes: std::collections::BTreeMap<String, i64> = Default::default();
+        for order in in_slot.iter().filter(|o| o.state.is_cooked_for()) {
+            for line in lines.iter().filter(|l| l.order_id == order.id) {
+                *dishes.entry(line.dish_name.to_string()).or_default() += i64::from(line.quantity);
+            }
+        }
+        slots.push(SlotDay {
+            slot,
+            dishes: dishes.into_iter().collect(),
+            states: in_slot.iter().map(|o| o.state).collect(),
+        });
+    }
+    slots
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +414,46 @@ mod tests {
     fn signatures() {
         assert_eq!(check_signature(" 王秀英 "), Ok("王秀英"));
         assert_eq!(check_signature(""), Err(OrderRuleError::SignatureRequired));
+    }
+
+    #[test]
+    fn the_day_counts_portions_of_meals_still_cooked_for_and_orders_by_state() {
+        let order = |id, slot, state| DayOrder { id, slot, state };
+        let line = |order_id, dish_name, quantity| DayLine {
+            order_id,
+            dish_name,
+            quantity,
+        };
+        let orders = [
+            order("a", Slot::Lunch, Booked),
+            order("b", Slot::Lunch, Cancelled),
+            order("c", Slot::Lunch, Served),
+            order("d", Slot::Breakfast, NoShow),
+        ];
+        let lines = [
+            line("a", "红烧肉", 2),
+            line("b", "红烧肉", 5),
+            line("c", "红烧肉", 1),
+            line("c", "青菜", 1),
+            line("d", "粥", 1),
+        ];
+        // Lunch and dinner served; breakfast has an order although its hours were taken away.
+        let day = day_slots(&orders, &lines, &[Slot::Lunch, Slot::Dinner]);
+        let slots: Vec<Slot> = day.iter().map(|d| d.slot).collect();
+        assert_eq!(slots, [Slot::Breakfast, Slot::Lunch, Slot::Dinner]);
+        let lunch = &day[1];
+        assert_eq!(
+            lunch.dishes,
+            [("红烧肉".to_string(), 3), ("青菜".to_string(), 1)]
+        );
+        assert_eq!(
+            [Booked, Served, Cancelled, NoShow].map(|s| lunch.count(s)),
+            [1, 1, 1, 0]
+        );
+        // Neither a cancelled order's nor a no-show's portions are cooked.
+        assert!(day[0].dishes.is_empty());
+        assert_eq!(day[0].count(NoShow), 1);
+        assert!(day[2].dishes.is_empty());
+        assert_eq!(day[2].count(Booked), 0);
     }
 }

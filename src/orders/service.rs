@@ -29,7 +29,7 @@ use crate::{
     auth::{Caller, Role},
     clock::shanghai_today,
     elders::id_card::IdCardNumber,
-    error::{AppError, AppResult, ErrorKind},
+    error::AppResult,
     meal_points::store as meal_points,
     menus::rules::BookingWindowError,
     money::Yuan,
@@ -37,22 +37,6 @@ use crate::{
     state::AppState,
 };
 use vocabulary::{NoticeKind, ServiceMode, Slot};
-
-fn unavailable(err: ReservationError) -> AppError {
-    AppError::new(
-        ErrorKind::Unavailable,
-        "BOOKING_UNAVAILABLE",
-        "订餐人数较多，系统暂时繁忙，请稍后再试",
-    )
-    .with_source(err)
-}
-
-fn not_taking_bookings() -> AppError {
-    AppError::conflict(
-        "MEAL_POINT_NOT_TAKING_BOOKINGS",
-        "该助餐点当天暂停服务，请选择其他日期或助餐点",
-    )
-}
 
 /// The order, if this caller may see it; otherwise 404 `ORDER_NOT_FOUND` (its existence is not
 /// revealed): the elder and linked family, the meal point's operators, a clerk of the service or
@@ -93,6 +77,167 @@ pub async fn visible_order(
     } else {
         Err(OrderError::NotFound)
     }
+}
+
+/// An order with what its view shows besides the row.
+pub struct OrderDetails {
+    pub order: meal_order::Model,
+    pub lines: Vec<entity::order_item::Model>,
+    /// Its state changes, oldest first; empty unless asked for.
+    pub history: Vec<entity::order_event::Model>,
+    /// The elder it is for, on an operator's counter booking (the slip says whom it is for).
+    pub elder: Option<entity::elder::Model>,
+}
+
+/// The order's lines, and its history when asked for.
+pub async fn details(
+    state: &AppState,
+    order: meal_order::Model,
+    with_history: bool,
+) -> Result<OrderDetails, OrderError> {
+    let lines = store::lines_of(&state.db, &order.id).await?;
+    let history = if with_history {
+        store::history_of(&state.db, &order.id).await?
+    } else {
+        Vec::new()
+    };
+    Ok(OrderDetails {
+        order,
+        lines,
+        history,
+        elder: None,
+    })
+}
+
+/// One order the caller may see (404 `ORDER_NOT_FOUND` otherwise), with its history.
+pub async fn order_for(
+    state: &AppState,
+    caller: &Caller,
+    order_id: &str,
+) -> Result<OrderDetails, OrderError> {
+    let order = visible_order(&state.db, caller, order_id).await?;
+    details(state, order, true).await
+}
+
+/// An elder's orders the caller may see (only an elder the caller may see), newest first; only
+/// those on or after `from` when given.
+pub async fn orders_of_elder(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+    from: Option<chrono::NaiveDate>,
+) -> Result<Vec<OrderDetails>, OrderError> {
+    crate::elders::store::require_elder_visible(&state.db, caller, elder_id).await?;
+    let from = from
+        .map(|from| crate::clock::check_business_date("from", from))
+        .transpose()?;
+    let orders = store::orders_of_elder(&state.db, elder_id, from).await?;
+    let mut shown = Vec::with_capacity(orders.len());
+    for order in orders {
+        shown.push(details(state, order, false).await?);
+    }
+    Ok(shown)
+}
+
+/// The delivery orders of a slot at one of the operator's meal points, oldest first.
+pub async fn deliveries(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    date: chrono::NaiveDate,
+    slot: Slot,
+) -> Result<Vec<OrderDetails>, OrderError> {
+    meal_points::require_operator_of(&state.db, caller, meal_point_id).await?;
+    let date = crate::clock::check_business_date("date", date)?;
+    let orders =
+        store::orders_in_slot(&state.db, meal_point_id, date, slot, ServiceMode::Delivery).await?;
+    let mut shown = Vec::with_capacity(orders.len());
+    for order in orders {
+        shown.push(details(state, order, false).await?);
+    }
+    Ok(shown)
+}
+
+/// A meal point's day for its operator: per slot, portions to cook per dish and orders by state.
+pub struct Day {
+    pub date: chrono::NaiveDate,
+    pub slots: Vec<rules::SlotDay>,
+}
+
+/// The operator's day at one of their meal points (`date` defaults to today).
+pub async fn day(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    date: Option<chrono::NaiveDate>,
+) -> Result<Day, OrderError> {
+    let db = &state.db;
+    meal_points::require_operator_of(db, caller, meal_point_id).await?;
+    let date =
+        crate::clock::check_business_date("date", date.unwrap_or_else(|| state.clock.today()))?;
+    let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
+    let orders = store::orders_on(db, meal_point_id, date).await?;
+    let lines = store::lines_of_orders(db, orders.iter().map(|o| o.id.clone()).collect()).await?;
+    let mut served = Vec::new();
+    for &slot in Slot::ALL {
+        if slot_hours(&meal_point, slot)?.is_some() {
+            served.push(slot);
+        }
+    }
+    let orders: Vec<rules::DayOrder<'_>> = orders
+        .iter()
+        .map(|o| rules::DayOrder {
+            id: &o.id,
+            slot: o.slot,
+            state: o.state,
+        })
+        .collect();
+    let lines: Vec<rules::DayLine<'_>> = lines
+        .iter()
+        .map(|l| rules::DayLine {
+            order_id: &l.order_id,
+            dish_name: &l.dish_name,
+            quantity: l.quantity,
+        })
+        .collect();
+    Ok(Day {
+        date,
+        slots: rules::day_slots(&orders, &lines, &served),
+    })
+}
+
+/// Books, and answers with the order as the booker's view shows it: for an operator's counter
+/// booking, with the elder it is for. `true` when this request created the order.
+pub async fn book_and_show(
+    state: &AppState,
+    caller: &Caller,
+    request: BookingRequest,
+) -> AppResult<(bool, OrderDetails)> {
+    let (created, order) = match book(state, caller, request).await? {
+        Booked::Created(order) => (true, order),
+        Booked::Repeated(order) => (false, order),
+    };
+    let elder_id = order.elder_id;
+    let mut shown = details(state, order, false).await?;
+    if caller.role == Role::Operator {
+        shown.elder = crate::elders::store::elders_by_id(&state.db, [elder_id])
+            .await?
+            .remove(&elder_id);
+    }
+    Ok((created, shown))
+}
+
+/// Cancels an order the caller may see (404 otherwise), with the reason when one is required.
+pub async fn cancel_visible(
+    state: &AppState,
+    caller: &Caller,
+    order_id: &str,
+    reason: Option<&str>,
+) -> AppResult<OrderDetails> {
+    let order = visible_order(&state.db, caller, order_id).await?;
+    let reason = rules::check_reason(reason)?;
+    let cancelled = cancel(state, caller, &order, reason).await?;
+    Ok(details(state, cancelled, false).await?)
 }
 
 /// How many live orders an elder may hold per meal point, date and slot.
@@ -151,12 +296,7 @@ pub async fn book(state: &AppState, caller: &Caller, request: BookingRequest) ->
     let _turn = state.booking_gate.admit().await?;
     book_admitted(state, caller, request).await.map_err(|err| {
         if err.is_database_unreachable() {
-            AppError::new(
-                ErrorKind::Unavailable,
-                "BOOKING_UNAVAILABLE",
-                "订餐人数较多，系统暂时繁忙，请稍后再试",
-            )
-            .with_source(err)
+            OrderError::DatabaseUnreachable(err).into()
         } else {
             err
         }
@@ -240,13 +380,7 @@ async fn book_admitted(
             return Ok(Booked::Repeated(await_first_order(state, &order_id).await?));
         }
         ReserveOutcome::QuotaExceeded => {
-            return Err(AppError::conflict(
-                "ELDER_ALREADY_BOOKED",
-                format!(
-                    "该老人在这个助餐点已预订了{}，请勿重复预订",
-                    request.slot.label_zh()
-                ),
-            ));
+            return Err(OrderError::ElderAlreadyBooked { slot: request.slot }.into());
         }
         ReserveOutcome::SoldOut { offering_id, left } => {
             let name = offerings
@@ -254,28 +388,28 @@ async fn book_admitted(
                 .find(|o| o.id == offering_id)
                 .map(|o| o.dish_name.as_str())
                 .unwrap_or("所选菜品");
-            return Err(AppError::conflict(
-                "SOLD_OUT",
-                if left > 0 {
-                    format!("{name}只剩 {left} 份了")
-                } else {
-                    format!("{name}已订完")
-                },
-            )
-            .with_field("items"));
+            return Err(OrderError::SoldOut {
+                dish: name.to_string(),
+                left,
+            }
+            .into());
         }
-        ReserveOutcome::Closed => return Err(not_taking_bookings()),
+        ReserveOutcome::Closed => return Err(OrderError::NotTakingBookings.into()),
         ReserveOutcome::NotLoaded => {
-            return Err(unavailable(ReservationError::Unavailable(
+            return Err(OrderError::Unavailable(ReservationError::Unavailable(
                 "meal point state could not be rebuilt".into(),
-            )));
+            ))
+            .into());
         }
         ReserveOutcome::CounterMissing { offering_id } => {
             // Filled from the database a moment ago and missing again: the store is losing
             // keys (evictions?), and "sold out" would be a lie. Tell the elder to try again.
-            return Err(unavailable(ReservationError::Unavailable(format!(
-                "offering {offering_id} has no counter even after filling it from the database"
-            ))));
+            return Err(
+                OrderError::Unavailable(ReservationError::Unavailable(format!(
+                    "offering {offering_id} has no counter even after filling it from the database"
+                )))
+                .into(),
+            );
         }
     }
     // From here on every refusal gives the reservation back, key included.
@@ -291,7 +425,7 @@ async fn book_admitted(
         Ok(quote) => quote,
         Err(err) => {
             abandon_reservation(state, &reserve).await;
-            return Err(err);
+            return Err(err.into());
         }
     };
 
@@ -380,22 +514,21 @@ async fn book_admitted(
         PersistError::IdempotencyKeyReused => {
             let first = store::find_by_client_key(db, caller.account_id, &request.client_key)
                 .await?
-                .ok_or_else(|| AppError::internal(err))?;
+                .ok_or(OrderError::WriterFailed(err))?;
             Ok(Booked::Repeated(first))
         }
-        PersistError::MealPointClosed => Err(not_taking_bookings()),
-        PersistError::Oversold { .. } => {
-            Err(AppError::conflict("SOLD_OUT", "所选菜品已订完").with_field("items"))
+        PersistError::MealPointClosed => Err(OrderError::NotTakingBookings.into()),
+        PersistError::Oversold { .. } => Err(OrderError::SoldOut {
+            dish: "所选菜品".to_string(),
+            left: 0,
         }
-        PersistError::DeadlinePassed => Err(unavailable(ReservationError::Unavailable(
-            "the order writer fell behind".into(),
-        ))),
-        PersistError::WriterStopped => Err(AppError::new(
-            ErrorKind::Unavailable,
-            "BOOKING_UNAVAILABLE",
-            "系统正在重启，请稍后再试",
-        )),
-        other => Err(AppError::internal(other)),
+        .into()),
+        PersistError::DeadlinePassed => Err(OrderError::Unavailable(
+            ReservationError::Unavailable("the order writer fell behind".into()),
+        )
+        .into()),
+        PersistError::WriterStopped => Err(OrderError::WriterStopped.into()),
+        other => Err(OrderError::WriterFailed(other).into()),
     }
 }
 
@@ -426,24 +559,13 @@ async fn acting_for(
             identify_at_counter(state, caller, request.meal_point_id, number, name).await?
         }
         (Role::Operator, ElderRef::Id(_)) => {
-            return Err(AppError::invalid(
-                "elder_id",
-                "ELDER_ID_NOT_FOR_OPERATORS",
-                "请用老人的身份证号和姓名确认身份后订餐",
-            ));
+            return Err(OrderError::ElderIdNotForOperators.into());
         }
         (Role::Elder | Role::Family, ElderRef::Card { .. }) => {
-            return Err(AppError::invalid(
-                "elder_id",
-                "ELDER_REQUIRED",
-                "请选择为哪位老人订餐",
-            ));
+            return Err(OrderError::ElderRequired.into());
         }
         _ => {
-            return Err(AppError::forbidden(
-                "ROLE_FORBIDDEN",
-                "只有老人本人、家属或助餐点运营方可以订餐",
-            ));
+            return Err(OrderError::RoleMayNotBook.into());
         }
     };
     crate::elders::rules::require_active(elder.status)?;
@@ -482,27 +604,15 @@ async fn identify_at_counter(
             per_window: IDENTIFY_TRIES_PER_MEAL_POINT,
         },
     ];
-    let limiter_down = |err| {
-        AppError::new(
-            ErrorKind::Unavailable,
-            "BOOKING_UNAVAILABLE",
-            "系统暂时繁忙，请稍后再试",
-        )
-        .with_source(err)
-    };
     // Only failures count here: a counter booking the lunch rush identifies many elders at once,
     // and counting those in flight would refuse honest ones.
     if state
         .attempt_limiter
         .is_blocked(&limits, GUESS_WINDOW, now)
         .await
-        .map_err(limiter_down)?
+        .map_err(OrderError::IdentifyLimiterUnavailable)?
     {
-        return Err(AppError::new(
-            ErrorKind::TooManyRequests,
-            "ELDER_IDENTIFY_TOO_MANY_ATTEMPTS",
-            "身份核对失败次数过多，请 10 分钟后再试",
-        ));
+        return Err(OrderError::TooManyIdentifyAttempts.into());
     }
     match crate::elders::service::identify(state, number, name).await? {
         Some(elder) => Ok(elder),
@@ -511,11 +621,8 @@ async fn identify_at_counter(
                 .attempt_limiter
                 .record_failure(&[&operator_key, &meal_point_key], GUESS_WINDOW, now)
                 .await
-                .map_err(limiter_down)?;
-            Err(AppError::not_found(
-                "ELDER_NOT_IDENTIFIED",
-                "身份证号与姓名不符，或这位老人还未完成登记，请核对后重试",
-            ))
+                .map_err(OrderError::IdentifyLimiterUnavailable)?;
+            Err(OrderError::ElderNotIdentified.into())
         }
     }
 }
@@ -536,14 +643,10 @@ async fn bookable(
         })
         .await?;
     if !meal_points::takes_bookings_on(&meal_point, request.date) {
-        return Err(not_taking_bookings());
+        return Err(OrderError::NotTakingBookings.into());
     }
     if !meal_points::service_modes_of(&meal_point)?.offers(request.mode) {
-        return Err(AppError::invalid(
-            "mode",
-            "MODE_NOT_OFFERED",
-            format!("该助餐点不提供{}", request.mode.label_zh()),
-        ));
+        return Err(OrderError::ModeNotOffered { mode: request.mode }.into());
     }
     let offerings = load_offerings(state, &meal_point, request, now).await?;
     Ok((meal_point, offerings))
@@ -576,21 +679,13 @@ async fn load_offerings(
     let mut priced = Vec::with_capacity(ids.len());
     for id in ids {
         let Some((offering, dish_name)) = found.iter().find(|(o, _)| o.id == id) else {
-            return Err(AppError::invalid(
-                "items",
-                "OFFERING_NOT_FOUND",
-                "所选菜品不存在或已下架",
-            ));
+            return Err(OrderError::OfferingNotFound.into());
         };
         if offering.meal_point_id != meal_point.id
             || offering.date != request.date
             || offering.slot != request.slot
         {
-            return Err(AppError::invalid(
-                "items",
-                "OFFERING_MISMATCH",
-                "所选菜品不属于这个助餐点、日期或餐次",
-            ));
+            return Err(OrderError::OfferingMismatch.into());
         }
         check_booking_window(now, offering)?;
         priced.push(PricedOffering {
@@ -628,7 +723,7 @@ async fn reserve_loaded(state: &AppState, request: &ReserveRequest) -> AppResult
         .reservations
         .reserve(request)
         .await
-        .map_err(unavailable)?;
+        .map_err(OrderError::Unavailable)?;
     match outcome {
         ReserveOutcome::NotLoaded => {
             rebuild(state, request.meal_point_id).await?;
@@ -647,7 +742,7 @@ async fn reserve_loaded(state: &AppState, request: &ReserveRequest) -> AppResult
         .reservations
         .reserve(request)
         .await
-        .map_err(unavailable)
+        .map_err(|err| OrderError::Unavailable(err).into())
 }
 
 async fn snapshot_of(
@@ -670,7 +765,7 @@ pub async fn rebuild(state: &AppState, meal_point_id: i64) -> AppResult<LoadOutc
         .reservations
         .load(&snapshot)
         .await
-        .map_err(unavailable)
+        .map_err(|err| OrderError::Unavailable(err).into())
 }
 
 /// Installs what the store lacks of a meal point's state, keeping what it has.
@@ -680,7 +775,7 @@ async fn fill_gaps(state: &AppState, meal_point_id: i64) -> AppResult<()> {
         .reservations
         .fill(&snapshot)
         .await
-        .map_err(unavailable)?;
+        .map_err(OrderError::Unavailable)?;
     Ok(())
 }
 
@@ -692,10 +787,7 @@ async fn await_first_order(state: &AppState, order_id: &str) -> AppResult<meal_o
         }
         tokio::time::sleep(StdDuration::from_millis(50)).await;
     }
-    Err(AppError::conflict(
-        "BOOKING_IN_PROGRESS",
-        "上一次预订还在处理中，请稍后在“我的订单”中查看",
-    ))
+    Err(OrderError::BookingInProgress.into())
 }
 
 /// Returns a reservation that did not become an order, idempotency key included.
@@ -718,7 +810,7 @@ pub async fn sweep_expired_leases(state: &AppState) -> AppResult<u32> {
         .reservations
         .expired_leases()
         .await
-        .map_err(unavailable)?;
+        .map_err(OrderError::Unavailable)?;
     let mut given_back = 0;
     for release in expired {
         if store::find_order(&state.db, &release.order_id)
@@ -734,7 +826,7 @@ pub async fn sweep_expired_leases(state: &AppState) -> AppResult<u32> {
                 tracing::warn!(order = %release.order_id, meal_point = release.meal_point_id, "gave back a reservation whose order was never written");
             }
             Ok(ReleaseOutcome::AlreadyReleased | ReleaseOutcome::NotLoaded) => {}
-            Err(err) => return Err(unavailable(err)),
+            Err(err) => return Err(OrderError::Unavailable(err).into()),
         }
     }
     Ok(given_back)
@@ -1024,14 +1116,8 @@ pub async fn verify_pickup(
         .attempt_limiter
         .attempt(&limits, GUESS_WINDOW, now)
         .await
-        .map_err(|err| {
-            AppError::new(
-                ErrorKind::Unavailable,
-                "PICKUP_UNAVAILABLE",
-                "系统暂时繁忙，请稍后再试",
-            )
-            .with_source(err)
-        })? {
+        .map_err(OrderError::PickupLimiterUnavailable)?
+    {
         Attempt::Counted => {}
         Attempt::Refused => return Err(OrderError::TooManyPickupAttempts),
     }
@@ -1176,6 +1262,18 @@ pub fn slot_hours(
     Ok(meal_points::service_hours_of(meal_point)?
         .hours_for(slot)
         .map(|hours| (hours.opens, hours.closes)))
+}
+
+/// An operator marks the unserved orders of an ended slot at one of their meal points.
+pub async fn mark_no_shows_by(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    date: chrono::NaiveDate,
+    slot: Slot,
+) -> Result<u32, OrderError> {
+    meal_points::require_operator_of(&state.db, caller, meal_point_id).await?;
+    mark_no_shows(state, Some(caller.account_id), meal_point_id, date, slot).await
 }
 
 /// Marks the live orders of an ended slot as no-shows. Their portions stay taken (the meal was

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{meal_order, meal_point, offering, order_event, order_item};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -17,7 +17,7 @@ use super::{
     rules::OrderState,
 };
 use crate::error::{AppError, AppResult};
-use vocabulary::Slot;
+use vocabulary::{ServiceMode, Slot};
 
 /// How far back idempotency keys and cancellations are remembered in a rebuilt store; matches
 /// the Redis store's record lifetime.
@@ -108,6 +108,64 @@ pub async fn history_of(
         .order_by_asc(order_event::Column::Id)
         .all(db)
         .await?)
+}
+
+/// An elder's orders, newest first; only those on or after `from` when given.
+pub async fn orders_of_elder(
+    db: &impl ConnectionTrait,
+    elder_id: i64,
+    from: Option<NaiveDate>,
+) -> Result<Vec<meal_order::Model>, DbErr> {
+    let mut query = meal_order::Entity::find()
+        .filter(meal_order::Column::ElderId.eq(elder_id))
+        .order_by_desc(meal_order::Column::Date)
+        .order_by_desc(meal_order::Column::CreatedAt);
+    if let Some(from) = from {
+        query = query.filter(meal_order::Column::Date.gte(from));
+    }
+    query.all(db).await
+}
+
+/// A meal point's orders of a date and slot in a mode, oldest first.
+pub async fn orders_in_slot(
+    db: &impl ConnectionTrait,
+    meal_point_id: i64,
+    date: NaiveDate,
+    slot: Slot,
+    mode: ServiceMode,
+) -> Result<Vec<meal_order::Model>, DbErr> {
+    meal_order::Entity::find()
+        .filter(meal_order::Column::MealPointId.eq(meal_point_id))
+        .filter(meal_order::Column::Date.eq(date))
+        .filter(meal_order::Column::Slot.eq(slot))
+        .filter(meal_order::Column::Mode.eq(mode))
+        .order_by_asc(meal_order::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// A meal point's orders of a date, every slot and state.
+pub async fn orders_on(
+    db: &impl ConnectionTrait,
+    meal_point_id: i64,
+    date: NaiveDate,
+) -> Result<Vec<meal_order::Model>, DbErr> {
+    meal_order::Entity::find()
+        .filter(meal_order::Column::MealPointId.eq(meal_point_id))
+        .filter(meal_order::Column::Date.eq(date))
+        .all(db)
+        .await
+}
+
+/// The lines of these orders, together.
+pub async fn lines_of_orders(
+    db: &impl ConnectionTrait,
+    order_ids: Vec<String>,
+) -> Result<Vec<order_item::Model>, DbErr> {
+    order_item::Entity::find()
+        .filter(order_item::Column::OrderId.is_in(order_ids))
+        .all(db)
+        .await
 }
 
 /// The offerings a booking names, each with its dish's name.

@@ -83,7 +83,7 @@ impl DomainError for SampleError {
         match self {
             SampleError::Other(err) => err,
             SampleError::Database(err) => AppError::internal(err),
-            other => domain_answer(other),
+            other => domain_answer(&other),
         }
     }
 }

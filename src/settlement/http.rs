@@ -13,7 +13,7 @@ use super::{
     export::{self, FileFormat, Statement},
     rules::{AdjustmentKind, Decision, Figures, Reconciliation, RunState, Viewer},
     service::{self, viewer_of},
-    statements::{self, Statements},
+    statements::Statements,
     store,
 };
 use crate::{
@@ -387,7 +387,7 @@ impl SettlementApi {
     #[oai(path = "/settlement-runs", method = "get")]
     async fn list(&self, auth: BearerAuth) -> AppResult<Json<Vec<RunSummary>>> {
         auth.allow(READERS)?;
-        let runs = store::list_runs(&self.state.db).await?;
+        let runs = service::runs(&self.state).await?;
         Ok(Json(
             runs.into_iter()
                 .map(|r| RunSummary {
@@ -409,8 +409,8 @@ impl SettlementApi {
     #[oai(path = "/settlement-runs/:id", method = "get")]
     async fn run(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<RunView>> {
         let caller = auth.allow(READERS)?;
-        let run = store::require_run(&self.state.db, *id).await?;
-        Ok(Json(self.view(caller, run).await?))
+        let details = service::run_details(&self.state, caller, *id).await?;
+        Ok(Json(run_view(caller, details)))
     }
 
     /// Per meal point and funding district: meals served, gross, elder-paid, subsidy due by funder
@@ -548,16 +548,8 @@ impl SettlementApi {
         id: Path<i64>,
     ) -> AppResult<Json<Vec<AdjustmentView>>> {
         let caller = auth.allow(READERS)?;
-        store::require_run(&self.state.db, *id).await?;
-        let viewer = viewer_of(caller);
-        Ok(Json(
-            store::adjustments_of(&self.state.db, *id)
-                .await?
-                .into_iter()
-                .filter(|a| viewer.sees(&a.funding_district_code, &a.service_district_code))
-                .map(adjustment_view)
-                .collect(),
-        ))
+        let adjustments = service::adjustments(&self.state, caller, *id).await?;
+        Ok(Json(adjustments.into_iter().map(adjustment_view).collect()))
     }
 
     /// Take back a meal found invalid after it was settled: an adjustment line in this draft,
@@ -690,17 +682,10 @@ impl SettlementApi {
     #[oai(path = "/settlement-runs/:id/audit", method = "get")]
     async fn audit(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<Vec<AuditEntry>>> {
         let caller = auth.allow(READERS)?;
-        store::require_run(&self.state.db, *id).await?;
-        let viewer = viewer_of(caller);
         Ok(Json(
-            store::events_of(&self.state.db, *id)
+            service::audit_trail(&self.state, caller, *id)
                 .await?
                 .into_iter()
-                .filter(|e| match (&e.district_code, &e.other_district_code) {
-                    (None, None) => true,
-                    (Some(a), None) | (None, Some(a)) => viewer.sees_district(a),
-                    (Some(a), Some(b)) => viewer.sees(a, b),
-                })
                 .map(|e| AuditEntry {
                     action: e.action.as_str().to_string(),
                     district_code: e.district_code,
@@ -784,51 +769,57 @@ impl SettlementApi {
         run_id: i64,
     ) -> AppResult<(entity::settlement_run::Model, Statements)> {
         let caller = auth.allow(READERS)?;
-        let run = store::require_run(&self.state.db, run_id).await?;
-        let s = statements::load(&self.state.db, run.id, &viewer_of(caller)).await?;
-        Ok((run, s))
+        Ok(service::statements_of(&self.state, caller, run_id).await?)
     }
 
+    /// A run a step just moved, as its reader sees it.
     async fn view(
         &self,
         caller: &Caller,
         run: entity::settlement_run::Model,
     ) -> AppResult<RunView> {
-        let db = &self.state.db;
-        let viewer = viewer_of(caller);
-        let reconciliation = store::reconciliation_of(db, &run).await?;
-        let s = statements::load(db, run.id, &viewer).await?;
-        let reviews = store::reviews_of(db, run.id)
-            .await?
-            .into_iter()
-            .map(|r| {
-                let decision = r.decision;
-                ReviewView {
-                    district_name: s.name(&r.district_code),
-                    comment: r.comment.filter(|_| viewer.sees_district(&r.district_code)),
-                    district_code: r.district_code,
-                    decision,
-                    decision_label: decision.label_zh().into(),
-                    account_id: r.account_id,
-                    decided_at: r.decided_at,
-                }
-            })
-            .collect();
-        Ok(RunView {
-            id: run.id,
-            period_from: run.period_from,
-            period_to: run.period_to,
-            state_label: run.state.label_zh().into(),
-            state: run.state,
-            created_by: run.created_by,
-            created_at: run.created_at,
-            computed_at: run.computed_at,
-            submitted_at: run.submitted_at,
-            locked_by: run.locked_by,
-            locked_at: run.locked_at,
-            totals: s.meal_point_total().into(),
-            reconciliation: ReconciliationView::of(reconciliation, &viewer),
-            reviews,
+        let details = service::details(&self.state, caller, run).await?;
+        Ok(run_view(caller, details))
+    }
+}
+
+fn run_view(caller: &Caller, details: service::RunDetails) -> RunView {
+    let service::RunDetails {
+        run,
+        reconciliation,
+        statements: s,
+        reviews,
+    } = details;
+    let viewer = viewer_of(caller);
+    let reviews = reviews
+        .into_iter()
+        .map(|r| {
+            let decision = r.decision;
+            ReviewView {
+                district_name: s.name(&r.district_code),
+                comment: r.comment.filter(|_| viewer.sees_district(&r.district_code)),
+                district_code: r.district_code,
+                decision,
+                decision_label: decision.label_zh().into(),
+                account_id: r.account_id,
+                decided_at: r.decided_at,
+            }
         })
+        .collect();
+    RunView {
+        id: run.id,
+        period_from: run.period_from,
+        period_to: run.period_to,
+        state_label: run.state.label_zh().into(),
+        state: run.state,
+        created_by: run.created_by,
+        created_at: run.created_at,
+        computed_at: run.computed_at,
+        submitted_at: run.submitted_at,
+        locked_by: run.locked_by,
+        locked_at: run.locked_at,
+        totals: s.meal_point_total().into(),
+        reconciliation: ReconciliationView::of(reconciliation, &viewer),
+        reviews,
     }
 }

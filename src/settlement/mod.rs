@@ -5,6 +5,7 @@
 //!
 //! See `rules.rs` for who owes whom and why, and the README's "Settlement" section.
 
+pub mod error;
 pub mod export;
 pub mod http;
 pub mod rules;

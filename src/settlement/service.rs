@@ -6,14 +6,12 @@ use entity::settlement_run as run;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, TransactionTrait};
 
 use super::{
-    rules::{self, AdjustmentKind, Decision, RunState, Step, Viewer},
+    error::SettlementError,
+    rules::{self, AdjustmentKind, Decision, Reconciliation, RunState, Step, Viewer},
+    statements::{self, Statements},
     store::{self, Audit},
 };
-use crate::{
-    auth::Caller,
-    error::{AppError, AppResult},
-    state::AppState,
-};
+use crate::{auth::Caller, state::AppState};
 use vocabulary::RunAction;
 
 pub fn viewer_of(caller: &Caller) -> Viewer {
@@ -28,26 +26,108 @@ fn audit_note(text: impl Into<String>) -> Option<String> {
     Some(text.into())
 }
 
+/// Every run, newest period first.
+pub async fn runs(state: &AppState) -> Result<Vec<run::Model>, SettlementError> {
+    store::list_runs(&state.db).await
+}
+
+/// A run as its reader sees it: the reconciliation, the statements scoped to the reader, the
+/// districts' reviews.
+pub struct RunDetails {
+    pub run: run::Model,
+    pub reconciliation: Reconciliation,
+    pub statements: Statements,
+    pub reviews: Vec<entity::settlement_review::Model>,
+}
+
+/// What a reader sees of a run just read or moved.
+pub async fn details(
+    state: &AppState,
+    caller: &Caller,
+    run: run::Model,
+) -> Result<RunDetails, SettlementError> {
+    let db = &state.db;
+    let reconciliation = store::reconciliation_of(db, &run).await?;
+    let statements = statements::load(db, run.id, &viewer_of(caller)).await?;
+    let reviews = store::reviews_of(db, run.id).await?;
+    Ok(RunDetails {
+        run,
+        reconciliation,
+        statements,
+        reviews,
+    })
+}
+
+/// One run (404 `RUN_NOT_FOUND`), as its reader sees it.
+pub async fn run_details(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<RunDetails, SettlementError> {
+    let run = store::require_run(&state.db, run_id).await?;
+    details(state, caller, run).await
+}
+
+/// A run's statements, scoped to the reader.
+pub async fn statements_of(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<(run::Model, Statements), SettlementError> {
+    let run = store::require_run(&state.db, run_id).await?;
+    let statements = statements::load(&state.db, run.id, &viewer_of(caller)).await?;
+    Ok((run, statements))
+}
+
+/// A run's adjustment lines the reader's district funds or serves (all of them for the city).
+pub async fn adjustments(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<Vec<entity::settlement_adjustment::Model>, SettlementError> {
+    store::require_run(&state.db, run_id).await?;
+    let viewer = viewer_of(caller);
+    let mut adjustments = store::adjustments_of(&state.db, run_id).await?;
+    adjustments.retain(|a| viewer.sees(&a.funding_district_code, &a.service_district_code));
+    Ok(adjustments)
+}
+
+/// A run's audit trail, oldest first: the steps about the whole run, and those about the
+/// reader's district (all of them for the city).
+pub async fn audit_trail(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<Vec<entity::settlement_event::Model>, SettlementError> {
+    store::require_run(&state.db, run_id).await?;
+    let viewer = viewer_of(caller);
+    let mut events = store::events_of(&state.db, run_id).await?;
+    events.retain(|e| match (&e.district_code, &e.other_district_code) {
+        (None, None) => true,
+        (Some(a), None) | (None, Some(a)) => viewer.sees_district(a),
+        (Some(a), Some(b)) => viewer.sees(a, b),
+    });
+    Ok(events)
+}
+
 /// Creates a draft run for `from..=to` and works its lines out.
 pub async fn create_run(
     state: &AppState,
     caller: &Caller,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<run::Model> {
+) -> Result<run::Model, SettlementError> {
     rules::check_period(from, to)?;
     rules::check_may_create(&viewer_of(caller), to, state.clock.today())?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     store::serialise_run_creation(&txn).await?;
     if let Some(other) = store::overlapping_runs(&txn, from, to).await?.first() {
-        return Err(AppError::conflict(
-            "PERIOD_OVERLAPS",
-            format!(
-                "与第 {} 期结算（{} 至 {}）的期间重叠；迟到的更正会作为调整计入下一期",
-                other.id, other.period_from, other.period_to
-            ),
-        ));
+        return Err(SettlementError::PeriodOverlaps {
+            id: other.id,
+            from: other.period_from,
+            to: other.period_to,
+        });
     }
     let created = run::ActiveModel {
         period_from: Set(from),
@@ -79,7 +159,11 @@ pub async fn create_run(
 }
 
 /// Works a draft's lines and late-served adjustments out again from the orders as they are now.
-pub async fn recompute(state: &AppState, caller: &Caller, run_id: i64) -> AppResult<run::Model> {
+pub async fn recompute(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<run::Model, SettlementError> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let (run, _) = store::lock_step(&txn, run_id, Step::Recompute).await?;
@@ -110,7 +194,11 @@ pub async fn recompute(state: &AppState, caller: &Caller, run_id: i64) -> AppRes
 
 /// Submits a draft for the districts' review, only if it reconciles with the orders now. A
 /// refusal is recorded in the audit trail too.
-pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult<run::Model> {
+pub async fn submit(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<run::Model, SettlementError> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let (run, next) = store::lock_step(&txn, run_id, Step::Submit).await?;
@@ -138,7 +226,7 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
         return Err(refused.into());
     }
     let json = serde_json::to_string(&reconciliation)
-        .map_err(|e| AppError::internal(std::io::Error::other(e)))?;
+        .map_err(|e| SettlementError::Internal(e.to_string()))?;
     store::set_state(&txn, run.id, RunState::Draft, next, |u| {
         u.col_expr(
             run::Column::SubmittedAt,
@@ -170,7 +258,11 @@ pub async fn submit(state: &AppState, caller: &Caller, run_id: i64) -> AppResult
 
 /// Throws a draft away with its lines and adjustments: the city admin any draft, a clerk the
 /// drafts they created. The late-served meals it carried go to the next run that is worked out.
-pub async fn delete_draft(state: &AppState, caller: &Caller, run_id: i64) -> AppResult<()> {
+pub async fn delete_draft(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<(), SettlementError> {
     let txn = state.db.begin().await?;
     let (run, _) = store::lock_step(&txn, run_id, Step::Delete).await?;
     rules::check_may_delete(&viewer_of(caller), run.created_by, caller.account_id)?;
@@ -193,15 +285,15 @@ pub async fn review(
     run_id: i64,
     decision: Decision,
     comment: Option<&str>,
-) -> AppResult<run::Model> {
+) -> Result<run::Model, SettlementError> {
     let action = match decision {
         Decision::Confirmed => RunAction::Confirmed,
         Decision::Disputed => RunAction::Disputed,
         // "Pending" is where a district stands before it reviews; no review decides it.
         Decision::Pending => {
-            return Err(AppError::internal(std::io::Error::other(
-                "a review confirms or disputes",
-            )));
+            return Err(SettlementError::Internal(
+                "a review confirms or disputes".to_string(),
+            ));
         }
     };
     let comment = rules::check_comment(decision, comment)?;
@@ -246,7 +338,7 @@ pub async fn reopen(
     caller: &Caller,
     run_id: i64,
     comment: Option<&str>,
-) -> AppResult<run::Model> {
+) -> Result<run::Model, SettlementError> {
     let comment = rules::check_comment(Decision::Pending, comment)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
@@ -279,7 +371,11 @@ pub async fn reopen(
 }
 
 /// The city approves a run every involved district has confirmed, and locks it.
-pub async fn approve(state: &AppState, caller: &Caller, run_id: i64) -> AppResult<run::Model> {
+pub async fn approve(
+    state: &AppState,
+    caller: &Caller,
+    run_id: i64,
+) -> Result<run::Model, SettlementError> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let (run, next) = store::lock_step(&txn, run_id, Step::Approve).await?;
@@ -323,26 +419,20 @@ pub async fn add_invalid_adjustment(
     run_id: i64,
     order_id: &str,
     reason: &str,
-) -> AppResult<entity::settlement_adjustment::Model> {
+) -> Result<entity::settlement_adjustment::Model, SettlementError> {
     let reason = rules::check_reason(reason)?;
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let (run, _) = store::lock_step(&txn, run_id, Step::AddAdjustment).await?;
-    let not_found = || {
-        AppError::not_found("ORDER_NOT_FOUND", "没有找到这个已核销的订单").with_field("order_id")
-    };
     let (order, served_at) = store::served_order(&txn, order_id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or(SettlementError::OrderNotFound)?;
     if !viewer_of(caller).sees(&order.funding_district_code, &order.service_district_code) {
-        return Err(not_found());
+        return Err(SettlementError::OrderNotFound);
     }
     let earlier = store::adjustments_for_order(&txn, order_id).await?;
     if earlier.iter().any(|a| a.kind == AdjustmentKind::Invalid) {
-        return Err(AppError::conflict(
-            "ORDER_ALREADY_ADJUSTED",
-            "该订单已作为无效餐冲减过",
-        ));
+        return Err(SettlementError::OrderAlreadyAdjusted);
     }
     // Only a meal that is (or is being) settled can be taken back: counted in this run's lines,
     // in a locked run's lines, or carried late by a run.
@@ -353,10 +443,7 @@ pub async fn add_invalid_adjustment(
     });
     let carried_late = earlier.iter().any(|a| a.kind == AdjustmentKind::LateServed);
     if !(in_lines || carried_late) {
-        return Err(AppError::conflict(
-            "ORDER_NOT_SETTLED",
-            "该订单尚未计入任何结算，无需冲减",
-        ));
+        return Err(SettlementError::OrderNotSettled);
     }
     let created = store::insert_adjustment(
         &txn,

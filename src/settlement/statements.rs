@@ -8,10 +8,11 @@ use entity::{settlement_adjustment as adjustment, settlement_line as line};
 use sea_orm::ConnectionTrait;
 
 use super::{
+    error::SettlementError,
     rules::{self, DistrictPosition, Figures, Flow, NetPosition, Viewer},
     store,
 };
-use crate::{error::AppResult, places::store as place_store};
+use crate::places::store as place_store;
 
 /// A meal point's meals for elders of one funding district: the run's line plus any
 /// adjustments carried for that meal point and district.
@@ -145,7 +146,9 @@ pub fn build(
 }
 
 /// District codes to names (全称 as the places table has them).
-pub async fn district_names(db: &impl ConnectionTrait) -> AppResult<HashMap<String, String>> {
+pub async fn district_names(
+    db: &impl ConnectionTrait,
+) -> Result<HashMap<String, String>, SettlementError> {
     Ok(place_store::list_districts(db)
         .await?
         .into_iter()
@@ -157,7 +160,7 @@ pub async fn load(
     db: &impl ConnectionTrait,
     run_id: i64,
     viewer: &Viewer,
-) -> AppResult<Statements> {
+) -> Result<Statements, SettlementError> {
     let lines = store::lines_of(db, run_id).await?;
     let adjustments = store::adjustments_of(db, run_id).await?;
     Ok(build(

@@ -16,12 +16,13 @@ use sea_orm::{
 };
 use vocabulary::{OrderState, RunAction};
 
-use super::rules::{self, AdjustmentKind, Decision, Figures, Flow, Reconciliation, RunState, Step};
-use crate::{
-    auth::Caller,
-    db::sum_bigint,
-    error::{AppError, AppResult},
+use super::{
+    error::SettlementError,
+    rules::{self, AdjustmentKind, Decision, Figures, Flow, Reconciliation, RunState, Step},
 };
+use crate::{auth::Caller, db::sum_bigint};
+
+type StoreResult<T> = Result<T, SettlementError>;
 
 /// The money columns every figure query sums.
 const MONEY_COLUMNS: [&str; 6] = [
@@ -43,7 +44,7 @@ fn select_sums(query: &mut SelectStatement) -> &mut SelectStatement {
     query
 }
 
-fn figures_from(row: &QueryResult, meals_column: &str) -> AppResult<Figures> {
+fn figures_from(row: &QueryResult, meals_column: &str) -> StoreResult<Figures> {
     Ok(Figures {
         meals: row.try_get("", meals_column)?,
         gross_fen: row.try_get("", "gross_fen")?,
@@ -59,7 +60,7 @@ async fn one_figures(
     db: &impl ConnectionTrait,
     query: &SelectStatement,
     meals_column: &str,
-) -> AppResult<Figures> {
+) -> StoreResult<Figures> {
     match db.query_one(query).await? {
         Some(row) => figures_from(&row, meals_column),
         None => Ok(Figures::default()),
@@ -79,7 +80,7 @@ pub async fn served_totals(
     db: &impl ConnectionTrait,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<Figures> {
+) -> StoreResult<Figures> {
     let query = select_sums(&mut Query::select())
         .from("meal_order")
         .and_where(served_between(from, to))
@@ -88,7 +89,7 @@ pub async fn served_totals(
 }
 
 /// The run's lines, summed.
-pub async fn line_totals(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Figures> {
+pub async fn line_totals(db: &impl ConnectionTrait, run_id: i64) -> StoreResult<Figures> {
     let query = select_sums(Query::select().expr_as(sum_bigint(Expr::col("meals")), "meal_sum"))
         .from("settlement_line")
         .and_where(Expr::col("run_id").eq(run_id))
@@ -101,7 +102,7 @@ pub async fn adjustment_totals(
     db: &impl ConnectionTrait,
     run_id: i64,
     kind: AdjustmentKind,
-) -> AppResult<Figures> {
+) -> StoreResult<Figures> {
     let query = select_sums(Query::select().expr_as(sum_bigint(Expr::col("meals")), "meal_sum"))
         .from("settlement_adjustment")
         .and_where(Expr::col("run_id").eq(run_id))
@@ -112,7 +113,7 @@ pub async fn adjustment_totals(
 
 /// Works the run's lines out from the orders: one line per meal point and funding district,
 /// summed in the database.
-pub async fn compute_lines(db: &impl ConnectionTrait, run: &run::Model) -> AppResult<()> {
+pub async fn compute_lines(db: &impl ConnectionTrait, run: &run::Model) -> StoreResult<()> {
     line::Entity::delete_many()
         .filter(line::Column::RunId.eq(run.id))
         .exec(db)
@@ -141,7 +142,7 @@ pub async fn compute_lines(db: &impl ConnectionTrait, run: &run::Model) -> AppRe
                 .chain(MONEY_COLUMNS),
         )
         .select_from(sums)
-        .map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))?
+        .map_err(|e| SettlementError::Internal(e.to_string()))?
         .to_owned();
     db.execute(&insert).await?;
     // Names after the grouping, over the few lines rather than joined into every order.
@@ -203,7 +204,7 @@ fn settled_orders() -> SelectStatement {
     query
 }
 
-fn settled_order(row: &QueryResult) -> AppResult<SettledOrder> {
+fn settled_order(row: &QueryResult) -> StoreResult<SettledOrder> {
     let mut figures = figures_from(row, "gross_fen")?;
     figures.meals = 1;
     Ok(SettledOrder {
@@ -224,7 +225,7 @@ fn settled_order(row: &QueryResult) -> AppResult<SettledOrder> {
 pub async fn late_served_due(
     db: &impl ConnectionTrait,
     run: &run::Model,
-) -> AppResult<Vec<SettledOrder>> {
+) -> StoreResult<Vec<SettledOrder>> {
     let earlier = run::Entity::find()
         .filter(run::Column::State.eq(RunState::Locked.as_str()))
         .filter(run::Column::PeriodTo.lt(run.period_from))
@@ -266,7 +267,7 @@ pub async fn compute_late_served(
     run: &run::Model,
     author: &Caller,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     adjustment::Entity::delete_many()
         .filter(adjustment::Column::RunId.eq(run.id))
         .filter(adjustment::Column::Kind.eq(AdjustmentKind::LateServed.as_str()))
@@ -295,7 +296,7 @@ pub async fn insert_adjustment(
     reason: &str,
     author_account_id: i64,
     now: DateTime<Utc>,
-) -> AppResult<adjustment::Model> {
+) -> StoreResult<adjustment::Model> {
     let f = if kind.sign() < 0 {
         order.figures.negated()
     } else {
@@ -330,7 +331,7 @@ pub async fn insert_adjustment(
 pub async fn served_order(
     db: &impl ConnectionTrait,
     order_id: &str,
-) -> AppResult<Option<(SettledOrder, Option<DateTime<Utc>>)>> {
+) -> StoreResult<Option<(SettledOrder, Option<DateTime<Utc>>)>> {
     let query = settled_orders()
         .column(("o", "served_at"))
         .and_where(Expr::col(("o", "id")).eq(order_id))
@@ -343,7 +344,7 @@ pub async fn served_order(
 }
 
 /// The reconciliation of a run as the orders stand now.
-pub async fn reconcile(db: &impl ConnectionTrait, run: &run::Model) -> AppResult<Reconciliation> {
+pub async fn reconcile(db: &impl ConnectionTrait, run: &run::Model) -> StoreResult<Reconciliation> {
     let lines = line_totals(db, run.id).await?;
     let served = served_totals(db, run.period_from, run.period_to).await?;
     let late = adjustment_totals(db, run.id, AdjustmentKind::LateServed).await?;
@@ -363,7 +364,7 @@ pub async fn reconcile(db: &impl ConnectionTrait, run: &run::Model) -> AppResult
 pub async fn reconciliation_of(
     db: &impl ConnectionTrait,
     run: &run::Model,
-) -> AppResult<Reconciliation> {
+) -> StoreResult<Reconciliation> {
     if run.state != RunState::Draft
         && let Some(json) = &run.reconciliation_json
         && let Ok(stored) = serde_json::from_str::<Reconciliation>(json)
@@ -373,19 +374,17 @@ pub async fn reconciliation_of(
     reconcile(db, run).await
 }
 
-pub async fn find_run(db: &impl ConnectionTrait, id: i64) -> AppResult<Option<run::Model>> {
+pub async fn find_run(db: &impl ConnectionTrait, id: i64) -> StoreResult<Option<run::Model>> {
     Ok(run::Entity::find_by_id(id).one(db).await?)
 }
 
-pub async fn require_run(db: &impl ConnectionTrait, id: i64) -> AppResult<run::Model> {
-    find_run(db, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("RUN_NOT_FOUND", "没有找到这期结算"))
+pub async fn require_run(db: &impl ConnectionTrait, id: i64) -> StoreResult<run::Model> {
+    find_run(db, id).await?.ok_or(SettlementError::RunNotFound)
 }
 
 /// Who created a run: the city, or a clerk of a district (an account since removed counts as
 /// the city's, which lets only the city and the involved districts' clerks take it on).
-pub async fn author_of(db: &impl ConnectionTrait, account_id: i64) -> AppResult<rules::Author> {
+pub async fn author_of(db: &impl ConnectionTrait, account_id: i64) -> StoreResult<rules::Author> {
     let account = entity::account::Entity::find_by_id(account_id)
         .one(db)
         .await?;
@@ -405,7 +404,7 @@ pub async fn lock_step(
     db: &impl ConnectionTrait,
     run_id: i64,
     step: Step,
-) -> AppResult<(run::Model, RunState)> {
+) -> StoreResult<(run::Model, RunState)> {
     let run = require_run(db, run_id).await?;
     let state = run.state;
     let next = rules::next_state(state, step)?;
@@ -414,7 +413,7 @@ pub async fn lock_step(
 
 /// Deletes a draft and everything that hangs on it; the run row last, only if it is still a
 /// draft (a submit racing the delete leaves it in place: 409 `RUN_STATE_CHANGED`).
-pub async fn delete_draft(db: &impl ConnectionTrait, run_id: i64) -> AppResult<()> {
+pub async fn delete_draft(db: &impl ConnectionTrait, run_id: i64) -> StoreResult<()> {
     adjustment::Entity::delete_many()
         .filter(adjustment::Column::RunId.eq(run_id))
         .exec(db)
@@ -439,10 +438,7 @@ pub async fn delete_draft(db: &impl ConnectionTrait, run_id: i64) -> AppResult<(
     if deleted.rows_affected == 1 {
         Ok(())
     } else {
-        Err(AppError::conflict(
-            "RUN_STATE_CHANGED",
-            "这期结算的状态刚刚被他人更改，请刷新后再试",
-        ))
+        Err(SettlementError::RunStateChanged)
     }
 }
 
@@ -454,7 +450,7 @@ pub async fn set_state(
     from: RunState,
     to: RunState,
     extra: impl FnOnce(sea_orm::UpdateMany<run::Entity>) -> sea_orm::UpdateMany<run::Entity>,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     let update = run::Entity::update_many()
         .col_expr(
             run::Column::State,
@@ -466,14 +462,11 @@ pub async fn set_state(
     if result.rows_affected == 1 {
         Ok(())
     } else {
-        Err(AppError::conflict(
-            "RUN_STATE_CHANGED",
-            "这期结算的状态刚刚被他人更改，请刷新后再试",
-        ))
+        Err(SettlementError::RunStateChanged)
     }
 }
 
-pub async fn list_runs(db: &impl ConnectionTrait) -> AppResult<Vec<run::Model>> {
+pub async fn list_runs(db: &impl ConnectionTrait) -> StoreResult<Vec<run::Model>> {
     Ok(run::Entity::find()
         .order_by_desc(run::Column::PeriodFrom)
         .order_by_desc(run::Column::Id)
@@ -481,7 +474,7 @@ pub async fn list_runs(db: &impl ConnectionTrait) -> AppResult<Vec<run::Model>> 
         .await?)
 }
 
-pub async fn lines_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<line::Model>> {
+pub async fn lines_of(db: &impl ConnectionTrait, run_id: i64) -> StoreResult<Vec<line::Model>> {
     Ok(line::Entity::find()
         .filter(line::Column::RunId.eq(run_id))
         .order_by_asc(line::Column::ServiceDistrictCode)
@@ -494,7 +487,7 @@ pub async fn lines_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<l
 pub async fn adjustments_of(
     db: &impl ConnectionTrait,
     run_id: i64,
-) -> AppResult<Vec<adjustment::Model>> {
+) -> StoreResult<Vec<adjustment::Model>> {
     Ok(adjustment::Entity::find()
         .filter(adjustment::Column::RunId.eq(run_id))
         .order_by_asc(adjustment::Column::Id)
@@ -527,7 +520,7 @@ pub fn adjustment_figures(a: &adjustment::Model) -> Figures {
 }
 
 /// Every line and adjustment of the run as flows between districts.
-pub async fn flows_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<Flow>> {
+pub async fn flows_of(db: &impl ConnectionTrait, run_id: i64) -> StoreResult<Vec<Flow>> {
     let mut flows: Vec<Flow> = lines_of(db, run_id)
         .await?
         .iter()
@@ -545,7 +538,7 @@ pub async fn flows_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<F
     Ok(flows)
 }
 
-pub async fn reviews_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<review::Model>> {
+pub async fn reviews_of(db: &impl ConnectionTrait, run_id: i64) -> StoreResult<Vec<review::Model>> {
     Ok(review::Entity::find()
         .filter(review::Column::RunId.eq(run_id))
         .order_by_asc(review::Column::DistrictCode)
@@ -558,7 +551,7 @@ pub async fn open_reviews(
     db: &impl ConnectionTrait,
     run_id: i64,
     districts: &[String],
-) -> AppResult<()> {
+) -> StoreResult<()> {
     review::Entity::delete_many()
         .filter(review::Column::RunId.eq(run_id))
         .exec(db)
@@ -584,7 +577,7 @@ pub async fn record_review(
     comment: Option<String>,
     account_id: i64,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     review::Entity::update_many()
         .col_expr(
             review::Column::Decision,
@@ -622,7 +615,7 @@ pub async fn audit(
     caller: &Caller,
     entry: Audit<'_>,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> StoreResult<()> {
     event::ActiveModel {
         run_id: Set(run_id),
         action: Set(entry.step),
@@ -639,7 +632,7 @@ pub async fn audit(
     Ok(())
 }
 
-pub async fn events_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<event::Model>> {
+pub async fn events_of(db: &impl ConnectionTrait, run_id: i64) -> StoreResult<Vec<event::Model>> {
     Ok(event::Entity::find()
         .filter(event::Column::RunId.eq(run_id))
         .order_by_asc(event::Column::Id)
@@ -649,7 +642,7 @@ pub async fn events_of(db: &impl ConnectionTrait, run_id: i64) -> AppResult<Vec<
 
 /// Two runs created at once must not both pass the overlap check: on PostgreSQL a transaction
 /// advisory lock makes creations take turns (SQLite already lets one writer at a time).
-pub async fn serialise_run_creation(db: &impl ConnectionTrait) -> AppResult<()> {
+pub async fn serialise_run_creation(db: &impl ConnectionTrait) -> StoreResult<()> {
     if db.get_database_backend() == DbBackend::Postgres {
         db.execute_unprepared("SELECT pg_advisory_xact_lock(2026112305)")
             .await?;
@@ -662,7 +655,7 @@ pub async fn overlapping_runs(
     db: &impl ConnectionTrait,
     from: NaiveDate,
     to: NaiveDate,
-) -> AppResult<Vec<run::Model>> {
+) -> StoreResult<Vec<run::Model>> {
     Ok(run::Entity::find()
         .filter(run::Column::PeriodFrom.lte(to))
         .filter(run::Column::PeriodTo.gte(from))
@@ -674,7 +667,7 @@ pub async fn overlapping_runs(
 pub async fn run_covering(
     db: &impl ConnectionTrait,
     date: NaiveDate,
-) -> AppResult<Option<run::Model>> {
+) -> StoreResult<Option<run::Model>> {
     Ok(overlapping_runs(db, date, date).await?.into_iter().next())
 }
 
@@ -682,7 +675,7 @@ pub async fn run_covering(
 pub async fn adjustments_for_order(
     db: &impl ConnectionTrait,
     order_id: &str,
-) -> AppResult<Vec<adjustment::Model>> {
+) -> StoreResult<Vec<adjustment::Model>> {
     Ok(adjustment::Entity::find()
         .filter(adjustment::Column::OrderId.eq(order_id))
         .all(db)

@@ -7,7 +7,9 @@ use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::{
     Category, CrossDistrictStandard, FunderLevel, Policy, PolicyError, PolicyErrorKind, QuoteInput,
-    ServiceMode, Slot, lines, parse_policy, quote, store,
+    ServiceMode, Slot,
+    error::SubsidyError,
+    lines, parse_policy, quote, store,
     versions::{self, PublishRefusal},
 };
 use crate::{
@@ -24,7 +26,7 @@ use crate::{
 pub async fn checked_policy(
     db: &impl sea_orm::ConnectionTrait,
     source: &str,
-) -> AppResult<Result<Policy, Vec<Problem>>> {
+) -> Result<Result<Policy, Vec<Problem>>, SubsidyError> {
     let (policy, mut problems) = match parse_policy(source) {
         Ok(policy) => (Some(policy), Vec::new()),
         Err(errors) => (
@@ -66,7 +68,7 @@ async fn publish_problems(
     source: &str,
     policy: &Policy,
     today: NaiveDate,
-) -> AppResult<Vec<Problem>> {
+) -> Result<Vec<Problem>, SubsidyError> {
     let mut problems = Vec::new();
     let at = |field: &str, code: &str, message: String| Problem {
         location: "policy".to_string(),

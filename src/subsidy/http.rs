@@ -10,13 +10,12 @@ use poem_openapi::{
 };
 
 use super::{
-    CrossDistrictStandard, FunderLevel, NotSubsidised, Quote, ServiceMode, Slot, service, store,
+    CrossDistrictStandard, FunderLevel, NotSubsidised, ServiceMode, Slot, service, store,
     versions::{self, PolicyStatus},
 };
 use crate::{
     auth::{BearerAuth, Role},
-    elders,
-    error::{AppError, AppResult},
+    error::AppResult,
     money::Yuan,
     pagination::PageRequest,
     state::AppState,
@@ -186,8 +185,7 @@ impl SubsidyApi {
     ) -> AppResult<Json<PolicyPage>> {
         auth.allow(&Role::STAFF)?;
         let request = PageRequest::new(page.0, page_size.0)?;
-        let (rows, total) = store::list_policies(&self.state.db, request).await?;
-        let in_force_from = self.in_force_today().await?;
+        let (rows, total, in_force_from) = service::policies(&self.state, request).await?;
         let items = rows
             .into_iter()
             .map(|row| self.view_with(row, false, in_force_from))
@@ -206,7 +204,7 @@ impl SubsidyApi {
     #[oai(path = "/subsidy-policies/:version", method = "get")]
     async fn get(&self, auth: BearerAuth, version: Path<String>) -> AppResult<Json<PolicyView>> {
         auth.allow(&Role::STAFF)?;
-        let row = store::require_policy(&self.state.db, &version).await?;
+        let row = service::policy(&self.state, &version).await?;
         Ok(Json(self.view(row, true).await?))
     }
 
@@ -255,82 +253,27 @@ impl SubsidyApi {
             Role::DistrictClerk,
             Role::CityAdmin,
         ])?;
-        let db = &self.state.db;
         let date = date
             .0
             .map(|d| crate::clock::check_business_date("date", d))
             .transpose()?;
-        let (elder, _) = elders::store::require_elder_visible(db, caller, id.0).await?;
-        let meal = match offering.0 {
-            Some(offering_id) => {
-                let offering = crate::menus::store::require_offering(db, offering_id).await?;
-                let meal_point =
-                    crate::meal_points::store::require_meal_point(db, offering.meal_point_id)
-                        .await?;
-                let slot = offering.slot;
-                MealToQuote {
-                    district: meal_point.district_code,
-                    date: offering.date,
-                    slot,
-                    gross: Yuan::from_fen(offering.price_fen),
-                }
-            }
-            None => {
-                let required = |field: &'static str| {
-                    AppError::invalid(
-                        field,
-                        "REQUIRED",
-                        "请提供菜品（offering），或同时提供助餐点所在区、日期、餐次和价格",
-                    )
-                };
-                let district = meal_point_district
-                    .0
-                    .ok_or_else(|| required("meal_point_district"))?;
-                MealToQuote {
-                    district: elders::store::check_district(db, "meal_point_district", &district)
-                        .await?,
-                    date: date.ok_or_else(|| required("date"))?,
-                    slot: slot.0.ok_or_else(|| required("slot"))?,
-                    gross: gross.0.ok_or_else(|| required("gross"))?,
-                }
-            }
+        let ask = match offering.0 {
+            Some(offering_id) => service::MealAsk::Offering(offering_id),
+            None => service::MealAsk::WhatIf {
+                meal_point_district: meal_point_district.0,
+                date,
+                slot: slot.0,
+                gross: gross.0,
+            },
         };
-        let to_quote = service::Meal {
-            date: meal.date,
-            slot: meal.slot,
-            mode: mode.0,
-            service_district_code: &meal.district,
-            gross: meal.gross,
-        };
-        let quote = service::quote_meal(db, &self.state.caches, &elder, to_quote).await?;
-        Ok(Json(quote_view(
-            elder.id,
-            meal.date,
-            meal.slot,
-            mode.0,
-            meal.district,
-            quote,
-        )))
+        let quoted = service::quote_for(&self.state, caller, id.0, mode.0, ask).await?;
+        Ok(Json(quote_view(quoted)))
     }
-}
-
-/// The meal a quote is for, from an offering or from what-if parameters.
-struct MealToQuote {
-    district: String,
-    date: NaiveDate,
-    slot: Slot,
-    gross: Yuan,
 }
 
 impl SubsidyApi {
-    /// The effective date of the version in force today, if any.
-    async fn in_force_today(&self) -> AppResult<Option<NaiveDate>> {
-        let live = store::live_dates(&self.state.db).await?;
-        Ok(versions::in_force_on(&live, self.state.clock.today()))
-    }
-
     async fn view(&self, row: subsidy_policy::Model, with_source: bool) -> AppResult<PolicyView> {
-        let in_force_from = self.in_force_today().await?;
+        let in_force_from = service::in_force_today(&self.state).await?;
         self.view_with(row, with_source, in_force_from)
     }
 
@@ -365,20 +308,14 @@ impl SubsidyApi {
     }
 }
 
-fn quote_view(
-    elder_id: i64,
-    meal_date: NaiveDate,
-    slot: Slot,
-    mode: ServiceMode,
-    meal_point_district_code: String,
-    quote: Quote,
-) -> QuoteView {
+fn quote_view(quoted: service::QuotedMeal) -> QuoteView {
+    let quote = quoted.quote;
     QuoteView {
-        elder_id,
-        meal_date,
-        slot,
-        mode,
-        meal_point_district_code,
+        elder_id: quoted.elder_id,
+        meal_date: quoted.date,
+        slot: quoted.slot,
+        mode: quoted.mode,
+        meal_point_district_code: quoted.meal_point_district,
         gross: Yuan::new(quote.gross),
         subsidy_total: Yuan::new(quote.subsidy_total),
         elder_share: Yuan::new(quote.elder_share),

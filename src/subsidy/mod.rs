@@ -88,6 +88,7 @@
 //! `district 320402 rule[1]`), the field, and a Chinese message for the clerk.
 
 pub mod draft;
+pub mod error;
 mod frozen;
 pub mod http;
 mod lines;

@@ -5,12 +5,14 @@ use chrono::NaiveDate;
 use entity::{elder, subsidy_policy};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
-use super::{Category, Policy, Quote, QuoteInput, ServiceMode, Slot, quote, store};
+use super::{
+    Category, Policy, Quote, QuoteInput, ServiceMode, Slot, error::SubsidyError, quote, store,
+};
 use crate::{
     auth::Caller,
     elders,
-    error::{AppError, AppResult},
     money::Yuan,
+    pagination::PageRequest,
     state::{AppState, HotCaches},
 };
 
@@ -20,18 +22,11 @@ pub async fn publish(
     state: &AppState,
     caller: &Caller,
     source: String,
-) -> AppResult<subsidy_policy::Model> {
+) -> Result<subsidy_policy::Model, SubsidyError> {
     let db = &state.db;
     let policy = match super::draft::checked_policy(db, &source).await? {
         Ok(policy) => policy,
-        Err(problems) => {
-            return Err(AppError::invalid(
-                "toml",
-                "POLICY_INVALID",
-                format!("补贴政策有 {} 处问题，请逐条修改后重新上传", problems.len()),
-            )
-            .with_problems(problems));
-        }
+        Err(problems) => return Err(SubsidyError::PolicyInvalid(problems)),
     };
     let now = state.clock.now();
     let today = state.clock.today();
@@ -48,7 +43,7 @@ pub async fn withdraw(
     state: &AppState,
     caller: &Caller,
     version: &str,
-) -> AppResult<subsidy_policy::Model> {
+) -> Result<subsidy_policy::Model, SubsidyError> {
     let txn = state.db.begin().await?;
     let row = store::require_policy(&txn, version).await?;
     let row = store::withdraw_policy(
@@ -62,6 +57,108 @@ pub async fn withdraw(
     txn.commit().await?;
     state.caches.forget_policies();
     Ok(row)
+}
+
+/// The effective date of the version in force today, if any.
+pub async fn in_force_today(state: &AppState) -> Result<Option<NaiveDate>, SubsidyError> {
+    let live = store::live_dates(&state.db).await?;
+    Ok(super::versions::in_force_on(&live, state.clock.today()))
+}
+
+/// A page of versions, the latest effective date first, with the effective date of the version
+/// in force today.
+pub async fn policies(
+    state: &AppState,
+    page: PageRequest,
+) -> Result<(Vec<subsidy_policy::Model>, u64, Option<NaiveDate>), SubsidyError> {
+    let (rows, total) = store::list_policies(&state.db, page).await?;
+    Ok((rows, total, in_force_today(state).await?))
+}
+
+/// One version (404 `POLICY_NOT_FOUND`).
+pub async fn policy(
+    state: &AppState,
+    version: &str,
+) -> Result<subsidy_policy::Model, SubsidyError> {
+    store::require_policy(&state.db, version).await
+}
+
+/// The meal a caller asks a quote for: an offering as the menu lists it, or "what if" parts,
+/// each required when no offering is named.
+pub enum MealAsk {
+    Offering(i64),
+    WhatIf {
+        meal_point_district: Option<String>,
+        date: Option<NaiveDate>,
+        slot: Option<Slot>,
+        gross: Option<Yuan>,
+    },
+}
+
+/// A quote with the meal it is for.
+pub struct QuotedMeal {
+    pub elder_id: i64,
+    pub meal_point_district: String,
+    pub date: NaiveDate,
+    pub slot: Slot,
+    pub mode: ServiceMode,
+    pub quote: Quote,
+}
+
+/// What a meal would cost an elder the caller may see (404 `ELDER_NOT_FOUND` otherwise).
+pub async fn quote_for(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+    mode: ServiceMode,
+    ask: MealAsk,
+) -> Result<QuotedMeal, SubsidyError> {
+    let db = &state.db;
+    let (elder, _) = elders::store::require_elder_visible(db, caller, elder_id).await?;
+    let (meal_point_district, date, slot, gross) = match ask {
+        MealAsk::Offering(offering_id) => {
+            let offering = crate::menus::store::require_offering(db, offering_id).await?;
+            let meal_point =
+                crate::meal_points::store::require_meal_point(db, offering.meal_point_id).await?;
+            (
+                meal_point.district_code,
+                offering.date,
+                offering.slot,
+                Yuan::from_fen(offering.price_fen),
+            )
+        }
+        MealAsk::WhatIf {
+            meal_point_district,
+            date,
+            slot,
+            gross,
+        } => {
+            let required = |field| SubsidyError::MealUnderspecified { field };
+            let district = meal_point_district.ok_or_else(|| required("meal_point_district"))?;
+            (
+                elders::store::check_district(db, "meal_point_district", &district).await?,
+                date.ok_or_else(|| required("date"))?,
+                slot.ok_or_else(|| required("slot"))?,
+                gross.ok_or_else(|| required("gross"))?,
+            )
+        }
+    };
+    let meal = Meal {
+        date,
+        slot,
+        mode,
+        service_district_code: &meal_point_district,
+        gross,
+    };
+    let quote = quote_meal(db, &state.caches, &elder, meal).await?;
+    Ok(QuotedMeal {
+        elder_id: elder.id,
+        meal_point_district,
+        date,
+        slot,
+        mode,
+        quote,
+    })
 }
 
 /// A meal of an elder to quote: when, which slot and mode, where it is served and its price.
@@ -81,7 +178,7 @@ pub async fn quote_meal(
     caches: &HotCaches,
     elder: &elder::Model,
     meal: Meal<'_>,
-) -> AppResult<Quote> {
+) -> Result<Quote, SubsidyError> {
     let already = store::subsidised_meals_in_slot(db, elder.id, meal.date, meal.slot).await?;
     quote_for_elder(
         db,
@@ -116,7 +213,7 @@ pub async fn quote_for_elder(
     service_district_code: &str,
     gross: Yuan,
     subsidised_meals_already_in_slot: u32,
-) -> AppResult<Quote> {
+) -> Result<Quote, SubsidyError> {
     check_gross(gross)?;
     elders::rules::require_active(elder.status)?;
     let categories: Vec<Category> = elders::store::current_categories(db, elder.id)
@@ -126,12 +223,7 @@ pub async fn quote_for_elder(
         .collect();
     let policy = policy_in_force(db, caches, meal_date)
         .await?
-        .ok_or_else(|| {
-            AppError::conflict(
-                "NO_POLICY_IN_FORCE",
-                format!("{meal_date} 没有生效的助餐补贴政策，暂时无法计算补贴"),
-            )
-        })?;
+        .ok_or(SubsidyError::NoPolicyInForce { date: meal_date })?;
     let input = QuoteInput {
         birth_date: elder.birth_date,
         categories,
@@ -151,7 +243,7 @@ pub async fn policy_in_force(
     db: &impl ConnectionTrait,
     caches: &HotCaches,
     date: NaiveDate,
-) -> AppResult<Option<Policy>> {
+) -> Result<Option<Policy>, SubsidyError> {
     caches
         .policy_on
         .get_or_load(date, || store::policy_in_force(db, date))
@@ -159,13 +251,9 @@ pub async fn policy_in_force(
 }
 
 /// A meal price: not negative, whole fen.
-pub fn check_gross(gross: Yuan) -> AppResult<()> {
+pub fn check_gross(gross: Yuan) -> Result<(), SubsidyError> {
     if gross.is_negative() || !gross.has_at_most_two_decimals() {
-        return Err(AppError::invalid(
-            "gross",
-            "AMOUNT_INVALID",
-            "餐价需为不小于 0 的金额，最多两位小数（如 15.00）",
-        ));
+        return Err(SubsidyError::AmountInvalid);
     }
     Ok(())
 }

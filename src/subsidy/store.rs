@@ -9,22 +9,24 @@ use sea_orm::{
 
 use super::{
     Policy,
+    error::SubsidyError,
     versions::{self, PublishRefusal},
 };
 use vocabulary::{OrderState, Slot};
 
 use crate::{
     db::{UniqueKey, unique_violation},
-    error::{AppError, AppResult},
     pagination::PageRequest,
 };
+
+type StoreResult<T> = Result<T, SubsidyError>;
 
 /// The policy that applies to meals on `date`: the live version with the latest effective date
 /// on or before it. `None` before the first version.
 pub async fn policy_in_force(
     db: &impl ConnectionTrait,
     date: NaiveDate,
-) -> AppResult<Option<Policy>> {
+) -> StoreResult<Option<Policy>> {
     let row = subsidy_policy::Entity::find()
         .filter(subsidy_policy::Column::WithdrawnAt.is_null())
         .filter(subsidy_policy::Column::EffectiveFrom.lte(date))
@@ -35,19 +37,17 @@ pub async fn policy_in_force(
 }
 
 /// The policy as it was understood when published.
-pub fn parsed_policy(row: &subsidy_policy::Model) -> AppResult<Policy> {
-    serde_json::from_str(&row.parsed).map_err(|err| {
-        AppError::internal(std::io::Error::other(format!(
-            "stored policy {} does not read back: {err}",
-            row.version
-        )))
+pub fn parsed_policy(row: &subsidy_policy::Model) -> StoreResult<Policy> {
+    serde_json::from_str(&row.parsed).map_err(|err| SubsidyError::Unreadable {
+        version: row.version.clone(),
+        reason: err.to_string(),
     })
 }
 
 pub async fn find_policy(
     db: &impl ConnectionTrait,
     version: &str,
-) -> AppResult<Option<subsidy_policy::Model>> {
+) -> StoreResult<Option<subsidy_policy::Model>> {
     Ok(subsidy_policy::Entity::find()
         .filter(subsidy_policy::Column::Version.eq(version))
         .one(db)
@@ -57,17 +57,16 @@ pub async fn find_policy(
 pub async fn require_policy(
     db: &impl ConnectionTrait,
     version: &str,
-) -> AppResult<subsidy_policy::Model> {
-    find_policy(db, version).await?.ok_or_else(|| {
-        AppError::not_found(
-            "POLICY_NOT_FOUND",
-            format!("没有版本为 {version} 的补贴政策"),
-        )
-    })
+) -> StoreResult<subsidy_policy::Model> {
+    find_policy(db, version)
+        .await?
+        .ok_or_else(|| SubsidyError::PolicyNotFound {
+            version: version.to_string(),
+        })
 }
 
 /// Effective dates of the versions not withdrawn.
-pub async fn live_dates(db: &impl ConnectionTrait) -> AppResult<Vec<NaiveDate>> {
+pub async fn live_dates(db: &impl ConnectionTrait) -> StoreResult<Vec<NaiveDate>> {
     Ok(subsidy_policy::Entity::find()
         .select_only()
         .column(subsidy_policy::Column::EffectiveFrom)
@@ -81,7 +80,7 @@ pub async fn live_dates(db: &impl ConnectionTrait) -> AppResult<Vec<NaiveDate>> 
 pub async fn list_policies(
     db: &impl ConnectionTrait,
     page: PageRequest,
-) -> AppResult<(Vec<subsidy_policy::Model>, u64)> {
+) -> StoreResult<(Vec<subsidy_policy::Model>, u64)> {
     let paginator = subsidy_policy::Entity::find()
         .order_by_desc(subsidy_policy::Column::EffectiveFrom)
         .order_by_desc(subsidy_policy::Column::Id)
@@ -91,12 +90,10 @@ pub async fn list_policies(
     Ok((items, total))
 }
 
-fn version_exists(version: &str) -> AppError {
-    AppError::conflict(
-        "POLICY_VERSION_EXISTS",
-        format!("版本号 {version} 已经用过（包括已撤回的版本），请换一个版本号"),
-    )
-    .with_field("version")
+fn version_exists(version: &str) -> SubsidyError {
+    SubsidyError::VersionExists {
+        version: version.to_string(),
+    }
 }
 
 /// Publishes a validated policy: the version must be new, and the date today or later and not
@@ -108,7 +105,7 @@ pub async fn publish_policy(
     by: i64,
     now: DateTime<Utc>,
     today: NaiveDate,
-) -> AppResult<subsidy_policy::Model> {
+) -> StoreResult<subsidy_policy::Model> {
     if find_policy(db, &policy.version).await?.is_some() {
         return Err(version_exists(&policy.version));
     }
@@ -116,32 +113,26 @@ pub async fn publish_policy(
     match versions::check_publish(policy.effective_from, today, &live) {
         Ok(()) => {}
         Err(PublishRefusal::Backdated) => {
-            return Err(AppError::invalid(
-                "effective_from",
-                "POLICY_BACKDATED",
-                format!(
-                    "生效日期 {} 早于今天（{today}），政策不能追溯生效",
-                    policy.effective_from
-                ),
-            ));
+            return Err(SubsidyError::Backdated {
+                effective_from: policy.effective_from,
+                today,
+            });
         }
-        Err(PublishRefusal::DateTaken) => return Err(date_taken(policy.effective_from)),
+        Err(PublishRefusal::DateTaken) => {
+            return Err(SubsidyError::DateTaken {
+                date: policy.effective_from,
+            });
+        }
     }
     insert_policy(db, policy, source, by, now)
         .await
         .map_err(|err| match unique_violation(&err) {
             Some(UniqueKey::PolicyVersion) => version_exists(&policy.version),
-            Some(UniqueKey::PolicyLiveDate) => date_taken(policy.effective_from),
+            Some(UniqueKey::PolicyLiveDate) => SubsidyError::DateTaken {
+                date: policy.effective_from,
+            },
             _ => err.into(),
         })
-}
-
-fn date_taken(date: NaiveDate) -> AppError {
-    AppError::conflict(
-        "POLICY_DATE_TAKEN",
-        format!("已有一个版本从 {date} 起生效；如要替换，请先撤回那个尚未生效的版本"),
-    )
-    .with_field("effective_from")
 }
 
 /// Stores a policy without the publishing checks (demo seeding; `publish_policy` checks first).
@@ -177,21 +168,17 @@ pub async fn withdraw_policy(
     by: i64,
     now: DateTime<Utc>,
     today: NaiveDate,
-) -> AppResult<subsidy_policy::Model> {
+) -> StoreResult<subsidy_policy::Model> {
     if row.withdrawn_at.is_some() {
-        return Err(AppError::conflict(
-            "POLICY_ALREADY_WITHDRAWN",
-            format!("版本 {} 已经撤回", row.version),
-        ));
+        return Err(SubsidyError::AlreadyWithdrawn {
+            version: row.version.clone(),
+        });
     }
     if !versions::may_withdraw(row.effective_from, today) {
-        return Err(AppError::conflict(
-            "POLICY_IN_EFFECT",
-            format!(
-                "版本 {} 已于 {} 生效，生效后的政策不能撤回或修改；请发布新版本取代它",
-                row.version, row.effective_from
-            ),
-        ));
+        return Err(SubsidyError::InEffect {
+            version: row.version.clone(),
+            effective_from: row.effective_from,
+        });
     }
     subsidy_policy::Entity::update_many()
         .col_expr(subsidy_policy::Column::WithdrawnBy, Expr::value(by))
@@ -211,7 +198,7 @@ pub async fn subsidised_meals_in_slot(
     elder_id: i64,
     date: NaiveDate,
     slot: Slot,
-) -> AppResult<u32> {
+) -> StoreResult<u32> {
     let orders = meal_order::Entity::find()
         .filter(meal_order::Column::ElderId.eq(elder_id))
         .filter(meal_order::Column::Date.eq(date))

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::{
     config::{Secret, WeChatConfig},
-    error::{AppError, ErrorKind},
+    error::{AppError, DomainError, ErrorKind, domain_answer},
 };
 
 #[derive(Clone)]
@@ -54,9 +54,9 @@ impl WeChatError {
     }
 }
 
-impl From<WeChatError> for AppError {
-    fn from(err: WeChatError) -> Self {
-        let (kind, code, message) = match &err {
+impl WeChatError {
+    fn answer(&self) -> (ErrorKind, &'static str, &'static str) {
+        match self {
             WeChatError::InvalidCode => (
                 ErrorKind::BadRequest,
                 "WECHAT_CODE_INVALID",
@@ -89,8 +89,23 @@ impl From<WeChatError> for AppError {
                 "WECHAT_UNREACHABLE",
                 "暂时连不上微信服务，请稍后再试",
             ),
-        };
-        AppError::new(kind, code, message).with_source(err)
+        }
+    }
+}
+
+impl DomainError for WeChatError {
+    fn kind(&self) -> ErrorKind {
+        self.answer().0
+    }
+    fn code(&self) -> &'static str {
+        self.answer().1
+    }
+    fn message(&self) -> std::borrow::Cow<'static, str> {
+        self.answer().2.into()
+    }
+    /// WeChat's own reply stays the cause, for the log, whatever the answer.
+    fn into_app_error(self) -> AppError {
+        domain_answer(&self).with_source(self)
     }
 }
 
