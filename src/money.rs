@@ -160,7 +160,10 @@ fn parse_request_amount(text: &str) -> Option<Yuan> {
     if !(whole_ok && fraction_ok) {
         return None;
     }
-    text.parse::<Decimal>().ok().map(Yuan)
+    // Parsing drops the sign of a zero; keep it, so `-0` is refused as negative like `-0.01`.
+    let mut amount = unsigned.parse::<Decimal>().ok()?;
+    amount.set_sign_negative(text.starts_with('-'));
+    Some(Yuan(amount))
 }
 
 impl ParseFromJSON for Yuan {

@@ -435,7 +435,6 @@ impl BookingWindowError {
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
-    use std::str::FromStr;
 
     use super::*;
 
@@ -451,8 +450,10 @@ mod tests {
         DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
     }
 
+    /// As a request carries it (a plain `Decimal::from_str` drops the sign of `-0.00`).
     fn yuan(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
+        use poem_openapi::types::ParseFromParameter;
+        crate::money::Yuan::parse_from_parameter(s).unwrap().decimal()
     }
 
     #[test]
