@@ -453,7 +453,9 @@ mod tests {
     /// As a request carries it (a plain `Decimal::from_str` drops the sign of `-0.00`).
     fn yuan(s: &str) -> Decimal {
         use poem_openapi::types::ParseFromParameter;
-        crate::money::Yuan::parse_from_parameter(s).unwrap().decimal()
+        crate::money::Yuan::parse_from_parameter(s)
+            .unwrap()
+            .decimal()
     }
 
     #[test]
