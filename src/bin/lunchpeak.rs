@@ -142,6 +142,11 @@ async fn run(o: Options) -> Result<bool, BoxError> {
         ("ZHUCAN_DB_POOL", "16".to_string()),
         ("ZHUCAN_SEED_DEMO", "true".to_string()),
         ("ZHUCAN_DOCS", "false".to_string()),
+        // The closed loop checks correctness at the peak; the admission gate would shed part
+        // of it as 503 BOOKING_BUSY (by design, with Retry-After), which this profile does not
+        // retry. Let every booking wait its turn here; shedding is for an overload profile.
+        ("ZHUCAN_BOOKING_QUEUE", "100000".to_string()),
+        ("ZHUCAN_BOOKING_QUEUE_WAIT_MS", "60000".to_string()),
     ] {
         vars.insert(k.to_string(), v);
     }
