@@ -31,6 +31,7 @@ use crate::{
     orders::{counter::CounterApi, http::OrdersApi},
     payments::http::PaymentsApi,
     places::http::PlacesApi,
+    reconciliation::http::ReconciliationApi,
     samples::http::SamplesApi,
     settlement::http::SettlementApi,
     state::AppState,
@@ -61,7 +62,7 @@ type Apis = (
         CounterApi,
         PaymentsApi,
     ),
-    (DietsApi, SamplesApi, NoticesApi),
+    (DietsApi, SamplesApi, NoticesApi, ReconciliationApi),
 );
 
 pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
@@ -128,6 +129,9 @@ pub fn openapi_service(state: &AppState) -> OpenApiService<Apis, ()> {
                     state: state.clone(),
                 },
                 NoticesApi {
+                    state: state.clone(),
+                },
+                ReconciliationApi {
                     state: state.clone(),
                 },
             ),

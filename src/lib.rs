@@ -27,6 +27,7 @@ pub mod orders;
 pub mod pagination;
 pub mod payments;
 pub mod places;
+pub mod reconciliation;
 pub mod samples;
 pub mod settlement;
 pub mod startup;

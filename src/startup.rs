@@ -215,6 +215,7 @@ impl Application {
             state.config.notices.clone(),
             state.notices.clone(),
         );
+        crate::reconciliation::service::spawn_importer(state.clone());
 
         Ok(Self {
             acceptor,

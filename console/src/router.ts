@@ -31,6 +31,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'points/:id/samples', name: 'samples', component: () => import('./views/operator/SamplesView.vue'), meta: { title: '留样记录', roles: ['operator', 'inspector', 'district_clerk', 'city_admin'] } },
       { path: 'points/:id/ratings', name: 'ratings', component: () => import('./views/operator/RatingsView.vue'), meta: { title: '评价', roles: ['operator'] } },
       // Complaints: operators their meal points', clerks their district's, the city all.
+      // 支付对账: operators their meal points', the city all.
+      { path: 'reconciliation', name: 'reconciliation', component: () => import('./views/shared/ReconciliationView.vue'), meta: { title: '支付对账', roles: ['operator', 'city_admin'] } },
       { path: 'complaints', name: 'complaints', component: () => import('./views/shared/ComplaintsView.vue'), meta: { title: '投诉处理', roles: ['operator', 'district_clerk', 'city_admin'] } },
       // 区民政 and 市民政局
       { path: 'elders', name: 'elders', component: () => import('./views/clerk/EldersView.vue'), meta: { title: '老人档案', roles: STAFF_READERS } },

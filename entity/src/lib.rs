@@ -2,6 +2,7 @@
 //! folders; these are only the rows they read and write.
 
 pub mod account;
+pub mod bill_import;
 pub mod complaint;
 pub mod complaint_step;
 pub mod dish;
@@ -27,6 +28,7 @@ pub mod payment;
 pub mod payment_event;
 pub mod payment_refund;
 pub mod rating;
+pub mod reconciliation_item;
 pub mod session;
 pub mod settlement_adjustment;
 pub mod settlement_event;

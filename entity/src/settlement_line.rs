@@ -18,6 +18,10 @@ pub struct Model {
     pub subsidy_city_fen: i64,
     pub subsidy_district_fen: i64,
     pub subsidy_street_fen: i64,
+    /// Of the elders' share: what came in through WeChat Pay (net of refunds).
+    pub paid_online_fen: i64,
+    /// Of the elders' share: what the operator recorded at the counter.
+    pub paid_counter_fen: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ mod m20261201_000009_create_payments;
 mod m20261201_001601_create_notices;
 mod m20261201_001801_create_elder_diets;
 mod m20261201_001802_create_food_samples;
+mod m20261201_002001_create_reconciliation;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_001802_create_food_samples::Migration),
             Box::new(m20261201_000009_create_payments::Migration),
             Box::new(m20261201_001601_create_notices::Migration),
+            Box::new(m20261201_002001_create_reconciliation::Migration),
         ]
     }
 }

@@ -130,6 +130,13 @@ const FIGURE_HEADERS: [&str; 7] = [
     "街道补贴（元）",
 ];
 
+/// The elders' share by how it was paid, beside the subsidy columns.
+const PAID_HEADERS: [&str; 3] = [
+    "自付·线上支付（元）",
+    "自付·到店付款（元）",
+    "自付·未经系统收取（元）",
+];
+
 pub fn table(statement: Statement, s: &Statements) -> Table {
     match statement {
         Statement::MealPoints => {
@@ -139,6 +146,7 @@ pub fn table(statement: Statement, s: &Statements) -> Table {
             headers.extend(FIGURE_HEADERS.map(String::from));
             headers.push("其中调整餐数".into());
             headers.push("其中调整补贴（元）".into());
+            headers.extend(PAID_HEADERS.map(String::from));
             let rows = s
                 .meal_points
                 .iter()
@@ -152,6 +160,9 @@ pub fn table(statement: Statement, s: &Statements) -> Table {
                     row.extend(figure_cells(&r.figures));
                     row.push(Cell::Count(r.adjustments.meals));
                     row.push(money(r.adjustments.subsidy_fen));
+                    row.push(money(r.paid_online_fen));
+                    row.push(money(r.paid_counter_fen));
+                    row.push(money(r.paid_elsewhere_fen()));
                     row
                 })
                 .collect();
@@ -161,6 +172,11 @@ pub fn table(statement: Statement, s: &Statements) -> Table {
             totals.extend(figure_cells(&total));
             totals.push(Cell::Count(adjusted.meals));
             totals.push(money(adjusted.subsidy_fen));
+            let online: i64 = s.meal_points.iter().map(|r| r.paid_online_fen).sum();
+            let counter: i64 = s.meal_points.iter().map(|r| r.paid_counter_fen).sum();
+            totals.push(money(online));
+            totals.push(money(counter));
+            totals.push(money(total.elder_share_fen - online - counter));
             Table {
                 title: statement.title_zh(),
                 headers,

@@ -181,12 +181,36 @@ struct MealPointLine {
     figures: FiguresView,
     /// Of which adjustments (late-served meals, meals taken back).
     adjustments: FiguresView,
+    /// How the elders paid their share (个人自付), beside the subsidy.
+    elder_payments: ElderPaymentsView,
+}
+
+/// The elders' share (个人自付) by how it was paid.
+#[derive(Object)]
+struct ElderPaymentsView {
+    /// 线上支付: through WeChat Pay to the meal point, net of refunds.
+    online: Yuan,
+    /// 到店付款: recorded at the counter.
+    counter: Yuan,
+    /// Neither recorded by the service (cash the counter did not record, refunds, adjustments).
+    not_recorded: Yuan,
+}
+
+impl ElderPaymentsView {
+    fn of(online: i64, counter: i64, share: i64) -> Self {
+        Self {
+            online: Yuan::from_fen(online),
+            counter: Yuan::from_fen(counter),
+            not_recorded: Yuan::from_fen(share - online - counter),
+        }
+    }
 }
 
 #[derive(Object)]
 struct MealPointStatement {
     lines: Vec<MealPointLine>,
     totals: FiguresView,
+    elder_payments: ElderPaymentsView,
 }
 
 #[derive(Object)]
@@ -413,8 +437,8 @@ impl SettlementApi {
         Ok(Json(run_view(caller, details)))
     }
 
-    /// Per meal point and funding district: meals served, gross, elder-paid, subsidy due by funder
-    /// level (adjustments included and shown apart).
+    /// Per meal point and funding district: meals served, gross, elder-paid (and how: online,
+    /// at the counter), subsidy due by funder level (adjustments included and shown apart).
     ///
     /// Roles: city_admin, district_clerk (only lines their district funds or serves).
     #[oai(path = "/settlement-runs/:id/meal-points", method = "get")]
@@ -424,8 +448,12 @@ impl SettlementApi {
         id: Path<i64>,
     ) -> AppResult<Json<MealPointStatement>> {
         let (_, s) = self.statements(&auth, *id).await?;
+        let total = s.meal_point_total();
+        let online: i64 = s.meal_points.iter().map(|r| r.paid_online_fen).sum();
+        let counter: i64 = s.meal_points.iter().map(|r| r.paid_counter_fen).sum();
         Ok(Json(MealPointStatement {
-            totals: s.meal_point_total().into(),
+            elder_payments: ElderPaymentsView::of(online, counter, total.elder_share_fen),
+            totals: total.into(),
             lines: s
                 .meal_points
                 .iter()
@@ -438,6 +466,11 @@ impl SettlementApi {
                     funding_district_code: r.funding_district.clone(),
                     figures: r.figures.into(),
                     adjustments: r.adjustments.into(),
+                    elder_payments: ElderPaymentsView::of(
+                        r.paid_online_fen,
+                        r.paid_counter_fen,
+                        r.figures.elder_share_fen,
+                    ),
                 })
                 .collect(),
         }))

@@ -26,6 +26,17 @@ pub struct MealPointRow {
     pub figures: Figures,
     /// Of which adjustments.
     pub adjustments: Figures,
+    /// Of the elders' share: paid online through WeChat Pay (net of refunds).
+    pub paid_online_fen: i64,
+    /// Of the elders' share: paid at the counter.
+    pub paid_counter_fen: i64,
+}
+
+impl MealPointRow {
+    /// The part of the elders' share the service saw paid neither online nor at the counter.
+    pub fn paid_elsewhere_fen(&self) -> i64 {
+        self.figures.elder_share_fen - self.paid_online_fen - self.paid_counter_fen
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -88,6 +99,8 @@ pub fn build(
                 ..Default::default()
             });
         row.figures += figures;
+        row.paid_online_fen += l.paid_online_fen;
+        row.paid_counter_fen += l.paid_counter_fen;
     }
     for a in adjustments {
         let figures = store::adjustment_figures(a);
@@ -190,6 +203,8 @@ mod tests {
             subsidy_city_fen: 0,
             subsidy_district_fen: owed,
             subsidy_street_fen: 0,
+            paid_online_fen: 0,
+            paid_counter_fen: 0,
         }
     }
 

@@ -14,7 +14,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QueryResult,
     sea_query::{Asterisk, Expr, ExprTrait, Func, JoinType, Order, Query, SelectStatement},
 };
-use vocabulary::{OrderState, RunAction};
+use vocabulary::{OrderState, PaymentState, RefundState, RunAction};
 
 use super::{
     error::SettlementError,
@@ -111,6 +111,36 @@ pub async fn adjustment_totals(
     one_figures(db, &query, "meal_sum").await
 }
 
+/// How the elders' share of a line was paid: online through WeChat Pay, at the counter.
+const PAID_COLUMNS: [&str; 2] = ["paid_online_fen", "paid_counter_fen"];
+
+/// The sum of one of [`PAID_COLUMNS`] over the grouped served orders. Online is what WeChat Pay
+/// kept (the share less refunds it confirmed); at the counter is the share of orders the operator
+/// recorded paid there. The rest of the share was not collected through the service.
+fn paid_sum(column: &str) -> Expr {
+    let online = [
+        PaymentState::PaidOnline,
+        PaymentState::RefundPending,
+        PaymentState::PartiallyRefunded,
+        PaymentState::Refunded,
+    ]
+    .map(|s| format!("'{}'", s.as_str()))
+    .join(", ");
+    let sql = match column {
+        "paid_online_fen" => format!(
+            "SUM(CASE WHEN payment_state IN ({online}) THEN elder_share_fen - COALESCE((\
+             SELECT SUM(r.amount_fen) FROM payment_refund r WHERE r.order_id = meal_order.id \
+             AND r.state = '{succeeded}'), 0) ELSE 0 END)",
+            succeeded = RefundState::Succeeded.as_str()
+        ),
+        _ => format!(
+            "SUM(CASE WHEN payment_state = '{counter}' THEN elder_share_fen ELSE 0 END)",
+            counter = PaymentState::PaidAtCounter.as_str()
+        ),
+    };
+    Expr::cust(sql)
+}
+
 /// Works the run's lines out from the orders: one line per meal point and funding district,
 /// summed in the database.
 pub async fn compute_lines(db: &impl ConnectionTrait, run: &run::Model) -> StoreResult<()> {
@@ -128,6 +158,9 @@ pub async fn compute_lines(db: &impl ConnectionTrait, run: &run::Model) -> Store
     for column in MONEY_COLUMNS {
         sums.expr(Func::sum(Expr::col(column)));
     }
+    for column in PAID_COLUMNS {
+        sums.expr(paid_sum(column));
+    }
     sums.from("meal_order")
         .and_where(served_between(run.period_from, run.period_to))
         .group_by_col("meal_point_id")
@@ -139,7 +172,8 @@ pub async fn compute_lines(db: &impl ConnectionTrait, run: &run::Model) -> Store
                 .into_iter()
                 .chain(districts)
                 .chain(["meals"])
-                .chain(MONEY_COLUMNS),
+                .chain(MONEY_COLUMNS)
+                .chain(PAID_COLUMNS),
         )
         .select_from(sums)
         .map_err(|e| SettlementError::Internal(e.to_string()))?

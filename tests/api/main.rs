@@ -28,6 +28,7 @@ mod peak_fencing;
 mod peak_leases;
 mod peak_overload;
 mod places;
+mod reconciliation;
 mod samples;
 mod schema;
 mod settlement;

@@ -436,7 +436,13 @@ async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerk
     let _ = city.wujin;
 }
 
-async fn export(app: &TestApp, token: &str, id: i64, statement: &str, format: &str) -> String {
+pub(crate) async fn export(
+    app: &TestApp,
+    token: &str,
+    id: i64,
+    statement: &str,
+    format: &str,
+) -> String {
     let (content_type, disposition, bytes) = export_bytes(app, token, id, statement, format).await;
     assert_eq!(content_type, "text/csv; charset=utf-8");
     assert!(disposition.contains(".csv"), "{disposition}");

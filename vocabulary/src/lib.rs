@@ -38,7 +38,7 @@ pub use meals::{ServiceMode, Slot, weekday_label_zh};
 pub use menus::{Allergen, Diet, DishTag};
 pub use notices::{NoticeKind, NoticeReach, NoticeState, SubscribeAnswer};
 pub use orders::{OrderState, PaymentState};
-pub use payments::{PayEventKind, PaymentMethods, RefundState};
+pub use payments::{Discrepancy, PayEventKind, PaymentMethods, RefundState};
 pub use people::{ElderStatus, LinkStatus, Role, Sex};
 pub use places::DistrictKind;
 pub use settlement::{AdjustmentKind, ReviewDecision, RunAction, RunState};
@@ -212,6 +212,7 @@ mod tests {
         agree(DishTag::ALL);
         agree(Allergen::ALL);
         agree(Diet::ALL);
+        agree(Discrepancy::ALL);
     }
 
     #[test]

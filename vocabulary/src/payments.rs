@@ -62,3 +62,21 @@ word! {
         Failed = "failed" => "退款失败",
     }
 }
+
+word! {
+    /// What the daily reconciliation found when it set WeChat Pay's trade bill beside the orders.
+    pub enum Discrepancy {
+        /// 已付未用餐: the money was kept for a meal that was cancelled or not collected.
+        PaidNotServed = "paid_not_served" => "已付款未用餐",
+        /// 已用餐未付: a served meal whose share was never paid, online or at the counter.
+        ServedNotPaid = "served_not_paid" => "已用餐未付款",
+        /// 重复退款: more went back on a trade than one refund per request, or than was paid.
+        RefundedTwice = "refunded_twice" => "重复退款",
+        /// 金额不符: the bill's amount differs from ours, to the fen.
+        AmountDiffers = "amount_differs" => "金额不符",
+        /// 账单有、系统无: a trade or refund in the bill that the service never made or recorded.
+        UnknownInBill = "unknown_in_bill" => "账单有系统无",
+        /// 系统有、账单无: a payment or refund the service recorded that the bill does not list.
+        MissingFromBill = "missing_from_bill" => "系统有账单无",
+    }
+}

@@ -12061,6 +12061,268 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The imported bills and the differences they showed, newest day first: paid and not
+         *     served, served and not paid, refunded twice, amounts that differ, in the bill but unknown,
+         *     known but missing from the bill. Defaults to yesterday; at most 62 days.
+         * @description Roles: operator (their meal points), city_admin (all).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    kind?: components["schemas"]["Discrepancy"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["PaymentReconciliationView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reconciliation/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a day's WeChat Pay trade bills and match them against the orders (对账).
+         * @description The job does this by itself each morning for the day before; this runs it again (a
+         *     re-import replaces the day's findings, never adds to them). Each meal point answers on its
+         *     own: its bill, or why none could be had (`BILL_NOT_READY` before 10:00, `WECHATPAY_ERROR`).
+         *     409 `DAY_NOT_OVER` for today or later.
+         *
+         *     Roles: operator (their meal points), city_admin (all).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["BillImportRequest"];
+                };
+            };
+            responses: {
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["BillImportRunView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/settlement-runs": {
         parameters: {
             query?: never;
@@ -13658,8 +13920,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Per meal point and funding district: meals served, gross, elder-paid, subsidy due by funder
-         *     level (adjustments included and shown apart).
+         * Per meal point and funding district: meals served, gross, elder-paid (and how: online,
+         *     at the counter), subsidy due by funder level (adjustments included and shown apart).
          * @description Roles: city_admin, district_clerk (only lines their district funds or serves).
          */
         get: {
@@ -15436,6 +15698,99 @@ export interface components {
             district_code?: string | null;
             note?: string | null;
         };
+        /**
+         * BillFindingView
+         * @description One difference between a bill and the orders.
+         */
+        BillFindingView: {
+            /** Format: date */
+            bill_date: string;
+            /**
+             * Format: yuan
+             * @description What the bill says.
+             * @example 12.50
+             */
+            billed?: string | null;
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["Discrepancy"];
+            kind_label: string;
+            /** Format: int64 */
+            meal_point_id: number;
+            meal_point_name: string;
+            note: string;
+            order_id?: string | null;
+            /**
+             * Format: yuan
+             * @description What the service recorded.
+             * @example 12.50
+             */
+            ours?: string | null;
+            out_refund_no?: string | null;
+            out_trade_no?: string | null;
+        };
+        /**
+         * BillImportOutcomeView
+         * @description One meal point's import as the run went: the bill, or why there is none.
+         */
+        BillImportOutcomeView: {
+            bill?: components["schemas"]["BillImportView"] | null;
+            /** @description The error code when the bill could not be imported (`BILL_NOT_READY`, `WECHATPAY_ERROR` …). */
+            error_code?: string | null;
+            error_message?: string | null;
+            /** Format: int64 */
+            meal_point_id: number;
+        };
+        /** BillImportRequest */
+        BillImportRequest: {
+            /**
+             * Format: date
+             * @description The day (Shanghai) whose bills to import; it must have ended.
+             */
+            date: string;
+        };
+        /** BillImportRunView */
+        BillImportRunView: {
+            /** Format: date */
+            date: string;
+            meal_points: components["schemas"]["BillImportOutcomeView"][];
+        };
+        /**
+         * BillImportView
+         * @description One meal point's imported bill of a day.
+         */
+        BillImportView: {
+            /** Format: date */
+            bill_date: string;
+            /**
+             * Format: int32
+             * @description How many differences the match found.
+             */
+            findings: number;
+            /** Format: date-time */
+            imported_at: string;
+            /** Format: int64 */
+            meal_point_id: number;
+            meal_point_name: string;
+            /**
+             * Format: yuan
+             * @description 订单总金额: what the bill says was paid.
+             * @example 12.50
+             */
+            paid: string;
+            /**
+             * Format: yuan
+             * @description 退款总金额.
+             * @example 12.50
+             */
+            refunded: string;
+            sub_mchid: string;
+            /**
+             * Format: int32
+             * @description 总交易单数: payment and refund rows.
+             */
+            trades: number;
+        };
         /** BookingLine */
         BookingLine: {
             /** Format: int64 */
@@ -15792,6 +16147,11 @@ export interface components {
             updated_at?: string | null;
         };
         /**
+         * @description What the daily reconciliation found when it set WeChat Pay's trade bill beside the orders.
+         * @enum {string}
+         */
+        Discrepancy: "paid_not_served" | "served_not_paid" | "refunded_twice" | "amount_differs" | "unknown_in_bill" | "missing_from_bill";
+        /**
          * DishChanges
          * @description Changes to a dish; a field left out stays as it is. Offerings already published keep their
          *     own price.
@@ -16078,6 +16438,30 @@ export interface components {
              * @description `null` clears the street.
              */
             residence_street_id?: number | null;
+        };
+        /**
+         * ElderPaymentsView
+         * @description The elders' share (个人自付) by how it was paid.
+         */
+        ElderPaymentsView: {
+            /**
+             * Format: yuan
+             * @description 到店付款: recorded at the counter.
+             * @example 12.50
+             */
+            counter: string;
+            /**
+             * Format: yuan
+             * @description Neither recorded by the service (cash the counter did not record, refunds, adjustments).
+             * @example 12.50
+             */
+            not_recorded: string;
+            /**
+             * Format: yuan
+             * @description 线上支付: through WeChat Pay to the meal point, net of refunds.
+             * @example 12.50
+             */
+            online: string;
         };
         /**
          * @description How the signed-in account is related to an elder in `/me/elders`.
@@ -16582,6 +16966,8 @@ export interface components {
         MealPointLine: {
             /** @description Of which adjustments (late-served meals, meals taken back). */
             adjustments: components["schemas"]["FiguresView"] & unknown;
+            /** @description How the elders paid their share (个人自付), beside the subsidy. */
+            elder_payments: components["schemas"]["ElderPaymentsView"] & unknown;
             /** @description Lines and adjustments together: what is due to the meal point. */
             figures: components["schemas"]["FiguresView"] & unknown;
             /** @description 户籍区: the elders' hukou district, which funds district and street subsidy. */
@@ -16629,6 +17015,7 @@ export interface components {
         };
         /** MealPointStatement */
         MealPointStatement: {
+            elder_payments: components["schemas"]["ElderPaymentsView"];
             lines: components["schemas"]["MealPointLine"][];
             totals: components["schemas"]["FiguresView"];
         };
@@ -17502,6 +17889,15 @@ export interface components {
             meal_point_id: number;
             methods: components["schemas"]["PaymentMethods"];
             methods_label: string;
+        };
+        /** PaymentReconciliationView */
+        PaymentReconciliationView: {
+            bills: components["schemas"]["BillImportView"][];
+            findings: components["schemas"]["BillFindingView"][];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
         };
         /**
          * @description Where the payment of the elder's share (自付) stands, beside the order's state.

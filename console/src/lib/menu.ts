@@ -23,7 +23,7 @@ export function menuOf(role: Role | undefined, mealPointId: number | null): Menu
           { path: at('profile'), label: '助餐点资料' },
         )
       }
-      mine.push({ path: '/complaints', label: '投诉处理' })
+      mine.push({ path: '/complaints', label: '投诉处理' }, { path: '/reconciliation', label: '支付对账' })
       return mine
     }
     case 'district_clerk':
@@ -43,6 +43,7 @@ export function menuOf(role: Role | undefined, mealPointId: number | null): Menu
         { path: '/accounts', label: '账号管理' },
         { path: '/policies', label: '补贴政策' },
         { path: '/settlement', label: '同城结算' },
+        { path: '/reconciliation', label: '支付对账' },
         { path: '/elders', label: '老人档案' },
         { path: '/reviews', label: '待审核' },
         { path: '/complaints', label: '投诉处理' },

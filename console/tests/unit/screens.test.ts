@@ -268,10 +268,11 @@ describe('the dashboard', () => {
 
 describe('menus and routes per role', () => {
   it('gives each role its menu; an operator\'s screens follow the chosen meal point', () => {
-    expect(menuOf('operator', null).map((m) => m.path)).toEqual(['/points', '/complaints'])
+    expect(menuOf('operator', null).map((m) => m.path)).toEqual(['/points', '/complaints', '/reconciliation'])
     expect(menuOf('operator', 7).map((m) => m.path)).toContain('/points/7/week')
     expect(menuOf('district_clerk', null).map((m) => m.label)).toEqual(['同城结算', '老人档案', '待审核', '投诉处理', '监管督查', '数据看板'])
     expect(menuOf('city_admin', null).map((m) => m.path)).toContain('/policies')
+    expect(menuOf('city_admin', null).map((m) => m.path)).toContain('/reconciliation')
     expect(menuOf('inspector', null).map((m) => m.path)).toEqual(['/visits', '/visits/mine'])
     expect(menuOf('elder', null)).toEqual([])
     expect(activeEntry(menuOf('inspector', null), '/visits/mine')).toBe('/visits/mine')

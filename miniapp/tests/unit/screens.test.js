@@ -192,6 +192,25 @@ describe('order', () => {
     expect(w.find('[data-testid="pickup-code"]').exists()).toBe(false)
   })
 
+  it('offers WeChat Pay for a share still unpaid where the meal point takes it online, not where only the counter does', async () => {
+    asElder()
+    const unpaid = { ...ORDER, payment_state: 'unpaid', payment_state_label: '到店付款' }
+    answer({ 'GET /orders/01JORDER': unpaid, 'GET /meal-points/16': VIEW, 'GET /meal-points/16/payment-methods': { meal_point_id: 16, methods: 'both', methods_label: '线上或到店' } })
+    const Page = (await import('../../src/pages/order/order.vue')).default
+    let w = mount(Page)
+    globalThis.__onLoad({ id: '01JORDER' })
+    globalThis.__onShow()
+    await settle()
+    expect(w.get('[data-testid="pay"]').text()).toBe('微信支付 ¥10.00')
+    w.unmount()
+    answer({ 'GET /orders/01JORDER': unpaid, 'GET /meal-points/16': VIEW, 'GET /meal-points/16/payment-methods': { meal_point_id: 16, methods: 'counter', methods_label: '到店付款' } })
+    w = mount(Page)
+    globalThis.__onLoad({ id: '01JORDER' })
+    globalThis.__onShow()
+    await settle()
+    expect(w.find('[data-testid="pay"]').exists()).toBe(false)
+  })
+
   it('offers to rate once served', async () => {
     asElder()
     answer({ 'GET /orders/01JORDER': { ...ORDER, state: 'served', state_label: '已用餐' }, 'GET /meal-points/16': VIEW })

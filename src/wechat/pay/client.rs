@@ -331,6 +331,97 @@ impl PayClient {
         (exchange, outcome)
     }
 
+    /// `GET /v3/bill/tradebill` then its `download_url`: a sub-merchant's `ALL` bill of a day
+    /// (Shanghai), its SHA1 checked. `Ok(None)` when WeChat Pay has no bill for the day (no
+    /// trade was made: `NO_STATEMENT_EXIST`).
+    pub async fn trade_bill(
+        &self,
+        sub_mchid: &str,
+        date: chrono::NaiveDate,
+    ) -> (Exchange, Result<Option<String>, PayError>) {
+        let path =
+            format!("/v3/bill/tradebill?bill_date={date}&sub_mchid={sub_mchid}&bill_type=ALL");
+        let (mut exchange, answer) = self.call("GET", &path, None).await;
+        let located = match answer {
+            Ok(value) => value,
+            Err(err) if err.code() == Some("NO_STATEMENT_EXIST") => return (exchange, Ok(None)),
+            Err(err) => return (exchange, Err(err)),
+        };
+        let (Some(url), Some(hash_type), Some(hash)) = (
+            located["download_url"].as_str(),
+            located["hash_type"].as_str(),
+            located["hash_value"].as_str(),
+        ) else {
+            return (
+                exchange,
+                Err(PayError::BadReply("no download_url or hash".into())),
+            );
+        };
+        if hash_type != "SHA1" {
+            return (
+                exchange,
+                Err(PayError::BadReply(format!("hash_type {hash_type}"))),
+            );
+        }
+        let bytes = match self.download(url).await {
+            Ok(bytes) => bytes,
+            Err(err) => return (exchange, Err(err)),
+        };
+        let digest = {
+            use sha1::Digest;
+            hex::encode(sha1::Sha1::digest(&bytes))
+        };
+        if !digest.eq_ignore_ascii_case(hash) {
+            return (
+                exchange,
+                Err(PayError::BadReply("the bill's SHA1 does not match".into())),
+            );
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        // The file itself is kept with the import, not in the exchange.
+        exchange.response = format!("{} (bill: {} bytes)", exchange.response, bytes.len());
+        (exchange, Ok(Some(text)))
+    }
+
+    /// Downloads a bill: the request is signed like any other (over the URL's path and query);
+    /// the answer is not, which is why the bill's hash is checked instead.
+    async fn download(&self, url: &str) -> Result<Vec<u8>, PayError> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| PayError::BadReply(e.to_string()))?;
+        let path_and_query = match parsed.query() {
+            Some(query) => format!("{}?{query}", parsed.path()),
+            None => parsed.path().to_string(),
+        };
+        let authorization = crypto::authorization(
+            &self.sp_mchid,
+            &self.merchant,
+            "GET",
+            &path_and_query,
+            "",
+            self.clock.now().timestamp(),
+            &crypto::nonce(32),
+        );
+        let response = self
+            .http
+            .get(parsed)
+            .header("Authorization", authorization)
+            .send()
+            .await
+            .map_err(|e| PayError::Unreachable(e.without_url()))?;
+        let status = response.status().as_u16();
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| PayError::Unreachable(e.without_url()))?;
+        if !(200..300).contains(&status) {
+            return Err(PayError::Refused {
+                status,
+                code: String::new(),
+                message: String::from_utf8_lossy(&bytes).chars().take(200).collect(),
+            });
+        }
+        Ok(bytes.to_vec())
+    }
+
     /// Reads a notification: the key named by `Wechatpay-Serial` must have signed
     /// `timestamp\nnonce\nbody\n` over the raw body, the timestamp must be within
     /// [`NOTICE_TOLERANCE_SECS`] of `now` (the service's clock), and the resource must decrypt.

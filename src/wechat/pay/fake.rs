@@ -29,7 +29,10 @@ use poem::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::crypto::{self, ApiV3Key, PublicKey, SigningIdentity};
+use super::{
+    bill::{self, BillRefund, BillRow},
+    crypto::{self, ApiV3Key, PublicKey, SigningIdentity},
+};
 use crate::clock::{Clock, SHANGHAI};
 
 #[derive(Clone)]
@@ -56,6 +59,21 @@ struct FakeState {
     sent: Vec<SentNotice>,
     hold_notices: bool,
     calls: u64,
+    bill: BillTamper,
+    /// Download tokens to the bills they name.
+    bill_files: HashMap<String, String>,
+}
+
+/// What the tests make a bill say that did not happen, so the reconciliation has something to
+/// find.
+#[derive(Default)]
+struct BillTamper {
+    /// The bill shows another amount for these trades.
+    misstated: HashMap<String, i64>,
+    /// The bill leaves these trades out.
+    omitted: std::collections::HashSet<String>,
+    /// Rows of payments and refunds WeChat Pay never made through the service.
+    planted: Vec<(BillRow, String)>,
 }
 
 #[derive(Clone)]
@@ -78,6 +96,7 @@ struct Refund {
     refund_id: String,
     amount_fen: i64,
     notify_url: String,
+    success_time: DateTime<Utc>,
 }
 
 /// A notification as the fake sent it (or would have, while held back).
@@ -127,6 +146,141 @@ impl FakeWeChatPay {
     /// Every notification made so far, oldest first.
     pub fn notices(&self) -> Vec<SentNotice> {
         self.lock().sent.clone()
+    }
+
+    /// The day's bill will show `amount_fen` for this trade instead of what was paid.
+    pub fn misstate_in_bill(&self, out_trade_no: &str, amount_fen: i64) {
+        self.lock()
+            .bill
+            .misstated
+            .insert(out_trade_no.to_string(), amount_fen);
+    }
+
+    /// The day's bill will not list this trade's payment.
+    pub fn omit_from_bill(&self, out_trade_no: &str) {
+        self.lock().bill.omitted.insert(out_trade_no.to_string());
+    }
+
+    /// A payment the service never asked for appears in the bill of `at`'s day.
+    pub fn plant_payment(
+        &self,
+        sub_mchid: &str,
+        out_trade_no: &str,
+        amount_fen: i64,
+        at: DateTime<Utc>,
+    ) {
+        let row = BillRow {
+            at: at.with_timezone(&SHANGHAI).naive_local(),
+            sub_mchid: sub_mchid.to_string(),
+            transaction_id: format!("4200{}", &uuid::Uuid::new_v4().simple().to_string()[..24]),
+            out_trade_no: out_trade_no.to_string(),
+            refund: None,
+            amount_fen,
+        };
+        self.lock().bill.planted.push((row, "o-unknown".into()));
+    }
+
+    /// A second refund of a paid trade, made outside the service (e.g. in the merchant
+    /// platform), appears in the bill of `at`'s day.
+    pub fn plant_refund(
+        &self,
+        out_trade_no: &str,
+        amount_fen: i64,
+        at: DateTime<Utc>,
+    ) -> Result<(), &'static str> {
+        let mut state = self.lock();
+        let trade = state
+            .trades
+            .get(out_trade_no)
+            .cloned()
+            .ok_or("no such trade")?;
+        let row = BillRow {
+            at: at.with_timezone(&SHANGHAI).naive_local(),
+            sub_mchid: trade.sub_mchid.clone(),
+            transaction_id: trade.transaction_id.clone().unwrap_or_default(),
+            out_trade_no: out_trade_no.to_string(),
+            refund: Some(BillRefund {
+                refund_id: format!("5030{}", &uuid::Uuid::new_v4().simple().to_string()[..24]),
+                out_refund_no: format!("MP{}", &uuid::Uuid::new_v4().simple().to_string()[..20]),
+                amount_fen,
+            }),
+            amount_fen: trade.amount_fen,
+        };
+        state.bill.planted.push((row, trade.openid));
+        Ok(())
+    }
+
+    /// The `ALL` bill of a sub-merchant's day (Shanghai), as WeChat Pay would write it.
+    pub fn bill(&self, sub_mchid: &str, date: chrono::NaiveDate) -> String {
+        let state = self.lock();
+        let on_day = |at: DateTime<Utc>| at.with_timezone(&SHANGHAI).date_naive() == date;
+        let mut rows: Vec<(BillRow, String)> = Vec::new();
+        for trade in state.trades.values() {
+            if trade.sub_mchid != sub_mchid || state.bill.omitted.contains(&trade.out_trade_no) {
+                continue;
+            }
+            if let Some(paid) = trade.success_time.filter(|t| on_day(*t)) {
+                rows.push((
+                    BillRow {
+                        at: paid.with_timezone(&SHANGHAI).naive_local(),
+                        sub_mchid: trade.sub_mchid.clone(),
+                        transaction_id: trade.transaction_id.clone().unwrap_or_default(),
+                        out_trade_no: trade.out_trade_no.clone(),
+                        refund: None,
+                        amount_fen: state
+                            .bill
+                            .misstated
+                            .get(&trade.out_trade_no)
+                            .copied()
+                            .unwrap_or(trade.amount_fen),
+                    },
+                    trade.openid.clone(),
+                ));
+            }
+        }
+        for (out_refund_no, given) in &state.refunds {
+            let Some(trade) = state.trades.get(&given.out_trade_no) else {
+                continue;
+            };
+            if trade.sub_mchid != sub_mchid || !on_day(given.success_time) {
+                continue;
+            }
+            rows.push((
+                BillRow {
+                    at: given.success_time.with_timezone(&SHANGHAI).naive_local(),
+                    sub_mchid: trade.sub_mchid.clone(),
+                    transaction_id: trade.transaction_id.clone().unwrap_or_default(),
+                    out_trade_no: trade.out_trade_no.clone(),
+                    refund: Some(BillRefund {
+                        refund_id: given.refund_id.clone(),
+                        out_refund_no: out_refund_no.clone(),
+                        amount_fen: given.amount_fen,
+                    }),
+                    amount_fen: trade.amount_fen,
+                },
+                trade.openid.clone(),
+            ));
+        }
+        rows.extend(
+            state
+                .bill
+                .planted
+                .iter()
+                .filter(|(row, _)| row.sub_mchid == sub_mchid && row.at.date() == date)
+                .cloned(),
+        );
+        rows.sort_by(|a, b| {
+            a.0.at
+                .cmp(&b.0.at)
+                .then(a.0.out_trade_no.cmp(&b.0.out_trade_no))
+        });
+        bill::write(
+            &bill::WriteContext {
+                sp_appid: &self.inner.sp_appid,
+                sp_mchid: &self.inner.sp_mchid,
+            },
+            &rows,
+        )
     }
 
     /// How many API calls reached the fake.
@@ -368,6 +522,8 @@ impl FakeWeChatPay {
                 post(close),
             )
             .at("/v3/refund/domestic/refunds", post(refund))
+            .at("/v3/bill/tradebill", get(tradebill))
+            .at("/v3/billdownload/file", get(download_bill))
             .at("/fake/pay/confirm", get(confirm_page).post(confirm))
             .data(self.clone())
     }
@@ -603,6 +759,7 @@ async fn refund(req: &Request, body: String, fake: Data<&FakeWeChatPay>) -> Resp
                 refund_id: refund_id.clone(),
                 amount_fen: asked.amount.refund,
                 notify_url: asked.notify_url.clone(),
+                success_time: now,
             };
             let resource = json!({
                 "sp_mchid": fake.inner.sp_mchid,
@@ -649,6 +806,93 @@ async fn refund(req: &Request, body: String, fake: Data<&FakeWeChatPay>) -> Resp
         });
     }
     fake.answer(StatusCode::OK, Some(answer))
+}
+
+#[derive(Deserialize)]
+struct TradeBillQuery {
+    bill_date: String,
+    sub_mchid: Option<String>,
+    bill_type: Option<String>,
+}
+
+/// `GET /v3/bill/tradebill`: where to download a sub-merchant's day, and the file's SHA1. A day
+/// that has not ended (in Shanghai) has no bill yet; WeChat Pay's is ready by 10:00 the next day.
+#[handler]
+async fn tradebill(
+    req: &Request,
+    Query(q): Query<TradeBillQuery>,
+    fake: Data<&FakeWeChatPay>,
+) -> Response {
+    if let Err(refused) = fake.check_signature(req, "") {
+        return *refused;
+    }
+    let bad = |code: &str, message: &str| fake.error(StatusCode::BAD_REQUEST, code, message);
+    let Ok(date) = chrono::NaiveDate::parse_from_str(&q.bill_date, "%Y-%m-%d") else {
+        return bad("PARAM_ERROR", "bill_date 格式错误");
+    };
+    let Some(sub_mchid) = q.sub_mchid.filter(|s| !s.is_empty()) else {
+        return bad("PARAM_ERROR", "服务商须指定 sub_mchid");
+    };
+    if q.bill_type
+        .as_deref()
+        .is_some_and(|t| t != "ALL" && t != "SUCCESS" && t != "REFUND")
+    {
+        return bad("PARAM_ERROR", "bill_type 不合法");
+    }
+    let now = fake.inner.clock.now().with_timezone(&SHANGHAI);
+    if date >= now.date_naive() {
+        return bad("INVALID_REQUEST", "账单日期须早于今天");
+    }
+    if date + chrono::Days::new(1) == now.date_naive()
+        && now.time() < chrono::NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()
+    {
+        return bad("STATEMENT_CREATING", "账单生成中，请于 10 点后再下载");
+    }
+    let text = fake.bill(&sub_mchid, date);
+    let hash = {
+        use sha1::Digest;
+        hex::encode(sha1::Sha1::digest(text.as_bytes()))
+    };
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    fake.lock().bill_files.insert(token.clone(), text);
+    let host = req
+        .headers()
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1")
+        .to_string();
+    fake.answer(
+        StatusCode::OK,
+        Some(json!({
+            "hash_type": "SHA1",
+            "hash_value": hash,
+            "download_url": format!("http://{host}/v3/billdownload/file?token={token}"),
+        })),
+    )
+}
+
+#[derive(Deserialize)]
+struct DownloadQuery {
+    token: String,
+}
+
+/// `GET /v3/billdownload/file?token=…`: the bill itself, unsigned (its SHA1 was in the answer
+/// that named it), as WeChat Pay serves it.
+#[handler]
+async fn download_bill(
+    req: &Request,
+    Query(q): Query<DownloadQuery>,
+    fake: Data<&FakeWeChatPay>,
+) -> Response {
+    if let Err(refused) = fake.check_signature(req, "") {
+        return *refused;
+    }
+    match fake.lock().bill_files.get(&q.token).cloned() {
+        Some(text) => Response::builder()
+            .content_type("text/plain; charset=utf-8")
+            .body(text),
+        None => (StatusCode::NOT_FOUND, "账单链接无效").into_response(),
+    }
 }
 
 #[derive(Deserialize)]
