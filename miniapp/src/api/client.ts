@@ -38,13 +38,16 @@ export class ApiError extends Error {
   readonly status: number
   readonly field?: string
   readonly offline: boolean
+  /** Seconds the service asked to wait before trying again (its `Retry-After`), when it said. */
+  readonly retryAfter?: number
 
-  constructor({ code, message, status = 0, field, offline = false }: { code: string; message: string; status?: number; field?: string; offline?: boolean }) {
+  constructor({ code, message, status = 0, field, offline = false, retryAfter }: { code: string; message: string; status?: number; field?: string; offline?: boolean; retryAfter?: number }) {
     super(message)
     this.code = code
     this.status = status
     this.field = field
     this.offline = offline
+    this.retryAfter = retryAfter
   }
 
   /** Trying the same call again may work: the connection was lost or the service stumbled.
@@ -63,7 +66,15 @@ const GENERIC: Record<number, string> = {
   429: '操作太频繁，请稍后再试',
 }
 
-interface Answer { statusCode?: number; data?: unknown }
+interface Answer { statusCode?: number; data?: unknown; header?: Record<string, unknown> }
+
+/** `Retry-After` in seconds (the service sends whole seconds; a date is not used). */
+function retryAfterOf(header: Record<string, unknown> | undefined): number | undefined {
+  if (!header) return undefined
+  const raw = Object.entries(header).find(([name]) => name.toLowerCase() === 'retry-after')?.[1]
+  const seconds = Number(raw)
+  return raw !== undefined && raw !== '' && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined
+}
 
 /** Turns any failure into an ApiError with a Chinese message fit for an elder. */
 export function toApiError(res: Answer | ApiError | null | undefined): ApiError {
@@ -74,10 +85,10 @@ export function toApiError(res: Answer | ApiError | null | undefined): ApiError 
   const body = (typeof res.data === 'string' ? safeJson(res.data) : res.data) as { code?: unknown; message?: unknown; field?: unknown } | null
   if (body && typeof body.message === 'string' && typeof body.code === 'string' && body.code) {
     const field = typeof body.field === 'string' ? body.field : undefined
-    return new ApiError({ code: body.code, message: body.message, status: res.statusCode, field })
+    return new ApiError({ code: body.code, message: body.message, status: res.statusCode, field, retryAfter: retryAfterOf(res.header) })
   }
   const message = GENERIC[res.statusCode] || (res.statusCode >= 500 ? '服务暂时不可用，请稍后再试' : '请求没有成功，请稍后再试')
-  return new ApiError({ code: `HTTP_${res.statusCode}`, message, status: res.statusCode })
+  return new ApiError({ code: `HTTP_${res.statusCode}`, message, status: res.statusCode, retryAfter: retryAfterOf(res.header) })
 }
 
 function safeJson(text: string): unknown {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest'
+import { describe, it, expect, vi } from 'vitest'
 import { mount, flushPromises } from '@vue/test-utils'
 import { answer } from './setup.js'
 import { store, signedIn, signOut, setCare } from '../../src/store.ts'
@@ -132,6 +132,35 @@ describe('booking', () => {
     expect(booked).toMatchObject({ elder_id: 7, meal_point_id: 16, date: '2026-11-24', slot: 'lunch', mode: 'pickup', items: [{ offering_id: 2, quantity: 1 }] })
     expect(booked.client_key).toMatch(/^[0-9a-f-]{36}$/)
     expect(uni.redirectTo).toHaveBeenCalledWith({ url: '/pages/order/order?id=01JORDER&new=1' })
+  })
+
+  it('says 人多，请稍候 and books again by itself, with the same key, when the service is busy', async () => {
+    asElder()
+    const keys = []
+    answer({
+      'GET /meal-points/16': VIEW, 'GET /meal-points/16/menu': MENU,
+      'GET /elders/7/dish-fit': { profile: { elder_id: 7, diets: [], allergens: [] }, dishes: [] },
+      'GET /elders/7/quote': { gross: '16.00', subsidy_total: '6.00', elder_share: '10.00' },
+      'POST /orders': (o) => {
+        keys.push(o.data.client_key)
+        return keys.length === 1
+          ? { __status: 503, __header: { 'Retry-After': '0' }, body: { code: 'BOOKING_BUSY', message: '人多，请稍候再试' } }
+          : { __status: 201, body: ORDER }
+      },
+    })
+    const Page = (await import('../../src/pages/book/book.vue')).default
+    const w = mount(Page)
+    globalThis.__onLoad({ mp: '16', date: '2026-11-24', slot: 'lunch' })
+    await settle()
+    await w.get('[data-testid="pick-2"]').trigger('click')
+    await settle()
+    await w.get('[data-testid="confirm"]').trigger('click')
+    await settle()
+    expect(w.get('[data-testid="queueing"]').text()).toContain('人多，请稍候')
+    expect(w.find('[data-testid="error"]').exists()).toBe(false)
+    await vi.waitFor(() => expect(uni.redirectTo).toHaveBeenCalledWith({ url: '/pages/order/order?id=01JORDER&new=1' }), { timeout: 3000 })
+    expect(keys).toHaveLength(2)
+    expect(keys[1]).toBe(keys[0])
   })
 
   it('shows the API\'s message when booking is refused', async () => {

@@ -40,7 +40,7 @@ export function answer(routes) {
       else if (route === 'offline') o.fail({ errMsg: 'request:fail' })
       else {
         const r = typeof route === 'function' ? route(o) : route
-        if (r && r.__status) o.success({ statusCode: r.__status, data: r.body })
+        if (r && r.__status) o.success({ statusCode: r.__status, data: r.body, header: r.__header || {} })
         else o.success({ statusCode: 200, data: r })
       }
       o.complete && o.complete()
