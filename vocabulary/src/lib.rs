@@ -38,7 +38,7 @@ pub use meals::{ServiceMode, Slot, weekday_label_zh};
 pub use menus::{Allergen, Diet, DishTag};
 pub use notices::{NoticeKind, NoticeReach, NoticeState, SubscribeAnswer};
 pub use orders::{OrderState, PaymentState};
-pub use payments::{PayEventKind, PaymentMethods, RefundState};
+pub use payments::{CounterMethod, PayEventKind, PaymentMethods, RefundState};
 pub use people::{ElderStatus, LinkStatus, Role, Sex};
 pub use places::DistrictKind;
 pub use settlement::{AdjustmentKind, ReviewDecision, RunAction, RunState};
@@ -212,6 +212,10 @@ mod tests {
         agree(DishTag::ALL);
         agree(Allergen::ALL);
         agree(Diet::ALL);
+        agree(PaymentMethods::ALL);
+        agree(CounterMethod::ALL);
+        agree(PayEventKind::ALL);
+        agree(RefundState::ALL);
     }
 
     #[test]
@@ -253,6 +257,9 @@ mod tests {
             LinkStatus::ALL.iter().map(|v| v.label_zh()).collect(),
             Diet::ALL.iter().map(|v| v.label_zh()).collect(),
             Allergen::ALL.iter().map(|v| v.label_zh()).collect(),
+            PaymentMethods::ALL.iter().map(|v| v.label_zh()).collect(),
+            CounterMethod::ALL.iter().map(|v| v.label_zh()).collect(),
+            RefundState::ALL.iter().map(|v| v.label_zh()).collect(),
         ];
         for label in labels.iter().flatten() {
             assert!(chinese(label), "{label}");
