@@ -3,8 +3,8 @@
 // portions, has a publish refused (a price typed with a zero too many) shown on the cell at
 // fault with nothing published, fixes it and publishes; books a walk-in lunch for an elder
 // without a phone by her ID card and name; then, the service restarted with its clock at 10:40
-// the same day, verifies her pickup code on today's board (a second try is refused) and exports
-// the day's orders as XLSX.
+// the same day, verifies her pickup code on today's board (a second try is refused), records her
+// share taken at the counter as a scan, and exports the day's orders as XLSX.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
@@ -164,6 +164,13 @@ test('at 10:40 the board verifies her code once, and the day exports as XLSX', a
   await b.page.getByTestId('verify').click()
   await b.page.getByTestId('verify-ok').waitFor()
   assert.match(await b.page.getByTestId('verify-ok').innerText(), /核销成功：午餐/)
+  // Her share is still to take: the board offers to record it at once (现金 or 扫码).
+  await b.page.getByTestId('counter-amount').waitFor()
+  assert.match(await b.page.getByTestId('counter-amount').innerText(), /^¥\d+\.\d{2}$/)
+  await checkAxe('counter payment')
+  await b.page.getByTestId('counter-scan').click()
+  await b.page.getByTestId('counter-record').click()
+  await b.page.getByTestId('slot-lunch').getByText('已到店付款').waitFor()
   await b.page.getByTestId('slot-lunch').getByText(QIAN.name).waitFor()
   await h.shot(b.page, 'operator-board')
   await checkAxe('today\'s board')

@@ -5,6 +5,7 @@ pub mod account;
 pub mod bill_import;
 pub mod complaint;
 pub mod complaint_step;
+pub mod counter_payment;
 pub mod dish;
 pub mod district;
 pub mod elder;

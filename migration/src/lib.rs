@@ -16,6 +16,7 @@ mod m20261201_000007_create_plan_targets;
 mod m20261201_000008_release_claimed_id_numbers;
 mod m20261201_000009_create_payments;
 mod m20261201_001601_create_notices;
+mod m20261201_001603_create_counter_payments;
 mod m20261201_001801_create_elder_diets;
 mod m20261201_001802_create_food_samples;
 mod m20261201_002001_create_reconciliation;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_create_payments::Migration),
             Box::new(m20261201_001601_create_notices::Migration),
             Box::new(m20261201_002001_create_reconciliation::Migration),
+            Box::new(m20261201_001603_create_counter_payments::Migration),
         ]
     }
 }

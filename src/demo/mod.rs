@@ -7,6 +7,7 @@ pub mod changzhou;
 pub mod elders;
 pub mod feedback;
 pub mod meal_points;
+pub mod notices;
 pub mod payments;
 pub mod plan;
 pub mod served_month;
@@ -76,8 +77,9 @@ pub enum DemoScope {
     /// run shows a matrix between districts.
     #[default]
     WithServedMonth,
-    /// Places, staff accounts, meal points with dishes and a week of menus, and a few days of
-    /// served, rated lunches and a complaint at `operator-demo`'s meal points.
+    /// Places, staff accounts, meal points with dishes and a week of menus, a few days of
+    /// served, rated lunches and a complaint at `operator-demo`'s meal points, and the demo
+    /// WeChat accounts' subscriptions to every notice.
     Full,
     /// Everything but the served-order history, ratings and complaint: what most tests want,
     /// so that the orders, ratings and complaints they count are their own.
@@ -135,6 +137,7 @@ pub async fn seed_if_empty(state: &AppState, scope: DemoScope) -> AppResult<bool
         let txn = db.begin().await?;
         feedback::seed(state, &txn).await?;
         txn.commit().await?;
+        notices::seed(state).await?;
     }
     if scope == DemoScope::WithServedMonth {
         let fallback = accounts::find_by_username(db, meal_points::DEMO_OPERATOR_USERNAME)

@@ -24,7 +24,7 @@ use crate::{
     state::AppState,
     tags::ApiTags,
 };
-use vocabulary::{NoticeReach, ServiceMode, Slot};
+use vocabulary::{NoticeReach, PaymentState, ServiceMode, Slot};
 
 pub struct CounterApi {
     pub state: AppState,
@@ -82,6 +82,10 @@ struct DayOrder {
     subsidy: Yuan,
     /// 自付: what the elder pays at the counter.
     elder_share: Yuan,
+    /// Where the share stands: `unpaid` at a meal point taking the counter is money still to take
+    /// (the board's 待收款; `POST /orders/{id}/counter-payment` records it).
+    payment_state: PaymentState,
+    payment_state_label: String,
     #[oai(skip_serializing_if_is_none)]
     delivery_address: Option<String>,
     #[oai(skip_serializing_if_is_none)]
@@ -285,6 +289,8 @@ impl CounterApi {
                 gross: Yuan::from_fen(o.gross_fen),
                 subsidy: Yuan::from_fen(o.subsidy_fen),
                 elder_share: Yuan::from_fen(o.elder_share_fen),
+                payment_state_label: o.payment_state.label_zh().to_string(),
+                payment_state: o.payment_state,
                 id: o.id,
                 slot: o.slot,
                 mode: o.mode,

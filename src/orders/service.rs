@@ -913,7 +913,10 @@ pub async fn cancel_unchecked(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<meal_order::Model, OrderError> {
-    cancel_guarded(state, actor, order, lines, reason, now, |update| update).await
+    cancel_guarded(state, actor, order, lines, reason, now, None, |update| {
+        update
+    })
+    .await
 }
 
 /// A cancellation that writes the notice telling of it (in its transaction).
@@ -943,7 +946,9 @@ async fn cancel_telling(
 /// whose payment lapsed is cancelled only while its payment is still pending, so a payment
 /// confirmed at the same moment either wins whole or loses whole. Portions and quota go back
 /// exactly once (only the update that moved the order gives them back), then the payment hears
-/// of it (a refund, a closed trade).
+/// of it (a refund, a closed trade). `tell` writes a notice of the cancellation, with the reason,
+/// in the same transaction (only when this update moved the order).
+#[allow(clippy::too_many_arguments)]
 pub async fn cancel_guarded(
     state: &AppState,
     actor: Option<i64>,
@@ -951,11 +956,12 @@ pub async fn cancel_guarded(
     lines: &[entity::order_item::Model],
     reason: &str,
     now: DateTime<Utc>,
+    tell: Option<NoticeKind>,
     guard: impl FnOnce(
         sea_orm::UpdateMany<meal_order::Entity>,
     ) -> sea_orm::UpdateMany<meal_order::Entity>,
 ) -> Result<meal_order::Model, OrderError> {
-    cancel_inner(state, actor, order, lines, reason, now, guard, None).await
+    cancel_inner(state, actor, order, lines, reason, now, guard, tell).await
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -57,6 +57,12 @@ impl DomainError for PaymentError {
                 PaymentRuleError::RefundReason => "REFUND_REASON_REQUIRED",
                 PaymentRuleError::NothingToRefund(_) => "NOTHING_TO_REFUND",
                 PaymentRuleError::RefundInProgress => "REFUND_IN_PROGRESS",
+                PaymentRuleError::NotRequired => "PAYMENT_NOT_REQUIRED",
+                PaymentRuleError::CounterNotOffered => "COUNTER_PAYMENT_NOT_OFFERED",
+                PaymentRuleError::PaidOnline(_) => "ALREADY_PAID_ONLINE",
+                PaymentRuleError::PaidAtCounterUnrecorded => "ALREADY_PAID_AT_COUNTER",
+                PaymentRuleError::OrderCancelled => "ORDER_CANCELLED",
+                PaymentRuleError::NotServed(_) => "ORDER_NOT_SERVED",
             },
             PaymentError::OrderNotBooked => "ORDER_NOT_BOOKED",
             PaymentError::PayerWithoutWeChat => "PAYER_WITHOUT_WECHAT",
@@ -89,6 +95,21 @@ impl DomainError for PaymentError {
                     format!("该订单没有可退的在线支付（{}）", state.label_zh()).into()
                 }
                 PaymentRuleError::RefundInProgress => "上一笔退款还在处理中，请稍后再试".into(),
+                PaymentRuleError::NotRequired => "本单自付金额为 0，无需收款".into(),
+                PaymentRuleError::CounterNotOffered => {
+                    "该助餐点不收到店付款，请老人在小程序中支付".into()
+                }
+                PaymentRuleError::PaidOnline(state) => {
+                    format!("该订单已在线支付（{}），无需到店收款", state.label_zh()).into()
+                }
+                PaymentRuleError::PaidAtCounterUnrecorded => "该订单已到店付款".into(),
+                PaymentRuleError::OrderCancelled => "订单已取消，无需收款".into(),
+                PaymentRuleError::NotServed(vocabulary::OrderState::NoShow) => {
+                    "老人未取餐，无需收款".into()
+                }
+                PaymentRuleError::NotServed(_) => {
+                    "请先核销取餐（送餐请先签收），再登记到店收款".into()
+                }
             },
             PaymentError::OrderNotBooked => "订单已不在预订状态，无需支付".into(),
             PaymentError::PayerWithoutWeChat => "请在微信小程序中支付".into(),

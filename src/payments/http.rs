@@ -1,9 +1,10 @@
 //! Paying the elder's share over HTTP: start a payment (the mini program's `wx.requestPayment`
-//! parameters), read an order's money, an operator's refund, a meal point's payment methods.
+//! parameters), read an order's money, an operator's refund, the share paid at the counter, a
+//! meal point's payment methods.
 
 use chrono::{DateTime, Utc};
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
-use vocabulary::{PayEventKind, PaymentMethods, PaymentState, RefundState};
+use vocabulary::{CounterMethod, PayEventKind, PaymentMethods, PaymentState, RefundState};
 
 use super::{error::PaymentError, service};
 use crate::{
@@ -78,6 +79,19 @@ pub struct PaymentEventView {
     pub at: DateTime<Utc>,
 }
 
+/// The share paid at the counter, as the operator recorded it.
+#[derive(Object, Debug, serde::Deserialize)]
+pub struct CounterPaymentView {
+    pub method: CounterMethod,
+    /// 现金 or 扫码.
+    pub method_label: String,
+    /// 自付金额 taken.
+    pub amount: Yuan,
+    /// The operator's account.
+    pub recorded_by: i64,
+    pub recorded_at: DateTime<Utc>,
+}
+
 #[derive(Object, Debug, serde::Deserialize)]
 pub struct PaymentView {
     pub order_id: String,
@@ -94,6 +108,10 @@ pub struct PaymentView {
     #[oai(skip_serializing_if_is_none)]
     pub expires_at: Option<DateTime<Utc>>,
     pub refunds: Vec<RefundView>,
+    /// Paid at the counter: how, how much, who took it and when.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default)]
+    pub counter_payment: Option<CounterPaymentView>,
     /// Every call to and notification from WeChat Pay (staff only: empty for elders and families).
     #[serde(default)]
     pub events: Vec<PaymentEventView>,
@@ -107,6 +125,22 @@ struct RefundRequest {
     reason: String,
     /// Made once per refund and sent again on retries: a repeat refunds once.
     client_key: String,
+}
+
+#[derive(Object)]
+struct CounterPaymentRequest {
+    /// `cash` (现金) or `scan` (扫码).
+    method: CounterMethod,
+}
+
+#[derive(ApiResponse)]
+enum CounterPaymentReply {
+    /// Recorded: the order's share is paid at the counter.
+    #[oai(status = 201)]
+    Created(Json<PaymentView>),
+    /// Recorded before: the first record, unchanged (nothing written).
+    #[oai(status = 200)]
+    Repeated(Json<PaymentView>),
 }
 
 #[derive(Object, Debug, serde::Deserialize)]
@@ -138,6 +172,43 @@ fn refund_view(refund: entity::payment_refund::Model) -> RefundView {
         state_label: refund.state.label_zh().to_string(),
         state: refund.state,
         created_at: refund.created_at,
+    }
+}
+
+fn payment_view(trace: service::PaymentTrace) -> PaymentView {
+    PaymentView {
+        order_id: trace.order.id,
+        payment_state_label: trace.order.payment_state.label_zh().to_string(),
+        payment_state: trace.order.payment_state,
+        amount: Yuan::from_fen(trace.order.elder_share_fen),
+        out_trade_no: trace.trade.as_ref().map(|t| t.out_trade_no.clone()),
+        transaction_id: trace.trade.as_ref().and_then(|t| t.transaction_id.clone()),
+        paid_at: trace
+            .trade
+            .as_ref()
+            .and_then(|t| t.paid_at)
+            .or(trace.counter.as_ref().map(|c| c.recorded_at)),
+        expires_at: trace.trade.as_ref().map(|t| t.expires_at),
+        refunds: trace.refunds.into_iter().map(refund_view).collect(),
+        counter_payment: trace.counter.map(|c| CounterPaymentView {
+            method_label: c.method.label_zh().to_string(),
+            method: c.method,
+            amount: Yuan::from_fen(c.amount_fen),
+            recorded_by: c.recorded_by,
+            recorded_at: c.recorded_at,
+        }),
+        events: trace
+            .events
+            .into_iter()
+            .map(|e| PaymentEventView {
+                kind_label: e.kind.label_zh().to_string(),
+                kind: e.kind,
+                http_status: e.http_status,
+                request: e.request,
+                response: e.response,
+                at: e.at,
+            })
+            .collect(),
     }
 }
 
@@ -192,29 +263,42 @@ impl PaymentsApi {
         let trace = service::trace(&self.state, caller, &id)
             .await
             .map_err(refused)?;
-        Ok(Json(PaymentView {
-            order_id: trace.order.id,
-            payment_state_label: trace.order.payment_state.label_zh().to_string(),
-            payment_state: trace.order.payment_state,
-            amount: Yuan::from_fen(trace.order.elder_share_fen),
-            out_trade_no: trace.trade.as_ref().map(|t| t.out_trade_no.clone()),
-            transaction_id: trace.trade.as_ref().and_then(|t| t.transaction_id.clone()),
-            paid_at: trace.trade.as_ref().and_then(|t| t.paid_at),
-            expires_at: trace.trade.as_ref().map(|t| t.expires_at),
-            refunds: trace.refunds.into_iter().map(refund_view).collect(),
-            events: trace
-                .events
-                .into_iter()
-                .map(|e| PaymentEventView {
-                    kind_label: e.kind.label_zh().to_string(),
-                    kind: e.kind,
-                    http_status: e.http_status,
-                    request: e.request,
-                    response: e.response,
-                    at: e.at,
-                })
-                .collect(),
-        }))
+        Ok(Json(payment_view(trace)))
+    }
+
+    /// Record the elder's share paid at the counter: cash (现金) or a scan (扫码).
+    ///
+    /// The counter's order of work: verify the pickup (`POST /meal-points/{id}/pickups`, or sign
+    /// a delivery), whose answer shows the share still to take (`payment_state` `unpaid`,
+    /// 到店付款, with `price.elder_share`); take the money; record it here. Pickup never waits for
+    /// the money (the board shows such an order as 待收款 until it is recorded). The order's
+    /// `payment_state` becomes `paid_at_counter` and a record of the method, the amount, the
+    /// operator and the time is kept (`counter_payment` in `GET /orders/{id}/payment`). Recording
+    /// again answers 200 with the first record and writes nothing. An online payment the elder
+    /// had started is closed at WeChat Pay first (502 if WeChat Pay cannot be reached; nothing
+    /// changed). 409 `PAYMENT_NOT_REQUIRED` (share 0.00), `ALREADY_PAID_ONLINE`,
+    /// `COUNTER_PAYMENT_NOT_OFFERED` (the meal point takes the share online only),
+    /// `ORDER_CANCELLED`, `ORDER_NOT_SERVED` (not yet verified, or a no-show); 404
+    /// `ORDER_NOT_FOUND` for an order of another meal point.
+    ///
+    /// Roles: operator (of the order's meal point).
+    #[oai(path = "/orders/:id/counter-payment", method = "post")]
+    async fn counter_payment(
+        &self,
+        auth: BearerAuth,
+        id: Path<String>,
+        body: Json<CounterPaymentRequest>,
+    ) -> AppResult<CounterPaymentReply> {
+        let caller = auth.allow(&[Role::Operator])?;
+        let (created, trace) = service::record_at_counter(&self.state, caller, &id, body.method)
+            .await
+            .map_err(refused)?;
+        let view = Json(payment_view(trace));
+        Ok(if created {
+            CounterPaymentReply::Created(view)
+        } else {
+            CounterPaymentReply::Repeated(view)
+        })
     }
 
     /// Refund (part of) an order's online payment, with a reason (e.g. a dish was missing).

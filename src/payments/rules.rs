@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
-use vocabulary::{PaymentMethods, PaymentState};
+use vocabulary::{OrderState, PaymentMethods, PaymentState};
 
 /// WeChat Pay's limit on a refund reason.
 pub const REFUND_REASON_MAX_CHARS: usize = 80;
@@ -24,6 +24,65 @@ pub enum PaymentRuleError {
     NothingToRefund(PaymentState),
     #[error("a refund is already on its way")]
     RefundInProgress,
+    #[error("the elder's share is 0.00: nothing to pay")]
+    NotRequired,
+    #[error("the meal point takes no payment at the counter")]
+    CounterNotOffered,
+    #[error("the share was paid online ({0:?})")]
+    PaidOnline(PaymentState),
+    #[error("the share was paid at the counter before any record was kept")]
+    PaidAtCounterUnrecorded,
+    #[error("the order was cancelled")]
+    OrderCancelled,
+    #[error("the meal was not served ({0:?})")]
+    NotServed(OrderState),
+}
+
+/// What recording the share paid at the counter comes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CounterDue {
+    /// Unpaid and served: record it now.
+    Record,
+    /// Recorded already: the first record is the answer (recording twice writes nothing).
+    Recorded,
+}
+
+/// May the operator record the share of an order as paid at the counter? Only once the meal was
+/// served (the verify, or the signed delivery, comes first; the money is taken as the meal is
+/// handed over), only for an unpaid share above 0.00, only where the meal point takes the counter.
+/// An order whose share is recorded already answers [`CounterDue::Recorded`] whatever else holds.
+pub fn check_counter_payment(
+    order_state: OrderState,
+    payment_state: PaymentState,
+    elder_share_fen: i64,
+    methods: PaymentMethods,
+) -> Result<CounterDue, PaymentRuleError> {
+    use PaymentState::*;
+    if payment_state == PaidAtCounter {
+        return Ok(CounterDue::Recorded);
+    }
+    if elder_share_fen <= 0 || payment_state == NotRequired {
+        return Err(PaymentRuleError::NotRequired);
+    }
+    if order_state == OrderState::Cancelled {
+        return Err(PaymentRuleError::OrderCancelled);
+    }
+    if matches!(
+        payment_state,
+        PaidOnline | RefundPending | PartiallyRefunded | Refunded
+    ) {
+        return Err(PaymentRuleError::PaidOnline(payment_state));
+    }
+    if !methods.takes_counter() {
+        return Err(PaymentRuleError::CounterNotOffered);
+    }
+    if order_state != OrderState::Served {
+        return Err(PaymentRuleError::NotServed(order_state));
+    }
+    match payment_state {
+        Unpaid => Ok(CounterDue::Record),
+        other => Err(PaymentRuleError::NotDue(other)),
+    }
 }
 
 /// The state a new order starts in: a share of 0.00 needs no payment; online-only meal points
@@ -251,5 +310,57 @@ mod tests {
         assert!(check_refund(Unpaid, 800, 0, 1, "x").is_err());
         assert_eq!(after_refunds(800, 800), Refunded);
         assert_eq!(after_refunds(800, 300), PartiallyRefunded);
+    }
+
+    #[test]
+    fn the_counter_records_an_unpaid_served_share_once_and_refuses_the_rest() {
+        use OrderState::{Booked, Cancelled, NoShow, Served};
+        use PaymentMethods::{Both, Counter, Online};
+        use PaymentState::*;
+        let check = check_counter_payment;
+        assert_eq!(check(Served, Unpaid, 500, Counter), Ok(CounterDue::Record));
+        assert_eq!(check(Served, Unpaid, 500, Both), Ok(CounterDue::Record));
+        assert_eq!(
+            check(Served, PaidAtCounter, 500, Counter),
+            Ok(CounterDue::Recorded)
+        );
+        assert_eq!(
+            check(Served, NotRequired, 0, Counter),
+            Err(PaymentRuleError::NotRequired)
+        );
+        assert_eq!(
+            check(Served, Unpaid, 0, Counter),
+            Err(PaymentRuleError::NotRequired)
+        );
+        assert_eq!(
+            check(Cancelled, Unpaid, 500, Counter),
+            Err(PaymentRuleError::OrderCancelled)
+        );
+        assert_eq!(
+            check(Cancelled, Closed, 500, Online),
+            Err(PaymentRuleError::OrderCancelled)
+        );
+        for paid in [PaidOnline, RefundPending, PartiallyRefunded, Refunded] {
+            assert_eq!(
+                check(Served, paid, 500, Both),
+                Err(PaymentRuleError::PaidOnline(paid))
+            );
+        }
+        assert_eq!(
+            check(Booked, Pending, 500, Online),
+            Err(PaymentRuleError::CounterNotOffered)
+        );
+        assert_eq!(
+            check(Served, Unpaid, 500, Online),
+            Err(PaymentRuleError::CounterNotOffered)
+        );
+        assert_eq!(
+            check(Booked, Unpaid, 500, Counter),
+            Err(PaymentRuleError::NotServed(Booked))
+        );
+        assert_eq!(
+            check(NoShow, Unpaid, 500, Counter),
+            Err(PaymentRuleError::NotServed(NoShow))
+        );
     }
 }

@@ -10,9 +10,11 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Utc};
-use entity::{meal_order, meal_point_payment, payment, payment_refund};
+use entity::{counter_payment, meal_order, meal_point_payment, payment, payment_refund};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-use vocabulary::{OrderState, PayEventKind, PaymentMethods, PaymentState, RefundState};
+use vocabulary::{
+    CounterMethod, NoticeKind, OrderState, PayEventKind, PaymentMethods, PaymentState, RefundState,
+};
 
 use super::{error::PaymentError, rules, store};
 use crate::{
@@ -755,6 +757,8 @@ async fn lapse(
         return Ok(Lapse::PaidAfterAll);
     }
     let lines = orders::store::lines_of(&state.db, &order.id).await?;
+    // The elder (or the family of an elder without WeChat) is told, with the reason, by a notice
+    // written in the cancelling transaction: sent if and only if this sweep cancelled it.
     let cancelled = orders::service::cancel_guarded(
         state,
         None,
@@ -762,6 +766,7 @@ async fn lapse(
         &lines,
         LAPSED_REASON,
         state.clock.now(),
+        Some(NoticeKind::ClosureCancelled),
         |update| {
             update
                 .col_expr(
@@ -800,6 +805,8 @@ pub fn spawn_sweeper(state: AppState) {
 pub struct PaymentTrace {
     pub order: meal_order::Model,
     pub trade: Option<payment::Model>,
+    /// The share paid at the counter: how, how much, who took it, when.
+    pub counter: Option<counter_payment::Model>,
     pub refunds: Vec<payment_refund::Model>,
     pub events: Vec<entity::payment_event::Model>,
 }
@@ -812,7 +819,16 @@ pub async fn trace(
     let order = orders::service::visible_order(&state.db, caller, order_id)
         .await
         .map_err(AppError::from)?;
+    trace_of(state, caller, order).await
+}
+
+async fn trace_of(
+    state: &AppState,
+    caller: &Caller,
+    order: meal_order::Model,
+) -> Result<PaymentTrace, PaymentError> {
     let trade = store::trade_of_order(&state.db, &order.id).await?;
+    let counter = store::counter_payment_of(&state.db, &order.id).await?;
     let refunds = store::refunds_of(&state.db, &order.id).await?;
     let events = if matches!(
         caller.role,
@@ -825,7 +841,108 @@ pub async fn trace(
     Ok(PaymentTrace {
         order,
         trade,
+        counter,
         refunds,
         events,
     })
+}
+
+/// The operator records the elder's share paid at the counter (cash or a scan) for a served
+/// order of their meal point: the order's payment becomes `paid_at_counter` and a record of the
+/// method, the amount, the operator and the time is written with it, in one transaction. Asked
+/// again, it answers the first record (`false`) and writes nothing. An online trade the elder
+/// had started (a meal point taking both) is closed at WeChat Pay first, so the share is never
+/// taken twice; found paid after all, the counter is refused as paid online.
+pub async fn record_at_counter(
+    state: &AppState,
+    caller: &Caller,
+    order_id: &str,
+    method: CounterMethod,
+) -> Result<(bool, PaymentTrace), PaymentError> {
+    if caller.role != Role::Operator {
+        return Err(
+            AppError::forbidden("ROLE_FORBIDDEN", "只有助餐点运营方可以登记到店收款").into(),
+        );
+    }
+    let order = orders::service::visible_order(&state.db, caller, order_id)
+        .await
+        .map_err(AppError::from)?;
+    let methods = methods_of(state, order.meal_point_id)
+        .await?
+        .map(|m| m.methods)
+        .unwrap_or(PaymentMethods::Counter);
+    let due = rules::check_counter_payment(
+        order.state,
+        order.payment_state,
+        order.elder_share_fen,
+        methods,
+    )?;
+    if due == rules::CounterDue::Recorded {
+        return recorded(state, caller, order).await;
+    }
+    if let Some(trade) = store::trade_of_order(&state.db, &order.id).await?
+        && close_or_collect(state, &trade).await?
+    {
+        let now_paid = orders::store::require_order(&state.db, &order.id).await?;
+        return Err(rules::PaymentRuleError::PaidOnline(now_paid.payment_state).into());
+    }
+    let now = state.clock.now();
+    let moved = {
+        use sea_orm::TransactionTrait;
+        let txn = state.db.begin().await?;
+        let moved = store::move_payment(
+            &txn,
+            &order.id,
+            &[PaymentState::Unpaid],
+            PaymentState::PaidAtCounter,
+            now,
+        )
+        .await?;
+        if moved {
+            store::insert_counter_payment(
+                &txn,
+                counter_payment::Model {
+                    order_id: order.id.clone(),
+                    meal_point_id: order.meal_point_id,
+                    method,
+                    amount_fen: order.elder_share_fen,
+                    recorded_by: caller.account_id,
+                    recorded_at: now,
+                },
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        moved
+    };
+    let current = orders::store::require_order(&state.db, &order.id).await?;
+    if moved {
+        return Ok((true, trace_of(state, caller, current).await?));
+    }
+    // Another request (or WeChat Pay) moved it meanwhile: answer as things stand now.
+    match rules::check_counter_payment(
+        current.state,
+        current.payment_state,
+        current.elder_share_fen,
+        methods,
+    )? {
+        rules::CounterDue::Recorded => recorded(state, caller, current).await,
+        rules::CounterDue::Record => {
+            Err(rules::PaymentRuleError::NotDue(current.payment_state).into())
+        }
+    }
+}
+
+/// The answer to recording a share already recorded: the first record. A share marked paid at the
+/// counter with no record (orders from before records were kept) is refused as paid.
+async fn recorded(
+    state: &AppState,
+    caller: &Caller,
+    order: meal_order::Model,
+) -> Result<(bool, PaymentTrace), PaymentError> {
+    let trace = trace_of(state, caller, order).await?;
+    if trace.counter.is_none() {
+        return Err(rules::PaymentRuleError::PaidAtCounterUnrecorded.into());
+    }
+    Ok((false, trace))
 }

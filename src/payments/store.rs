@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use entity::{
-    meal_order, meal_point_payment, offering, order_item, payment, payment_event, payment_refund,
+    counter_payment, meal_order, meal_point_payment, offering, order_item, payment, payment_event,
+    payment_refund,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -297,4 +298,25 @@ pub async fn unacknowledged_refunds(
         .filter(payment_refund::Column::CreatedAt.lt(before))
         .all(db)
         .await?)
+}
+
+/// The record of an order's share paid at the counter.
+pub async fn counter_payment_of(
+    db: &impl ConnectionTrait,
+    order_id: &str,
+) -> AppResult<Option<counter_payment::Model>> {
+    Ok(counter_payment::Entity::find_by_id(order_id)
+        .one(db)
+        .await?)
+}
+
+/// Writes the record of a share paid at the counter (the order is its key: never two).
+pub async fn insert_counter_payment(
+    db: &impl ConnectionTrait,
+    row: counter_payment::Model,
+) -> AppResult<()> {
+    counter_payment::Entity::insert(counter_payment::ActiveModel::from(row))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }

@@ -143,6 +143,7 @@ const MATRIX: &[(&str, [u16; 8])] = &[
     ("POST /meal-points/{id}/weeks/{to_week}/copy-from/{from_week}", [401, 403, 403, 403, 403, 403, 403, 200]),
     ("POST /orders",                                              [401, 404, 404, 404, 400, 403, 403, 403]),
     ("POST /orders/{id}/cancel",                                  [401, 404, 404, 404, 404, 403, 403, 403]),
+    ("POST /orders/{id}/counter-payment",                          [401, 403, 403, 403, 404, 403, 403, 403]),
     ("POST /orders/{id}/delivered",                               [401, 403, 403, 403, 404, 403, 403, 403]),
     ("POST /orders/{id}/out-for-delivery",                        [401, 403, 403, 403, 404, 403, 403, 403]),
     ("POST /orders/{id}/payment",                                  [401, 404, 404, 404, 403, 403, 403, 403]),

@@ -35,7 +35,8 @@ async fn the_docs_and_the_openapi_document_are_served() {
 }
 
 /// What `cargo run` seeds on a fresh database: everything, with last month's served lunches
-/// (a settlement matrix between districts) and the rated lunches at `operator-demo`'s points.
+/// (a settlement matrix between districts), the rated lunches at `operator-demo`'s points and the
+/// demo accounts' notice subscriptions.
 #[tokio::test]
 async fn the_whole_demo_seeds_a_fresh_database() {
     let app = crate::helpers::spawn_app_with(zhucan::demo::DemoScope::WithServedMonth).await;
@@ -72,6 +73,19 @@ async fn the_whole_demo_seeds_a_fresh_database() {
     let mine = app.get("/api/v1/me/meal-points", Some(&operator)).await;
     let summary = &mine.assert_ok()["items"][0]["rating_summary"];
     assert!(summary["count"].as_i64().unwrap() > 0, "{summary}");
+
+    // The demo's WeChat accounts come subscribed to every notice (see `notices.rs`).
+    let family = app.wechat_token("demo-family-1").await;
+    let subscriptions = app
+        .get("/api/v1/me/notice-subscriptions", Some(&family))
+        .await;
+    let templates = subscriptions.assert_ok()["templates"].as_array().unwrap();
+    assert!(
+        templates
+            .iter()
+            .all(|t| t["remaining"] == zhucan::demo::notices::DEMO_QUOTA_PER_TEMPLATE),
+        "{templates:?}"
+    );
 }
 
 #[tokio::test]

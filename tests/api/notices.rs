@@ -1,7 +1,8 @@
 //! WeChat subscribe messages (订阅消息) against the fake WeChat: the outbox sends each notice
 //! once (across rounds, a sender dying mid-way, a second instance), only within the recipient's
 //! one-time subscriptions, retries a failing WeChat with back-off, tells the family when the
-//! elder did not collect lunch, and fetches the access token once however many ask at once.
+//! elder did not collect lunch, and fetches the access token once however many ask at once. The
+//! demo's accounts come subscribed, so `cargo run` sends its notices to the bundled fake WeChat.
 
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -453,4 +454,81 @@ async fn notices_of(app: &TestApp, order_id: &str) -> Vec<entity::notice::Model>
     zhucan::notices::store::of_orders(&app.state.db, vec![order_id.to_string()])
         .await
         .unwrap()
+}
+
+#[tokio::test]
+async fn the_demo_accounts_come_subscribed_and_the_demo_sends_confirmation_reminder_and_no_show() {
+    let app =
+        spawn_app_with_settings(DemoScope::Full, &[("ZHUCAN_NOTICE_SWEEP_SECONDS", "600")]).await;
+    let quota = zhucan::demo::notices::DEMO_QUOTA_PER_TEMPLATE;
+    for openid in [
+        "demo-elder-1",
+        "demo-elder-2",
+        "demo-family-2",
+        "demo-family-4",
+    ] {
+        let token = app.wechat_token(openid).await;
+        let mine = app
+            .get("/api/v1/me/notice-subscriptions", Some(&token))
+            .await;
+        let templates = mine.assert_ok()["templates"].as_array().unwrap().clone();
+        assert_eq!(templates.len(), 7);
+        for template in templates {
+            assert_eq!(template["remaining"], quota, "{openid}: {template}");
+        }
+    }
+
+    // 刘志强 (天宁 hukou, living in 钟楼) has no WeChat of his own: his son (demo-family-2) books
+    // his lunch at the demo kitchen.
+    let son = app.wechat_token("demo-family-2").await;
+    let elder_id = app
+        .my_elders(&son)
+        .await
+        .ok()
+        .into_iter()
+        .find(|e| e.elder.name == "刘志强")
+        .map(|e| e.elder.id)
+        .expect("刘志强 is demo-family-2's");
+    let kitchen = kitchen(&app).await;
+    let date = day(1);
+    let offering = kitchen.offering(&app, &date, 10).await;
+    let body = kitchen.booking(elder_id, &date, offering, &key());
+    let order = app.book(&son, &body).await.ok();
+    let outbox = app.state.outbox();
+    deliver_due(&outbox).await.unwrap();
+    // 19:00: the evening's reminder is due.
+    app.advance_clock(Duration::hours(10));
+    deliver_due(&outbox).await.unwrap();
+    // Tomorrow 16:00: lunch closed, the grace hour gone, and he never came.
+    app.advance_clock(Duration::hours(21));
+    zhucan::orders::service::sweep_no_shows(&app.state)
+        .await
+        .unwrap();
+    deliver_due(&outbox).await.unwrap();
+
+    let page = format!("pages/order/order?id={}", order.id);
+    let sent: Vec<(String, String)> = app
+        .fake_wechat
+        .sent_messages()
+        .into_iter()
+        .filter(|m| m.page.as_deref() == Some(page.as_str()))
+        .map(|m| (m.touser, m.template_id))
+        .collect();
+    let to_son = |template: &str| ("demo-family-2".to_string(), template.to_string());
+    assert_eq!(
+        sent,
+        [
+            to_son(BOOKED),
+            to_son("demo-slot-reminder"),
+            to_son(NO_SHOW)
+        ]
+    );
+    let son_left = app.get("/api/v1/me/notice-subscriptions", Some(&son)).await;
+    let booked_left = son_left.assert_ok()["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["template_id"] == BOOKED)
+        .map(|t| t["remaining"].as_i64().unwrap());
+    assert_eq!(booked_left, Some(i64::from(quota) - 1));
 }

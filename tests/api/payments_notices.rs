@@ -1,5 +1,6 @@
 //! WeChat Pay's notifications as they really come: repeated, out of order, late, forged and
-//! stale; and a notification racing the sweep that lets unpaid bookings lapse.
+//! stale; a notification racing the sweep that lets unpaid bookings lapse; and the subscribe
+//! message telling the family that a booking lapsed unpaid.
 
 use chrono::Duration;
 use serde_json::json;
@@ -220,4 +221,86 @@ async fn notifications_racing_two_sweeps_have_exactly_one_outcome() {
     assert_eq!(lapsed.state, OrderState::Cancelled);
     // 10 portions: 3 paid stay sold, the lapsed one came back once.
     assert_eq!(online.portions_left().await, 7);
+}
+
+#[tokio::test]
+async fn a_booking_lapsed_unpaid_is_told_to_the_family_once_within_its_subscription() {
+    // The tests deliver the outbox themselves.
+    let online = Online::start_with(
+        PaymentMethods::Online,
+        &[("ZHUCAN_NOTICE_SWEEP_SECONDS", "600")],
+    )
+    .await;
+    let app = &online.app;
+    const CANCELLED: &str = "demo-closure-cancelled";
+    // The elder has no WeChat; the son accepted the 订单取消 template once.
+    app.post(
+        "/api/v1/me/notice-subscriptions",
+        Some(&online.family),
+        json!({ "answers": [{ "template_id": CANCELLED, "answer": "accept" }] }),
+    )
+    .await
+    .assert_ok();
+    let order = online.book().await;
+    app.advance_clock(Duration::minutes(11));
+    // Two instances sweeping at once: one cancellation, one notice, written with it.
+    let (a, b) = tokio::join!(
+        zhucan::payments::service::sweep(&app.state),
+        zhucan::payments::service::sweep(&app.state)
+    );
+    a.unwrap();
+    b.unwrap();
+    let read = app.order(&online.family, &order.id).await.ok();
+    assert_eq!(read.state, OrderState::Cancelled);
+    let told = cancellation_notices(app, &order.id).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(
+        told[0].detail.as_deref(),
+        Some(zhucan::payments::service::LAPSED_REASON)
+    );
+
+    zhucan::notices::service::deliver_due(&app.state.outbox())
+        .await
+        .unwrap();
+    let sent = sent_of(app, CANCELLED);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].touser, "o-pay-son");
+    assert_eq!(
+        sent[0].value("thing3"),
+        Some(zhucan::payments::service::LAPSED_REASON)
+    );
+    assert_eq!(
+        sent[0].page.as_deref(),
+        Some(format!("pages/order/order?id={}", order.id).as_str())
+    );
+
+    // Booked again and lapsed again: no subscription left, so nothing is sent, and the notice
+    // says so.
+    let again = online.book().await;
+    app.advance_clock(Duration::minutes(11));
+    zhucan::payments::service::sweep(&app.state).await.unwrap();
+    zhucan::notices::service::deliver_due(&app.state.outbox())
+        .await
+        .unwrap();
+    assert_eq!(sent_of(app, CANCELLED).len(), 1);
+    let unsent = cancellation_notices(app, &again.id).await;
+    assert_eq!(unsent.len(), 1, "{unsent:?}");
+    assert_eq!(unsent[0].state, vocabulary::NoticeState::NoQuota);
+}
+
+async fn cancellation_notices(app: &TestApp, order_id: &str) -> Vec<entity::notice::Model> {
+    zhucan::notices::store::of_orders(&app.state.db, vec![order_id.to_string()])
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|n| n.kind == vocabulary::NoticeKind::ClosureCancelled)
+        .collect()
+}
+
+fn sent_of(app: &TestApp, template: &str) -> Vec<zhucan::wechat::fake::SentMessage> {
+    app.fake_wechat
+        .sent_messages()
+        .into_iter()
+        .filter(|m| m.template_id == template)
+        .collect()
 }

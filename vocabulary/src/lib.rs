@@ -38,7 +38,7 @@ pub use meals::{ServiceMode, Slot, weekday_label_zh};
 pub use menus::{Allergen, Diet, DishTag};
 pub use notices::{NoticeKind, NoticeReach, NoticeState, SubscribeAnswer};
 pub use orders::{OrderState, PaymentState};
-pub use payments::{Discrepancy, PayEventKind, PaymentMethods, RefundState};
+pub use payments::{CounterMethod, Discrepancy, PayEventKind, PaymentMethods, RefundState};
 pub use people::{ElderStatus, LinkStatus, Role, Sex};
 pub use places::DistrictKind;
 pub use settlement::{AdjustmentKind, ReviewDecision, RunAction, RunState};
@@ -213,6 +213,10 @@ mod tests {
         agree(Allergen::ALL);
         agree(Diet::ALL);
         agree(Discrepancy::ALL);
+        agree(PaymentMethods::ALL);
+        agree(CounterMethod::ALL);
+        agree(PayEventKind::ALL);
+        agree(RefundState::ALL);
     }
 
     #[test]
@@ -254,6 +258,9 @@ mod tests {
             LinkStatus::ALL.iter().map(|v| v.label_zh()).collect(),
             Diet::ALL.iter().map(|v| v.label_zh()).collect(),
             Allergen::ALL.iter().map(|v| v.label_zh()).collect(),
+            PaymentMethods::ALL.iter().map(|v| v.label_zh()).collect(),
+            CounterMethod::ALL.iter().map(|v| v.label_zh()).collect(),
+            RefundState::ALL.iter().map(|v| v.label_zh()).collect(),
         ];
         for label in labels.iter().flatten() {
             assert!(chinese(label), "{label}");

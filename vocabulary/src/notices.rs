@@ -9,7 +9,8 @@ word! {
         BookingConfirmed = "booking_confirmed" => "预订成功",
         /// 取餐提醒: before the slot (for lunch, the evening before).
         SlotReminder = "slot_reminder" => "取餐提醒",
-        /// 订单取消: the meal point closed or paused, with its reason.
+        /// 订单取消, with the reason: the meal point closed or paused, or an online booking
+        /// lapsed unpaid (超时未支付).
         ClosureCancelled = "closure_cancelled" => "订单取消",
         /// 未取餐提醒: to the linked family, the elder did not collect the meal.
         NoShowAlert = "no_show_alert" => "未取餐提醒",

@@ -31,6 +31,24 @@ impl PaymentMethods {
             PaymentMethods::Counter => false,
         }
     }
+
+    /// The operator may record the share paid at the counter (cash or a scan).
+    pub const fn takes_counter(self) -> bool {
+        match self {
+            PaymentMethods::Counter | PaymentMethods::Both => true,
+            PaymentMethods::Online => false,
+        }
+    }
+}
+
+word! {
+    /// How the elder paid the share at the counter, as the operator records it at pickup.
+    pub enum CounterMethod {
+        /// 现金.
+        Cash = "cash" => "现金",
+        /// 扫码: the elder scanned the meal point's own payment code (or the operator the elder's).
+        Scan = "scan" => "扫码",
+    }
 }
 
 word! {

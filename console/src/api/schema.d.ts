@@ -10307,6 +10307,163 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/orders/{id}/counter-payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record the elder's share paid at the counter: cash (现金) or a scan (扫码).
+         * @description The counter's order of work: verify the pickup (`POST /meal-points/{id}/pickups`, or sign
+         *     a delivery), whose answer shows the share still to take (`payment_state` `unpaid`,
+         *     到店付款, with `price.elder_share`); take the money; record it here. Pickup never waits for
+         *     the money (the board shows such an order as 待收款 until it is recorded). The order's
+         *     `payment_state` becomes `paid_at_counter` and a record of the method, the amount, the
+         *     operator and the time is kept (`counter_payment` in `GET /orders/{id}/payment`). Recording
+         *     again answers 200 with the first record and writes nothing. An online payment the elder
+         *     had started is closed at WeChat Pay first (502 if WeChat Pay cannot be reached; nothing
+         *     changed). 409 `PAYMENT_NOT_REQUIRED` (share 0.00), `ALREADY_PAID_ONLINE`,
+         *     `COUNTER_PAYMENT_NOT_OFFERED` (the meal point takes the share online only),
+         *     `ORDER_CANCELLED`, `ORDER_NOT_SERVED` (not yet verified, or a no-show); 404
+         *     `ORDER_NOT_FOUND` for an order of another meal point.
+         *
+         *     Roles: operator (of the order's meal point).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CounterPaymentRequest"];
+                };
+            };
+            responses: {
+                /** @description Recorded before: the first record, unchanged (nothing written). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["PaymentView"];
+                    };
+                };
+                /** @description Recorded: the order's share is paid at the counter. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["PaymentView"];
+                    };
+                };
+                /** @description Bad request or an invalid field (`field` names it) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not signed in, or the session expired or was revoked */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description This role or this person may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or not visible to the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The current state refuses the request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description The body is not sent as `application/json` */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many attempts */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unexpected failure */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description WeChat failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description A dependency is unavailable; nothing was changed */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orders/{id}/delivered": {
         parameters: {
             query?: never;
@@ -15974,6 +16131,38 @@ export interface components {
             /** @description As on the ID card. */
             name: string;
         };
+        /**
+         * @description How the elder paid the share at the counter, as the operator records it at pickup.
+         * @enum {string}
+         */
+        CounterMethod: "cash" | "scan";
+        /** CounterPaymentRequest */
+        CounterPaymentRequest: {
+            /** @description `cash` (现金) or `scan` (扫码). */
+            method: components["schemas"]["CounterMethod"] & unknown;
+        };
+        /**
+         * CounterPaymentView
+         * @description The share paid at the counter, as the operator recorded it.
+         */
+        CounterPaymentView: {
+            /**
+             * Format: yuan
+             * @description 自付金额 taken.
+             * @example 12.50
+             */
+            amount: string;
+            method: components["schemas"]["CounterMethod"];
+            /** @description 现金 or 扫码. */
+            method_label: string;
+            /** Format: date-time */
+            recorded_at: string;
+            /**
+             * Format: int64
+             * @description The operator's account.
+             */
+            recorded_by: number;
+        };
         /** CrossDistrictRow */
         CrossDistrictRow: {
             district_code: string;
@@ -16072,6 +16261,12 @@ export interface components {
              */
             notice: components["schemas"]["NoticeReach"] & unknown;
             notice_label: string;
+            /**
+             * @description Where the share stands: `unpaid` at a meal point taking the counter is money still to take
+             *     (the board's 待收款; `POST /orders/{id}/counter-payment` records it).
+             */
+            payment_state: components["schemas"]["PaymentState"] & unknown;
+            payment_state_label: string;
             slot: components["schemas"]["Slot"];
             slot_label: string;
             state: components["schemas"]["OrderState"];
@@ -17915,6 +18110,8 @@ export interface components {
              * @example 12.50
              */
             amount: string;
+            /** @description Paid at the counter: how, how much, who took it and when. */
+            counter_payment?: (components["schemas"]["CounterPaymentView"] & unknown) | null;
             /** @description Every call to and notification from WeChat Pay (staff only: empty for elders and families). */
             events: components["schemas"]["PaymentEventView"][];
             /** Format: date-time */

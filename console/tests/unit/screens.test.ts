@@ -33,6 +33,8 @@ const order = (id: string, slot: string, state: string, mode = 'pickup'): DayOrd
   gross: '16.00',
   subsidy: '3.00',
   elder_share: '13.00',
+  payment_state: 'unpaid',
+  payment_state_label: '到店付款',
   notice: 'reached',
   notice_label: '已通知',
 })
