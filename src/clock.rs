@@ -71,6 +71,33 @@ pub fn check_business_date(
     }
 }
 
+/// Why a `YYYY-MM` month from a request was refused; each domain answers it in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthRefused {
+    /// Not `YYYY-MM`: four digits, a dash, two digits of a month 01–12.
+    Malformed,
+    /// A month of a year outside [`BUSINESS_YEARS`] (400 `DATE_OUT_OF_RANGE` naming the field).
+    OutOfRange(DateOutOfRange),
+}
+
+/// The first day of a `YYYY-MM` month from a request (blanks around it are ignored), sent in
+/// `field`. The one reader of a month: settlement periods, the supervision overview and the
+/// dashboard's monthly charts all take months through it.
+pub fn parse_month(field: &'static str, raw: &str) -> Result<NaiveDate, MonthRefused> {
+    let (year, month) = raw.trim().split_once('-').ok_or(MonthRefused::Malformed)?;
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year, 4) || !digits(month, 2) {
+        return Err(MonthRefused::Malformed);
+    }
+    let (year, month): (i32, u32) = (
+        year.parse().map_err(|_| MonthRefused::Malformed)?,
+        month.parse().map_err(|_| MonthRefused::Malformed)?,
+    );
+    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or(MonthRefused::Malformed)?;
+    check_business_date(field, first).map_err(MonthRefused::OutOfRange)
+}
+
 #[derive(Clone)]
 pub struct Clock(Arc<Source>);
 
@@ -149,5 +176,41 @@ mod tests {
         );
         let later = clock.now();
         assert!(later >= first);
+    }
+
+    #[test]
+    fn a_month_is_four_digits_a_dash_and_two_digits_within_the_business_years() {
+        let first = |y, m| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+        assert_eq!(parse_month("month", "2026-11"), Ok(first(2026, 11)));
+        assert_eq!(parse_month("month", " 2024-02 "), Ok(first(2024, 2)));
+        for malformed in [
+            "",
+            "2026",
+            "2026-13",
+            "2026-00",
+            "2026-1",
+            "26-11",
+            "2026/11",
+            "+2026-11",
+            "2026-+1",
+            "November",
+            "2026-11-01",
+            "２０２６-11",
+        ] {
+            assert_eq!(
+                parse_month("month", malformed),
+                Err(MonthRefused::Malformed),
+                "{malformed}"
+            );
+        }
+        for far in ["0001-01", "1999-12", "2200-01", "9999-12"] {
+            assert_eq!(
+                parse_month("to_month", far),
+                Err(MonthRefused::OutOfRange(DateOutOfRange {
+                    field: "to_month"
+                })),
+                "{far}"
+            );
+        }
     }
 }

@@ -15,28 +15,28 @@ pub struct AuthApi {
 }
 
 #[derive(Object)]
-struct WeChatLogin {
+pub struct WeChatLogin {
     /// The code from `wx.login()` in the mini program; single use, valid five minutes.
     #[oai(validator(min_length = 1, max_length = 256))]
-    code: String,
+    pub code: String,
 }
 
 #[derive(Object)]
-struct PasswordLogin {
+pub struct PasswordLogin {
     #[oai(validator(min_length = 1, max_length = 128))]
-    username: String,
+    pub username: String,
     #[oai(validator(min_length = 1, max_length = 1024))]
-    password: String,
+    pub password: String,
 }
 
 #[derive(Object)]
-struct SessionView {
+pub struct SessionView {
     /// Send as `Authorization: Bearer <token>`.
-    token: String,
-    expires_at: DateTime<Utc>,
-    account: AccountView,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub account: AccountView,
     /// True when this sign-in created the account.
-    first_sign_in: bool,
+    pub first_sign_in: bool,
 }
 
 #[derive(Object)]

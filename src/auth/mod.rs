@@ -16,6 +16,7 @@ pub mod store;
 use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
+use self::error::AuthError;
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
@@ -43,7 +44,9 @@ async fn check_session(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     let state = req
         .data::<AppState>()
         .ok_or_else(|| AppError::internal(std::io::Error::other("app state missing")))?;
-    Ok(caller_for(state, &bearer.token).await?)
+    Ok(caller_for(state, &bearer.token)
+        .await
+        .map_err(AppError::from)?)
 }
 
 /// The bearer token of a request, if it carries one: `Authorization: Bearer <token>`, the scheme
@@ -88,7 +91,7 @@ pub fn client_address(req: &Request, trusted_proxy_hops: usize) -> String {
 }
 
 /// Who a bearer token is: from the session cache while it is fresh, else from the database.
-pub async fn caller_for(state: &AppState, token: &str) -> AppResult<Caller> {
+pub async fn caller_for(state: &AppState, token: &str) -> Result<Caller, AuthError> {
     let now = state.clock.now();
     let token_hash = rules::token_hash(token);
     if let Some(cached) = state.caches.sessions.get(&token_hash)

@@ -99,7 +99,9 @@ pub async fn create_staff(state: &AppState, new: NewStaff) -> Result<account::Mo
     }
     let district = match (new.role, new.district_code) {
         (Role::DistrictClerk, Some(code)) => {
-            places::store::require_district(&state.db, &code).await?;
+            places::service::require_district(&state.db, &code)
+                .await
+                .map_err(crate::error::AppError::from)?;
             Some(code)
         }
         (Role::DistrictClerk, None) => {

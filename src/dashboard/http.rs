@@ -30,27 +30,27 @@ const READERS: &[Role] = &[Role::CityAdmin, Role::DistrictClerk];
 
 /// A target as entered.
 #[derive(Object)]
-struct TargetEntry {
+pub struct TargetEntry {
     /// A district code, or `city` for a city-wide target.
-    scope: String,
-    from_year: i32,
+    pub scope: String,
+    pub from_year: i32,
     /// Inclusive; the same as `from_year` for a one-year target.
-    to_year: i32,
+    pub to_year: i32,
     /// Meal points to build (new or upgraded) in those years.
-    target: i32,
+    pub target: i32,
 }
 
 #[derive(Object)]
-struct TargetList {
+pub struct TargetList {
     /// Replaces every target; at most 500.
-    targets: Vec<TargetEntry>,
+    pub targets: Vec<TargetEntry>,
 }
 
 #[derive(Object)]
-struct CsvText {
+pub struct CsvText {
     /// The CSV: a header `scope,name,from_year,to_year,target` (`name` optional), then one
     /// target per line; `#` lines are comments.
-    csv: String,
+    pub csv: String,
 }
 
 #[derive(ApiRequest)]
@@ -62,199 +62,199 @@ enum TargetsCsv {
 }
 
 #[derive(Object)]
-struct TargetView {
-    id: i64,
-    scope: String,
+pub struct TargetView {
+    pub id: i64,
+    pub scope: String,
     /// 全市 or the district's name.
-    scope_name: String,
-    from_year: i32,
-    to_year: i32,
-    target: i32,
-    updated_at: DateTime<Utc>,
+    pub scope_name: String,
+    pub from_year: i32,
+    pub to_year: i32,
+    pub target: i32,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[derive(Object)]
-struct TargetProgressView {
-    scope: String,
-    scope_name: String,
-    from_year: i32,
-    to_year: i32,
-    target: i32,
+pub struct TargetProgressView {
+    pub scope: String,
+    pub scope_name: String,
+    pub from_year: i32,
+    pub to_year: i32,
+    pub target: i32,
     /// Meal points of the scope registered (created) in those years, Shanghai time.
-    built: i64,
+    pub built: i64,
     /// built / target, in percent with one decimal; absent for a target of zero.
     #[oai(skip_serializing_if_is_none)]
-    percent: Option<f64>,
+    pub percent: Option<f64>,
 }
 
 #[derive(Object)]
-struct DistrictBuilt {
-    district_code: String,
-    district_name: String,
+pub struct DistrictBuilt {
+    pub district_code: String,
+    pub district_name: String,
     /// Meal points registered in each of `years`.
-    by_year: Vec<i64>,
-    total: i64,
+    pub by_year: Vec<i64>,
+    pub total: i64,
 }
 
 #[derive(Object)]
-struct PlanProgressView {
+pub struct PlanProgressView {
     /// The years the targets cover, and this year.
-    years: Vec<i32>,
-    targets: Vec<TargetProgressView>,
-    districts: Vec<DistrictBuilt>,
+    pub years: Vec<i32>,
+    pub targets: Vec<TargetProgressView>,
+    pub districts: Vec<DistrictBuilt>,
     /// The districts' counts added up per year.
-    city_by_year: Vec<i64>,
+    pub city_by_year: Vec<i64>,
 }
 
 #[derive(Object)]
-struct DistrictSeries {
-    district_code: String,
-    district_name: String,
+pub struct DistrictSeries {
+    pub district_code: String,
+    pub district_name: String,
     /// Served meals on each of `dates`.
-    meals: Vec<i64>,
-    total: i64,
+    pub meals: Vec<i64>,
+    pub total: i64,
 }
 
 #[derive(Object)]
-struct MealsPerDayView {
-    from: NaiveDate,
-    to: NaiveDate,
+pub struct MealsPerDayView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     /// Every date from `from` to `to`.
-    dates: Vec<NaiveDate>,
+    pub dates: Vec<NaiveDate>,
     /// By the meal point's district (就餐区).
-    districts: Vec<DistrictSeries>,
+    pub districts: Vec<DistrictSeries>,
     /// All districts shown, per date.
-    totals: Vec<i64>,
-    total_meals: i64,
+    pub totals: Vec<i64>,
+    pub total_meals: i64,
 }
 
 #[derive(Object)]
-struct LevelSeries {
+pub struct LevelSeries {
     /// Served meals per month.
-    meals: Vec<i64>,
+    pub meals: Vec<i64>,
     /// 市级 per month.
-    city: Vec<Yuan>,
+    pub city: Vec<Yuan>,
     /// 区级 per month.
-    district: Vec<Yuan>,
+    pub district: Vec<Yuan>,
     /// 街道级 per month.
-    street: Vec<Yuan>,
+    pub street: Vec<Yuan>,
     /// All levels per month.
-    total: Vec<Yuan>,
+    pub total: Vec<Yuan>,
 }
 
 #[derive(Object)]
-struct LevelAmounts {
-    meals: i64,
-    city: Yuan,
-    district: Yuan,
-    street: Yuan,
-    total: Yuan,
+pub struct LevelAmounts {
+    pub meals: i64,
+    pub city: Yuan,
+    pub district: Yuan,
+    pub street: Yuan,
+    pub total: Yuan,
 }
 
 #[derive(Object)]
-struct DistrictSubsidy {
-    district_code: String,
-    district_name: String,
-    months: LevelSeries,
-    sum: LevelAmounts,
+pub struct DistrictSubsidy {
+    pub district_code: String,
+    pub district_name: String,
+    pub months: LevelSeries,
+    pub sum: LevelAmounts,
 }
 
 #[derive(Object)]
-struct SubsidyPerMonthView {
+pub struct SubsidyPerMonthView {
     /// `YYYY-MM`, from the first month to the last.
-    months: Vec<String>,
+    pub months: Vec<String>,
     /// By the elders' hukou district (户籍区, which funds the district and street levels; the
     /// city level is the city's money for that district's elders).
-    districts: Vec<DistrictSubsidy>,
+    pub districts: Vec<DistrictSubsidy>,
     /// The districts shown, added up per month.
-    totals: LevelSeries,
-    sum: LevelAmounts,
+    pub totals: LevelSeries,
+    pub sum: LevelAmounts,
 }
 
 #[derive(Object)]
-struct CrossDistrictRow {
-    district_code: String,
-    district_name: String,
+pub struct CrossDistrictRow {
+    pub district_code: String,
+    pub district_name: String,
     /// Served meals of the district's elders (its hukou), wherever eaten.
-    elders_meals: i64,
+    pub elders_meals: i64,
     /// Of those, eaten at meal points of other districts.
-    eaten_elsewhere: i64,
+    pub eaten_elsewhere: i64,
     #[oai(skip_serializing_if_is_none)]
-    eaten_elsewhere_percent: Option<f64>,
+    pub eaten_elsewhere_percent: Option<f64>,
     /// Meals served at the district's meal points.
-    served_meals: i64,
+    pub served_meals: i64,
     /// Of those, to elders of other districts.
-    served_for_others: i64,
+    pub served_for_others: i64,
     #[oai(skip_serializing_if_is_none)]
-    served_for_others_percent: Option<f64>,
+    pub served_for_others_percent: Option<f64>,
 }
 
 #[derive(Object)]
-struct FlowView {
-    funding_district_code: String,
-    funding_district_name: String,
-    service_district_code: String,
-    service_district_name: String,
-    meals: i64,
+pub struct FlowView {
+    pub funding_district_code: String,
+    pub funding_district_name: String,
+    pub service_district_code: String,
+    pub service_district_name: String,
+    pub meals: i64,
 }
 
 #[derive(Object)]
-struct CrossDistrictView {
-    from: NaiveDate,
-    to: NaiveDate,
+pub struct CrossDistrictView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
     /// Served meals counted (for a clerk: those their district funds or serves).
-    meals: i64,
+    pub meals: i64,
     /// Of those, eaten outside the elder's hukou district (同城共享).
-    cross_meals: i64,
+    pub cross_meals: i64,
     #[oai(skip_serializing_if_is_none)]
-    cross_percent: Option<f64>,
-    districts: Vec<CrossDistrictRow>,
+    pub cross_percent: Option<f64>,
+    pub districts: Vec<CrossDistrictRow>,
     /// Meals eaten outside the hukou district, by (hukou district, meal point district),
     /// largest first.
-    flows: Vec<FlowView>,
+    pub flows: Vec<FlowView>,
 }
 
 #[derive(Object)]
-struct FeedbackRow {
+pub struct FeedbackRow {
     /// A district code, or `city` for the row of every district shown.
-    district_code: String,
-    district_name: String,
+    pub district_code: String,
+    pub district_name: String,
     /// Visible ratings made in the period at the district's meal points.
-    ratings: i64,
+    pub ratings: i64,
     /// Their mean overall score (1–5), one decimal.
     #[oai(skip_serializing_if_is_none)]
-    average_overall: Option<f64>,
+    pub average_overall: Option<f64>,
     /// Complaints made in the period.
-    complaints: i64,
+    pub complaints: i64,
     /// Acknowledged (受理) by the deadline.
-    ack_met: i64,
+    pub ack_met: i64,
     /// Acknowledged late, or not yet with the deadline past.
-    ack_missed: i64,
+    pub ack_missed: i64,
     #[oai(skip_serializing_if_is_none)]
-    ack_met_percent: Option<f64>,
+    pub ack_met_percent: Option<f64>,
     /// Resolved or closed by the deadline.
-    resolve_met: i64,
-    resolve_missed: i64,
+    pub resolve_met: i64,
+    pub resolve_missed: i64,
     #[oai(skip_serializing_if_is_none)]
-    resolve_met_percent: Option<f64>,
+    pub resolve_met_percent: Option<f64>,
     /// Escalated to the district (by the service or anyone).
-    escalated: i64,
+    pub escalated: i64,
 }
 
 #[derive(Object)]
-struct FeedbackView {
-    from: NaiveDate,
-    to: NaiveDate,
-    districts: Vec<FeedbackRow>,
-    total: FeedbackRow,
+pub struct FeedbackView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub districts: Vec<FeedbackRow>,
+    pub total: FeedbackRow,
 }
 
 /// The service's clock.
 #[derive(Object)]
-struct ClockView {
-    now: DateTime<Utc>,
+pub struct ClockView {
+    pub now: DateTime<Utc>,
     /// The business date in Shanghai.
-    today: NaiveDate,
+    pub today: NaiveDate,
 }
 
 #[OpenApi(tag = "ApiTags::Dashboard")]

@@ -356,6 +356,9 @@ pub enum PeriodError {
     /// Not a `YYYY-MM` month.
     #[error("month invalid")]
     MonthInvalid { field: &'static str },
+    /// A month of a year the service does not deal in.
+    #[error(transparent)]
+    MonthOutOfRange(crate::clock::DateOutOfRange),
     /// The end month (`to_month`) is before the start.
     #[error("months reversed")]
     MonthsReversed,
@@ -373,6 +376,7 @@ impl crate::error::DomainError for PeriodError {
             Self::DaysReversed | Self::MonthsReversed => "PERIOD_INVALID",
             Self::TooManyDays | Self::TooManyMonths => "PERIOD_TOO_LONG",
             Self::MonthInvalid { .. } => "MONTH_INVALID",
+            Self::MonthOutOfRange(date) => crate::error::DomainError::code(date),
         }
     }
     fn message(&self) -> std::borrow::Cow<'static, str> {
@@ -380,6 +384,7 @@ impl crate::error::DomainError for PeriodError {
             Self::DaysReversed => "结束日期不能早于开始日期".into(),
             Self::TooManyDays => format!("按日统计最多 {MAX_DAYS} 天").into(),
             Self::MonthInvalid { .. } => "月份格式应为 YYYY-MM，例如 2026-11".into(),
+            Self::MonthOutOfRange(date) => crate::error::DomainError::message(date),
             Self::MonthsReversed => "结束月份不能早于开始月份".into(),
             Self::TooManyMonths => format!("按月统计最多 {MAX_MONTHS} 个月").into(),
         }
@@ -389,6 +394,7 @@ impl crate::error::DomainError for PeriodError {
             match self {
                 Self::DaysReversed | Self::TooManyDays => "to",
                 Self::MonthInvalid { field } => field,
+                Self::MonthOutOfRange(date) => date.field,
                 Self::MonthsReversed | Self::TooManyMonths => "to_month",
             }
             .into(),
@@ -407,16 +413,12 @@ pub fn check_days(from: NaiveDate, to: NaiveDate) -> Result<(), PeriodError> {
     Ok(())
 }
 
-/// The first day of a `YYYY-MM` month.
+/// The first day of a `YYYY-MM` month sent in `field`.
 pub fn parse_month(raw: &str, field: &'static str) -> Result<NaiveDate, PeriodError> {
-    let bad = || PeriodError::MonthInvalid { field };
-    let (year, month) = raw.trim().split_once('-').ok_or_else(bad)?;
-    if year.len() != 4 || month.len() != 2 {
-        return Err(bad());
-    }
-    let year: i32 = year.parse().map_err(|_| bad())?;
-    let month: u32 = month.parse().map_err(|_| bad())?;
-    NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)
+    crate::clock::parse_month(field, raw).map_err(|refused| match refused {
+        crate::clock::MonthRefused::Malformed => PeriodError::MonthInvalid { field },
+        crate::clock::MonthRefused::OutOfRange(date) => PeriodError::MonthOutOfRange(date),
+    })
 }
 
 /// `YYYY-MM` of a date.

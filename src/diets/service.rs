@@ -9,7 +9,7 @@ use super::{
     store::{self, Profile},
 };
 use crate::{
-    auth::Caller, elders::store as elders, meal_points::store as meal_points,
+    auth::Caller, elders::access as elders, meal_points::access as meal_points,
     menus::store as menus, state::AppState,
 };
 use vocabulary::{Allergen, Diet};

@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use entity::{elder, elder_category, family_link};
 use poem_openapi::{
     Enum, Object, OpenApi,
     param::{Path, Query},
@@ -20,7 +19,8 @@ use super::{
     ElderStatus, LinkStatus,
     id_card::{IdCardNumber, Sex},
     rules, service,
-    store::{self, ElderChanges, ElderFilter, LinkFilter},
+    service::{ElderRecord, LinkRecord},
+    store::{ElderChanges, ElderFilter, LinkFilter},
 };
 use crate::{
     auth::{BearerAuth, Role},
@@ -377,7 +377,7 @@ impl EldersApi {
             categories: body.categories,
         };
         let elder = service::register(&self.state, registrant, ask).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// Register yourself as an elder from the mini program.
@@ -398,7 +398,7 @@ impl EldersApi {
         let ask = registration!(body, self.state.clock.today());
         let registrant = service::Registrant::Themselves { caller };
         let elder = service::register(&self.state, registrant, ask).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// Elders on the caller's books, newest first: a clerk's are those whose hukou or residence
@@ -435,10 +435,10 @@ impl EldersApi {
             district_code: district_code.0,
             name,
         };
-        let db = &self.state.db;
-        let (elders, total) = store::list_elders(db, caller, &filter, request).await?;
+        let (elders, total) = service::list(&self.state, caller, &filter, request).await?;
+        let today = self.state.clock.today();
         Ok(Json(ElderPage {
-            items: self.elder_views(elders).await?,
+            items: elders.into_iter().map(|e| elder_view(e, today)).collect(),
             total,
             page: request.page,
             page_size: request.page_size,
@@ -459,7 +459,7 @@ impl EldersApi {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let id_card = body.0.id_card.parse(self.state.clock.today())?;
         let elder = service::find_by_id_card(&self.state, caller, &id_card).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// One elder's record.
@@ -477,9 +477,8 @@ impl EldersApi {
             Role::DistrictClerk,
             Role::CityAdmin,
         ])?;
-        let db = &self.state.db;
-        let (elder, _) = store::require_elder_visible(db, caller, id.0).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        let elder = service::get(&self.state, caller, id.0).await?;
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// Correct an elder's record (name, districts, street, address, phone).
@@ -510,7 +509,7 @@ impl EldersApi {
             phone: body.phone,
         };
         let elder = service::update(&self.state, caller, id.0, edit).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// Approve a self-registration: the record becomes active and the registrant's account
@@ -521,7 +520,7 @@ impl EldersApi {
     async fn approve(&self, auth: BearerAuth, id: Path<i64>) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let elder = service::approve(&self.state, caller, id.0).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// Reject a self-registration with a reason the registrant sees. They may correct it and
@@ -538,7 +537,7 @@ impl EldersApi {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let reason = rules::check_reason(&body.reason)?;
         let elder = service::reject(&self.state, caller, id.0, reason).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// Record an eligibility category on an elder (who and when are kept).
@@ -553,7 +552,7 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let elder = service::set_category(&self.state, caller, id.0, body.0.category, true).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// Remove an eligibility category; the record of it (who recorded and who removed it, and
@@ -569,7 +568,7 @@ impl EldersApi {
     ) -> AppResult<Json<ElderView>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
         let elder = service::set_category(&self.state, caller, id.0, category.0, false).await?;
-        Ok(Json(self.elder_view(elder).await?))
+        Ok(Json(self.elder_view(elder)))
     }
 
     /// Every category ever recorded on the elder, removed ones included, oldest first.
@@ -582,9 +581,7 @@ impl EldersApi {
         id: Path<i64>,
     ) -> AppResult<Json<Vec<CategoryHistoryView>>> {
         let caller = auth.allow(&[Role::DistrictClerk, Role::CityAdmin])?;
-        let db = &self.state.db;
-        let elder = store::require_elder_manageable(db, caller, id.0).await?;
-        let rows = store::category_history(db, elder.id).await?;
+        let rows = service::category_history(&self.state, caller, id.0).await?;
         Ok(Json(
             rows.into_iter()
                 .map(|row| {
@@ -609,15 +606,11 @@ impl EldersApi {
     #[oai(path = "/me/elders", method = "get")]
     async fn my_elders(&self, auth: BearerAuth) -> AppResult<Json<Vec<MyElderView>>> {
         let caller = auth.allow(&[Role::Elder, Role::Family])?;
-        let db = &self.state.db;
-        let pairs = store::elders_of_account(db, caller.account_id).await?;
-        let (elders, links): (Vec<elder::Model>, Vec<Option<family_link::Model>>) =
-            pairs.into_iter().unzip();
-        let views = self.elder_views(elders).await?;
+        let pairs = service::elders_of_account(&self.state, caller).await?;
+        let today = self.state.clock.today();
         Ok(Json(
-            views
+            pairs
                 .into_iter()
-                .zip(links)
                 .map(|(elder, link)| MyElderView {
                     relation: if link.is_some() {
                         ElderRelation::Family
@@ -626,7 +619,7 @@ impl EldersApi {
                     },
                     link_id: link.as_ref().map(|l| l.id),
                     relationship: link.and_then(|l| l.relationship),
-                    elder,
+                    elder: elder_view(elder, today),
                 })
                 .collect(),
         ))
@@ -634,30 +627,13 @@ impl EldersApi {
 }
 
 impl EldersApi {
-    async fn elder_view(&self, elder: elder::Model) -> AppResult<ElderView> {
-        let categories = store::current_categories(&self.state.db, elder.id).await?;
-        Ok(elder_view(elder, &categories, self.state.clock.today()))
-    }
-
-    async fn elder_views(&self, elders: Vec<elder::Model>) -> AppResult<Vec<ElderView>> {
-        let ids: Vec<i64> = elders.iter().map(|e| e.id).collect();
-        let mut categories = store::current_categories_of(&self.state.db, &ids).await?;
-        let today = self.state.clock.today();
-        Ok(elders
-            .into_iter()
-            .map(|elder| {
-                let own = categories.remove(&elder.id).unwrap_or_default();
-                elder_view(elder, &own, today)
-            })
-            .collect())
+    fn elder_view(&self, record: ElderRecord) -> ElderView {
+        elder_view(record, self.state.clock.today())
     }
 }
 
-fn elder_view(
-    elder: elder::Model,
-    categories: &[elder_category::Model],
-    today: NaiveDate,
-) -> ElderView {
+fn elder_view(record: ElderRecord, today: NaiveDate) -> ElderView {
+    let ElderRecord { elder, categories } = record;
     ElderView {
         id: elder.id,
         age: rules::age_on(elder.birth_date, today),
@@ -717,7 +693,7 @@ impl FamiliesApi {
             relationship: rules::check_relationship(body.relationship.as_deref())?,
         };
         let link = service::request_link(&self.state, caller, ask).await?;
-        Ok(Json(self.link_view(link).await?))
+        Ok(Json(link_view(link)))
     }
 
     /// Family links the caller is a party to, newest first: a family member's own requests, the
@@ -745,10 +721,9 @@ impl FamiliesApi {
             elder_id: elder_id.0,
             status: status.0,
         };
-        let db = &self.state.db;
-        let (links, total) = store::list_links(db, caller, &filter, request).await?;
+        let (links, total) = service::list_links(&self.state, caller, &filter, request).await?;
         Ok(Json(LinkPage {
-            items: self.link_views(links).await?,
+            items: links.into_iter().map(link_view).collect(),
             total,
             page: request.page,
             page_size: request.page_size,
@@ -764,7 +739,7 @@ impl FamiliesApi {
         let caller = auth.allow(&[Role::Elder, Role::DistrictClerk, Role::CityAdmin])?;
         let link =
             service::decide_link(&self.state, caller, id.0, LinkStatus::Approved, None).await?;
-        Ok(Json(self.link_view(link).await?))
+        Ok(Json(link_view(link)))
     }
 
     /// Reject a pending link, with a reason the family member sees.
@@ -787,7 +762,7 @@ impl FamiliesApi {
             Some(reason),
         )
         .await?;
-        Ok(Json(self.link_view(link).await?))
+        Ok(Json(link_view(link)))
     }
 
     /// End a link (or withdraw a pending request), from either side: the family member, the
@@ -803,45 +778,29 @@ impl FamiliesApi {
             Role::CityAdmin,
         ])?;
         let link = service::unlink(&self.state, caller, id.0).await?;
-        Ok(Json(self.link_view(link).await?))
+        Ok(Json(link_view(link)))
     }
 }
 
-impl FamiliesApi {
-    async fn link_view(&self, link: family_link::Model) -> AppResult<LinkView> {
-        let mut views = self.link_views(vec![link]).await?;
-        views
-            .pop()
-            .ok_or_else(|| AppError::internal(std::io::Error::other("a link lost its elder")))
-    }
-
-    async fn link_views(&self, links: Vec<family_link::Model>) -> AppResult<Vec<LinkView>> {
-        let db = &self.state.db;
-        let elders = store::elders_by_id(db, links.iter().map(|l| l.elder_id)).await?;
-        let names = store::account_names(db, links.iter().map(|l| l.family_account_id)).await?;
-        Ok(links
-            .into_iter()
-            .filter_map(|link| {
-                let elder = elders.get(&link.elder_id)?;
-                Some(LinkView {
-                    id: link.id,
-                    elder_id: link.elder_id,
-                    elder_name: elder.name.clone(),
-                    elder_id_card_masked: elder.id_card_masked.clone(),
-                    family_account_id: link.family_account_id,
-                    family_display_name: names
-                        .get(&link.family_account_id)
-                        .cloned()
-                        .unwrap_or_default(),
-                    relationship: link.relationship,
-                    status: link.status,
-                    requested_at: link.requested_at,
-                    decided_at: link.decided_at,
-                    decision_note: link.decision_note,
-                    unlinked_at: link.unlinked_at,
-                })
-            })
-            .collect())
+fn link_view(record: LinkRecord) -> LinkView {
+    let LinkRecord {
+        link,
+        elder,
+        family_display_name,
+    } = record;
+    LinkView {
+        id: link.id,
+        elder_id: link.elder_id,
+        elder_name: elder.name,
+        elder_id_card_masked: elder.id_card_masked,
+        family_account_id: link.family_account_id,
+        family_display_name,
+        relationship: link.relationship,
+        status: link.status,
+        requested_at: link.requested_at,
+        decided_at: link.decided_at,
+        decision_note: link.decision_note,
+        unlinked_at: link.unlinked_at,
     }
 }
 

@@ -5,9 +5,10 @@
 //! ([`id_card`]), sealed and hashed for storage ([`vault`]) and shown only masked. Family members
 //! (家属) link to an elder by ID-card number and name; the elder or a clerk approves, and an
 //! approved family member may act for the elder. Who may see, act for or manage a record is one
-//! rule, [`rules::standing`], applied by [`store::require_elder_visible`] on every endpoint that
+//! rule, [`rules::standing`], applied by [`access::require_elder_visible`] on every endpoint that
 //! takes an elder id.
 
+pub mod access;
 pub mod error;
 pub mod http;
 pub mod id_card;

@@ -2,22 +2,52 @@
 //! review, and asking for a family link. Each runs its transaction here; the HTTP layer parses
 //! and maps.
 
-use entity::{elder, family_link};
+use entity::{elder, elder_category, family_link};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use vocabulary::ElderCategory;
 
 use super::{
-    ElderStatus, LinkStatus,
+    ElderStatus, LinkStatus, access,
     error::ElderError,
     id_card::IdCardNumber,
     rules::{self, LinkParty},
-    store::{self, ElderChanges, NewElder},
+    store::{self, ElderChanges, ElderFilter, LinkFilter, NewElder},
     vault::IdCardVault,
 };
-use crate::{auth::Caller, state::AppState, throttle::Counter};
+use crate::{auth::Caller, pagination::PageRequest, state::AppState, throttle::Counter};
 
 pub fn vault(state: &AppState) -> IdCardVault {
     IdCardVault::new(&state.config.data_key)
+}
+
+/// An elder's record with the categories recorded on it now: what every answer about an elder
+/// shows.
+pub struct ElderRecord {
+    pub elder: elder::Model,
+    pub categories: Vec<elder_category::Model>,
+}
+
+async fn record_of(
+    db: &impl ConnectionTrait,
+    elder: elder::Model,
+) -> Result<ElderRecord, ElderError> {
+    let categories = store::current_categories(db, elder.id).await?;
+    Ok(ElderRecord { elder, categories })
+}
+
+async fn records_of(
+    db: &impl ConnectionTrait,
+    elders: Vec<elder::Model>,
+) -> Result<Vec<ElderRecord>, ElderError> {
+    let ids: Vec<i64> = elders.iter().map(|e| e.id).collect();
+    let mut categories = store::current_categories_of(db, &ids).await?;
+    Ok(elders
+        .into_iter()
+        .map(|elder| ElderRecord {
+            categories: categories.remove(&elder.id).unwrap_or_default(),
+            elder,
+        })
+        .collect())
 }
 
 /// Checks the districts and street a request names, each error naming its field.
@@ -66,7 +96,7 @@ pub async fn register(
     state: &AppState,
     registrant: Registrant<'_>,
     ask: Registration,
-) -> Result<elder::Model, ElderError> {
+) -> Result<ElderRecord, ElderError> {
     let (hukou, residence, street) = check_places(
         &state.db,
         &ask.hukou_district_code,
@@ -107,7 +137,7 @@ pub async fn register(
         _ => store::insert_elder(&txn, &vault(state), new, &categories, now).await?,
     };
     txn.commit().await?;
-    Ok(elder)
+    record_of(&state.db, elder).await
 }
 
 /// The elder with this number, if the caller may see them (404 `ELDER_NOT_FOUND` otherwise, as
@@ -116,13 +146,62 @@ pub async fn find_by_id_card(
     state: &AppState,
     caller: &Caller,
     id_card: &IdCardNumber,
-) -> Result<elder::Model, ElderError> {
+) -> Result<ElderRecord, ElderError> {
     let found = store::find_by_id_card(&state.db, &vault(state), id_card).await?;
     let Some(elder) = found else {
         return Err(ElderError::NotFound);
     };
-    let (elder, _) = store::require_elder_visible(&state.db, caller, elder.id).await?;
-    Ok(elder)
+    let (elder, _) = access::elder_visible(&state.db, caller, elder.id).await?;
+    record_of(&state.db, elder).await
+}
+
+/// One elder's record, if the caller may see it (404 `ELDER_NOT_FOUND` otherwise, as for an
+/// elder that does not exist).
+pub async fn get(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+) -> Result<ElderRecord, ElderError> {
+    let (elder, _) = access::elder_visible(&state.db, caller, elder_id).await?;
+    record_of(&state.db, elder).await
+}
+
+/// A page of the elders on the caller's books, newest first, and how many there are in all.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    filter: &ElderFilter,
+    page: PageRequest,
+) -> Result<(Vec<ElderRecord>, u64), ElderError> {
+    let (elders, total) = store::list_elders(&state.db, caller, filter, page).await?;
+    Ok((records_of(&state.db, elders).await?, total))
+}
+
+/// Every category ever recorded on an elder the caller manages, removed ones included, oldest
+/// first.
+pub async fn category_history(
+    state: &AppState,
+    caller: &Caller,
+    elder_id: i64,
+) -> Result<Vec<elder_category::Model>, ElderError> {
+    let elder = access::elder_manageable(&state.db, caller, elder_id).await?;
+    Ok(store::category_history(&state.db, elder.id).await?)
+}
+
+/// The elders an account may act for: its own record (`None` beside it) and the elders it is an
+/// approved family member of (the link beside each).
+pub async fn elders_of_account(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<(ElderRecord, Option<family_link::Model>)>, ElderError> {
+    let pairs = store::elders_of_account(&state.db, caller.account_id).await?;
+    let (elders, links): (Vec<elder::Model>, Vec<Option<family_link::Model>>) =
+        pairs.into_iter().unzip();
+    Ok(records_of(&state.db, elders)
+        .await?
+        .into_iter()
+        .zip(links)
+        .collect())
 }
 
 /// Rejects a self-registration with a reason the registrant sees.
@@ -131,13 +210,13 @@ pub async fn reject(
     caller: &Caller,
     elder_id: i64,
     reason: String,
-) -> Result<elder::Model, ElderError> {
+) -> Result<ElderRecord, ElderError> {
     let txn = state.db.begin().await?;
-    let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
+    let elder = access::elder_manageable(&txn, caller, elder_id).await?;
     let elder =
         store::reject_elder(&txn, elder, reason, caller.account_id, state.clock.now()).await?;
     txn.commit().await?;
-    Ok(elder)
+    record_of(&state.db, elder).await
 }
 
 /// Records (`add`) or removes an eligibility category on an elder the caller manages.
@@ -147,17 +226,17 @@ pub async fn set_category(
     elder_id: i64,
     category: ElderCategory,
     add: bool,
-) -> Result<elder::Model, ElderError> {
+) -> Result<ElderRecord, ElderError> {
     let now = state.clock.now();
     let txn = state.db.begin().await?;
-    let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
+    let elder = access::elder_manageable(&txn, caller, elder_id).await?;
     if add {
         store::add_category(&txn, elder.id, category, caller.account_id, now).await?;
     } else {
         store::remove_category(&txn, elder.id, category, caller.account_id, now).await?;
     }
     txn.commit().await?;
-    Ok(elder)
+    record_of(&state.db, elder).await
 }
 
 /// Corrects a record with what was asked (unchecked); a street left out is kept, or cleared when
@@ -168,9 +247,9 @@ pub async fn update(
     caller: &Caller,
     elder_id: i64,
     edit: ElderChanges,
-) -> Result<elder::Model, ElderError> {
+) -> Result<ElderRecord, ElderError> {
     let txn = state.db.begin().await?;
-    let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
+    let elder = access::elder_manageable(&txn, caller, elder_id).await?;
     let hukou = match &edit.hukou_district_code {
         Some(code) => store::check_district(&txn, "hukou_district_code", code).await?,
         None => elder.hukou_district_code.clone(),
@@ -211,7 +290,7 @@ pub async fn update(
     let elder =
         store::update_elder(&txn, elder, changes, caller.account_id, state.clock.now()).await?;
     txn.commit().await?;
-    Ok(elder)
+    record_of(&state.db, elder).await
 }
 
 /// Approves a self-registration: its number takes its place among the registered ones (409
@@ -221,9 +300,9 @@ pub async fn approve(
     state: &AppState,
     caller: &Caller,
     elder_id: i64,
-) -> Result<elder::Model, ElderError> {
+) -> Result<ElderRecord, ElderError> {
     let txn = state.db.begin().await?;
-    let elder = store::require_elder_manageable(&txn, caller, elder_id).await?;
+    let elder = access::elder_manageable(&txn, caller, elder_id).await?;
     let elder = store::approve_elder(
         &txn,
         &vault(state),
@@ -237,7 +316,7 @@ pub async fn approve(
         // The account is an elder's now; its sessions must say so.
         state.caches.forget_sessions_of(account_id);
     }
-    Ok(elder)
+    record_of(&state.db, elder).await
 }
 
 /// The registered, active elder with this ID-card number whose name matches `name` (as
@@ -269,7 +348,7 @@ pub async fn request_link(
     state: &AppState,
     caller: &Caller,
     ask: LinkAsk<'_>,
-) -> Result<family_link::Model, ElderError> {
+) -> Result<LinkRecord, ElderError> {
     let vault = vault(state);
     let now = state.clock.now();
     let lookup = vault.lookup_hash(&ask.id_card);
@@ -311,14 +390,69 @@ pub async fn request_link(
     if elder.account_id == Some(caller.account_id) {
         return Err(ElderError::LinkSelf);
     }
-    Ok(store::insert_link(
+    let link = store::insert_link(
         &state.db,
         elder.id,
         caller.account_id,
         ask.relationship,
         now,
     )
-    .await?)
+    .await?;
+    link_record(&state.db, link).await
+}
+
+/// A family link with what its answer shows of either side: the elder's record and the family
+/// member's display name.
+pub struct LinkRecord {
+    pub link: family_link::Model,
+    pub elder: elder::Model,
+    pub family_display_name: String,
+}
+
+/// The links with their elders and family members' names; a link whose elder is gone is left
+/// out.
+async fn link_records(
+    db: &impl ConnectionTrait,
+    links: Vec<family_link::Model>,
+) -> Result<Vec<LinkRecord>, ElderError> {
+    let elders = store::elders_by_id(db, links.iter().map(|l| l.elder_id)).await?;
+    let names = store::account_names(db, links.iter().map(|l| l.family_account_id)).await?;
+    Ok(links
+        .into_iter()
+        .filter_map(|link| {
+            let elder = elders.get(&link.elder_id)?.clone();
+            Some(LinkRecord {
+                family_display_name: names
+                    .get(&link.family_account_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                elder,
+                link,
+            })
+        })
+        .collect())
+}
+
+async fn link_record(
+    db: &impl ConnectionTrait,
+    link: family_link::Model,
+) -> Result<LinkRecord, ElderError> {
+    link_records(db, vec![link]).await?.pop().ok_or_else(|| {
+        ElderError::Other(crate::error::AppError::internal(std::io::Error::other(
+            "a link lost its elder",
+        )))
+    })
+}
+
+/// A page of the family links the caller is a party to, newest first, and how many there are.
+pub async fn list_links(
+    state: &AppState,
+    caller: &Caller,
+    filter: &LinkFilter,
+    page: PageRequest,
+) -> Result<(Vec<LinkRecord>, u64), ElderError> {
+    let (links, total) = store::list_links(&state.db, caller, filter, page).await?;
+    Ok((link_records(&state.db, links).await?, total))
 }
 
 /// The link and who the caller is to it; 404 for outsiders.
@@ -347,13 +481,13 @@ pub async fn decide_link(
     link_id: i64,
     decision: LinkStatus,
     note: Option<String>,
-) -> Result<family_link::Model, ElderError> {
+) -> Result<LinkRecord, ElderError> {
     let db = &state.db;
     let (link, party) = link_for(db, caller, link_id).await?;
     if !party.may_decide() {
         return Err(ElderError::LinkDecideForbidden);
     }
-    Ok(store::decide_link(
+    let link = store::decide_link(
         db,
         &link,
         decision,
@@ -361,7 +495,8 @@ pub async fn decide_link(
         caller.account_id,
         state.clock.now(),
     )
-    .await?)
+    .await?;
+    link_record(db, link).await
 }
 
 /// Ends a link (or withdraws a pending request), from either side.
@@ -369,11 +504,12 @@ pub async fn unlink(
     state: &AppState,
     caller: &Caller,
     link_id: i64,
-) -> Result<family_link::Model, ElderError> {
+) -> Result<LinkRecord, ElderError> {
     let db = &state.db;
     let (link, party) = link_for(db, caller, link_id).await?;
     if !party.may_unlink() {
         return Err(ElderError::LinkNotFound);
     }
-    Ok(store::unlink(db, &link, caller.account_id, state.clock.now()).await?)
+    let link = store::unlink(db, &link, caller.account_id, state.clock.now()).await?;
+    link_record(db, link).await
 }

@@ -1,17 +1,19 @@
-//! Elders, their categories and family links in the database, and the one access check every
-//! endpoint that takes an elder id goes through ([`require_elder_visible`]).
+//! Elders, their categories and family links in the database. The one access check every
+//! endpoint that takes an elder id goes through is [`super::access::require_elder_visible`].
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{account, elder, elder_category, family_link, street};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr, sea_query::Query,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    sea_query::Query,
 };
 
 use super::{
     ElderStatus, LinkStatus,
+    error::ElderError,
     id_card::IdCardNumber,
     rules::{self, ElderScope, Standing},
     vault::IdCardVault,
@@ -19,7 +21,7 @@ use super::{
 use crate::{
     auth::{Caller, Role},
     db::{UniqueKey, unique_violation},
-    error::{AppError, AppResult},
+    error::AppResult,
     pagination::PageRequest,
     places,
 };
@@ -29,10 +31,6 @@ use vocabulary::ElderCategory;
 // Access
 // ---------------------------------------------------------------------------------------------
 
-fn elder_not_found() -> AppError {
-    AppError::not_found("ELDER_NOT_FOUND", "没有找到这位老人的信息")
-}
-
 pub fn scope_of(elder: &elder::Model) -> ElderScope<'_> {
     ElderScope {
         own_account_id: elder.account_id,
@@ -41,52 +39,24 @@ pub fn scope_of(elder: &elder::Model) -> ElderScope<'_> {
     }
 }
 
+pub async fn find_elder(
+    db: &impl ConnectionTrait,
+    elder_id: i64,
+) -> Result<Option<elder::Model>, DbErr> {
+    elder::Entity::find_by_id(elder_id).one(db).await
+}
+
 /// How the caller stands towards this elder (one query more only for a possible family member).
 pub async fn standing_of(
     db: &impl ConnectionTrait,
     caller: &Caller,
     elder: &elder::Model,
-) -> AppResult<Standing> {
+) -> Result<Standing, DbErr> {
     let may_be_family = matches!(caller.role, Role::Family | Role::Elder)
         && elder.account_id != Some(caller.account_id);
     let approved_family =
         may_be_family && has_approved_link(db, elder.id, caller.account_id).await?;
     Ok(rules::standing(caller, scope_of(elder), approved_family))
-}
-
-/// The elder, if the caller may see the record: the elder's own account, an approved family
-/// member, a clerk of the hukou or residence district, the city admin. Anyone else gets
-/// 404 `ELDER_NOT_FOUND`, exactly as for an id that does not exist.
-pub async fn require_elder_visible(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    elder_id: i64,
-) -> AppResult<(elder::Model, Standing)> {
-    let elder = elder::Entity::find_by_id(elder_id)
-        .one(db)
-        .await?
-        .ok_or_else(elder_not_found)?;
-    let standing = standing_of(db, caller, &elder).await?;
-    if !standing.may_see() {
-        return Err(elder_not_found());
-    }
-    Ok((elder, standing))
-}
-
-/// The elder, if the caller may edit the record (a clerk of either district, the city admin).
-pub async fn require_elder_manageable(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    elder_id: i64,
-) -> AppResult<elder::Model> {
-    let (elder, standing) = require_elder_visible(db, caller, elder_id).await?;
-    if !standing.may_manage() {
-        return Err(AppError::forbidden(
-            "ELDER_MANAGE_FORBIDDEN",
-            "只有老人所在区的工作人员可以修改老人信息",
-        ));
-    }
-    Ok(elder)
 }
 
 /// Whether the caller may book (and cancel, rate) in this elder's name: the elder or an
@@ -95,32 +65,15 @@ pub async fn may_act_for(
     db: &impl ConnectionTrait,
     caller: &Caller,
     elder: &elder::Model,
-) -> AppResult<bool> {
+) -> Result<bool, DbErr> {
     Ok(standing_of(db, caller, elder).await?.may_act_for())
-}
-
-/// The elder, if the caller may act in their name; 404 for strangers, 403 for staff who may
-/// see the record but do not book for the elder.
-pub async fn require_may_act_for(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    elder_id: i64,
-) -> AppResult<elder::Model> {
-    let (elder, standing) = require_elder_visible(db, caller, elder_id).await?;
-    if !standing.may_act_for() {
-        return Err(AppError::forbidden(
-            "ELDER_ACT_FOR_FORBIDDEN",
-            "只有老人本人或已关联的家属可以代为操作",
-        ));
-    }
-    Ok(elder)
 }
 
 pub async fn has_approved_link(
     db: &impl ConnectionTrait,
     elder_id: i64,
     family_account_id: i64,
-) -> AppResult<bool> {
+) -> Result<bool, DbErr> {
     Ok(family_link::Entity::find()
         .filter(family_link::Column::ElderId.eq(elder_id))
         .filter(family_link::Column::FamilyAccountId.eq(family_account_id))
@@ -154,15 +107,14 @@ pub async fn check_district(
     db: &impl ConnectionTrait,
     field: &'static str,
     code: &str,
-) -> AppResult<String> {
+) -> Result<String, ElderError> {
     let code = code.trim();
     match places::store::find_district(db, code).await? {
         Some(district) => Ok(district.code),
-        None => Err(AppError::invalid(
+        None => Err(ElderError::DistrictUnknown {
             field,
-            "DISTRICT_UNKNOWN",
-            format!("没有编码为 {code} 的区"),
-        )),
+            code: code.to_string(),
+        }),
     }
 }
 
@@ -171,18 +123,14 @@ pub async fn check_street(
     db: &impl ConnectionTrait,
     street_id: Option<i64>,
     residence_district: &str,
-) -> AppResult<Option<i64>> {
+) -> Result<Option<i64>, ElderError> {
     let Some(street_id) = street_id else {
         return Ok(None);
     };
     let found = street::Entity::find_by_id(street_id).one(db).await?;
     match found {
         Some(street) if street.district_code == residence_district => Ok(Some(street.id)),
-        _ => Err(AppError::invalid(
-            "residence_street_id",
-            "STREET_NOT_IN_DISTRICT",
-            "所选街道/镇不在居住区内",
-        )),
+        _ => Err(ElderError::StreetNotInResidence),
     }
 }
 
@@ -249,26 +197,11 @@ impl NewElder {
     }
 }
 
-fn already_registered() -> AppError {
-    AppError::conflict(
-        "ELDER_ALREADY_REGISTERED",
-        "该身份证号已登记过，请勿重复登记；如需修改信息请联系所在区的工作人员",
-    )
-    .with_field("id_card")
-}
-
-fn account_already_registered() -> AppError {
-    AppError::conflict(
-        "ELDER_ACCOUNT_ALREADY_REGISTERED",
-        "您已提交过本人登记，请等待审核或查看审核结果",
-    )
-}
-
 /// Maps a unique violation on `elder` to the conflict it means.
-fn elder_unique_violation(err: sea_orm::DbErr) -> AppError {
+fn elder_unique_violation(err: DbErr) -> ElderError {
     match unique_violation(&err) {
-        Some(UniqueKey::ElderAccount) => account_already_registered(),
-        Some(UniqueKey::ElderIdCard) => already_registered(),
+        Some(UniqueKey::ElderAccount) => ElderError::AccountAlreadyRegistered,
+        Some(UniqueKey::ElderIdCard) => ElderError::AlreadyRegistered,
         _ => err.into(),
     }
 }
@@ -291,9 +224,9 @@ pub async fn insert_elder(
     new: NewElder,
     categories: &[ElderCategory],
     now: DateTime<Utc>,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     if find_by_id_card(db, vault, &new.id_card).await?.is_some() {
-        return Err(already_registered());
+        return Err(ElderError::AlreadyRegistered);
     }
     let recorded_by = new.created_by;
     let elder = new
@@ -357,12 +290,12 @@ pub async fn register_self(
     vault: &IdCardVault,
     new: NewElder,
     now: DateTime<Utc>,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     let account_id = new.created_by;
     let existing = find_by_account(db, account_id).await?;
     match &existing {
         Some(own) if own.status != ElderStatus::Rejected => {
-            return Err(account_already_registered());
+            return Err(ElderError::AccountAlreadyRegistered);
         }
         _ => {}
     }
@@ -468,10 +401,6 @@ pub async fn update_elder(
     Ok(row.update(db).await?)
 }
 
-fn not_pending() -> AppError {
-    AppError::conflict("ELDER_NOT_PENDING", "这条登记不在待审核状态")
-}
-
 /// Approves a self-registration: the record becomes active, takes its number's look-up hash
 /// (409 `ELDER_ALREADY_REGISTERED` when another record holds it: staff registered the person
 /// meanwhile, and the claim is to be rejected), and its account becomes an elder's account.
@@ -482,15 +411,13 @@ pub async fn approve_elder(
     elder: elder::Model,
     by: i64,
     now: DateTime<Utc>,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     if elder.status != ElderStatus::PendingReview {
-        return Err(not_pending());
+        return Err(ElderError::NotPending);
     }
-    let id_card = vault
-        .open(&elder.id_card_sealed)
-        .map_err(AppError::internal)?;
+    let id_card = vault.open(&elder.id_card_sealed)?;
     if find_by_id_card(db, vault, &id_card).await?.is_some() {
-        return Err(already_registered());
+        return Err(ElderError::AlreadyRegistered);
     }
     let account_id = elder.account_id;
     let mut row: elder::ActiveModel = elder.into();
@@ -518,9 +445,9 @@ pub async fn reject_elder(
     reason: String,
     by: i64,
     now: DateTime<Utc>,
-) -> AppResult<elder::Model> {
+) -> Result<elder::Model, ElderError> {
     if elder.status != ElderStatus::PendingReview {
-        return Err(not_pending());
+        return Err(ElderError::NotPending);
     }
     let mut row: elder::ActiveModel = elder.into();
     row.status = Set(ElderStatus::Rejected);
@@ -584,17 +511,10 @@ pub async fn add_category(
     category: ElderCategory,
     by: i64,
     now: DateTime<Utc>,
-) -> AppResult<elder_category::Model> {
-    let already = || {
-        AppError::conflict(
-            "CATEGORY_ALREADY_RECORDED",
-            format!("已登记过“{}”", category.label_zh()),
-        )
-        .with_field("category")
-    };
+) -> Result<elder_category::Model, ElderError> {
     let current = current_categories(db, elder_id).await?;
     if current.iter().any(|row| row.category == category) {
-        return Err(already());
+        return Err(ElderError::CategoryAlreadyRecorded(category));
     }
     elder_category::ActiveModel {
         elder_id: Set(elder_id),
@@ -609,7 +529,7 @@ pub async fn add_category(
     .await
     .map_err(|err| {
         if unique_violation(&err) == Some(UniqueKey::ElderCategoryCurrent) {
-            already()
+            ElderError::CategoryAlreadyRecorded(category)
         } else {
             err.into()
         }
@@ -623,7 +543,7 @@ pub async fn remove_category(
     category: ElderCategory,
     by: i64,
     now: DateTime<Utc>,
-) -> AppResult<()> {
+) -> Result<(), ElderError> {
     let result = elder_category::Entity::update_many()
         .col_expr(elder_category::Column::RemovedBy, Expr::value(by))
         .col_expr(elder_category::Column::RemovedAt, Expr::value(now))
@@ -633,10 +553,7 @@ pub async fn remove_category(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(AppError::not_found(
-            "CATEGORY_NOT_RECORDED",
-            format!("这位老人没有登记“{}”", category.label_zh()),
-        ));
+        return Err(ElderError::CategoryNotRecorded(category));
     }
     Ok(())
 }
@@ -648,15 +565,8 @@ pub async fn remove_category(
 pub async fn find_link(
     db: &impl ConnectionTrait,
     link_id: i64,
-) -> AppResult<Option<family_link::Model>> {
-    Ok(family_link::Entity::find_by_id(link_id).one(db).await?)
-}
-
-fn link_exists() -> AppError {
-    AppError::conflict(
-        "FAMILY_LINK_EXISTS",
-        "您已申请或已关联这位老人，无需重复申请",
-    )
+) -> Result<Option<family_link::Model>, DbErr> {
+    family_link::Entity::find_by_id(link_id).one(db).await
 }
 
 /// A new pending link. Refused if a live (pending or approved) one exists.
@@ -666,7 +576,7 @@ pub async fn insert_link(
     family_account_id: i64,
     relationship: Option<String>,
     now: DateTime<Utc>,
-) -> AppResult<family_link::Model> {
+) -> Result<family_link::Model, ElderError> {
     let live = family_link::Entity::find()
         .filter(family_link::Column::ElderId.eq(elder_id))
         .filter(family_link::Column::FamilyAccountId.eq(family_account_id))
@@ -677,7 +587,7 @@ pub async fn insert_link(
         .count(db)
         .await?;
     if live > 0 {
-        return Err(link_exists());
+        return Err(ElderError::LinkExists);
     }
     family_link::ActiveModel {
         elder_id: Set(elder_id),
@@ -696,7 +606,7 @@ pub async fn insert_link(
     .await
     .map_err(|err| {
         if unique_violation(&err) == Some(UniqueKey::FamilyLinkLive) {
-            link_exists()
+            ElderError::LinkExists
         } else {
             err.into()
         }
@@ -712,7 +622,7 @@ pub async fn decide_link(
     note: Option<String>,
     by: i64,
     now: DateTime<Utc>,
-) -> AppResult<family_link::Model> {
+) -> Result<family_link::Model, ElderError> {
     let result = family_link::Entity::update_many()
         .col_expr(family_link::Column::Status, Expr::value(decision.as_str()))
         .col_expr(family_link::Column::DecidedBy, Expr::value(by))
@@ -723,10 +633,7 @@ pub async fn decide_link(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(AppError::conflict(
-            "FAMILY_LINK_NOT_PENDING",
-            "这条关联申请已处理过",
-        ));
+        return Err(ElderError::LinkNotPending);
     }
     reload_link(db, link.id).await
 }
@@ -737,7 +644,7 @@ pub async fn unlink(
     link: &family_link::Model,
     by: i64,
     now: DateTime<Utc>,
-) -> AppResult<family_link::Model> {
+) -> Result<family_link::Model, ElderError> {
     let result = family_link::Entity::update_many()
         .col_expr(
             family_link::Column::Status,
@@ -753,20 +660,18 @@ pub async fn unlink(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(AppError::conflict(
-            "FAMILY_LINK_NOT_LIVE",
-            "这条关联已经解除或未通过，无需再次解除",
-        ));
+        return Err(ElderError::LinkNotLive);
     }
     reload_link(db, link.id).await
 }
 
-async fn reload_link(db: &impl ConnectionTrait, link_id: i64) -> AppResult<family_link::Model> {
-    find_link(db, link_id).await?.ok_or_else(|| {
-        AppError::internal(std::io::Error::other(format!(
-            "family link {link_id} vanished"
-        )))
-    })
+async fn reload_link(
+    db: &impl ConnectionTrait,
+    link_id: i64,
+) -> Result<family_link::Model, ElderError> {
+    find_link(db, link_id)
+        .await?
+        .ok_or(ElderError::LinkVanished { link_id })
 }
 
 /// Filters for the list of family links.

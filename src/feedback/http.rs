@@ -13,8 +13,8 @@ use super::{
     service::{self, ComplaintRecord},
 };
 use crate::{
-    auth::{BearerAuth, Caller, Role},
-    error::{AppError, AppResult, ErrorKind},
+    auth::{BearerAuth, Caller, Role, error::AuthError},
+    error::{AppError, AppResult},
     meal_points::http::RatingSummaryView,
     pagination::{Page, PageRequest},
     state::AppState,
@@ -153,10 +153,13 @@ async fn optional_caller(state: &AppState, req: &poem::Request) -> AppResult<Opt
     };
     match crate::auth::caller_for(state, &token).await {
         Ok(caller) => Ok(Some(caller)),
-        Err(err) if matches!(err.kind, ErrorKind::Unauthenticated | ErrorKind::Forbidden) => {
-            Ok(None)
-        }
-        Err(err) => Err(err),
+        Err(
+            AuthError::TokenInvalid
+            | AuthError::TokenExpired
+            | AuthError::TokenRevoked
+            | AuthError::AccountDisabled,
+        ) => Ok(None),
+        Err(err) => Err(err.into()),
     }
 }
 

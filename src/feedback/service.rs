@@ -21,7 +21,7 @@ use crate::{
     },
     clock::shanghai_to_utc,
     error::AppError,
-    meal_points::store as meal_points,
+    meal_points::{access as meal_point_access, store as meal_points},
     notices::store::{self as notices, NewNotice},
     orders::{rules::OrderState, service::visible_order},
     pagination::PageRequest,
@@ -148,7 +148,7 @@ pub async fn record_inspection(
     new: NewInspection,
 ) -> Result<InspectionRecord> {
     let db = &state.db;
-    let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
+    let meal_point = meal_point_access::require_meal_point(db, meal_point_id).await?;
     let food_safety = rules::check_score("scores.food_safety", new.food_safety)?;
     let hygiene = rules::check_score("scores.hygiene", new.hygiene)?;
     let service = rules::check_score("scores.service", new.service)?;
@@ -192,7 +192,7 @@ pub async fn inspections_of_meal_point(
     page: PageRequest,
 ) -> Result<(Vec<InspectionRecord>, u64)> {
     let db = &state.db;
-    let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
+    let meal_point = meal_point_access::require_meal_point(db, meal_point_id).await?;
     if caller.role != Role::Inspector
         && !meal_points::is_overseen_by(db, caller, &meal_point).await?
     {
@@ -226,7 +226,9 @@ pub async fn visits_due(
         }
         (Role::DistrictClerk, _) => Some(caller.district_code.clone().unwrap_or_default()),
         (_, Some(code)) => {
-            crate::places::store::require_district(&state.db, &code).await?;
+            crate::places::service::require_district(&state.db, &code)
+                .await
+                .map_err(crate::error::AppError::from)?;
             Some(code)
         }
         (_, None) => None,
@@ -300,8 +302,9 @@ pub async fn month_overview(
     }
     let district = match (caller.role, district_code) {
         (Role::CityAdmin, Some(code)) => Some(
-            crate::places::store::require_district(db, code.trim())
-                .await?
+            crate::places::service::require_district(db, code.trim())
+                .await
+                .map_err(crate::error::AppError::from)?
                 .code,
         ),
         (Role::CityAdmin, None) => None,
@@ -503,7 +506,6 @@ pub async fn rate(
         },
     )
     .await
-    .map_err(Into::into)
 }
 
 /// The rating summaries of these meal points (every id gets one, empty without ratings).
@@ -548,7 +550,7 @@ pub async fn ratings_of_meal_point(
     page: PageRequest,
 ) -> Result<RatingsPage> {
     let db = &state.db;
-    let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
+    let meal_point = meal_point_access::require_meal_point(db, meal_point_id).await?;
     let with_hidden = match caller {
         Some(caller) => meal_points::is_overseen_by(db, caller, &meal_point).await?,
         None => false,
@@ -570,7 +572,7 @@ pub async fn reply(
 ) -> Result<entity::rating::Model> {
     let db = &state.db;
     let rating = store::require_rating(db, rating_id).await?;
-    meal_points::require_operator_of(db, caller, rating.meal_point_id).await?;
+    meal_point_access::require_operator_of(db, caller, rating.meal_point_id).await?;
     let text = rules::check_text(rules::FreeText::Reply, text)?;
     let now = state.clock.now();
     // The rater hears of the reply: the notice is written with it.
@@ -588,7 +590,7 @@ pub async fn reply(
     };
     notices::enqueue(&txn, vec![notice], now).await?;
     txn.commit().await?;
-    Ok(store::require_rating(db, rating.id).await?)
+    store::require_rating(db, rating.id).await
 }
 
 /// The city hides a rating that breaks the rules; it is never edited or deleted.
@@ -605,7 +607,7 @@ pub async fn hide(
         return Err(FeedbackError::AlreadyHidden);
     }
     tracing::info!(rating = rating.id, by = caller.account_id, %reason, "rating hidden");
-    Ok(store::require_rating(db, rating.id).await?)
+    store::require_rating(db, rating.id).await
 }
 
 /// A complaint as asked for, its text and category already checked.
@@ -628,11 +630,11 @@ pub async fn file_complaint(
     new: NewComplaint,
 ) -> Result<ComplaintRecord> {
     let db = &state.db;
-    let meal_point = meal_points::require_meal_point(db, new.meal_point_id)
+    let meal_point = meal_point_access::require_meal_point(db, new.meal_point_id)
         .await
         .map_err(|e| e.with_field("meal_point_id"))?;
     match caller.role {
-        Role::Operator => meal_points::require_operator_of(db, caller, meal_point.id).await?,
+        Role::Operator => meal_point_access::require_operator_of(db, caller, meal_point.id).await?,
         Role::DistrictClerk
             if caller.district_code.as_deref() != Some(&meal_point.district_code) =>
         {
@@ -668,7 +670,7 @@ pub async fn file_complaint(
             Role::Elder | Role::Family => {
                 let acts_for: Vec<i64> = match named {
                     Some(elder_id) => {
-                        crate::elders::store::require_may_act_for(db, caller, elder_id).await?;
+                        crate::elders::access::require_may_act_for(db, caller, elder_id).await?;
                         vec![elder_id]
                     }
                     None => crate::elders::store::elders_of_account(db, caller.account_id)
@@ -690,7 +692,7 @@ pub async fn file_complaint(
             },
             Role::DistrictClerk | Role::CityAdmin => match named {
                 Some(elder_id) => {
-                    crate::elders::store::require_elder_visible(db, caller, elder_id).await?;
+                    crate::elders::access::require_elder_visible(db, caller, elder_id).await?;
                     Some(elder_id)
                 }
                 None => None,

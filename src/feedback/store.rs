@@ -14,7 +14,7 @@ use sea_orm::{
 
 use super::{
     error::FeedbackError,
-    rules::{ComplaintState, RatingTotals, Scores},
+    rules::{ComplaintState, FeedbackRuleError, RatingTotals, Scores},
 };
 use crate::{
     db::{UniqueKey, unique_violation},
@@ -27,10 +27,6 @@ use vocabulary::{MealPointStatusKind, Role};
 // Ratings
 // ---------------------------------------------------------------------------------------------
 
-pub fn rating_not_found() -> AppError {
-    FeedbackError::RatingNotFound.into()
-}
-
 pub async fn rating_of_order(
     db: &impl ConnectionTrait,
     order_id: &str,
@@ -41,11 +37,14 @@ pub async fn rating_of_order(
         .await?)
 }
 
-pub async fn require_rating(db: &impl ConnectionTrait, id: i64) -> AppResult<rating::Model> {
+pub async fn require_rating(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<rating::Model, FeedbackError> {
     rating::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(rating_not_found)
+        .ok_or(FeedbackError::RatingNotFound)
 }
 
 pub struct NewRating<'a> {
@@ -61,7 +60,7 @@ pub struct NewRating<'a> {
 pub async fn insert_rating(
     db: &impl ConnectionTrait,
     new: NewRating<'_>,
-) -> AppResult<rating::Model> {
+) -> Result<rating::Model, FeedbackError> {
     let row = rating::ActiveModel {
         order_id: Set(new.order.id.clone()),
         meal_point_id: Set(new.order.meal_point_id),
@@ -86,7 +85,7 @@ pub async fn insert_rating(
     };
     row.insert(db).await.map_err(|err| {
         if unique_violation(&err) == Some(UniqueKey::RatingOrder) {
-            AppError::conflict("ALREADY_RATED", "这个订单已经评价过了，每单只能评价一次")
+            FeedbackRuleError::AlreadyRated.into()
         } else {
             err.into()
         }

@@ -163,11 +163,12 @@ pub struct Overview {
 
 /// The first day of a `YYYY-MM` month.
 fn parse_month(raw: &str) -> AppResult<NaiveDate> {
-    let first =
-        NaiveDate::parse_from_str(&format!("{}-01", raw.trim()), "%Y-%m-%d").map_err(|_| {
+    crate::clock::parse_month("month", raw).map_err(|refused| match refused {
+        crate::clock::MonthRefused::Malformed => {
             AppError::invalid("month", "MONTH_INVALID", "月份格式应为 YYYY-MM，如 2026-11")
-        })?;
-    Ok(crate::clock::check_business_date("month", first)?)
+        }
+        crate::clock::MonthRefused::OutOfRange(date) => date.into(),
+    })
 }
 
 pub(crate) fn inspection_view(record: InspectionRecord) -> InspectionView {

@@ -23,16 +23,16 @@ pub struct VisitsApi {
 /// A meal point on the inspectors' round.
 #[derive(Object)]
 pub struct VisitDue {
-    meal_point_id: i64,
-    name: String,
-    district_code: String,
-    address: String,
+    pub meal_point_id: i64,
+    pub name: String,
+    pub district_code: String,
+    pub address: String,
     /// `open` or `paused` (closed meal points are not visited).
-    status: String,
+    pub status: String,
     /// The latest visit's date; absent if never visited.
     #[oai(skip_serializing_if_is_none)]
-    last_visit: Option<NaiveDate>,
-    visits: i64,
+    pub last_visit: Option<NaiveDate>,
+    pub visits: i64,
 }
 
 #[OpenApi(tag = "ApiTags::Supervision")]

@@ -69,6 +69,17 @@ pub enum MealPointError {
     /// Only the city sets the kind and the district.
     #[error("{field} is the city's to change")]
     CityAdminOnlyField { field: &'static str },
+    /// No meal point has this id.
+    #[error("meal point {id} not found")]
+    NotFound { id: i64 },
+    /// The caller is neither the city admin nor one of the meal point's operators.
+    #[error("not the caller's meal point")]
+    NotYours,
+    #[error("street {street_id} not found")]
+    StreetNotFound { street_id: i64 },
+    /// The street lies in another district than the one named.
+    #[error("street {street} not in the district")]
+    StreetNotInDistrict { street: String },
     #[error("account not found")]
     AccountNotFound,
     /// Only operator accounts run meal points.
@@ -90,9 +101,12 @@ impl DomainError for MealPointError {
             | Self::BookingDaysAheadOutOfRange
             | Self::DeliveryRadiusOutOfRange { .. }
             | Self::SearchRadiusOutOfRange
-            | Self::AccountNotOperator => ErrorKind::BadRequest,
-            Self::CityAdminOnlyField { .. } => ErrorKind::Forbidden,
-            Self::AccountNotFound => ErrorKind::NotFound,
+            | Self::AccountNotOperator
+            | Self::StreetNotInDistrict { .. } => ErrorKind::BadRequest,
+            Self::CityAdminOnlyField { .. } | Self::NotYours => ErrorKind::Forbidden,
+            Self::AccountNotFound | Self::NotFound { .. } | Self::StreetNotFound { .. } => {
+                ErrorKind::NotFound
+            }
             Self::Database(_) => ErrorKind::Internal,
             Self::Other(err) => err.kind,
         }
@@ -107,6 +121,10 @@ impl DomainError for MealPointError {
             Self::DeliveryRadiusOutOfRange { .. } => "DELIVERY_RADIUS_OUT_OF_RANGE",
             Self::SearchRadiusOutOfRange => "RADIUS_OUT_OF_RANGE",
             Self::CityAdminOnlyField { .. } => "CITY_ADMIN_ONLY_FIELD",
+            Self::NotFound { .. } => "MEAL_POINT_NOT_FOUND",
+            Self::NotYours => "NOT_YOUR_MEAL_POINT",
+            Self::StreetNotFound { .. } => "STREET_NOT_FOUND",
+            Self::StreetNotInDistrict { .. } => "STREET_NOT_IN_DISTRICT",
             Self::AccountNotFound => "ACCOUNT_NOT_FOUND",
             Self::AccountNotOperator => "ACCOUNT_NOT_OPERATOR",
             Self::Database(_) => "INTERNAL",
@@ -138,6 +156,10 @@ impl DomainError for MealPointError {
             Self::CityAdminOnlyField { .. } => {
                 "助餐点的类型和所属区由市民政局设定，运营方不能修改".into()
             }
+            Self::NotFound { id } => format!("没有编号为 {id} 的助餐点").into(),
+            Self::NotYours => "您不是该助餐点的运营方，不能查看或修改它".into(),
+            Self::StreetNotFound { street_id } => format!("没有编号为 {street_id} 的街道").into(),
+            Self::StreetNotInDistrict { street } => format!("{street}不属于所选的区").into(),
             Self::AccountNotFound => "没有这个账号".into(),
             Self::AccountNotOperator => "只能指派助餐点运营方账号".into(),
             Self::Database(_) => "服务器开小差了，请稍后再试".into(),
@@ -155,7 +177,8 @@ impl DomainError for MealPointError {
             Self::SearchRadiusOutOfRange => "radius_m",
             Self::CityAdminOnlyField { field } => field,
             Self::AccountNotFound | Self::AccountNotOperator => "account_id",
-            Self::Database(_) => return None,
+            Self::StreetNotFound { .. } | Self::StreetNotInDistrict { .. } => "street_id",
+            Self::NotFound { .. } | Self::NotYours | Self::Database(_) => return None,
             Self::Other(err) => return err.field.clone(),
         };
         Some(field.into())

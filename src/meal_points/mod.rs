@@ -20,6 +20,7 @@
 //!   withdraws them).
 //! - An operator assigned twice stays assigned once; removing one not assigned is not an error.
 
+pub mod access;
 pub mod error;
 pub mod http;
 pub mod rules;

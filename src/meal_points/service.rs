@@ -9,7 +9,7 @@ use sea_orm::{EntityTrait, TransactionTrait};
 use vocabulary::{MealPointKind, Role, ServiceMode};
 
 use super::{
-    MealPointProfile, NEAR_DEFAULT_RADIUS_M, NEAR_MAX_RADIUS_M, booking_policy,
+    MealPointProfile, NEAR_DEFAULT_RADIUS_M, NEAR_MAX_RADIUS_M, access, booking_policy,
     error::MealPointError,
     http::RatingSummaryView,
     rules::{CityLabels, GeoPoint, MealPointStatus, OpeningDays, ServiceHours},
@@ -44,7 +44,7 @@ pub struct Nearby {
 
 /// A meal point's public profile.
 pub async fn get(state: &AppState, id: i64) -> Result<MealPointDetails> {
-    let model = store::require_meal_point(&state.db, id).await?;
+    let model = access::require_meal_point(&state.db, id).await?;
     details(state, model).await
 }
 
@@ -75,7 +75,9 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<(Vec<Listed>, u64)> {
     if let Some(code) = &filter.district_code {
-        crate::places::store::require_district(&state.db, code).await?;
+        crate::places::service::require_district(&state.db, code)
+            .await
+            .map_err(crate::error::AppError::from)?;
     }
     let (models, total) = store::list(&state.db, filter, page).await?;
     Ok((with_ratings(state, models).await?, total))
@@ -144,7 +146,7 @@ async fn with_ratings(state: &AppState, models: Vec<meal_point::Model>) -> Resul
 /// The operators of a meal point the caller runs (or any, for the city).
 pub async fn operators(state: &AppState, caller: &Caller, id: i64) -> Result<Vec<account::Model>> {
     let db = &state.db;
-    let model = store::require_own_meal_point(db, caller, id).await?;
+    let model = access::require_own_meal_point(db, caller, id).await?;
     Ok(store::operators_of(db, model.id).await?)
 }
 
@@ -155,8 +157,10 @@ pub async fn create(
     labels: CityLabels,
 ) -> Result<MealPointDetails> {
     let db = &state.db;
-    crate::places::store::require_district(db, &profile.district_code).await?;
-    store::require_street_in_district(db, profile.street_id, &profile.district_code).await?;
+    crate::places::service::require_district(db, &profile.district_code)
+        .await
+        .map_err(crate::error::AppError::from)?;
+    access::require_street_in_district(db, profile.street_id, &profile.district_code).await?;
     profile
         .booking_policy
         .check_against(&profile.service_hours)?;
@@ -199,7 +203,7 @@ pub async fn update_profile(
     changes: ProfileChanges,
 ) -> Result<MealPointDetails> {
     let db = &state.db;
-    let model = store::require_own_meal_point(db, caller, id).await?;
+    let model = access::require_own_meal_point(db, caller, id).await?;
     if caller.role != Role::CityAdmin {
         for (field, given) in [
             ("kind", changes.kind.is_some()),
@@ -214,15 +218,16 @@ pub async fn update_profile(
     let current = store::profile_of(&model)?;
     let district_code = match &changes.district_code {
         Some(code) => {
-            crate::places::store::require_district(db, code.trim())
-                .await?
+            crate::places::service::require_district(db, code.trim())
+                .await
+                .map_err(crate::error::AppError::from)?
                 .code
         }
         None => current.district_code.clone(),
     };
     let street_id = changes.street_id.unwrap_or(current.street_id);
     if changes.district_code.is_some() || changes.street_id.is_some() {
-        store::require_street_in_district(db, street_id, &district_code).await?;
+        access::require_street_in_district(db, street_id, &district_code).await?;
     }
     let current_radius = current.service_modes.delivery_radius_m().map(i64::from);
     let service_modes = match &changes.service_modes {
@@ -302,7 +307,7 @@ pub async fn update_profile(
 
 /// The labels only the city gives.
 pub async fn set_labels(state: &AppState, id: i64, labels: CityLabels) -> Result<MealPointDetails> {
-    let model = store::require_meal_point(&state.db, id).await?;
+    let model = access::require_meal_point(&state.db, id).await?;
     let model = store::set_labels(&state.db, model, labels, state.clock.now()).await?;
     state.caches.forget_catalogue();
     details(state, model).await
@@ -317,7 +322,7 @@ pub async fn set_status(
     status: MealPointStatus,
 ) -> Result<MealPointDetails> {
     let db = &state.db;
-    let model = store::require_own_meal_point(db, caller, id).await?;
+    let model = access::require_own_meal_point(db, caller, id).await?;
     let model = store::set_status(db, model, &status, state.clock.now()).await?;
     state.caches.forget_catalogue();
     // The fence goes up before the cancellation reads the bookings to cancel, so no instance
@@ -345,7 +350,7 @@ pub async fn assign_operator(
     account_id: i64,
 ) -> Result<Vec<account::Model>> {
     let db = &state.db;
-    let model = store::require_meal_point(db, id).await?;
+    let model = access::require_meal_point(db, id).await?;
     let account = account::Entity::find_by_id(account_id)
         .one(db)
         .await?
@@ -364,7 +369,7 @@ pub async fn unassign_operator(
     id: i64,
     account_id: i64,
 ) -> Result<Vec<account::Model>> {
-    let model = store::require_meal_point(&state.db, id).await?;
+    let model = access::require_meal_point(&state.db, id).await?;
     store::unassign_operator(&state.db, model.id, account_id).await?;
     state.caches.forget_operators();
     Ok(store::operators_of(&state.db, model.id).await?)

@@ -6,7 +6,7 @@ use entity::{account, dish, district, meal_point, meal_point_operator, offering,
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, Query},
 };
@@ -32,51 +32,8 @@ use vocabulary::{DishTag, ServiceMode, Slot};
 pub async fn find_meal_point(
     db: &impl ConnectionTrait,
     id: i64,
-) -> AppResult<Option<meal_point::Model>> {
-    Ok(meal_point::Entity::find_by_id(id).one(db).await?)
-}
-
-/// The meal point, or 404 `MEAL_POINT_NOT_FOUND`.
-pub async fn require_meal_point(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> AppResult<meal_point::Model> {
-    find_meal_point(db, id).await?.ok_or_else(|| {
-        AppError::not_found("MEAL_POINT_NOT_FOUND", format!("没有编号为 {id} 的助餐点"))
-    })
-}
-
-/// The meal point, if `caller` may change it (see [`require_operator_of`]): 404 before 403.
-pub async fn require_own_meal_point(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    id: i64,
-) -> AppResult<meal_point::Model> {
-    let model = require_meal_point(db, id).await?;
-    require_operator_of(db, caller, model.id).await?;
-    Ok(model)
-}
-
-/// Whether `caller` may change this meal point: a city admin may change any, an operator only
-/// those assigned to them; anyone else gets 403 `NOT_YOUR_MEAL_POINT`.
-pub async fn require_operator_of(
-    db: &impl ConnectionTrait,
-    caller: &Caller,
-    meal_point_id: i64,
-) -> AppResult<()> {
-    let allowed = match caller.role {
-        Role::CityAdmin => true,
-        Role::Operator => is_operator_of(db, caller.account_id, meal_point_id).await?,
-        _ => false,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::forbidden(
-            "NOT_YOUR_MEAL_POINT",
-            "您不是该助餐点的运营方，不能查看或修改它",
-        ))
-    }
+) -> Result<Option<meal_point::Model>, DbErr> {
+    meal_point::Entity::find_by_id(id).one(db).await
 }
 
 /// Whether `caller` keeps watch over this meal point: the city admin, a clerk of its district, its
@@ -85,7 +42,7 @@ pub async fn is_overseen_by(
     db: &impl ConnectionTrait,
     caller: &Caller,
     meal_point: &meal_point::Model,
-) -> AppResult<bool> {
+) -> Result<bool, DbErr> {
     Ok(match caller.role {
         Role::CityAdmin => true,
         Role::DistrictClerk => caller.district_code.as_deref() == Some(&meal_point.district_code),
@@ -98,7 +55,7 @@ pub async fn is_operator_of(
     db: &impl ConnectionTrait,
     account_id: i64,
     meal_point_id: i64,
-) -> AppResult<bool> {
+) -> Result<bool, DbErr> {
     Ok(
         meal_point_operator::Entity::find_by_id((meal_point_id, account_id))
             .one(db)
@@ -675,28 +632,12 @@ pub async fn place_names(
     Ok((district_name, street_name))
 }
 
-/// The street, which must lie in `district_code`: 404 if there is no such street, 400 if it
-/// belongs to another district.
-pub async fn require_street_in_district(
+/// The street with this id, if there is one.
+pub async fn find_street(
     db: &impl ConnectionTrait,
     street_id: i64,
-    district_code: &str,
-) -> AppResult<street::Model> {
-    let street = street::Entity::find_by_id(street_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| {
-            AppError::not_found("STREET_NOT_FOUND", format!("没有编号为 {street_id} 的街道"))
-                .with_field("street_id")
-        })?;
-    if street.district_code != district_code {
-        return Err(AppError::invalid(
-            "street_id",
-            "STREET_NOT_IN_DISTRICT",
-            format!("{}不属于所选的区", street.name),
-        ));
-    }
-    Ok(street)
+) -> Result<Option<street::Model>, DbErr> {
+    street::Entity::find_by_id(street_id).one(db).await
 }
 
 /// Of `meal_point_ids`, those with at least one offering on `date` that has portions left (the

@@ -26,6 +26,23 @@ pub enum MenuError {
     /// Not a dish of this meal point (another's is answered alike, so none leaks).
     #[error("dish not found")]
     DishNotFound,
+    /// No dish with this id that the caller keeps (another meal point's is answered alike).
+    #[error("dish not kept by the caller")]
+    DishNotKept,
+    /// No offering with this id that the caller keeps (another meal point's is answered alike).
+    #[error("offering not kept by the caller")]
+    OfferingNotKept,
+    #[error("offering {id} not found")]
+    OfferingNotFound { id: i64 },
+    /// The meal point has a dish of this name already.
+    #[error("dish name taken")]
+    DishNameTaken,
+    /// Elders booked the offering: its price is promised.
+    #[error("price locked")]
+    PriceLocked,
+    /// Elders booked the offering: it cannot be withdrawn.
+    #[error("offering has bookings")]
+    OfferingHasBookings,
     #[error("dish inactive")]
     DishInactive { name: String },
     /// The meal point has no hours for the slot.
@@ -81,8 +98,15 @@ impl DomainError for MenuError {
         match self {
             Self::Rule(rule) => DomainError::kind(rule),
             Self::AtOffering { error, .. } => error.kind(),
-            Self::DishNotFound => ErrorKind::NotFound,
-            Self::OfferingExists | Self::NothingToCopy => ErrorKind::Conflict,
+            Self::DishNotFound
+            | Self::DishNotKept
+            | Self::OfferingNotKept
+            | Self::OfferingNotFound { .. } => ErrorKind::NotFound,
+            Self::OfferingExists
+            | Self::NothingToCopy
+            | Self::DishNameTaken
+            | Self::PriceLocked
+            | Self::OfferingHasBookings => ErrorKind::Conflict,
             Self::OfferingsCount
             | Self::DishInactive { .. }
             | Self::SlotNotServed { .. }
@@ -104,7 +128,11 @@ impl DomainError for MenuError {
             Self::Rule(rule) => rule.code(),
             Self::AtOffering { error, .. } => error.code(),
             Self::OfferingsCount => "OFFERINGS_COUNT_INVALID",
-            Self::DishNotFound => "DISH_NOT_FOUND",
+            Self::DishNotFound | Self::DishNotKept => "DISH_NOT_FOUND",
+            Self::OfferingNotKept | Self::OfferingNotFound { .. } => "OFFERING_NOT_FOUND",
+            Self::DishNameTaken => "DISH_NAME_TAKEN",
+            Self::PriceLocked => "PRICE_LOCKED",
+            Self::OfferingHasBookings => "OFFERING_HAS_BOOKINGS",
             Self::DishInactive { .. } => "DISH_INACTIVE",
             Self::SlotNotServed { .. } => "SLOT_NOT_SERVED",
             Self::DateInPast { .. } => "DATE_IN_PAST",
@@ -130,6 +158,14 @@ impl DomainError for MenuError {
                 format!("一次可发布 1 到 {OFFERINGS_PER_REQUEST_MAX} 条供应").into()
             }
             Self::DishNotFound => "本助餐点没有这个菜品".into(),
+            Self::DishNotKept => "没有找到这个菜品".into(),
+            Self::OfferingNotKept => "没有找到这个供应".into(),
+            Self::OfferingNotFound { id } => format!("没有编号为 {id} 的供应").into(),
+            Self::DishNameTaken => "本助餐点已有同名菜品".into(),
+            Self::PriceLocked => "已有老人预订，不能再修改价格".into(),
+            Self::OfferingHasBookings => {
+                "已有老人预订，不能删除该供应；可把份数减到已预订的份数".into()
+            }
             Self::DishInactive { name } => format!("菜品“{name}”已停用，请先启用").into(),
             Self::SlotNotServed { slot } => format!("本助餐点不供应{}", slot.label_zh()).into(),
             Self::DateInPast { date } => format!("{date} 已经过去，不能再发布供应").into(),
@@ -170,7 +206,14 @@ impl DomainError for MenuError {
             Self::PhotoUrlInvalid => "photo_url",
             Self::DateRangeReversed | Self::DateRangeTooLong => "to",
             Self::Date(date) => return date.field(),
-            Self::OfferingExists | Self::Database(_) => return None,
+            Self::DishNameTaken => "name",
+            Self::PriceLocked => "price",
+            Self::OfferingExists
+            | Self::DishNotKept
+            | Self::OfferingNotKept
+            | Self::OfferingNotFound { .. }
+            | Self::OfferingHasBookings
+            | Self::Database(_) => return None,
             Self::Other(err) => return err.field.clone(),
         };
         Some(field.into())

@@ -38,7 +38,7 @@ pub async fn dishes(
     meal_point_id: i64,
 ) -> Result<Vec<dish::Model>> {
     let db = &state.db;
-    let model = meal_points::store::require_own_meal_point(db, caller, meal_point_id).await?;
+    let model = meal_points::access::require_own_meal_point(db, caller, meal_point_id).await?;
     Ok(store::dishes_of(db, model.id).await?)
 }
 
@@ -70,7 +70,7 @@ pub async fn public_menu(
     to: Option<NaiveDate>,
 ) -> Result<PublicMenu> {
     let db = &state.db;
-    let model = meal_points::store::require_meal_point(db, meal_point_id).await?;
+    let model = meal_points::access::require_meal_point(db, meal_point_id).await?;
     let from =
         crate::clock::check_business_date("from", from.unwrap_or_else(|| state.clock.today()))?;
     let to = match to {
@@ -132,13 +132,13 @@ pub async fn create_dish(
     new: NewDish,
 ) -> Result<dish::Model> {
     let db = &state.db;
-    let model = meal_points::store::require_own_meal_point(db, caller, meal_point_id).await?;
+    let model = meal_points::access::require_own_meal_point(db, caller, meal_point_id).await?;
     let record = DishRecord {
         dish: Dish::new(&new.name, new.price.decimal(), new.tags, new.allergens)?,
         photo_url: photo_url(new.photo_url.as_deref())?,
         active: new.active.unwrap_or(true),
     };
-    Ok(store::insert_dish(db, model.id, &record, state.clock.now()).await?)
+    store::insert_dish(db, model.id, &record, state.clock.now()).await
 }
 
 /// Changes to a dish; a field left out stays as it is.
@@ -208,7 +208,7 @@ pub async fn publish_offerings(
     inputs: &[OfferingAsk],
 ) -> Result<(Vec<offering::Model>, HashMap<i64, dish::Model>)> {
     let db = &state.db;
-    let model = meal_points::store::require_own_meal_point(db, caller, meal_point_id).await?;
+    let model = meal_points::access::require_own_meal_point(db, caller, meal_point_id).await?;
     if inputs.is_empty() || inputs.len() > OFFERINGS_PER_REQUEST_MAX {
         return Err(MenuError::OfferingsCount);
     }
@@ -335,7 +335,7 @@ pub async fn copy_week(
     to_week: NaiveDate,
 ) -> Result<WeekCopied> {
     let db = &state.db;
-    let model = meal_points::store::require_own_meal_point(db, caller, meal_point_id).await?;
+    let model = meal_points::access::require_own_meal_point(db, caller, meal_point_id).await?;
     let from_week = crate::clock::check_business_date("from_week", from_week)?;
     let to_week = crate::clock::check_business_date("to_week", to_week)?;
     let week = TimeDelta::days(6);

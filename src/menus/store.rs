@@ -10,10 +10,11 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{dish, offering};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    QueryFilter, QueryOrder, sea_query::Expr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, sea_query::Expr,
 };
 
+use super::error::MenuError;
 use super::rules::{
     Allergen, BookingPolicy, Dish, DishTag, MenuRuleError, Offering, booking_opens_on,
     check_new_portions, order_cutoff,
@@ -21,7 +22,7 @@ use super::rules::{
 use crate::{
     auth::Caller,
     db::{UniqueKey, unique_violation},
-    error::{AppError, AppResult},
+    error::AppResult,
     meal_points::rules::ServiceHours,
     money::Yuan,
 };
@@ -73,11 +74,11 @@ pub async fn require_own_dish(
     db: &impl ConnectionTrait,
     caller: &Caller,
     id: i64,
-) -> AppResult<dish::Model> {
+) -> Result<dish::Model, MenuError> {
     let found = dish::Entity::find_by_id(id).one(db).await?;
     match found {
         Some(dish) if may_keep(db, caller, dish.meal_point_id).await? => Ok(dish),
-        _ => Err(AppError::not_found("DISH_NOT_FOUND", "没有找到这个菜品")),
+        _ => Err(MenuError::DishNotKept),
     }
 }
 
@@ -86,14 +87,11 @@ pub async fn require_own_offering(
     db: &impl ConnectionTrait,
     caller: &Caller,
     id: i64,
-) -> AppResult<offering::Model> {
+) -> Result<offering::Model, MenuError> {
     let found = offering::Entity::find_by_id(id).one(db).await?;
     match found {
         Some(offering) if may_keep(db, caller, offering.meal_point_id).await? => Ok(offering),
-        _ => Err(AppError::not_found(
-            "OFFERING_NOT_FOUND",
-            "没有找到这个供应",
-        )),
+        _ => Err(MenuError::OfferingNotKept),
     }
 }
 
@@ -101,7 +99,7 @@ async fn may_keep(
     db: &impl ConnectionTrait,
     caller: &Caller,
     meal_point_id: i64,
-) -> AppResult<bool> {
+) -> Result<bool, DbErr> {
     Ok(match caller.role {
         Role::CityAdmin => true,
         Role::Operator => {
@@ -153,9 +151,9 @@ fn new_dish_row(meal_point_id: i64, record: &DishRecord, now: DateTime<Utc>) -> 
     row
 }
 
-fn dish_name_taken(err: sea_orm::DbErr) -> AppError {
+fn dish_name_taken(err: sea_orm::DbErr) -> MenuError {
     if unique_violation(&err) == Some(UniqueKey::DishName) {
-        AppError::conflict("DISH_NAME_TAKEN", "本助餐点已有同名菜品").with_field("name")
+        MenuError::DishNameTaken
     } else {
         err.into()
     }
@@ -166,7 +164,7 @@ pub async fn insert_dish(
     meal_point_id: i64,
     record: &DishRecord,
     now: DateTime<Utc>,
-) -> AppResult<dish::Model> {
+) -> Result<dish::Model, MenuError> {
     new_dish_row(meal_point_id, record, now)
         .insert(db)
         .await
@@ -199,7 +197,7 @@ pub async fn update_dish(
     model: dish::Model,
     record: &DishRecord,
     now: DateTime<Utc>,
-) -> AppResult<dish::Model> {
+) -> Result<dish::Model, MenuError> {
     let mut row = model.into_active_model();
     write_dish(&mut row, record);
     row.updated_at = Set(now);
@@ -210,11 +208,14 @@ pub async fn update_dish(
 // Offerings
 // ---------------------------------------------------------------------------------------------
 
-pub async fn require_offering(db: &impl ConnectionTrait, id: i64) -> AppResult<offering::Model> {
+pub async fn require_offering(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<offering::Model, MenuError> {
     offering::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::not_found("OFFERING_NOT_FOUND", format!("没有编号为 {id} 的供应")))
+        .ok_or(MenuError::OfferingNotFound { id })
 }
 
 /// The stored offering as the rules see it, for [`super::rules::can_book`].
@@ -263,7 +264,7 @@ pub async fn insert_offerings(
     meal_point_id: i64,
     offerings: &[Offering],
     now: DateTime<Utc>,
-) -> AppResult<Vec<offering::Model>> {
+) -> Result<Vec<offering::Model>, MenuError> {
     let mut inserted = Vec::with_capacity(offerings.len());
     // 12 columns a row; 1,000 rows stay far below SQLite's bound-variable limit.
     for chunk in offerings.chunks(1000) {
@@ -275,10 +276,7 @@ pub async fn insert_offerings(
             .await
             .map_err(|err| {
                 if unique_violation(&err) == Some(UniqueKey::OfferingDishDateSlot) {
-                    AppError::conflict(
-                        "OFFERING_EXISTS",
-                        "该菜品在这一天的这个时段已有供应，请修改原有供应",
-                    )
+                    MenuError::OfferingExists
                 } else {
                     err.into()
                 }
@@ -399,7 +397,7 @@ pub async fn set_price(
     current: &offering::Model,
     price: Yuan,
     now: DateTime<Utc>,
-) -> AppResult<offering::Model> {
+) -> Result<offering::Model, MenuError> {
     let updated = offering::Entity::update_many()
         .col_expr(offering::Column::PriceFen, Expr::value(price.to_fen()))
         .col_expr(offering::Column::UpdatedAt, Expr::value(now))
@@ -408,9 +406,7 @@ pub async fn set_price(
         .exec(db)
         .await?;
     if updated.rows_affected == 0 {
-        return Err(
-            AppError::conflict("PRICE_LOCKED", "已有老人预订，不能再修改价格").with_field("price"),
-        );
+        return Err(MenuError::PriceLocked);
     }
     require_offering(db, current.id).await
 }
@@ -419,17 +415,14 @@ pub async fn set_price(
 pub async fn delete_offering(
     db: &impl ConnectionTrait,
     current: &offering::Model,
-) -> AppResult<()> {
+) -> Result<(), MenuError> {
     let deleted = offering::Entity::delete_many()
         .filter(offering::Column::Id.eq(current.id))
         .filter(offering::Column::Booked.eq(0))
         .exec(db)
         .await?;
     if deleted.rows_affected == 0 {
-        return Err(AppError::conflict(
-            "OFFERING_HAS_BOOKINGS",
-            "已有老人预订，不能删除该供应；可把份数减到已预订的份数",
-        ));
+        return Err(MenuError::OfferingHasBookings);
     }
     Ok(())
 }

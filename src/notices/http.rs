@@ -1,9 +1,11 @@
 //! Subscriptions over HTTP: which templates the mini program asks for where, and its report of
 //! what `wx.requestSubscribeMessage` answered.
 
+use std::collections::BTreeMap;
+
 use poem_openapi::{Object, OpenApi, payload::Json};
 
-use super::{error::NoticeError, service, store};
+use super::service;
 use crate::{
     auth::{BearerAuth, Caller, Role},
     error::AppResult,
@@ -60,7 +62,8 @@ impl NoticesApi {
     #[oai(path = "/me/notice-subscriptions", method = "get")]
     async fn mine(&self, auth: BearerAuth) -> AppResult<Json<Subscriptions>> {
         let caller = auth.allow(&SUBSCRIBERS)?;
-        Ok(Json(self.subscriptions(caller).await?))
+        let quotas = service::quotas(&self.state, caller.account_id).await?;
+        Ok(Json(self.subscriptions(caller, &quotas)))
     }
 
     /// Report what `wx.requestSubscribeMessage` answered: each accepted template allows one
@@ -80,22 +83,15 @@ impl NoticesApi {
             .into_iter()
             .map(|a| (a.template_id, a.answer))
             .collect();
-        service::report(
-            &self.state.db,
-            &self.state.config.notices,
-            caller.account_id,
-            &answers,
-            self.state.clock.now(),
-        )
-        .await?;
-        Ok(Json(self.subscriptions(caller).await?))
+        let quotas = service::report(&self.state, caller.account_id, &answers).await?;
+        Ok(Json(self.subscriptions(caller, &quotas)))
     }
 }
 
 impl NoticesApi {
-    async fn subscriptions(&self, caller: &Caller) -> Result<Subscriptions, NoticeError> {
+    /// The templates with the account's quotas, and which to ask for on each screen.
+    fn subscriptions(&self, caller: &Caller, quotas: &BTreeMap<String, i32>) -> Subscriptions {
         let templates = &self.state.config.notices.templates;
-        let quotas = store::quotas_of(&self.state.db, caller.account_id).await?;
         let id_of = |kind: NoticeKind| templates.get(&kind).cloned().unwrap_or_default();
         let booking = match caller.role {
             // The family hears of the elder's missed lunch; the elder of the reminder.
@@ -110,7 +106,7 @@ impl NoticesApi {
                 NoticeKind::ClosureCancelled,
             ],
         };
-        Ok(Subscriptions {
+        Subscriptions {
             templates: templates
                 .iter()
                 .map(|(&kind, id)| TemplateQuota {
@@ -125,6 +121,6 @@ impl NoticesApi {
                 id_of(NoticeKind::ComplaintStep),
                 id_of(NoticeKind::RatingReply),
             ],
-        })
+        }
     }
 }

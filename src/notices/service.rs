@@ -9,9 +9,9 @@
 //! idempotency key, so a sender dying between WeChat's "ok" and its own commit (milliseconds)
 //! sends that notice again when the lease runs out.
 
-use std::{sync::Arc, time::Duration as StdDuration};
+use std::{collections::BTreeMap, sync::Arc, time::Duration as StdDuration};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use entity::{complaint, elder, meal_order, meal_point, notice, rating};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use vocabulary::{NoticeKind, NoticeReach, NoticeState, OrderState, SubscribeAnswer};
@@ -23,6 +23,7 @@ use super::{
 use crate::{
     clock::Clock,
     config::NoticeConfig,
+    state::AppState,
     wechat::{
         client::{SendError, SubscribeMessage},
         token::AccessTokens,
@@ -400,32 +401,46 @@ async fn find_rating(db: &DatabaseConnection, id: &str) -> Result<Option<rating:
     }
 }
 
+/// The account's remaining messages per template id.
+pub async fn quotas(
+    state: &AppState,
+    account_id: i64,
+) -> Result<BTreeMap<String, i32>, super::error::NoticeError> {
+    Ok(store::quotas_of(&state.db, account_id).await?)
+}
+
 /// The mini program's report of one `wx.requestSubscribeMessage`: each accepted template adds one
 /// message to the account's quota. Unknown template ids are refused whole (nothing is counted).
+/// The answer is the account's quotas after the report.
 pub async fn report(
-    db: &DatabaseConnection,
-    config: &NoticeConfig,
+    state: &AppState,
     account_id: i64,
     answers: &[(String, SubscribeAnswer)],
-    now: DateTime<Utc>,
-) -> Result<(), super::error::NoticeError> {
+) -> Result<BTreeMap<String, i32>, super::error::NoticeError> {
     use super::error::NoticeError;
     if answers.is_empty() || answers.len() > 3 {
         return Err(NoticeError::AnswerCount);
     }
     for (template_id, _) in answers {
-        if !config.templates.values().any(|t| t == template_id) {
+        if !state
+            .config
+            .notices
+            .templates
+            .values()
+            .any(|t| t == template_id)
+        {
             return Err(NoticeError::UnknownTemplate(template_id.clone()));
         }
     }
-    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let now = state.clock.now();
+    let txn = sea_orm::TransactionTrait::begin(&state.db).await?;
     for (template_id, answer) in answers {
         if *answer == SubscribeAnswer::Accept {
             store::add_accepts(&txn, account_id, template_id, 1, now).await?;
         }
     }
     txn.commit().await?;
-    Ok(())
+    quotas(state, account_id).await
 }
 
 /// Whether anyone on an order's elder side was told, from the order's notices.

@@ -2,23 +2,21 @@
 //! name on it (as a counter checks a card, never by picking from a list), and the day's order
 //! list, on screen and as an XLSX file for the kitchen and the delivery round.
 
-use std::{collections::HashMap, time::Duration as StdDuration};
-
 use chrono::NaiveDate;
-use entity::{elder, meal_order, order_item};
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::{Binary, Json},
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{limiter::Limit, rules::OrderState};
+use super::{
+    rules::OrderState,
+    service::{self, CounterOrder},
+};
 use crate::{
     auth::{BearerAuth, Role},
     elders::{self, http::IdCardText},
-    error::{AppError, AppResult, ErrorKind},
-    meal_points::store as meal_points,
+    error::AppResult,
     money::Yuan,
     settlement::export::{self, Cell, Table},
     state::AppState,
@@ -30,78 +28,73 @@ pub struct CounterApi {
     pub state: AppState,
 }
 
-/// Failed look-ups allowed per operator in [`LOOKUP_WINDOW`]: a counter mistypes now and then,
-/// a script trying numbers does not get far.
-const LOOKUPS_PER_OPERATOR: u32 = 10;
-const LOOKUP_WINDOW: StdDuration = StdDuration::from_secs(10 * 60);
-
 #[derive(Object)]
-struct CounterLookup {
-    id_card: IdCardText,
+pub struct CounterLookup {
+    pub id_card: IdCardText,
     /// As on the ID card.
     #[oai(validator(
         max_length = 32,
         pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
     ))]
-    name: String,
+    pub name: String,
 }
 
 /// What the counter needs to book for the elder, and nothing more.
 #[derive(Object)]
-struct CounterElder {
-    elder_id: i64,
-    name: String,
+pub struct CounterElder {
+    pub elder_id: i64,
+    pub name: String,
     /// e.g. `3204**********1234`.
-    id_card_masked: String,
+    pub id_card_masked: String,
     /// In full years today.
-    age: u32,
+    pub age: u32,
 }
 
 #[derive(Object)]
-struct DayOrderItem {
-    dish_name: String,
-    quantity: i32,
+pub struct DayOrderItem {
+    pub dish_name: String,
+    pub quantity: i32,
 }
 
 /// One order of the day as the counter and kitchen see it.
 #[derive(Object)]
-struct DayOrder {
-    id: String,
-    slot: Slot,
-    slot_label: String,
-    mode: ServiceMode,
-    mode_label: String,
-    state: OrderState,
-    state_label: String,
+pub struct DayOrder {
+    pub id: String,
+    pub slot: Slot,
+    pub slot_label: String,
+    pub mode: ServiceMode,
+    pub mode_label: String,
+    pub state: OrderState,
+    pub state_label: String,
     /// The elder's name, to call out at the counter or write on the delivery bag.
-    elder_name: String,
-    items: Vec<DayOrderItem>,
+    pub elder_name: String,
+    pub items: Vec<DayOrderItem>,
     /// 餐费
-    gross: Yuan,
+    pub gross: Yuan,
     /// 补贴
-    subsidy: Yuan,
+    pub subsidy: Yuan,
     /// 自付: what the elder pays at the counter.
-    elder_share: Yuan,
+    pub elder_share: Yuan,
     /// Where the share stands: `unpaid` at a meal point taking the counter is money still to take
     /// (the board's 待收款; `POST /orders/{id}/counter-payment` records it).
-    payment_state: PaymentState,
-    payment_state_label: String,
+    pub payment_state: PaymentState,
+    pub payment_state_label: String,
     #[oai(skip_serializing_if_is_none)]
-    delivery_address: Option<String>,
+    pub delivery_address: Option<String>,
     #[oai(skip_serializing_if_is_none)]
-    delivery_signed_by: Option<String>,
+    pub delivery_signed_by: Option<String>,
     /// Whether the elder (or, for an elder without WeChat, the family) was told of this order
     /// by a WeChat message: `not_reached` is someone to call.
-    notice: NoticeReach,
-    notice_label: String,
+    pub notice: NoticeReach,
+    pub notice_label: String,
 }
 
 #[derive(Object)]
-struct DayOrders {
-    meal_point_id: i64,
-    date: NaiveDate,
+pub struct DayOrders {
+    pub meal_point_id: i64,
+    pub date: NaiveDate,
     /// Slot, then booking time.
-    orders: Vec<DayOrder>,
+    pub orders: Vec<DayOrder>,
 }
 
 #[derive(ApiResponse)]
@@ -132,55 +125,16 @@ impl CounterApi {
         body: Json<CounterLookup>,
     ) -> AppResult<Json<CounterElder>> {
         let caller = auth.allow(&[Role::Operator])?;
-        let db = &self.state.db;
-        meal_points::require_operator_of(db, caller, *id).await?;
-        let key = format!("{{mp:{}}}:counter:{}", *id, caller.account_id);
-        let limits = [Limit {
-            key: &key,
-            per_window: LOOKUPS_PER_OPERATOR,
-        }];
-        let now = self.state.clock.now();
-        let limiter = &self.state.attempt_limiter;
-        let unavailable = |err| {
-            AppError::new(
-                ErrorKind::Unavailable,
-                "COUNTER_UNAVAILABLE",
-                "系统暂时繁忙，请稍后再试",
-            )
-            .with_source(err)
-        };
-        if limiter
-            .is_blocked(&limits, LOOKUP_WINDOW, now)
-            .await
-            .map_err(unavailable)?
-        {
-            return Err(AppError::new(
-                ErrorKind::TooManyRequests,
-                "TOO_MANY_LOOKUPS",
-                "查找失败次数过多，请 10 分钟后再试",
-            ));
-        }
         let today = self.state.clock.today();
         let id_card = body.0.id_card.parse(today)?;
         let name = elders::rules::check_name("name", &body.0.name)?;
-        match elders::service::identify(&self.state, &id_card, &name).await? {
-            Some(elder) => Ok(Json(CounterElder {
-                elder_id: elder.id,
-                age: elders::rules::age_on(elder.birth_date, today),
-                name: elder.name,
-                id_card_masked: elder.id_card_masked,
-            })),
-            None => {
-                limiter
-                    .record_failure(&[&key], LOOKUP_WINDOW, now)
-                    .await
-                    .map_err(unavailable)?;
-                Err(AppError::not_found(
-                    "COUNTER_NO_MATCH",
-                    "没有找到身份证号和姓名都相符、且已登记的老人，请核对证件",
-                ))
-            }
-        }
+        let elder = service::counter_lookup(&self.state, caller, *id, &id_card, &name).await?;
+        Ok(Json(CounterElder {
+            elder_id: elder.id,
+            age: elders::rules::age_on(elder.birth_date, today),
+            name: elder.name,
+            id_card_masked: elder.id_card_masked,
+        }))
     }
 
     /// The day's orders of a meal point (default today), by slot and booking time, with the
@@ -237,71 +191,43 @@ impl CounterApi {
         date: NaiveDate,
     ) -> AppResult<Vec<DayOrder>> {
         let caller = auth.allow(&[Role::Operator, Role::CityAdmin])?;
-        let date = crate::clock::check_business_date("date", date)?;
-        let db = &self.state.db;
-        meal_points::require_meal_point(db, meal_point_id).await?;
-        meal_points::require_operator_of(db, caller, meal_point_id).await?;
-        let orders = meal_order::Entity::find()
-            .filter(meal_order::Column::MealPointId.eq(meal_point_id))
-            .filter(meal_order::Column::Date.eq(date))
-            .order_by_asc(meal_order::Column::CreatedAt)
-            .all(db)
-            .await?;
-        let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
-        let ids_for_notices = ids.clone();
-        let mut items: HashMap<String, Vec<DayOrderItem>> = HashMap::new();
-        for line in order_item::Entity::find()
-            .filter(order_item::Column::OrderId.is_in(ids))
-            .order_by_asc(order_item::Column::Id)
-            .all(db)
-            .await?
-        {
-            items.entry(line.order_id).or_default().push(DayOrderItem {
-                dish_name: line.dish_name,
-                quantity: line.quantity,
-            });
-        }
-        let names: HashMap<i64, String> = elder::Entity::find()
-            .filter(elder::Column::Id.is_in(orders.iter().map(|o| o.elder_id)))
-            .all(db)
-            .await?
+        let orders = service::counter_day(&self.state, caller, meal_point_id, date).await?;
+        Ok(orders.into_iter().map(day_order).collect())
+    }
+}
+
+fn day_order(listed: CounterOrder) -> DayOrder {
+    let CounterOrder {
+        order: o,
+        lines,
+        elder_name,
+        notice,
+    } = listed;
+    DayOrder {
+        notice,
+        notice_label: notice.label_zh().to_string(),
+        items: lines
             .into_iter()
-            .map(|e| (e.id, e.name))
-            .collect();
-        let notices = crate::notices::store::of_orders(db, ids_for_notices).await?;
-        let reach_of = |order_id: &str| {
-            let of_order: Vec<&entity::notice::Model> = notices
-                .iter()
-                .filter(|n| n.order_id.as_deref() == Some(order_id))
-                .collect();
-            crate::notices::service::reach(&of_order)
-        };
-        let mut views: Vec<DayOrder> = orders
-            .into_iter()
-            .map(|o| DayOrder {
-                notice: reach_of(&o.id),
-                notice_label: reach_of(&o.id).label_zh().to_string(),
-                items: items.remove(&o.id).unwrap_or_default(),
-                elder_name: names.get(&o.elder_id).cloned().unwrap_or_default(),
-                slot_label: o.slot.label_zh().to_string(),
-                mode_label: o.mode.label_zh().to_string(),
-                state_label: o.state.label_zh().to_string(),
-                gross: Yuan::from_fen(o.gross_fen),
-                subsidy: Yuan::from_fen(o.subsidy_fen),
-                elder_share: Yuan::from_fen(o.elder_share_fen),
-                payment_state_label: o.payment_state.label_zh().to_string(),
-                payment_state: o.payment_state,
-                id: o.id,
-                slot: o.slot,
-                mode: o.mode,
-                state: o.state,
-                delivery_address: o.delivery_address,
-                delivery_signed_by: o.delivery_signed_by,
+            .map(|(dish_name, quantity)| DayOrderItem {
+                dish_name,
+                quantity,
             })
-            .collect();
-        // `Slot`'s order is the order of the day.
-        views.sort_by_key(|o| o.slot);
-        Ok(views)
+            .collect(),
+        elder_name,
+        slot_label: o.slot.label_zh().to_string(),
+        mode_label: o.mode.label_zh().to_string(),
+        state_label: o.state.label_zh().to_string(),
+        gross: Yuan::from_fen(o.gross_fen),
+        subsidy: Yuan::from_fen(o.subsidy_fen),
+        elder_share: Yuan::from_fen(o.elder_share_fen),
+        payment_state_label: o.payment_state.label_zh().to_string(),
+        payment_state: o.payment_state,
+        id: o.id,
+        slot: o.slot,
+        mode: o.mode,
+        state: o.state,
+        delivery_address: o.delivery_address,
+        delivery_signed_by: o.delivery_signed_by,
     }
 }
 

@@ -110,6 +110,16 @@ pub enum OrderError {
     /// The counter of wrong identifications at the counter cannot be reached.
     #[error("identification attempt limiter unavailable")]
     IdentifyLimiterUnavailable(#[source] LimiterUnavailable),
+    /// A counter's look-up matched no active elder (a wrong number, a wrong name and an elder not
+    /// yet approved alike).
+    #[error("no elder matches the counter's look-up")]
+    CounterNoMatch,
+    /// Too many look-ups of this operator missed lately.
+    #[error("too many counter look-ups")]
+    TooManyCounterLookups,
+    /// The counter of missed look-ups cannot be reached: no look-up is tried uncounted.
+    #[error("counter look-up limiter unavailable")]
+    CounterLookupUnavailable(#[source] LimiterUnavailable),
     /// The order writer failed in a way no refusal explains: a bug.
     #[error(transparent)]
     WriterFailed(PersistError),
@@ -127,14 +137,18 @@ impl DomainError for OrderError {
             OrderError::Rule(rule) => rule.kind(),
             OrderError::BookingWindow(window) => window.kind(),
             OrderError::Date(date) => date.kind(),
-            OrderError::NotFound | OrderError::ElderNotIdentified => ErrorKind::NotFound,
+            OrderError::NotFound | OrderError::ElderNotIdentified | OrderError::CounterNoMatch => {
+                ErrorKind::NotFound
+            }
             OrderError::ElderRequired
             | OrderError::ElderIdNotForOperators
             | OrderError::ModeNotOffered { .. }
             | OrderError::OfferingNotFound
             | OrderError::OfferingMismatch => ErrorKind::BadRequest,
             OrderError::RoleMayNotBook => ErrorKind::Forbidden,
-            OrderError::TooManyIdentifyAttempts => ErrorKind::TooManyRequests,
+            OrderError::TooManyIdentifyAttempts | OrderError::TooManyCounterLookups => {
+                ErrorKind::TooManyRequests
+            }
             OrderError::ElderAlreadyBooked { .. }
             | OrderError::SoldOut { .. }
             | OrderError::BookingInProgress => ErrorKind::Conflict,
@@ -151,7 +165,8 @@ impl DomainError for OrderError {
             | OrderError::DatabaseUnreachable(_)
             | OrderError::WriterStopped
             | OrderError::PickupLimiterUnavailable(_)
-            | OrderError::IdentifyLimiterUnavailable(_) => ErrorKind::Unavailable,
+            | OrderError::IdentifyLimiterUnavailable(_)
+            | OrderError::CounterLookupUnavailable(_) => ErrorKind::Unavailable,
             OrderError::Database(_) | OrderError::WriterFailed(_) => ErrorKind::Internal,
             OrderError::Other(err) => err.kind,
         }
@@ -168,6 +183,9 @@ impl DomainError for OrderError {
             OrderError::RoleMayNotBook => "ROLE_FORBIDDEN",
             OrderError::ElderNotIdentified => "ELDER_NOT_IDENTIFIED",
             OrderError::TooManyIdentifyAttempts => "ELDER_IDENTIFY_TOO_MANY_ATTEMPTS",
+            OrderError::CounterNoMatch => "COUNTER_NO_MATCH",
+            OrderError::TooManyCounterLookups => "TOO_MANY_LOOKUPS",
+            OrderError::CounterLookupUnavailable(_) => "COUNTER_UNAVAILABLE",
             OrderError::ModeNotOffered { .. } => "MODE_NOT_OFFERED",
             OrderError::OfferingNotFound => "OFFERING_NOT_FOUND",
             OrderError::OfferingMismatch => "OFFERING_MISMATCH",
@@ -206,6 +224,10 @@ impl DomainError for OrderError {
                 "身份证号与姓名不符，或这位老人还未完成登记，请核对后重试".into()
             }
             OrderError::TooManyIdentifyAttempts => "身份核对失败次数过多，请 10 分钟后再试".into(),
+            OrderError::CounterNoMatch => {
+                "没有找到身份证号和姓名都相符、且已登记的老人，请核对证件".into()
+            }
+            OrderError::TooManyCounterLookups => "查找失败次数过多，请 10 分钟后再试".into(),
             OrderError::ModeNotOffered { mode } => {
                 format!("该助餐点不提供{}", mode.label_zh()).into()
             }
@@ -236,9 +258,9 @@ impl DomainError for OrderError {
                 "订餐人数较多，系统暂时繁忙，请稍后再试".into()
             }
             OrderError::WriterStopped => "系统正在重启，请稍后再试".into(),
-            OrderError::PickupLimiterUnavailable(_) | OrderError::IdentifyLimiterUnavailable(_) => {
-                "系统暂时繁忙，请稍后再试".into()
-            }
+            OrderError::PickupLimiterUnavailable(_)
+            | OrderError::IdentifyLimiterUnavailable(_)
+            | OrderError::CounterLookupUnavailable(_) => "系统暂时繁忙，请稍后再试".into(),
             OrderError::Database(_) | OrderError::WriterFailed(_) => {
                 "服务器开小差了，请稍后再试".into()
             }
@@ -273,7 +295,8 @@ impl DomainError for OrderError {
             OrderError::Unavailable(err) => answer.with_source(err),
             OrderError::DatabaseUnreachable(err) => answer.with_source(err),
             OrderError::PickupLimiterUnavailable(err)
-            | OrderError::IdentifyLimiterUnavailable(err) => answer.with_source(err),
+            | OrderError::IdentifyLimiterUnavailable(err)
+            | OrderError::CounterLookupUnavailable(err) => answer.with_source(err),
             _ => answer,
         }
     }

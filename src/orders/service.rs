@@ -8,7 +8,7 @@
 //! nothing); write the order durably; only then acknowledge. A refusal at any step changes
 //! nothing; a failure after the reservation gives the reservation back.
 
-use std::time::Duration as StdDuration;
+use std::{collections::HashMap, time::Duration as StdDuration};
 
 use chrono::{DateTime, Utc};
 use entity::{meal_order, meal_point, offering};
@@ -29,14 +29,14 @@ use crate::{
     auth::{Caller, Role},
     clock::shanghai_today,
     elders::id_card::IdCardNumber,
-    error::AppResult,
-    meal_points::store as meal_points,
+    error::{AppError, AppResult},
+    meal_points::{access as meal_point_access, store as meal_points},
     menus::rules::BookingWindowError,
     money::Yuan,
     notices::store::{self as notices, NewNotice},
     state::AppState,
 };
-use vocabulary::{NoticeKind, ServiceMode, Slot};
+use vocabulary::{NoticeKind, NoticeReach, ServiceMode, Slot};
 
 /// The order, if this caller may see it; otherwise 404 `ORDER_NOT_FOUND` (its existence is not
 /// revealed): the elder and linked family, the meal point's operators, a clerk of the service or
@@ -127,7 +127,7 @@ pub async fn orders_of_elder(
     elder_id: i64,
     from: Option<chrono::NaiveDate>,
 ) -> Result<Vec<OrderDetails>, OrderError> {
-    crate::elders::store::require_elder_visible(&state.db, caller, elder_id).await?;
+    crate::elders::access::require_elder_visible(&state.db, caller, elder_id).await?;
     let from = from
         .map(|from| crate::clock::check_business_date("from", from))
         .transpose()?;
@@ -147,7 +147,7 @@ pub async fn deliveries(
     date: chrono::NaiveDate,
     slot: Slot,
 ) -> Result<Vec<OrderDetails>, OrderError> {
-    meal_points::require_operator_of(&state.db, caller, meal_point_id).await?;
+    meal_point_access::require_operator_of(&state.db, caller, meal_point_id).await?;
     let date = crate::clock::check_business_date("date", date)?;
     let orders =
         store::orders_in_slot(&state.db, meal_point_id, date, slot, ServiceMode::Delivery).await?;
@@ -172,10 +172,10 @@ pub async fn day(
     date: Option<chrono::NaiveDate>,
 ) -> Result<Day, OrderError> {
     let db = &state.db;
-    meal_points::require_operator_of(db, caller, meal_point_id).await?;
+    meal_point_access::require_operator_of(db, caller, meal_point_id).await?;
     let date =
         crate::clock::check_business_date("date", date.unwrap_or_else(|| state.clock.today()))?;
-    let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
+    let meal_point = meal_point_access::require_meal_point(db, meal_point_id).await?;
     let orders = store::orders_on(db, meal_point_id, date).await?;
     let lines = store::lines_of_orders(db, orders.iter().map(|o| o.id.clone()).collect()).await?;
     let mut served = Vec::new();
@@ -204,6 +204,108 @@ pub async fn day(
         date,
         slots: rules::day_slots(&orders, &lines, &served),
     })
+}
+
+/// Failed counter look-ups allowed per operator in [`LOOKUP_WINDOW`]: a counter mistypes now
+/// and then, a script trying numbers does not get far.
+const LOOKUPS_PER_OPERATOR: u32 = 10;
+const LOOKUP_WINDOW: StdDuration = StdDuration::from_secs(10 * 60);
+
+/// The elder of a phone or walk-in order at one of the operator's meal points, found by the
+/// ID-card number and the name on it: an active elder whose number and name both match, or
+/// [`OrderError::CounterNoMatch`] whichever part was wrong. Misses are counted per operator, and
+/// ten in ten minutes stop the look-ups ([`OrderError::TooManyCounterLookups`]).
+pub async fn counter_lookup(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    id_card: &IdCardNumber,
+    name: &str,
+) -> Result<entity::elder::Model, OrderError> {
+    meal_point_access::require_operator_of(&state.db, caller, meal_point_id).await?;
+    let key = format!("{{mp:{meal_point_id}}}:counter:{}", caller.account_id);
+    let limits = [Limit {
+        key: &key,
+        per_window: LOOKUPS_PER_OPERATOR,
+    }];
+    let now = state.clock.now();
+    let limiter = &state.attempt_limiter;
+    if limiter
+        .is_blocked(&limits, LOOKUP_WINDOW, now)
+        .await
+        .map_err(OrderError::CounterLookupUnavailable)?
+    {
+        return Err(OrderError::TooManyCounterLookups);
+    }
+    match crate::elders::service::identify(state, id_card, name)
+        .await
+        .map_err(AppError::from)?
+    {
+        Some(elder) => Ok(elder),
+        None => {
+            limiter
+                .record_failure(&[&key], LOOKUP_WINDOW, now)
+                .await
+                .map_err(OrderError::CounterLookupUnavailable)?;
+            Err(OrderError::CounterNoMatch)
+        }
+    }
+}
+
+/// One order of a meal point's day as the counter and the kitchen list it.
+pub struct CounterOrder {
+    pub order: meal_order::Model,
+    /// `(dish name, quantity)`, in the order they were booked.
+    pub lines: Vec<(String, i32)>,
+    pub elder_name: String,
+    /// Whether the elder's side was told of the order by a WeChat message.
+    pub notice: NoticeReach,
+}
+
+/// A meal point's orders of a date for its operator (or the city admin), by slot and then
+/// booking time.
+pub async fn counter_day(
+    state: &AppState,
+    caller: &Caller,
+    meal_point_id: i64,
+    date: chrono::NaiveDate,
+) -> Result<Vec<CounterOrder>, OrderError> {
+    let date = crate::clock::check_business_date("date", date)?;
+    let db = &state.db;
+    meal_point_access::require_meal_point(db, meal_point_id).await?;
+    meal_point_access::require_operator_of(db, caller, meal_point_id).await?;
+    let orders = store::orders_on(db, meal_point_id, date).await?;
+    let ids: Vec<String> = orders.iter().map(|o| o.id.clone()).collect();
+    let mut lines: HashMap<String, Vec<(String, i32)>> = HashMap::new();
+    for line in store::lines_of_orders(db, ids.clone()).await? {
+        lines
+            .entry(line.order_id)
+            .or_default()
+            .push((line.dish_name, line.quantity));
+    }
+    let elders = crate::elders::store::elders_by_id(db, orders.iter().map(|o| o.elder_id)).await?;
+    let order_notices = notices::of_orders(db, ids).await?;
+    let mut listed: Vec<CounterOrder> = orders
+        .into_iter()
+        .map(|order| {
+            let of_order: Vec<&entity::notice::Model> = order_notices
+                .iter()
+                .filter(|n| n.order_id.as_deref() == Some(order.id.as_str()))
+                .collect();
+            CounterOrder {
+                notice: crate::notices::service::reach(&of_order),
+                lines: lines.remove(&order.id).unwrap_or_default(),
+                elder_name: elders
+                    .get(&order.elder_id)
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default(),
+                order,
+            }
+        })
+        .collect();
+    // `Slot`'s order is the order of the day; the sort is stable, so booking time follows.
+    listed.sort_by_key(|o| o.order.slot);
+    Ok(listed)
 }
 
 /// Books, and answers with the order as the booker's view shows it: for an operator's counter
@@ -542,12 +644,12 @@ async fn acting_for(
     let db = &state.db;
     let elder = match (caller.role, &request.elder) {
         (Role::Elder | Role::Family, ElderRef::Id(elder_id)) => {
-            crate::elders::store::require_may_act_for(db, caller, *elder_id).await?
+            crate::elders::access::require_may_act_for(db, caller, *elder_id).await?
         }
         (Role::Operator, ElderRef::Card { number, name }) => {
             let assignment = (caller.account_id, request.meal_point_id);
             if state.caches.operator_of.get(&assignment).is_none() {
-                meal_points::require_operator_of(db, caller, request.meal_point_id).await?;
+                meal_point_access::require_operator_of(db, caller, request.meal_point_id).await?;
                 state.caches.operator_of.insert(assignment, ());
             }
             if request.mode == ServiceMode::Delivery
@@ -639,7 +741,7 @@ async fn bookable(
         .caches
         .meal_points
         .get_or_load(request.meal_point_id, || {
-            meal_points::require_meal_point(&state.db, request.meal_point_id)
+            meal_point_access::require_meal_point(&state.db, request.meal_point_id)
         })
         .await?;
     if !meal_points::takes_bookings_on(&meal_point, request.date) {
@@ -1100,7 +1202,7 @@ pub async fn verify_pickup(
     scanned: &str,
 ) -> Result<meal_order::Model, OrderError> {
     let db = &state.db;
-    meal_points::require_operator_of(db, caller, meal_point_id).await?;
+    meal_point_access::require_operator_of(db, caller, meal_point_id).await?;
     let now = state.clock.now();
     // Both counters of a meal point share its hash tag, so one Redis script counts them.
     let operator_key = format!(
@@ -1242,7 +1344,7 @@ async fn check_service_window(
     order: &meal_order::Model,
     now: DateTime<Utc>,
 ) -> Result<(), OrderError> {
-    let meal_point = meal_points::require_meal_point(&state.db, order.meal_point_id).await?;
+    let meal_point = meal_point_access::require_meal_point(&state.db, order.meal_point_id).await?;
     let (opens, closes) = slot_hours(&meal_point, order.slot)?.ok_or(OrderError::SlotNotServed)?;
     rules::check_pickup_window(order.date, opens, closes, state.config.no_show_grace, now)?;
     Ok(())
@@ -1278,7 +1380,7 @@ pub async fn mark_no_shows_by(
     date: chrono::NaiveDate,
     slot: Slot,
 ) -> Result<u32, OrderError> {
-    meal_points::require_operator_of(&state.db, caller, meal_point_id).await?;
+    meal_point_access::require_operator_of(&state.db, caller, meal_point_id).await?;
     mark_no_shows(state, Some(caller.account_id), meal_point_id, date, slot).await
 }
 
@@ -1292,7 +1394,7 @@ pub async fn mark_no_shows(
     slot: Slot,
 ) -> Result<u32, OrderError> {
     let db = &state.db;
-    let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
+    let meal_point = meal_point_access::require_meal_point(db, meal_point_id).await?;
     let now = state.clock.now();
     let closes = slot_hours(&meal_point, slot)?
         .map(|(_, closes)| closes)

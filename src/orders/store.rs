@@ -10,13 +10,14 @@ use sea_orm::{
 };
 
 use super::{
+    error::OrderError,
     reservation::{
         ClosedDays, ElderQuota, IdempotencyRecord, MealPointFence, MealPointSnapshot,
         OfferingPortions,
     },
     rules::OrderState,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use vocabulary::{ServiceMode, Slot};
 
 /// How far back idempotency keys and cancellations are remembered in a rebuilt store; matches
@@ -46,19 +47,17 @@ pub fn fence_of(model: &meal_point::Model) -> MealPointFence {
 pub async fn find_order(
     db: &impl ConnectionTrait,
     order_id: &str,
-) -> AppResult<Option<meal_order::Model>> {
-    Ok(meal_order::Entity::find_by_id(order_id.to_string())
+) -> Result<Option<meal_order::Model>, DbErr> {
+    meal_order::Entity::find_by_id(order_id.to_string())
         .one(db)
-        .await?)
+        .await
 }
 
 pub async fn require_order(
     db: &impl ConnectionTrait,
     order_id: &str,
-) -> AppResult<meal_order::Model> {
-    find_order(db, order_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("ORDER_NOT_FOUND", "没有找到这个订单"))
+) -> Result<meal_order::Model, OrderError> {
+    find_order(db, order_id).await?.ok_or(OrderError::NotFound)
 }
 
 /// The order of a meal point on a date with this pickup code (codes are unique there).
@@ -144,7 +143,7 @@ pub async fn orders_in_slot(
         .await
 }
 
-/// A meal point's orders of a date, every slot and state.
+/// A meal point's orders of a date, every slot and state, in booking order.
 pub async fn orders_on(
     db: &impl ConnectionTrait,
     meal_point_id: i64,
@@ -153,17 +152,19 @@ pub async fn orders_on(
     meal_order::Entity::find()
         .filter(meal_order::Column::MealPointId.eq(meal_point_id))
         .filter(meal_order::Column::Date.eq(date))
+        .order_by_asc(meal_order::Column::CreatedAt)
         .all(db)
         .await
 }
 
-/// The lines of these orders, together.
+/// The lines of these orders, together, in the order they were written.
 pub async fn lines_of_orders(
     db: &impl ConnectionTrait,
     order_ids: Vec<String>,
 ) -> Result<Vec<order_item::Model>, DbErr> {
     order_item::Entity::find()
         .filter(order_item::Column::OrderId.is_in(order_ids))
+        .order_by_asc(order_item::Column::Id)
         .all(db)
         .await
 }

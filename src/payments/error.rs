@@ -12,6 +12,12 @@ use crate::{
 pub enum PaymentError {
     #[error(transparent)]
     Rule(#[from] PaymentRuleError),
+    /// Only the elder or a linked family member pays an order's share.
+    #[error("only an elder or family member pays")]
+    PayerRoleForbidden,
+    /// Only the meal point's operator refunds.
+    #[error("only an operator refunds")]
+    RefundRoleForbidden,
     /// The order is not booked any more (cancelled, served …): nothing to pay.
     #[error("order is not booked")]
     OrderNotBooked,
@@ -41,6 +47,9 @@ impl DomainError for PaymentError {
             | PaymentError::OrderNotBooked
             | PaymentError::PayerWithoutWeChat
             | PaymentError::NotOnline => ErrorKind::Conflict,
+            PaymentError::PayerRoleForbidden | PaymentError::RefundRoleForbidden => {
+                ErrorKind::Forbidden
+            }
             PaymentError::WeChatPay(_) => ErrorKind::BadGateway,
             PaymentError::Database(_) => ErrorKind::Internal,
             PaymentError::Other(err) => err.kind,
@@ -64,6 +73,9 @@ impl DomainError for PaymentError {
                 PaymentRuleError::OrderCancelled => "ORDER_CANCELLED",
                 PaymentRuleError::NotServed(_) => "ORDER_NOT_SERVED",
             },
+            PaymentError::PayerRoleForbidden | PaymentError::RefundRoleForbidden => {
+                "ROLE_FORBIDDEN"
+            }
             PaymentError::OrderNotBooked => "ORDER_NOT_BOOKED",
             PaymentError::PayerWithoutWeChat => "PAYER_WITHOUT_WECHAT",
             PaymentError::NotOnline => "ONLINE_PAYMENT_NOT_OFFERED",
@@ -111,6 +123,8 @@ impl DomainError for PaymentError {
                     "请先核销取餐（送餐请先签收），再登记到店收款".into()
                 }
             },
+            PaymentError::PayerRoleForbidden => "只有老人本人或家属可以支付".into(),
+            PaymentError::RefundRoleForbidden => "只有助餐点运营方可以退款".into(),
             PaymentError::OrderNotBooked => "订单已不在预订状态，无需支付".into(),
             PaymentError::PayerWithoutWeChat => "请在微信小程序中支付".into(),
             PaymentError::NotOnline => "该助餐点不支持在线支付，请到店付款".into(),

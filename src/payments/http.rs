@@ -345,11 +345,9 @@ impl PaymentsApi {
         id: Path<i64>,
     ) -> AppResult<Json<PaymentMethodsView>> {
         let _ = auth.any_role();
-        crate::meal_points::store::require_meal_point(&self.state.db, *id).await?;
-        let methods = service::methods_of(&self.state, *id)
-            .await?
-            .map(|m| m.methods)
-            .unwrap_or(PaymentMethods::Counter);
+        let methods = service::payment_methods(&self.state, *id)
+            .await
+            .map_err(refused)?;
         Ok(Json(PaymentMethodsView {
             meal_point_id: *id,
             methods_label: methods.label_zh().to_string(),

@@ -44,6 +44,18 @@ pub async fn methods_of(
         .await
 }
 
+/// How a meal point that exists takes the share (at the counter unless it says otherwise).
+pub async fn payment_methods(
+    state: &AppState,
+    meal_point_id: i64,
+) -> Result<PaymentMethods, PaymentError> {
+    crate::meal_points::access::require_meal_point(&state.db, meal_point_id).await?;
+    Ok(methods_of(state, meal_point_id)
+        .await?
+        .map(|m| m.methods)
+        .unwrap_or(PaymentMethods::Counter))
+}
+
 /// The payment state a new order starts in.
 pub async fn initial_state(
     state: &AppState,
@@ -67,7 +79,7 @@ pub async fn set_methods(
     methods: PaymentMethods,
     sub_mchid: Option<String>,
 ) -> Result<meal_point_payment::Model, PaymentError> {
-    crate::meal_points::store::require_meal_point(&state.db, meal_point_id).await?;
+    crate::meal_points::access::require_meal_point(&state.db, meal_point_id).await?;
     if methods.takes_online() && sub_mchid.is_none() {
         return Err(PaymentError::NotOnline);
     }
@@ -114,7 +126,7 @@ pub async fn start(
     order_id: &str,
 ) -> Result<Launch, PaymentError> {
     if !matches!(caller.role, Role::Elder | Role::Family) {
-        return Err(AppError::forbidden("ROLE_FORBIDDEN", "只有老人本人或家属可以支付").into());
+        return Err(PaymentError::PayerRoleForbidden);
     }
     let order = orders::service::visible_order(&state.db, caller, order_id)
         .await
@@ -264,7 +276,9 @@ async fn apply_paid(
     )
     .await?;
     if moved {
-        let order = orders::store::require_order(&state.db, &trade.order_id).await?;
+        let order = orders::store::require_order(&state.db, &trade.order_id)
+            .await
+            .map_err(AppError::from)?;
         if order.state == OrderState::Cancelled {
             refund_remaining(
                 state,
@@ -464,7 +478,8 @@ async fn refund(
     }
     let refunded = store::refunded_fen(&state.db, &order.id, false).await?;
     let current = orders::store::require_order(&state.db, &order.id)
-        .await?
+        .await
+        .map_err(AppError::from)?
         .payment_state;
     rules::check_refund(current, trade.amount_fen, refunded, amount_fen, reason)?;
     let row = payment_refund::Model {
@@ -568,7 +583,7 @@ pub async fn refund_by_operator(
     client_key: &str,
 ) -> Result<payment_refund::Model, PaymentError> {
     if caller.role != Role::Operator {
-        return Err(AppError::forbidden("ROLE_FORBIDDEN", "只有助餐点运营方可以退款").into());
+        return Err(PaymentError::RefundRoleForbidden);
     }
     let order = orders::service::visible_order(&state.db, caller, order_id)
         .await

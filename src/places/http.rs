@@ -3,7 +3,7 @@
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 use vocabulary::DistrictKind;
 
-use super::store;
+use super::service;
 use crate::{error::AppResult, state::AppState, tags::ApiTags};
 
 pub struct PlacesApi {
@@ -33,7 +33,7 @@ impl PlacesApi {
     /// Public.
     #[oai(path = "/places/districts", method = "get")]
     async fn districts(&self) -> AppResult<Json<Vec<DistrictView>>> {
-        let districts = store::list_districts(&self.state.db).await?;
+        let districts = service::districts(&self.state).await?;
         Ok(Json(
             districts
                 .into_iter()
@@ -52,8 +52,7 @@ impl PlacesApi {
     /// Public.
     #[oai(path = "/places/districts/:code/streets", method = "get")]
     async fn streets(&self, code: Path<String>) -> AppResult<Json<Vec<StreetView>>> {
-        store::require_district(&self.state.db, &code).await?;
-        let streets = store::list_streets(&self.state.db, &code).await?;
+        let streets = service::streets(&self.state, &code).await?;
         Ok(Json(
             streets
                 .into_iter()

@@ -1,8 +1,12 @@
 //! Places: the city → district (区/县) → street (街道/镇) tree that meal points, elders and
 //! settlement lines hang from.
 
+pub mod error;
 pub mod http;
+pub mod service;
 pub mod store;
+
+pub use error::PlaceError;
 
 /// The city this installation serves.
 pub const CITY: &str = "常州市";

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     auth::{Caller, Role},
-    meal_points::store as meal_points,
+    meal_points::{access as meal_point_access, store as meal_points},
     menus::store as menus,
     state::AppState,
 };
@@ -50,7 +50,7 @@ pub async fn day_log(
     date: NaiveDate,
 ) -> Result<(meal_point::Model, Vec<LogLine>), SampleError> {
     let db = &state.db;
-    let meal_point = meal_points::require_meal_point(db, meal_point_id).await?;
+    let meal_point = meal_point_access::require_meal_point(db, meal_point_id).await?;
     require_log_visible(state, caller, &meal_point).await?;
     let offerings = menus::offerings_between(db, meal_point.id, date, date).await?;
     let samples = store::samples_of_day(db, meal_point.id, date).await?;
@@ -86,7 +86,7 @@ pub async fn write(
     entry: SampleEntry,
 ) -> Result<LogLine, SampleError> {
     let db = &state.db;
-    let meal_point = meal_points::require_meal_point(db, key.meal_point_id).await?;
+    let meal_point = meal_point_access::require_meal_point(db, key.meal_point_id).await?;
     if !meal_points::is_operator_of(db, caller.account_id, meal_point.id).await? {
         return Err(SampleError::NotOperator);
     }

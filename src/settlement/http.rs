@@ -31,30 +31,30 @@ pub struct SettlementApi {
 const READERS: &[Role] = &[Role::CityAdmin, Role::DistrictClerk];
 
 #[derive(Object)]
-struct NewRun {
+pub struct NewRun {
     /// A calendar month, `2026-11`. Without `month`, `from` and `to`, the previous month.
-    month: Option<String>,
+    pub month: Option<String>,
     /// Any date range instead of a month (both ends included).
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
 }
 
 /// Meals and money: of a line, a cell, a district or a whole run.
 #[derive(Object)]
-struct FiguresView {
-    meals: i64,
+pub struct FiguresView {
+    pub meals: i64,
     /// 餐费
-    gross: Yuan,
+    pub gross: Yuan,
     /// 个人自付
-    elder_paid: Yuan,
+    pub elder_paid: Yuan,
     /// 补贴合计
-    subsidy: Yuan,
+    pub subsidy: Yuan,
     /// 市级补贴 (paid by the city)
-    subsidy_city: Yuan,
+    pub subsidy_city: Yuan,
     /// 区级补贴 (paid by the funding district)
-    subsidy_district: Yuan,
+    pub subsidy_district: Yuan,
     /// 街道补贴 (paid by the funding district)
-    subsidy_street: Yuan,
+    pub subsidy_street: Yuan,
 }
 
 impl From<Figures> for FiguresView {
@@ -75,26 +75,26 @@ impl From<Figures> for FiguresView {
 /// city-wide, so only the city admin gets them; a clerk gets the verdict and which totals differ,
 /// without the amounts.
 #[derive(Object)]
-struct ReconciliationView {
-    reconciled: bool,
-    issues: Vec<String>,
+pub struct ReconciliationView {
+    pub reconciled: bool,
+    pub issues: Vec<String>,
     /// Sum of the run's lines.
     #[oai(skip_serializing_if_is_none)]
-    lines: Option<FiguresView>,
+    pub lines: Option<FiguresView>,
     /// Sum of the period's served orders.
     #[oai(skip_serializing_if_is_none)]
-    served_orders: Option<FiguresView>,
+    pub served_orders: Option<FiguresView>,
     /// Late-served adjustments carried, and those the orders call for.
     #[oai(skip_serializing_if_is_none)]
-    late_served: Option<FiguresView>,
+    pub late_served: Option<FiguresView>,
     #[oai(skip_serializing_if_is_none)]
-    late_served_expected: Option<FiguresView>,
+    pub late_served_expected: Option<FiguresView>,
     /// Meals taken back as invalid.
     #[oai(skip_serializing_if_is_none)]
-    invalid: Option<FiguresView>,
+    pub invalid: Option<FiguresView>,
     /// Lines plus adjustments: what the run settles.
     #[oai(skip_serializing_if_is_none)]
-    total: Option<FiguresView>,
+    pub total: Option<FiguresView>,
 }
 
 impl ReconciliationView {
@@ -115,85 +115,85 @@ impl ReconciliationView {
 }
 
 #[derive(Object)]
-struct ReviewView {
-    district_code: String,
-    district_name: String,
-    decision: Decision,
-    decision_label: String,
+pub struct ReviewView {
+    pub district_code: String,
+    pub district_name: String,
+    pub decision: Decision,
+    pub decision_label: String,
     /// Shown to the city and to the district itself.
     #[oai(skip_serializing_if_is_none)]
-    comment: Option<String>,
+    pub comment: Option<String>,
     #[oai(skip_serializing_if_is_none)]
-    account_id: Option<i64>,
+    pub account_id: Option<i64>,
     #[oai(skip_serializing_if_is_none)]
-    decided_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Object)]
-struct RunView {
-    id: i64,
-    period_from: NaiveDate,
-    period_to: NaiveDate,
-    state: RunState,
-    state_label: String,
-    created_by: i64,
-    created_at: DateTime<Utc>,
+pub struct RunView {
+    pub id: i64,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub state: RunState,
+    pub state_label: String,
+    pub created_by: i64,
+    pub created_at: DateTime<Utc>,
     /// When the lines were last worked out from the orders.
-    computed_at: DateTime<Utc>,
+    pub computed_at: DateTime<Utc>,
     #[oai(skip_serializing_if_is_none)]
-    submitted_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
     #[oai(skip_serializing_if_is_none)]
-    locked_by: Option<i64>,
+    pub locked_by: Option<i64>,
     #[oai(skip_serializing_if_is_none)]
-    locked_at: Option<DateTime<Utc>>,
+    pub locked_at: Option<DateTime<Utc>>,
     /// Lines plus adjustments, as far as the caller may see them.
-    totals: FiguresView,
+    pub totals: FiguresView,
     /// For a draft, checked against the orders now; for a submitted or locked run, as checked
     /// at submission.
-    reconciliation: ReconciliationView,
+    pub reconciliation: ReconciliationView,
     /// Each involved district's review (after submission).
-    reviews: Vec<ReviewView>,
+    pub reviews: Vec<ReviewView>,
 }
 
 #[derive(Object)]
-struct RunSummary {
-    id: i64,
-    period_from: NaiveDate,
-    period_to: NaiveDate,
-    state: RunState,
-    state_label: String,
-    created_at: DateTime<Utc>,
+pub struct RunSummary {
+    pub id: i64,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub state: RunState,
+    pub state_label: String,
+    pub created_at: DateTime<Utc>,
     #[oai(skip_serializing_if_is_none)]
-    locked_at: Option<DateTime<Utc>>,
+    pub locked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Object)]
-struct MealPointLine {
-    meal_point_id: i64,
-    meal_point_name: String,
+pub struct MealPointLine {
+    pub meal_point_id: i64,
+    pub meal_point_name: String,
     /// 就餐区: the meal point's district.
-    service_district_code: String,
-    service_district_name: String,
+    pub service_district_code: String,
+    pub service_district_name: String,
     /// 户籍区: the elders' hukou district, which funds district and street subsidy.
-    funding_district_code: String,
-    funding_district_name: String,
+    pub funding_district_code: String,
+    pub funding_district_name: String,
     /// Lines and adjustments together: what is due to the meal point.
-    figures: FiguresView,
+    pub figures: FiguresView,
     /// Of which adjustments (late-served meals, meals taken back).
-    adjustments: FiguresView,
+    pub adjustments: FiguresView,
     /// How the elders paid their share (个人自付), beside the subsidy.
-    elder_payments: ElderPaymentsView,
+    pub elder_payments: ElderPaymentsView,
 }
 
 /// The elders' share (个人自付) by how it was paid.
 #[derive(Object)]
-struct ElderPaymentsView {
+pub struct ElderPaymentsView {
     /// 线上支付: through WeChat Pay to the meal point, net of refunds.
-    online: Yuan,
+    pub online: Yuan,
     /// 到店付款: recorded at the counter.
-    counter: Yuan,
+    pub counter: Yuan,
     /// Neither recorded by the service (cash the counter did not record, refunds, adjustments).
-    not_recorded: Yuan,
+    pub not_recorded: Yuan,
 }
 
 impl ElderPaymentsView {
@@ -207,144 +207,144 @@ impl ElderPaymentsView {
 }
 
 #[derive(Object)]
-struct MealPointStatement {
-    lines: Vec<MealPointLine>,
-    totals: FiguresView,
-    elder_payments: ElderPaymentsView,
+pub struct MealPointStatement {
+    pub lines: Vec<MealPointLine>,
+    pub totals: FiguresView,
+    pub elder_payments: ElderPaymentsView,
 }
 
 #[derive(Object)]
-struct DistrictLine {
-    district_code: String,
-    district_name: String,
+pub struct DistrictLine {
+    pub district_code: String,
+    pub district_name: String,
     /// Meals served by meal points in the district, any funder.
-    served: FiguresView,
+    pub served: FiguresView,
     /// Meals the district's own elders ate, anywhere.
-    funded: FiguresView,
+    pub funded: FiguresView,
     /// Its own elders in its own meal points (the matrix's diagonal).
-    own: FiguresView,
+    pub own: FiguresView,
     /// Owed to it by other districts (their elders' district and street subsidy).
-    receivable: Yuan,
+    pub receivable: Yuan,
     /// Owed by it to other districts.
-    payable: Yuan,
+    pub payable: Yuan,
     /// receivable − payable.
-    net: Yuan,
+    pub net: Yuan,
     /// City-level subsidy of the meals served in the district, owed by the city.
-    receivable_from_city: Yuan,
+    pub receivable_from_city: Yuan,
 }
 
 #[derive(Object)]
-struct DistrictStatement {
-    districts: Vec<DistrictLine>,
+pub struct DistrictStatement {
+    pub districts: Vec<DistrictLine>,
 }
 
 #[derive(Object)]
-struct MatrixCell {
+pub struct MatrixCell {
     /// Row: the funding (hukou) district.
-    funding_district_code: String,
-    funding_district_name: String,
+    pub funding_district_code: String,
+    pub funding_district_name: String,
     /// Column: the service district.
-    service_district_code: String,
-    service_district_name: String,
-    meals: i64,
+    pub service_district_code: String,
+    pub service_district_name: String,
+    pub meals: i64,
     /// What the funding district owes the service district: its district + street subsidy.
-    amount: Yuan,
+    pub amount: Yuan,
     /// City-level subsidy of these meals, owed by the city to the service district.
-    city_amount: Yuan,
+    pub city_amount: Yuan,
     /// All subsidy of these meals.
-    subsidy: Yuan,
-    gross: Yuan,
+    pub subsidy: Yuan,
+    pub gross: Yuan,
 }
 
 #[derive(Object)]
-struct DistrictName {
-    code: String,
-    name: String,
+pub struct DistrictName {
+    pub code: String,
+    pub name: String,
 }
 
 #[derive(Object)]
-struct Matrix {
+pub struct Matrix {
     /// Every district the run involves (rows and columns).
-    districts: Vec<DistrictName>,
+    pub districts: Vec<DistrictName>,
     /// Non-empty cells the caller may see.
-    cells: Vec<MatrixCell>,
-    total_meals: i64,
-    total_amount: Yuan,
-    total_city_amount: Yuan,
+    pub cells: Vec<MatrixCell>,
+    pub total_meals: i64,
+    pub total_amount: Yuan,
+    pub total_city_amount: Yuan,
 }
 
 #[derive(Object)]
-struct NetPositionView {
-    district_code: String,
-    district_name: String,
-    counterpart_code: String,
-    counterpart_name: String,
+pub struct NetPositionView {
+    pub district_code: String,
+    pub district_name: String,
+    pub counterpart_code: String,
+    pub counterpart_name: String,
     /// What `district` owes the counterpart (the counterpart served its elders).
-    payable: Yuan,
-    meals_payable: i64,
+    pub payable: Yuan,
+    pub meals_payable: i64,
     /// What the counterpart owes `district`.
-    receivable: Yuan,
-    meals_receivable: i64,
+    pub receivable: Yuan,
+    pub meals_receivable: i64,
     /// payable − receivable: positive, `district` pays the counterpart that much.
-    net: Yuan,
+    pub net: Yuan,
 }
 
 #[derive(Object)]
-struct NetPositions {
+pub struct NetPositions {
     /// Every pair of involved districts once; for a clerk, every pair with their district,
     /// their district first.
-    positions: Vec<NetPositionView>,
+    pub positions: Vec<NetPositionView>,
 }
 
 #[derive(Object)]
-struct AdjustmentView {
-    id: i64,
-    order_id: String,
+pub struct AdjustmentView {
+    pub id: i64,
+    pub order_id: String,
     /// Counted late, or taken back.
-    kind: AdjustmentKind,
-    kind_label: String,
-    order_date: NaiveDate,
-    meal_point_id: i64,
-    meal_point_name: String,
-    service_district_code: String,
-    funding_district_code: String,
+    pub kind: AdjustmentKind,
+    pub kind_label: String,
+    pub order_date: NaiveDate,
+    pub meal_point_id: i64,
+    pub meal_point_name: String,
+    pub service_district_code: String,
+    pub funding_district_code: String,
     /// Signed: negative when taken back.
-    figures: FiguresView,
+    pub figures: FiguresView,
     /// What the funding district owes for it (district + street subsidy, signed).
-    amount: Yuan,
-    reason: String,
-    author_account_id: i64,
-    created_at: DateTime<Utc>,
+    pub amount: Yuan,
+    pub reason: String,
+    pub author_account_id: i64,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Object)]
-struct NewAdjustment {
+pub struct NewAdjustment {
     /// A served order already settled (in a locked run, or in this draft).
-    order_id: String,
+    pub order_id: String,
     /// Why the meal is invalid (e.g. 重复核销、非本人就餐).
     #[oai(validator(max_length = 200, pattern = r"\S"))]
-    reason: String,
+    pub reason: String,
 }
 
 #[derive(Object)]
-struct ReviewRequest {
+pub struct ReviewRequest {
     /// Required to dispute.
     #[oai(validator(max_length = 500))]
-    comment: Option<String>,
+    pub comment: Option<String>,
 }
 
 #[derive(Object)]
-struct AuditEntry {
+pub struct AuditEntry {
     /// `created`, `recomputed`, `submit_refused`, `submitted`, `confirmed`, `disputed`,
     /// `reopened`, `adjustment_added`, `approved_and_locked`.
-    action: String,
+    pub action: String,
     #[oai(skip_serializing_if_is_none)]
-    district_code: Option<String>,
+    pub district_code: Option<String>,
     #[oai(skip_serializing_if_is_none)]
-    note: Option<String>,
-    actor_account_id: i64,
-    actor_role: Role,
-    at: DateTime<Utc>,
+    pub note: Option<String>,
+    pub actor_account_id: i64,
+    pub actor_role: Role,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(ApiResponse)]

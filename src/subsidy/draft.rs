@@ -6,237 +6,109 @@ use chrono::NaiveDate;
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::{
-    Category, CrossDistrictStandard, FunderLevel, Policy, PolicyError, PolicyErrorKind, QuoteInput,
-    ServiceMode, Slot,
-    error::SubsidyError,
-    lines, parse_policy, quote, store,
-    versions::{self, PublishRefusal},
+    Category, CrossDistrictStandard, FunderLevel, Policy, QuoteInput, ServiceMode, Slot, lines,
+    quote,
+    service::{self, DraftChecked},
 };
 use crate::{
     auth::{BearerAuth, Role},
     error::{AppError, AppResult, Problem},
     money::Yuan,
-    places,
     state::AppState,
     tags::ApiTags,
 };
-
-/// Every problem of a policy file, each with its line: the parser's, then district sections
-/// naming no district of this city (they would never apply). `Ok` when there are none.
-pub async fn checked_policy(
-    db: &impl sea_orm::ConnectionTrait,
-    source: &str,
-) -> Result<Result<Policy, Vec<Problem>>, SubsidyError> {
-    let (policy, mut problems) = match parse_policy(source) {
-        Ok(policy) => (Some(policy), Vec::new()),
-        Err(errors) => (
-            None,
-            errors
-                .iter()
-                .map(|e| problem(source, e))
-                .collect::<Vec<_>>(),
-        ),
-    };
-    for (number, code) in district_section_codes(source) {
-        let location = format!("district {code}");
-        let already_reported = problems.iter().any(|p| {
-            p.field.as_deref() == Some("code")
-                && (p.location == location || p.location == format!("district[{number}]"))
-        });
-        if already_reported || places::store::find_district(db, &code).await?.is_some() {
-            continue;
-        }
-        problems.push(Problem {
-            path: format!("{location}.code"),
-            line: lines::locate(source, &location, Some("code")),
-            location: location.clone(),
-            field: Some("code".to_string()),
-            code: "POLICY_UNKNOWN_DISTRICT".to_string(),
-            message: format!("{location}：本市没有编码为 {code} 的区，这一节永远不会生效"),
-        });
-    }
-    Ok(match policy {
-        Some(policy) if problems.is_empty() => Ok(policy),
-        _ => Err(problems),
-    })
-}
-
-/// What would stop a valid file from being published today: a version name already used, a
-/// back-dated or taken effective date.
-async fn publish_problems(
-    db: &impl sea_orm::ConnectionTrait,
-    source: &str,
-    policy: &Policy,
-    today: NaiveDate,
-) -> Result<Vec<Problem>, SubsidyError> {
-    let mut problems = Vec::new();
-    let at = |field: &str, code: &str, message: String| Problem {
-        location: "policy".to_string(),
-        field: Some(field.to_string()),
-        path: format!("policy.{field}"),
-        code: code.to_string(),
-        message,
-        line: lines::locate(source, "policy", Some(field)),
-    };
-    if store::find_policy(db, &policy.version).await?.is_some() {
-        problems.push(at(
-            "version",
-            "POLICY_VERSION_EXISTS",
-            format!(
-                "版本号 {} 已经用过（包括已撤回的版本），请换一个版本号",
-                policy.version
-            ),
-        ));
-    }
-    let live = store::live_dates(db).await?;
-    match versions::check_publish(policy.effective_from, today, &live) {
-        Ok(()) => {}
-        Err(PublishRefusal::Backdated) => problems.push(at(
-            "effective_from",
-            "POLICY_BACKDATED",
-            format!(
-                "生效日期 {} 早于今天（{today}），政策不能追溯生效",
-                policy.effective_from
-            ),
-        )),
-        Err(PublishRefusal::DateTaken) => problems.push(at(
-            "effective_from",
-            "POLICY_DATE_TAKEN",
-            format!(
-                "已有一个版本从 {} 起生效；如要替换，请先撤回那个尚未生效的版本",
-                policy.effective_from
-            ),
-        )),
-    }
-    Ok(problems)
-}
-
-pub fn problem(source: &str, error: &PolicyError) -> Problem {
-    let line = if error.kind == PolicyErrorKind::Syntax {
-        lines::syntax_error_line(source)
-    } else {
-        lines::locate(source, &error.location, error.field.as_deref())
-    };
-    Problem {
-        location: error.location.clone(),
-        field: error.field.clone(),
-        path: error.path(),
-        code: error.code().to_string(),
-        message: error.message.clone(),
-        line,
-    }
-}
-
-/// `(section number from 1, code)` of every `[[district]]` section that has a code, read from
-/// the raw TOML.
-fn district_section_codes(source: &str) -> Vec<(usize, String)> {
-    let Ok(table) = source.parse::<toml::Table>() else {
-        return Vec::new();
-    };
-    let Some(toml::Value::Array(sections)) = table.get("district") else {
-        return Vec::new();
-    };
-    sections
-        .iter()
-        .enumerate()
-        .filter_map(|(index, section)| {
-            let code = section.get("code")?.as_str()?;
-            Some((index + 1, code.to_string()))
-        })
-        .collect()
-}
 
 pub struct SubsidyDraftApi {
     pub state: AppState,
 }
 
 #[derive(Object)]
-struct DraftCheck {
+pub struct DraftCheck {
     /// The policy file (TOML) as it would be published.
-    toml: String,
+    pub toml: String,
     /// Meals to quote under the draft ("what if"), at most 20.
     #[oai(default)]
-    what_if: Vec<WhatIfMeal>,
+    pub what_if: Vec<WhatIfMeal>,
 }
 
 /// One meal of one (imagined) elder.
 #[derive(Object)]
-struct WhatIfMeal {
+pub struct WhatIfMeal {
     /// The elder's birth date: age bands use the age on the meal date.
-    birth_date: NaiveDate,
+    pub birth_date: NaiveDate,
     #[oai(default)]
-    categories: Vec<Category>,
+    pub categories: Vec<Category>,
     /// 户籍区.
-    hukou_district_code: String,
+    pub hukou_district_code: String,
     /// The meal point's district.
-    meal_point_district_code: String,
+    pub meal_point_district_code: String,
     /// Defaults to the draft's effective date.
-    date: Option<NaiveDate>,
-    slot: Slot,
-    mode: ServiceMode,
-    gross: Yuan,
+    pub date: Option<NaiveDate>,
+    pub slot: Slot,
+    pub mode: ServiceMode,
+    pub gross: Yuan,
     /// Subsidised meals the elder already has in that slot that day (the per-slot cap); default 0.
-    subsidised_meals_already_in_slot: Option<u32>,
+    pub subsidised_meals_already_in_slot: Option<u32>,
 }
 
 #[derive(Object)]
-struct DraftSummary {
-    version: String,
-    effective_from: NaiveDate,
-    cross_district_standard: CrossDistrictStandard,
-    min_meal_price: Yuan,
+pub struct DraftSummary {
+    pub version: String,
+    pub effective_from: NaiveDate,
+    pub cross_district_standard: CrossDistrictStandard,
+    pub min_meal_price: Yuan,
     #[oai(skip_serializing_if_is_none)]
-    max_subsidised_per_slot: Option<u32>,
-    rule_count: u32,
-    district_sections: Vec<String>,
+    pub max_subsidised_per_slot: Option<u32>,
+    pub rule_count: u32,
+    pub district_sections: Vec<String>,
 }
 
 #[derive(Object)]
-struct DraftQuoteLine {
-    level: FunderLevel,
+pub struct DraftQuoteLine {
+    pub level: FunderLevel,
     /// 市级 / 区级 / 街道级
-    level_label: String,
-    amount: Yuan,
+    pub level_label: String,
+    pub amount: Yuan,
 }
 
 #[derive(Object)]
-struct DraftFiredRule {
-    rule_ref: String,
-    level: FunderLevel,
-    amount: Yuan,
-    note: String,
+pub struct DraftFiredRule {
+    pub rule_ref: String,
+    pub level: FunderLevel,
+    pub amount: Yuan,
+    pub note: String,
     /// The rule's line in the file.
     #[oai(skip_serializing_if_is_none)]
-    line: Option<u32>,
+    pub line: Option<u32>,
 }
 
 #[derive(Object)]
-struct DraftQuote {
-    meal_date: NaiveDate,
-    gross: Yuan,
-    subsidy_total: Yuan,
+pub struct DraftQuote {
+    pub meal_date: NaiveDate,
+    pub gross: Yuan,
+    pub subsidy_total: Yuan,
     /// 自付
-    elder_share: Yuan,
-    lines: Vec<DraftQuoteLine>,
-    standard_district: String,
-    age_on_meal_date: u32,
-    fired: Vec<DraftFiredRule>,
+    pub elder_share: Yuan,
+    pub lines: Vec<DraftQuoteLine>,
+    pub standard_district: String,
+    pub age_on_meal_date: u32,
+    pub fired: Vec<DraftFiredRule>,
     /// Why nothing is paid, e.g. 餐价未达到补贴起点.
     #[oai(skip_serializing_if_is_none)]
-    not_subsidised_reason: Option<String>,
+    pub not_subsidised_reason: Option<String>,
 }
 
 #[derive(Object)]
-struct DraftReport {
+pub struct DraftReport {
     /// The file has no problems and could be published today as it is.
-    publishable: bool,
+    pub publishable: bool,
     /// Every problem, each with its line in the file where it has one.
-    problems: Vec<Problem>,
+    pub problems: Vec<Problem>,
     /// What the file says, once it parses.
     #[oai(skip_serializing_if_is_none)]
-    summary: Option<DraftSummary>,
+    pub summary: Option<DraftSummary>,
     /// One quote per `what_if` meal, in order (empty while the file has mistakes).
-    quotes: Vec<DraftQuote>,
+    pub quotes: Vec<DraftQuote>,
 }
 
 /// At most this many what-if meals per check.
@@ -257,7 +129,6 @@ impl SubsidyDraftApi {
         body: Json<DraftCheck>,
     ) -> AppResult<Json<DraftReport>> {
         auth.allow(&[Role::CityAdmin])?;
-        let db = &self.state.db;
         let body = body.0;
         if body.what_if.len() > MAX_WHAT_IF {
             return Err(AppError::invalid(
@@ -267,18 +138,6 @@ impl SubsidyDraftApi {
             ));
         }
         for (i, meal) in body.what_if.iter().enumerate() {
-            for (field, code) in [
-                ("hukou_district_code", &meal.hukou_district_code),
-                ("meal_point_district_code", &meal.meal_point_district_code),
-            ] {
-                if places::store::find_district(db, code).await?.is_none() {
-                    return Err(AppError::invalid(
-                        format!("what_if[{i}].{field}"),
-                        "DISTRICT_UNKNOWN",
-                        format!("第 {} 餐：本市没有编码为 {code} 的区", i + 1),
-                    ));
-                }
-            }
             if meal.gross.is_negative() || !meal.gross.has_at_most_two_decimals() {
                 return Err(AppError::invalid(
                     format!("what_if[{i}].gross"),
@@ -291,18 +150,25 @@ impl SubsidyDraftApi {
             }
         }
         let source = body.toml;
-        let policy = match checked_policy(db, &source).await? {
-            Ok(policy) => policy,
-            Err(problems) => {
-                return Ok(Json(DraftReport {
-                    publishable: false,
-                    problems,
-                    summary: None,
-                    quotes: Vec::new(),
-                }));
-            }
-        };
-        let problems = publish_problems(db, &source, &policy, self.state.clock.today()).await?;
+        let districts: Vec<[&str; 2]> = body
+            .what_if
+            .iter()
+            .map(|meal| {
+                [&meal.hukou_district_code, &meal.meal_point_district_code].map(String::as_str)
+            })
+            .collect();
+        let (policy, problems) =
+            match service::check_draft(&self.state, &source, &districts).await? {
+                DraftChecked::Invalid(problems) => {
+                    return Ok(Json(DraftReport {
+                        publishable: false,
+                        problems,
+                        summary: None,
+                        quotes: Vec::new(),
+                    }));
+                }
+                DraftChecked::Valid { policy, problems } => (policy, problems),
+            };
         let quotes = body
             .what_if
             .iter()

@@ -46,6 +46,13 @@ pub enum SubsidyError {
     /// A meal price below zero or with fractions of a fen.
     #[error("gross amount invalid")]
     AmountInvalid,
+    /// A "what if" meal (counted from 0) names a district this city does not have.
+    #[error("what-if meal {index}: unknown district {code}")]
+    WhatIfDistrictUnknown {
+        index: usize,
+        field: &'static str,
+        code: String,
+    },
     /// The elder's registration is not approved: no subsidy.
     #[error(transparent)]
     ElderNotActive(#[from] ElderNotActive),
@@ -66,7 +73,8 @@ impl DomainError for SubsidyError {
             Self::PolicyInvalid(_)
             | Self::Backdated { .. }
             | Self::MealUnderspecified { .. }
-            | Self::AmountInvalid => ErrorKind::BadRequest,
+            | Self::AmountInvalid
+            | Self::WhatIfDistrictUnknown { .. } => ErrorKind::BadRequest,
             Self::PolicyNotFound { .. } => ErrorKind::NotFound,
             Self::VersionExists { .. }
             | Self::DateTaken { .. }
@@ -91,6 +99,7 @@ impl DomainError for SubsidyError {
             Self::NoPolicyInForce { .. } => "NO_POLICY_IN_FORCE",
             Self::MealUnderspecified { .. } => "REQUIRED",
             Self::AmountInvalid => "AMOUNT_INVALID",
+            Self::WhatIfDistrictUnknown { .. } => "DISTRICT_UNKNOWN",
             Self::ElderNotActive(err) => err.code(),
             Self::Unreadable { .. } | Self::Database(_) => "INTERNAL",
             Self::Other(err) => err.code,
@@ -136,6 +145,9 @@ impl DomainError for SubsidyError {
             Self::AmountInvalid => {
                 "餐价需为不小于 0 的金额，最多两位小数（如 15.00）".into()
             }
+            Self::WhatIfDistrictUnknown { index, code, .. } => {
+                format!("第 {} 餐：本市没有编码为 {code} 的区", index + 1).into()
+            }
             Self::ElderNotActive(err) => err.message(),
             Self::Unreadable { .. } | Self::Database(_) => "服务器开小差了，请稍后再试".into(),
             Self::Other(err) => err.message.clone(),
@@ -149,6 +161,9 @@ impl DomainError for SubsidyError {
             Self::Backdated { .. } | Self::DateTaken { .. } => Some("effective_from".into()),
             Self::MealUnderspecified { field } => Some((*field).into()),
             Self::AmountInvalid => Some("gross".into()),
+            Self::WhatIfDistrictUnknown { index, field, .. } => {
+                Some(format!("what_if[{index}].{field}").into())
+            }
             Self::ElderNotActive(err) => err.field(),
             Self::Other(err) => err.field.clone(),
             _ => None,

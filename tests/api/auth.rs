@@ -4,20 +4,23 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 use serde_json::{Value, json};
-use zhucan::demo::DEMO_PASSWORD;
+use vocabulary::Role;
+use zhucan::{
+    auth::http::{NewStaffAccount, SessionView, StaffAccountView},
+    demo::DEMO_PASSWORD,
+};
 
-use crate::helpers::{TestApp, all_at_once, spawn_app};
+use crate::helpers::{Reply, TestApp, Typed, all_at_once, spawn_app};
 
 #[tokio::test]
 async fn staff_sign_in_and_see_themselves() {
     let app = spawn_app().await;
     let token = app.staff_token("clerk-tianning").await;
 
-    let me = app.get("/api/v1/me", Some(&token)).await;
-    let me = me.assert_ok();
-    assert_eq!(me["role"], "district_clerk");
-    assert_eq!(me["district_code"], "320402");
-    assert_eq!(me["display_name"], "天宁区结算员");
+    let me = app.me(&token).await.ok();
+    assert_eq!(me.role, Role::DistrictClerk);
+    assert_eq!(me.district_code.as_deref(), Some("320402"));
+    assert_eq!(me.display_name, "天宁区结算员");
 }
 
 /// A client whose requests come from `127.0.0.<last>`: the whole 127/8 block is the loopback on
@@ -34,15 +37,23 @@ async fn sign_in_from(
     client: &reqwest::Client,
     username: &str,
     password: &str,
-) -> (u16, Value) {
+) -> Typed<SessionView> {
     let response = client
         .post(app.url("/api/v1/auth/login"))
         .json(&json!({ "username": username, "password": password }))
         .send()
         .await
         .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let status = response.status();
+    Typed::from_reply(Reply {
+        status,
+        body: response.json().await.unwrap_or(Value::Null),
+    })
+}
+
+/// The status of a sign-in's answer.
+fn status_of<T>(answer: &Typed<T>) -> u16 {
+    answer.status.as_u16()
 }
 
 #[tokio::test]
@@ -50,35 +61,32 @@ async fn wrong_passwords_make_one_address_wait_longer_and_longer() {
     let app = spawn_app().await;
     let here = client_from(1);
     for _ in 0..5 {
-        let (status, body) = sign_in_from(&app, &here, "admin", "wrong-password").await;
-        assert_eq!((status, body["code"].as_str()), (401, Some("LOGIN_FAILED")));
+        sign_in_from(&app, &here, "admin", "wrong-password")
+            .await
+            .error(401, "LOGIN_FAILED");
     }
     // Even the right password waits now: the attempt is not tried.
-    let (status, body) = sign_in_from(&app, &here, "admin", DEMO_PASSWORD).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (429, Some("LOGIN_THROTTLED"))
-    );
-    assert!(
-        body["message"].as_str().unwrap().contains("15 分钟"),
-        "{body}"
-    );
+    let refused = sign_in_from(&app, &here, "admin", DEMO_PASSWORD)
+        .await
+        .error(429, "LOGIN_THROTTLED");
+    assert!(refused.message.contains("15 分钟"), "{}", refused.message);
 
     // The quarter hour over, five more; then the rest of the hour.
     app.advance_clock(Duration::minutes(15));
     for _ in 0..5 {
-        assert_eq!(sign_in_from(&app, &here, "admin", "wrong").await.0, 401);
+        assert_eq!(
+            status_of(&sign_in_from(&app, &here, "admin", "wrong").await),
+            401
+        );
     }
-    let (status, body) = sign_in_from(&app, &here, "admin", DEMO_PASSWORD).await;
-    assert_eq!(status, 429);
-    assert!(
-        body["message"].as_str().unwrap().contains("45 分钟"),
-        "{body}"
-    );
+    let waiting = sign_in_from(&app, &here, "admin", DEMO_PASSWORD).await;
+    assert_eq!(status_of(&waiting), 429);
+    let refused = waiting.refusal().expect("a refusal");
+    assert!(refused.message.contains("45 分钟"), "{}", refused.message);
 
     app.advance_clock(Duration::minutes(45));
     assert_eq!(
-        sign_in_from(&app, &here, "admin", DEMO_PASSWORD).await.0,
+        status_of(&sign_in_from(&app, &here, "admin", DEMO_PASSWORD).await),
         200
     );
 }
@@ -91,9 +99,13 @@ async fn someone_guessing_from_one_address_does_not_lock_the_admin_out() {
     for _ in 0..8 {
         sign_in_from(&app, &attacker, "admin", "guess").await;
     }
-    assert_eq!(sign_in_from(&app, &attacker, "admin", "guess").await.0, 429);
-    let (status, body) = sign_in_from(&app, &client_from(1), "admin", DEMO_PASSWORD).await;
-    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        status_of(&sign_in_from(&app, &attacker, "admin", "guess").await),
+        429
+    );
+    sign_in_from(&app, &client_from(1), "admin", DEMO_PASSWORD)
+        .await
+        .ok_with(200);
 }
 
 /// Unknown usernames are counted, refused and answered exactly like real ones.
@@ -105,12 +117,13 @@ async fn unknown_and_known_usernames_get_the_same_answers() {
     for username in ["admin", "nobody-here"] {
         let mut seen = Vec::new();
         for _ in 0..7 {
-            let (status, body) = sign_in_from(&app, &client, username, "wrong-password").await;
+            let answer = sign_in_from(&app, &client, username, "wrong-password").await;
+            let refused = answer.refusal().expect("a wrong password is refused");
             seen.push((
-                status,
-                body["code"].clone(),
-                body["message"].clone(),
-                body["field"].clone(),
+                status_of(&answer),
+                refused.code,
+                refused.message,
+                refused.field,
             ));
         }
         answers.insert(username, seen);
@@ -142,81 +155,60 @@ async fn parallel_guesses_cannot_outrun_the_count() {
 async fn many_addresses_reach_the_ceiling_and_the_city_admin_unlocks() {
     let app = spawn_app().await;
     let admin = app.staff_token("admin").await;
-    app.post(
-        "/api/v1/staff-accounts",
-        Some(&admin),
-        json!({
-            "username": "admin-2", "password": "second-admin-2026", "role": "city_admin",
-            "display_name": "市民政局值班",
-        }),
-    )
-    .await
-    .assert_ok();
-    let second = app
-        .staff_login("admin-2", "second-admin-2026")
-        .await
-        .assert_ok()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let account = NewStaffAccount {
+        username: "admin-2".to_string(),
+        password: "second-admin-2026".to_string(),
+        role: Role::CityAdmin,
+        display_name: "市民政局值班".to_string(),
+        district_code: None,
+    };
+    app.create_staff_account(&admin, &account).await.ok();
+    let second = app.staff_token_with("admin-2", "second-admin-2026").await;
     let admin_id = app.account_id(&admin).await;
     for address in 0..25u8 {
         let client = client_from(100 + address);
         for _ in 0..4 {
-            assert_eq!(sign_in_from(&app, &client, "admin", "botnet").await.0, 401);
+            assert_eq!(
+                status_of(&sign_in_from(&app, &client, "admin", "botnet").await),
+                401
+            );
         }
     }
-    let (status, body) = sign_in_from(&app, &client_from(2), "admin", DEMO_PASSWORD).await;
-    assert_eq!(
-        (status, body["code"].as_str()),
-        (429, Some("ACCOUNT_LOCKED"))
-    );
+    sign_in_from(&app, &client_from(2), "admin", DEMO_PASSWORD)
+        .await
+        .error(429, "ACCOUNT_LOCKED");
 
     // Only the city admin unlocks, and only staff accounts.
     let clerk = app.staff_token("clerk-tianning").await;
-    app.post(
-        &format!("/api/v1/staff-accounts/{admin_id}/unlock"),
-        Some(&clerk),
-        json!({}),
-    )
-    .await
-    .assert_error(403, "ROLE_FORBIDDEN");
-    app.post(
-        "/api/v1/staff-accounts/999999/unlock",
-        Some(&second),
-        json!({}),
-    )
-    .await
-    .assert_error(404, "STAFF_ACCOUNT_NOT_FOUND");
+    app.unlock_staff(&clerk, admin_id)
+        .await
+        .error(403, "ROLE_FORBIDDEN");
+    app.unlock_staff(&second, 999_999)
+        .await
+        .error(404, "STAFF_ACCOUNT_NOT_FOUND");
     let family = app.wechat_token("o-not-staff").await;
     let family_id = app.account_id(&family).await;
-    app.post(
-        &format!("/api/v1/staff-accounts/{family_id}/unlock"),
-        Some(&second),
-        json!({}),
-    )
-    .await
-    .assert_error(404, "STAFF_ACCOUNT_NOT_FOUND");
-    let unlocked = app
-        .post(
-            &format!("/api/v1/staff-accounts/{admin_id}/unlock"),
-            Some(&second),
-            json!({}),
-        )
-        .await;
-    assert_eq!(unlocked.assert_ok()["username"], "admin");
-    let (status, body) = sign_in_from(&app, &client_from(2), "admin", DEMO_PASSWORD).await;
-    assert_eq!(status, 200, "{body}");
+    app.unlock_staff(&second, family_id)
+        .await
+        .error(404, "STAFF_ACCOUNT_NOT_FOUND");
+    let unlocked = app.unlock_staff(&second, admin_id).await.ok();
+    assert_eq!(unlocked.username, "admin");
+    sign_in_from(&app, &client_from(2), "admin", DEMO_PASSWORD)
+        .await
+        .ok_with(200);
 }
 
 #[tokio::test]
 async fn empty_credentials_name_the_field() {
     let app = spawn_app().await;
-    let reply = app.staff_login("", "x").await;
-    reply.assert_error(400, "USERNAME_INVALID");
-    assert_eq!(reply.body["field"], "username");
-    let reply = app.staff_login("admin", "").await;
-    assert_eq!(reply.body["field"], "password");
+    app.login("", "x")
+        .await
+        .field_error(400, "USERNAME_INVALID", "username");
+    let refused = app.login("admin", "").await.refusal();
+    assert_eq!(
+        refused.and_then(|body| body.field).as_deref(),
+        Some("password")
+    );
 }
 
 #[tokio::test]
@@ -254,43 +246,31 @@ async fn missing_or_made_up_tokens_are_401s() {
 async fn a_wechat_user_signs_in_through_the_fake_server() {
     let app = spawn_app().await;
 
-    let first = app
-        .post(
-            "/api/v1/auth/wechat",
-            None,
-            json!({ "code": "dev.o-grandma-li.1" }),
-        )
-        .await;
-    let first = first.assert_ok().clone();
-    assert_eq!(first["first_sign_in"], true);
-    assert_eq!(first["account"]["role"], "family");
-    assert!(first.get("session_key").is_none());
+    let first = app.wechat_login("dev.o-grandma-li.1").await;
+    assert!(first.raw().get("session_key").is_none());
+    let first = first.ok();
+    assert!(first.first_sign_in);
+    assert_eq!(first.account.role, Role::Family);
 
-    let again = app
-        .post(
-            "/api/v1/auth/wechat",
-            None,
-            json!({ "code": "dev.o-grandma-li.2" }),
-        )
-        .await;
-    let again = again.assert_ok();
-    assert_eq!(again["first_sign_in"], false);
-    assert_eq!(again["account"]["id"], first["account"]["id"]);
+    let again = app.wechat_login("dev.o-grandma-li.2").await.ok();
+    assert!(!again.first_sign_in);
+    assert_eq!(again.account.id, first.account.id);
 
     // Codes are single use, like WeChat's.
-    app.post(
-        "/api/v1/auth/wechat",
-        None,
-        json!({ "code": "dev.o-grandma-li.2" }),
-    )
-    .await
-    .assert_error(400, "WECHAT_CODE_INVALID");
+    app.wechat_login("dev.o-grandma-li.2")
+        .await
+        .error(400, "WECHAT_CODE_INVALID");
 }
 
 #[tokio::test]
 async fn a_code_issued_like_wx_login_works_once() {
     let app = spawn_app().await;
-    let issued: serde_json::Value = app
+    /// What the fake WeChat server issues, as `wx.login()` would.
+    #[derive(serde::Deserialize)]
+    struct Issued {
+        code: String,
+    }
+    let issued: Issued = app
         .http
         .post(format!("{}/fake/js-code", app.state.wechat.api_base()))
         .json(&json!({ "openid": "o-h5-user" }))
@@ -300,13 +280,10 @@ async fn a_code_issued_like_wx_login_works_once() {
         .json()
         .await
         .unwrap();
-    let code = issued["code"].as_str().unwrap();
-    app.post("/api/v1/auth/wechat", None, json!({ "code": code }))
+    app.wechat_login(&issued.code).await.ok();
+    app.wechat_login(&issued.code)
         .await
-        .assert_ok();
-    app.post("/api/v1/auth/wechat", None, json!({ "code": code }))
-        .await
-        .assert_error(400, "WECHAT_CODE_INVALID");
+        .error(400, "WECHAT_CODE_INVALID");
 }
 
 #[tokio::test]
@@ -318,9 +295,7 @@ async fn wechat_error_codes_become_clear_errors() {
         ("err.40226.x", 403, "WECHAT_LOGIN_BLOCKED"),
         ("err.-1.x", 503, "WECHAT_BUSY"),
     ] {
-        app.post("/api/v1/auth/wechat", None, json!({ "code": code }))
-            .await
-            .assert_error(status, machine_code);
+        app.wechat_login(code).await.error(status, machine_code);
     }
 }
 
@@ -328,11 +303,9 @@ async fn wechat_error_codes_become_clear_errors() {
 async fn an_empty_code_never_reaches_wechat() {
     let app = spawn_app().await;
     let calls_before = app.fake_wechat.code2session_calls();
-    let reply = app
-        .post("/api/v1/auth/wechat", None, json!({ "code": "  " }))
-        .await;
-    reply.assert_error(400, "WECHAT_CODE_INVALID");
-    assert_eq!(reply.body["field"], "code");
+    app.wechat_login("  ")
+        .await
+        .field_error(400, "WECHAT_CODE_INVALID", "code");
     assert_eq!(app.fake_wechat.code2session_calls(), calls_before);
 }
 
@@ -349,8 +322,7 @@ async fn roles_calling_another_roles_endpoint_get_403() {
             .assert_error(403, "ROLE_FORBIDDEN");
     }
     let admin = app.staff_token("admin").await;
-    let staff = app.get("/api/v1/staff-accounts", Some(&admin)).await;
-    assert!(staff.assert_ok().as_array().unwrap().len() >= 5);
+    assert!(app.staff_accounts(&admin).await.ok().len() >= 5);
 }
 
 #[tokio::test]
@@ -358,37 +330,26 @@ async fn the_city_admin_creates_staff_who_can_then_sign_in() {
     let app = spawn_app().await;
     let admin = app.staff_token("admin").await;
 
-    let created = app
-        .post(
-            "/api/v1/staff-accounts",
-            Some(&admin),
-            json!({
-                "username": "clerk-liyang",
-                "password": "liyang-2026",
-                "role": "district_clerk",
-                "display_name": "溧阳市结算员",
-                "district_code": "320481",
-            }),
-        )
-        .await;
-    assert_eq!(created.assert_ok()["district_code"], "320481");
-    app.staff_login("clerk-liyang", "liyang-2026")
-        .await
-        .assert_ok();
+    let clerk = NewStaffAccount {
+        username: "clerk-liyang".to_string(),
+        password: "liyang-2026".to_string(),
+        role: Role::DistrictClerk,
+        display_name: "溧阳市结算员".to_string(),
+        district_code: Some("320481".to_string()),
+    };
+    let created = app.create_staff_account(&admin, &clerk).await.ok();
+    assert_eq!(created.district_code.as_deref(), Some("320481"));
+    app.login("clerk-liyang", "liyang-2026").await.ok();
 
-    let duplicate = app
-        .post(
-            "/api/v1/staff-accounts",
-            Some(&admin),
-            json!({
-                "username": "clerk-liyang",
-                "password": "liyang-2026",
-                "role": "operator",
-                "display_name": "重名",
-            }),
-        )
-        .await;
-    duplicate.assert_error(409, "USERNAME_TAKEN");
+    let duplicate = NewStaffAccount {
+        role: Role::Operator,
+        display_name: "重名".to_string(),
+        district_code: None,
+        ..clerk
+    };
+    app.create_staff_account(&admin, &duplicate)
+        .await
+        .error(409, "USERNAME_TAKEN");
 }
 
 #[tokio::test]
@@ -412,9 +373,9 @@ async fn bad_staff_accounts_are_refused_with_the_field_named() {
     ] {
         let mut body = base.clone();
         body[field] = value;
-        let reply = app.post("/api/v1/staff-accounts", Some(&admin), body).await;
-        reply.assert_error(status, code);
-        assert_eq!(reply.body["field"], field, "{}", reply.body);
+        app.post_as::<StaffAccountView>("/api/v1/staff-accounts", Some(&admin), &body)
+            .await
+            .field_error(status, code, field);
     }
     // Nothing was created by any of them.
     app.staff_login("new-clerk", "a-good-password")

@@ -33,19 +33,22 @@ use serde_json::{Value, json};
 use tokio::sync::OnceCell;
 use vocabulary::{ElderCategory, Slot};
 use zhucan::{
+    auth::http as auth,
     clock::{Clock, shanghai_to_utc, shanghai_today},
     config::Config,
+    dashboard::http as dashboard,
     demo::{DEMO_PASSWORD, DemoScope},
     diets::http as diets,
     elders::http::{self as elders, IdCardText},
     error::ErrorBody,
-    feedback::{http as feedback, supervision},
+    feedback::{http as feedback, supervision, visits},
     meal_points::http as meal_points,
     menus::http as menus,
     money::Yuan,
-    orders::http as orders,
+    orders::{counter, http as orders},
     pagination::Page,
     samples::http as samples,
+    settlement::http as settlement,
     startup::{Application, BuildOptions},
     state::AppState,
     subsidy::http as subsidy,
@@ -429,10 +432,29 @@ impl TestApp {
 
     /// Signs in a demo staff account and returns its token.
     pub async fn staff_token(&self, username: &str) -> String {
-        self.staff_login(username, DEMO_PASSWORD).await.assert_ok()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        self.staff_token_with(username, DEMO_PASSWORD).await
+    }
+
+    /// The token of a staff account signed in with its own password.
+    pub async fn staff_token_with(&self, username: &str, password: &str) -> String {
+        self.login(username, password).await.ok().token
+    }
+
+    /// Signs in with a username and password, typed.
+    pub async fn login(&self, username: &str, password: &str) -> Typed<auth::SessionView> {
+        let body = auth::PasswordLogin {
+            username: username.to_owned(),
+            password: password.to_owned(),
+        };
+        self.post_as("/api/v1/auth/login", None, &body).await
+    }
+
+    /// Signs in from the mini program with a WeChat login code.
+    pub async fn wechat_login(&self, code: &str) -> Typed<auth::SessionView> {
+        let body = auth::WeChatLogin {
+            code: code.to_owned(),
+        };
+        self.post_as("/api/v1/auth/wechat", None, &body).await
     }
 
     pub async fn staff_login(&self, username: &str, password: &str) -> Reply {
@@ -447,16 +469,11 @@ impl TestApp {
     /// Signs in a mini-program user through the fake WeChat server; returns the token.
     pub async fn wechat_token(&self, openid: &str) -> String {
         let code = format!("dev.{openid}.{}", uuid::Uuid::new_v4().simple());
-        self.post("/api/v1/auth/wechat", None, json!({ "code": code }))
-            .await
-            .assert_ok()["token"]
-            .as_str()
-            .unwrap()
-            .to_string()
+        self.wechat_login(&code).await.ok().token
     }
 
     /// `GET /me`: who the token signs in.
-    pub async fn me(&self, token: &str) -> Typed<zhucan::auth::http::AccountView> {
+    pub async fn me(&self, token: &str) -> Typed<auth::AccountView> {
         self.get_as("/api/v1/me", Some(token)).await
     }
 
@@ -972,6 +989,17 @@ impl TestApp {
         .await
     }
 
+    /// The inspector's (or a clerk's) round: `GET /inspections/due?{query}`.
+    pub async fn visits_due(&self, token: &str, query: &str) -> Typed<Page<visits::VisitDue>> {
+        self.get_as(&format!("/api/v1/inspections/due?{query}"), Some(token))
+            .await
+    }
+
+    /// The inspector's own visits, newest first.
+    pub async fn my_inspections(&self, token: &str) -> Typed<Page<supervision::InspectionView>> {
+        self.get_as("/api/v1/me/inspections", Some(token)).await
+    }
+
     /// `GET /supervision/overview?{query}`.
     pub async fn overview(&self, token: &str, query: &str) -> Typed<supervision::Overview> {
         self.get_as(
@@ -1434,6 +1462,16 @@ impl TestApp {
         self.post_as("/api/v1/staff-accounts", Some(token), body)
             .await
     }
+
+    /// Lifts a staff account's sign-in lock (city admin).
+    pub async fn unlock_staff(&self, token: &str, id: i64) -> Typed<auth::StaffAccountView> {
+        self.post_as(
+            &format!("/api/v1/staff-accounts/{id}/unlock"),
+            Some(token),
+            &json!({}),
+        )
+        .await
+    }
 }
 
 /// The subsidy domain's operations, typed.
@@ -1475,9 +1513,301 @@ impl TestApp {
             .await
     }
 
+    /// Checks a policy draft (`toml`, and `what_if` meals) without publishing it.
+    pub async fn check_policy_draft(
+        &self,
+        token: &str,
+        body: &impl ToJSON,
+    ) -> Typed<zhucan::subsidy::draft::DraftReport> {
+        self.post_as("/api/v1/subsidy-policies/check", Some(token), body)
+            .await
+    }
+
     /// The elders the caller (an elder or family member) may act for.
     pub async fn my_elders(&self, token: &str) -> Typed<Vec<elders::MyElderView>> {
         self.get_as("/api/v1/me/elders", Some(token)).await
+    }
+}
+
+/// The meal point's counter, typed.
+impl TestApp {
+    /// Finds the elder of a walk-in order by ID-card number and name.
+    pub async fn counter_lookup(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        number: &str,
+        name: &str,
+    ) -> Typed<counter::CounterElder> {
+        let lookup = counter::CounterLookup {
+            id_card: id_card(number),
+            name: name.to_owned(),
+        };
+        self.post_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/counter/elder"),
+            Some(token),
+            &Carded::new(lookup, "id_card", number),
+        )
+        .await
+    }
+
+    /// A meal point's orders of a day, as the counter and the kitchen list them.
+    pub async fn day_orders(
+        &self,
+        token: &str,
+        meal_point_id: i64,
+        date: NaiveDate,
+    ) -> Typed<counter::DayOrders> {
+        self.get_as(
+            &format!("/api/v1/meal-points/{meal_point_id}/orders?date={date}"),
+            Some(token),
+        )
+        .await
+    }
+}
+
+/// Same-city settlement's operations, typed.
+impl TestApp {
+    /// Creates a run for a month (`2026-11`).
+    pub async fn create_run(&self, token: &str, month: &str) -> Typed<settlement::RunView> {
+        let body = settlement::NewRun {
+            month: Some(month.to_owned()),
+            from: None,
+            to: None,
+        };
+        self.post_as("/api/v1/settlement-runs", Some(token), &body)
+            .await
+    }
+
+    /// Creates a run for any period, both ends included.
+    pub async fn create_run_between(
+        &self,
+        token: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Typed<settlement::RunView> {
+        let body = settlement::NewRun {
+            month: None,
+            from: Some(from),
+            to: Some(to),
+        };
+        self.post_as("/api/v1/settlement-runs", Some(token), &body)
+            .await
+    }
+
+    pub async fn runs(&self, token: &str) -> Typed<Vec<settlement::RunSummary>> {
+        self.get_as("/api/v1/settlement-runs", Some(token)).await
+    }
+
+    pub async fn run(&self, token: &str, id: i64) -> Typed<settlement::RunView> {
+        self.get_as(&format!("/api/v1/settlement-runs/{id}"), Some(token))
+            .await
+    }
+
+    /// A step of a run's life that takes no comment: `recompute`, `submit`, `confirm`, `reopen`,
+    /// `approve`.
+    pub async fn run_step(&self, token: &str, id: i64, step: &str) -> Typed<settlement::RunView> {
+        self.post_as(
+            &format!("/api/v1/settlement-runs/{id}/{step}"),
+            Some(token),
+            &json!({}),
+        )
+        .await
+    }
+
+    /// A district's review with a comment: `confirm`, `dispute` or `reopen`.
+    pub async fn review_run(
+        &self,
+        token: &str,
+        id: i64,
+        step: &str,
+        comment: Option<&str>,
+    ) -> Typed<settlement::RunView> {
+        let body = settlement::ReviewRequest {
+            comment: comment.map(str::to_owned),
+        };
+        self.post_as(
+            &format!("/api/v1/settlement-runs/{id}/{step}"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+
+    pub async fn run_matrix(&self, token: &str, id: i64) -> Typed<settlement::Matrix> {
+        self.get_as(&format!("/api/v1/settlement-runs/{id}/matrix"), Some(token))
+            .await
+    }
+
+    pub async fn net_positions(&self, token: &str, id: i64) -> Typed<settlement::NetPositions> {
+        self.get_as(
+            &format!("/api/v1/settlement-runs/{id}/net-positions"),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn district_statement(
+        &self,
+        token: &str,
+        id: i64,
+    ) -> Typed<settlement::DistrictStatement> {
+        self.get_as(
+            &format!("/api/v1/settlement-runs/{id}/districts"),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn meal_point_statement(
+        &self,
+        token: &str,
+        id: i64,
+    ) -> Typed<settlement::MealPointStatement> {
+        self.get_as(
+            &format!("/api/v1/settlement-runs/{id}/meal-points"),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn adjustments(
+        &self,
+        token: &str,
+        id: i64,
+    ) -> Typed<Vec<settlement::AdjustmentView>> {
+        self.get_as(
+            &format!("/api/v1/settlement-runs/{id}/adjustments"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// Takes back an order's meal as invalid in a draft run.
+    pub async fn add_adjustment(
+        &self,
+        token: &str,
+        id: i64,
+        order_id: &str,
+        reason: &str,
+    ) -> Typed<settlement::AdjustmentView> {
+        let body = settlement::NewAdjustment {
+            order_id: order_id.to_owned(),
+            reason: reason.to_owned(),
+        };
+        self.post_as(
+            &format!("/api/v1/settlement-runs/{id}/adjustments"),
+            Some(token),
+            &body,
+        )
+        .await
+    }
+
+    pub async fn run_audit(&self, token: &str, id: i64) -> Typed<Vec<settlement::AuditEntry>> {
+        self.get_as(&format!("/api/v1/settlement-runs/{id}/audit"), Some(token))
+            .await
+    }
+}
+
+/// The dashboard's operations (and the plan's targets), typed.
+impl TestApp {
+    pub async fn plan_targets(&self, token: &str) -> Typed<Vec<dashboard::TargetView>> {
+        self.get_as("/api/v1/plan-targets", Some(token)).await
+    }
+
+    /// Replaces every target with these `(scope, from_year, to_year, target)`.
+    pub async fn replace_plan_targets(
+        &self,
+        token: &str,
+        targets: &[(&str, i32, i32, i32)],
+    ) -> Typed<Vec<dashboard::TargetView>> {
+        let body = dashboard::TargetList {
+            targets: targets
+                .iter()
+                .map(
+                    |&(scope, from_year, to_year, target)| dashboard::TargetEntry {
+                        scope: scope.to_owned(),
+                        from_year,
+                        to_year,
+                        target,
+                    },
+                )
+                .collect(),
+        };
+        self.put_as("/api/v1/plan-targets", Some(token), &body)
+            .await
+    }
+
+    /// Imports targets from a CSV sent in a JSON body.
+    pub async fn import_plan_targets(
+        &self,
+        token: &str,
+        csv: &str,
+    ) -> Typed<Vec<dashboard::TargetView>> {
+        let body = dashboard::CsvText {
+            csv: csv.to_owned(),
+        };
+        self.post_as("/api/v1/plan-targets/import", Some(token), &body)
+            .await
+    }
+
+    pub async fn plan_progress(&self, token: &str) -> Typed<dashboard::PlanProgressView> {
+        self.get_as("/api/v1/dashboard/plan-progress", Some(token))
+            .await
+    }
+
+    /// `GET /dashboard/meals-per-day?{query}`.
+    pub async fn meals_per_day(
+        &self,
+        token: &str,
+        query: &str,
+    ) -> Typed<dashboard::MealsPerDayView> {
+        self.get_as(
+            &format!("/api/v1/dashboard/meals-per-day?{query}"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// `GET /dashboard/subsidy-per-month?{query}`.
+    pub async fn subsidy_per_month(
+        &self,
+        token: &str,
+        query: &str,
+    ) -> Typed<dashboard::SubsidyPerMonthView> {
+        self.get_as(
+            &format!("/api/v1/dashboard/subsidy-per-month?{query}"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// `GET /dashboard/cross-district?{query}`.
+    pub async fn cross_district(
+        &self,
+        token: &str,
+        query: &str,
+    ) -> Typed<dashboard::CrossDistrictView> {
+        self.get_as(
+            &format!("/api/v1/dashboard/cross-district?{query}"),
+            Some(token),
+        )
+        .await
+    }
+
+    /// `GET /dashboard/feedback?{query}`.
+    pub async fn dashboard_feedback(
+        &self,
+        token: &str,
+        query: &str,
+    ) -> Typed<dashboard::FeedbackView> {
+        self.get_as(&format!("/api/v1/dashboard/feedback?{query}"), Some(token))
+            .await
+    }
+
+    /// The service's clock (public).
+    pub async fn clock(&self) -> Typed<dashboard::ClockView> {
+        self.get_as("/api/v1/clock", None).await
     }
 }
 

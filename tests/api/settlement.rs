@@ -25,13 +25,15 @@
 use std::io::Read;
 
 use chrono::Duration;
-use serde_json::{Value, json};
+use serde_json::json;
+use vocabulary::{AdjustmentKind, Role, RunState, Slot};
+use zhucan::{menus::http as menus, settlement::http as settlement};
 
 use crate::{
     fixtures::ElderForm,
     helpers::{
-        TestApp, born, date, day, first_of_month, id_card_number, last_of_month, month_of,
-        spawn_app,
+        TestApp, born, date, day, first_of_month, id_card_number, last_of_month, month_of, parse,
+        spawn_app, yuan,
     },
 };
 
@@ -63,13 +65,7 @@ impl City {
 }
 
 async fn meal_point(app: &TestApp, admin: &str, district: &str, n: u32) -> i64 {
-    let streets = app
-        .get(
-            &format!("/api/v1/places/districts/{district}/streets"),
-            None,
-        )
-        .await;
-    let street = streets.assert_ok()[0]["id"].as_i64().unwrap();
+    let street = app.streets(district).await.ok()[0].id;
     let body = json!({
         "name": format!("结算测试食堂{n}"),
         "kind": "community_canteen",
@@ -85,11 +81,7 @@ async fn meal_point(app: &TestApp, admin: &str, district: &str, n: u32) -> i64 {
         "slot_hours": [{ "slot": "lunch", "opens": "11:00", "closes": "12:30" }],
         "food_licence_no": format!("JY2320{district}{n:04}"),
     });
-    app.post("/api/v1/meal-points", Some(admin), body)
-        .await
-        .assert_ok()["id"]
-        .as_i64()
-        .unwrap()
+    app.create_meal_point(admin, &body).await.ok().id
 }
 
 async fn elder(app: &TestApp, admin: &str, hukou: &str, birth: &str, n: u32) -> i64 {
@@ -105,26 +97,20 @@ async fn elder(app: &TestApp, admin: &str, hukou: &str, birth: &str, n: u32) -> 
 }
 
 async fn offering(app: &TestApp, operator: &str, meal_point_id: i64) -> i64 {
-    let dish = app
-        .post(
-            &format!("/api/v1/meal-points/{meal_point_id}/dishes"),
-            Some(operator),
-            json!({ "name": "结算套餐", "price": "15.00", "tags": ["soft"] }),
-        )
-        .await;
-    let dish_id = dish.assert_ok()["id"].as_i64().unwrap();
-    let published = app
-        .post(
-            &format!("/api/v1/meal-points/{meal_point_id}/offerings"),
-            Some(operator),
-            json!({ "offerings": [{
-                "dish_id": dish_id, "date": day(1), "slot": "lunch", "portions": 20,
-            }]}),
-        )
-        .await;
-    let body = published.assert_ok();
-    let offerings = body["offerings"].as_array().or(body.as_array()).unwrap();
-    offerings[0]["id"].as_i64().unwrap()
+    let dish: menus::NewDish =
+        parse(&json!({ "name": "结算套餐", "price": "15.00", "tags": ["soft"] }));
+    let dish_id = app.add_dish(operator, meal_point_id, &dish).await.ok().id;
+    let offering = menus::OfferingInput {
+        dish_id,
+        date: date(1),
+        slot: Slot::Lunch,
+        portions: 20,
+        price: None,
+    };
+    app.publish(operator, meal_point_id, vec![offering])
+        .await
+        .ok()[0]
+        .id
 }
 
 /// Three meal points (天宁, 武进, 溧阳) run by `operator-demo`, eight elders booked for
@@ -139,13 +125,7 @@ pub(crate) async fn city(app: &TestApp) -> City {
     let liyang = meal_point(app, &admin, LIYANG, 3).await;
     let mut offerings = std::collections::HashMap::new();
     for mp in [tianning, wujin, liyang] {
-        app.post(
-            &format!("/api/v1/meal-points/{mp}/operators/{operator_id}"),
-            Some(&admin),
-            json!({}),
-        )
-        .await
-        .assert_ok();
+        app.assign_operator(&admin, mp, operator_id).await.ok();
         offerings.insert(mp, offering(app, &operator, mp).await);
     }
     let plan: [(&str, &str, String, i64, &str); 8] = [
@@ -163,11 +143,10 @@ pub(crate) async fn city(app: &TestApp) -> City {
     for (n, (label, hukou, birth, mp, mode)) in plan.into_iter().enumerate() {
         elder(app, &admin, hukou, &birth, n as u32).await;
         // Booked at the counter: the operator names the elder by ID-card number and name.
-        let booked = app
-            .post(
-                "/api/v1/orders",
-                Some(&operator),
-                json!({
+        let order = app
+            .book(
+                &operator,
+                &json!({
                     "elder_id_card": id_card_number(hukou, &birth, &format!("{:03}", 200 + n)),
                     "elder_name": format!("结算老人{n}"),
                     "delivery_address": format!("结算路{n}号"),
@@ -179,29 +158,17 @@ pub(crate) async fn city(app: &TestApp) -> City {
                     "client_key": uuid::Uuid::now_v7().to_string(),
                 }),
             )
-            .await;
-        let order = booked.assert_ok();
-        orders.push((label, order["id"].as_str().unwrap().to_string()));
-        codes.push((mp, mode, order["pickup_code"].as_str().unwrap().to_string()));
+            .await
+            .ok();
+        orders.push((label, order.id));
+        codes.push((mp, mode, order.pickup_code.expect("a pickup code")));
     }
     app.advance_clock(Duration::hours(26) + Duration::minutes(15)); // Tuesday 11:15
     for ((_, id), (mp, mode, code)) in orders.iter().zip(&codes) {
         if *mode == "pickup" {
-            app.post(
-                &format!("/api/v1/meal-points/{mp}/pickups"),
-                Some(&operator),
-                json!({ "code": code }),
-            )
-            .await
-            .assert_ok();
+            app.verify_pickup(&operator, *mp, code).await.ok();
         } else {
-            app.post(
-                &format!("/api/v1/orders/{id}/out-for-delivery"),
-                Some(&operator),
-                json!({}),
-            )
-            .await
-            .assert_ok();
+            app.out_for_delivery(&operator, id).await.ok();
         }
     }
     City {
@@ -215,63 +182,50 @@ pub(crate) async fn city(app: &TestApp) -> City {
 }
 
 async fn deliver(app: &TestApp, city: &City, label: &str) {
-    app.post(
-        &format!("/api/v1/orders/{}/delivered", city.order(label)),
-        Some(&city.operator),
-        json!({ "signed_by": "王小明" }),
-    )
-    .await
-    .assert_ok();
+    app.delivered(&city.operator, city.order(label), "王小明")
+        .await
+        .ok();
 }
 
 pub(crate) async fn clerk(app: &TestApp, admin: &str, district: &str) -> String {
     let username = format!("clerk-{district}");
-    app.post(
-        "/api/v1/staff-accounts",
-        Some(admin),
-        json!({
-            "username": username,
-            "password": "clerk-pass-1",
-            "role": "district_clerk",
-            "display_name": "结算员",
-            "district_code": district,
-        }),
-    )
-    .await
-    .assert_ok();
-    app.staff_login(&username, "clerk-pass-1").await.assert_ok()["token"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    let account = zhucan::auth::http::NewStaffAccount {
+        username: username.clone(),
+        password: "clerk-pass-1".to_string(),
+        role: Role::DistrictClerk,
+        display_name: "结算员".to_string(),
+        district_code: Some(district.to_string()),
+    };
+    app.create_staff_account(admin, &account).await.ok();
+    app.staff_token_with(&username, "clerk-pass-1").await
 }
 
-fn cell<'a>(matrix: &'a Value, funding: &str, service: &str) -> Option<&'a Value> {
-    matrix["cells"]
-        .as_array()
-        .unwrap()
+fn cell<'a>(
+    matrix: &'a settlement::Matrix,
+    funding: &str,
+    service: &str,
+) -> Option<&'a settlement::MatrixCell> {
+    matrix
+        .cells
         .iter()
-        .find(|c| c["funding_district_code"] == funding && c["service_district_code"] == service)
+        .find(|c| c.funding_district_code == funding && c.service_district_code == service)
 }
 
-fn net<'a>(positions: &'a Value, a: &str, b: &str) -> &'a Value {
-    positions["positions"]
-        .as_array()
-        .unwrap()
+#[track_caller]
+fn net<'a>(
+    positions: &'a settlement::NetPositions,
+    a: &str,
+    b: &str,
+) -> &'a settlement::NetPositionView {
+    positions
+        .positions
         .iter()
-        .find(|p| p["district_code"] == a && p["counterpart_code"] == b)
-        .unwrap_or_else(|| panic!("no position {a}–{b} in {positions}"))
+        .find(|p| p.district_code == a && p.counterpart_code == b)
+        .unwrap_or_else(|| panic!("no position {a}–{b}"))
 }
 
-async fn create_month(app: &TestApp, token: &str, month: &str) -> Value {
-    let created = app
-        .post(
-            "/api/v1/settlement-runs",
-            Some(token),
-            json!({ "month": month }),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    created.body
+async fn create_month(app: &TestApp, token: &str, month: &str) -> settlement::RunView {
+    app.create_run(token, month).await.ok_with(201)
 }
 
 #[tokio::test]
@@ -279,27 +233,33 @@ async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerk
     let app = spawn_app().await;
     let city = city(&app).await;
     let run = create_month(&app, &city.admin, &meal_month(0)).await;
-    let id = run["id"].as_i64().unwrap();
-    assert_eq!(run["state"], "draft");
-    assert_eq!(run["period_from"], first_of_month(date(1), 0).to_string());
-    assert_eq!(run["period_to"], last_of_month(date(1), 0).to_string());
+    let id = run.id;
+    assert_eq!(run.state, RunState::Draft);
+    assert_eq!(run.period_from, first_of_month(date(1), 0));
+    assert_eq!(run.period_to, last_of_month(date(1), 0));
     assert_eq!(
-        run["totals"]["meals"], 6,
+        run.totals.meals, 6,
         "six pickups served; deliveries not yet"
     );
-    assert_eq!(run["totals"]["gross"], "90.00");
-    assert_eq!(run["totals"]["subsidy"], "22.00");
-    assert_eq!(run["totals"]["elder_paid"], "68.00");
-    assert_eq!(run["reconciliation"]["reconciled"], true, "{run}");
-    assert_eq!(run["reconciliation"]["served_orders"]["meals"], 6);
+    assert_eq!(run.totals.gross, yuan("90.00"));
+    assert_eq!(run.totals.subsidy, yuan("22.00"));
+    assert_eq!(run.totals.elder_paid, yuan("68.00"));
+    assert!(
+        run.reconciliation.reconciled,
+        "{:?}",
+        run.reconciliation.issues
+    );
+    assert_eq!(
+        run.reconciliation
+            .served_orders
+            .as_ref()
+            .expect("the city reads the figures")
+            .meals,
+        6
+    );
 
-    let base = format!("/api/v1/settlement-runs/{id}");
-    let matrix = app
-        .get(&format!("{base}/matrix"), Some(&city.admin))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(matrix["cells"].as_array().unwrap().len(), 6, "{matrix}");
+    let matrix = app.run_matrix(&city.admin, id).await.ok();
+    assert_eq!(matrix.cells.len(), 6);
     for (funding, service, meals, amount) in [
         (TIANNING, WUJIN, 1, "3.00"),
         (TIANNING, TIANNING, 1, "4.00"),
@@ -309,130 +269,96 @@ async fn the_matrix_and_net_positions_of_three_districts_check_by_hand_and_clerk
         (LIYANG, WUJIN, 1, "3.00"),
     ] {
         let c = cell(&matrix, funding, service).unwrap();
-        assert_eq!(c["meals"], meals, "{c}");
-        assert_eq!(c["amount"], amount, "{c}");
-        assert_eq!(c["city_amount"], "0.00");
+        assert_eq!(c.meals, meals, "{funding} → {service}");
+        assert_eq!(c.amount, yuan(amount), "{funding} → {service}");
+        assert_eq!(c.city_amount, yuan("0.00"));
     }
-    assert_eq!(matrix["total_meals"], 6);
-    assert_eq!(matrix["total_amount"], "22.00");
+    assert_eq!(matrix.total_meals, 6);
+    assert_eq!(matrix.total_amount, yuan("22.00"));
 
-    let positions = app
-        .get(&format!("{base}/net-positions"), Some(&city.admin))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(positions["positions"].as_array().unwrap().len(), 3);
+    let positions = app.net_positions(&city.admin, id).await.ok();
+    assert_eq!(positions.positions.len(), 3);
     let tn_wj = net(&positions, TIANNING, WUJIN);
-    assert_eq!(tn_wj["payable"], "3.00");
-    assert_eq!(tn_wj["receivable"], "4.00");
-    assert_eq!(tn_wj["net"], "-1.00", "武进 pays 天宁 1.00");
-    assert_eq!(net(&positions, TIANNING, LIYANG)["net"], "-4.00");
-    assert_eq!(net(&positions, WUJIN, LIYANG)["net"], "1.00");
+    assert_eq!(tn_wj.payable, yuan("3.00"));
+    assert_eq!(tn_wj.receivable, yuan("4.00"));
+    assert_eq!(tn_wj.net, yuan("-1.00"), "武进 pays 天宁 1.00");
+    assert_eq!(net(&positions, TIANNING, LIYANG).net, yuan("-4.00"));
+    assert_eq!(net(&positions, WUJIN, LIYANG).net, yuan("1.00"));
 
-    let districts = app
-        .get(&format!("{base}/districts"), Some(&city.admin))
-        .await
-        .assert_ok()
-        .clone();
-    let tianning = districts["districts"]
-        .as_array()
-        .unwrap()
+    let districts = app.district_statement(&city.admin, id).await.ok();
+    let tianning = districts
+        .districts
         .iter()
-        .find(|d| d["district_code"] == TIANNING)
+        .find(|d| d.district_code == TIANNING)
         .unwrap();
-    assert_eq!(tianning["district_name"], "天宁区");
-    assert_eq!(tianning["served"]["meals"], 3);
-    assert_eq!(tianning["own"]["meals"], 1);
-    assert_eq!(tianning["receivable"], "8.00");
-    assert_eq!(tianning["payable"], "3.00");
-    assert_eq!(tianning["net"], "5.00");
+    assert_eq!(tianning.district_name, "天宁区");
+    assert_eq!(tianning.served.meals, 3);
+    assert_eq!(tianning.own.meals, 1);
+    assert_eq!(tianning.receivable, yuan("8.00"));
+    assert_eq!(tianning.payable, yuan("3.00"));
+    assert_eq!(tianning.net, yuan("5.00"));
 
-    let lines = app
-        .get(&format!("{base}/meal-points"), Some(&city.admin))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(lines["lines"].as_array().unwrap().len(), 6);
-    assert_eq!(lines["totals"]["subsidy"], "22.00");
-    let at_tianning: Vec<&Value> = lines["lines"]
-        .as_array()
-        .unwrap()
+    let lines = app.meal_point_statement(&city.admin, id).await.ok();
+    assert_eq!(lines.lines.len(), 6);
+    assert_eq!(lines.totals.subsidy, yuan("22.00"));
+    let at_tianning: Vec<&settlement::MealPointLine> = lines
+        .lines
         .iter()
-        .filter(|l| l["meal_point_id"] == city.tianning)
+        .filter(|l| l.meal_point_id == city.tianning)
         .collect();
     assert_eq!(
         at_tianning.len(),
         3,
         "天宁's meal point served three districts"
     );
-    assert_eq!(at_tianning[0]["meal_point_name"], "结算测试食堂1");
+    assert_eq!(at_tianning[0].meal_point_name, "结算测试食堂1");
 
     // The 天宁 clerk: only their row and column, never 武进 ↔ 溧阳.
     let clerk = app.staff_token("clerk-tianning").await;
-    let theirs = app
-        .get(&format!("{base}/matrix"), Some(&clerk))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(theirs["cells"].as_array().unwrap().len(), 4, "{theirs}");
+    let theirs = app.run_matrix(&clerk, id).await.ok();
+    assert_eq!(theirs.cells.len(), 4);
     assert!(cell(&theirs, WUJIN, LIYANG).is_none());
     assert!(cell(&theirs, LIYANG, WUJIN).is_none());
-    assert_eq!(theirs["total_amount"], "15.00");
-    let their_lines = app
-        .get(&format!("{base}/meal-points"), Some(&clerk))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(their_lines["lines"].as_array().unwrap().len(), 4);
-    assert!(their_lines["lines"].as_array().unwrap().iter().all(|l| {
-        l["funding_district_code"] == TIANNING || l["service_district_code"] == TIANNING
-    }));
+    assert_eq!(theirs.total_amount, yuan("15.00"));
+    let their_lines = app.meal_point_statement(&clerk, id).await.ok();
+    assert_eq!(their_lines.lines.len(), 4);
     assert!(
-        !their_lines["lines"]
-            .as_array()
-            .unwrap()
+        their_lines
+            .lines
             .iter()
-            .any(|l| l["meal_point_id"] == city.liyang),
+            .all(|l| l.funding_district_code == TIANNING || l.service_district_code == TIANNING)
+    );
+    assert!(
+        !their_lines
+            .lines
+            .iter()
+            .any(|l| l.meal_point_id == city.liyang),
         "溧阳's meal point served only 武进's elder"
     );
-    let their_net = app
-        .get(&format!("{base}/net-positions"), Some(&clerk))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(their_net["positions"].as_array().unwrap().len(), 2);
-    assert_eq!(net(&their_net, TIANNING, WUJIN)["net"], "-1.00");
-    assert_eq!(net(&their_net, TIANNING, LIYANG)["net"], "-4.00");
-    let their_districts = app
-        .get(&format!("{base}/districts"), Some(&clerk))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(their_districts["districts"].as_array().unwrap().len(), 1);
-    let their_run = app.get(&base, Some(&clerk)).await.assert_ok().clone();
-    assert_eq!(their_run["totals"]["meals"], 4);
+    let their_net = app.net_positions(&clerk, id).await.ok();
+    assert_eq!(their_net.positions.len(), 2);
+    assert_eq!(net(&their_net, TIANNING, WUJIN).net, yuan("-1.00"));
+    assert_eq!(net(&their_net, TIANNING, LIYANG).net, yuan("-4.00"));
+    let their_districts = app.district_statement(&clerk, id).await.ok();
+    assert_eq!(their_districts.districts.len(), 1);
+    let their_run = app.run(&clerk, id).await.ok();
+    assert_eq!(their_run.totals.meals, 4);
     assert!(
-        their_run["reconciliation"].get("lines").is_none(),
+        their_run.reconciliation.lines.is_none(),
         "city-wide figures are the city's"
     );
     // Seen from 武进, the same pair turns round.
     let wujin_clerk = app.staff_token("clerk-wujin").await;
-    let from_wujin = app
-        .get(&format!("{base}/net-positions"), Some(&wujin_clerk))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(net(&from_wujin, WUJIN, TIANNING)["net"], "1.00");
+    let from_wujin = app.net_positions(&wujin_clerk, id).await.ok();
+    assert_eq!(net(&from_wujin, WUJIN, TIANNING).net, yuan("1.00"));
     // Exports read the same scope: no 武进 ↔ 溧阳 row in the 天宁 clerk's file.
     let csv = export(&app, &clerk, id, "meal_points", "csv").await;
     assert!(!csv.contains("结算测试食堂3"), "{csv}");
     // Operators and elders see no settlement.
-    app.get(&base, Some(&city.operator))
+    app.run(&city.operator, id)
         .await
-        .assert_error(403, "ROLE_FORBIDDEN");
-    app.get("/api/v1/settlement-runs/9999", Some(&city.admin))
-        .await
-        .assert_error(404, "RUN_NOT_FOUND");
+        .error(403, "ROLE_FORBIDDEN");
+    app.run(&city.admin, 9999).await.error(404, "RUN_NOT_FOUND");
     let _ = city.wujin;
 }
 
@@ -494,106 +420,76 @@ async fn a_run_that_does_not_reconcile_cannot_be_submitted_and_a_locked_run_refu
     let app = spawn_app().await;
     let city = city(&app).await;
     let run = create_month(&app, &city.admin, &meal_month(0)).await;
-    let id = run["id"].as_i64().unwrap();
+    let id = run.id;
     let base = format!("/api/v1/settlement-runs/{id}");
 
     // L3's meal is signed for after the draft was worked out: the lines miss a served order.
     app.advance_clock(Duration::minutes(5));
     deliver(&app, &city, "L3").await;
-    let stale = app.get(&base, Some(&city.admin)).await.assert_ok().clone();
-    assert_eq!(stale["reconciliation"]["reconciled"], false);
-    assert_eq!(stale["reconciliation"]["lines"]["meals"], 6);
-    assert_eq!(stale["reconciliation"]["served_orders"]["meals"], 7);
+    let stale = app.run(&city.admin, id).await.ok();
+    assert!(!stale.reconciliation.reconciled);
+    let figures =
+        |f: &Option<settlement::FiguresView>| f.as_ref().expect("the city reads the figures").meals;
+    assert_eq!(figures(&stale.reconciliation.lines), 6);
+    assert_eq!(figures(&stale.reconciliation.served_orders), 7);
     let refused = app
-        .post(&format!("{base}/submit"), Some(&city.admin), json!({}))
-        .await;
-    refused.assert_error(409, "RUN_NOT_RECONCILED");
-    assert!(
-        refused.body["message"].as_str().unwrap().contains("6 餐"),
-        "{}",
-        refused.body
-    );
-    assert_eq!(
-        app.get(&base, Some(&city.admin)).await.assert_ok()["state"],
-        "draft"
-    );
+        .run_step(&city.admin, id, "submit")
+        .await
+        .error(409, "RUN_NOT_RECONCILED");
+    assert!(refused.message.contains("6 餐"), "{}", refused.message);
+    assert_eq!(app.run(&city.admin, id).await.ok().state, RunState::Draft);
     // Worked out again, it reconciles and goes to the districts.
-    let recomputed = app
-        .post(&format!("{base}/recompute"), Some(&city.admin), json!({}))
-        .await;
-    assert_eq!(recomputed.assert_ok()["totals"]["meals"], 7);
-    assert_eq!(recomputed.assert_ok()["reconciliation"]["reconciled"], true);
+    let recomputed = app.run_step(&city.admin, id, "recompute").await.ok();
+    assert_eq!(recomputed.totals.meals, 7);
+    assert!(recomputed.reconciliation.reconciled);
     let tianning = app.staff_token("clerk-tianning").await;
-    let submitted = app
-        .post(&format!("{base}/submit"), Some(&tianning), json!({}))
-        .await;
-    let submitted = submitted.assert_ok();
-    assert_eq!(submitted["state"], "submitted");
-    let reviewing: Vec<&str> = submitted["reviews"]
-        .as_array()
-        .unwrap()
+    let submitted = app.run_step(&tianning, id, "submit").await.ok();
+    assert_eq!(submitted.state, RunState::Submitted);
+    let reviewing: Vec<&str> = submitted
+        .reviews
         .iter()
-        .map(|r| r["district_code"].as_str().unwrap())
+        .map(|r| r.district_code.as_str())
         .collect();
     assert_eq!(reviewing, [TIANNING, WUJIN, LIYANG]);
-    let net_now = app
-        .get(&format!("{base}/net-positions"), Some(&city.admin))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(net(&net_now, TIANNING, LIYANG)["net"], "-8.00");
+    let net_now = app.net_positions(&city.admin, id).await.ok();
+    assert_eq!(net(&net_now, TIANNING, LIYANG).net, yuan("-8.00"));
 
     // Review: every involved district, and only those, must confirm before the city approves.
     let wujin = app.staff_token("clerk-wujin").await;
     let liyang = clerk(&app, &city.admin, LIYANG).await;
     let zhonglou = app.staff_token("clerk-zhonglou").await;
-    app.post(&format!("{base}/approve"), Some(&city.admin), json!({}))
+    app.run_step(&city.admin, id, "approve")
         .await
-        .assert_error(409, "RUN_NOT_CONFIRMED");
-    app.post(&format!("{base}/confirm"), Some(&zhonglou), json!({}))
+        .error(409, "RUN_NOT_CONFIRMED");
+    app.run_step(&zhonglou, id, "confirm")
         .await
-        .assert_error(403, "DISTRICT_NOT_INVOLVED");
-    app.post(&format!("{base}/approve"), Some(&tianning), json!({}))
+        .error(403, "DISTRICT_NOT_INVOLVED");
+    app.run_step(&tianning, id, "approve")
         .await
-        .assert_error(403, "ROLE_FORBIDDEN");
-    app.post(&format!("{base}/dispute"), Some(&wujin), json!({}))
+        .error(403, "ROLE_FORBIDDEN");
+    app.review_run(&wujin, id, "dispute", None)
         .await
-        .assert_field_error(400, "COMMENT_REQUIRED", "comment");
-    app.post(&format!("{base}/confirm"), Some(&tianning), json!({}))
+        .field_error(400, "COMMENT_REQUIRED", "comment");
+    app.run_step(&tianning, id, "confirm").await.ok();
+    app.review_run(&wujin, id, "dispute", Some("W2 在溧阳用餐是否属实？"))
         .await
-        .assert_ok();
-    app.post(
-        &format!("{base}/dispute"),
-        Some(&wujin),
-        json!({ "comment": "W2 在溧阳用餐是否属实？" }),
-    )
-    .await
-    .assert_ok();
-    app.post(&format!("{base}/confirm"), Some(&liyang), json!({}))
-        .await
-        .assert_ok();
+        .ok();
+    app.run_step(&liyang, id, "confirm").await.ok();
     let waiting = app
-        .post(&format!("{base}/approve"), Some(&city.admin), json!({}))
-        .await;
-    waiting.assert_error(409, "RUN_NOT_CONFIRMED");
-    assert!(waiting.body["message"].as_str().unwrap().contains(WUJIN));
-    // Adjusting needs a draft.
-    app.post(&format!("{base}/recompute"), Some(&city.admin), json!({}))
+        .run_step(&city.admin, id, "approve")
         .await
-        .assert_error(409, "RUN_NOT_DRAFT");
-    app.post(
-        &format!("{base}/confirm"),
-        Some(&wujin),
-        json!({ "comment": "已核实" }),
-    )
-    .await
-    .assert_ok();
-    let locked = app
-        .post(&format!("{base}/approve"), Some(&city.admin), json!({}))
-        .await;
-    let locked = locked.assert_ok().clone();
-    assert_eq!(locked["state"], "locked");
-    assert!(locked["locked_at"].is_string());
+        .error(409, "RUN_NOT_CONFIRMED");
+    assert!(waiting.message.contains(WUJIN), "{}", waiting.message);
+    // Adjusting needs a draft.
+    app.run_step(&city.admin, id, "recompute")
+        .await
+        .error(409, "RUN_NOT_DRAFT");
+    app.review_run(&wujin, id, "confirm", Some("已核实"))
+        .await
+        .ok();
+    let locked = app.run_step(&city.admin, id, "approve").await.ok();
+    assert_eq!(locked.state, RunState::Locked);
+    assert!(locked.locked_at.is_some());
 
     // Locked: every change is refused, and nothing moves.
     for (path, token, body) in [
@@ -613,32 +509,30 @@ async fn a_run_that_does_not_reconcile_cannot_be_submitted_and_a_locked_run_refu
             .await
             .assert_error(409, "RUN_LOCKED");
     }
-    app.post(
-        "/api/v1/settlement-runs",
-        Some(&city.admin),
-        json!({ "from": day(-3), "to": day(12) }),
-    )
-    .await
-    .assert_error(409, "PERIOD_OVERLAPS");
+    app.create_run_between(&city.admin, date(-3), date(12))
+        .await
+        .error(409, "PERIOD_OVERLAPS");
     app.advance_clock(Duration::minutes(10));
     deliver(&app, &city, "W3").await; // served after the lock
-    let after = app.get(&base, Some(&city.admin)).await.assert_ok().clone();
-    assert_eq!(after["totals"], locked["totals"]);
-    assert_eq!(after["reconciliation"]["reconciled"], true);
-    assert_eq!(after["state"], "locked");
+    let after = app.run(&city.admin, id).await.ok();
+    let same = |f: &settlement::FiguresView| {
+        (
+            f.meals,
+            f.gross,
+            f.elder_paid,
+            f.subsidy,
+            f.subsidy_city,
+            f.subsidy_district,
+            f.subsidy_street,
+        )
+    };
+    assert_eq!(same(&after.totals), same(&locked.totals));
+    assert!(after.reconciliation.reconciled);
+    assert_eq!(after.state, RunState::Locked);
 
     // Every step is in the audit trail, with who and when.
-    let trail = app
-        .get(&format!("{base}/audit"), Some(&city.admin))
-        .await
-        .assert_ok()
-        .clone();
-    let actions: Vec<&str> = trail
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
+    let trail = app.run_audit(&city.admin, id).await.ok();
+    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(
         actions,
         [
@@ -654,22 +548,15 @@ async fn a_run_that_does_not_reconcile_cannot_be_submitted_and_a_locked_run_refu
         ]
     );
     let dispute = &trail[5];
-    assert_eq!(dispute["district_code"], WUJIN);
-    assert_eq!(dispute["actor_role"], "district_clerk");
-    assert_eq!(dispute["note"], "W2 在溧阳用餐是否属实？");
-    assert!(dispute["at"].is_string());
+    assert_eq!(dispute.district_code.as_deref(), Some(WUJIN));
+    assert_eq!(dispute.actor_role, Role::DistrictClerk);
+    assert_eq!(dispute.note.as_deref(), Some("W2 在溧阳用餐是否属实？"));
     // The 天宁 clerk sees whole-run steps and their own, not 武进's dispute.
-    let theirs = app
-        .get(&format!("{base}/audit"), Some(&tianning))
-        .await
-        .assert_ok()
-        .clone();
+    let theirs = app.run_audit(&tianning, id).await.ok();
     assert!(
         theirs
-            .as_array()
-            .unwrap()
             .iter()
-            .all(|e| e["district_code"].is_null() || e["district_code"] == TIANNING)
+            .all(|e| e.district_code.is_none() || e.district_code.as_deref() == Some(TIANNING))
     );
 }
 
@@ -679,122 +566,89 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
     let city = city(&app).await;
     deliver(&app, &city, "L3").await;
     let run = create_month(&app, &city.admin, &meal_month(0)).await;
-    let id = run["id"].as_i64().unwrap();
-    let base = format!("/api/v1/settlement-runs/{id}");
-    app.post(&format!("{base}/submit"), Some(&city.admin), json!({}))
-        .await
-        .assert_ok();
+    let id = run.id;
+    app.run_step(&city.admin, id, "submit").await.ok();
     for district in ["clerk-tianning", "clerk-wujin"] {
         let token = app.staff_token(district).await;
-        app.post(&format!("{base}/confirm"), Some(&token), json!({}))
-            .await
-            .assert_ok();
+        app.run_step(&token, id, "confirm").await.ok();
     }
     let liyang = clerk(&app, &city.admin, LIYANG).await;
-    app.post(&format!("{base}/confirm"), Some(&liyang), json!({}))
-        .await
-        .assert_ok();
-    app.post(&format!("{base}/approve"), Some(&city.admin), json!({}))
-        .await
-        .assert_ok();
+    app.run_step(&liyang, id, "confirm").await.ok();
+    app.run_step(&city.admin, id, "approve").await.ok();
 
     // W3 is signed for after the meals' month was locked; T1's meal is then found invalid.
     app.advance_clock(Duration::minutes(10));
     deliver(&app, &city, "W3").await;
     let next = create_month(&app, &city.admin, &meal_month(1)).await;
-    let next_id = next["id"].as_i64().unwrap();
-    let next_base = format!("/api/v1/settlement-runs/{next_id}");
+    let next_id = next.id;
     assert_eq!(
-        next["totals"]["meals"], 1,
+        next.totals.meals, 1,
         "the late meal, nothing of the next month yet"
     );
-    assert_eq!(next["reconciliation"]["reconciled"], true, "{next}");
+    assert!(
+        next.reconciliation.reconciled,
+        "{:?}",
+        next.reconciliation.issues
+    );
     let clerk_tianning = app.staff_token("clerk-tianning").await;
     let added = app
-        .post(
-            &format!("{next_base}/adjustments"),
-            Some(&clerk_tianning),
-            json!({ "order_id": city.order("T1"), "reason": "非本人就餐，代领" }),
+        .add_adjustment(
+            &clerk_tianning,
+            next_id,
+            city.order("T1"),
+            "非本人就餐，代领",
         )
-        .await;
-    let added = added.assert_ok().clone();
-    assert_eq!(added["kind"], "invalid");
-    assert_eq!(added["amount"], "-3.00");
-    assert_eq!(added["figures"]["meals"], -1);
-    assert_eq!(added["reason"], "非本人就餐，代领");
+        .await
+        .ok();
+    assert_eq!(added.kind, AdjustmentKind::Invalid);
+    assert_eq!(added.amount, yuan("-3.00"));
+    assert_eq!(added.figures.meals, -1);
+    assert_eq!(added.reason, "非本人就餐，代领");
     assert_eq!(
-        added["author_account_id"],
+        added.author_account_id,
         app.account_id(&clerk_tianning).await
     );
     // Once only; and never an order nobody settled, nor one the clerk may not see.
-    app.post(
-        &format!("{next_base}/adjustments"),
-        Some(&city.admin),
-        json!({ "order_id": city.order("T1"), "reason": "重复" }),
-    )
-    .await
-    .assert_error(409, "ORDER_ALREADY_ADJUSTED");
-    app.post(
-        &format!("{next_base}/adjustments"),
-        Some(&clerk_tianning),
-        json!({ "order_id": city.order("W2"), "reason": "非本区" }),
-    )
-    .await
-    .assert_error(404, "ORDER_NOT_FOUND");
-    app.post(
-        &format!("{next_base}/adjustments"),
-        Some(&city.admin),
-        json!({ "order_id": city.order("T2"), "reason": "  " }),
-    )
-    .await
-    .assert_field_error(400, "REASON_INVALID", "reason");
-
-    let adjustments = app
-        .get(&format!("{next_base}/adjustments"), Some(&city.admin))
+    app.add_adjustment(&city.admin, next_id, city.order("T1"), "重复")
         .await
-        .assert_ok()
-        .clone();
-    let adjustments = adjustments.as_array().unwrap();
+        .error(409, "ORDER_ALREADY_ADJUSTED");
+    app.add_adjustment(&clerk_tianning, next_id, city.order("W2"), "非本区")
+        .await
+        .error(404, "ORDER_NOT_FOUND");
+    app.add_adjustment(&city.admin, next_id, city.order("T2"), "  ")
+        .await
+        .field_error(400, "REASON_INVALID", "reason");
+
+    let adjustments = app.adjustments(&city.admin, next_id).await.ok();
     assert_eq!(adjustments.len(), 2);
     let late = adjustments
         .iter()
-        .find(|a| a["kind"] == "late_served")
+        .find(|a| a.kind == AdjustmentKind::LateServed)
         .unwrap();
-    assert_eq!(late["order_id"], city.order("W3"));
-    assert_eq!(late["order_date"], day(1));
-    assert_eq!(late["amount"], "4.00");
-    assert_eq!(late["funding_district_code"], WUJIN);
-    assert_eq!(late["service_district_code"], LIYANG);
-    assert!(late["reason"].as_str().unwrap().contains("补记"));
+    assert_eq!(late.order_id, city.order("W3"));
+    assert_eq!(late.order_date, date(1));
+    assert_eq!(late.amount, yuan("4.00"));
+    assert_eq!(late.funding_district_code, WUJIN);
+    assert_eq!(late.service_district_code, LIYANG);
+    assert!(late.reason.contains("补记"), "{}", late.reason);
     // The 天宁 clerk sees the invalid meal (天宁 funds it), not 武进 ↔ 溧阳's late one.
-    let theirs = app
-        .get(&format!("{next_base}/adjustments"), Some(&clerk_tianning))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(theirs.as_array().unwrap().len(), 1);
-    assert_eq!(theirs[0]["kind"], "invalid");
+    let theirs = app.adjustments(&clerk_tianning, next_id).await.ok();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].kind, AdjustmentKind::Invalid);
 
     // The adjustments move the next run's matrix; the locked run stays as it was.
-    let matrix = app
-        .get(&format!("{next_base}/matrix"), Some(&city.admin))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(cell(&matrix, WUJIN, LIYANG).unwrap()["amount"], "4.00");
-    assert_eq!(cell(&matrix, TIANNING, WUJIN).unwrap()["amount"], "-3.00");
-    assert_eq!(matrix["total_amount"], "1.00");
-    let old = app
-        .get(&format!("{base}/matrix"), Some(&city.admin))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(cell(&old, WUJIN, LIYANG).unwrap()["meals"], 1, "W2 only");
-    assert_eq!(old["total_amount"], "26.00");
-    let submitted = app
-        .post(&format!("{next_base}/submit"), Some(&city.admin), json!({}))
-        .await;
-    assert_eq!(submitted.assert_ok()["state"], "submitted");
+    let matrix = app.run_matrix(&city.admin, next_id).await.ok();
+    assert_eq!(cell(&matrix, WUJIN, LIYANG).unwrap().amount, yuan("4.00"));
+    assert_eq!(
+        cell(&matrix, TIANNING, WUJIN).unwrap().amount,
+        yuan("-3.00")
+    );
+    assert_eq!(matrix.total_amount, yuan("1.00"));
+    let old = app.run_matrix(&city.admin, id).await.ok();
+    assert_eq!(cell(&old, WUJIN, LIYANG).unwrap().meals, 1, "W2 only");
+    assert_eq!(old.total_amount, yuan("26.00"));
+    let submitted = app.run_step(&city.admin, next_id, "submit").await.ok();
+    assert_eq!(submitted.state, RunState::Submitted);
 
     // Exports: Chinese headers, a totals row equal to the API's figures, in both formats.
     let csv = export(&app, &city.admin, id, "matrix", "csv").await;
@@ -851,13 +705,9 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
     )
     .await
     .assert_field_error(400, "STATEMENT_INVALID", "statement");
-    let list = app
-        .get("/api/v1/settlement-runs", Some(&clerk_tianning))
-        .await
-        .assert_ok()
-        .clone();
-    assert_eq!(list.as_array().unwrap().len(), 2);
-    assert_eq!(list[0]["id"], next_id, "newest period first");
+    let list = app.runs(&clerk_tianning).await.ok();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].id, next_id, "newest period first");
     let _ = (city.wujin, ZHONGLOU);
 }
 
@@ -867,46 +717,38 @@ async fn late_corrections_appear_as_adjustments_in_the_next_run_and_exports_matc
 async fn a_refused_submission_shows_a_clerk_no_city_wide_figures() {
     let app = spawn_app().await;
     let city = city(&app).await;
-    let run = create_month(&app, &city.admin, &meal_month(0)).await;
-    let base = format!("/api/v1/settlement-runs/{}", run["id"]);
+    let id = create_month(&app, &city.admin, &meal_month(0)).await.id;
     app.advance_clock(Duration::minutes(5));
     deliver(&app, &city, "L3").await;
     let has_digits = |text: &str| text.chars().any(|c| c.is_ascii_digit());
 
     let tianning = app.staff_token("clerk-tianning").await;
-    let seen = app.get(&base, Some(&tianning)).await.assert_ok().clone();
-    assert_eq!(seen["reconciliation"]["reconciled"], false);
-    let issues = seen["reconciliation"]["issues"].as_array().unwrap();
+    let seen = app.run(&tianning, id).await.ok();
+    assert!(!seen.reconciliation.reconciled);
+    let issues = &seen.reconciliation.issues;
     assert!(!issues.is_empty());
     for issue in issues {
-        assert!(!has_digits(issue.as_str().unwrap()), "{issue}");
+        assert!(!has_digits(issue), "{issue}");
     }
     let refused = app
-        .post(&format!("{base}/submit"), Some(&tianning), json!({}))
-        .await;
-    refused.assert_error(409, "RUN_NOT_RECONCILED");
-    assert!(
-        !has_digits(refused.body["message"].as_str().unwrap()),
-        "{}",
-        refused.body
-    );
-    let trail = app.get(&format!("{base}/audit"), Some(&tianning)).await;
+        .run_step(&tianning, id, "submit")
+        .await
+        .error(409, "RUN_NOT_RECONCILED");
+    assert!(!has_digits(&refused.message), "{}", refused.message);
+    let trail = app.run_audit(&tianning, id).await.ok();
     let note = trail
-        .assert_ok()
-        .as_array()
-        .unwrap()
         .iter()
-        .find(|e| e["action"] == "submit_refused")
-        .unwrap_or_else(|| panic!("no refusal in {}", trail.body))["note"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .find(|e| e.action == "submit_refused")
+        .expect("the refusal is in the trail")
+        .note
+        .clone()
+        .expect("the refusal says why");
     assert!(note.contains("餐数"), "{note}");
     assert!(!has_digits(&note), "{note}");
 
     // The city reads the figures.
-    let city_view = app.get(&base, Some(&city.admin)).await.assert_ok().clone();
-    let issues = city_view["reconciliation"]["issues"].to_string();
+    let city_view = app.run(&city.admin, id).await.ok();
+    let issues = city_view.reconciliation.issues.join("\n");
     assert!(
         issues.contains("6 餐") && issues.contains("7 餐"),
         "{issues}"
@@ -920,20 +762,16 @@ async fn a_clerk_cannot_submit_another_districts_clerks_draft() {
     let app = spawn_app().await;
     let tianning = app.staff_token("clerk-tianning").await;
     let zhonglou = app.staff_token("clerk-zhonglou").await;
-    let draft = create_month(&app, &zhonglou, &month_of(date(0), -1)).await;
-    let path = format!("/api/v1/settlement-runs/{}", draft["id"]);
-    app.get(&path, Some(&tianning)).await.assert_ok();
-    app.post(&format!("{path}/submit"), Some(&tianning), json!({}))
+    let id = create_month(&app, &zhonglou, &month_of(date(0), -1))
         .await
-        .assert_error(403, "RUN_NOT_YOURS");
-    assert_eq!(
-        app.get(&path, Some(&zhonglou)).await.assert_ok()["state"],
-        "draft"
-    );
-    let submitted = app
-        .post(&format!("{path}/submit"), Some(&zhonglou), json!({}))
-        .await;
-    assert_eq!(submitted.assert_ok()["state"], "submitted");
+        .id;
+    app.run(&tianning, id).await.ok();
+    app.run_step(&tianning, id, "submit")
+        .await
+        .error(403, "RUN_NOT_YOURS");
+    assert_eq!(app.run(&zhonglou, id).await.ok().state, RunState::Draft);
+    let submitted = app.run_step(&zhonglou, id, "submit").await.ok();
+    assert_eq!(submitted.state, RunState::Submitted);
 }
 
 /// A clerk's run for the current month or later would block the city's own run and take over
@@ -944,38 +782,36 @@ async fn only_the_city_creates_runs_for_open_periods_and_drafts_can_be_deleted()
     let admin = app.staff_token("admin").await;
     let tianning = app.staff_token("clerk-tianning").await;
     let zhonglou = app.staff_token("clerk-zhonglou").await;
-    for body in [
-        json!({ "month": month_of(date(0), 0) }),
-        json!({ "month": month_of(date(0), 3) }),
-        json!({ "from": day(-1), "to": day(1) }),
-        json!({ "from": day(400), "to": day(410) }),
-    ] {
-        app.post("/api/v1/settlement-runs", Some(&tianning), body)
+    for month in [month_of(date(0), 0), month_of(date(0), 3)] {
+        app.create_run(&tianning, &month)
             .await
-            .assert_field_error(403, "RUN_PERIOD_NOT_CLOSED", "to");
+            .field_error(403, "RUN_PERIOD_NOT_CLOSED", "to");
+    }
+    for (from, to) in [(date(-1), date(1)), (date(400), date(410))] {
+        app.create_run_between(&tianning, from, to)
+            .await
+            .field_error(403, "RUN_PERIOD_NOT_CLOSED", "to");
     }
     // A month that is over is the clerk's to run.
     let last_month = create_month(&app, &tianning, &month_of(date(0), -1)).await;
-    let path = format!("/api/v1/settlement-runs/{}", last_month["id"]);
+    let path = format!("/api/v1/settlement-runs/{}", last_month.id);
     app.delete(&path, Some(&zhonglou))
         .await
         .assert_error(403, "RUN_NOT_YOURS");
     let deleted = app.delete(&path, Some(&tianning)).await;
     assert_eq!(deleted.status, 204, "{}", deleted.body);
-    app.get(&path, Some(&admin))
+    app.run(&admin, last_month.id)
         .await
-        .assert_error(404, "RUN_NOT_FOUND");
+        .error(404, "RUN_NOT_FOUND");
     // The period is free again: the city runs it, and the city may delete anyone's draft.
     let again = create_month(&app, &tianning, &month_of(date(0), -1)).await;
-    let path = format!("/api/v1/settlement-runs/{}", again["id"]);
+    let path = format!("/api/v1/settlement-runs/{}", again.id);
     assert_eq!(app.delete(&path, Some(&admin)).await.status, 204);
 
     // The city runs the current month; once submitted it is never deleted.
     let current = create_month(&app, &admin, &month_of(date(0), 0)).await;
-    let path = format!("/api/v1/settlement-runs/{}", current["id"]);
-    app.post(&format!("{path}/submit"), Some(&admin), json!({}))
-        .await
-        .assert_ok();
+    app.run_step(&admin, current.id, "submit").await.ok();
+    let path = format!("/api/v1/settlement-runs/{}", current.id);
     app.delete(&path, Some(&admin))
         .await
         .assert_error(409, "RUN_NOT_DRAFT");

@@ -1,24 +1,21 @@
 //! A run's period: a calendar month or a span of dates, at most a year.
 
 use super::*;
+use crate::clock::MonthRefused;
 
 /// The longest period a run may cover.
 pub const MAX_PERIOD_DAYS: i64 = 366;
 
 /// A calendar month, `YYYY-MM`, as its first and last day.
 pub fn month_period(month: &str) -> Result<(NaiveDate, NaiveDate), SettlementRuleError> {
-    let bad = || SettlementRuleError::MonthInvalid;
-    let (year, month) = month.trim().split_once('-').ok_or_else(bad)?;
-    let (year, month): (i32, u32) = (
-        year.parse().map_err(|_| bad())?,
-        month.parse().map_err(|_| bad())?,
-    );
-    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(bad)?;
-    let first = crate::clock::check_business_date("month", first)?;
+    let first = crate::clock::parse_month("month", month).map_err(|refused| match refused {
+        MonthRefused::Malformed => SettlementRuleError::MonthInvalid,
+        MonthRefused::OutOfRange(date) => date.into(),
+    })?;
     let last = first
         .checked_add_months(Months::new(1))
         .and_then(|d| d.pred_opt())
-        .ok_or_else(bad)?;
+        .ok_or(SettlementRuleError::MonthInvalid)?;
     Ok((first, last))
 }
 
