@@ -710,53 +710,58 @@ mod peak {
                     let key = body["client_key"].as_str().unwrap_or_default().to_string();
                     let mut busy_retry = 0;
                     loop {
-                    let permit = limit.acquire().await;
-                    let response = http.post(&url).bearer_auth(&token).json(&body).send().await;
-                    drop(permit);
-                    let latency = (Instant::now() - scheduled - delay).as_secs_f64() * 1000.0;
-                    match response {
-                        Ok(response) => {
-                            let status = response.status().as_u16();
-                            let retry_after = response
-                                .headers()
-                                .get(reqwest::header::RETRY_AFTER)
-                                .and_then(|v| v.to_str().ok())
-                                .and_then(|v| v.parse::<u64>().ok());
-                            let reply: Value = response.json().await.unwrap_or(Value::Null);
-                            let now = Instant::now();
-                            *peak.statuses.lock().unwrap().entry(status).or_default() += 1;
-                            if status == 503 && reply["code"] == "BOOKING_BUSY" {
-                                peak.shed.fetch_add(1, Ordering::Relaxed);
-                                busy_retry += 1;
-                                if busy_retry >= busy_tries {
-                                    peak.gave_up.fetch_add(1, Ordering::Relaxed);
-                                    break;
+                        let permit = limit.acquire().await;
+                        let response = http.post(&url).bearer_auth(&token).json(&body).send().await;
+                        drop(permit);
+                        let latency = (Instant::now() - scheduled - delay).as_secs_f64() * 1000.0;
+                        match response {
+                            Ok(response) => {
+                                let status = response.status().as_u16();
+                                let retry_after = response
+                                    .headers()
+                                    .get(reqwest::header::RETRY_AFTER)
+                                    .and_then(|v| v.to_str().ok())
+                                    .and_then(|v| v.parse::<u64>().ok());
+                                let reply: Value = response.json().await.unwrap_or(Value::Null);
+                                let now = Instant::now();
+                                *peak.statuses.lock().unwrap().entry(status).or_default() += 1;
+                                if status == 503 && reply["code"] == "BOOKING_BUSY" {
+                                    peak.shed.fetch_add(1, Ordering::Relaxed);
+                                    busy_retry += 1;
+                                    if busy_retry >= busy_tries {
+                                        peak.gave_up.fetch_add(1, Ordering::Relaxed);
+                                        break;
+                                    }
+                                    // As the mini program: the asked wait, doubled per retry, capped
+                                    // at 10 s, spread by up to half again (deterministic per key).
+                                    let asked = retry_after.unwrap_or(1).max(1) * 1000;
+                                    let base = (asked << (busy_retry - 1).min(4)).min(10_000);
+                                    let spread = (n as u64 * 2_654_435_761
+                                        + busy_retry as u64 * 97)
+                                        % (base / 2 + 1);
+                                    tokio::time::sleep(Duration::from_millis(
+                                        (base + spread).min(10_000),
+                                    ))
+                                    .await;
+                                    continue;
                                 }
-                                // As the mini program: the asked wait, doubled per retry, capped
-                                // at 10 s, spread by up to half again (deterministic per key).
-                                let asked = retry_after.unwrap_or(1).max(1) * 1000;
-                                let base = (asked << (busy_retry - 1).min(4)).min(10_000);
-                                let spread = (n as u64 * 2_654_435_761 + busy_retry as u64 * 97) % (base / 2 + 1);
-                                tokio::time::sleep(Duration::from_millis((base + spread).min(10_000))).await;
-                                continue;
+                                if status == 201 {
+                                    peak.first_accept.lock().unwrap().get_or_insert(now);
+                                    *peak.last_accept.lock().unwrap() = Some(now);
+                                }
+                                peak.latencies_ms.lock().unwrap().push(latency);
+                                let mut keys = peak.keys.lock().unwrap();
+                                let outcome = keys.entry(key.clone()).or_default();
+                                outcome.statuses.push(status);
+                                if let Some(id) = reply["id"].as_str() {
+                                    outcome.order_ids.insert(id.to_string());
+                                }
                             }
-                            if status == 201 {
-                                peak.first_accept.lock().unwrap().get_or_insert(now);
-                                *peak.last_accept.lock().unwrap() = Some(now);
-                            }
-                            peak.latencies_ms.lock().unwrap().push(latency);
-                            let mut keys = peak.keys.lock().unwrap();
-                            let outcome = keys.entry(key.clone()).or_default();
-                            outcome.statuses.push(status);
-                            if let Some(id) = reply["id"].as_str() {
-                                outcome.order_ids.insert(id.to_string());
+                            Err(_) => {
+                                peak.timeouts.fetch_add(1, Ordering::Relaxed);
                             }
                         }
-                        Err(_) => {
-                            peak.timeouts.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    break;
+                        break;
                     }
                 }));
             }

@@ -898,7 +898,9 @@ pub async fn record_at_counter(
     if let Some(trade) = store::trade_of_order(&state.db, &order.id).await?
         && close_or_collect(state, &trade).await?
     {
-        let now_paid = orders::store::require_order(&state.db, &order.id).await?;
+        let now_paid = orders::store::require_order(&state.db, &order.id)
+            .await
+            .map_err(AppError::from)?;
         return Err(rules::PaymentRuleError::PaidOnline(now_paid.payment_state).into());
     }
     let now = state.clock.now();
@@ -930,7 +932,9 @@ pub async fn record_at_counter(
         txn.commit().await?;
         moved
     };
-    let current = orders::store::require_order(&state.db, &order.id).await?;
+    let current = orders::store::require_order(&state.db, &order.id)
+        .await
+        .map_err(AppError::from)?;
     if moved {
         return Ok((true, trace_of(state, caller, current).await?));
     }
