@@ -72,7 +72,7 @@ test('an elder pays today\'s lunch online; the operator refunds part of it with 
   await h.fill(b.page, 'refund-amount', '1.00')
   await h.fill(b.page, 'refund-reason', '')
   await b.page.getByTestId('refund-submit').click()
-  await b.page.getByText('请填写退款原因').waitFor()
+  await b.page.getByTestId('refund-dialog').getByText('请填写退款原因', { exact: true }).waitFor()
   assert.equal((await h.api(svc.base, 'GET', `/orders/${order.id}/payment`, null, operator)).refunds.length, 0)
 
   await h.fill(b.page, 'refund-reason', '少了一个菜')
@@ -84,6 +84,9 @@ test('an elder pays today\'s lunch online; the operator refunds part of it with 
   assert.equal(payment.refunds.length, 1)
   assert.equal(payment.refunds[0].amount, '1.00')
   await checkAxe('refund made')
+  // The dialog keeps the refunds list open until the operator closes it.
+  await b.page.keyboard.press('Escape')
+  await b.page.getByTestId('refund-dialog').waitFor({ state: 'hidden' })
   await h.signOut(b.page)
 })
 
