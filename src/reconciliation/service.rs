@@ -61,15 +61,14 @@ pub async fn import_day(
 ) -> Result<Vec<DayImport>, ReconciliationError> {
     rules::check_day_over(date, state.clock.today())?;
     let scope = scope_of(state, caller).await?;
+    let subs = store::sub_merchants(&state.db, scope.as_deref()).await?;
+    let mut names =
+        meal_points::store::names_of(&state.db, subs.iter().map(|s| s.meal_point_id)).await?;
     let mut imports = Vec::new();
-    for sub in store::sub_merchants(&state.db, scope.as_deref()).await? {
-        let meal_point_name = meal_points::store::find_meal_point(&state.db, sub.meal_point_id)
-            .await?
-            .map(|point| point.name)
-            .unwrap_or_default();
+    for sub in subs {
         imports.push(DayImport {
             meal_point_id: sub.meal_point_id,
-            meal_point_name,
+            meal_point_name: names.remove(&sub.meal_point_id).unwrap_or_default(),
             outcome: import_one(state, &sub, date).await,
         });
     }
@@ -182,19 +181,14 @@ pub async fn list(
 ) -> Result<Listing, ReconciliationError> {
     let scope = scope_of(state, caller).await?;
     let (imports, items) = store::list(&state.db, scope.as_deref(), from, to, kind).await?;
-    let mut ids: Vec<i64> = imports
-        .iter()
-        .map(|i| i.meal_point_id)
-        .chain(items.iter().map(|i| i.meal_point_id))
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut names = std::collections::HashMap::new();
-    for id in ids {
-        if let Some(point) = meal_points::store::find_meal_point(&state.db, id).await? {
-            names.insert(id, point.name);
-        }
-    }
+    let names = meal_points::store::names_of(
+        &state.db,
+        imports
+            .iter()
+            .map(|i| i.meal_point_id)
+            .chain(items.iter().map(|i| i.meal_point_id)),
+    )
+    .await?;
     Ok(Listing {
         imports,
         items,
